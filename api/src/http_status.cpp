@@ -1,0 +1,15 @@
+#include "costledger/api/http_status.hpp"
+
+#include "costledger/model/errors.hpp"
+
+namespace costledger::api {
+
+ErrorStatus ToErrorStatus(const std::exception& error) {
+  if (dynamic_cast<const InvalidInput*>(&error) != nullptr) return {400, error.what()};
+  if (dynamic_cast<const NotFound*>(&error) != nullptr) return {404, error.what()};
+  if (dynamic_cast<const Conflict*>(&error) != nullptr) return {409, error.what()};
+  if (dynamic_cast<const Unavailable*>(&error) != nullptr) return {503, error.what()};
+  return {500, "internal error"};
+}
+
+}  // namespace costledger::api

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "costledger/model/money.hpp"
+
+namespace costledger::model {
+
+enum class CapacityType { kOnDemand, kSpot };
+
+std::string_view ToString(CapacityType type);
+
+/// Where a node's price came from, so every cost can say how it was priced.
+enum class PriceSource {
+  kCustom,                 ///< configured override
+  kOnDemand,               ///< price list
+  kSpot,                   ///< latest spot history entry at or before t
+  kOnDemandSpotFallback,   ///< spot node without spot history: on-demand used instead
+  kMissing,                ///< no price known: the node costs nothing, and says so
+};
+
+std::string_view ToString(PriceSource source);
+
+struct PriceQuote {
+  HourlyPrice price;
+  PriceSource source = PriceSource::kMissing;
+};
+
+/// Prices of node offerings (rule 1): on-demand list prices, a spot step function per
+/// instance type and zone, and custom overrides per instance type.
+/// Not thread-safe for writes; const lookups may run concurrently.
+class PriceBook {
+ public:
+  void SetOnDemand(std::string instance_type, HourlyPrice price);
+  void SetCustom(std::string instance_type, HourlyPrice price);
+  /// Adds one step of the spot price function (already filtered to the product, e.g.
+  /// Linux/UNIX). A later call for the same instant replaces the earlier one.
+  void AddSpotPrice(std::string instance_type, std::string zone,
+                    std::chrono::sys_seconds effective_from, HourlyPrice price);
+
+  /// The price in force at `at`: custom, else (spot nodes) the latest spot entry at or before
+  /// `at` (entries in the future are ignored), else on-demand, else kMissing.
+  PriceQuote PriceAt(std::string_view instance_type, std::string_view zone, CapacityType type,
+                     std::chrono::sys_seconds at) const;
+
+  std::optional<HourlyPrice> OnDemand(std::string_view instance_type) const;
+  std::size_t spot_series_count() const { return spot_.size(); }
+  std::size_t on_demand_count() const { return on_demand_.size(); }
+
+ private:
+  struct SpotStep {
+    std::chrono::sys_seconds from;
+    HourlyPrice price;
+  };
+  std::map<std::string, HourlyPrice, std::less<>> on_demand_;
+  std::map<std::string, HourlyPrice, std::less<>> custom_;
+  // Key: instance type + '\n' + zone; steps sorted by `from`.
+  std::map<std::string, std::vector<SpotStep>, std::less<>> spot_;
+};
+
+}  // namespace costledger::model

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <string>
+
+namespace costledger::testing {
+
+/// A private PostgreSQL 15 server for one test: its own data directory under /tmp, its own
+/// TCP port on 127.0.0.1 and unix socket directory, stopped and removed by the destructor.
+/// Works as root by running the server as the `postgres` user. Throws std::runtime_error with
+/// the server log when it cannot start (tests fail, never skip).
+class PrivatePostgres {
+ public:
+  PrivatePostgres();
+  ~PrivatePostgres();
+  PrivatePostgres(const PrivatePostgres&) = delete;
+  PrivatePostgres& operator=(const PrivatePostgres&) = delete;
+
+  /// libpq URL of database `dbname` on this server, e.g. postgresql://costledger@127.0.0.1:PORT/x
+  std::string Url(const std::string& dbname = "postgres") const;
+  /// Creates database `dbname` (owned by the test user) and returns its URL.
+  std::string CreateDatabase(const std::string& dbname);
+
+  int port() const { return port_; }
+  const std::string& data_dir() const { return dir_; }
+
+  /// Fast shutdown / start again on the same data and port, for fault-injection tests.
+  void Stop();
+  void Start();
+  bool running() const { return running_; }
+
+ private:
+  std::string RunAsServerUser(const std::string& command) const;
+  std::string dir_;
+  int port_ = 0;
+  bool running_ = false;
+};
+
+/// Directory of PostgreSQL 15's server binaries (initdb, pg_ctl).
+std::string PostgresBinDir();
+
+}  // namespace costledger::testing

@@ -1,1 +1,142 @@
-int main() { return 0; }
+// costledger: one binary, subcommands. Only parses the command line and wires components.
+#include <fmt/core.h>
+
+#include <exception>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "allocate_command.hpp"
+#include "costledger/model/errors.hpp"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: costledger <command> [options]
+
+Cost and resource accounting for Kubernetes data-science platforms.
+
+commands:
+  serve          run the collector, API, metrics, report scheduler and quota evaluator
+  simulate       serve a simulated cluster in the real wire formats
+  report         build or send one week's team reports
+  migrate        apply pending database migrations
+  check-config   validate a configuration file and print the effective settings
+  allocate       price one interval of a recorded cluster snapshot and print the table
+
+Run `costledger <command> --help` for a command's options.
+)";
+
+struct Command {
+  std::string_view name;
+  const char* help;
+  int (*run)(const std::vector<std::string>&);
+};
+
+int NotYetAvailable(std::string_view name) {
+  fmt::print(stderr,
+             "costledger {}: not available in this build yet; see `costledger {} --help` for what "
+             "it will do\n",
+             name, name);
+  return 2;
+}
+
+constexpr const char* kServeHelp = R"(usage: costledger serve [--config FILE] [options]
+
+Runs the collector (samples the cluster every interval, attributes cost, stores it in
+PostgreSQL), the HTTP API and /metrics, the weekly report scheduler and the quota evaluator.
+
+options:
+  --config FILE          JSON configuration (also COSTLEDGER_CONFIG)
+  --role all|collector|api
+                         run everything (default), only the collector, or only the API
+  --log-format text|json log line format (default text)
+environment overrides: COSTLEDGER_DATABASE_URL, COSTLEDGER_LISTEN, COSTLEDGER_INTERVAL_SECONDS
+)";
+
+constexpr const char* kSimulateHelp = R"(usage: costledger simulate [options]
+
+Serves a synthetic data-science cluster over HTTP in the real wire formats: Kubernetes nodes
+and pods, kubelet /metrics/resource through the API-server proxy, DCGM exporter metrics, an
+EC2 offer file, spot price history and Athena query executions.
+
+options:
+  --listen HOST:PORT     address to serve on (default 127.0.0.1:9100)
+  --nodes N              number of nodes (default 20)
+  --pods N               number of pods (default 200)
+  --seed N               random seed; the same seed gives the same cluster (default 1)
+)";
+
+constexpr const char* kReportHelp = R"(usage: costledger report --week YYYY-Www [options]
+
+Builds the weekly team reports (HTML with inline charts, CSV, JSON) for one ISO week and
+stores them; with --send, delivers them by SMTP and webhook exactly once per team and week.
+
+options:
+  --config FILE          JSON configuration (also COSTLEDGER_CONFIG)
+  --week YYYY-Www        the ISO week, in the configured time zone (default: last week)
+  --team NAME            only this team
+  --out DIR              also write the files to DIR
+  --send                 deliver the reports
+)";
+
+constexpr const char* kMigrateHelp = R"(usage: costledger migrate [--config FILE] [--database-url URL]
+
+Applies the pending versioned schema migrations to PostgreSQL and prints what it applied.
+`serve` applies pending migrations at start as well.
+)";
+
+constexpr const char* kCheckConfigHelp = R"(usage: costledger check-config --config FILE
+
+Validates a configuration file: unknown keys are warned about, wrong types and missing
+required keys are errors naming the key. Prints the effective settings with secrets masked.
+)";
+
+int RunServe(const std::vector<std::string>&) { return NotYetAvailable("serve"); }
+int RunSimulate(const std::vector<std::string>&) { return NotYetAvailable("simulate"); }
+int RunReport(const std::vector<std::string>&) { return NotYetAvailable("report"); }
+int RunMigrate(const std::vector<std::string>&) { return NotYetAvailable("migrate"); }
+int RunCheckConfig(const std::vector<std::string>&) { return NotYetAvailable("check-config"); }
+
+const Command kCommands[] = {
+    {"serve", kServeHelp, RunServe},
+    {"simulate", kSimulateHelp, RunSimulate},
+    {"report", kReportHelp, RunReport},
+    {"migrate", kMigrateHelp, RunMigrate},
+    {"check-config", kCheckConfigHelp, RunCheckConfig},
+    {"allocate", costledger::cli::kAllocateHelp, costledger::cli::RunAllocate},
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    fmt::print(args.empty() ? stderr : stdout, "{}", kUsage);
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") {
+    fmt::print("costledger 0.1.0\n");
+    return 0;
+  }
+  for (const Command& command : kCommands) {
+    if (args[0] != command.name) continue;
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    for (const std::string& a : rest) {
+      if (a == "--help" || a == "-h") {
+        fmt::print("{}", command.help);
+        return 0;
+      }
+    }
+    try {
+      return command.run(rest);
+    } catch (const costledger::InvalidInput& e) {
+      fmt::print(stderr, "costledger {}: {}\n", command.name, e.what());
+      return 2;
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "costledger {}: error: {}\n", command.name, e.what());
+      return 1;
+    }
+  }
+  fmt::print(stderr, "costledger: unknown command '{}'\n\n{}", args[0], kUsage);
+  return 2;
+}

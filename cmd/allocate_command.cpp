@@ -1,0 +1,171 @@
+#include "allocate_command.hpp"
+
+#include <fmt/core.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "command_line.hpp"
+#include "costledger/collector/aws_parsers.hpp"
+#include "costledger/collector/interval_attribution.hpp"
+#include "costledger/collector/kubernetes_parser.hpp"
+#include "costledger/collector/prometheus_text.hpp"
+#include "costledger/collector/timestamp.hpp"
+#include "costledger/model/errors.hpp"
+
+namespace costledger::cli {
+
+const char* const kAllocateHelp = R"(usage: costledger allocate --sample-dir DIR [options]
+
+Prices one interval of a recorded cluster snapshot with the cost model and prints who pays
+for what. DIR holds the real wire formats the collector reads:
+  nodes.json                 GET /api/v1/nodes (NodeList)
+  pods.json                  GET /api/v1/pods (PodList)
+  kubelet_start.txt          kubelet /metrics/resource at the interval start, all nodes
+  kubelet_end.txt            the same, one interval later (CPU rate = counter delta / interval)
+  dcgm.txt                   DCGM exporter metrics (optional)
+  ec2_offer.json             AWS EC2 offer file (on-demand prices)
+  spot_price_history.json    DescribeSpotPriceHistory output (optional)
+
+options:
+  --at TIME                  interval start, RFC 3339 (default: from sample-dir/at.txt)
+  --interval-seconds N       interval length (default 60)
+  --region CODE              price list region (default us-east-1)
+  --aggregate KEY            namespace (default), team, node, controller, pod, container
+  --cluster NAME             cluster name on every row (default "demo")
+  --team-label NAME          pod label naming the team (default "team")
+)";
+
+namespace {
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InvalidInput(fmt::format("cannot read {}", path.string()));
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+std::string AggregateKey(const collector::CostLabels& l, const std::string& aggregate) {
+  if (aggregate == "namespace") return l.namespace_name;
+  if (aggregate == "team") return l.team.empty() ? "__unallocated__" : l.team;
+  if (aggregate == "node") return l.node;
+  if (aggregate == "controller") {
+    return l.controller.empty() ? "__unallocated__" : l.controller_kind + ":" + l.controller;
+  }
+  if (aggregate == "pod") return l.namespace_name + "/" + l.pod;
+  if (aggregate == "container") return l.namespace_name + "/" + l.pod + "/" + l.container;
+  throw InvalidInput(fmt::format(
+      "unknown --aggregate '{}' (allowed: namespace, team, node, controller, pod, container)",
+      aggregate));
+}
+
+std::string Dollars(std::int64_t nanos) { return model::Money::FromNanos(nanos).ToDecimalString(); }
+
+}  // namespace
+
+int RunAllocate(const std::vector<std::string>& args) {
+  const CommandLine cl(args,
+                       {"sample-dir", "at", "interval-seconds", "region", "aggregate", "cluster",
+                        "team-label"},
+                       {});
+  const auto dir_option = cl.Option("sample-dir");
+  if (!dir_option) throw InvalidInput("--sample-dir is required (see costledger allocate --help)");
+  const std::filesystem::path dir = *dir_option;
+  const std::string aggregate = cl.OptionOr("aggregate", "namespace");
+  const std::chrono::seconds length{std::stoll(cl.OptionOr("interval-seconds", "60"))};
+  if (length.count() <= 0) throw InvalidInput("--interval-seconds must be positive");
+  const std::chrono::sys_seconds at = collector::ParseTimestamp(
+      cl.Option("at") ? *cl.Option("at") : Trim(ReadFile(dir / "at.txt")));
+
+  const auto nodes = collector::ParseNodeList(ReadFile(dir / "nodes.json"));
+  const auto pods = collector::ParsePodList(ReadFile(dir / "pods.json"));
+  collector::UsageIndex usage;
+  collector::AddKubeletUsage(collector::ParseKubeletResourceMetrics(ReadFile(dir / "kubelet_start.txt")),
+                             collector::ParseKubeletResourceMetrics(ReadFile(dir / "kubelet_end.txt")),
+                             length, usage);
+  if (std::filesystem::exists(dir / "dcgm.txt")) {
+    collector::AddGpuUsage(collector::ParseDcgmMetrics(ReadFile(dir / "dcgm.txt")), usage);
+  }
+
+  model::PriceBook prices;
+  std::ifstream offer(dir / "ec2_offer.json", std::ios::binary);
+  if (!offer) throw InvalidInput(fmt::format("cannot read {}", (dir / "ec2_offer.json").string()));
+  const auto on_demand = collector::ParseEc2OfferFile(offer, cl.OptionOr("region", "us-east-1"));
+  for (const auto& [type, price] : on_demand.by_instance_type) prices.SetOnDemand(type, price);
+  if (std::filesystem::exists(dir / "spot_price_history.json")) {
+    for (const auto& e :
+         collector::ParseSpotPriceHistory(ReadFile(dir / "spot_price_history.json"))) {
+      if (e.product_description == "Linux/UNIX") {
+        prices.AddSpotPrice(e.instance_type, e.availability_zone, e.timestamp, e.price);
+      }
+    }
+  }
+
+  collector::IntervalSettings settings;
+  settings.cluster = cl.OptionOr("cluster", "demo");
+  settings.team_label = cl.OptionOr("team-label", "team");
+  const collector::IntervalCosts costs =
+      collector::AttributeInterval(at, length, nodes, pods, usage, prices, settings);
+
+  struct Row {
+    model::ResourceCosts cost;
+    std::size_t containers = 0;
+  };
+  std::map<std::string, Row> table;
+  for (const auto& c : costs.containers) {
+    Row& r = table[AggregateKey(c.labels, aggregate)];
+    r.cost.cpu_nanos += c.cost.cpu_nanos;
+    r.cost.ram_nanos += c.cost.ram_nanos;
+    r.cost.gpu_nanos += c.cost.gpu_nanos;
+    ++r.containers;
+  }
+  model::ResourceCosts idle;
+  for (const auto& n : costs.nodes) {
+    idle.cpu_nanos += n.attribution.idle.cpu_nanos;
+    idle.ram_nanos += n.attribution.idle.ram_nanos;
+    idle.gpu_nanos += n.attribution.idle.gpu_nanos;
+  }
+
+  fmt::print("costledger allocate: cluster {}, interval {} + {}s, {} nodes, {} pods\n\n",
+             settings.cluster, collector::FormatTimestamp(at), length.count(), nodes.size(),
+             pods.size());
+  fmt::print("{:<10} {:<24} {:>6} {:>16} {:>12} {:>12}\n", "NODE", "INSTANCE", "CAP", "PRICE $/h",
+             "SOURCE", "IDLE $");
+  for (const auto& n : costs.nodes) {
+    fmt::print("{:<10.10} {:<24} {:>6} {:>16} {:>12} {:>12}\n", n.node, n.instance_type,
+               model::ToString(n.capacity_type) == "spot" ? "spot" : "od",
+               n.price.price.per_hour.ToDecimalString(), model::ToString(n.price.source),
+               Dollars(n.attribution.idle.TotalNanos()));
+  }
+  const double per_hour = 3600.0 / static_cast<double>(length.count());
+  fmt::print("\n{:<44} {:>5} {:>12} {:>12} {:>12} {:>12} {:>10}\n", aggregate.c_str(), "CTRS",
+             "CPU $", "RAM $", "GPU $", "TOTAL $", "TOTAL $/h");
+  const auto print_row = [&](const std::string& name, const model::ResourceCosts& c,
+                             std::size_t n) {
+    fmt::print("{:<44} {:>5} {:>12} {:>12} {:>12} {:>12} {:>10.4f}\n", name, n,
+               Dollars(c.cpu_nanos), Dollars(c.ram_nanos), Dollars(c.gpu_nanos),
+               Dollars(c.TotalNanos()), static_cast<double>(c.TotalNanos()) / 1e9 * per_hour);
+  };
+  for (const auto& [name, row] : table) print_row(name, row.cost, row.containers);
+  print_row("__idle__", idle, 0);
+
+  std::int64_t attributed = idle.TotalNanos();
+  for (const auto& [name, row] : table) attributed += row.cost.TotalNanos();
+  fmt::print("\nnode cost {} $ = attributed {} $ + idle {} $ ({})\n",
+             costs.TotalCost().ToDecimalString(),
+             model::Money::FromNanos(attributed - idle.TotalNanos()).ToDecimalString(),
+             model::Money::FromNanos(idle.TotalNanos()).ToDecimalString(),
+             attributed == costs.TotalCost().nanos() ? "exact to the nano-dollar" : "MISMATCH");
+  for (const std::string& w : costs.warnings) fmt::print(stderr, "warning: {}\n", w);
+  return attributed == costs.TotalCost().nanos() ? 0 : 1;
+}
+
+}  // namespace costledger::cli

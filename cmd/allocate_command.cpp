@@ -34,6 +34,8 @@ options:
   --interval-seconds N       interval length (default 60)
   --region CODE              price list region (default us-east-1)
   --aggregate KEY            namespace (default), team, node, controller, pod, container
+  --offer FILE               EC2 offer file instead of DIR/ec2_offer.json
+  --spot FILE                spot price history instead of DIR/spot_price_history.json
   --cluster NAME             cluster name on every row (default "demo")
   --team-label NAME          pod label naming the team (default "team")
 )";
@@ -74,7 +76,7 @@ std::string Dollars(std::int64_t nanos) { return model::Money::FromNanos(nanos).
 int RunAllocate(const std::vector<std::string>& args) {
   const CommandLine cl(args,
                        {"sample-dir", "at", "interval-seconds", "region", "aggregate", "cluster",
-                        "team-label"},
+                        "team-label", "offer", "spot"},
                        {});
   const auto dir_option = cl.Option("sample-dir");
   if (!dir_option) throw InvalidInput("--sample-dir is required (see costledger allocate --help)");
@@ -88,21 +90,23 @@ int RunAllocate(const std::vector<std::string>& args) {
   const auto nodes = collector::ParseNodeList(ReadFile(dir / "nodes.json"));
   const auto pods = collector::ParsePodList(ReadFile(dir / "pods.json"));
   collector::UsageIndex usage;
-  collector::AddKubeletUsage(collector::ParseKubeletResourceMetrics(ReadFile(dir / "kubelet_start.txt")),
-                             collector::ParseKubeletResourceMetrics(ReadFile(dir / "kubelet_end.txt")),
-                             length, usage);
+  collector::AddKubeletUsage(
+      collector::ParseKubeletResourceMetrics(ReadFile(dir / "kubelet_start.txt")),
+      collector::ParseKubeletResourceMetrics(ReadFile(dir / "kubelet_end.txt")), length, usage);
   if (std::filesystem::exists(dir / "dcgm.txt")) {
     collector::AddGpuUsage(collector::ParseDcgmMetrics(ReadFile(dir / "dcgm.txt")), usage);
   }
 
   model::PriceBook prices;
-  std::ifstream offer(dir / "ec2_offer.json", std::ios::binary);
-  if (!offer) throw InvalidInput(fmt::format("cannot read {}", (dir / "ec2_offer.json").string()));
+  const std::filesystem::path offer_path = cl.OptionOr("offer", (dir / "ec2_offer.json").string());
+  const std::filesystem::path spot_path =
+      cl.OptionOr("spot", (dir / "spot_price_history.json").string());
+  std::ifstream offer(offer_path, std::ios::binary);
+  if (!offer) throw InvalidInput(fmt::format("cannot read {}", offer_path.string()));
   const auto on_demand = collector::ParseEc2OfferFile(offer, cl.OptionOr("region", "us-east-1"));
   for (const auto& [type, price] : on_demand.by_instance_type) prices.SetOnDemand(type, price);
-  if (std::filesystem::exists(dir / "spot_price_history.json")) {
-    for (const auto& e :
-         collector::ParseSpotPriceHistory(ReadFile(dir / "spot_price_history.json"))) {
+  if (std::filesystem::exists(spot_path)) {
+    for (const auto& e : collector::ParseSpotPriceHistory(ReadFile(spot_path))) {
       if (e.product_description == "Linux/UNIX") {
         prices.AddSpotPrice(e.instance_type, e.availability_zone, e.timestamp, e.price);
       }

@@ -79,7 +79,8 @@ options:
   --send                 deliver the reports
 )";
 
-constexpr const char* kMigrateHelp = R"(usage: costledger migrate [--config FILE] [--database-url URL]
+constexpr const char* kMigrateHelp =
+    R"(usage: costledger migrate [--config FILE] [--database-url URL]
 
 Applies the pending versioned schema migrations to PostgreSQL and prints what it applied.
 `serve` applies pending migrations at start as well.

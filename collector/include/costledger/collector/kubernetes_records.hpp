@@ -63,7 +63,7 @@ struct Pod {
   /// plus the sidecars started before it), per resource.
   ResourceQuantities effective_requests;
   std::optional<std::chrono::sys_seconds> created;
-  std::optional<std::chrono::sys_seconds> started;   ///< status.startTime
+  std::optional<std::chrono::sys_seconds> started;  ///< status.startTime
   /// For Succeeded/Failed pods: the latest container termination time, after which the pod
   /// costs nothing. Empty when not known.
   std::optional<std::chrono::sys_seconds> finished;

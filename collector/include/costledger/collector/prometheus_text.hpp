@@ -41,14 +41,14 @@ std::vector<KubeletContainerSample> ParseKubeletResourceMetrics(std::string_view
 
 /// One GPU device as reported by the NVIDIA DCGM exporter.
 struct DcgmGpuSample {
-  std::string gpu;       ///< label "gpu" (device index)
-  std::string uuid;      ///< label "UUID"
-  std::string hostname;  ///< label "Hostname"
-  std::string model;     ///< label "modelName"
+  std::string gpu;             ///< label "gpu" (device index)
+  std::string uuid;            ///< label "UUID"
+  std::string hostname;        ///< label "Hostname"
+  std::string model;           ///< label "modelName"
   std::string namespace_name;  ///< empty when the device is not assigned to a pod
   std::string pod;
   std::string container;
-  std::optional<double> utilisation_percent;  ///< DCGM_FI_DEV_GPU_UTIL (0-100)
+  std::optional<double> utilisation_percent;   ///< DCGM_FI_DEV_GPU_UTIL (0-100)
   std::optional<double> framebuffer_used_mib;  ///< DCGM_FI_DEV_FB_USED
 };
 

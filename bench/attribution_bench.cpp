@@ -38,10 +38,11 @@ const std::vector<SyntheticNode>& Cluster() {
     std::vector<SyntheticNode> nodes;
     for (int n = 0; n < kNodes; ++n) {
       SyntheticNode node;
-      node.name = "ip-10-0-" + std::to_string(n / 250) + "-" + std::to_string(n % 250) +
-                  ".ec2.internal";
+      node.name =
+          "ip-10-0-" + std::to_string(n / 250) + "-" + std::to_string(n % 250) + ".ec2.internal";
       node.capacity = {16'000, 64 * kGiB, n % 10 == 0 ? 4 : 0};
-      node.price.per_hour = Money::FromNanos(static_cast<std::int64_t>(300'000'000 + rng() % 4'000'000'000));
+      node.price.per_hour =
+          Money::FromNanos(static_cast<std::int64_t>(300'000'000 + rng() % 4'000'000'000));
       for (int c = 0; c < kContainersPerNode; ++c) {
         ContainerDemand d;
         d.cpu_request_millicores = static_cast<std::int64_t>(100 + rng() % 500);
@@ -115,11 +116,10 @@ void BM_Attribution_NaiveBaseline(benchmark::State& state) {
       const double base = cores * 0.031611 + gib * 0.004237 + gpus * 0.95;
       const double scale = node.price.per_hour.Dollars() / base;
       const double hours = 60.0 / 3600.0;
-      const double cost =
-          (std::max(s.cpu_request_cores, s.cpu_usage_cores) * 0.031611 * scale +
-           std::max(s.memory_request_gib, s.memory_usage_gib) * 0.004237 * scale +
-           s.gpus * 0.95 * scale) *
-          hours;
+      const double cost = (std::max(s.cpu_request_cores, s.cpu_usage_cores) * 0.031611 * scale +
+                           std::max(s.memory_request_gib, s.memory_usage_gib) * 0.004237 * scale +
+                           s.gpus * 0.95 * scale) *
+                          hours;
       container_cost[s.container] += cost;
       node_allocated[s.node] += cost;
     }
@@ -169,11 +169,10 @@ void BM_Attribution_LeanDoublesBaseline(benchmark::State& state) {
       const double base = cores * 0.031611 + gib * 0.004237 + gpus * 0.95;
       const double scale = n.node->price.per_hour.Dollars() / base;
       const double hours = 60.0 / 3600.0;
-      const double cost =
-          (std::max(s.cpu_request_cores, s.cpu_usage_cores) * 0.031611 * scale +
-           std::max(s.memory_request_gib, s.memory_usage_gib) * 0.004237 * scale +
-           s.gpus * 0.95 * scale) *
-          hours;
+      const double cost = (std::max(s.cpu_request_cores, s.cpu_usage_cores) * 0.031611 * scale +
+                           std::max(s.memory_request_gib, s.memory_usage_gib) * 0.004237 * scale +
+                           s.gpus * 0.95 * scale) *
+                          hours;
       container_cost[i] = cost;
       n.allocated_dollars += cost;
     }
@@ -195,10 +194,9 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   costledger::bench::FigureReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
-  costledger::bench::PrintFigure("attribution", reporter.ItemsPerSecond("BM_Attribution_Exact"),
-                                 "container-intervals/s",
-                                 reporter.ItemsPerSecond("BM_Attribution_NaiveBaseline"),
-                                 "naive doubles + maps");
+  costledger::bench::PrintFigure(
+      "attribution", reporter.ItemsPerSecond("BM_Attribution_Exact"), "container-intervals/s",
+      reporter.ItemsPerSecond("BM_Attribution_NaiveBaseline"), "naive doubles + maps");
   costledger::bench::PrintFigure(
       "attribution_vs_lean_doubles", reporter.ItemsPerSecond("BM_Attribution_Exact"),
       "container-intervals/s", reporter.ItemsPerSecond("BM_Attribution_LeanDoublesBaseline"),

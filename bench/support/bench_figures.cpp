@@ -22,8 +22,8 @@ double FigureReporter::ItemsPerSecond(const std::string& name) const {
   return it == items_per_second_.end() ? 0.0 : it->second;
 }
 
-void PrintFigure(const std::string& bench, double value, const std::string& unit,
-                 double baseline, const std::string& baseline_name) {
+void PrintFigure(const std::string& bench, double value, const std::string& unit, double baseline,
+                 const std::string& baseline_name) {
   const double ratio = baseline > 0 ? value / baseline : 0.0;
   std::fflush(stdout);
   fmt::print(

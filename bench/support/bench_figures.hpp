@@ -22,7 +22,7 @@ class FigureReporter : public benchmark::ConsoleReporter {
 
 /// Prints one figure per the benchmarks contract, on its own line:
 /// BENCH {"bench":..,"value":..,"unit":..,"baseline":..,"baseline_name":..,"ratio":..}
-void PrintFigure(const std::string& bench, double value, const std::string& unit,
-                 double baseline, const std::string& baseline_name);
+void PrintFigure(const std::string& bench, double value, const std::string& unit, double baseline,
+                 const std::string& baseline_name);
 
 }  // namespace costledger::bench

@@ -15,8 +15,8 @@ IsoWeek IsoWeekOf(std::chrono::sys_days local_day) {
 }
 
 std::chrono::sys_days MondayOf(IsoWeek week) {
-  const iso_week::year_weeknum_weekday ywd{iso_week::year{week.year},
-                                           iso_week::weeknum{week.week}, iso_week::mon};
+  const iso_week::year_weeknum_weekday ywd{iso_week::year{week.year}, iso_week::weeknum{week.week},
+                                           iso_week::mon};
   return std::chrono::sys_days{date::sys_days{ywd}.time_since_epoch()};
 }
 
@@ -29,8 +29,8 @@ IsoWeek ParseIsoWeek(const std::string& text) {
     throw InvalidInput(fmt::format("week '{}' is not of the form YYYY-Www", text));
   }
   const IsoWeek week{std::stoi(match[1]), static_cast<unsigned>(std::stoul(match[2]))};
-  const iso_week::year_weeknum_weekday ywd{iso_week::year{week.year},
-                                           iso_week::weeknum{week.week}, iso_week::mon};
+  const iso_week::year_weeknum_weekday ywd{iso_week::year{week.year}, iso_week::weeknum{week.week},
+                                           iso_week::mon};
   if (week.week == 0 || !ywd.ok()) {
     throw InvalidInput(fmt::format("week '{}' does not exist", text));
   }

@@ -1,8 +1,8 @@
+#include "private_postgres.hpp"
+
 #include <gtest/gtest.h>
 
 #include <pqxx/pqxx>
-
-#include "private_postgres.hpp"
 
 namespace costledger::testing {
 namespace {

@@ -1,6 +1,7 @@
 #include "private_postgres.hpp"
 
 #include <arpa/inet.h>
+#include <fmt/core.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -12,8 +13,6 @@
 #include <memory>
 #include <sstream>
 #include <stdexcept>
-
-#include <fmt/core.h>
 
 namespace costledger::testing {
 namespace {
@@ -128,8 +127,8 @@ std::string PrivatePostgres::Url(const std::string& dbname) const {
 }
 
 std::string PrivatePostgres::CreateDatabase(const std::string& dbname) {
-  const auto [rc, out] = Run(fmt::format("psql '{}' -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE \"{}\"'",
-                                         Url("postgres"), dbname));
+  const auto [rc, out] = Run(fmt::format(
+      "psql '{}' -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE \"{}\"'", Url("postgres"), dbname));
   if (rc != 0) throw std::runtime_error("CREATE DATABASE failed: " + out);
   return Url(dbname);
 }

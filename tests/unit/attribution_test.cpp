@@ -37,8 +37,8 @@ TEST(IntervalCostTest, RejectsNegatives) {
 TEST(SplitNodePriceTest, UnitPricesRecomposeTheNodePrice) {
   const Capacity cap{8000, 32 * kGiB, 1};
   const UnitPrices p = SplitNodePrice({Money::ParseDollars("1.212")}, cap, SplitWeights{});
-  EXPECT_NEAR(8 * p.cpu_per_core_hour + 32 * p.ram_per_gib_hour + 1 * p.gpu_per_device_hour,
-              1.212, 1e-12);
+  EXPECT_NEAR(8 * p.cpu_per_core_hour + 32 * p.ram_per_gib_hour + 1 * p.gpu_per_device_hour, 1.212,
+              1e-12);
   // Ratios follow OpenCost's default weights.
   EXPECT_NEAR(p.cpu_per_core_hour / p.ram_per_gib_hour, 0.031611 / 0.004237, 1e-9);
   EXPECT_NEAR(p.gpu_per_device_hour / p.cpu_per_core_hour, 0.95 / 0.031611, 1e-9);
@@ -90,9 +90,9 @@ TEST(AttributionTest, GpuGoesByRequestedDevices) {
   const Capacity cap{8000, 32 * kGiB, 4};
   const std::vector<ContainerDemand> demands{{1000, 0, kGiB, 0, 1}, {1000, 0, kGiB, 0, 2}};
   std::vector<ResourceCosts> costs(demands.size());
-  const NodeAttribution node = AttributeNode(
-      IntervalCost({Money::ParseDollars("3.06")}, std::chrono::seconds(60)), cap, SplitWeights{},
-      demands, costs);
+  const NodeAttribution node =
+      AttributeNode(IntervalCost({Money::ParseDollars("3.06")}, std::chrono::seconds(60)), cap,
+                    SplitWeights{}, demands, costs);
   EXPECT_GT(node.pools.gpu_nanos, 0);
   EXPECT_EQ(costs[0].gpu_nanos, node.pools.gpu_nanos / 4);
   EXPECT_EQ(costs[1].gpu_nanos, node.pools.gpu_nanos * 2 / 4);
@@ -164,8 +164,8 @@ TEST(AttributionTest, HugeNodeUsesExactWideArithmetic) {
   const Capacity cap{448'000, 24 * 1024 * kGiB, 0};
   const std::vector<ContainerDemand> demands{{224'000, 0, 12 * 1024 * kGiB, 0, 0}};
   std::vector<ResourceCosts> costs(1);
-  const NodeAttribution node = AttributeNode(Money::ParseDollars("100"), cap, SplitWeights{},
-                                             demands, costs);
+  const NodeAttribution node =
+      AttributeNode(Money::ParseDollars("100"), cap, SplitWeights{}, demands, costs);
   EXPECT_EQ(costs[0].cpu_nanos, node.pools.cpu_nanos / 2);
   EXPECT_EQ(costs[0].ram_nanos, node.pools.ram_nanos / 2);
   EXPECT_EQ(costs[0].TotalNanos() + node.idle.TotalNanos(), 100'000'000'000);

@@ -14,13 +14,42 @@ constexpr std::int64_t kSecondsPerHour = 3600;
 constexpr Int128 kBytesPerGiB = Int128{1} << 30;
 constexpr Int128 kMillicoresPerCore = 1000;
 
-// floor(pool * share / whole) for non-negative operands; 64-bit fast path, exact 128-bit
-// fallback when the product does not fit.
-inline std::int64_t Share(std::int64_t pool, std::int64_t share, std::int64_t whole) {
-  std::int64_t product = 0;
-  if (!__builtin_mul_overflow(pool, share, &product)) return product / whole;
-  return static_cast<std::int64_t>(static_cast<Int128>(pool) * share / whole);
-}
+// floor(pool * share / whole) for non-negative operands, exact. A per-node reciprocal replaces
+// the hardware division on the hot path; the integer correction makes the result exact. The
+// quotient never exceeds the pool (share <= whole), so while the pool is below 2^51 the double
+// estimate is within one of the true quotient; below 2^62 the correction cannot overflow.
+class ExactShare {
+ public:
+  ExactShare(std::int64_t pool, std::int64_t whole)
+      : pool_(pool), whole_(whole), reciprocal_(whole > 0 ? 1.0 / static_cast<double>(whole) : 0) {}
+
+  std::int64_t operator()(std::int64_t share) const {
+    if (whole_ == 0) return 0;
+    std::int64_t product = 0;
+    if (__builtin_mul_overflow(pool_, share, &product) || product >= kFastLimit ||
+        pool_ >= kPoolLimit) {
+      return static_cast<std::int64_t>(static_cast<Int128>(pool_) * share / whole_);
+    }
+    auto quotient = static_cast<std::int64_t>(static_cast<double>(product) * reciprocal_);
+    std::int64_t remainder = product - quotient * whole_;
+    while (remainder < 0) {
+      --quotient;
+      remainder += whole_;
+    }
+    while (remainder >= whole_) {
+      ++quotient;
+      remainder -= whole_;
+    }
+    return quotient;
+  }
+
+ private:
+  static constexpr std::int64_t kFastLimit = std::int64_t{1} << 62;
+  static constexpr std::int64_t kPoolLimit = std::int64_t{1} << 51;
+  std::int64_t pool_;
+  std::int64_t whole_;
+  double reciprocal_;
+};
 
 }  // namespace
 
@@ -32,12 +61,11 @@ Money IntervalCost(HourlyPrice price, std::chrono::seconds interval) {
 }
 
 NodeAttribution AttributeNode(Money node_cost, const Capacity& capacity,
-                              const SplitWeights& weights,
-                              std::span<const ContainerDemand> demands,
+                              const SplitWeights& weights, std::span<const ContainerDemand> demands,
                               std::span<ResourceCosts> costs_out) {
   if (costs_out.size() != demands.size()) {
-    throw InvalidInput(fmt::format("AttributeNode: {} demands but {} outputs", demands.size(),
-                                   costs_out.size()));
+    throw InvalidInput(
+        fmt::format("AttributeNode: {} demands but {} outputs", demands.size(), costs_out.size()));
   }
   if (node_cost.nanos() < 0) throw InvalidInput("node cost must not be negative");
   if (capacity.cpu_millicores < 0 || capacity.memory_bytes < 0 || capacity.gpu_devices < 0) {
@@ -52,14 +80,12 @@ NodeAttribution AttributeNode(Money node_cost, const Capacity& capacity,
   result.node_cost = node_cost;
 
   // Rule 2: pools in proportion to capacity x weight, in a common unit (n$/h per mcore*GiB).
-  const Int128 cpu_term =
-      static_cast<Int128>(capacity.cpu_millicores) * weights.cpu_per_core_hour.nanos() *
-      kBytesPerGiB;
+  const Int128 cpu_term = static_cast<Int128>(capacity.cpu_millicores) *
+                          weights.cpu_per_core_hour.nanos() * kBytesPerGiB;
   const Int128 ram_term = static_cast<Int128>(capacity.memory_bytes) *
-                            weights.ram_per_gib_hour.nanos() * kMillicoresPerCore;
+                          weights.ram_per_gib_hour.nanos() * kMillicoresPerCore;
   const Int128 gpu_term = static_cast<Int128>(capacity.gpu_devices) *
-                            weights.gpu_per_device_hour.nanos() * kMillicoresPerCore *
-                            kBytesPerGiB;
+                          weights.gpu_per_device_hour.nanos() * kMillicoresPerCore * kBytesPerGiB;
   const Int128 total_term = cpu_term + ram_term + gpu_term;
   if (total_term == 0) {
     // Nothing to price against: the whole node is idle.
@@ -93,16 +119,16 @@ NodeAttribution AttributeNode(Money node_cost, const Capacity& capacity,
   const std::int64_t gpu_whole = std::max(gpu_sum, capacity.gpu_devices);
 
   // Rules 4-5: each share rounded down once; idle takes the rest, so it can never go negative.
+  const ExactShare cpu_share(result.pools.cpu_nanos, cpu_whole);
+  const ExactShare memory_share(result.pools.ram_nanos, memory_whole);
+  const ExactShare gpu_share(result.pools.gpu_nanos, gpu_whole);
   ResourceCosts allocated;
   for (std::size_t i = 0; i < demands.size(); ++i) {
     const ContainerDemand& d = demands[i];
     ResourceCosts& c = costs_out[i];
-    c.cpu_nanos =
-        cpu_whole > 0 ? Share(result.pools.cpu_nanos, d.CpuAllocationMillicores(), cpu_whole) : 0;
-    c.ram_nanos = memory_whole > 0
-                      ? Share(result.pools.ram_nanos, d.MemoryAllocationBytes(), memory_whole)
-                      : 0;
-    c.gpu_nanos = gpu_whole > 0 ? Share(result.pools.gpu_nanos, d.gpu_devices, gpu_whole) : 0;
+    c.cpu_nanos = cpu_share(d.CpuAllocationMillicores());
+    c.ram_nanos = memory_share(d.MemoryAllocationBytes());
+    c.gpu_nanos = gpu_share(d.gpu_devices);
     allocated.cpu_nanos += c.cpu_nanos;
     allocated.ram_nanos += c.ram_nanos;
     allocated.gpu_nanos += c.gpu_nanos;

@@ -32,9 +32,8 @@ Money& Money::operator-=(Money other) {
 std::string Money::ToDecimalString() const {
   const bool negative = nanos_ < 0;
   // Work in unsigned so that INT64_MIN has a magnitude.
-  const unsigned long long magnitude =
-      negative ? 0ULL - static_cast<unsigned long long>(nanos_)
-               : static_cast<unsigned long long>(nanos_);
+  const unsigned long long magnitude = negative ? 0ULL - static_cast<unsigned long long>(nanos_)
+                                                : static_cast<unsigned long long>(nanos_);
   return fmt::format("{}{}.{:09}", negative ? "-" : "", magnitude / kNanosPerDollar,
                      magnitude % kNanosPerDollar);
 }

@@ -19,9 +19,8 @@ Money QueryCost(QueryState state, bool is_ddl, std::int64_t bytes_scanned, Money
   if (price_per_tb.nanos() < 0) throw InvalidInput("price per TB must not be negative");
   const bool charged = state == QueryState::kSucceeded || state == QueryState::kCancelled;
   if (!charged || is_ddl) return Money{};
-  const std::int64_t mib =
-      std::max(bytes_scanned / kBytesPerMiB + (bytes_scanned % kBytesPerMiB != 0 ? 1 : 0),
-               kMinimumMiB);
+  const std::int64_t mib = std::max(
+      bytes_scanned / kBytesPerMiB + (bytes_scanned % kBytesPerMiB != 0 ? 1 : 0), kMinimumMiB);
   return Money::FromNanos(
       DivideRoundHalfEven(static_cast<Int128>(price_per_tb.nanos()) * mib, kMiBPerTb));
 }

@@ -24,7 +24,8 @@ std::int64_t DivideFloor(Int128 numerator, Int128 denominator) {
 }
 
 std::int64_t DivideRoundHalfEven(Int128 numerator, Int128 denominator) {
-  if (denominator <= 0) throw std::domain_error("DivideRoundHalfEven: denominator must be positive");
+  if (denominator <= 0)
+    throw std::domain_error("DivideRoundHalfEven: denominator must be positive");
   Int128 quotient = numerator / denominator;
   Int128 remainder = numerator % denominator;
   if (remainder < 0) {  // normalise to floor division: 0 <= remainder < denominator

@@ -24,9 +24,9 @@ struct ResourceCosts {
 /// A node's cost for one interval, split into resource pools, and what is left idle.
 struct NodeAttribution {
   Money node_cost;
-  ResourceCosts pools;  ///< node_cost split by capacity x weights; sums to node_cost.
-  ResourceCosts idle;   ///< pools minus container costs; never negative.
-  bool cpu_overcommitted = false;     ///< allocations exceeded capacity and were scaled down.
+  ResourceCosts pools;             ///< node_cost split by capacity x weights; sums to node_cost.
+  ResourceCosts idle;              ///< pools minus container costs; never negative.
+  bool cpu_overcommitted = false;  ///< allocations exceeded capacity and were scaled down.
   bool memory_overcommitted = false;
   bool gpu_overcommitted = false;
 };
@@ -44,8 +44,7 @@ Money IntervalCost(HourlyPrice price, std::chrono::seconds interval);
 /// Throws InvalidInput on negative node cost, capacity, demand or weight.
 /// Thread-compatible, allocation-free.
 NodeAttribution AttributeNode(Money node_cost, const Capacity& capacity,
-                              const SplitWeights& weights,
-                              std::span<const ContainerDemand> demands,
+                              const SplitWeights& weights, std::span<const ContainerDemand> demands,
                               std::span<ResourceCosts> costs_out);
 
 }  // namespace costledger::model

@@ -17,11 +17,11 @@ std::string_view ToString(CapacityType type);
 
 /// Where a node's price came from, so every cost can say how it was priced.
 enum class PriceSource {
-  kCustom,                 ///< configured override
-  kOnDemand,               ///< price list
-  kSpot,                   ///< latest spot history entry at or before t
-  kOnDemandSpotFallback,   ///< spot node without spot history: on-demand used instead
-  kMissing,                ///< no price known: the node costs nothing, and says so
+  kCustom,                ///< configured override
+  kOnDemand,              ///< price list
+  kSpot,                  ///< latest spot history entry at or before t
+  kOnDemandSpotFallback,  ///< spot node without spot history: on-demand used instead
+  kMissing,               ///< no price known: the node costs nothing, and says so
 };
 
 std::string_view ToString(PriceSource source);

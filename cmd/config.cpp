@@ -1,0 +1,372 @@
+#include "config.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "costledger/model/errors.hpp"
+
+extern char** environ;  // NOLINT(readability-redundant-declaration)
+
+namespace costledger::cli {
+namespace {
+
+using nlohmann::json;
+
+enum class Kind { kString, kInt, kMoney, kStringList };
+
+// Every scalar key of the contract, with its type: drives env overrides and unknown-key checks.
+struct KeySpec {
+  const char* path;
+  Kind kind;
+};
+constexpr KeySpec kScalarKeys[] = {
+    {"cluster", Kind::kString},
+    {"database_url", Kind::kString},
+    {"database_password_file", Kind::kString},
+    {"listen", Kind::kString},
+    {"interval_seconds", Kind::kInt},
+    {"scrape_timeout_seconds", Kind::kInt},
+    {"team_label", Kind::kString},
+    {"spool_dir", Kind::kString},
+    {"split_weights.cpu_per_core_hour", Kind::kMoney},
+    {"split_weights.ram_per_gib_hour", Kind::kMoney},
+    {"split_weights.gpu_per_device_hour", Kind::kMoney},
+    {"sources.kubernetes.api_url", Kind::kString},
+    {"sources.kubernetes.token_file", Kind::kString},
+    {"sources.kubernetes.ca_file", Kind::kString},
+    {"sources.dcgm.urls", Kind::kStringList},
+    {"sources.pricing.region", Kind::kString},
+    {"sources.pricing.on_demand", Kind::kString},
+    {"sources.pricing.spot_history", Kind::kString},
+    {"sources.pricing.refresh_seconds", Kind::kInt},
+    {"sources.athena.executions", Kind::kString},
+    {"sources.athena.price_per_tb", Kind::kMoney},
+    {"auth.tokens_file", Kind::kString},
+    {"retention.raw_days", Kind::kInt},
+    {"retention.hourly_days", Kind::kInt},
+    {"retention.queries_days", Kind::kInt},
+};
+// Objects whose keys are free-form (maps).
+constexpr const char* kMapKeys[] = {"sources.pricing.custom_hourly",
+                                    "sources.athena.workgroup_teams"};
+
+std::vector<std::string> Split(const std::string& path, char sep) {
+  std::vector<std::string> parts;
+  std::stringstream in(path);
+  std::string part;
+  while (std::getline(in, part, sep)) parts.push_back(part);
+  return parts;
+}
+
+std::string EnvName(const std::string& path) {
+  std::string name = "COSTLEDGER_";
+  for (const char c : path) {
+    name += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return name;
+}
+
+const json* Find(const json& root, const std::string& path) {
+  const json* node = &root;
+  for (const std::string& part : Split(path, '.')) {
+    if (!node->is_object()) return nullptr;
+    const auto it = node->find(part);
+    if (it == node->end()) return nullptr;
+    node = &*it;
+  }
+  return node;
+}
+
+json& Make(json& root, const std::string& path) {
+  json* node = &root;
+  for (const std::string& part : Split(path, '.')) {
+    if (!node->is_object()) *node = json::object();
+    node = &(*node)[part];
+  }
+  return *node;
+}
+
+void ApplyEnv(json& root, const std::map<std::string, std::string>& env) {
+  for (const KeySpec& key : kScalarKeys) {
+    const auto it = env.find(EnvName(key.path));
+    if (it == env.end()) continue;
+    const std::string& value = it->second;
+    json& target = Make(root, key.path);
+    switch (key.kind) {
+      case Kind::kString:
+      case Kind::kMoney:
+        target = value;
+        break;
+      case Kind::kInt:
+        try {
+          std::size_t used = 0;
+          const long long parsed = std::stoll(value, &used);
+          if (used != value.size()) throw std::invalid_argument("trailing");
+          target = parsed;
+        } catch (const std::exception&) {
+          throw InvalidInput(fmt::format("{}: '{}' is not an integer", EnvName(key.path), value));
+        }
+        break;
+      case Kind::kStringList:
+        target = Split(value, ',');
+        break;
+    }
+  }
+}
+
+void CollectUnknown(const json& node, const std::string& prefix, std::vector<std::string>& out) {
+  std::set<std::string> known;
+  for (const KeySpec& key : kScalarKeys) known.insert(key.path);
+  for (const char* key : kMapKeys) known.insert(key);
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const std::string path = prefix.empty() ? it.key() : prefix + "." + it.key();
+    if (known.count(path) != 0) continue;
+    const bool is_prefix =
+        std::any_of(
+            std::begin(kScalarKeys), std::end(kScalarKeys),
+            [&](const KeySpec& k) { return std::string(k.path).rfind(path + ".", 0) == 0; }) ||
+        std::any_of(std::begin(kMapKeys), std::end(kMapKeys),
+                    [&](const char* k) { return std::string(k).rfind(path + ".", 0) == 0; });
+    if (is_prefix && it->is_object()) {
+      CollectUnknown(*it, path, out);
+    } else if (!is_prefix) {
+      out.push_back(fmt::format("unknown configuration key '{}' ignored", path));
+    } else {
+      throw InvalidInput(fmt::format("configuration key '{}' must be an object", path));
+    }
+  }
+}
+
+std::string TypeName(const json& value) { return value.type_name(); }
+
+std::string GetString(const json& root, const std::string& path, const std::string& fallback) {
+  const json* v = Find(root, path);
+  if (v == nullptr || v->is_null()) return fallback;
+  if (!v->is_string()) {
+    throw InvalidInput(
+        fmt::format("configuration key '{}' must be a string, not {}", path, TypeName(*v)));
+  }
+  return v->get<std::string>();
+}
+
+int GetInt(const json& root, const std::string& path, int fallback, int min, int max) {
+  const json* v = Find(root, path);
+  if (v == nullptr || v->is_null()) return fallback;
+  if (!v->is_number_integer()) {
+    throw InvalidInput(
+        fmt::format("configuration key '{}' must be an integer, not {}", path, TypeName(*v)));
+  }
+  const auto value = v->get<long long>();
+  if (value < min || value > max) {
+    throw InvalidInput(
+        fmt::format("configuration key '{}' is {}; allowed {}..{}", path, value, min, max));
+  }
+  return static_cast<int>(value);
+}
+
+model::Money GetMoney(const json& root, const std::string& path, model::Money fallback) {
+  const json* v = Find(root, path);
+  if (v == nullptr || v->is_null()) return fallback;
+  if (!v->is_number() && !v->is_string()) {
+    throw InvalidInput(
+        fmt::format("configuration key '{}' must be a dollar amount, not {}", path, TypeName(*v)));
+  }
+  try {
+    const model::Money parsed =
+        model::Money::ParseDollars(v->is_string() ? v->get<std::string>() : v->dump());
+    if (parsed.nanos() < 0) throw InvalidInput("negative");
+    return parsed;
+  } catch (const InvalidInput&) {
+    throw InvalidInput(
+        fmt::format("configuration key '{}': '{}' is not a non-negative dollar "
+                    "amount",
+                    path, v->is_string() ? v->get<std::string>() : v->dump()));
+  }
+}
+
+std::vector<std::string> GetStringList(const json& root, const std::string& path) {
+  const json* v = Find(root, path);
+  if (v == nullptr || v->is_null()) return {};
+  if (!v->is_array()) {
+    throw InvalidInput(fmt::format("configuration key '{}' must be an array of strings, not {}",
+                                   path, TypeName(*v)));
+  }
+  std::vector<std::string> out;
+  for (const json& item : *v) {
+    if (!item.is_string()) {
+      throw InvalidInput(fmt::format("configuration key '{}' must contain only strings", path));
+    }
+    if (!item.get<std::string>().empty()) out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+std::string ReadFileOrThrow(const std::string& path, const std::string& what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InvalidInput(fmt::format("cannot read {} '{}'", what, path));
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+bool UrlHasPassword(const std::string& url) {
+  static const std::regex kWithPassword(R"(^[a-z]+://[^/@:]*:[^/@]*@)");
+  return std::regex_search(url, kWithPassword) || url.find("password=") != std::string::npos;
+}
+
+}  // namespace
+
+std::string MaskSecrets(const std::string& url) {
+  static const std::regex kUserInfo(R"(^([a-z]+://[^/@:]*):[^/@]*@)");
+  static const std::regex kParam(R"(password=[^& ]*)");
+  return std::regex_replace(std::regex_replace(url, kUserInfo, "$1:***@"), kParam, "password=***");
+}
+
+LoadedConfig ParseConfig(const std::string& json_text,
+                         const std::map<std::string, std::string>& env) {
+  json root;
+  try {
+    root = json::parse(json_text);
+  } catch (const json::parse_error& e) {
+    throw InvalidInput(fmt::format("configuration is not valid JSON: {}", e.what()));
+  }
+  if (!root.is_object()) throw InvalidInput("configuration must be a JSON object");
+  LoadedConfig loaded;
+  CollectUnknown(root, "", loaded.warnings);
+  const bool password_in_file = UrlHasPassword(GetString(root, "database_url", ""));
+  ApplyEnv(root, env);
+
+  Config& c = loaded.config;
+  c.cluster = GetString(root, "cluster", c.cluster);
+  c.database_url = GetString(root, "database_url", c.database_url);
+  c.listen = GetString(root, "listen", c.listen);
+  c.interval_seconds = GetInt(root, "interval_seconds", c.interval_seconds, 1, 3600);
+  c.scrape_timeout_seconds =
+      GetInt(root, "scrape_timeout_seconds", std::min(c.scrape_timeout_seconds, c.interval_seconds),
+             1, 3600);
+  c.team_label = GetString(root, "team_label", c.team_label);
+  c.spool_dir = GetString(root, "spool_dir", c.spool_dir);
+  c.weights.cpu_per_core_hour =
+      GetMoney(root, "split_weights.cpu_per_core_hour", c.weights.cpu_per_core_hour);
+  c.weights.ram_per_gib_hour =
+      GetMoney(root, "split_weights.ram_per_gib_hour", c.weights.ram_per_gib_hour);
+  c.weights.gpu_per_device_hour =
+      GetMoney(root, "split_weights.gpu_per_device_hour", c.weights.gpu_per_device_hour);
+  c.kubernetes.api_url = GetString(root, "sources.kubernetes.api_url", "");
+  c.kubernetes.token_file = GetString(root, "sources.kubernetes.token_file", "");
+  c.kubernetes.ca_file = GetString(root, "sources.kubernetes.ca_file", "");
+  c.dcgm.urls = GetStringList(root, "sources.dcgm.urls");
+  c.pricing.region = GetString(root, "sources.pricing.region", c.pricing.region);
+  c.pricing.on_demand = GetString(root, "sources.pricing.on_demand", "");
+  c.pricing.spot_history = GetString(root, "sources.pricing.spot_history", "");
+  c.pricing.refresh_seconds =
+      GetInt(root, "sources.pricing.refresh_seconds", c.pricing.refresh_seconds, 1, 7 * 86400);
+  if (const json* custom = Find(root, "sources.pricing.custom_hourly")) {
+    if (!custom->is_object()) {
+      throw InvalidInput("configuration key 'sources.pricing.custom_hourly' must be an object");
+    }
+    for (auto it = custom->begin(); it != custom->end(); ++it) {
+      c.pricing.custom_hourly[it.key()] =
+          GetMoney(root, "sources.pricing.custom_hourly." + it.key(), {});
+    }
+  }
+  c.athena.executions = GetString(root, "sources.athena.executions", "");
+  c.athena.price_per_tb = GetMoney(root, "sources.athena.price_per_tb", c.athena.price_per_tb);
+  if (const json* teams = Find(root, "sources.athena.workgroup_teams")) {
+    if (!teams->is_object()) {
+      throw InvalidInput("configuration key 'sources.athena.workgroup_teams' must be an object");
+    }
+    for (auto it = teams->begin(); it != teams->end(); ++it) {
+      if (!it->is_string()) {
+        throw InvalidInput(fmt::format(
+            "configuration key 'sources.athena.workgroup_teams.{}' must be a string", it.key()));
+      }
+      c.athena.workgroup_teams[it.key()] = it->get<std::string>();
+    }
+  }
+  c.retention.raw_days = GetInt(root, "retention.raw_days", c.retention.raw_days, 1, 36500);
+  c.retention.hourly_days =
+      GetInt(root, "retention.hourly_days", c.retention.hourly_days, 1, 36500);
+  c.retention.queries_days =
+      GetInt(root, "retention.queries_days", c.retention.queries_days, 1, 36500);
+  c.tokens_file = GetString(root, "auth.tokens_file", "");
+
+  if (c.cluster.empty()) throw InvalidInput("configuration key 'cluster' must not be empty");
+  if (c.database_url.empty()) {
+    throw InvalidInput(
+        "configuration key 'database_url' is required (or set COSTLEDGER_DATABASE_URL)");
+  }
+  if (password_in_file && env.count("COSTLEDGER_DATABASE_URL") == 0) {
+    throw InvalidInput(
+        "database_url in the configuration file contains a password; secrets go in "
+        "COSTLEDGER_DATABASE_PASSWORD or database_password_file, never in the file");
+  }
+  if (c.kubernetes.api_url.empty()) {
+    throw InvalidInput("configuration key 'sources.kubernetes.api_url' is required");
+  }
+  if (const auto it = env.find("COSTLEDGER_DATABASE_PASSWORD"); it != env.end()) {
+    c.database_password = it->second;
+  } else if (const std::string file = GetString(root, "database_password_file", "");
+             !file.empty()) {
+    c.database_password = ReadFileOrThrow(file, "database_password_file");
+    while (!c.database_password.empty() &&
+           (c.database_password.back() == '\n' || c.database_password.back() == '\r')) {
+      c.database_password.pop_back();
+    }
+  }
+  return loaded;
+}
+
+LoadedConfig LoadConfigFile(const std::string& path) {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry(*e);
+    if (entry.rfind("COSTLEDGER_", 0) != 0) continue;
+    const auto eq = entry.find('=');
+    if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  return ParseConfig(ReadFileOrThrow(path, "configuration file"), env);
+}
+
+std::string DescribeConfig(const Config& c) {
+  json out;
+  out["cluster"] = c.cluster;
+  out["database_url"] = MaskSecrets(c.database_url);
+  out["database_password"] = c.database_password.empty() ? "" : "***";
+  out["listen"] = c.listen;
+  out["interval_seconds"] = c.interval_seconds;
+  out["scrape_timeout_seconds"] = c.scrape_timeout_seconds;
+  out["team_label"] = c.team_label;
+  out["spool_dir"] = c.spool_dir;
+  out["split_weights"] = {{"cpu_per_core_hour", c.weights.cpu_per_core_hour.Dollars()},
+                          {"ram_per_gib_hour", c.weights.ram_per_gib_hour.Dollars()},
+                          {"gpu_per_device_hour", c.weights.gpu_per_device_hour.Dollars()}};
+  out["sources"]["kubernetes"] = {{"api_url", c.kubernetes.api_url},
+                                  {"token_file", c.kubernetes.token_file},
+                                  {"ca_file", c.kubernetes.ca_file}};
+  out["sources"]["dcgm"]["urls"] = c.dcgm.urls;
+  out["sources"]["pricing"] = {{"region", c.pricing.region},
+                               {"on_demand", c.pricing.on_demand},
+                               {"spot_history", c.pricing.spot_history},
+                               {"refresh_seconds", c.pricing.refresh_seconds}};
+  for (const auto& [type, price] : c.pricing.custom_hourly) {
+    out["sources"]["pricing"]["custom_hourly"][type] = price.Dollars();
+  }
+  out["sources"]["athena"] = {{"executions", c.athena.executions},
+                              {"price_per_tb", c.athena.price_per_tb.Dollars()},
+                              {"workgroup_teams", c.athena.workgroup_teams}};
+  out["retention"] = {{"raw_days", c.retention.raw_days},
+                      {"hourly_days", c.retention.hourly_days},
+                      {"queries_days", c.retention.queries_days}};
+  out["auth"]["tokens_file"] = c.tokens_file;
+  return out.dump(2);
+}
+
+}  // namespace costledger::cli

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "costledger/model/money.hpp"
+#include "costledger/model/split_weights.hpp"
+
+namespace costledger::cli {
+
+/// The configuration contract of DESIGN.md, parsed and validated once in main and passed on
+/// by const&. Durations in seconds; money exact.
+struct Config {
+  struct Kubernetes {
+    std::string api_url;
+    std::string token_file;
+    std::string ca_file;
+  };
+  struct Dcgm {
+    std::vector<std::string> urls;
+  };
+  struct Pricing {
+    std::string region = "us-east-1";
+    std::string on_demand;     ///< URL or path of an EC2 offer file
+    std::string spot_history;  ///< URL or path of DescribeSpotPriceHistory JSON
+    int refresh_seconds = 3600;
+    std::map<std::string, model::Money> custom_hourly;  ///< instance type -> $/h override
+  };
+  struct Athena {
+    std::string executions;  ///< URL or path of BatchGetQueryExecution JSON
+    model::Money price_per_tb = model::Money::FromNanos(5'000'000'000);
+    std::map<std::string, std::string> workgroup_teams;
+  };
+  struct Retention {
+    int raw_days = 35;       ///< per-interval rows (container_costs, node_costs)
+    int hourly_days = 800;   ///< hourly rollups
+    int queries_days = 800;  ///< priced Athena queries
+  };
+
+  std::string cluster = "default";
+  std::string database_url;
+  std::string database_password;  ///< secret: only from env or a file, never logged
+  std::string listen = "0.0.0.0:9003";
+  int interval_seconds = 60;
+  int scrape_timeout_seconds = 10;
+  std::string team_label = "team";
+  std::string spool_dir = "/var/lib/costledger/spool";
+  model::SplitWeights weights;
+  Kubernetes kubernetes;
+  Dcgm dcgm;
+  Pricing pricing;
+  Athena athena;
+  Retention retention;
+  std::string tokens_file;
+};
+
+struct LoadedConfig {
+  Config config;
+  std::vector<std::string> warnings;  ///< e.g. unknown keys; printed, not fatal
+};
+
+/// Parses the JSON configuration text, then applies environment overrides from `env`
+/// (COSTLEDGER_DATABASE_URL, COSTLEDGER_LISTEN, COSTLEDGER_INTERVAL_SECONDS, and every scalar
+/// key as COSTLEDGER_<PATH> with dots as underscores, e.g. COSTLEDGER_SOURCES_PRICING_REGION;
+/// COSTLEDGER_DATABASE_PASSWORD / database_password_file for the secret). Throws InvalidInput
+/// naming the key for wrong types, out-of-range values and missing required keys.
+LoadedConfig ParseConfig(const std::string& json_text,
+                         const std::map<std::string, std::string>& env);
+
+/// Reads FILE and calls ParseConfig with the process environment.
+LoadedConfig LoadConfigFile(const std::string& path);
+
+/// The database URL with any password replaced by "***", for logs.
+std::string MaskSecrets(const std::string& url);
+
+/// The effective configuration as JSON text with secrets masked (check-config prints it).
+std::string DescribeConfig(const Config& config);
+
+}  // namespace costledger::cli

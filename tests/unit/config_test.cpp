@@ -1,0 +1,120 @@
+#include "config.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "costledger/model/errors.hpp"
+
+namespace costledger::cli {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr const char* kDesignExample = R"({
+  "cluster": "prod-eu",
+  "database_url": "postgresql://costledger@db:5432/costledger",
+  "listen": "0.0.0.0:9003",
+  "interval_seconds": 60,
+  "team_label": "team",
+  "sources": {
+    "kubernetes": {"api_url": "https://kubernetes.default.svc", "token_file": "/var/run/secrets/kubernetes.io/serviceaccount/token", "ca_file": "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt"},
+    "dcgm": {"urls": ["http://dcgm-exporter.gpu:9400/metrics"]},
+    "pricing": {"region": "us-east-1", "on_demand": "offer.json", "spot_history": "spot.json"},
+    "athena": {"executions": "athena.json", "price_per_tb": 5.0, "workgroup_teams": {"analytics": "alpha"}}
+  },
+  "auth": {"tokens_file": "tokens.json"}
+})";
+
+std::string ErrorOf(const std::string& text, const std::map<std::string, std::string>& env = {}) {
+  try {
+    ParseConfig(text, env);
+  } catch (const InvalidInput& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ConfigTest, ParsesTheDesignExample) {
+  const LoadedConfig loaded = ParseConfig(kDesignExample, {});
+  const Config& c = loaded.config;
+  EXPECT_TRUE(loaded.warnings.empty());
+  EXPECT_EQ(c.cluster, "prod-eu");
+  EXPECT_EQ(c.listen, "0.0.0.0:9003");
+  EXPECT_EQ(c.interval_seconds, 60);
+  EXPECT_EQ(c.kubernetes.api_url, "https://kubernetes.default.svc");
+  EXPECT_EQ(c.dcgm.urls, std::vector<std::string>{"http://dcgm-exporter.gpu:9400/metrics"});
+  EXPECT_EQ(c.pricing.on_demand, "offer.json");
+  EXPECT_EQ(c.athena.price_per_tb.nanos(), 5'000'000'000);
+  EXPECT_EQ(c.athena.workgroup_teams.at("analytics"), "alpha");
+  EXPECT_EQ(c.tokens_file, "tokens.json");
+}
+
+TEST(ConfigTest, EnvironmentOverridesKeys) {
+  const LoadedConfig loaded =
+      ParseConfig(kDesignExample, {{"COSTLEDGER_DATABASE_URL", "postgresql://x@y/z"},
+                                   {"COSTLEDGER_LISTEN", "127.0.0.1:1"},
+                                   {"COSTLEDGER_INTERVAL_SECONDS", "5"},
+                                   {"COSTLEDGER_SOURCES_PRICING_REGION", "eu-west-1"},
+                                   {"COSTLEDGER_SOURCES_DCGM_URLS", "http://a,http://b"}});
+  EXPECT_EQ(loaded.config.database_url, "postgresql://x@y/z");
+  EXPECT_EQ(loaded.config.listen, "127.0.0.1:1");
+  EXPECT_EQ(loaded.config.interval_seconds, 5);
+  EXPECT_EQ(loaded.config.pricing.region, "eu-west-1");
+  EXPECT_EQ(loaded.config.dcgm.urls, (std::vector<std::string>{"http://a", "http://b"}));
+}
+
+TEST(ConfigTest, UnknownKeysAreWarnedByName) {
+  const LoadedConfig loaded = ParseConfig(
+      R"({"database_url":"postgresql://a@b/c","sources":{"kubernetes":{"api_url":"http://k",
+          "tokn_file":"x"}},"colour":"blue"})",
+      {});
+  EXPECT_THAT(loaded.warnings,
+              ::testing::UnorderedElementsAre(HasSubstr("'sources.kubernetes.tokn_file'"),
+                                              HasSubstr("'colour'")));
+}
+
+TEST(ConfigTest, WrongTypesAndRangesNameTheKey) {
+  const std::string base =
+      R"("database_url":"postgresql://a@b/c","sources":{"kubernetes":{"api_url":"http://k"}})";
+  EXPECT_THAT(ErrorOf("{" + base + R"(,"interval_seconds":"60"})"),
+              HasSubstr("'interval_seconds' must be an integer, not string"));
+  EXPECT_THAT(ErrorOf("{" + base + R"(,"interval_seconds":0})"),
+              HasSubstr("'interval_seconds' is 0; allowed 1..3600"));
+  EXPECT_THAT(ErrorOf("{" + base + R"(,"listen":9003})"), HasSubstr("'listen' must be a string"));
+  EXPECT_THAT(ErrorOf("{" + base + R"(,"sources2":1,"split_weights":{"cpu_per_core_hour":-1}})"),
+              HasSubstr("'split_weights.cpu_per_core_hour'"));
+  EXPECT_THAT(
+      ErrorOf("{" + base +
+              R"(,"sources":{"kubernetes":{"api_url":"http://k"},"dcgm":{"urls":"http://x"}}})"),
+      HasSubstr("'sources.dcgm.urls' must be an array"));
+  EXPECT_THAT(ErrorOf("{" + base + "}", {{"COSTLEDGER_INTERVAL_SECONDS", "ten"}}),
+              HasSubstr("COSTLEDGER_INTERVAL_SECONDS: 'ten' is not an integer"));
+  EXPECT_THAT(ErrorOf("{not json"), HasSubstr("not valid JSON"));
+  EXPECT_THAT(ErrorOf("[]"), HasSubstr("must be a JSON object"));
+}
+
+TEST(ConfigTest, RequiredKeys) {
+  EXPECT_THAT(ErrorOf(R"({"sources":{"kubernetes":{"api_url":"http://k"}}})"),
+              HasSubstr("'database_url' is required"));
+  EXPECT_THAT(ErrorOf(R"({"database_url":"postgresql://a@b/c"})"),
+              HasSubstr("'sources.kubernetes.api_url' is required"));
+}
+
+TEST(ConfigTest, PasswordsNeverComeFromTheFileAndAreMasked) {
+  EXPECT_THAT(
+      ErrorOf(
+          R"({"database_url":"postgresql://u:hunter2@db/x","sources":{"kubernetes":{"api_url":"http://k"}}})"),
+      HasSubstr("contains a password"));
+  const LoadedConfig loaded =
+      ParseConfig(kDesignExample, {{"COSTLEDGER_DATABASE_URL", "postgresql://u:hunter2@db/x"},
+                                   {"COSTLEDGER_DATABASE_PASSWORD", "s3cret"}});
+  EXPECT_EQ(loaded.config.database_password, "s3cret");
+  const std::string described = DescribeConfig(loaded.config);
+  EXPECT_THAT(described, Not(HasSubstr("hunter2")));
+  EXPECT_THAT(described, Not(HasSubstr("s3cret")));
+  EXPECT_THAT(described, HasSubstr("postgresql://u:***@db/x"));
+  EXPECT_EQ(MaskSecrets("host=db password=abc user=x"), "host=db password=*** user=x");
+}
+
+}  // namespace
+}  // namespace costledger::cli

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "costledger/collector/aws_records.hpp"
+#include "costledger/collector/interval_attribution.hpp"
+
+namespace costledger::collector {
+
+/// An Athena query execution priced by rule 7 and attributed to a team.
+struct PricedQuery {
+  AthenaQueryExecution execution;
+  std::string team;  ///< from the workgroup mapping; empty when unmapped
+  model::Money cost;
+};
+
+/// Everything one collector interval produces: the unit that is spooled and written to the
+/// database atomically and idempotently.
+struct IntervalBatch {
+  std::string cluster;
+  IntervalCosts costs;
+  std::vector<PricedQuery> queries;  ///< final executions seen this interval (may repeat)
+};
+
+/// Lossless JSON encoding of a batch (the spool's on-disk format). DecodeBatch throws
+/// InvalidInput naming the field on malformed input.
+std::string EncodeBatch(const IntervalBatch& batch);
+IntervalBatch DecodeBatch(std::string_view json);
+
+}  // namespace costledger::collector

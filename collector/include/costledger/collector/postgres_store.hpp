@@ -1,0 +1,74 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "costledger/collector/interval_batch.hpp"
+
+namespace costledger::collector {
+
+/// How long each table keeps rows (days).
+struct RetentionPolicy {
+  int raw_days = 35;       ///< container_costs, node_costs (per interval)
+  int hourly_days = 800;   ///< container_costs_hourly, node_costs_hourly
+  int queries_days = 800;  ///< query_costs
+};
+
+/// Per-interval totals as stored, for checks and tests.
+struct StoredIntervalTotal {
+  std::chrono::sys_seconds interval_start;
+  std::int64_t node_cost_nanos = 0;       ///< sum of node_costs.node_cost_nanos
+  std::int64_t container_cost_nanos = 0;  ///< sum of container_costs cpu+ram+gpu
+  std::int64_t idle_cost_nanos = 0;       ///< sum of node_costs idle
+  std::int64_t container_rows = 0;
+  std::int64_t node_rows = 0;
+};
+
+/// The PostgreSQL adapter: all SQL of the collector lives behind this class.
+/// Writes are idempotent (natural keys, conflicts ignored) and maintain the hourly rollups
+/// incrementally and exactly once. Not thread-safe: one instance per thread.
+/// Throws Unavailable when the server cannot be reached (the caller spools and retries) and
+/// InvalidInput/std::runtime_error for anything else.
+class PostgresStore {
+ public:
+  /// `url`: a libpq URL or conninfo; `password` (may be empty) is passed separately so that it
+  /// never appears in the URL or logs. Connects lazily and reconnects after failures.
+  PostgresStore(std::string url, std::string password);
+  ~PostgresStore();
+  PostgresStore(const PostgresStore&) = delete;
+  PostgresStore& operator=(const PostgresStore&) = delete;
+
+  /// Applies pending numbered migrations (collector/migrations/NNNN_*.sql, embedded in the
+  /// binary) in order, each in its own transaction, recorded in schema_migrations. Safe to run
+  /// concurrently from two processes (advisory lock). Returns the names applied.
+  std::vector<std::string> Migrate();
+
+  /// Creates the daily partitions of the raw tables from `from` through `days_ahead` days later.
+  void EnsurePartitions(std::chrono::sys_days from, int days_ahead);
+
+  /// Writes one batch in one transaction: COPY into staging tables, then INSERT .. ON CONFLICT
+  /// DO NOTHING into the raw tables, and adds only the rows actually inserted to the hourly
+  /// rollups. Replaying a batch, or two collectors writing the same batch, counts it once.
+  /// Creates missing partitions for the batch's day.
+  void Write(const IntervalBatch& batch);
+
+  /// Deletes what is older than the policy allows (drops whole raw partitions). Returns the
+  /// number of partitions dropped plus rows deleted.
+  std::int64_t ApplyRetention(const RetentionPolicy& policy, std::chrono::sys_seconds now);
+
+  /// Per-interval totals of `cluster` in [from, to), ordered by interval start.
+  std::vector<StoredIntervalTotal> IntervalTotals(const std::string& cluster,
+                                                  std::chrono::sys_seconds from,
+                                                  std::chrono::sys_seconds to);
+
+  /// True when a trivial query succeeds now.
+  bool Ping();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace costledger::collector

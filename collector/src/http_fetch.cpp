@@ -1,0 +1,175 @@
+#include "costledger/collector/http_fetch.hpp"
+
+#include <curl/curl.h>
+#include <fmt/core.h>
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <sstream>
+
+namespace costledger::collector {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void GlobalInitOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+bool IsUrl(const std::string& s) {
+  return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0;
+}
+
+struct Transfer {
+  FetchResult result;
+  std::size_t max_bytes = 0;
+  bool too_large = false;
+  std::unique_ptr<curl_slist, void (*)(curl_slist*)> headers{nullptr, curl_slist_free_all};
+  std::unique_ptr<CURL, void (*)(CURL*)> easy{nullptr, curl_easy_cleanup};
+  Clock::time_point started;
+};
+
+std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const std::size_t n = size * count;
+  if (t->result.body.size() + n > t->max_bytes) {
+    t->too_large = true;
+    return 0;  // aborts the transfer
+  }
+  t->result.body.append(data, n);
+  return n;
+}
+
+void Prepare(Transfer& t, const std::string& url, const FetchOptions& options) {
+  t.result.url = url;
+  t.max_bytes = options.max_bytes;
+  t.easy.reset(curl_easy_init());
+  CURL* e = t.easy.get();
+  curl_easy_setopt(e, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(std::min<std::int64_t>(options.timeout.count(), 5000)));
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // gzip when the server offers it
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+  if (!options.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, options.ca_file.c_str());
+  curl_slist* headers = nullptr;
+  headers = curl_slist_append(headers, "Accept: application/json, text/plain;q=0.9, */*;q=0.1");
+  if (!options.bearer_token.empty()) {
+    headers = curl_slist_append(headers, ("Authorization: Bearer " + options.bearer_token).c_str());
+  }
+  t.headers.reset(headers);
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
+  t.started = Clock::now();
+}
+
+void Finish(Transfer& t, CURLcode code, const FetchOptions& options) {
+  t.result.elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t.started);
+  curl_easy_getinfo(t.easy.get(), CURLINFO_RESPONSE_CODE, &t.result.status);
+  if (t.too_large) {
+    t.result.error =
+        fmt::format("GET {}: response larger than {} bytes", t.result.url, options.max_bytes);
+  } else if (code == CURLE_OPERATION_TIMEDOUT) {
+    t.result.error =
+        fmt::format("GET {}: timed out after {} ms", t.result.url, options.timeout.count());
+  } else if (code != CURLE_OK) {
+    t.result.error = fmt::format("GET {}: {}", t.result.url, curl_easy_strerror(code));
+  } else if (t.result.status < 200 || t.result.status >= 300) {
+    std::string snippet = t.result.body.substr(0, 200);
+    t.result.error = fmt::format("GET {}: HTTP {} {}", t.result.url, t.result.status, snippet);
+  }
+  if (!t.result.error.empty()) t.result.body.clear();
+}
+
+FetchResult ReadLocalFile(const std::string& path_or_file_url, const FetchOptions& options) {
+  const std::string path =
+      path_or_file_url.rfind("file://", 0) == 0 ? path_or_file_url.substr(7) : path_or_file_url;
+  const auto started = Clock::now();
+  FetchResult r;
+  r.url = path_or_file_url;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    r.error = fmt::format("read {}: cannot open file", path);
+    return r;
+  }
+  std::ostringstream out;
+  out << in.rdbuf();
+  r.body = out.str();
+  if (r.body.size() > options.max_bytes) {
+    r.body.clear();
+    r.error = fmt::format("read {}: larger than {} bytes", path, options.max_bytes);
+    return r;
+  }
+  r.status = 200;
+  r.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+  return r;
+}
+
+}  // namespace
+
+FetchResult Fetch(const std::string& url_or_path, const FetchOptions& options) {
+  if (!IsUrl(url_or_path)) return ReadLocalFile(url_or_path, options);
+  GlobalInitOnce();
+  Transfer t;
+  Prepare(t, url_or_path, options);
+  const CURLcode code = curl_easy_perform(t.easy.get());
+  Finish(t, code, options);
+  return std::move(t.result);
+}
+
+std::vector<FetchResult> FetchAll(const std::vector<std::string>& urls, const FetchOptions& options,
+                                  int parallel) {
+  GlobalInitOnce();
+  std::vector<std::unique_ptr<Transfer>> transfers(urls.size());
+  std::vector<FetchResult> results(urls.size());
+  std::unique_ptr<CURLM, void (*)(CURLM*)> multi(curl_multi_init(),
+                                                 [](CURLM* m) { curl_multi_cleanup(m); });
+  curl_multi_setopt(multi.get(), CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(parallel));
+  std::size_t next = 0;
+  int running = 0;
+  const auto add_more = [&] {
+    while (next < urls.size() && running < parallel) {
+      if (!IsUrl(urls[next])) {
+        results[next] = ReadLocalFile(urls[next], options);
+        ++next;
+        continue;
+      }
+      transfers[next] = std::make_unique<Transfer>();
+      Prepare(*transfers[next], urls[next], options);
+      curl_easy_setopt(transfers[next]->easy.get(), CURLOPT_PRIVATE,
+                       reinterpret_cast<void*>(next));  // NOLINT(performance-no-int-to-ptr)
+      curl_multi_add_handle(multi.get(), transfers[next]->easy.get());
+      ++running;
+      ++next;
+    }
+  };
+  add_more();
+  while (running > 0) {
+    int still = 0;
+    curl_multi_perform(multi.get(), &still);
+    int queued = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi.get(), &queued)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      void* priv = nullptr;
+      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+      const auto index = reinterpret_cast<std::size_t>(priv);
+      curl_multi_remove_handle(multi.get(), msg->easy_handle);
+      Finish(*transfers[index], msg->data.result, options);
+      results[index] = std::move(transfers[index]->result);
+      transfers[index].reset();
+      --running;
+    }
+    add_more();
+    if (running > 0) curl_multi_poll(multi.get(), nullptr, 0, 100, nullptr);
+  }
+  return results;
+}
+
+}  // namespace costledger::collector

@@ -324,7 +324,8 @@ LoadedConfig ParseConfig(const std::string& json_text,
   return loaded;
 }
 
-LoadedConfig LoadConfigFile(const std::string& path) {
+LoadedConfig LoadConfigFile(const std::string& path,
+                            const std::map<std::string, std::string>& overrides) {
   std::map<std::string, std::string> env;
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string entry(*e);
@@ -332,6 +333,7 @@ LoadedConfig LoadConfigFile(const std::string& path) {
     const auto eq = entry.find('=');
     if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
   }
+  for (const auto& [name, value] : overrides) env[name] = value;
   return ParseConfig(ReadFileOrThrow(path, "configuration file"), env);
 }
 

@@ -68,8 +68,10 @@ struct LoadedConfig {
 LoadedConfig ParseConfig(const std::string& json_text,
                          const std::map<std::string, std::string>& env);
 
-/// Reads FILE and calls ParseConfig with the process environment.
-LoadedConfig LoadConfigFile(const std::string& path);
+/// Reads FILE and calls ParseConfig with the process environment, then `overrides` (from
+/// command-line flags, same COSTLEDGER_* names) on top.
+LoadedConfig LoadConfigFile(const std::string& path,
+                            const std::map<std::string, std::string>& overrides = {});
 
 /// The database URL with any password replaced by "***", for logs.
 std::string MaskSecrets(const std::string& url);

@@ -8,6 +8,7 @@
 
 #include "allocate_command.hpp"
 #include "costledger/model/errors.hpp"
+#include "serve_command.hpp"
 
 namespace {
 
@@ -40,19 +41,6 @@ int NotYetAvailable(std::string_view name) {
   return 2;
 }
 
-constexpr const char* kServeHelp = R"(usage: costledger serve [--config FILE] [options]
-
-Runs the collector (samples the cluster every interval, attributes cost, stores it in
-PostgreSQL), the HTTP API and /metrics, the weekly report scheduler and the quota evaluator.
-
-options:
-  --config FILE          JSON configuration (also COSTLEDGER_CONFIG)
-  --role all|collector|api
-                         run everything (default), only the collector, or only the API
-  --log-format text|json log line format (default text)
-environment overrides: COSTLEDGER_DATABASE_URL, COSTLEDGER_LISTEN, COSTLEDGER_INTERVAL_SECONDS
-)";
-
 constexpr const char* kSimulateHelp = R"(usage: costledger simulate [options]
 
 Serves a synthetic data-science cluster over HTTP in the real wire formats: Kubernetes nodes
@@ -79,31 +67,15 @@ options:
   --send                 deliver the reports
 )";
 
-constexpr const char* kMigrateHelp =
-    R"(usage: costledger migrate [--config FILE] [--database-url URL]
-
-Applies the pending versioned schema migrations to PostgreSQL and prints what it applied.
-`serve` applies pending migrations at start as well.
-)";
-
-constexpr const char* kCheckConfigHelp = R"(usage: costledger check-config --config FILE
-
-Validates a configuration file: unknown keys are warned about, wrong types and missing
-required keys are errors naming the key. Prints the effective settings with secrets masked.
-)";
-
-int RunServe(const std::vector<std::string>&) { return NotYetAvailable("serve"); }
 int RunSimulate(const std::vector<std::string>&) { return NotYetAvailable("simulate"); }
 int RunReport(const std::vector<std::string>&) { return NotYetAvailable("report"); }
-int RunMigrate(const std::vector<std::string>&) { return NotYetAvailable("migrate"); }
-int RunCheckConfig(const std::vector<std::string>&) { return NotYetAvailable("check-config"); }
 
 const Command kCommands[] = {
-    {"serve", kServeHelp, RunServe},
+    {"serve", costledger::cli::kServeHelp, costledger::cli::RunServe},
     {"simulate", kSimulateHelp, RunSimulate},
     {"report", kReportHelp, RunReport},
-    {"migrate", kMigrateHelp, RunMigrate},
-    {"check-config", kCheckConfigHelp, RunCheckConfig},
+    {"migrate", costledger::cli::kMigrateHelp, costledger::cli::RunMigrate},
+    {"check-config", costledger::cli::kCheckConfigHelp, costledger::cli::RunCheckConfig},
     {"allocate", costledger::cli::kAllocateHelp, costledger::cli::RunAllocate},
 };
 

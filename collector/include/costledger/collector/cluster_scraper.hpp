@@ -1,0 +1,49 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "costledger/collector/aws_records.hpp"
+#include "costledger/collector/kubernetes_records.hpp"
+#include "costledger/collector/prometheus_text.hpp"
+
+namespace costledger::collector {
+
+/// Where the live sources are (DESIGN's `sources` section).
+struct SourceSettings {
+  std::string api_url;     ///< Kubernetes API server; kubelets are read through its node proxy
+  std::string token_file;  ///< bearer token, re-read every scrape (tokens rotate)
+  std::string ca_file;
+  std::vector<std::string> dcgm_urls;
+  std::string athena_executions;  ///< URL or path; empty to skip
+  std::chrono::milliseconds timeout{10'000};
+};
+
+/// How one source fared in one scrape.
+struct SourceStatus {
+  std::string source;  ///< "nodes", "pods", "kubelet/<node>", "dcgm/<url>", "athena"
+  std::string error;   ///< empty when it worked
+  std::chrono::milliseconds elapsed{0};
+};
+
+/// One scrape of every live source. A failed source leaves its part empty and says why in
+/// `statuses`; it never stops the others.
+struct ClusterSnapshot {
+  std::chrono::sys_seconds taken_at;
+  std::optional<std::vector<Node>> nodes;
+  std::optional<std::vector<Pod>> pods;
+  std::map<std::string, std::vector<KubeletContainerSample>> kubelet;  ///< by node name
+  std::vector<DcgmGpuSample> gpus;
+  std::optional<std::vector<AthenaQueryExecution>> queries;
+  std::vector<SourceStatus> statuses;
+};
+
+/// Scrapes all sources concurrently with the configured timeout: nodes, pods, DCGM and Athena
+/// in one round, then every node's kubelet (GET {api_url}/api/v1/nodes/{node}/proxy/metrics/
+/// resource) in a second.
+ClusterSnapshot ScrapeCluster(const SourceSettings& settings, std::chrono::sys_seconds at);
+
+}  // namespace costledger::collector

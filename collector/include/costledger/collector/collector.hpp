@@ -1,0 +1,92 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "costledger/collector/cluster_scraper.hpp"
+#include "costledger/collector/interval_batch.hpp"
+#include "costledger/collector/logger.hpp"
+#include "costledger/collector/postgres_store.hpp"
+#include "costledger/collector/price_loader.hpp"
+#include "costledger/collector/spool.hpp"
+
+namespace costledger::collector {
+
+struct CollectorSettings {
+  IntervalSettings interval;  ///< cluster, team label, split weights
+  std::chrono::seconds interval_length{60};
+  SourceSettings sources;
+  PriceSettings prices;
+  std::chrono::seconds price_refresh{3600};
+  model::Money query_price_per_tb = model::kDefaultPricePerTb;
+  std::map<std::string, std::string> workgroup_teams;
+  RetentionPolicy retention;
+  /// Nodes and pods of an earlier scrape stand in for a failed one this many intervals at most.
+  int stale_snapshot_intervals = 5;
+};
+
+/// What one tick did, for logs, metrics and tests.
+struct TickReport {
+  std::chrono::sys_seconds interval_start;
+  bool attributed = false;
+  std::size_t nodes = 0;
+  std::size_t pods = 0;
+  std::size_t containers = 0;
+  model::Money cost;
+  model::Money idle;
+  std::size_t queries = 0;
+  std::size_t source_errors = 0;
+  std::size_t stored_batches = 0;  ///< batches drained from the spool into the database
+  std::size_t spool_depth = 0;
+  bool database_available = true;
+};
+
+/// The collector: every interval it scrapes all sources, turns counters into rates, attributes
+/// the interval with the cost model, appends the batch to the durable spool and drains the
+/// spool into PostgreSQL in order. A failing source is logged and retried next interval; a
+/// failing database leaves batches in the spool until it returns.
+class Collector {
+ public:
+  Collector(CollectorSettings settings, Spool& spool, PostgresStore& store, Logger& log);
+
+  /// One interval ending at `boundary` (a multiple of the interval length since the epoch):
+  /// attributes [boundary - length, boundary).
+  TickReport Tick(std::chrono::sys_seconds boundary);
+
+  /// Writes spooled batches to the database, oldest first; stops at the first failure.
+  /// Returns how many were stored.
+  std::size_t Drain(bool& database_available);
+
+  /// Runs ticks at interval boundaries until `stop` becomes true; the tick in flight finishes
+  /// and the spool is drained once more before returning. `on_tick` sees every report.
+  void Run(const std::atomic<bool>& stop, const std::function<void(const TickReport&)>& on_tick);
+
+ private:
+  void RefreshPricesIfDue(std::chrono::sys_seconds now);
+  std::vector<PricedQuery> PriceNewQueries(const std::vector<AthenaQueryExecution>& executions);
+  void MaintainIfDue(std::chrono::sys_seconds now);
+
+  CollectorSettings settings_;
+  Spool& spool_;
+  PostgresStore& store_;
+  Logger& log_;
+  model::PriceBook prices_;
+  std::chrono::sys_seconds prices_loaded_at_{};
+  bool prices_loaded_ = false;
+  std::chrono::sys_seconds maintained_at_{};
+  // Previous kubelet scrape per node and when it was taken: counters become rates against it.
+  std::map<std::string, std::pair<std::chrono::sys_seconds, std::vector<KubeletContainerSample>>>
+      previous_kubelet_;
+  std::optional<std::vector<Node>> last_nodes_;
+  std::optional<std::vector<Pod>> last_pods_;
+  std::chrono::sys_seconds last_state_at_{};
+  std::set<std::string> queries_seen_;
+  bool schema_ready_ = false;  // migrations applied in this process
+};
+
+}  // namespace costledger::collector

@@ -1,0 +1,216 @@
+#include "costledger/collector/collector.hpp"
+
+#include <fmt/core.h>
+
+#include <thread>
+
+#include "costledger/model/errors.hpp"
+#include "costledger/model/query_cost.hpp"
+
+namespace costledger::collector {
+namespace {
+
+using std::chrono::seconds;
+using std::chrono::sys_seconds;
+
+std::int64_t Ms(std::chrono::milliseconds d) { return d.count(); }
+
+}  // namespace
+
+Collector::Collector(CollectorSettings settings, Spool& spool, PostgresStore& store, Logger& log)
+    : settings_(std::move(settings)), spool_(spool), store_(store), log_(log) {}
+
+void Collector::RefreshPricesIfDue(sys_seconds now) {
+  if (prices_loaded_ && now - prices_loaded_at_ < settings_.price_refresh) return;
+  const auto started = std::chrono::steady_clock::now();
+  LoadedPrices loaded = LoadPrices(settings_.prices);
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  for (const std::string& e : loaded.errors) log_.Error("price source failed", {{"error", e}});
+  // Keep the previous book when a refresh loaded nothing at all.
+  if (loaded.on_demand_types > 0 || loaded.spot_entries > 0 || !prices_loaded_) {
+    prices_ = std::move(loaded.book);
+  }
+  prices_loaded_ = true;
+  prices_loaded_at_ = now;
+  log_.Info("prices loaded",
+            {{"on_demand_types", static_cast<std::int64_t>(loaded.on_demand_types)},
+             {"spot_entries", static_cast<std::int64_t>(loaded.spot_entries)},
+             {"duration_ms", Ms(took)}});
+}
+
+std::vector<PricedQuery> Collector::PriceNewQueries(
+    const std::vector<AthenaQueryExecution>& executions) {
+  std::vector<PricedQuery> out;
+  for (const AthenaQueryExecution& e : executions) {
+    if (!model::IsFinal(e.state) || queries_seen_.count(e.query_execution_id) != 0) continue;
+    PricedQuery q;
+    q.execution = e;
+    if (const auto it = settings_.workgroup_teams.find(e.work_group);
+        it != settings_.workgroup_teams.end()) {
+      q.team = it->second;
+    }
+    q.cost =
+        model::QueryCost(e.state, e.IsDdl(), e.data_scanned_bytes, settings_.query_price_per_tb);
+    out.push_back(std::move(q));
+  }
+  return out;
+}
+
+std::size_t Collector::Drain(bool& database_available) {
+  std::size_t stored = 0;
+  database_available = true;
+  while (auto entry = spool_.Oldest()) {
+    try {
+      if (!schema_ready_) {
+        for (const std::string& applied : store_.Migrate()) {
+          log_.Info("migration applied", {{"version", applied}});
+        }
+        schema_ready_ = true;
+      }
+      store_.Write(entry->batch);
+    } catch (const Unavailable& e) {
+      database_available = false;
+      log_.Warn("database unavailable; batches stay in the spool",
+                {{"error", e.what()}, {"spool_depth", static_cast<std::int64_t>(spool_.depth())}});
+      break;
+    }
+    for (const PricedQuery& q : entry->batch.queries) {
+      queries_seen_.insert(q.execution.query_execution_id);
+    }
+    spool_.Remove(entry->sequence);
+    ++stored;
+  }
+  if (!spool_.last_error().empty()) {
+    log_.Error("spool", {{"error", spool_.last_error()}});
+  }
+  return stored;
+}
+
+void Collector::MaintainIfDue(sys_seconds now) {
+  if (now - maintained_at_ < std::chrono::hours(1)) return;
+  try {
+    store_.EnsurePartitions(std::chrono::floor<std::chrono::days>(now), 3);
+    const std::int64_t removed = store_.ApplyRetention(settings_.retention, now);
+    maintained_at_ = now;
+    if (removed > 0) log_.Info("retention applied", {{"removed", removed}});
+  } catch (const Unavailable&) {
+    // Retried at the next tick.
+  }
+}
+
+TickReport Collector::Tick(sys_seconds boundary) {
+  const auto started = std::chrono::steady_clock::now();
+  TickReport report;
+  const seconds length = settings_.interval_length;
+  report.interval_start = boundary - length;
+  RefreshPricesIfDue(boundary);
+
+  ClusterSnapshot snap = ScrapeCluster(settings_.sources, boundary);
+  for (const SourceStatus& s : snap.statuses) {
+    if (s.error.empty()) continue;
+    ++report.source_errors;
+    log_.Error("source failed", {{"source", s.source}, {"error", s.error}});
+  }
+  // Cluster state: this scrape, or a recent one when the API server failed just now.
+  if (snap.nodes && snap.pods) {
+    last_nodes_ = snap.nodes;
+    last_pods_ = snap.pods;
+    last_state_at_ = boundary;
+  } else if (last_nodes_ &&
+             boundary - last_state_at_ <= length * settings_.stale_snapshot_intervals) {
+    log_.Warn("using nodes and pods of an earlier scrape",
+              {{"age_seconds", static_cast<std::int64_t>((boundary - last_state_at_).count())}});
+  } else {
+    last_nodes_.reset();
+    last_pods_.reset();
+  }
+
+  UsageIndex usage;
+  for (auto& [node, samples] : snap.kubelet) {
+    const auto prev = previous_kubelet_.find(node);
+    if (prev != previous_kubelet_.end()) {
+      AddKubeletUsage(prev->second.second, samples, boundary - prev->second.first, usage);
+    } else {
+      AddKubeletUsage({}, samples, length, usage);
+    }
+    previous_kubelet_[node] = {boundary, std::move(samples)};
+  }
+  AddGpuUsage(snap.gpus, usage);
+
+  IntervalBatch batch;
+  batch.cluster = settings_.interval.cluster;
+  if (last_nodes_ && last_pods_) {
+    batch.costs = AttributeInterval(report.interval_start, length, *last_nodes_, *last_pods_, usage,
+                                    prices_, settings_.interval);
+    report.attributed = true;
+    report.nodes = batch.costs.nodes.size();
+    report.pods = last_pods_->size();
+    report.containers = batch.costs.containers.size();
+    report.cost = batch.costs.TotalCost();
+    report.idle = batch.costs.IdleCost();
+    for (const std::string& w : batch.costs.warnings) log_.Warn("attribution", {{"detail", w}});
+  } else {
+    batch.costs.start = report.interval_start;
+    batch.costs.length = length;
+    log_.Error("interval not attributed: no nodes and pods from the API server",
+               {{"interval_start",
+                 static_cast<std::int64_t>(report.interval_start.time_since_epoch().count())}});
+  }
+  if (snap.queries) batch.queries = PriceNewQueries(*snap.queries);
+  report.queries = batch.queries.size();
+
+  if (report.attributed || !batch.queries.empty()) spool_.Append(batch);
+  report.stored_batches = Drain(report.database_available);
+  report.spool_depth = spool_.depth();
+  if (report.database_available) MaintainIfDue(boundary);
+
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  std::vector<LogField> fields{
+      {"interval_start",
+       static_cast<std::int64_t>(report.interval_start.time_since_epoch().count())},
+      {"nodes", static_cast<std::int64_t>(report.nodes)},
+      {"pods", static_cast<std::int64_t>(report.pods)},
+      {"containers", static_cast<std::int64_t>(report.containers)},
+      {"cost_usd", report.cost.ToDecimalString()},
+      {"idle_usd", report.idle.ToDecimalString()},
+      {"queries", static_cast<std::int64_t>(report.queries)},
+      {"source_errors", static_cast<std::int64_t>(report.source_errors)},
+      {"spool_depth", static_cast<std::int64_t>(report.spool_depth)},
+      {"duration_ms", Ms(took)}};
+  std::chrono::milliseconds kubelet_ms{0};
+  for (const SourceStatus& s : snap.statuses) {
+    if (s.source.rfind("kubelet/", 0) == 0) {
+      kubelet_ms = std::max(kubelet_ms, s.elapsed);
+    } else {
+      fields.push_back({s.source + "_ms", Ms(s.elapsed)});
+    }
+  }
+  fields.push_back({"kubelet_max_ms", Ms(kubelet_ms)});
+  log_.Info("interval", fields);
+  return report;
+}
+
+void Collector::Run(const std::atomic<bool>& stop,
+                    const std::function<void(const TickReport&)>& on_tick) {
+  const seconds length = settings_.interval_length;
+  while (!stop) {
+    const auto now = std::chrono::system_clock::now();
+    const auto since_epoch = std::chrono::duration_cast<seconds>(now.time_since_epoch());
+    const sys_seconds next{(since_epoch / length + 1) * length};
+    while (!stop && std::chrono::system_clock::now() < next) {
+      std::this_thread::sleep_for(std::min<std::chrono::system_clock::duration>(
+          next - std::chrono::system_clock::now(), std::chrono::milliseconds(100)));
+    }
+    if (stop) break;
+    const TickReport report = Tick(next);
+    if (on_tick) on_tick(report);
+  }
+  bool available = true;
+  const std::size_t stored = Drain(available);
+  log_.Info("collector stopped", {{"stored_on_exit", static_cast<std::int64_t>(stored)},
+                                  {"spool_depth", static_cast<std::int64_t>(spool_.depth())}});
+}
+
+}  // namespace costledger::collector

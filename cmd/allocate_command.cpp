@@ -141,10 +141,10 @@ int RunAllocate(const std::vector<std::string>& args) {
   fmt::print("costledger allocate: cluster {}, interval {} + {}s, {} nodes, {} pods\n\n",
              settings.cluster, collector::FormatTimestamp(at), length.count(), nodes.size(),
              pods.size());
-  fmt::print("{:<10} {:<24} {:>6} {:>16} {:>12} {:>12}\n", "NODE", "INSTANCE", "CAP", "PRICE $/h",
+  fmt::print("{:<28} {:<12} {:>5} {:>12} {:<26} {:>12}\n", "NODE", "INSTANCE", "CAP", "PRICE $/h",
              "SOURCE", "IDLE $");
   for (const auto& n : costs.nodes) {
-    fmt::print("{:<10.10} {:<24} {:>6} {:>16} {:>12} {:>12}\n", n.node, n.instance_type,
+    fmt::print("{:<28} {:<12} {:>5} {:>12} {:<26} {:>12}\n", n.node, n.instance_type,
                model::ToString(n.capacity_type) == "spot" ? "spot" : "od",
                n.price.price.per_hour.ToDecimalString(), model::ToString(n.price.source),
                Dollars(n.attribution.idle.TotalNanos()));

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <set>
+#include <string>
 
 #include "costledger/collector/interval_batch.hpp"
 
@@ -32,13 +34,17 @@ class Spool {
   /// Removes a batch once it is stored.
   void Remove(std::uint64_t sequence);
 
+  /// Batches waiting in the spool.
   std::size_t depth() const;
+  /// What went wrong with the spool's files (corrupt files moved aside) since the last Append,
+  /// for the caller to log; empty when nothing did.
   const std::string& last_error() const { return last_error_; }
 
  private:
   std::filesystem::path dir_;
   std::uint64_t next_sequence_ = 1;
   std::string last_error_;
+  std::set<std::uint64_t> sequences_;  // files present, oldest first (read once at start)
 };
 
 }  // namespace costledger::collector

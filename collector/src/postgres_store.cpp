@@ -1,0 +1,713 @@
+#include "costledger/collector/postgres_store.hpp"
+
+#include <fmt/core.h>
+
+#include <array>
+#include <charconv>
+#include <limits>
+#include <pqxx/pqxx>
+#include <set>
+#include <string_view>
+#include <tuple>
+#include <utility>
+
+#include "costledger/model/errors.hpp"
+#include "embedded_migrations.hpp"
+#include "enum_text.hpp"
+
+namespace costledger::collector {
+namespace {
+
+using std::chrono::days;
+using std::chrono::sys_days;
+using std::chrono::sys_seconds;
+
+// ---- SQL ----------------------------------------------------------------------------------
+// Every statement of the collector. Table and partition names in the {} placeholders of DDL
+// come from this file only (never from input): identifiers cannot be $n parameters.
+
+// Keys of pg_advisory_lock: "costledger/migrate" and "costledger/partitions".
+constexpr std::int64_t kMigrationLockKey = 7'310'597'434'226'606'401;
+constexpr std::int64_t kPartitionLockKey = 7'310'597'434'226'606'402;
+
+constexpr std::string_view kLockMigrations = "SELECT pg_advisory_lock($1)";
+constexpr std::string_view kUnlockMigrations = "SELECT pg_advisory_unlock($1)";
+constexpr std::string_view kCreateMigrationsTable = R"(
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version text PRIMARY KEY,
+  applied_at timestamptz NOT NULL DEFAULT now()
+))";
+constexpr std::string_view kAppliedMigrations = "SELECT version FROM schema_migrations";
+constexpr std::string_view kRecordMigration = "INSERT INTO schema_migrations (version) VALUES ($1)";
+
+constexpr std::string_view kPing = "SELECT 1";
+
+// $1: text[] of partition names; returns those that do not exist yet.
+constexpr std::string_view kMissingPartitions =
+    "SELECT name FROM unnest($1::text[]) AS name WHERE to_regclass(name) IS NULL";
+constexpr std::string_view kLockPartitions = "SELECT pg_advisory_xact_lock($1)";
+// {0} partition, {1} parent, {2} and {3} the day's bounds as timestamptz literals.
+constexpr std::string_view kCreatePartition =
+    "CREATE TABLE IF NOT EXISTS {0} PARTITION OF {1} FOR VALUES FROM ('{2}') TO ('{3}');\n";
+constexpr std::string_view kListPartitions = R"(
+SELECT c.relname
+FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+WHERE i.inhparent IN ('container_costs'::regclass, 'node_costs'::regclass))";
+// {0}: comma-separated partition names.
+constexpr std::string_view kDropPartitions = "DROP TABLE IF EXISTS {0}";
+
+// work_mem: the rollup's aggregation of a large batch stays in memory.
+constexpr std::string_view kCreateStaging = R"(
+SET LOCAL work_mem = '64MB';
+CREATE TEMP TABLE staging_container_costs (LIKE container_costs) ON COMMIT DROP;
+CREATE TEMP TABLE staging_node_costs (LIKE node_costs) ON COMMIT DROP)";
+constexpr std::string_view kCreateQueryStaging =
+    "CREATE TEMP TABLE staging_query_costs (LIKE query_costs) ON COMMIT DROP";
+constexpr std::string_view kContainerStaging = "staging_container_costs";
+constexpr std::string_view kNodeStaging = "staging_node_costs";
+constexpr std::string_view kQueryStaging = "staging_query_costs";
+
+// COPY column lists, in table order (the staging tables are LIKE the raw tables).
+constexpr std::array<const char*, 22> kContainerColumns{"cluster",
+                                                        "interval_start",
+                                                        "interval_seconds",
+                                                        "node",
+                                                        "namespace",
+                                                        "controller_kind",
+                                                        "controller",
+                                                        "pod",
+                                                        "container",
+                                                        "team",
+                                                        "capacity_type",
+                                                        "instance_type",
+                                                        "cpu_request_millicores",
+                                                        "cpu_usage_millicores",
+                                                        "memory_request_bytes",
+                                                        "memory_usage_bytes",
+                                                        "gpu_devices",
+                                                        "gpu_busy_devices",
+                                                        "usage_observed",
+                                                        "cpu_cost_nanos",
+                                                        "ram_cost_nanos",
+                                                        "gpu_cost_nanos"};
+constexpr std::array<const char*, 26> kNodeColumns{"cluster",
+                                                   "interval_start",
+                                                   "interval_seconds",
+                                                   "node",
+                                                   "instance_type",
+                                                   "zone",
+                                                   "capacity_type",
+                                                   "price_source",
+                                                   "price_per_hour_nanos",
+                                                   "cpu_millicores",
+                                                   "memory_bytes",
+                                                   "gpu_devices",
+                                                   "cpu_per_core_hour",
+                                                   "ram_per_gib_hour",
+                                                   "gpu_per_device_hour",
+                                                   "node_cost_nanos",
+                                                   "pool_cpu_nanos",
+                                                   "pool_ram_nanos",
+                                                   "pool_gpu_nanos",
+                                                   "idle_cpu_nanos",
+                                                   "idle_ram_nanos",
+                                                   "idle_gpu_nanos",
+                                                   "containers",
+                                                   "cpu_overcommitted",
+                                                   "memory_overcommitted",
+                                                   "gpu_overcommitted"};
+constexpr std::array<const char*, 12> kQueryColumns{"cluster",
+                                                    "query_execution_id",
+                                                    "work_group",
+                                                    "team",
+                                                    "state",
+                                                    "statement_type",
+                                                    "submitted",
+                                                    "completed",
+                                                    "data_scanned_bytes",
+                                                    "engine_execution_millis",
+                                                    "cost_nanos",
+                                                    "query"};
+
+// Raw rows that are new (a replay or a concurrent writer's rows conflict and are skipped) and
+// only those are added to the hourly rollup, so each raw row counts exactly once. Sorted (bytewise,
+// the cheapest order) so that concurrent writers lock rows in the same order. Hours are UTC:
+// date_bin is plain arithmetic, unlike date_trunc with a time zone.
+constexpr std::string_view kInsertContainers = R"(
+WITH inserted AS (
+  INSERT INTO container_costs
+  SELECT * FROM staging_container_costs
+  ORDER BY cluster COLLATE "C", interval_start, namespace COLLATE "C", pod COLLATE "C",
+    container COLLATE "C"
+  ON CONFLICT DO NOTHING
+  RETURNING *)
+INSERT INTO container_costs_hourly AS h (
+  cluster, hour, namespace, pod, container, node, controller_kind, controller, team,
+  capacity_type, instance_type, intervals, seconds, usage_observed_seconds,
+  cpu_request_millicore_seconds, cpu_usage_millicore_seconds, memory_request_byte_seconds,
+  memory_usage_byte_seconds, gpu_device_seconds, gpu_busy_device_seconds,
+  gpu_busy_observed_seconds, cpu_cost_nanos, ram_cost_nanos, gpu_cost_nanos)
+SELECT cluster, date_bin('1 hour', interval_start, timestamptz '2000-01-01 00:00:00+00'),
+  namespace, pod, container, node,
+  min(controller_kind), min(controller), min(team), min(capacity_type), min(instance_type),
+  count(*), sum(interval_seconds),
+  coalesce(sum(interval_seconds) FILTER (WHERE usage_observed), 0),
+  sum(cpu_request_millicores * interval_seconds), sum(cpu_usage_millicores * interval_seconds),
+  sum(memory_request_bytes * interval_seconds), sum(memory_usage_bytes * interval_seconds),
+  sum(gpu_devices * interval_seconds), coalesce(sum(gpu_busy_devices * interval_seconds), 0),
+  coalesce(sum(interval_seconds) FILTER (WHERE gpu_busy_devices IS NOT NULL), 0),
+  sum(cpu_cost_nanos), sum(ram_cost_nanos), sum(gpu_cost_nanos)
+FROM inserted
+GROUP BY 1, 2, 3, 4, 5, 6
+ORDER BY cluster COLLATE "C", 2, namespace COLLATE "C", pod COLLATE "C", container COLLATE "C",
+  node COLLATE "C"
+ON CONFLICT (cluster, hour, namespace, pod, container, node) DO UPDATE SET
+  intervals = h.intervals + EXCLUDED.intervals,
+  seconds = h.seconds + EXCLUDED.seconds,
+  usage_observed_seconds = h.usage_observed_seconds + EXCLUDED.usage_observed_seconds,
+  cpu_request_millicore_seconds =
+    h.cpu_request_millicore_seconds + EXCLUDED.cpu_request_millicore_seconds,
+  cpu_usage_millicore_seconds =
+    h.cpu_usage_millicore_seconds + EXCLUDED.cpu_usage_millicore_seconds,
+  memory_request_byte_seconds =
+    h.memory_request_byte_seconds + EXCLUDED.memory_request_byte_seconds,
+  memory_usage_byte_seconds = h.memory_usage_byte_seconds + EXCLUDED.memory_usage_byte_seconds,
+  gpu_device_seconds = h.gpu_device_seconds + EXCLUDED.gpu_device_seconds,
+  gpu_busy_device_seconds = h.gpu_busy_device_seconds + EXCLUDED.gpu_busy_device_seconds,
+  gpu_busy_observed_seconds = h.gpu_busy_observed_seconds + EXCLUDED.gpu_busy_observed_seconds,
+  cpu_cost_nanos = h.cpu_cost_nanos + EXCLUDED.cpu_cost_nanos,
+  ram_cost_nanos = h.ram_cost_nanos + EXCLUDED.ram_cost_nanos,
+  gpu_cost_nanos = h.gpu_cost_nanos + EXCLUDED.gpu_cost_nanos)";
+
+constexpr std::string_view kInsertNodes = R"(
+WITH inserted AS (
+  INSERT INTO node_costs
+  SELECT * FROM staging_node_costs ORDER BY cluster COLLATE "C", interval_start, node COLLATE "C"
+  ON CONFLICT DO NOTHING
+  RETURNING *)
+INSERT INTO node_costs_hourly AS h (
+  cluster, hour, node, instance_type, zone, capacity_type, intervals, seconds,
+  price_per_hour_nanos, cpu_millicores, memory_bytes, gpu_devices, node_cost_nanos,
+  pool_cpu_nanos, pool_ram_nanos, pool_gpu_nanos, idle_cpu_nanos, idle_ram_nanos, idle_gpu_nanos)
+SELECT cluster, date_bin('1 hour', interval_start, timestamptz '2000-01-01 00:00:00+00'), node,
+  min(instance_type), min(zone), min(capacity_type), count(*), sum(interval_seconds),
+  max(price_per_hour_nanos), max(cpu_millicores), max(memory_bytes), max(gpu_devices),
+  sum(node_cost_nanos), sum(pool_cpu_nanos), sum(pool_ram_nanos), sum(pool_gpu_nanos),
+  sum(idle_cpu_nanos), sum(idle_ram_nanos), sum(idle_gpu_nanos)
+FROM inserted
+GROUP BY 1, 2, 3
+ORDER BY cluster COLLATE "C", 2, node COLLATE "C"
+ON CONFLICT (cluster, hour, node) DO UPDATE SET
+  intervals = h.intervals + EXCLUDED.intervals,
+  seconds = h.seconds + EXCLUDED.seconds,
+  price_per_hour_nanos = greatest(h.price_per_hour_nanos, EXCLUDED.price_per_hour_nanos),
+  cpu_millicores = greatest(h.cpu_millicores, EXCLUDED.cpu_millicores),
+  memory_bytes = greatest(h.memory_bytes, EXCLUDED.memory_bytes),
+  gpu_devices = greatest(h.gpu_devices, EXCLUDED.gpu_devices),
+  node_cost_nanos = h.node_cost_nanos + EXCLUDED.node_cost_nanos,
+  pool_cpu_nanos = h.pool_cpu_nanos + EXCLUDED.pool_cpu_nanos,
+  pool_ram_nanos = h.pool_ram_nanos + EXCLUDED.pool_ram_nanos,
+  pool_gpu_nanos = h.pool_gpu_nanos + EXCLUDED.pool_gpu_nanos,
+  idle_cpu_nanos = h.idle_cpu_nanos + EXCLUDED.idle_cpu_nanos,
+  idle_ram_nanos = h.idle_ram_nanos + EXCLUDED.idle_ram_nanos,
+  idle_gpu_nanos = h.idle_gpu_nanos + EXCLUDED.idle_gpu_nanos)";
+
+constexpr std::string_view kInsertQueries = R"(
+INSERT INTO query_costs
+SELECT * FROM staging_query_costs ORDER BY cluster COLLATE "C", query_execution_id COLLATE "C"
+ON CONFLICT DO NOTHING)";
+
+// $1 cluster, $2 and $3 epoch seconds [from, to).
+constexpr std::string_view kIntervalTotals = R"(
+SELECT extract(epoch FROM interval_start)::bigint,
+  coalesce(n.node_cost_nanos, 0), coalesce(c.container_cost_nanos, 0),
+  coalesce(n.idle_cost_nanos, 0), coalesce(c.container_rows, 0), coalesce(n.node_rows, 0)
+FROM (
+  SELECT interval_start, sum(node_cost_nanos)::bigint AS node_cost_nanos,
+    sum(idle_cpu_nanos + idle_ram_nanos + idle_gpu_nanos)::bigint AS idle_cost_nanos,
+    count(*) AS node_rows
+  FROM node_costs
+  WHERE cluster = $1 AND interval_start >= to_timestamp($2::bigint)
+    AND interval_start < to_timestamp($3::bigint)
+  GROUP BY interval_start) n
+FULL JOIN (
+  SELECT interval_start,
+    sum(cpu_cost_nanos + ram_cost_nanos + gpu_cost_nanos)::bigint AS container_cost_nanos,
+    count(*) AS container_rows
+  FROM container_costs
+  WHERE cluster = $1 AND interval_start >= to_timestamp($2::bigint)
+    AND interval_start < to_timestamp($3::bigint)
+  GROUP BY interval_start) c USING (interval_start)
+ORDER BY interval_start)";
+
+// $1: epoch seconds; rows whose hour ended at or before it.
+constexpr std::string_view kDeleteContainerHourly =
+    "DELETE FROM container_costs_hourly WHERE hour <= to_timestamp($1::bigint) - interval '1 hour'";
+constexpr std::string_view kDeleteNodeHourly =
+    "DELETE FROM node_costs_hourly WHERE hour <= to_timestamp($1::bigint) - interval '1 hour'";
+// $1: epoch seconds.
+constexpr std::string_view kDeleteQueries =
+    "DELETE FROM query_costs WHERE submitted < to_timestamp($1::bigint)";
+
+// Raw tables partitioned by day, in the order their locks are taken.
+constexpr std::array<std::string_view, 2> kPartitionedTables{"container_costs", "node_costs"};
+
+// SQLSTATEs meaning the server cannot be used right now: class 08 (connection exception),
+// admin_shutdown, crash_shutdown, cannot_connect_now.
+bool IsUnavailableState(const std::string& sqlstate) {
+  return sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" ||
+         sqlstate == "57P03";
+}
+
+// ---- helpers ------------------------------------------------------------------------------
+
+std::string Sql(std::string_view statement) { return std::string(statement); }
+
+std::int64_t EpochSeconds(sys_seconds t) { return t.time_since_epoch().count(); }
+
+// "2025-11-16 10:00:00+00": unambiguous whatever the session's TimeZone.
+std::string TimestampText(sys_seconds t) {
+  const sys_days day = std::chrono::floor<days>(t);
+  const std::chrono::year_month_day ymd(day);
+  const std::chrono::hh_mm_ss hms(t - day);
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}+00", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                     hms.hours().count(), hms.minutes().count(), hms.seconds().count());
+}
+
+std::string PartitionName(std::string_view table, sys_days day) {
+  const std::chrono::year_month_day ymd(day);
+  return fmt::format("{}_{:04}{:02}{:02}", table, static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+}
+
+// The day of "container_costs_20251116" (any partitioned table); nothing for other names.
+std::optional<sys_days> PartitionDay(std::string_view name) {
+  for (const std::string_view table : kPartitionedTables) {
+    if (name.size() != table.size() + 9 || !name.starts_with(table) || name[table.size()] != '_') {
+      continue;
+    }
+    const std::string_view digits = name.substr(table.size() + 1);
+    unsigned value = 0;
+    const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (ec != std::errc() || ptr != digits.data() + digits.size()) return std::nullopt;
+    const std::chrono::year_month_day ymd{std::chrono::year(static_cast<int>(value / 10000)),
+                                          std::chrono::month(value / 100 % 100),
+                                          std::chrono::day(value % 100)};
+    if (!ymd.ok()) return std::nullopt;
+    return sys_days{ymd};
+  }
+  return std::nullopt;
+}
+
+std::string PercentEncode(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '-' ||
+        c == '.' || c == '_' || c == '~') {
+      out += c;
+    } else {
+      out += fmt::format("%{:02X}", u);
+    }
+  }
+  return out;
+}
+
+bool IsUri(std::string_view url) {
+  return url.starts_with("postgresql://") || url.starts_with("postgres://");
+}
+
+// The URL plus the password and a connect timeout (libpq otherwise waits forever on a
+// black-holed host), in the URL's own syntax: URI query parameters or key=value pairs.
+std::string ConnectionString(const std::string& url, const std::string& password) {
+  std::string out = url;
+  const bool uri = IsUri(url);
+  const auto add = [&](std::string_view key, std::string_view value) {
+    if (uri) {
+      out += out.find('?') == std::string::npos ? '?' : '&';
+      out += fmt::format("{}={}", key, PercentEncode(value));
+    } else {
+      std::string quoted;
+      for (const char c : value) {
+        if (c == '\'' || c == '\\') quoted += '\\';
+        quoted += c;
+      }
+      out += fmt::format(" {}='{}'", key, quoted);
+    }
+  };
+  if (!password.empty()) add("password", password);
+  if (url.find("connect_timeout") == std::string::npos) add("connect_timeout", "10");
+  return out;
+}
+
+// The URL for messages: any password in it (URI user info, ?password=, password=) masked.
+std::string DisplayUrl(const std::string& url) {
+  std::string out = url;
+  if (IsUri(out)) {
+    const std::size_t authority = out.find("://") + 3;
+    const std::size_t at = out.find('@', authority);
+    const std::size_t slash = out.find('/', authority);
+    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+      const std::size_t colon = out.find(':', authority);
+      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  for (std::size_t pos = out.find("password="); pos != std::string::npos;
+       pos = out.find("password=", pos + 1)) {
+    const std::size_t begin = pos + 9;
+    std::size_t end = begin;
+    if (end < out.size() && out[end] == '\'') {
+      for (++end; end < out.size() && out[end] != '\''; ++end) {
+        if (out[end] == '\\') ++end;
+      }
+      end = std::min(end + 1, out.size());
+    } else {
+      end = out.find_first_of("& ", begin);
+      if (end == std::string::npos) end = out.size();
+    }
+    out.replace(begin, end - begin, "***");
+  }
+  return out;
+}
+
+std::string Trimmed(std::string_view text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+  return std::string(text);
+}
+
+int CheckedInt(std::int64_t value, std::string_view what) {
+  if (value < 0 || value > std::numeric_limits<int>::max()) {
+    throw InvalidInput(fmt::format("batch: {} {} out of range", what, value));
+  }
+  return static_cast<int>(value);
+}
+
+using ContainerCopyRow =
+    std::tuple<const std::string&, const std::string&, int, const std::string&, const std::string&,
+               const std::string&, const std::string&, const std::string&, const std::string&,
+               const std::string&, const std::string&, const std::string&, std::int64_t,
+               std::int64_t, std::int64_t, std::int64_t, std::int64_t, const std::optional<double>&,
+               bool, std::int64_t, std::int64_t, std::int64_t>;
+using NodeCopyRow =
+    std::tuple<const std::string&, const std::string&, int, const std::string&, const std::string&,
+               const std::string&, std::string, std::string, std::int64_t, std::int64_t,
+               std::int64_t, std::int64_t, double, double, double, std::int64_t, std::int64_t,
+               std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t, int, bool,
+               bool, bool>;
+using QueryCopyRow =
+    std::tuple<const std::string&, const std::string&, const std::string&, const std::string&,
+               std::string, const std::string&, std::string, std::optional<std::string>,
+               std::int64_t, std::int64_t, std::int64_t, const std::string&>;
+
+}  // namespace
+
+// ---- PostgresStore ------------------------------------------------------------------------
+
+struct PostgresStore::Impl {
+  std::string connection_string;
+  std::string display_url;
+  std::unique_ptr<pqxx::connection> connection;
+
+  // Runs `body` on a connection, connecting first when there is none. Translates failures:
+  // the server out of reach -> Unavailable (connection dropped, so the next call reconnects);
+  // deadlocks, serialization failures and concurrent DDL are retried (every write here is
+  // idempotent), as is a connection that turns out to have died while idle.
+  template <typename Body>
+  auto Run(std::string_view operation, Body&& body) {
+    constexpr int kAttempts = 3;
+    for (int attempt = 1;; ++attempt) {
+      const bool fresh = connection == nullptr;
+      try {
+        if (fresh) connection = std::make_unique<pqxx::connection>(connection_string);
+        return body(*connection);
+      } catch (const pqxx::broken_connection& e) {
+        connection.reset();
+        if (!fresh && attempt < kAttempts) continue;
+        throw Unavailable(Message(operation, e.what()));
+      } catch (const pqxx::in_doubt_error& e) {
+        connection.reset();
+        throw Unavailable(Message(operation, e.what()));
+      } catch (const pqxx::transaction_rollback& e) {
+        connection.reset();
+        if (attempt < kAttempts) continue;
+        throw std::runtime_error(fmt::format("PostgreSQL {}: {}", operation, Trimmed(e.what())));
+      } catch (const pqxx::sql_error& e) {
+        connection.reset();
+        if (IsUnavailableState(e.sqlstate())) {
+          if (!fresh && attempt < kAttempts) continue;
+          throw Unavailable(Message(operation, e.what()));
+        }
+        // duplicate_table: another writer created the same partition concurrently.
+        if (e.sqlstate() == "42P07" && attempt < kAttempts) continue;
+        throw std::runtime_error(fmt::format("PostgreSQL {}: {} (SQLSTATE {})", operation,
+                                             Trimmed(e.what()), e.sqlstate()));
+      } catch (...) {
+        connection.reset();
+        throw;
+      }
+    }
+  }
+
+  [[nodiscard]] std::string Message(std::string_view operation, std::string_view what) const {
+    return fmt::format("PostgreSQL at {} is unavailable ({}): {}", display_url, operation,
+                       Trimmed(what));
+  }
+
+  // Creates the partitions of [first, last] (days) that are missing, in `tx`.
+  static void CreatePartitions(pqxx::transaction_base& tx, sys_days first, sys_days last) {
+    struct Partition {
+      std::string name;
+      std::string_view parent;
+      sys_days day;
+    };
+    std::vector<Partition> wanted;
+    std::string names = "{";
+    for (const std::string_view table : kPartitionedTables) {
+      for (sys_days day = first; day <= last; day += days(1)) {
+        wanted.push_back({PartitionName(table, day), table, day});
+        if (names.size() > 1) names += ',';
+        names += wanted.back().name;
+      }
+    }
+    names += '}';
+    const pqxx::result missing = tx.exec_params(Sql(kMissingPartitions), names);
+    if (missing.empty()) return;
+    std::set<std::string, std::less<>> missing_names;
+    for (const pqxx::row& row : missing) missing_names.insert(row[0].as<std::string>());
+    // Serialises creators; one that waited finds the partition there (IF NOT EXISTS).
+    tx.exec_params(Sql(kLockPartitions), kPartitionLockKey);
+    std::string ddl;
+    for (const Partition& p : wanted) {
+      if (!missing_names.contains(p.name)) continue;
+      ddl += fmt::format(kCreatePartition, p.name, p.parent, TimestampText(p.day),
+                         TimestampText(p.day + days(1)));
+    }
+    tx.exec(ddl);
+  }
+};
+
+PostgresStore::PostgresStore(std::string url, std::string password)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->connection_string = ConnectionString(url, password);
+  impl_->display_url = DisplayUrl(url);
+}
+
+PostgresStore::~PostgresStore() = default;
+
+std::vector<std::string> PostgresStore::Migrate() {
+  return impl_->Run("migrate", [](pqxx::connection& c) {
+    std::set<std::string, std::less<>> applied;
+    {
+      // Session lock, held across the migrations' transactions; dropping the connection on any
+      // failure releases it.
+      pqxx::nontransaction tx(c);
+      tx.exec_params(Sql(kLockMigrations), kMigrationLockKey);
+      tx.exec(Sql(kCreateMigrationsTable));
+      for (const pqxx::row& row : tx.exec(Sql(kAppliedMigrations))) {
+        applied.insert(row[0].as<std::string>());
+      }
+    }
+    std::vector<std::string> done;
+    for (const Migration& m : EmbeddedMigrations()) {
+      if (applied.contains(m.version)) continue;
+      pqxx::work tx(c, "migrate");
+      tx.exec(Sql(m.sql));
+      tx.exec_params(Sql(kRecordMigration), Sql(m.version));
+      tx.commit();
+      done.emplace_back(m.version);
+    }
+    pqxx::nontransaction tx(c);
+    tx.exec_params(Sql(kUnlockMigrations), kMigrationLockKey);
+    return done;
+  });
+}
+
+void PostgresStore::EnsurePartitions(sys_days from, int days_ahead) {
+  if (days_ahead < 0) throw InvalidInput(fmt::format("days_ahead {} is negative", days_ahead));
+  impl_->Run("create partitions", [&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    Impl::CreatePartitions(tx, from, from + days(days_ahead));
+    tx.commit();
+  });
+}
+
+void PostgresStore::Write(const IntervalBatch& batch) {
+  const IntervalCosts& costs = batch.costs;
+  const bool has_rows = !costs.nodes.empty() || !costs.containers.empty();
+  const std::string start = TimestampText(costs.start);
+  const int interval_seconds = CheckedInt(costs.length.count(), "interval length");
+  if (has_rows && interval_seconds <= 0) {
+    throw InvalidInput("batch: interval length must be positive");
+  }
+  if (batch.cluster.empty()) throw InvalidInput("batch: cluster is empty");
+  for (const NodeCostRow& n : costs.nodes)
+    CheckedInt(static_cast<std::int64_t>(n.containers), "containers");
+  std::vector<const PricedQuery*> queries;
+  for (const PricedQuery& q : batch.queries) {
+    if (model::IsFinal(q.execution.state)) queries.push_back(&q);
+  }
+
+  impl_->Run("write", [&](pqxx::connection& c) {
+    pqxx::work tx(c, "write");
+    if (has_rows) {
+      const sys_days day = std::chrono::floor<days>(costs.start);
+      Impl::CreatePartitions(tx, day, day);
+      tx.exec(Sql(kCreateStaging));
+      {
+        pqxx::stream_to copy(tx, Sql(kContainerStaging), kContainerColumns);
+        for (const ContainerCostRow& r : costs.containers) {
+          const CostLabels& l = r.labels;
+          const model::ContainerDemand& d = r.demand;
+          copy << ContainerCopyRow{l.cluster.empty() ? batch.cluster : l.cluster,
+                                   start,
+                                   interval_seconds,
+                                   l.node,
+                                   l.namespace_name,
+                                   l.controller_kind,
+                                   l.controller,
+                                   l.pod,
+                                   l.container,
+                                   l.team,
+                                   l.capacity_type,
+                                   l.instance_type,
+                                   d.cpu_request_millicores,
+                                   d.cpu_usage_millicores,
+                                   d.memory_request_bytes,
+                                   d.memory_usage_bytes,
+                                   d.gpu_devices,
+                                   r.gpu_busy_devices,
+                                   r.usage_observed,
+                                   r.cost.cpu_nanos,
+                                   r.cost.ram_nanos,
+                                   r.cost.gpu_nanos};
+        }
+        copy.complete();
+      }
+      {
+        pqxx::stream_to copy(tx, Sql(kNodeStaging), kNodeColumns);
+        for (const NodeCostRow& n : costs.nodes) {
+          const model::NodeAttribution& a = n.attribution;
+          copy << NodeCopyRow{batch.cluster,
+                              start,
+                              interval_seconds,
+                              n.node,
+                              n.instance_type,
+                              n.zone,
+                              std::string(model::ToString(n.capacity_type)),
+                              std::string(model::ToString(n.price.source)),
+                              n.price.price.per_hour.nanos(),
+                              n.capacity.cpu_millicores,
+                              n.capacity.memory_bytes,
+                              n.capacity.gpu_devices,
+                              n.unit_prices.cpu_per_core_hour,
+                              n.unit_prices.ram_per_gib_hour,
+                              n.unit_prices.gpu_per_device_hour,
+                              a.node_cost.nanos(),
+                              a.pools.cpu_nanos,
+                              a.pools.ram_nanos,
+                              a.pools.gpu_nanos,
+                              a.idle.cpu_nanos,
+                              a.idle.ram_nanos,
+                              a.idle.gpu_nanos,
+                              static_cast<int>(n.containers),
+                              a.cpu_overcommitted,
+                              a.memory_overcommitted,
+                              a.gpu_overcommitted};
+        }
+        copy.complete();
+      }
+      tx.exec(Sql(kInsertContainers));
+      tx.exec(Sql(kInsertNodes));
+    }
+    if (!queries.empty()) {
+      tx.exec(Sql(kCreateQueryStaging));
+      pqxx::stream_to copy(tx, Sql(kQueryStaging), kQueryColumns);
+      for (const PricedQuery* q : queries) {
+        const AthenaQueryExecution& e = q->execution;
+        copy << QueryCopyRow{
+            batch.cluster,
+            e.query_execution_id,
+            e.work_group,
+            q->team,
+            std::string(QueryStateName(e.state)),
+            e.statement_type,
+            TimestampText(e.submitted),
+            e.completed ? std::optional(TimestampText(*e.completed)) : std::nullopt,
+            e.data_scanned_bytes,
+            e.engine_execution_millis,
+            q->cost.nanos(),
+            e.query};
+      }
+      copy.complete();
+      tx.exec(Sql(kInsertQueries));
+    }
+    tx.commit();
+  });
+}
+
+std::int64_t PostgresStore::ApplyRetention(const RetentionPolicy& policy, sys_seconds now) {
+  if (policy.raw_days < 0 || policy.hourly_days < 0 || policy.queries_days < 0) {
+    throw InvalidInput("retention: days must not be negative");
+  }
+  const sys_seconds raw_cutoff = now - days(policy.raw_days);
+  const sys_seconds hourly_cutoff = now - days(policy.hourly_days);
+  const sys_seconds queries_cutoff = now - days(policy.queries_days);
+  return impl_->Run("retention", [&](pqxx::connection& c) {
+    pqxx::work tx(c, "retention");
+    std::string drop;
+    std::int64_t removed = 0;
+    for (const pqxx::row& row : tx.exec(Sql(kListPartitions))) {
+      const auto name = row[0].as<std::string>();
+      const std::optional<sys_days> day = PartitionDay(name);
+      // Only partitions whose whole day lies before the cutoff.
+      if (!day || *day + days(1) > raw_cutoff) continue;
+      if (!drop.empty()) drop += ", ";
+      drop += name;
+      ++removed;
+    }
+    if (!drop.empty()) tx.exec(fmt::format(kDropPartitions, drop));
+    removed += static_cast<std::int64_t>(
+        tx.exec_params(Sql(kDeleteContainerHourly), EpochSeconds(hourly_cutoff)).affected_rows());
+    removed += static_cast<std::int64_t>(
+        tx.exec_params(Sql(kDeleteNodeHourly), EpochSeconds(hourly_cutoff)).affected_rows());
+    removed += static_cast<std::int64_t>(
+        tx.exec_params(Sql(kDeleteQueries), EpochSeconds(queries_cutoff)).affected_rows());
+    tx.commit();
+    return removed;
+  });
+}
+
+std::vector<StoredIntervalTotal> PostgresStore::IntervalTotals(const std::string& cluster,
+                                                               sys_seconds from, sys_seconds to) {
+  return impl_->Run("read totals", [&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c, "totals");
+    std::vector<StoredIntervalTotal> out;
+    for (const pqxx::row& row :
+         tx.exec_params(Sql(kIntervalTotals), cluster, EpochSeconds(from), EpochSeconds(to))) {
+      StoredIntervalTotal t;
+      t.interval_start = sys_seconds(std::chrono::seconds(row[0].as<std::int64_t>()));
+      t.node_cost_nanos = row[1].as<std::int64_t>();
+      t.container_cost_nanos = row[2].as<std::int64_t>();
+      t.idle_cost_nanos = row[3].as<std::int64_t>();
+      t.container_rows = row[4].as<std::int64_t>();
+      t.node_rows = row[5].as<std::int64_t>();
+      out.push_back(t);
+    }
+    return out;
+  });
+}
+
+bool PostgresStore::Ping() {
+  try {
+    impl_->Run("ping", [](pqxx::connection& c) {
+      pqxx::nontransaction tx(c);
+      tx.exec(Sql(kPing));
+    });
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace costledger::collector

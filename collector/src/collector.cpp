@@ -74,6 +74,10 @@ std::size_t Collector::Drain(bool& database_available) {
       log_.Warn("database unavailable; batches stay in the spool",
                 {{"error", e.what()}, {"spool_depth", static_cast<std::int64_t>(spool_.depth())}});
       break;
+    } catch (const std::exception& e) {
+      // Refused for good (not a connection problem): keep it for inspection, go on.
+      spool_.MoveAside(entry->sequence, "rejected", e.what());
+      continue;
     }
     for (const PricedQuery& q : entry->batch.queries) {
       queries_seen_.insert(q.execution.query_execution_id);
@@ -163,7 +167,15 @@ TickReport Collector::Tick(sys_seconds boundary) {
   if (report.attributed || !batch.queries.empty()) spool_.Append(batch);
   report.stored_batches = Drain(report.database_available);
   report.spool_depth = spool_.depth();
-  if (report.database_available) MaintainIfDue(boundary);
+  if (report.database_available) {
+    try {
+      const std::int64_t hours = store_.RollUp(boundary);
+      if (hours > 0) log_.Info("hourly rollup", {{"hours", hours}});
+    } catch (const Unavailable&) {
+      // Marked hours stay marked; rolled up at a later tick.
+    }
+    MaintainIfDue(boundary);
+  }
 
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);

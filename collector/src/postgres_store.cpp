@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <limits>
@@ -11,6 +12,7 @@
 #include <tuple>
 #include <utility>
 
+#include "costledger/collector/container_key.hpp"
 #include "costledger/model/errors.hpp"
 #include "embedded_migrations.hpp"
 #include "enum_text.hpp"
@@ -68,7 +70,7 @@ constexpr std::string_view kNodeStaging = "staging_node_costs";
 constexpr std::string_view kQueryStaging = "staging_query_costs";
 
 // COPY column lists, in table order (the staging tables are LIKE the raw tables).
-constexpr std::array<const char*, 22> kContainerColumns{"cluster",
+constexpr std::array<const char*, 23> kContainerColumns{"cluster",
                                                         "interval_start",
                                                         "interval_seconds",
                                                         "node",
@@ -89,7 +91,8 @@ constexpr std::array<const char*, 22> kContainerColumns{"cluster",
                                                         "usage_observed",
                                                         "cpu_cost_nanos",
                                                         "ram_cost_nanos",
-                                                        "gpu_cost_nanos"};
+                                                        "gpu_cost_nanos",
+                                                        "container_key"};
 constexpr std::array<const char*, 26> kNodeColumns{"cluster",
                                                    "interval_start",
                                                    "interval_seconds",
@@ -129,26 +132,54 @@ constexpr std::array<const char*, 12> kQueryColumns{"cluster",
                                                     "cost_nanos",
                                                     "query"};
 
-// Raw rows that are new (a replay or a concurrent writer's rows conflict and are skipped) and
-// only those are added to the hourly rollup, so each raw row counts exactly once. Sorted (bytewise,
-// the cheapest order) so that concurrent writers lock rows in the same order. Hours are UTC:
-// date_bin is plain arithmetic, unlike date_trunc with a time zone.
-constexpr std::string_view kInsertContainers = R"(
-WITH inserted AS (
-  INSERT INTO container_costs
-  SELECT * FROM staging_container_costs
-  ORDER BY cluster COLLATE "C", interval_start, namespace COLLATE "C", pod COLLATE "C",
-    container COLLATE "C"
-  ON CONFLICT DO NOTHING
-  RETURNING *)
-INSERT INTO container_costs_hourly AS h (
+// Replays (a batch already stored in part or whole) and duplicate writers go through staging:
+// only rows not stored yet are inserted. Sorted bytewise so concurrent writers lock in the same
+// order.
+constexpr std::string_view kInsertContainersFromStaging = R"(
+INSERT INTO container_costs
+SELECT * FROM staging_container_costs
+ORDER BY cluster, interval_start, container_key
+ON CONFLICT DO NOTHING)";
+constexpr std::string_view kInsertNodesFromStaging = R"(
+INSERT INTO node_costs
+SELECT * FROM staging_node_costs ORDER BY cluster COLLATE "C", interval_start, node COLLATE "C"
+ON CONFLICT DO NOTHING)";
+
+// Hours are UTC bins: date_bin is plain arithmetic, unlike date_trunc with a time zone.
+// $1 cluster, $2 epoch seconds of the hour.
+constexpr std::string_view kMarkHourPending = R"(
+INSERT INTO rollup_pending (cluster, hour) VALUES ($1, to_timestamp($2::bigint))
+ON CONFLICT DO NOTHING)";
+// Writers of an hour share its lock; its rollup takes it alone, so a rollup sees every writer
+// that marked the hour before it, and writers after it mark the hour again.
+constexpr std::string_view kLockHourShared =
+    "SELECT pg_advisory_xact_lock_shared(hashtextextended($1 || '/' || $2::text, 0))";
+constexpr std::string_view kLockHourExclusive =
+    "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2::text, 0))";
+// $1 epoch seconds: the oldest pending hour that is complete before it.
+constexpr std::string_view kNextPendingHour = R"(
+SELECT cluster, extract(epoch FROM hour)::bigint FROM rollup_pending
+WHERE hour + interval '1 hour' <= to_timestamp($1::bigint)
+ORDER BY hour, cluster LIMIT 1)";
+constexpr std::string_view kTakePendingHour =
+    "DELETE FROM rollup_pending WHERE cluster = $1 AND hour = to_timestamp($2::bigint)";
+// Hash aggregation: an hour of a large cluster is ~10^6 rows; sorting them is several times
+// slower, and a fresh partition has no statistics to tell the planner so.
+constexpr std::string_view kRollUpSettings =
+    "SET LOCAL work_mem = '256MB'; SET LOCAL enable_sort = off";
+constexpr std::string_view kClearContainerHour =
+    "DELETE FROM container_costs_hourly WHERE cluster = $1 AND hour = to_timestamp($2::bigint)";
+constexpr std::string_view kClearNodeHour =
+    "DELETE FROM node_costs_hourly WHERE cluster = $1 AND hour = to_timestamp($2::bigint)";
+// $1 cluster, $2 epoch seconds of the hour.
+constexpr std::string_view kRollUpContainerHour = R"(
+INSERT INTO container_costs_hourly (
   cluster, hour, namespace, pod, container, node, controller_kind, controller, team,
   capacity_type, instance_type, intervals, seconds, usage_observed_seconds,
   cpu_request_millicore_seconds, cpu_usage_millicore_seconds, memory_request_byte_seconds,
   memory_usage_byte_seconds, gpu_device_seconds, gpu_busy_device_seconds,
   gpu_busy_observed_seconds, cpu_cost_nanos, ram_cost_nanos, gpu_cost_nanos)
-SELECT cluster, date_bin('1 hour', interval_start, timestamptz '2000-01-01 00:00:00+00'),
-  namespace, pod, container, node,
+SELECT cluster, to_timestamp($2::bigint), namespace, pod, container, node,
   min(controller_kind), min(controller), min(team), min(capacity_type), min(instance_type),
   count(*), sum(interval_seconds),
   coalesce(sum(interval_seconds) FILTER (WHERE usage_observed), 0),
@@ -157,60 +188,24 @@ SELECT cluster, date_bin('1 hour', interval_start, timestamptz '2000-01-01 00:00
   sum(gpu_devices * interval_seconds), coalesce(sum(gpu_busy_devices * interval_seconds), 0),
   coalesce(sum(interval_seconds) FILTER (WHERE gpu_busy_devices IS NOT NULL), 0),
   sum(cpu_cost_nanos), sum(ram_cost_nanos), sum(gpu_cost_nanos)
-FROM inserted
-GROUP BY 1, 2, 3, 4, 5, 6
-ORDER BY cluster COLLATE "C", 2, namespace COLLATE "C", pod COLLATE "C", container COLLATE "C",
-  node COLLATE "C"
-ON CONFLICT (cluster, hour, namespace, pod, container, node) DO UPDATE SET
-  intervals = h.intervals + EXCLUDED.intervals,
-  seconds = h.seconds + EXCLUDED.seconds,
-  usage_observed_seconds = h.usage_observed_seconds + EXCLUDED.usage_observed_seconds,
-  cpu_request_millicore_seconds =
-    h.cpu_request_millicore_seconds + EXCLUDED.cpu_request_millicore_seconds,
-  cpu_usage_millicore_seconds =
-    h.cpu_usage_millicore_seconds + EXCLUDED.cpu_usage_millicore_seconds,
-  memory_request_byte_seconds =
-    h.memory_request_byte_seconds + EXCLUDED.memory_request_byte_seconds,
-  memory_usage_byte_seconds = h.memory_usage_byte_seconds + EXCLUDED.memory_usage_byte_seconds,
-  gpu_device_seconds = h.gpu_device_seconds + EXCLUDED.gpu_device_seconds,
-  gpu_busy_device_seconds = h.gpu_busy_device_seconds + EXCLUDED.gpu_busy_device_seconds,
-  gpu_busy_observed_seconds = h.gpu_busy_observed_seconds + EXCLUDED.gpu_busy_observed_seconds,
-  cpu_cost_nanos = h.cpu_cost_nanos + EXCLUDED.cpu_cost_nanos,
-  ram_cost_nanos = h.ram_cost_nanos + EXCLUDED.ram_cost_nanos,
-  gpu_cost_nanos = h.gpu_cost_nanos + EXCLUDED.gpu_cost_nanos)";
-
-constexpr std::string_view kInsertNodes = R"(
-WITH inserted AS (
-  INSERT INTO node_costs
-  SELECT * FROM staging_node_costs ORDER BY cluster COLLATE "C", interval_start, node COLLATE "C"
-  ON CONFLICT DO NOTHING
-  RETURNING *)
-INSERT INTO node_costs_hourly AS h (
+FROM container_costs
+WHERE cluster = $1 AND interval_start >= to_timestamp($2::bigint)
+  AND interval_start < to_timestamp($2::bigint) + interval '1 hour'
+GROUP BY cluster, namespace, pod, container, node)";
+constexpr std::string_view kRollUpNodeHour = R"(
+INSERT INTO node_costs_hourly (
   cluster, hour, node, instance_type, zone, capacity_type, intervals, seconds,
   price_per_hour_nanos, cpu_millicores, memory_bytes, gpu_devices, node_cost_nanos,
   pool_cpu_nanos, pool_ram_nanos, pool_gpu_nanos, idle_cpu_nanos, idle_ram_nanos, idle_gpu_nanos)
-SELECT cluster, date_bin('1 hour', interval_start, timestamptz '2000-01-01 00:00:00+00'), node,
+SELECT cluster, to_timestamp($2::bigint), node,
   min(instance_type), min(zone), min(capacity_type), count(*), sum(interval_seconds),
   max(price_per_hour_nanos), max(cpu_millicores), max(memory_bytes), max(gpu_devices),
   sum(node_cost_nanos), sum(pool_cpu_nanos), sum(pool_ram_nanos), sum(pool_gpu_nanos),
   sum(idle_cpu_nanos), sum(idle_ram_nanos), sum(idle_gpu_nanos)
-FROM inserted
-GROUP BY 1, 2, 3
-ORDER BY cluster COLLATE "C", 2, node COLLATE "C"
-ON CONFLICT (cluster, hour, node) DO UPDATE SET
-  intervals = h.intervals + EXCLUDED.intervals,
-  seconds = h.seconds + EXCLUDED.seconds,
-  price_per_hour_nanos = greatest(h.price_per_hour_nanos, EXCLUDED.price_per_hour_nanos),
-  cpu_millicores = greatest(h.cpu_millicores, EXCLUDED.cpu_millicores),
-  memory_bytes = greatest(h.memory_bytes, EXCLUDED.memory_bytes),
-  gpu_devices = greatest(h.gpu_devices, EXCLUDED.gpu_devices),
-  node_cost_nanos = h.node_cost_nanos + EXCLUDED.node_cost_nanos,
-  pool_cpu_nanos = h.pool_cpu_nanos + EXCLUDED.pool_cpu_nanos,
-  pool_ram_nanos = h.pool_ram_nanos + EXCLUDED.pool_ram_nanos,
-  pool_gpu_nanos = h.pool_gpu_nanos + EXCLUDED.pool_gpu_nanos,
-  idle_cpu_nanos = h.idle_cpu_nanos + EXCLUDED.idle_cpu_nanos,
-  idle_ram_nanos = h.idle_ram_nanos + EXCLUDED.idle_ram_nanos,
-  idle_gpu_nanos = h.idle_gpu_nanos + EXCLUDED.idle_gpu_nanos)";
+FROM node_costs
+WHERE cluster = $1 AND interval_start >= to_timestamp($2::bigint)
+  AND interval_start < to_timestamp($2::bigint) + interval '1 hour'
+GROUP BY cluster, node)";
 
 constexpr std::string_view kInsertQueries = R"(
 INSERT INTO query_costs
@@ -264,6 +259,11 @@ bool IsUnavailableState(const std::string& sqlstate) {
 std::string Sql(std::string_view statement) { return std::string(statement); }
 
 std::int64_t EpochSeconds(sys_seconds t) { return t.time_since_epoch().count(); }
+
+// Epoch seconds of the UTC hour that contains `t`.
+std::int64_t HourOf(sys_seconds t) {
+  return EpochSeconds(std::chrono::floor<std::chrono::hours>(t));
+}
 
 // "2025-11-16 10:00:00+00": unambiguous whatever the session's TimeZone.
 std::string TimestampText(sys_seconds t) {
@@ -388,7 +388,7 @@ using ContainerCopyRow =
                const std::string&, const std::string&, const std::string&, const std::string&,
                const std::string&, const std::string&, const std::string&, std::int64_t,
                std::int64_t, std::int64_t, std::int64_t, std::int64_t, const std::optional<double>&,
-               bool, std::int64_t, std::int64_t, std::int64_t>;
+               bool, std::int64_t, std::int64_t, std::int64_t, std::int64_t>;
 using NodeCopyRow =
     std::tuple<const std::string&, const std::string&, int, const std::string&, const std::string&,
                const std::string&, std::string, std::string, std::int64_t, std::int64_t,
@@ -399,6 +399,82 @@ using QueryCopyRow =
     std::tuple<const std::string&, const std::string&, const std::string&, const std::string&,
                std::string, const std::string&, std::string, std::optional<std::string>,
                std::int64_t, std::int64_t, std::int64_t, const std::string&>;
+
+// COPY of a batch's rows into `table` (a raw partition or a staging table of the same shape).
+void CopyContainers(pqxx::transaction_base& tx, const std::string& table,
+                    const IntervalBatch& batch, const std::string& start, int interval_seconds) {
+  // In key order, so the primary-key index grows at its right edge instead of page splits.
+  const std::vector<std::int64_t> keys = ContainerKeys(batch.costs.containers);
+  std::vector<std::size_t> order(keys.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t x, std::size_t y) { return keys[x] < keys[y]; });
+  pqxx::stream_to copy(tx, table, kContainerColumns);
+  for (const std::size_t i : order) {
+    const ContainerCostRow& r = batch.costs.containers[i];
+    const CostLabels& l = r.labels;
+    const model::ContainerDemand& d = r.demand;
+    copy << ContainerCopyRow{l.cluster.empty() ? batch.cluster : l.cluster,
+                             start,
+                             interval_seconds,
+                             l.node,
+                             l.namespace_name,
+                             l.controller_kind,
+                             l.controller,
+                             l.pod,
+                             l.container,
+                             l.team,
+                             l.capacity_type,
+                             l.instance_type,
+                             d.cpu_request_millicores,
+                             d.cpu_usage_millicores,
+                             d.memory_request_bytes,
+                             d.memory_usage_bytes,
+                             d.gpu_devices,
+                             r.gpu_busy_devices,
+                             r.usage_observed,
+                             r.cost.cpu_nanos,
+                             r.cost.ram_nanos,
+                             r.cost.gpu_nanos,
+                             keys[i]};
+  }
+  copy.complete();
+}
+
+void CopyNodes(pqxx::transaction_base& tx, const std::string& table, const IntervalBatch& batch,
+               const std::string& start, int interval_seconds) {
+  pqxx::stream_to copy(tx, table, kNodeColumns);
+  for (const NodeCostRow& n : batch.costs.nodes) {
+    const model::NodeAttribution& a = n.attribution;
+    copy << NodeCopyRow{batch.cluster,
+                        start,
+                        interval_seconds,
+                        n.node,
+                        n.instance_type,
+                        n.zone,
+                        std::string(model::ToString(n.capacity_type)),
+                        std::string(model::ToString(n.price.source)),
+                        n.price.price.per_hour.nanos(),
+                        n.capacity.cpu_millicores,
+                        n.capacity.memory_bytes,
+                        n.capacity.gpu_devices,
+                        n.unit_prices.cpu_per_core_hour,
+                        n.unit_prices.ram_per_gib_hour,
+                        n.unit_prices.gpu_per_device_hour,
+                        a.node_cost.nanos(),
+                        a.pools.cpu_nanos,
+                        a.pools.ram_nanos,
+                        a.pools.gpu_nanos,
+                        a.idle.cpu_nanos,
+                        a.idle.ram_nanos,
+                        a.idle.gpu_nanos,
+                        static_cast<int>(n.containers),
+                        a.cpu_overcommitted,
+                        a.memory_overcommitted,
+                        a.gpu_overcommitted};
+  }
+  copy.complete();
+}
 
 }  // namespace
 
@@ -548,77 +624,49 @@ void PostgresStore::Write(const IntervalBatch& batch) {
     if (model::IsFinal(q.execution.state)) queries.push_back(&q);
   }
 
+  // The hour's writers share a lock against its rollup (kLockHourShared).
+  std::set<std::string, std::less<>> clusters;
+  if (has_rows) clusters.insert(batch.cluster);
+  for (const ContainerCostRow& r : costs.containers) {
+    if (!r.labels.cluster.empty()) clusters.insert(r.labels.cluster);
+  }
+  const std::int64_t hour = HourOf(costs.start);
+
   impl_->Run("write", [&](pqxx::connection& c) {
     pqxx::work tx(c, "write");
     if (has_rows) {
       const sys_days day = std::chrono::floor<days>(costs.start);
       Impl::CreatePartitions(tx, day, day);
-      tx.exec(Sql(kCreateStaging));
-      {
-        pqxx::stream_to copy(tx, Sql(kContainerStaging), kContainerColumns);
-        for (const ContainerCostRow& r : costs.containers) {
-          const CostLabels& l = r.labels;
-          const model::ContainerDemand& d = r.demand;
-          copy << ContainerCopyRow{l.cluster.empty() ? batch.cluster : l.cluster,
-                                   start,
-                                   interval_seconds,
-                                   l.node,
-                                   l.namespace_name,
-                                   l.controller_kind,
-                                   l.controller,
-                                   l.pod,
-                                   l.container,
-                                   l.team,
-                                   l.capacity_type,
-                                   l.instance_type,
-                                   d.cpu_request_millicores,
-                                   d.cpu_usage_millicores,
-                                   d.memory_request_bytes,
-                                   d.memory_usage_bytes,
-                                   d.gpu_devices,
-                                   r.gpu_busy_devices,
-                                   r.usage_observed,
-                                   r.cost.cpu_nanos,
-                                   r.cost.ram_nanos,
-                                   r.cost.gpu_nanos};
-        }
-        copy.complete();
+      for (const std::string& cluster : clusters) {
+        tx.exec_params(Sql(kLockHourShared), cluster, hour);
       }
-      {
-        pqxx::stream_to copy(tx, Sql(kNodeStaging), kNodeColumns);
-        for (const NodeCostRow& n : costs.nodes) {
-          const model::NodeAttribution& a = n.attribution;
-          copy << NodeCopyRow{batch.cluster,
-                              start,
-                              interval_seconds,
-                              n.node,
-                              n.instance_type,
-                              n.zone,
-                              std::string(model::ToString(n.capacity_type)),
-                              std::string(model::ToString(n.price.source)),
-                              n.price.price.per_hour.nanos(),
-                              n.capacity.cpu_millicores,
-                              n.capacity.memory_bytes,
-                              n.capacity.gpu_devices,
-                              n.unit_prices.cpu_per_core_hour,
-                              n.unit_prices.ram_per_gib_hour,
-                              n.unit_prices.gpu_per_device_hour,
-                              a.node_cost.nanos(),
-                              a.pools.cpu_nanos,
-                              a.pools.ram_nanos,
-                              a.pools.gpu_nanos,
-                              a.idle.cpu_nanos,
-                              a.idle.ram_nanos,
-                              a.idle.gpu_nanos,
-                              static_cast<int>(n.containers),
-                              a.cpu_overcommitted,
-                              a.memory_overcommitted,
-                              a.gpu_overcommitted};
-        }
-        copy.complete();
+      // Fast path: COPY straight into the day's partitions. A batch stored before (a replay
+      // after a crash, or a second collector) violates the natural key: roll back to the
+      // savepoint and insert through staging only what is missing.
+      bool stored_directly = false;
+      try {
+        pqxx::subtransaction direct(tx, "direct");
+        CopyContainers(direct, PartitionName("container_costs", day), batch, start,
+                       interval_seconds);
+        CopyNodes(direct, PartitionName("node_costs", day), batch, start, interval_seconds);
+        direct.commit();
+        stored_directly = true;
+      } catch (const pqxx::unique_violation&) {
+        stored_directly = false;
       }
-      tx.exec(Sql(kInsertContainers));
-      tx.exec(Sql(kInsertNodes));
+      std::size_t inserted = costs.containers.size() + costs.nodes.size();
+      if (!stored_directly) {
+        tx.exec(Sql(kCreateStaging));
+        CopyContainers(tx, Sql(kContainerStaging), batch, start, interval_seconds);
+        CopyNodes(tx, Sql(kNodeStaging), batch, start, interval_seconds);
+        inserted = tx.exec(Sql(kInsertContainersFromStaging)).affected_rows() +
+                   tx.exec(Sql(kInsertNodesFromStaging)).affected_rows();
+      }
+      if (inserted > 0) {
+        for (const std::string& cluster : clusters) {
+          tx.exec_params(Sql(kMarkHourPending), cluster, hour);
+        }
+      }
     }
     if (!queries.empty()) {
       tx.exec(Sql(kCreateQueryStaging));
@@ -646,10 +694,42 @@ void PostgresStore::Write(const IntervalBatch& batch) {
   });
 }
 
+std::int64_t PostgresStore::RollUp(sys_seconds complete_before) {
+  std::int64_t hours = 0;
+  for (;;) {
+    const bool rolled = impl_->Run("roll up", [&](pqxx::connection& c) {
+      pqxx::work tx(c, "rollup");
+      const pqxx::result next =
+          tx.exec_params(Sql(kNextPendingHour), EpochSeconds(complete_before));
+      if (next.empty()) return false;
+      const auto cluster = next[0][0].as<std::string>();
+      const auto hour = next[0][1].as<std::int64_t>();
+      tx.exec_params(Sql(kLockHourExclusive), cluster, hour);
+      // Taken by a concurrent rollup meanwhile: it did the work.
+      if (tx.exec_params(Sql(kTakePendingHour), cluster, hour).affected_rows() == 0) {
+        tx.commit();
+        return true;
+      }
+      tx.exec(Sql(kRollUpSettings));
+      tx.exec_params(Sql(kClearContainerHour), cluster, hour);
+      tx.exec_params(Sql(kClearNodeHour), cluster, hour);
+      tx.exec_params(Sql(kRollUpContainerHour), cluster, hour);
+      tx.exec_params(Sql(kRollUpNodeHour), cluster, hour);
+      tx.commit();
+      ++hours;
+      return true;
+    });
+    if (!rolled) return hours;
+  }
+}
+
 std::int64_t PostgresStore::ApplyRetention(const RetentionPolicy& policy, sys_seconds now) {
   if (policy.raw_days < 0 || policy.hourly_days < 0 || policy.queries_days < 0) {
     throw InvalidInput("retention: days must not be negative");
   }
+  // Raw rows are the source of their hour's rollup: roll up every complete hour before any
+  // raw partition can go.
+  RollUp(now);
   const sys_seconds raw_cutoff = now - days(policy.raw_days);
   const sys_seconds hourly_cutoff = now - days(policy.hourly_days);
   const sys_seconds queries_cutoff = now - days(policy.queries_days);

@@ -158,20 +158,27 @@ std::optional<Spool::Entry> Spool::Oldest() {
     } catch (const nlohmann::json::exception& e) {
       problem = e.what();
     }
-    const fs::path corrupt_dir = dir_ / "corrupt";
-    fs::create_directories(corrupt_dir);
-    fs::path target = corrupt_dir / path.filename();
-    for (int i = 1; fs::exists(target); ++i) {
-      target = corrupt_dir / fmt::format("{}.{}", path.filename().string(), i);
-    }
-    fs::rename(path, target);
-    SyncDirectory(dir_);
-    sequences_.erase(sequences_.begin());
-    if (!last_error_.empty()) last_error_ += "; ";
-    last_error_ += fmt::format("spool: {} is corrupt and was moved to {}: {}", path.string(),
-                               target.string(), problem);
+    MoveAside(sequence, "corrupt", problem);
   }
   return std::nullopt;
+}
+
+void Spool::MoveAside(std::uint64_t sequence, const std::string& folder,
+                      const std::string& reason) {
+  const fs::path path = dir_ / FileName(sequence);
+  const fs::path aside_dir = dir_ / folder;
+  fs::create_directories(aside_dir);
+  fs::path target = aside_dir / path.filename();
+  for (int i = 1; fs::exists(target); ++i) {
+    target = aside_dir / fmt::format("{}.{}", path.filename().string(), i);
+  }
+  fs::rename(path, target);
+  SyncDirectory(dir_);
+  sequences_.erase(sequence);
+  if (!last_error_.empty()) last_error_ += "; ";
+  last_error_ +=
+      fmt::format("spool: {} {} and was moved to {}: {}", path.string(),
+                  folder == "corrupt" ? "is corrupt" : "was " + folder, target.string(), reason);
 }
 
 void Spool::Remove(std::uint64_t sequence) {

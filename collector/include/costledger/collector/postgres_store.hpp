@@ -48,13 +48,20 @@ class PostgresStore {
   /// Creates the daily partitions of the raw tables from `from` through `days_ahead` days later.
   void EnsurePartitions(std::chrono::sys_days from, int days_ahead);
 
-  /// Writes one batch in one transaction: COPY into staging tables, then INSERT .. ON CONFLICT
-  /// DO NOTHING into the raw tables, and adds only the rows actually inserted to the hourly
-  /// rollups. Replaying a batch, or two collectors writing the same batch, counts it once.
-  /// Creates missing partitions for the batch's day.
+  /// Writes one batch in one transaction: COPY straight into the day's raw partitions (created
+  /// when missing); when the batch was stored before, in whole or in part (a replay, a second
+  /// collector), only the missing rows, through staging and INSERT .. ON CONFLICT DO NOTHING.
+  /// Marks the batch's hour for its rollup. Replaying a batch counts it once.
   void Write(const IntervalBatch& batch);
 
-  /// Deletes what is older than the policy allows (drops whole raw partitions). Returns the
+  /// Recomputes the hourly rollups of every marked hour that ends at or before
+  /// `complete_before`, from its raw rows (so a rollup is exact and idempotent, whatever was
+  /// replayed). The current, incomplete hour stays in the raw tables until it ends. Safe with
+  /// concurrent writers and rollups. Returns the hours rolled up.
+  std::int64_t RollUp(std::chrono::sys_seconds complete_before);
+
+  /// Deletes what is older than the policy allows (drops whole raw partitions), after rolling
+  /// up every complete hour so no raw row goes before its hour is in the rollup. Returns the
   /// number of partitions dropped plus rows deleted.
   std::int64_t ApplyRetention(const RetentionPolicy& policy, std::chrono::sys_seconds now);
 

@@ -31,6 +31,10 @@ class Spool {
   /// silently dropped.
   std::optional<Entry> Oldest();
 
+  /// Moves a batch the database refuses (not a transient failure) to `<dir>/<folder>/` and
+  /// records why in last_error(), so one bad batch never blocks those behind it.
+  void MoveAside(std::uint64_t sequence, const std::string& folder, const std::string& reason);
+
   /// Removes a batch once it is stored.
   void Remove(std::uint64_t sequence);
 

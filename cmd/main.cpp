@@ -9,6 +9,7 @@
 #include "allocate_command.hpp"
 #include "costledger/model/errors.hpp"
 #include "serve_command.hpp"
+#include "simulate_command.hpp"
 
 namespace {
 
@@ -41,19 +42,6 @@ int NotYetAvailable(std::string_view name) {
   return 2;
 }
 
-constexpr const char* kSimulateHelp = R"(usage: costledger simulate [options]
-
-Serves a synthetic data-science cluster over HTTP in the real wire formats: Kubernetes nodes
-and pods, kubelet /metrics/resource through the API-server proxy, DCGM exporter metrics, an
-EC2 offer file, spot price history and Athena query executions.
-
-options:
-  --listen HOST:PORT     address to serve on (default 127.0.0.1:9100)
-  --nodes N              number of nodes (default 20)
-  --pods N               number of pods (default 200)
-  --seed N               random seed; the same seed gives the same cluster (default 1)
-)";
-
 constexpr const char* kReportHelp = R"(usage: costledger report --week YYYY-Www [options]
 
 Builds the weekly team reports (HTML with inline charts, CSV, JSON) for one ISO week and
@@ -67,12 +55,11 @@ options:
   --send                 deliver the reports
 )";
 
-int RunSimulate(const std::vector<std::string>&) { return NotYetAvailable("simulate"); }
 int RunReport(const std::vector<std::string>&) { return NotYetAvailable("report"); }
 
 const Command kCommands[] = {
     {"serve", costledger::cli::kServeHelp, costledger::cli::RunServe},
-    {"simulate", kSimulateHelp, RunSimulate},
+    {"simulate", costledger::cli::kSimulateHelp, costledger::cli::RunSimulate},
     {"report", kReportHelp, RunReport},
     {"migrate", costledger::cli::kMigrateHelp, costledger::cli::RunMigrate},
     {"check-config", costledger::cli::kCheckConfigHelp, costledger::cli::RunCheckConfig},

@@ -558,29 +558,14 @@ TEST(SimulatorModelTest, UnknownRoutesAndNodesAre404) {
   EXPECT_EQ(sim.Handle("GET", "/api/v1/pods?limit=500", kT).status, 200);
 }
 
-TEST(SimulatorModelTest, TenThousandPodsRenderQuickly) {
+// Render speed at this size is measured by bench/run collector, not here.
+TEST(SimulatorModelTest, TenThousandPodsParse) {
   const Simulator sim(SimulatorOptions{1, {500, 10'000}});
-  double best_ms = 1e9;
-  std::size_t pods = 0;
-  for (int i = 0; i < 6; ++i) {
-    const sys_seconds t = kT + seconds(i);
-    const auto start = std::chrono::steady_clock::now();
-    const Response r = sim.Handle("GET", "/api/v1/pods", t);
-    const auto end = std::chrono::steady_clock::now();
-    ASSERT_EQ(r.status, 200);
-    best_ms = std::min(best_ms, std::chrono::duration<double, std::milli>(end - start).count());
-    if (i == 0) pods = collector::ParsePodList(*r.body).size();
-  }
-  EXPECT_GT(pods, 10'000U * 3 / 4);
-  RecordProperty("podlist_render_ms", std::to_string(best_ms));
-  std::printf("PodList of %zu pods: state + render in %.1f ms (best of 6)\n", pods, best_ms);
-  EXPECT_LT(best_ms, 250) << "state and PodList of 10k pods";
+  const Response r = sim.Handle("GET", "/api/v1/pods", kT);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_GT(collector::ParsePodList(*r.body).size(), 10'000U * 3 / 4);
   const std::string node = sim.State(kT)->nodes.front().name;
-  const auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(sim.Handle("GET", KubeletPath(node), kT).status, 200);
-  const std::chrono::duration<double, std::milli> kubelet =
-      std::chrono::steady_clock::now() - start;
-  EXPECT_LT(kubelet.count(), 20) << "one node's kubelet metrics";
 }
 
 }  // namespace

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "costledger/simulator/cluster_spec.hpp"
+#include "costledger/simulator/cluster_state.hpp"
+
+namespace costledger::simulator {
+
+struct SimulatorOptions {
+  std::uint64_t seed = 1;
+  ClusterSize size;
+};
+
+/// An HTTP response without the transport: the body is shared, so a large cached body is sent
+/// to many clients without copies.
+struct Response {
+  int status = 200;
+  std::string content_type;
+  std::shared_ptr<const std::string> body;
+};
+
+/// The simulated cluster behind every endpoint: routes a request to the renderers at a given
+/// simulated time. Responses are a pure function of (seed, size, method, target, t); the state
+/// and each body are computed once per second of t and cached (the last few seconds).
+/// Thread-safe.
+///
+/// Routes (GET or HEAD; query strings are ignored):
+///   /healthz                                      "ok"
+///   /api/v1/nodes, /api/v1/nodes/{node}           NodeList, Node (404 Status when missing)
+///   /api/v1/pods                                  PodList
+///   /api/v1/nodes/{node}/proxy/metrics/resource   kubelet resource metrics
+///   /dcgm/metrics, /dcgm/{node}/metrics           DCGM exporter metrics (all or one node)
+///   /pricing/ec2_offer.json                       EC2 offer file, us-east-1
+///   /pricing/spot_price_history.json              spot price changes of the last 24 h
+///   /athena/query_executions.json                 queries submitted in the last hour
+///   anything else                                 404 {"code":404,"message":...}
+class Simulator {
+ public:
+  /// Builds the cluster spec; throws InvalidInput when a size is out of range.
+  explicit Simulator(SimulatorOptions options);
+  ~Simulator();
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+
+  Response Handle(std::string_view method, std::string_view target,
+                  std::chrono::sys_seconds t) const;
+
+  /// The state at `t`, shared with the response cache. Keep the pointer while using the state:
+  /// the cache drops it a few seconds later (`for (auto& n : sim.State(t)->nodes)` dangles).
+  std::shared_ptr<const ClusterState> State(std::chrono::sys_seconds t) const;
+
+  const ClusterSpec& spec() const { return spec_; }
+  const SimulatorOptions& options() const { return options_; }
+
+ private:
+  struct Cache;
+
+  std::shared_ptr<const Response> Cached(std::int64_t t, const std::string& key,
+                                         std::string_view path) const;
+  Response Render(std::int64_t t, std::string_view path) const;
+
+  SimulatorOptions options_;
+  ClusterSpec spec_;
+  std::shared_ptr<const std::string> offer_file_;
+  std::unique_ptr<Cache> cache_;
+};
+
+}  // namespace costledger::simulator

@@ -1,0 +1,252 @@
+#include "costledger/simulator/simulator.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "costledger/simulator/athena_workload.hpp"
+#include "costledger/simulator/aws_render.hpp"
+#include "costledger/simulator/dcgm_render.hpp"
+#include "costledger/simulator/kubelet_render.hpp"
+#include "costledger/simulator/kubernetes_render.hpp"
+#include "costledger/simulator/spot_market.hpp"
+#include "text_format.hpp"
+
+namespace costledger::simulator {
+namespace {
+
+constexpr std::string_view kJson = "application/json";
+constexpr std::string_view kPrometheusText = "text/plain; version=0.0.4; charset=utf-8";
+constexpr std::string_view kNodesPrefix = "/api/v1/nodes/";
+constexpr std::string_view kKubeletSuffix = "/proxy/metrics/resource";
+constexpr std::int64_t kSpotWindowSeconds = 24 * 3600;
+constexpr std::int64_t kAthenaWindowMillis = 3600 * 1000;
+constexpr std::size_t kCachedSeconds = 3;
+constexpr std::size_t kSpareBuffers = 2;
+constexpr std::size_t kMinPooledBytes = std::size_t{1} << 20;
+
+Response Make(int status, std::string_view content_type, std::string body) {
+  return {status, std::string(content_type), std::make_shared<const std::string>(std::move(body))};
+}
+
+Response JsonError(int status, std::string_view message) {
+  std::string body;
+  JsonWriter json(body);
+  json.BeginObject().Member("code", status).Member("message", message).EndObject();
+  body.push_back('\n');
+  return Make(status, kJson, std::move(body));
+}
+
+// Large bodies are rendered into buffers recycled from earlier seconds: writing into memory
+// that is already mapped spares the page faults that otherwise dominate rendering a 30 MB
+// PodList. A body returns its buffer here when its last reference (cache entry or response in
+// flight) goes away.
+class BufferPool : public std::enable_shared_from_this<BufferPool> {
+ public:
+  std::string Take(const std::string& kind) {
+    const std::lock_guard lock(mutex_);
+    std::vector<std::string>& spare = spare_[kind];
+    if (spare.empty()) return {};
+    std::string buffer = std::move(spare.back());
+    spare.pop_back();
+    return buffer;
+  }
+
+  std::shared_ptr<const std::string> Share(std::string body, const std::string& kind) {
+    std::shared_ptr<BufferPool> self = shared_from_this();
+    return std::shared_ptr<std::string>(new std::string(std::move(body)),
+                                        [self, kind](std::string* buffer) {
+                                          self->Give(kind, std::unique_ptr<std::string>(buffer));
+                                        });
+  }
+
+ private:
+  void Give(const std::string& kind, std::unique_ptr<std::string> buffer) {
+    if (buffer->capacity() < kMinPooledBytes) return;
+    const std::lock_guard lock(mutex_);
+    std::vector<std::string>& spare = spare_[kind];
+    if (spare.size() < kSpareBuffers) spare.push_back(std::move(*buffer));
+  }
+
+  std::mutex mutex_;
+  std::map<std::string, std::vector<std::string>, std::less<>> spare_;
+};
+
+bool IsDynamicRoute(std::string_view path) {
+  if (path == "/api/v1/nodes" || path == "/api/v1/pods" || path == "/dcgm/metrics" ||
+      path == "/pricing/spot_price_history.json" || path == "/athena/query_executions.json") {
+    return true;
+  }
+  if (path.starts_with(kNodesPrefix)) {
+    const std::string_view rest = path.substr(kNodesPrefix.size());
+    const std::size_t slash = rest.find('/');
+    return !rest.empty() &&
+           (slash == std::string_view::npos || rest.substr(slash) == kKubeletSuffix);
+  }
+  if (path.starts_with("/dcgm/") && path.ends_with("/metrics")) {
+    return path.size() > std::string_view("/dcgm//metrics").size();
+  }
+  return false;
+}
+
+}  // namespace
+
+struct Simulator::Cache {
+  using StateFuture = std::shared_future<std::shared_ptr<const ClusterState>>;
+  using ResponseFuture = std::shared_future<std::shared_ptr<const Response>>;
+  struct Entry {
+    StateFuture state;
+    std::map<std::string, ResponseFuture, std::less<>> responses;
+  };
+
+  // The entry of second `t`, created if missing; drops the oldest others beyond
+  // kCachedSeconds (never the entry returned, even when a late request asks for an old second).
+  Entry& At(std::int64_t t) {
+    const auto entry = by_time.try_emplace(t).first;
+    while (by_time.size() > kCachedSeconds) {
+      auto oldest = by_time.begin();
+      if (oldest == entry) ++oldest;
+      by_time.erase(oldest);
+    }
+    return entry->second;
+  }
+
+  std::mutex mutex;
+  std::map<std::int64_t, Entry> by_time;
+  std::shared_ptr<BufferPool> buffers = std::make_shared<BufferPool>();
+};
+
+Simulator::Simulator(SimulatorOptions options)
+    : options_(options),
+      spec_(BuildClusterSpec(options.seed, options.size)),
+      offer_file_(std::make_shared<const std::string>(RenderEc2OfferFile())),
+      cache_(std::make_unique<Cache>()) {}
+
+Simulator::~Simulator() = default;
+
+std::shared_ptr<const ClusterState> Simulator::State(std::chrono::sys_seconds t) const {
+  const std::int64_t seconds = t.time_since_epoch().count();
+  std::promise<std::shared_ptr<const ClusterState>> promise;
+  Cache::StateFuture future;
+  bool compute = false;
+  {
+    const std::lock_guard lock(cache_->mutex);
+    Cache::Entry& entry = cache_->At(seconds);
+    if (!entry.state.valid()) {
+      entry.state = promise.get_future().share();
+      compute = true;
+    }
+    future = entry.state;
+  }
+  if (compute) {
+    try {
+      promise.set_value(std::make_shared<const ClusterState>(StateAt(spec_, t)));
+    } catch (...) {
+      promise.set_exception(std::current_exception());
+    }
+  }
+  return future.get();
+}
+
+std::shared_ptr<const Response> Simulator::Cached(std::int64_t t, const std::string& key,
+                                                  std::string_view path) const {
+  std::promise<std::shared_ptr<const Response>> promise;
+  Cache::ResponseFuture future;
+  bool compute = false;
+  {
+    const std::lock_guard lock(cache_->mutex);
+    Cache::Entry& entry = cache_->At(t);
+    auto it = entry.responses.find(key);
+    if (it == entry.responses.end()) {
+      it = entry.responses.emplace(key, promise.get_future().share()).first;
+      compute = true;
+    }
+    future = it->second;
+  }
+  if (compute) {
+    try {
+      promise.set_value(std::make_shared<const Response>(Render(t, path)));
+    } catch (...) {
+      promise.set_exception(std::current_exception());
+    }
+  }
+  return future.get();
+}
+
+Response Simulator::Render(std::int64_t t, std::string_view path) const {
+  const std::chrono::sys_seconds at{std::chrono::seconds(t)};
+  if (path == "/pricing/spot_price_history.json") {
+    return Make(200, kJson,
+                RenderSpotPriceHistory(SpotPriceHistory(options_.seed, t - kSpotWindowSeconds, t)));
+  }
+  BufferPool& buffers = *cache_->buffers;
+  const auto pooled = [&](std::string body, const std::string& kind) {
+    return Response{200, std::string(kJson), buffers.Share(std::move(body), kind)};
+  };
+  if (path == "/athena/query_executions.json") {
+    const int per_hour = std::clamp(spec_.size.pods / 2, 60, 2000);
+    const std::string kind = "athena";
+    return pooled(RenderAthenaQueryExecutions(AthenaQueriesSubmitted(options_.seed, per_hour,
+                                                                     t * 1000, kAthenaWindowMillis),
+                                              buffers.Take(kind)),
+                  kind);
+  }
+  const std::shared_ptr<const ClusterState> state = State(at);
+  if (path == "/api/v1/nodes") {
+    const std::string kind = "nodes";
+    return pooled(RenderNodeList(spec_, *state, buffers.Take(kind)), kind);
+  }
+  if (path == "/api/v1/pods") {
+    const std::string kind = "pods";
+    return pooled(RenderPodList(spec_, *state, buffers.Take(kind)), kind);
+  }
+  if (path == "/dcgm/metrics") return Make(200, kPrometheusText, RenderDcgmMetrics(spec_, *state));
+  if (path.starts_with(kNodesPrefix)) {
+    std::string_view name = path.substr(kNodesPrefix.size());
+    const bool kubelet = name.ends_with(kKubeletSuffix);
+    if (kubelet) name.remove_suffix(kKubeletSuffix.size());
+    const int node = state->FindNode(name);
+    if (node < 0) return Make(404, kJson, RenderNotFoundStatus("nodes", name));
+    if (kubelet) {
+      return Make(200, kPrometheusText, RenderKubeletResourceMetrics(spec_, *state, node));
+    }
+    return Make(200, kJson, RenderNode(spec_, *state, node));
+  }
+  if (path.starts_with("/dcgm/")) {
+    std::string_view name = path.substr(6);
+    name.remove_suffix(std::string_view("/metrics").size());
+    const int node = state->FindNode(name);
+    if (node < 0) return JsonError(404, fmt::format("no node {}", name));
+    return Make(200, kPrometheusText, RenderDcgmMetrics(spec_, *state, node));
+  }
+  return JsonError(404, fmt::format("no route for {}", path));
+}
+
+Response Simulator::Handle(std::string_view method, std::string_view target,
+                           std::chrono::sys_seconds t) const {
+  const std::string_view path = target.substr(0, target.find('?'));
+  if (method != "GET" && method != "HEAD") {
+    return JsonError(405, fmt::format("method {} not allowed; the simulator serves GET", method));
+  }
+  if (path == "/healthz") return Make(200, "text/plain; charset=utf-8", "ok\n");
+  if (path == "/pricing/ec2_offer.json") return {200, std::string(kJson), offer_file_};
+  if (path == "/") {
+    return Make(200, kJson,
+                "{\"endpoints\":[\"/api/v1/nodes\",\"/api/v1/pods\","
+                "\"/api/v1/nodes/{node}/proxy/metrics/resource\",\"/dcgm/metrics\","
+                "\"/dcgm/{node}/metrics\",\"/pricing/ec2_offer.json\","
+                "\"/pricing/spot_price_history.json\",\"/athena/query_executions.json\","
+                "\"/healthz\"]}\n");
+  }
+  if (!IsDynamicRoute(path)) {
+    return JsonError(404, fmt::format("no route for {} {}", method, path));
+  }
+  return *Cached(t.time_since_epoch().count(), std::string(path), path);
+}
+
+}  // namespace costledger::simulator

@@ -16,7 +16,7 @@ struct FetchOptions {
 
 struct FetchResult {
   std::string url;
-  long status = 0;   ///< HTTP status; 200 for files
+  long status = 0;  ///< HTTP status; 200 for files
   std::string body;
   std::string error;  ///< empty on success (2xx)
   std::chrono::milliseconds elapsed{0};
@@ -30,7 +30,7 @@ FetchResult Fetch(const std::string& url_or_path, const FetchOptions& options);
 
 /// Fetches many URLs concurrently (one libcurl multi handle, at most `parallel` in flight);
 /// results in the order of `urls`.
-std::vector<FetchResult> FetchAll(const std::vector<std::string>& urls,
-                                  const FetchOptions& options, int parallel = 64);
+std::vector<FetchResult> FetchAll(const std::vector<std::string>& urls, const FetchOptions& options,
+                                  int parallel = 64);
 
 }  // namespace costledger::collector

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <map>
 #include <thread>
 
 #include "costledger/model/errors.hpp"
@@ -179,6 +180,8 @@ TickReport Collector::Tick(sys_seconds boundary) {
 
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
+  report.duration = took;
+  report.duration = took;
   std::vector<LogField> fields{
       {"interval_start",
        static_cast<std::int64_t>(report.interval_start.time_since_epoch().count())},
@@ -191,16 +194,21 @@ TickReport Collector::Tick(sys_seconds boundary) {
       {"source_errors", static_cast<std::int64_t>(report.source_errors)},
       {"spool_depth", static_cast<std::int64_t>(report.spool_depth)},
       {"duration_ms", Ms(took)}};
-  std::chrono::milliseconds kubelet_ms{0};
+  // Per-target sources ("kubelet/<node>", "dcgm/<url>") are many; log the slowest of each kind.
+  std::map<std::string, std::chrono::milliseconds> slowest;
   for (const SourceStatus& s : snap.statuses) {
-    if (s.source.rfind("kubelet/", 0) == 0) {
-      kubelet_ms = std::max(kubelet_ms, s.elapsed);
-    } else {
+    const std::size_t slash = s.source.find('/');
+    if (slash == std::string::npos) {
       fields.push_back({s.source + "_ms", Ms(s.elapsed)});
+    } else {
+      auto& worst = slowest[s.source.substr(0, slash)];
+      worst = std::max(worst, s.elapsed);
     }
   }
-  fields.push_back({"kubelet_max_ms", Ms(kubelet_ms)});
+  for (const auto& [kind, elapsed] : slowest) fields.push_back({kind + "_max_ms", Ms(elapsed)});
   log_.Info("interval", fields);
+  report.statuses = std::move(snap.statuses);
+  report.batch = std::make_shared<const IntervalBatch>(std::move(batch));
   return report;
 }
 

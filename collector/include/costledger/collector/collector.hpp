@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -44,6 +45,11 @@ struct TickReport {
   std::size_t stored_batches = 0;  ///< batches drained from the spool into the database
   std::size_t spool_depth = 0;
   bool database_available = true;
+  std::chrono::milliseconds duration{0};  ///< wall time of the whole tick
+  /// The interval's batch (also when it was only spooled) and every source's status, for
+  /// observers such as the Prometheus exporter. Never null after Tick.
+  std::shared_ptr<const IntervalBatch> batch;
+  std::vector<SourceStatus> statuses;
 };
 
 /// The collector: every interval it scrapes all sources, turns counters into rates, attributes

@@ -19,7 +19,7 @@ namespace {
 
 using nlohmann::json;
 
-enum class Kind { kString, kInt, kMoney, kStringList };
+enum class Kind { kString, kInt, kBool, kMoney, kStringList };
 
 // Every scalar key of the contract, with its type: drives env overrides and unknown-key checks.
 struct KeySpec {
@@ -49,6 +49,11 @@ constexpr KeySpec kScalarKeys[] = {
     {"sources.athena.executions", Kind::kString},
     {"sources.athena.price_per_tb", Kind::kMoney},
     {"auth.tokens_file", Kind::kString},
+    {"auth.protect_metrics", Kind::kBool},
+    {"api.threads", Kind::kInt},
+    {"api.cache_seconds", Kind::kInt},
+    {"api.tls_cert_file", Kind::kString},
+    {"api.tls_key_file", Kind::kString},
     {"retention.raw_days", Kind::kInt},
     {"retention.hourly_days", Kind::kInt},
     {"retention.queries_days", Kind::kInt},
@@ -117,6 +122,13 @@ void ApplyEnv(json& root, const std::map<std::string, std::string>& env) {
       case Kind::kStringList:
         target = Split(value, ',');
         break;
+      case Kind::kBool:
+        if (value != "true" && value != "false") {
+          throw InvalidInput(
+              fmt::format("{}: '{}' is not true or false", EnvName(key.path), value));
+        }
+        target = value == "true";
+        break;
     }
   }
 }
@@ -169,6 +181,16 @@ int GetInt(const json& root, const std::string& path, int fallback, int min, int
         fmt::format("configuration key '{}' is {}; allowed {}..{}", path, value, min, max));
   }
   return static_cast<int>(value);
+}
+
+bool GetBool(const json& root, const std::string& path, bool fallback) {
+  const json* v = Find(root, path);
+  if (v == nullptr || v->is_null()) return fallback;
+  if (!v->is_boolean()) {
+    throw InvalidInput(
+        fmt::format("configuration key '{}' must be true or false, not {}", path, TypeName(*v)));
+  }
+  return v->get<bool>();
 }
 
 model::Money GetMoney(const json& root, const std::string& path, model::Money fallback) {
@@ -297,6 +319,14 @@ LoadedConfig ParseConfig(const std::string& json_text,
   c.retention.queries_days =
       GetInt(root, "retention.queries_days", c.retention.queries_days, 1, 36500);
   c.tokens_file = GetString(root, "auth.tokens_file", "");
+  c.api.protect_metrics = GetBool(root, "auth.protect_metrics", c.api.protect_metrics);
+  c.api.threads = GetInt(root, "api.threads", c.api.threads, 1, 64);
+  c.api.cache_seconds = GetInt(root, "api.cache_seconds", c.api.cache_seconds, 0, 3600);
+  c.api.tls_cert_file = GetString(root, "api.tls_cert_file", "");
+  c.api.tls_key_file = GetString(root, "api.tls_key_file", "");
+  if (c.api.tls_cert_file.empty() != c.api.tls_key_file.empty()) {
+    throw InvalidInput("api.tls_cert_file and api.tls_key_file must be set together");
+  }
 
   if (c.cluster.empty()) throw InvalidInput("configuration key 'cluster' must not be empty");
   if (c.database_url.empty()) {
@@ -368,6 +398,11 @@ std::string DescribeConfig(const Config& c) {
                       {"hourly_days", c.retention.hourly_days},
                       {"queries_days", c.retention.queries_days}};
   out["auth"]["tokens_file"] = c.tokens_file;
+  out["auth"]["protect_metrics"] = c.api.protect_metrics;
+  out["api"] = {{"threads", c.api.threads},
+                {"cache_seconds", c.api.cache_seconds},
+                {"tls_cert_file", c.api.tls_cert_file},
+                {"tls_key_file", c.api.tls_key_file}};
   return out.dump(2);
 }
 

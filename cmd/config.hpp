@@ -53,6 +53,13 @@ struct Config {
   Athena athena;
   Retention retention;
   std::string tokens_file;
+  struct Api {
+    int threads = 2;               ///< HTTP server threads
+    int cache_seconds = 5;         ///< answers are reused this long (0: never)
+    bool protect_metrics = false;  ///< /metrics needs a token too
+    std::string tls_cert_file;     ///< with tls_key_file: HTTPS only
+    std::string tls_key_file;
+  } api;
 };
 
 struct LoadedConfig {

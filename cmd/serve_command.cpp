@@ -5,26 +5,36 @@
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
+#include <memory>
+#include <thread>
 
 #include "command_line.hpp"
 #include "config.hpp"
+#include "costledger/api/cost_api.hpp"
+#include "costledger/api/http_server.hpp"
 #include "costledger/collector/collector.hpp"
+#include "costledger/collector/postgres_cost_reader.hpp"
 #include "costledger/model/errors.hpp"
 
 namespace costledger::cli {
 
 const char* const kServeHelp = R"(usage: costledger serve [--config FILE] [options]
 
-Runs the collector: every interval (aligned to multiples of the interval since the epoch) it
+Runs the collector and the HTTP API. The collector: every interval (aligned to multiples of the interval since the epoch) it
 scrapes the Kubernetes API (nodes, pods, kubelet /metrics/resource through the node proxy),
 DCGM exporters and Athena, attributes the interval's node costs to containers and idle,
 appends the batch to a durable on-disk spool and writes it to PostgreSQL (COPY, idempotent,
 hourly rollups). When PostgreSQL is down, batches wait in the spool and are replayed in order.
 SIGTERM/SIGINT finish the interval in flight and flush.
+The API (on `listen`, default 0.0.0.0:9003): GET /v1/allocation (OpenCost parameters and
+shape; also /allocation), /v1/assets, /v1/queries, /metrics (Prometheus, OpenCost names),
+/healthz, /readyz. Bearer tokens from auth.tokens_file (SHA-256 digests; roles viewer, admin,
+admission; team scopes); TLS with api.tls_cert_file and api.tls_key_file.
 
 options:
   --config FILE             JSON configuration (default: $COSTLEDGER_CONFIG)
-  --role all|collector|api  what to run (default all; the API arrives in a later release)
+  --role all|collector|api  what to run (default all): collector only, or the API only (it
+                            reads what a collector stores; scale it out separately)
   --log-format text|json    log line format (default text)
   --set KEY=VALUE           override any configuration key, e.g. --set interval_seconds=5
                             (same as the environment variable COSTLEDGER_<KEY>)
@@ -132,15 +142,61 @@ int RunServe(const std::vector<std::string>& args) {
   if (role != "all" && role != "collector" && role != "api") {
     throw InvalidInput(fmt::format("--role '{}' is not all, collector or api", role));
   }
-  if (role == "api") {
-    throw InvalidInput("--role api: the API is not part of this release yet; use all or collector");
-  }
   log.Info("starting", {{"cluster", c.cluster},
                         {"database", MaskSecrets(c.database_url)},
                         {"interval_seconds", static_cast<std::int64_t>(c.interval_seconds)},
                         {"role", role},
                         {"spool_dir", c.spool_dir}});
+  std::signal(SIGTERM, OnSignal);
+  std::signal(SIGINT, OnSignal);
   collector::PostgresStore store(c.database_url, c.database_password);
+
+  // The API: its own threads, reading what the collector stores.
+  api::CostMetrics metrics({c.pricing.region, "amd64"});
+  collector::PostgresCostReader reader(c.database_url, c.database_password,
+                                       static_cast<std::size_t>(c.api.threads) + 1);
+  std::unique_ptr<api::CostApi> cost_api;
+  std::unique_ptr<api::HttpServer> server;
+  if (role != "collector") {
+    api::CostApiSettings settings;
+    if (!c.tokens_file.empty()) {
+      settings.tokens = api::TokenRegistry::LoadFile(c.tokens_file);
+    } else {
+      log.Warn("no auth.tokens_file configured: the API is open to anyone who can reach it", {});
+    }
+    settings.protect_metrics = c.api.protect_metrics;
+    settings.cache_ttl = std::chrono::seconds(c.api.cache_seconds);
+    settings.ready_max_age = std::chrono::seconds(std::max(180, 3 * c.interval_seconds));
+    cost_api = std::make_unique<api::CostApi>(
+        reader, role == "all" ? &metrics : nullptr, std::move(settings),
+        [] { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); });
+    api::ServerOptions options;
+    options.listen = c.listen;
+    options.threads = c.api.threads;
+    options.tls_cert_file = c.api.tls_cert_file;
+    options.tls_key_file = c.api.tls_key_file;
+    options.access_log = [&log, &metrics](const api::AccessLogEntry& e) {
+      const std::string route = api::CostApi::RouteOf(e.target.substr(0, e.target.find('?')));
+      metrics.CountHttpRequest(route, e.status, e.duration);
+      log.Info("access", {{"remote", e.remote},
+                          {"method", e.method},
+                          {"target", e.target},
+                          {"status", static_cast<std::int64_t>(e.status)},
+                          {"bytes", static_cast<std::int64_t>(e.response_bytes)},
+                          {"duration_us", static_cast<std::int64_t>(e.duration.count())}});
+    };
+    server = std::make_unique<api::HttpServer>(
+        std::move(options), [&cost_api](const api::HttpRequest& r) { return cost_api->Handle(r); });
+    server->Start();
+    log.Info("api listening", {{"listen", c.listen},
+                               {"port", static_cast<std::int64_t>(server->port())},
+                               {"tls", c.api.tls_cert_file.empty() ? "off" : "on"}});
+  }
+  if (role == "api") {
+    while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    server->Stop();
+    return 0;
+  }
   try {
     for (const std::string& v : store.Migrate()) log.Info("migration applied", {{"version", v}});
   } catch (const Unavailable& e) {
@@ -154,12 +210,12 @@ int RunServe(const std::vector<std::string>& args) {
   }
   collector::Collector collector(ToCollectorSettings(c), spool, store, log);
 
-  std::signal(SIGTERM, OnSignal);
-  std::signal(SIGINT, OnSignal);
   const bool once = l.cl.Flag("once");
-  collector.Run(g_stop, [&](const collector::TickReport&) {
+  collector.Run(g_stop, [&](const collector::TickReport& tick) {
+    metrics.Observe(tick);
     if (once) g_stop = true;
   });
+  if (server) server->Stop();
   return 0;
 }
 

@@ -104,6 +104,27 @@ void Collector::MaintainIfDue(sys_seconds now) {
   }
 }
 
+std::vector<PodLabelSet> Collector::ChangedPodLabels(const std::vector<Pod>& pods) {
+  std::vector<PodLabelSet> changed;
+  std::map<std::string, std::size_t> current;
+  for (const Pod& pod : pods) {
+    std::string text;
+    for (const auto& [k, v] : pod.labels) {
+      text.append(k).push_back('\0');
+      text.append(v).push_back('\0');
+    }
+    const std::size_t hash = std::hash<std::string>{}(text);
+    std::string key = pod.namespace_name + "/" + pod.name;
+    const auto sent = labels_sent_.find(key);
+    if (sent == labels_sent_.end() || sent->second != hash) {
+      changed.push_back({pod.namespace_name, pod.name, pod.labels});
+    }
+    current.emplace(std::move(key), hash);
+  }
+  labels_sent_ = std::move(current);
+  return changed;
+}
+
 TickReport Collector::Tick(sys_seconds boundary) {
   const auto started = std::chrono::steady_clock::now();
   TickReport report;
@@ -155,6 +176,7 @@ TickReport Collector::Tick(sys_seconds boundary) {
     report.cost = batch.costs.TotalCost();
     report.idle = batch.costs.IdleCost();
     for (const std::string& w : batch.costs.warnings) log_.Warn("attribution", {{"detail", w}});
+    batch.pod_labels = ChangedPodLabels(*last_pods_);
   } else {
     batch.costs.start = report.interval_start;
     batch.costs.length = length;

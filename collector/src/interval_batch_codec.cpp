@@ -298,6 +298,10 @@ std::string EncodeBatch(const IntervalBatch& batch) {
   for (const ContainerCostRow& c : batch.costs.containers) containers.push_back(EncodeContainer(c));
   Json queries = Json::array();
   for (const PricedQuery& q : batch.queries) queries.push_back(EncodeQuery(q));
+  Json pod_labels = Json::array();
+  for (const PodLabelSet& p : batch.pod_labels) {
+    pod_labels.push_back({{"namespace", p.namespace_name}, {"pod", p.pod}, {"labels", p.labels}});
+  }
   const Json out = {
       {"format", kFormatVersion},
       {"cluster", batch.cluster},
@@ -307,6 +311,7 @@ std::string EncodeBatch(const IntervalBatch& batch) {
       {"containers", std::move(containers)},
       {"warnings", batch.costs.warnings},
       {"queries", std::move(queries)},
+      {"pod_labels", std::move(pod_labels)},
   };
   // Invalid UTF-8 (never expected from JSON sources) is replaced rather than failing the spool.
   return out.dump(-1, ' ', false, Json::error_handler_t::replace);
@@ -351,6 +356,23 @@ IntervalBatch DecodeBatch(std::string_view json) {
   batch.queries.reserve(queries.size());
   for (std::size_t i = 0; i < queries.size(); ++i) {
     batch.queries.push_back(DecodeQuery(Reader(queries[i], r.Path("queries", i))));
+  }
+  // Spool files written before pod labels were collected have none.
+  if (root.contains("pod_labels")) {
+    const Json& pods = r.Array("pod_labels");
+    for (std::size_t i = 0; i < pods.size(); ++i) {
+      const Reader p(pods[i], r.Path("pod_labels", i));
+      PodLabelSet set{p.String("namespace"), p.String("pod"), {}};
+      const std::string path = r.Path("pod_labels", i) + ".labels";
+      if (!pods[i].contains("labels") || !pods[i]["labels"].is_object()) {
+        throw InvalidInput(fmt::format("{}: expected an object", path));
+      }
+      for (const auto& [k, v] : pods[i]["labels"].items()) {
+        if (!v.is_string()) throw InvalidInput(fmt::format("{}.{}: expected a string", path, k));
+        set.labels.emplace(k, v.get<std::string>());
+      }
+      batch.pod_labels.push_back(std::move(set));
+    }
   }
   return batch;
 }

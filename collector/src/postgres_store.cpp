@@ -6,6 +6,7 @@
 #include <array>
 #include <charconv>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 #include <set>
 #include <string_view>
@@ -16,6 +17,7 @@
 #include "costledger/model/errors.hpp"
 #include "embedded_migrations.hpp"
 #include "enum_text.hpp"
+#include "pg_session.hpp"
 
 namespace costledger::collector {
 namespace {
@@ -178,7 +180,8 @@ INSERT INTO container_costs_hourly (
   capacity_type, instance_type, intervals, seconds, usage_observed_seconds,
   cpu_request_millicore_seconds, cpu_usage_millicore_seconds, memory_request_byte_seconds,
   memory_usage_byte_seconds, gpu_device_seconds, gpu_busy_device_seconds,
-  gpu_busy_observed_seconds, cpu_cost_nanos, ram_cost_nanos, gpu_cost_nanos)
+  gpu_busy_observed_seconds, cpu_cost_nanos, ram_cost_nanos, gpu_cost_nanos,
+  cpu_allocated_millicore_seconds, memory_allocated_byte_seconds, first_start, last_end)
 SELECT cluster, to_timestamp($2::bigint), namespace, pod, container, node,
   min(controller_kind), min(controller), min(team), min(capacity_type), min(instance_type),
   count(*), sum(interval_seconds),
@@ -187,7 +190,10 @@ SELECT cluster, to_timestamp($2::bigint), namespace, pod, container, node,
   sum(memory_request_bytes * interval_seconds), sum(memory_usage_bytes * interval_seconds),
   sum(gpu_devices * interval_seconds), coalesce(sum(gpu_busy_devices * interval_seconds), 0),
   coalesce(sum(interval_seconds) FILTER (WHERE gpu_busy_devices IS NOT NULL), 0),
-  sum(cpu_cost_nanos), sum(ram_cost_nanos), sum(gpu_cost_nanos)
+  sum(cpu_cost_nanos), sum(ram_cost_nanos), sum(gpu_cost_nanos),
+  sum(greatest(cpu_request_millicores, cpu_usage_millicores) * interval_seconds),
+  sum(greatest(memory_request_bytes, memory_usage_bytes) * interval_seconds),
+  min(interval_start), max(interval_start + interval_seconds * interval '1 second')
 FROM container_costs
 WHERE cluster = $1 AND interval_start >= to_timestamp($2::bigint)
   AND interval_start < to_timestamp($2::bigint) + interval '1 hour'
@@ -196,16 +202,83 @@ constexpr std::string_view kRollUpNodeHour = R"(
 INSERT INTO node_costs_hourly (
   cluster, hour, node, instance_type, zone, capacity_type, intervals, seconds,
   price_per_hour_nanos, cpu_millicores, memory_bytes, gpu_devices, node_cost_nanos,
-  pool_cpu_nanos, pool_ram_nanos, pool_gpu_nanos, idle_cpu_nanos, idle_ram_nanos, idle_gpu_nanos)
+  pool_cpu_nanos, pool_ram_nanos, pool_gpu_nanos, idle_cpu_nanos, idle_ram_nanos, idle_gpu_nanos,
+  first_start, last_end)
 SELECT cluster, to_timestamp($2::bigint), node,
   min(instance_type), min(zone), min(capacity_type), count(*), sum(interval_seconds),
   max(price_per_hour_nanos), max(cpu_millicores), max(memory_bytes), max(gpu_devices),
   sum(node_cost_nanos), sum(pool_cpu_nanos), sum(pool_ram_nanos), sum(pool_gpu_nanos),
-  sum(idle_cpu_nanos), sum(idle_ram_nanos), sum(idle_gpu_nanos)
+  sum(idle_cpu_nanos), sum(idle_ram_nanos), sum(idle_gpu_nanos),
+  min(interval_start), max(interval_start + interval_seconds * interval '1 second')
 FROM node_costs
 WHERE cluster = $1 AND interval_start >= to_timestamp($2::bigint)
   AND interval_start < to_timestamp($2::bigint) + interval '1 hour'
 GROUP BY cluster, node)";
+
+// Daily rollups: a day is recomputed from its hourly rollups once it is complete and none of
+// its hours waits for its hourly rollup. $1 cluster, $2 epoch seconds of the day (UTC).
+constexpr std::string_view kMarkDayPending = R"(
+INSERT INTO rollup_pending_daily (cluster, day)
+VALUES ($1, to_timestamp(floor($2::bigint / 86400.0) * 86400))
+ON CONFLICT DO NOTHING)";
+// $1 epoch seconds: the oldest pending day complete before it with no pending hour.
+constexpr std::string_view kNextPendingDay = R"(
+SELECT d.cluster, extract(epoch FROM d.day)::bigint FROM rollup_pending_daily d
+WHERE d.day + interval '1 day' <= to_timestamp($1::bigint)
+  AND NOT EXISTS (SELECT 1 FROM rollup_pending p WHERE p.cluster = d.cluster
+                  AND p.hour >= d.day AND p.hour < d.day + interval '1 day')
+ORDER BY d.day, d.cluster LIMIT 1)";
+constexpr std::string_view kTakePendingDay =
+    "DELETE FROM rollup_pending_daily WHERE cluster = $1 AND day = to_timestamp($2::bigint)";
+constexpr std::string_view kClearContainerDay =
+    "DELETE FROM container_costs_daily WHERE cluster = $1 AND day = to_timestamp($2::bigint)";
+constexpr std::string_view kClearNodeDay =
+    "DELETE FROM node_costs_daily WHERE cluster = $1 AND day = to_timestamp($2::bigint)";
+constexpr std::string_view kRollUpContainerDay = R"(
+INSERT INTO container_costs_daily (
+  cluster, day, namespace, pod, container, node, controller_kind, controller, team,
+  capacity_type, instance_type, intervals, seconds, usage_observed_seconds,
+  cpu_request_millicore_seconds, cpu_usage_millicore_seconds, memory_request_byte_seconds,
+  memory_usage_byte_seconds, gpu_device_seconds, gpu_busy_device_seconds,
+  gpu_busy_observed_seconds, cpu_cost_nanos, ram_cost_nanos, gpu_cost_nanos,
+  cpu_allocated_millicore_seconds, memory_allocated_byte_seconds, first_start, last_end)
+SELECT cluster, to_timestamp($2::bigint), namespace, pod, container, node,
+  min(controller_kind), min(controller), min(team), min(capacity_type), min(instance_type),
+  sum(intervals), sum(seconds), sum(usage_observed_seconds),
+  sum(cpu_request_millicore_seconds), sum(cpu_usage_millicore_seconds),
+  sum(memory_request_byte_seconds), sum(memory_usage_byte_seconds), sum(gpu_device_seconds),
+  sum(gpu_busy_device_seconds), sum(gpu_busy_observed_seconds),
+  sum(cpu_cost_nanos), sum(ram_cost_nanos), sum(gpu_cost_nanos),
+  sum(cpu_allocated_millicore_seconds), sum(memory_allocated_byte_seconds),
+  min(first_start), max(last_end)
+FROM container_costs_hourly
+WHERE cluster = $1 AND hour >= to_timestamp($2::bigint)
+  AND hour < to_timestamp($2::bigint) + interval '1 day'
+GROUP BY cluster, namespace, pod, container, node)";
+constexpr std::string_view kRollUpNodeDay = R"(
+INSERT INTO node_costs_daily (
+  cluster, day, node, instance_type, zone, capacity_type, intervals, seconds,
+  price_per_hour_nanos, cpu_millicores, memory_bytes, gpu_devices, node_cost_nanos,
+  pool_cpu_nanos, pool_ram_nanos, pool_gpu_nanos, idle_cpu_nanos, idle_ram_nanos, idle_gpu_nanos,
+  first_start, last_end)
+SELECT cluster, to_timestamp($2::bigint), node,
+  min(instance_type), min(zone), min(capacity_type), sum(intervals), sum(seconds),
+  max(price_per_hour_nanos), max(cpu_millicores), max(memory_bytes), max(gpu_devices),
+  sum(node_cost_nanos), sum(pool_cpu_nanos), sum(pool_ram_nanos), sum(pool_gpu_nanos),
+  sum(idle_cpu_nanos), sum(idle_ram_nanos), sum(idle_gpu_nanos), min(first_start), max(last_end)
+FROM node_costs_hourly
+WHERE cluster = $1 AND hour >= to_timestamp($2::bigint)
+  AND hour < to_timestamp($2::bigint) + interval '1 day'
+GROUP BY cluster, node)";
+
+constexpr std::string_view kRememberCluster =
+    "INSERT INTO clusters (cluster) VALUES ($1) ON CONFLICT DO NOTHING";
+// $1 cluster, $2 JSON array of {"namespace","pod","labels"}.
+constexpr std::string_view kUpsertPodLabels = R"(
+INSERT INTO pod_labels (cluster, namespace, pod, labels)
+SELECT $1, e->>'namespace', e->>'pod', e->'labels' FROM jsonb_array_elements($2::jsonb) e
+ON CONFLICT (cluster, namespace, pod) DO UPDATE SET labels = EXCLUDED.labels
+WHERE pod_labels.labels IS DISTINCT FROM EXCLUDED.labels)";
 
 constexpr std::string_view kInsertQueries = R"(
 INSERT INTO query_costs
@@ -240,19 +313,16 @@ constexpr std::string_view kDeleteContainerHourly =
     "DELETE FROM container_costs_hourly WHERE hour <= to_timestamp($1::bigint) - interval '1 hour'";
 constexpr std::string_view kDeleteNodeHourly =
     "DELETE FROM node_costs_hourly WHERE hour <= to_timestamp($1::bigint) - interval '1 hour'";
+constexpr std::string_view kDeleteContainerDaily =
+    "DELETE FROM container_costs_daily WHERE day <= to_timestamp($1::bigint) - interval '1 day'";
+constexpr std::string_view kDeleteNodeDaily =
+    "DELETE FROM node_costs_daily WHERE day <= to_timestamp($1::bigint) - interval '1 day'";
 // $1: epoch seconds.
 constexpr std::string_view kDeleteQueries =
     "DELETE FROM query_costs WHERE submitted < to_timestamp($1::bigint)";
 
 // Raw tables partitioned by day, in the order their locks are taken.
 constexpr std::array<std::string_view, 2> kPartitionedTables{"container_costs", "node_costs"};
-
-// SQLSTATEs meaning the server cannot be used right now: class 08 (connection exception),
-// admin_shutdown, crash_shutdown, cannot_connect_now.
-bool IsUnavailableState(const std::string& sqlstate) {
-  return sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" ||
-         sqlstate == "57P03";
-}
 
 // ---- helpers ------------------------------------------------------------------------------
 
@@ -298,82 +368,6 @@ std::optional<sys_days> PartitionDay(std::string_view name) {
     return sys_days{ymd};
   }
   return std::nullopt;
-}
-
-std::string PercentEncode(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      out += c;
-    } else {
-      out += fmt::format("%{:02X}", u);
-    }
-  }
-  return out;
-}
-
-bool IsUri(std::string_view url) {
-  return url.starts_with("postgresql://") || url.starts_with("postgres://");
-}
-
-// The URL plus the password and a connect timeout (libpq otherwise waits forever on a
-// black-holed host), in the URL's own syntax: URI query parameters or key=value pairs.
-std::string ConnectionString(const std::string& url, const std::string& password) {
-  std::string out = url;
-  const bool uri = IsUri(url);
-  const auto add = [&](std::string_view key, std::string_view value) {
-    if (uri) {
-      out += out.find('?') == std::string::npos ? '?' : '&';
-      out += fmt::format("{}={}", key, PercentEncode(value));
-    } else {
-      std::string quoted;
-      for (const char c : value) {
-        if (c == '\'' || c == '\\') quoted += '\\';
-        quoted += c;
-      }
-      out += fmt::format(" {}='{}'", key, quoted);
-    }
-  };
-  if (!password.empty()) add("password", password);
-  if (url.find("connect_timeout") == std::string::npos) add("connect_timeout", "10");
-  return out;
-}
-
-// The URL for messages: any password in it (URI user info, ?password=, password=) masked.
-std::string DisplayUrl(const std::string& url) {
-  std::string out = url;
-  if (IsUri(out)) {
-    const std::size_t authority = out.find("://") + 3;
-    const std::size_t at = out.find('@', authority);
-    const std::size_t slash = out.find('/', authority);
-    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
-      const std::size_t colon = out.find(':', authority);
-      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
-    }
-  }
-  for (std::size_t pos = out.find("password="); pos != std::string::npos;
-       pos = out.find("password=", pos + 1)) {
-    const std::size_t begin = pos + 9;
-    std::size_t end = begin;
-    if (end < out.size() && out[end] == '\'') {
-      for (++end; end < out.size() && out[end] != '\''; ++end) {
-        if (out[end] == '\\') ++end;
-      }
-      end = std::min(end + 1, out.size());
-    } else {
-      end = out.find_first_of("& ", begin);
-      if (end == std::string::npos) end = out.size();
-    }
-    out.replace(begin, end - begin, "***");
-  }
-  return out;
-}
-
-std::string Trimmed(std::string_view text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
-  return std::string(text);
 }
 
 int CheckedInt(std::int64_t value, std::string_view what) {
@@ -481,53 +475,11 @@ void CopyNodes(pqxx::transaction_base& tx, const std::string& table, const Inter
 // ---- PostgresStore ------------------------------------------------------------------------
 
 struct PostgresStore::Impl {
-  std::string connection_string;
-  std::string display_url;
-  std::unique_ptr<pqxx::connection> connection;
+  PgSession session;
 
-  // Runs `body` on a connection, connecting first when there is none. Translates failures:
-  // the server out of reach -> Unavailable (connection dropped, so the next call reconnects);
-  // deadlocks, serialization failures and concurrent DDL are retried (every write here is
-  // idempotent), as is a connection that turns out to have died while idle.
   template <typename Body>
   auto Run(std::string_view operation, Body&& body) {
-    constexpr int kAttempts = 3;
-    for (int attempt = 1;; ++attempt) {
-      const bool fresh = connection == nullptr;
-      try {
-        if (fresh) connection = std::make_unique<pqxx::connection>(connection_string);
-        return body(*connection);
-      } catch (const pqxx::broken_connection& e) {
-        connection.reset();
-        if (!fresh && attempt < kAttempts) continue;
-        throw Unavailable(Message(operation, e.what()));
-      } catch (const pqxx::in_doubt_error& e) {
-        connection.reset();
-        throw Unavailable(Message(operation, e.what()));
-      } catch (const pqxx::transaction_rollback& e) {
-        connection.reset();
-        if (attempt < kAttempts) continue;
-        throw std::runtime_error(fmt::format("PostgreSQL {}: {}", operation, Trimmed(e.what())));
-      } catch (const pqxx::sql_error& e) {
-        connection.reset();
-        if (IsUnavailableState(e.sqlstate())) {
-          if (!fresh && attempt < kAttempts) continue;
-          throw Unavailable(Message(operation, e.what()));
-        }
-        // duplicate_table: another writer created the same partition concurrently.
-        if (e.sqlstate() == "42P07" && attempt < kAttempts) continue;
-        throw std::runtime_error(fmt::format("PostgreSQL {}: {} (SQLSTATE {})", operation,
-                                             Trimmed(e.what()), e.sqlstate()));
-      } catch (...) {
-        connection.reset();
-        throw;
-      }
-    }
-  }
-
-  [[nodiscard]] std::string Message(std::string_view operation, std::string_view what) const {
-    return fmt::format("PostgreSQL at {} is unavailable ({}): {}", display_url, operation,
-                       Trimmed(what));
+    return session.Run(operation, std::forward<Body>(body));
   }
 
   // Creates the partitions of [first, last] (days) that are missing, in `tx`.
@@ -565,8 +517,7 @@ struct PostgresStore::Impl {
 
 PostgresStore::PostgresStore(std::string url, std::string password)
     : impl_(std::make_unique<Impl>()) {
-  impl_->connection_string = ConnectionString(url, password);
-  impl_->display_url = DisplayUrl(url);
+  impl_->session.Open(url, password);
 }
 
 PostgresStore::~PostgresStore() = default;
@@ -668,6 +619,17 @@ void PostgresStore::Write(const IntervalBatch& batch) {
         }
       }
     }
+    if (has_rows) {
+      for (const std::string& cluster : clusters) tx.exec_params(Sql(kRememberCluster), cluster);
+    }
+    if (!batch.pod_labels.empty()) {
+      nlohmann::json pods = nlohmann::json::array();
+      for (const PodLabelSet& p : batch.pod_labels) {
+        pods.push_back({{"namespace", p.namespace_name}, {"pod", p.pod}, {"labels", p.labels}});
+      }
+      tx.exec_params(Sql(kUpsertPodLabels), batch.cluster,
+                     pods.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
     if (!queries.empty()) {
       tx.exec(Sql(kCreateQueryStaging));
       pqxx::stream_to copy(tx, Sql(kQueryStaging), kQueryColumns);
@@ -715,12 +677,38 @@ std::int64_t PostgresStore::RollUp(sys_seconds complete_before) {
       tx.exec_params(Sql(kClearNodeHour), cluster, hour);
       tx.exec_params(Sql(kRollUpContainerHour), cluster, hour);
       tx.exec_params(Sql(kRollUpNodeHour), cluster, hour);
+      tx.exec_params(Sql(kMarkDayPending), cluster, hour);
       tx.commit();
       ++hours;
       return true;
     });
-    if (!rolled) return hours;
+    if (!rolled) break;
   }
+  // Days: after their hours, so a day never misses an hour rolled up in this call.
+  for (;;) {
+    const bool rolled = impl_->Run("daily roll up", [&](pqxx::connection& c) {
+      pqxx::work tx(c, "daily rollup");
+      const pqxx::result next = tx.exec_params(Sql(kNextPendingDay), EpochSeconds(complete_before));
+      if (next.empty()) return false;
+      const auto cluster = next[0][0].as<std::string>();
+      const auto day = next[0][1].as<std::int64_t>();
+      // Concurrent rollups of the same day serialize on the day's first hour lock.
+      tx.exec_params(Sql(kLockHourExclusive), cluster, day);
+      if (tx.exec_params(Sql(kTakePendingDay), cluster, day).affected_rows() == 0) {
+        tx.commit();
+        return true;
+      }
+      tx.exec(Sql(kRollUpSettings));
+      tx.exec_params(Sql(kClearContainerDay), cluster, day);
+      tx.exec_params(Sql(kClearNodeDay), cluster, day);
+      tx.exec_params(Sql(kRollUpContainerDay), cluster, day);
+      tx.exec_params(Sql(kRollUpNodeDay), cluster, day);
+      tx.commit();
+      return true;
+    });
+    if (!rolled) break;
+  }
+  return hours;
 }
 
 std::int64_t PostgresStore::ApplyRetention(const RetentionPolicy& policy, sys_seconds now) {
@@ -751,6 +739,10 @@ std::int64_t PostgresStore::ApplyRetention(const RetentionPolicy& policy, sys_se
         tx.exec_params(Sql(kDeleteContainerHourly), EpochSeconds(hourly_cutoff)).affected_rows());
     removed += static_cast<std::int64_t>(
         tx.exec_params(Sql(kDeleteNodeHourly), EpochSeconds(hourly_cutoff)).affected_rows());
+    removed += static_cast<std::int64_t>(
+        tx.exec_params(Sql(kDeleteContainerDaily), EpochSeconds(hourly_cutoff)).affected_rows());
+    removed += static_cast<std::int64_t>(
+        tx.exec_params(Sql(kDeleteNodeDaily), EpochSeconds(hourly_cutoff)).affected_rows());
     removed += static_cast<std::int64_t>(
         tx.exec_params(Sql(kDeleteQueries), EpochSeconds(queries_cutoff)).affected_rows());
     tx.commit();

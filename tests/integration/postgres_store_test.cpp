@@ -18,9 +18,12 @@
 #include "costledger/model/errors.hpp"
 #include "costledger/model/split_weights.hpp"
 #include "private_postgres.hpp"
+#include "sample_batches.hpp"
 
 namespace costledger::collector {
 namespace {
+
+using testing::MakeBatch;
 
 using std::chrono::days;
 using std::chrono::hours;
@@ -33,62 +36,6 @@ constexpr std::int64_t kMiB = std::int64_t{1} << 20;
 constexpr std::int64_t kGiB = std::int64_t{1} << 30;
 // 2025-11-16T10:00:00Z, a whole hour.
 const sys_seconds kHour{seconds{1'763'287'200}};
-
-// A batch of `nodes` nodes with `per_node` containers each, costed by the real cost model so
-// that container costs plus idle equal each node's cost.
-IntervalBatch MakeBatch(const std::string& cluster, sys_seconds start, int nodes, int per_node,
-                        seconds length = seconds(60)) {
-  IntervalBatch batch;
-  batch.cluster = cluster;
-  batch.costs.start = start;
-  batch.costs.length = length;
-  const model::SplitWeights weights;
-  for (int i = 0; i < nodes; ++i) {
-    NodeCostRow n;
-    n.node = fmt::format("ip-10-0-{}-{}", i / 250, i % 250);
-    n.instance_type = i % 4 == 0 ? "g5.4xlarge" : "m5.4xlarge";
-    n.zone = i % 2 == 0 ? "us-east-1a" : "us-east-1b";
-    n.capacity_type = i % 3 == 0 ? model::CapacityType::kSpot : model::CapacityType::kOnDemand;
-    n.capacity = {16'000, 64 * kGiB, i % 4 == 0 ? 1 : 0};
-    n.price = {{model::Money::FromNanos(768'000'000 + 1'234 * i)},
-               i % 3 == 0 ? model::PriceSource::kSpot : model::PriceSource::kOnDemand};
-    n.unit_prices = model::SplitNodePrice(n.price.price, n.capacity, weights);
-    std::vector<model::ContainerDemand> demands;
-    for (int c = 0; c < per_node; ++c) {
-      model::ContainerDemand d;
-      d.cpu_request_millicores = 100 + 7 * c;
-      d.cpu_usage_millicores = c % 5 == 0 ? 0 : 60 + 11 * c;
-      d.memory_request_bytes = (200 + c) * kMiB;
-      d.memory_usage_bytes = (150 + 3 * c) * kMiB;
-      d.gpu_devices = (n.capacity.gpu_devices > 0 && c == 0) ? 1 : 0;
-      demands.push_back(d);
-    }
-    std::vector<model::ResourceCosts> costs(demands.size());
-    n.attribution = model::AttributeNode(model::IntervalCost(n.price.price, length), n.capacity,
-                                         weights, demands, costs);
-    n.containers = demands.size();
-    for (std::size_t c = 0; c < demands.size(); ++c) {
-      ContainerCostRow row;
-      row.labels = {cluster,
-                    n.node,
-                    fmt::format("ns-{}", c % 7),
-                    "Deployment",
-                    fmt::format("app-{}", c % 13),
-                    fmt::format("{}-pod-{}", n.node, c),
-                    c % 2 == 0 ? "main" : "sidecar",
-                    fmt::format("team-{}", c % 3),
-                    std::string(model::ToString(n.capacity_type)),
-                    n.instance_type};
-      row.demand = demands[c];
-      row.cost = costs[c];
-      if (demands[c].gpu_devices > 0) row.gpu_busy_devices = 0.75;
-      row.usage_observed = demands[c].cpu_usage_millicores > 0;
-      batch.costs.containers.push_back(row);
-    }
-    batch.costs.nodes.push_back(n);
-  }
-  return batch;
-}
 
 PricedQuery MakeQuery(const std::string& id, model::QueryState state) {
   PricedQuery q;
@@ -215,10 +162,10 @@ std::unique_ptr<testing::PrivatePostgres> PostgresStoreTest::server_;
 
 TEST_F(PostgresStoreTest, MigrationsApplyOnceAndAreIdempotent) {
   PostgresStore store(url_, "");
-  EXPECT_EQ(store.Migrate(), (std::vector<std::string>{"0001_initial"}));
+  EXPECT_EQ(store.Migrate(), (std::vector<std::string>{"0001_initial", "0002_allocation_reads"}));
   EXPECT_EQ(store.Migrate(), std::vector<std::string>{});
   EXPECT_EQ(PostgresStore(url_, "").Migrate(), std::vector<std::string>{});
-  EXPECT_EQ(Count("SELECT count(*) FROM schema_migrations WHERE applied_at IS NOT NULL"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM schema_migrations WHERE applied_at IS NOT NULL"), 2);
   EXPECT_EQ(Count(R"(SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename IN
       ('container_costs', 'node_costs', 'container_costs_hourly', 'node_costs_hourly',
        'query_costs', 'schema_migrations'))"),
@@ -263,8 +210,8 @@ TEST_F(PostgresStoreTest, ConcurrentMigrateIsSafe) {
   for (const std::exception_ptr& e : errors) {
     if (e) std::rethrow_exception(e);
   }
-  EXPECT_EQ(applied[0].size() + applied[1].size(), 1U);
-  EXPECT_EQ(Count("SELECT count(*) FROM schema_migrations"), 1);
+  EXPECT_EQ(applied[0].size() + applied[1].size(), 2U);
+  EXPECT_EQ(Count("SELECT count(*) FROM schema_migrations"), 2);
 }
 
 TEST_F(PostgresStoreTest, WriteStoresTheBatchTotalsExactly) {
@@ -496,8 +443,8 @@ TEST_F(PostgresStoreTest, PartitionsExistPerDayAndRetentionDropsOldOnes) {
 
   // Hourly rollups and queries older than their own limits (cutoff the 15th at 12:00): the
   // hours of the 14th and 15th at 10:00 go (2 containers and 1 node each), and so do the
-  // queries submitted then.
-  EXPECT_EQ(store->ApplyRetention(policy, now), 2 * 3 + 2);
+  // queries submitted then, and the daily rollup of the 14th (2 containers and 1 node).
+  EXPECT_EQ(store->ApplyRetention(policy, now), 2 * 3 + 2 + 3);
   EXPECT_EQ(Count("SELECT count(*) FROM container_costs_hourly"), 2);
   EXPECT_EQ(Count("SELECT count(*) FROM node_costs_hourly"), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM query_costs"), 1);

@@ -76,6 +76,7 @@ class Collector {
   void RefreshPricesIfDue(std::chrono::sys_seconds now);
   std::vector<PricedQuery> PriceNewQueries(const std::vector<AthenaQueryExecution>& executions);
   void MaintainIfDue(std::chrono::sys_seconds now);
+  std::vector<PodLabelSet> ChangedPodLabels(const std::vector<Pod>& pods);
 
   CollectorSettings settings_;
   Spool& spool_;
@@ -92,6 +93,8 @@ class Collector {
   std::optional<std::vector<Pod>> last_pods_;
   std::chrono::sys_seconds last_state_at_{};
   std::set<std::string> queries_seen_;
+  // Hash of the labels last sent per "namespace/pod": labels go to the store when they change.
+  std::map<std::string, std::size_t> labels_sent_;
   bool schema_ready_ = false;  // migrations applied in this process
 };
 

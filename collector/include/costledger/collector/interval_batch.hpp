@@ -15,12 +15,21 @@ struct PricedQuery {
   model::Money cost;
 };
 
+/// The labels of a pod, for `label:<name>` aggregations. Sent when first seen or changed.
+struct PodLabelSet {
+  std::string namespace_name;
+  std::string pod;
+  Labels labels;
+  friend bool operator==(const PodLabelSet&, const PodLabelSet&) = default;
+};
+
 /// Everything one collector interval produces: the unit that is spooled and written to the
 /// database atomically and idempotently.
 struct IntervalBatch {
   std::string cluster;
   IntervalCosts costs;
-  std::vector<PricedQuery> queries;  ///< final executions seen this interval (may repeat)
+  std::vector<PricedQuery> queries;     ///< final executions seen this interval (may repeat)
+  std::vector<PodLabelSet> pod_labels;  ///< pods whose labels are new or changed
 };
 
 /// Lossless JSON encoding of a batch (the spool's on-disk format). DecodeBatch throws

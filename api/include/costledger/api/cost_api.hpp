@@ -1,0 +1,61 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "costledger/api/auth.hpp"
+#include "costledger/api/cost_metrics.hpp"
+#include "costledger/api/http_types.hpp"
+#include "costledger/collector/postgres_cost_reader.hpp"
+
+namespace costledger::api {
+
+struct CostApiSettings {
+  /// No tokens configured: every endpoint is open (a warning is logged at start).
+  std::optional<TokenRegistry> tokens;
+  bool protect_metrics = false;             ///< /metrics needs a token too
+  std::chrono::seconds cache_ttl{5};        ///< identical requests reuse an answer this long
+  std::chrono::seconds ready_max_age{180};  ///< /readyz: the newest interval is this recent
+};
+
+/// The routes of the HTTP API (DESIGN "API"): turns a request into a response without touching
+/// a socket. GET /healthz, /readyz, /metrics, /v1/allocation (also OpenCost's /allocation and
+/// /allocation/compute), /v1/assets, /v1/queries. Access: a Bearer token (viewer or admin) for
+/// /v1/*, scoped to its teams. Thread-safe.
+class CostApi {
+ public:
+  using Clock = std::function<std::chrono::sys_seconds()>;
+  CostApi(collector::PostgresCostReader& reader, CostMetrics* metrics, CostApiSettings settings,
+          Clock clock);
+
+  HttpResponse Handle(const HttpRequest& request);
+
+  /// The route name of a path for metrics and logs ("/v1/allocation", "other").
+  static std::string RouteOf(const std::string& path);
+
+ private:
+  HttpResponse Allocation(const HttpRequest& request, const Principal& who);
+  HttpResponse Assets(const HttpRequest& request, const Principal& who);
+  HttpResponse Queries(const HttpRequest& request, const Principal& who);
+  HttpResponse Ready();
+  std::optional<HttpResponse> Authorize(const HttpRequest& request, Principal& who) const;
+
+  collector::PostgresCostReader& reader_;
+  CostMetrics* metrics_;
+  CostApiSettings settings_;
+  Clock clock_;
+
+  struct Cached {
+    std::chrono::steady_clock::time_point at;
+    HttpResponse response;
+  };
+  std::mutex cache_mutex_;
+  std::map<std::string, Cached> cache_;
+};
+
+}  // namespace costledger::api

@@ -1,0 +1,82 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "costledger/collector/collector.hpp"
+
+namespace prometheus {
+class Registry;
+}  // namespace prometheus
+
+namespace costledger::api {
+
+struct CostMetricsSettings {
+  /// Region label of nodes whose zone does not name one (AWS "us-east-1a" and GCP
+  /// "us-central1-a" do); usually sources.pricing.region.
+  std::string region;
+  /// The `arch` label of node series (node rows do not carry kubernetes.io/arch).
+  std::string arch = "amd64";
+};
+
+/// The Prometheus exposition of costs. Node and container families use OpenCost's names, types
+/// and label names (pkg/costmodel/metrics.go) so OpenCost dashboards work unchanged:
+///   gauges node_cpu_hourly_cost ($/core-hour), node_ram_hourly_cost ($/GiB-hour),
+///   node_gpu_hourly_cost ($/device-hour), node_total_hourly_cost ($/hour),
+///   kubecost_node_is_spot (0|1), node_gpu_count
+///     {instance, node, instance_type, region, provider_id, arch, uid};
+///   gauges container_cpu_allocation (cores), container_memory_allocation_bytes,
+///   container_gpu_allocation (devices) {namespace, pod, container, instance, node, uid},
+///     allocation = max(request, usage) (rule 3, before any pro-rata scaling).
+/// costledger's own families:
+///   counters costledger_container_cost_dollars_total{namespace,team},
+///   costledger_idle_cost_dollars_total{cluster}, costledger_query_cost_dollars_total
+///   {workgroup,team}, costledger_queries_total{workgroup,team,state},
+///   costledger_source_errors_total{source}, costledger_http_requests_total{route,code};
+///   histograms costledger_interval_duration_seconds,
+///   costledger_http_request_duration_seconds{route};
+///   gauges costledger_interval_start_timestamp_seconds, costledger_spool_depth,
+///   costledger_database_up.
+/// Dollar counters are summed exactly in nano-dollars and converted to a double only when
+/// serialized. Thread-safe: every method may be called concurrently with every other.
+class CostMetrics {
+ public:
+  explicit CostMetrics(CostMetricsSettings settings = {});
+  ~CostMetrics();
+  CostMetrics(const CostMetrics&) = delete;
+  CostMetrics& operator=(const CostMetrics&) = delete;
+  CostMetrics(CostMetrics&&) = delete;
+  CostMetrics& operator=(CostMetrics&&) = delete;
+
+  /// Takes one collector tick. When it was attributed, node and container gauges are replaced
+  /// by the tick's (series of nodes and containers gone since are removed) and cost counters
+  /// grow by the interval's costs; when it was not, those gauges keep their last values. Query,
+  /// source error and health metrics are updated either way. Throws std::overflow_error when a
+  /// dollar counter would exceed int64 nano-dollars.
+  void Observe(const collector::TickReport& tick);
+
+  /// Counts one API request: `route` is the route's pattern ("/v1/reports/{week}/{team}"),
+  /// never the raw target, so the series stay few; `status` becomes the `code` label and
+  /// `duration` (time to respond) is observed in seconds.
+  void CountHttpRequest(std::string_view route, int status, std::chrono::microseconds duration);
+
+  /// Every family in the text exposition format 0.0.4 (Content-Type
+  /// "text/plain; version=0.0.4; charset=utf-8").
+  std::string Serialize() const;
+
+  /// The registry behind Serialize(), for other exporters of this process to add families to
+  /// (include prometheus/registry.h and link prometheus-cpp::core to use it).
+  prometheus::Registry& registry();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// The region of an availability zone: "us-east-1a" -> "us-east-1", "us-central1-a" ->
+/// "us-central1"; empty when the zone has neither shape.
+std::string RegionOfZone(std::string_view zone);
+
+}  // namespace costledger::api

@@ -1,0 +1,83 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "costledger/api/http_types.hpp"
+
+namespace costledger::api {
+
+/// One line of the access log: one per response the server writes (handler responses and the
+/// server's own 4xx/5xx alike).
+struct AccessLogEntry {
+  /// Peer IP address.
+  std::string remote;
+  /// Empty when the request was too malformed to tell.
+  std::string method;
+  std::string target;
+  int status = 0;
+  /// Bytes of the response body (Content-Length), headers excluded.
+  std::size_t response_bytes = 0;
+  /// From the complete request having been read to the response having been written.
+  std::chrono::microseconds duration{0};
+};
+
+struct ServerOptions {
+  /// "host:port" ("[::1]:port" for IPv6; an empty host means 0.0.0.0); port 0 picks a free port,
+  /// see HttpServer::port().
+  std::string listen = "0.0.0.0:9003";
+  /// Threads running the I/O loop and the handler (at least 1).
+  int threads = 2;
+  /// Larger request bodies get 413.
+  std::size_t max_body_bytes = std::size_t{1} << 20U;
+  /// Larger request lines plus headers get 431.
+  std::size_t max_header_bytes = 16 * 1024;
+  /// Deadline for receiving one whole request (and for idle keep-alive connections, and for
+  /// writing one response); a request not complete in time gets 408 and the connection closes.
+  std::chrono::seconds request_timeout{30};
+  /// PEM certificate chain and private key; when both are set the server speaks HTTPS only
+  /// (TLS 1.2 or newer).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  /// Called once per response from a server thread; must be thread-safe and should be quick.
+  /// Exceptions it throws are ignored.
+  std::function<void(const AccessLogEntry&)> access_log;
+};
+
+/// An asynchronous HTTP/1.1 (or HTTPS) server on Boost.Beast: keep-alive and pipelining, limits
+/// on header and body size, per-request deadlines, and a JSON body {"code":..,"message":..} on
+/// every 4xx/5xx it sends. Each complete request goes to the handler on one of the server's
+/// threads; exceptions from the handler map through ToErrorStatus (unknown ones become 500
+/// "internal error"). Methods other than GET, HEAD, POST, PUT and DELETE get 405 without reaching
+/// the handler. HEAD reaches the handler as "HEAD"; the server sends its headers but no body.
+/// Start, Stop and port may be called from any one thread (not concurrently with each other).
+class HttpServer {
+ public:
+  HttpServer(ServerOptions options, Handler handler);
+  /// Stops the server (see Stop).
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  /// Binds, listens and starts the threads. Throws InvalidInput for a malformed `listen` or a
+  /// non-positive request_timeout or max_header_bytes; std::runtime_error naming the address
+  /// when it cannot be bound; InvalidInput naming the file when the TLS certificate or key cannot
+  /// be loaded (or only one of them is set); std::logic_error when called a second time.
+  void Start();
+  /// The bound port (the chosen one when `listen` asked for port 0); 0 before Start.
+  std::uint16_t port() const;
+  /// Graceful stop: stops accepting, closes idle connections, lets requests already in the
+  /// handler finish and their responses go out (waiting up to 5 seconds for them), then joins
+  /// the threads. Idempotent; a no-op before Start. Must not be called from the handler.
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace costledger::api

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace costledger::api {
+
+/// One parsed HTTP request as handlers see it; no Beast types, so handlers are plain functions
+/// that tests can call directly.
+struct HttpRequest {
+  /// Method as sent, e.g. "GET" (the server only passes GET, HEAD, POST, PUT and DELETE on).
+  std::string method;
+  /// The raw request target, e.g. "/v1/allocation?window=7d".
+  std::string target;
+  /// The percent-decoded path of `target` ("%2F" decodes to '/'), without the query.
+  std::string path;
+  /// Query parameters in the order sent; names and values percent-decoded, '+' read as space.
+  std::multimap<std::string, std::string> query;
+  /// Header fields by lower-cased name; repeated fields are joined with ", ".
+  std::map<std::string, std::string> headers;
+  std::string body;
+  /// IP address of the peer, without the port.
+  std::string remote_address;
+
+  /// The first value of query parameter `name` (when it is repeated, later values are ignored),
+  /// or nullopt when absent.
+  std::optional<std::string> Query(std::string_view name) const;
+  /// The value of header `lower_name` (which must be lower case), or "" when absent.
+  std::string Header(std::string_view lower_name) const;
+};
+
+/// What a handler returns. The server adds Content-Length, Server and Connection; `headers`
+/// are extra fields (e.g. Location, Cache-Control).
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+/// A response with status `status` and the JSON error body {"code":<status>,"message":"..."}.
+/// The message is JSON-escaped; invalid UTF-8 in it is replaced by U+FFFD.
+HttpResponse JsonError(int status, std::string_view message);
+
+/// Turns one request into one response; called concurrently from the server's threads, so it
+/// must be thread-safe. Exceptions are mapped by ToErrorStatus (http_status.hpp).
+using Handler = std::function<HttpResponse(const HttpRequest&)>;
+
+/// A request target split into its decoded path and query.
+struct ParsedTarget {
+  std::string path;
+  std::multimap<std::string, std::string> query;
+};
+
+/// Splits a request target (origin form "/p?q", or absolute form "http://host/p?q") into the
+/// percent-decoded path and the decoded query parameters ('+' as space; "a" alone gives a = "";
+/// empty pieces such as "&&" are skipped; a "#fragment" is dropped). Pure.
+/// Throws InvalidInput for a target not starting with '/', a '%' not followed by two hex
+/// digits, or a path that decodes to a NUL byte.
+ParsedTarget ParseTarget(std::string_view target);
+
+}  // namespace costledger::api

@@ -1,0 +1,103 @@
+#include "costledger/api/allocation_json.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "costledger/collector/timestamp.hpp"
+#include "costledger/model/efficiency.hpp"
+
+namespace costledger::api {
+namespace {
+
+using nlohmann::json;
+
+constexpr double kSecondsPerHour = 3600.0;
+constexpr double kMillicoresPerCore = 1000.0;
+
+double Seconds(std::chrono::sys_seconds a, std::chrono::sys_seconds b) {
+  return static_cast<double>((b - a).count());
+}
+
+json WindowJson(const TimeWindow& w) {
+  return {{"start", collector::FormatTimestamp(w.start)},
+          {"end", collector::FormatTimestamp(w.end)}};
+}
+
+json AllocationJson(const Allocation& a) {
+  const AllocationRow& s = a.sums;
+  const double span = a.end > a.start ? Seconds(a.start, a.end) : 0.0;
+  const auto per_span = [&](double quantity_seconds) {
+    return span > 0 ? quantity_seconds / span : 0.0;
+  };
+  // Usage was not scraped for every interval: average what was observed over the time seen.
+  const double observed =
+      s.usage_observed_seconds > 0 ? s.container_seconds / s.usage_observed_seconds : 0.0;
+  const double cpu_request = per_span(s.cpu_request_millicore_seconds) / kMillicoresPerCore;
+  const double cpu_usage = per_span(s.cpu_usage_millicore_seconds * observed) / kMillicoresPerCore;
+  const double ram_request = per_span(s.memory_request_byte_seconds);
+  const double ram_usage = per_span(s.memory_usage_byte_seconds * observed);
+  const double cpu_eff = model::ResourceEfficiency(cpu_usage, cpu_request);
+  const double ram_eff = model::ResourceEfficiency(ram_usage, ram_request);
+  const double gpu_eff = model::GpuEfficiency(s.gpu_busy_device_seconds, s.gpu_device_seconds);
+  json properties = json::object();
+  for (const auto& [k, v] : a.properties) properties[k] = v;
+  if (!a.labels.empty()) properties["labels"] = a.labels;
+  return {
+      {"name", a.name},
+      {"properties", properties},
+      {"window", WindowJson(a.window)},
+      {"start", collector::FormatTimestamp(span > 0 ? a.start : a.window.start)},
+      {"end", collector::FormatTimestamp(span > 0 ? a.end : a.window.end)},
+      {"minutes", span / 60.0},
+      {"cpuCores", per_span(s.cpu_allocated_millicore_seconds) / kMillicoresPerCore},
+      {"cpuCoreRequestAverage", cpu_request},
+      {"cpuCoreUsageAverage", cpu_usage},
+      {"cpuCoreHours", s.cpu_allocated_millicore_seconds / kMillicoresPerCore / kSecondsPerHour},
+      {"cpuCost", s.cpu_cost.Dollars()},
+      {"cpuCostAdjustment", 0.0},
+      {"cpuCostIdle", a.cpu_idle_cost.Dollars()},
+      {"cpuEfficiency", cpu_eff},
+      {"gpuCount", per_span(s.gpu_device_seconds)},
+      {"gpuHours", s.gpu_device_seconds / kSecondsPerHour},
+      {"gpuCost", s.gpu_cost.Dollars()},
+      {"gpuCostAdjustment", 0.0},
+      {"gpuCostIdle", a.gpu_idle_cost.Dollars()},
+      {"gpuEfficiency", gpu_eff},
+      {"networkTransferBytes", 0.0},
+      {"networkReceiveBytes", 0.0},
+      {"networkCost", 0.0},
+      {"loadBalancerCost", 0.0},
+      {"pvBytes", 0.0},
+      {"pvByteHours", 0.0},
+      {"pvCost", 0.0},
+      {"ramBytes", per_span(s.memory_allocated_byte_seconds)},
+      {"ramByteRequestAverage", ram_request},
+      {"ramByteUsageAverage", ram_usage},
+      {"ramByteHours", s.memory_allocated_byte_seconds / kSecondsPerHour},
+      {"ramCost", s.ram_cost.Dollars()},
+      {"ramCostAdjustment", 0.0},
+      {"ramCostIdle", a.ram_idle_cost.Dollars()},
+      {"ramEfficiency", ram_eff},
+      {"sharedCost", 0.0},
+      {"externalCost", 0.0},
+      {"totalCost", a.TotalCost().Dollars()},
+      {"totalEfficiency", model::TotalEfficiency(cpu_eff, s.cpu_cost, ram_eff, s.ram_cost)},
+      {"cpuCostNanos", s.cpu_cost.nanos()},
+      {"ramCostNanos", s.ram_cost.nanos()},
+      {"gpuCostNanos", s.gpu_cost.nanos()},
+      {"totalCostNanos", a.TotalCost().nanos()},
+  };
+}
+
+}  // namespace
+
+std::string RenderAllocationResponse(const std::vector<AllocationSet>& sets) {
+  json data = json::array();
+  for (const AllocationSet& set : sets) {
+    json entry = json::object();
+    for (const Allocation& a : set.allocations) entry[a.name] = AllocationJson(a);
+    data.push_back(std::move(entry));
+  }
+  return json{{"code", 200}, {"data", std::move(data)}}.dump();
+}
+
+}  // namespace costledger::api

@@ -1,0 +1,273 @@
+#include "costledger/api/cost_api.hpp"
+
+#include <fmt/core.h>
+
+#include <nlohmann/json.hpp>
+
+#include "costledger/api/allocation_json.hpp"
+#include "costledger/api/allocation_set.hpp"
+#include "costledger/collector/timestamp.hpp"
+#include "costledger/model/errors.hpp"
+
+namespace costledger::api {
+namespace {
+
+using nlohmann::json;
+using std::chrono::sys_seconds;
+
+constexpr std::size_t kCacheEntries = 512;
+constexpr std::size_t kTopQueries = 5;
+
+HttpResponse Json(const json& body) {
+  HttpResponse r;
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+TeamScope ScopeOf(const Principal& who) {
+  TeamScope scope;
+  scope.all_teams = who.all_teams;
+  for (const std::string& t : who.teams) scope.teams.insert(t);
+  return scope;
+}
+
+void RejectUnknown(const HttpRequest& request, std::initializer_list<std::string_view> known) {
+  for (const auto& [key, value] : request.query) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      std::string allowed;
+      for (const std::string_view k : known)
+        allowed += (allowed.empty() ? "" : ", ") + std::string(k);
+      throw InvalidInput(fmt::format("unknown parameter '{}'; allowed: {}", key, allowed));
+    }
+  }
+}
+
+TimeWindow WindowParam(const HttpRequest& request, sys_seconds now) {
+  const auto w = request.Query("window");
+  if (!w || w->empty()) throw InvalidInput("parameter 'window' is required, e.g. window=7d");
+  return ParseWindow(*w, now);
+}
+
+}  // namespace
+
+CostApi::CostApi(collector::PostgresCostReader& reader, CostMetrics* metrics,
+                 CostApiSettings settings, Clock clock)
+    : reader_(reader),
+      metrics_(metrics),
+      settings_(std::move(settings)),
+      clock_(std::move(clock)) {}
+
+std::string CostApi::RouteOf(const std::string& path) {
+  for (const char* route : {"/healthz", "/readyz", "/metrics", "/v1/allocation", "/allocation",
+                            "/allocation/compute", "/v1/assets", "/v1/queries"}) {
+    if (path == route) return route;
+  }
+  return "other";
+}
+
+std::optional<HttpResponse> CostApi::Authorize(const HttpRequest& request, Principal& who) const {
+  if (!settings_.tokens) {
+    who = Principal{"anonymous", Role::kAdmin, true, {}};
+    return std::nullopt;
+  }
+  const std::string header = request.Header("authorization");  // the token views into it
+  const auto token = BearerToken(header);
+  const auto found = token ? settings_.tokens->Authenticate(*token) : std::nullopt;
+  if (!found) {
+    HttpResponse r =
+        JsonError(401, token ? "the bearer token is not valid"
+                             : "an 'Authorization: Bearer <token>' header is required");
+    r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"costledger\"");
+    return r;
+  }
+  who = *found;
+  if (who.role == Role::kAdmission) {
+    return JsonError(403, fmt::format("token '{}' has role admission, which may only call the "
+                                      "admission webhook; cost data needs viewer or admin",
+                                      who.name));
+  }
+  return std::nullopt;
+}
+
+HttpResponse CostApi::Handle(const HttpRequest& request) {
+  const std::string& path = request.path;
+  if (request.method != "GET" && request.method != "HEAD") {
+    if (RouteOf(path) != "other") {
+      HttpResponse r = JsonError(405, fmt::format("{} supports GET only", path));
+      r.headers.emplace_back("Allow", "GET, HEAD");
+      return r;
+    }
+  }
+  if (path == "/healthz") return Json({{"code", 200}, {"status", "ok"}});
+  if (path == "/readyz") return Ready();
+  if (path == "/metrics") {
+    Principal who;
+    if (settings_.protect_metrics) {
+      if (auto denied = Authorize(request, who)) return *denied;
+    }
+    if (metrics_ == nullptr) return JsonError(404, "metrics are not enabled in this process");
+    HttpResponse r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = metrics_->Serialize();
+    return r;
+  }
+  const bool allocation =
+      path == "/v1/allocation" || path == "/allocation" || path == "/allocation/compute";
+  if (!allocation && path != "/v1/assets" && path != "/v1/queries") {
+    return JsonError(404, fmt::format("no route {}; try /v1/allocation, /v1/assets, /v1/queries, "
+                                      "/metrics, /healthz or /readyz",
+                                      path));
+  }
+  Principal who;
+  if (auto denied = Authorize(request, who)) return *denied;
+
+  // Identical requests of the same scope within the TTL share one answer: the data changes
+  // once per collector interval.
+  std::string key;
+  if (settings_.cache_ttl.count() > 0) {
+    key = request.target + '\n' + (who.all_teams ? "*" : "");
+    for (const std::string& t : who.teams) key += t + ',';
+    const std::lock_guard lock(cache_mutex_);
+    const auto it = cache_.find(key);
+    if (it != cache_.end() &&
+        std::chrono::steady_clock::now() - it->second.at < settings_.cache_ttl) {
+      return it->second.response;
+    }
+  }
+  HttpResponse response = allocation             ? Allocation(request, who)
+                          : path == "/v1/assets" ? Assets(request, who)
+                                                 : Queries(request, who);
+  if (!key.empty()) {
+    const std::lock_guard lock(cache_mutex_);
+    if (cache_.size() >= kCacheEntries) cache_.clear();
+    cache_[key] = {std::chrono::steady_clock::now(), response};
+  }
+  return response;
+}
+
+HttpResponse CostApi::Allocation(const HttpRequest& request, const Principal& who) {
+  const AllocationRequest r = ParseAllocationRequest(request.query, clock_());
+  const TeamScope scope = ScopeOf(who);
+  const std::vector<PropertyRef> grouping = GroupingFor(r, scope);
+  const std::chrono::seconds step = r.accumulate ? r.window.length() : r.step;
+  const auto rows = reader_.ReadAllocations(r.window.start, r.window.end, step, grouping);
+  const bool idle_needed = r.include_idle || r.share_idle;
+  const auto idle = idle_needed ? reader_.ReadIdle(r.window.start, r.window.end, step)
+                                : std::vector<model::IdleRow>{};
+  HttpResponse out;
+  out.body = RenderAllocationResponse(BuildAllocationSets(r, scope, grouping, rows, idle));
+  return out;
+}
+
+HttpResponse CostApi::Assets(const HttpRequest& request, const Principal& who) {
+  RejectUnknown(request, {"window"});
+  if (!who.all_teams) {
+    return JsonError(403, fmt::format("token '{}' is scoped to teams; nodes are shared by every "
+                                      "team, so assets need an unscoped token",
+                                      who.name));
+  }
+  const TimeWindow w = WindowParam(request, clock_());
+  json data = json::object();
+  for (const collector::NodeAssetRow& n : reader_.ReadAssets(w.start, w.end)) {
+    const double hours = n.seconds / 3600.0;
+    const model::Money idle = n.idle_cpu + n.idle_ram + n.idle_gpu;
+    data[n.cluster + "/" + n.node] = {
+        {"type", "Node"},
+        {"properties", {{"cluster", n.cluster}, {"name", n.node}, {"category", "Compute"}}},
+        {"window",
+         {{"start", collector::FormatTimestamp(w.start)},
+          {"end", collector::FormatTimestamp(w.end)}}},
+        {"start", collector::FormatTimestamp(n.first_start)},
+        {"end", collector::FormatTimestamp(n.last_end)},
+        {"minutes", n.seconds / 60.0},
+        {"nodeType", n.instance_type},
+        {"capacityType", n.capacity_type},
+        {"zone", n.zone},
+        {"preemptible", n.capacity_type == "spot" ? 1.0 : 0.0},
+        {"cpuCores", static_cast<double>(n.cpu_millicores) / 1000.0},
+        {"ramBytes", static_cast<double>(n.memory_bytes)},
+        {"gpuCount", static_cast<double>(n.gpu_devices)},
+        {"cpuCoreHours", static_cast<double>(n.cpu_millicores) / 1000.0 * hours},
+        {"ramByteHours", static_cast<double>(n.memory_bytes) * hours},
+        {"gpuHours", static_cast<double>(n.gpu_devices) * hours},
+        {"hourlyPrice", n.max_price_per_hour.Dollars()},
+        {"cpuCost", n.cpu_cost.Dollars()},
+        {"ramCost", n.ram_cost.Dollars()},
+        {"gpuCost", n.gpu_cost.Dollars()},
+        {"idleCost", idle.Dollars()},
+        {"totalCost", n.cost.Dollars()},
+        {"totalCostNanos", n.cost.nanos()},
+        {"idleCostNanos", idle.nanos()},
+    };
+  }
+  return Json({{"code", 200}, {"data", std::move(data)}});
+}
+
+HttpResponse CostApi::Queries(const HttpRequest& request, const Principal& who) {
+  RejectUnknown(request, {"window", "aggregate"});
+  const TimeWindow w = WindowParam(request, clock_());
+  const std::string aggregate = request.Query("aggregate").value_or("workgroup");
+  if (aggregate != "workgroup" && aggregate != "team") {
+    throw InvalidInput(fmt::format(
+        "aggregate '{}' is not supported for queries; allowed: workgroup, team", aggregate));
+  }
+  struct Group {
+    std::int64_t queries = 0;
+    std::int64_t bytes = 0;
+    model::Money cost;
+    json top = json::array();
+  };
+  std::map<std::string, Group> groups;
+  // Rows come most expensive first, so the first few of a group are its top queries.
+  for (const collector::QueryCostRow& q : reader_.ReadQueries(w.start, w.end)) {
+    if (!who.SeesTeam(q.team) && !who.all_teams) continue;
+    const std::string name =
+        aggregate == "team" ? (q.team.empty() ? std::string(kUnallocated) : q.team) : q.work_group;
+    Group& g = groups[name];
+    ++g.queries;
+    g.bytes += q.data_scanned_bytes;
+    g.cost += q.cost;
+    if (g.top.size() < kTopQueries) {
+      g.top.push_back({{"queryExecutionId", q.query_execution_id},
+                       {"workGroup", q.work_group},
+                       {"team", q.team},
+                       {"state", q.state},
+                       {"submitted", collector::FormatTimestamp(q.submitted)},
+                       {"bytesScanned", q.data_scanned_bytes},
+                       {"engineExecutionMillis", q.engine_execution_millis},
+                       {"cost", q.cost.Dollars()},
+                       {"costNanos", q.cost.nanos()},
+                       {"query", q.query.substr(0, 300)}});
+    }
+  }
+  json data = json::object();
+  for (auto& [name, g] : groups) {
+    data[name] = {{"name", name},
+                  {"queries", g.queries},
+                  {"bytesScanned", g.bytes},
+                  {"cost", g.cost.Dollars()},
+                  {"costNanos", g.cost.nanos()},
+                  {"topQueries", std::move(g.top)}};
+  }
+  return Json({{"code", 200},
+               {"window",
+                {{"start", collector::FormatTimestamp(w.start)},
+                 {"end", collector::FormatTimestamp(w.end)}}},
+               {"data", std::move(data)}});
+}
+
+HttpResponse CostApi::Ready() {
+  if (!reader_.Ping()) return JsonError(503, "the database is not reachable");
+  const auto latest = reader_.LatestInterval();
+  if (!latest) return JsonError(503, "no interval has been stored yet");
+  const auto age = clock_() - *latest;
+  if (age > settings_.ready_max_age) {
+    return JsonError(503, fmt::format("the newest stored interval started {} s ago (limit {} s)",
+                                      age.count(), settings_.ready_max_age.count()));
+  }
+  return Json({{"code", 200},
+               {"status", "ready"},
+               {"latestInterval", collector::FormatTimestamp(*latest)}});
+}
+
+}  // namespace costledger::api

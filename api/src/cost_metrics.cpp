@@ -1,0 +1,313 @@
+#include "costledger/api/cost_metrics.hpp"
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+namespace costledger::api {
+namespace {
+
+using prometheus::Labels;
+
+const prometheus::Histogram::BucketBoundaries kIntervalBuckets{0.1, 0.25, 0.5, 1,  2.5,
+                                                               5,   10,   20,  30, 60};
+const prometheus::Histogram::BucketBoundaries kHttpBuckets{
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
+std::string QueryStateName(model::QueryState state) {
+  switch (state) {
+    case model::QueryState::kQueued:
+      return "QUEUED";
+    case model::QueryState::kRunning:
+      return "RUNNING";
+    case model::QueryState::kSucceeded:
+      return "SUCCEEDED";
+    case model::QueryState::kFailed:
+      return "FAILED";
+    case model::QueryState::kCancelled:
+      return "CANCELLED";
+  }
+  return "QUEUED";
+}
+
+// "kubelet/<node>" -> "kubelet", "dcgm/<url>" -> "dcgm": one series per kind of source.
+std::string SourceKind(const std::string& source) { return source.substr(0, source.find('/')); }
+
+// A gauge family whose series are replaced as a whole: series missing from the new set are
+// removed, so gone nodes and pods do not linger.
+class GaugeSet {
+ public:
+  GaugeSet(prometheus::Registry& registry, const std::string& name, const std::string& help)
+      : family_(prometheus::BuildGauge().Name(name).Help(help).Register(registry)) {}
+
+  void Replace(const std::map<Labels, double>& values) {
+    std::map<Labels, prometheus::Gauge*> next;
+    for (const auto& [labels, value] : values) {
+      prometheus::Gauge& gauge = family_.Add(labels);
+      gauge.Set(value);
+      next.emplace(labels, &gauge);
+    }
+    for (const auto& [labels, gauge] : current_) {
+      if (!next.contains(labels)) family_.Remove(gauge);
+    }
+    current_ = std::move(next);
+  }
+
+ private:
+  prometheus::Family<prometheus::Gauge>& family_;
+  std::map<Labels, prometheus::Gauge*> current_;
+};
+
+// A counter of dollars kept exactly in nano-dollars; a double only when collected.
+class MoneyCounter {
+ public:
+  MoneyCounter(std::string name, std::string help)
+      : name_(std::move(name)), help_(std::move(help)) {}
+
+  void Add(const Labels& labels, model::Money amount) { series_[labels] += amount; }
+
+  prometheus::MetricFamily Collect() const {
+    prometheus::MetricFamily family;
+    family.name = name_;
+    family.help = help_;
+    family.type = prometheus::MetricType::Counter;
+    for (const auto& [labels, total] : series_) {
+      prometheus::ClientMetric metric;
+      for (const auto& [key, value] : labels) metric.label.push_back({key, value});
+      metric.counter.value = total.Dollars();
+      family.metric.push_back(std::move(metric));
+    }
+    return family;
+  }
+
+ private:
+  std::string name_;
+  std::string help_;
+  std::map<Labels, model::Money> series_;
+};
+
+}  // namespace
+
+std::string RegionOfZone(std::string_view zone) {
+  const auto is_lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  const std::size_t n = zone.size();
+  if (n >= 3 && is_lower(zone[n - 1]) && zone[n - 2] == '-' && is_digit(zone[n - 3])) {
+    return std::string(zone.substr(0, n - 2));  // GCP: us-central1-a
+  }
+  if (n >= 2 && is_lower(zone[n - 1]) && is_digit(zone[n - 2])) {
+    return std::string(zone.substr(0, n - 1));  // AWS: us-east-1a
+  }
+  return {};
+}
+
+struct CostMetrics::Impl {
+  explicit Impl(CostMetricsSettings s) : settings(std::move(s)) {}
+
+  Labels NodeLabels(const collector::NodeCostRow& node) const {
+    std::string region = RegionOfZone(node.zone);
+    if (region.empty()) region = settings.region;
+    return {{"instance", node.node},
+            {"node", node.node},
+            {"instance_type", node.instance_type},
+            {"region", std::move(region)},
+            {"provider_id", ""},
+            {"arch", settings.arch},
+            {"uid", ""}};
+  }
+
+  void ObserveCosts(const collector::IntervalBatch& batch) {
+    std::map<Labels, double> cpu_price;
+    std::map<Labels, double> ram_price;
+    std::map<Labels, double> gpu_price;
+    std::map<Labels, double> total_price;
+    std::map<Labels, double> spot;
+    std::map<Labels, double> gpu_count;
+    for (const collector::NodeCostRow& node : batch.costs.nodes) {
+      const Labels labels = NodeLabels(node);
+      cpu_price[labels] = node.unit_prices.cpu_per_core_hour;
+      ram_price[labels] = node.unit_prices.ram_per_gib_hour;
+      gpu_price[labels] = node.unit_prices.gpu_per_device_hour;
+      total_price[labels] = node.price.price.per_hour.Dollars();
+      spot[labels] = node.capacity_type == model::CapacityType::kSpot ? 1.0 : 0.0;
+      gpu_count[labels] = static_cast<double>(node.capacity.gpu_devices);
+    }
+    node_cpu_hourly_cost.Replace(cpu_price);
+    node_ram_hourly_cost.Replace(ram_price);
+    node_gpu_hourly_cost.Replace(gpu_price);
+    node_total_hourly_cost.Replace(total_price);
+    node_is_spot.Replace(spot);
+    node_gpu_count.Replace(gpu_count);
+
+    std::map<Labels, double> cpu_alloc;
+    std::map<Labels, double> memory_alloc;
+    std::map<Labels, double> gpu_alloc;
+    for (const collector::ContainerCostRow& row : batch.costs.containers) {
+      const collector::CostLabels& l = row.labels;
+      const Labels labels{{"namespace", l.namespace_name},
+                          {"pod", l.pod},
+                          {"container", l.container},
+                          {"instance", l.node},
+                          {"node", l.node},
+                          {"uid", ""}};
+      // Rows of one container (should there be several) add up, as their costs do.
+      cpu_alloc[labels] += static_cast<double>(row.demand.CpuAllocationMillicores()) / 1000.0;
+      memory_alloc[labels] += static_cast<double>(row.demand.MemoryAllocationBytes());
+      gpu_alloc[labels] += static_cast<double>(row.demand.gpu_devices);
+      container_cost.Add({{"namespace", l.namespace_name}, {"team", l.team}},
+                         model::Money::FromNanos(row.cost.cpu_nanos) +
+                             model::Money::FromNanos(row.cost.ram_nanos) +
+                             model::Money::FromNanos(row.cost.gpu_nanos));
+    }
+    container_cpu_allocation.Replace(cpu_alloc);
+    container_memory_allocation_bytes.Replace(memory_alloc);
+    container_gpu_allocation.Replace(gpu_alloc);
+    idle_cost.Add({{"cluster", batch.cluster}}, batch.costs.IdleCost());
+  }
+
+  void ObserveQueries(const collector::IntervalBatch& batch) {
+    for (const collector::PricedQuery& q : batch.queries) {
+      const std::string& workgroup = q.execution.work_group;
+      query_cost.Add({{"workgroup", workgroup}, {"team", q.team}}, q.cost);
+      queries_total
+          .Add({{"workgroup", workgroup},
+                {"team", q.team},
+                {"state", QueryStateName(q.execution.state)}})
+          .Increment();
+    }
+  }
+
+  void ObserveHealth(const collector::TickReport& tick) {
+    for (const collector::SourceStatus& status : tick.statuses) {
+      prometheus::Counter& errors = source_errors.Add({{"source", SourceKind(status.source)}});
+      if (!status.error.empty()) errors.Increment();
+    }
+    interval_duration.Observe(std::chrono::duration<double>(tick.duration).count());
+    if (tick.attributed) {
+      interval_start.Set(static_cast<double>(tick.interval_start.time_since_epoch().count()));
+    }
+    spool_depth.Set(static_cast<double>(tick.spool_depth));
+    database_up.Set(tick.database_available ? 1.0 : 0.0);
+  }
+
+  CostMetricsSettings settings;
+  prometheus::Registry registry;
+  mutable std::mutex mutex;  // one Observe is seen by Serialize whole or not at all
+
+  GaugeSet node_cpu_hourly_cost{registry, "node_cpu_hourly_cost",
+                                "Hourly cost of one CPU core on this node in dollars"};
+  GaugeSet node_ram_hourly_cost{registry, "node_ram_hourly_cost",
+                                "Hourly cost of one GiB of RAM on this node in dollars"};
+  GaugeSet node_gpu_hourly_cost{registry, "node_gpu_hourly_cost",
+                                "Hourly cost of one GPU on this node in dollars"};
+  GaugeSet node_total_hourly_cost{registry, "node_total_hourly_cost",
+                                  "Total hourly cost of this node in dollars"};
+  GaugeSet node_is_spot{registry, "kubecost_node_is_spot", "1 when the node is a spot instance"};
+  GaugeSet node_gpu_count{registry, "node_gpu_count", "Number of GPUs on this node"};
+  GaugeSet container_cpu_allocation{
+      registry, "container_cpu_allocation",
+      "CPU cores allocated to the container: max(request, usage) over the last interval"};
+  GaugeSet container_memory_allocation_bytes{
+      registry, "container_memory_allocation_bytes",
+      "Bytes of RAM allocated to the container: max(request, usage) over the last interval"};
+  GaugeSet container_gpu_allocation{registry, "container_gpu_allocation",
+                                    "GPUs allocated to the container (requested devices)"};
+
+  MoneyCounter container_cost{"costledger_container_cost_dollars_total",
+                              "Cost of containers (CPU + RAM + GPU) in dollars"};
+  MoneyCounter idle_cost{"costledger_idle_cost_dollars_total",
+                         "Cost of node capacity left unallocated in dollars"};
+  MoneyCounter query_cost{"costledger_query_cost_dollars_total",
+                          "Cost of Athena queries in dollars"};
+  prometheus::Family<prometheus::Counter>& queries_total =
+      prometheus::BuildCounter()
+          .Name("costledger_queries_total")
+          .Help("Athena queries that reached a final state")
+          .Register(registry);
+  prometheus::Family<prometheus::Counter>& source_errors =
+      prometheus::BuildCounter()
+          .Name("costledger_source_errors_total")
+          .Help("Failed scrapes of a source (kubelet and dcgm collapsed over their targets)")
+          .Register(registry);
+  prometheus::Histogram& interval_duration =
+      prometheus::BuildHistogram()
+          .Name("costledger_interval_duration_seconds")
+          .Help("Wall time of one collector interval (scrape, attribution, store)")
+          .Register(registry)
+          .Add({}, kIntervalBuckets);
+  prometheus::Gauge& interval_start =
+      prometheus::BuildGauge()
+          .Name("costledger_interval_start_timestamp_seconds")
+          .Help("Start of the last attributed interval, seconds since the epoch")
+          .Register(registry)
+          .Add({});
+  prometheus::Gauge& spool_depth = prometheus::BuildGauge()
+                                       .Name("costledger_spool_depth")
+                                       .Help("Batches waiting in the spool for the database")
+                                       .Register(registry)
+                                       .Add({});
+  prometheus::Gauge& database_up = prometheus::BuildGauge()
+                                       .Name("costledger_database_up")
+                                       .Help("1 when the last write to the database worked")
+                                       .Register(registry)
+                                       .Add({});
+  prometheus::Family<prometheus::Counter>& http_requests =
+      prometheus::BuildCounter()
+          .Name("costledger_http_requests_total")
+          .Help("API requests by route and HTTP status")
+          .Register(registry);
+  prometheus::Family<prometheus::Histogram>& http_duration =
+      prometheus::BuildHistogram()
+          .Name("costledger_http_request_duration_seconds")
+          .Help("Time to answer an API request")
+          .Register(registry);
+};
+
+CostMetrics::CostMetrics(CostMetricsSettings settings)
+    : impl_(std::make_unique<Impl>(std::move(settings))) {}
+
+CostMetrics::~CostMetrics() = default;
+
+void CostMetrics::Observe(const collector::TickReport& tick) {
+  const std::lock_guard lock(impl_->mutex);
+  if (tick.batch) {
+    if (tick.attributed) impl_->ObserveCosts(*tick.batch);
+    impl_->ObserveQueries(*tick.batch);
+  }
+  impl_->ObserveHealth(tick);
+}
+
+void CostMetrics::CountHttpRequest(std::string_view route, int status,
+                                   std::chrono::microseconds duration) {
+  const std::string route_label(route);
+  impl_->http_requests.Add({{"route", route_label}, {"code", std::to_string(status)}}).Increment();
+  impl_->http_duration.Add({{"route", route_label}}, kHttpBuckets)
+      .Observe(std::chrono::duration<double>(duration).count());
+}
+
+std::string CostMetrics::Serialize() const {
+  std::vector<prometheus::MetricFamily> families;
+  {
+    const std::lock_guard lock(impl_->mutex);
+    families = impl_->registry.Collect();
+    families.push_back(impl_->container_cost.Collect());
+    families.push_back(impl_->idle_cost.Collect());
+    families.push_back(impl_->query_cost.Collect());
+  }
+  std::stable_sort(families.begin(), families.end(),
+                   [](const auto& a, const auto& b) { return a.name < b.name; });
+  return prometheus::TextSerializer().Serialize(families);
+}
+
+prometheus::Registry& CostMetrics::registry() { return impl_->registry; }
+
+}  // namespace costledger::api

@@ -1,0 +1,595 @@
+#include "costledger/api/http_server.hpp"
+
+#include <openssl/ssl.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <condition_variable>
+#include <cstdint>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
+#include <thread>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "costledger/api/http_status.hpp"
+#include "costledger/model/errors.hpp"
+
+namespace costledger::api {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+/// How long Stop waits for requests already in the handler.
+constexpr std::chrono::seconds kStopGrace{5};
+/// How long a closing connection keeps reading (and discarding) what the client still sends,
+/// so that an early error response is not destroyed by a TCP reset.
+constexpr std::chrono::seconds kLingerTime{2};
+constexpr std::string_view kAllowedMethods = "GET, HEAD, POST, PUT, DELETE";
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+std::string ToString(beast::string_view text) { return {text.data(), text.size()}; }
+
+std::string Lower(beast::string_view text) {
+  std::string out = ToString(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  });
+  return out;
+}
+
+bool AllowedMethod(http::verb verb) {
+  return verb == http::verb::get || verb == http::verb::head || verb == http::verb::post ||
+         verb == http::verb::put || verb == http::verb::delete_;
+}
+
+HttpResponse ErrorResponse(const std::exception& error) {
+  const ErrorStatus status = ToErrorStatus(error);
+  return JsonError(status.code, status.message);
+}
+
+// Runs the handler and turns whatever it does into a well-formed response.
+HttpResponse Respond(const Handler& handler, HttpRequest& request, http::verb verb) {
+  if (!AllowedMethod(verb)) {
+    HttpResponse response = JsonError(405, "method " + request.method + " is not allowed");
+    response.headers.emplace_back("Allow", kAllowedMethods);
+    return response;
+  }
+  HttpResponse response;
+  try {
+    ParsedTarget target = ParseTarget(request.target);
+    request.path = std::move(target.path);
+    request.query = std::move(target.query);
+    response = handler(request);
+  } catch (const std::exception& error) {
+    response = ErrorResponse(error);
+  } catch (...) {
+    response = JsonError(500, "internal error");
+  }
+  if (response.status < 200 || response.status > 599) {
+    response = JsonError(500, "internal error");
+  } else if (response.status >= 400 && response.body.empty()) {
+    response = JsonError(response.status, ToString(http::obsolete_reason(http::int_to_status(
+                                              static_cast<unsigned>(response.status)))));
+  }
+  return response;
+}
+
+class SessionBase {
+ public:
+  SessionBase() = default;
+  SessionBase(const SessionBase&) = delete;
+  SessionBase& operator=(const SessionBase&) = delete;
+  virtual ~SessionBase() = default;
+  /// Called from Stop on any thread: close the connection unless a request is being handled.
+  virtual void OnServerStop() = 0;
+};
+
+// What the server and its sessions share; sessions keep it alive.
+struct SharedState {
+  ServerOptions options;
+  Handler handler;
+  std::atomic<bool> stopping{false};
+  std::mutex mutex;
+  std::condition_variable sessions_gone;
+  std::unordered_map<const SessionBase*, std::weak_ptr<SessionBase>> sessions;
+
+  void Log(const AccessLogEntry& entry) const {
+    if (!options.access_log) return;
+    try {
+      options.access_log(entry);
+    } catch (...) {  // NOLINT(bugprone-empty-catch): a failing log must not break serving
+    }
+  }
+};
+
+// One connection: reads a request, hands it to the handler, writes the response, repeats while
+// keep-alive. Every operation runs on the connection's strand. `Stream` is PlainStream or
+// TlsStream; the only differences are the handshake and the way the connection ends.
+template <class Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+  enum class State { kHandshake, kReading, kHandling, kClosing };
+
+ public:
+  template <class... StreamArgs>
+  Session(std::shared_ptr<SharedState> shared, std::string remote, StreamArgs&&... stream_args)
+      : shared_(std::move(shared)),
+        remote_(std::move(remote)),
+        stream_(std::forward<StreamArgs>(stream_args)...),
+        deadline_(stream_.get_executor()) {}
+
+  ~Session() override {
+    const std::lock_guard lock(shared_->mutex);
+    shared_->sessions.erase(this);
+    if (shared_->sessions.empty()) shared_->sessions_gone.notify_all();
+  }
+
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void Start() {
+    {
+      const std::lock_guard lock(shared_->mutex);
+      shared_->sessions.emplace(this, this->weak_from_this());
+    }
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&Session::Begin, this->shared_from_this()));
+  }
+
+  void OnServerStop() override {
+    net::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      if (self->state_ == State::kHandling) return;  // OnWrite closes after the response
+      self->deadline_.cancel();
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->stream_).socket().close(ignored);
+    });
+  }
+
+ private:
+  beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+
+  void Begin() {
+    if constexpr (kTls) {
+      state_ = State::kHandshake;
+      Tcp().expires_after(shared_->options.request_timeout);
+      stream_.async_handshake(
+          ssl::stream_base::server,
+          beast::bind_front_handler(&Session::OnHandshake, this->shared_from_this()));
+    } else {
+      ReadRequest();
+    }
+  }
+
+  void OnHandshake(beast::error_code ec) {
+    if (ec) return;  // not TLS, or gave up: nothing to answer
+    ReadRequest();
+  }
+
+  void ReadRequest() {
+    if (shared_->stopping) return Close();
+    state_ = State::kReading;
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
+        shared_->options.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+    parser_->body_limit(shared_->options.max_body_bytes);
+    Tcp().expires_never();
+    StartDeadline();
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&Session::OnHeader, this->shared_from_this()));
+  }
+
+  // One deadline for the whole request; on expiry the pending read is cancelled (not the
+  // connection closed, as tcp_stream's own timeout would), so that a 408 can still go out.
+  void StartDeadline() {
+    timed_out_ = false;
+    const std::uint64_t id = ++read_id_;
+    deadline_.expires_after(shared_->options.request_timeout);
+    deadline_.async_wait([self = this->shared_from_this(), id](beast::error_code ec) {
+      if (ec || id != self->read_id_ || self->state_ != State::kReading) return;
+      self->timed_out_ = true;
+      self->Tcp().cancel();
+    });
+  }
+
+  void StopDeadline() {
+    ++read_id_;
+    deadline_.cancel();
+  }
+
+  void OnHeader(beast::error_code ec, std::size_t /*bytes*/) {
+    if (ec) return OnReadError(ec);
+    const auto& header = parser_->get();
+    if (header.version() >= 11 && !parser_->is_done() &&
+        Lower(header[http::field::expect]) == "100-continue") {
+      net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                       beast::bind_front_handler(&Session::OnContinue, this->shared_from_this()));
+      return;
+    }
+    ReadBody();
+  }
+
+  void OnContinue(beast::error_code ec, std::size_t /*bytes*/) {
+    if (ec) return OnReadError(ec);
+    ReadBody();
+  }
+
+  void ReadBody() {
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::OnRead, this->shared_from_this()));
+  }
+
+  void OnReadError(beast::error_code ec) {
+    StopDeadline();
+    const bool started = parser_->got_some() || buffer_.size() > 0;
+    if (timed_out_) {
+      if (started) return SendError(408, "request not received within the request timeout");
+      return Close();
+    }
+    if (ec == http::error::end_of_stream || ec == net::error::eof ||
+        ec == net::error::operation_aborted) {
+      return Close();
+    }
+    if (ec == http::error::header_limit) {
+      return SendError(431, "request header fields larger than " +
+                                std::to_string(shared_->options.max_header_bytes) + " bytes");
+    }
+    if (ec == http::error::body_limit) {
+      return SendError(413, "request body larger than " +
+                                std::to_string(shared_->options.max_body_bytes) + " bytes");
+    }
+    if (ec.category() == beast::error_code(http::error::bad_method).category() &&
+        ec != http::error::partial_message) {
+      return SendError(400, "malformed HTTP request: " + ec.message());
+    }
+    Close();  // the connection broke; nobody to answer
+  }
+
+  void OnRead(beast::error_code ec, std::size_t /*bytes*/) {
+    if (ec) return OnReadError(ec);
+    StopDeadline();
+    state_ = State::kHandling;
+    request_done_ = Clock::now();
+
+    auto& message = parser_->get();
+    HttpRequest request;
+    request.method = ToString(message.method_string());
+    request.target = ToString(message.target());
+    for (const auto& field : message) {
+      auto [it, inserted] = request.headers.emplace(Lower(field.name_string()), std::string());
+      if (!inserted) it->second += ", ";
+      it->second.append(field.value().data(), field.value().size());
+    }
+    request.body = std::move(message.body());
+    request.remote_address = remote_;
+    log_method_ = request.method;
+    log_target_ = request.target;
+
+    HttpResponse response = Respond(shared_->handler, request, message.method());
+    const bool keep_alive = message.keep_alive() && !shared_->stopping;
+    Write(std::move(response), message.version(), keep_alive, message.method() == http::verb::head);
+  }
+
+  void SendError(int status, const std::string& message) {
+    state_ = State::kHandling;
+    request_done_ = Clock::now();
+    // Whatever of the request line was parsed (the parser fills it before it checks limits).
+    log_method_ = parser_ ? ToString(parser_->get().method_string()) : std::string();
+    log_target_ = parser_ ? ToString(parser_->get().target()) : std::string();
+    Write(JsonError(status, message), 11, false, false);
+  }
+
+  void Write(HttpResponse response, unsigned version, bool keep_alive, bool head) {
+    auto& out = response_.emplace();
+    out.version(version);
+    out.result(static_cast<unsigned>(response.status));
+    out.set(http::field::server, "costledger");
+    if (!response.content_type.empty()) out.set(http::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) {
+      const http::field field = http::string_to_field(name);
+      if (field == http::field::content_length || field == http::field::transfer_encoding ||
+          field == http::field::connection) {
+        continue;  // framing is the server's business
+      }
+      out.insert(name, value);
+    }
+    const int status = response.status;
+    const bool bodiless = status == 204 || status == 304;
+    if (!bodiless) out.content_length(response.body.size());
+    if (!bodiless && !head) out.body() = std::move(response.body);
+    out.keep_alive(keep_alive);
+
+    log_status_ = status;
+    log_bytes_ = out.body().size();
+    Tcp().expires_after(shared_->options.request_timeout);
+    http::async_write(stream_, out,
+                      beast::bind_front_handler(&Session::OnWrite, this->shared_from_this()));
+  }
+
+  void OnWrite(beast::error_code ec, std::size_t /*bytes*/) {
+    shared_->Log(AccessLogEntry{
+        remote_, log_method_, log_target_, log_status_, log_bytes_,
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - request_done_)});
+    const bool keep_alive = response_->keep_alive();
+    response_.reset();
+    if (ec) return;
+    if (!keep_alive || shared_->stopping) return Close();
+    ReadRequest();
+  }
+
+  // Ends the connection politely: TLS close_notify, or a TCP half-close followed by reading and
+  // discarding whatever the client still sends (bounded by kLingerTime).
+  void Close() {
+    state_ = State::kClosing;
+    StopDeadline();
+    beast::error_code ignored;
+    if (shared_->stopping) {
+      Tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
+      Tcp().close();
+      return;
+    }
+    Tcp().expires_after(kLingerTime);
+    if constexpr (kTls) {
+      stream_.async_shutdown(
+          [self = this->shared_from_this()](beast::error_code) { self->Tcp().close(); });
+    } else {
+      Tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
+      Linger();
+    }
+  }
+
+  void Linger() {
+    stream_.async_read_some(
+        net::buffer(linger_buffer_),
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t /*bytes*/) {
+          if (ec) return self->Tcp().close();
+          self->Linger();
+        });
+  }
+
+  std::shared_ptr<SharedState> shared_;
+  std::string remote_;
+  Stream stream_;
+  net::steady_timer deadline_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::response<http::string_body>> response_;
+  State state_ = State::kHandshake;
+  std::uint64_t read_id_ = 0;
+  bool timed_out_ = false;
+  Clock::time_point request_done_{};
+  std::string log_method_;
+  std::string log_target_;
+  int log_status_ = 0;
+  std::size_t log_bytes_ = 0;
+  std::array<char, 4096> linger_buffer_{};
+};
+
+tcp::endpoint ParseListen(const std::string& listen, net::io_context& ioc) {
+  const auto bad = [&listen](const std::string& why) {
+    return InvalidInput("listen address \"" + listen + "\" " + why +
+                        " (expected host:port, e.g. 0.0.0.0:9003)");
+  };
+  std::string host;
+  std::string port_text;
+  if (!listen.empty() && listen.front() == '[') {
+    const std::size_t close = listen.find(']');
+    if (close == std::string::npos || close + 1 >= listen.size() || listen[close + 1] != ':') {
+      throw bad("is malformed");
+    }
+    host = listen.substr(1, close - 1);
+    port_text = listen.substr(close + 2);
+  } else {
+    const std::size_t colon = listen.rfind(':');
+    if (colon == std::string::npos) throw bad("has no port");
+    host = listen.substr(0, colon);
+    port_text = listen.substr(colon + 1);
+    if (host.find(':') != std::string::npos) throw bad("needs brackets around an IPv6 host");
+  }
+  if (port_text.empty() || port_text.size() > 5 ||
+      !std::all_of(port_text.begin(), port_text.end(),
+                   [](char c) { return c >= '0' && c <= '9'; })) {
+    throw bad("has an invalid port");
+  }
+  const unsigned long port = std::stoul(port_text);
+  if (port > std::numeric_limits<std::uint16_t>::max()) throw bad("has a port above 65535");
+  if (host.empty()) host = "0.0.0.0";
+
+  beast::error_code ec;
+  const net::ip::address address = net::ip::make_address(host, ec);
+  if (!ec) return {address, static_cast<std::uint16_t>(port)};
+  tcp::resolver resolver(ioc);
+  const auto results = resolver.resolve(host, port_text, tcp::resolver::passive, ec);
+  if (ec || results.empty()) {
+    throw bad("has a host that does not resolve" + (ec ? ": " + ec.message() : std::string()));
+  }
+  return results.begin()->endpoint();
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(ServerOptions options, Handler handler) : shared(std::make_shared<SharedState>()) {
+    shared->options = std::move(options);
+    shared->handler = std::move(handler);
+  }
+
+  void LoadTls() {
+    const ServerOptions& options = shared->options;
+    if (options.tls_cert_file.empty() && options.tls_key_file.empty()) return;
+    if (options.tls_cert_file.empty() || options.tls_key_file.empty()) {
+      throw InvalidInput("TLS needs both tls_cert_file and tls_key_file");
+    }
+    auto& context = tls.emplace(ssl::context::tls_server);
+    context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                        ssl::context::single_dh_use);
+    SSL_CTX_set_min_proto_version(context.native_handle(), TLS1_2_VERSION);
+    beast::error_code ec;
+    context.use_certificate_chain_file(options.tls_cert_file, ec);
+    if (ec) {
+      throw InvalidInput("cannot load TLS certificate " + options.tls_cert_file + ": " +
+                         ec.message());
+    }
+    context.use_private_key_file(options.tls_key_file, ssl::context::pem, ec);
+    if (ec) {
+      throw InvalidInput("cannot load TLS private key " + options.tls_key_file + ": " +
+                         ec.message());
+    }
+    if (SSL_CTX_check_private_key(context.native_handle()) != 1) {
+      throw InvalidInput("TLS private key " + options.tls_key_file +
+                         " does not match certificate " + options.tls_cert_file);
+    }
+  }
+
+  void Listen() {
+    const tcp::endpoint endpoint = ParseListen(shared->options.listen, ioc);
+    acceptor.emplace(net::make_strand(ioc));
+    retry.emplace(acceptor->get_executor());
+    const auto fail = [this](const beast::error_code& ec) {
+      return std::runtime_error("cannot listen on " + shared->options.listen + ": " + ec.message());
+    };
+    beast::error_code ec;
+    acceptor->open(endpoint.protocol(), ec);
+    if (ec) throw fail(ec);
+    acceptor->set_option(net::socket_base::reuse_address(true), ec);
+    if (ec) throw fail(ec);
+    acceptor->bind(endpoint, ec);
+    if (ec) throw fail(ec);
+    acceptor->listen(net::socket_base::max_listen_connections, ec);
+    if (ec) throw fail(ec);
+    port = acceptor->local_endpoint().port();
+  }
+
+  void Accept() {
+    acceptor->async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+      OnAccept(ec, std::move(socket));
+    });
+  }
+
+  void OnAccept(beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor->is_open()) return;
+    if (ec) {  // e.g. out of file descriptors: try again shortly instead of spinning
+      retry->expires_after(std::chrono::milliseconds(100));
+      retry->async_wait([this](beast::error_code wait_ec) {
+        if (!wait_ec && acceptor->is_open()) Accept();
+      });
+      return;
+    }
+    if (shared->stopping) return;
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    const tcp::endpoint peer = socket.remote_endpoint(ignored);
+    std::string remote = ignored ? std::string() : peer.address().to_string();
+    if (tls) {
+      std::make_shared<Session<TlsStream>>(shared, std::move(remote), std::move(socket), *tls)
+          ->Start();
+    } else {
+      std::make_shared<Session<PlainStream>>(shared, std::move(remote), std::move(socket))->Start();
+    }
+    Accept();
+  }
+
+  void Run() {
+    for (;;) {
+      try {
+        ioc.run();
+        return;
+      } catch (...) {  // NOLINT(bugprone-empty-catch): keep serving; sessions catch their own
+      }
+    }
+  }
+
+  std::shared_ptr<SharedState> shared;
+  // Declaration order matters: sessions left in the io_context when it is destroyed still use
+  // the TLS context, and the acceptor must go before the io_context.
+  std::optional<ssl::context> tls;
+  net::io_context ioc;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<net::steady_timer> retry;
+  std::vector<std::thread> threads;
+  std::uint16_t port = 0;
+  bool started = false;
+  bool stopped = false;
+};
+
+HttpServer::HttpServer(ServerOptions options, Handler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+void HttpServer::Start() {
+  if (impl_->started) throw std::logic_error("HttpServer::Start called twice");
+  const ServerOptions& options = impl_->shared->options;
+  if (options.request_timeout <= std::chrono::seconds(0)) {
+    throw InvalidInput("request_timeout must be positive");
+  }
+  if (options.max_header_bytes == 0) throw InvalidInput("max_header_bytes must be positive");
+  impl_->LoadTls();
+  impl_->Listen();
+  impl_->started = true;
+  impl_->work.emplace(impl_->ioc.get_executor());
+  impl_->Accept();
+  const int threads = std::max(1, impl_->shared->options.threads);
+  for (int i = 0; i < threads; ++i) impl_->threads.emplace_back([this] { impl_->Run(); });
+}
+
+std::uint16_t HttpServer::port() const { return impl_->port; }
+
+void HttpServer::Stop() {
+  Impl& impl = *impl_;
+  if (!impl.started || impl.stopped) return;
+  impl.stopped = true;
+  SharedState& shared = *impl.shared;
+  shared.stopping = true;
+  net::post(impl.acceptor->get_executor(), [&impl] {
+    beast::error_code ignored;
+    impl.acceptor->close(ignored);
+    impl.retry->cancel();
+  });
+
+  std::vector<std::weak_ptr<SessionBase>> sessions;
+  {
+    const std::lock_guard lock(shared.mutex);
+    for (const auto& [key, session] : shared.sessions) sessions.push_back(session);
+  }
+  for (const auto& weak : sessions) {
+    if (const auto session = weak.lock()) session->OnServerStop();
+  }
+  {
+    std::unique_lock lock(shared.mutex);
+    shared.sessions_gone.wait_for(lock, kStopGrace, [&shared] { return shared.sessions.empty(); });
+  }
+  impl.work.reset();
+  impl.ioc.stop();
+  for (auto& thread : impl.threads) thread.join();
+  impl.threads.clear();
+  beast::error_code ignored;
+  impl.acceptor->close(ignored);  // in case the posted close never ran
+}
+
+}  // namespace costledger::api

@@ -1,0 +1,241 @@
+#include "costledger/collector/postgres_cost_reader.hpp"
+
+#include <fmt/core.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+
+#include "costledger/collector/postgres_store.hpp"
+#include "costledger/model/errors.hpp"
+#include "private_postgres.hpp"
+#include "sample_batches.hpp"
+
+namespace costledger::collector {
+namespace {
+
+using model::CostProperty;
+using model::Money;
+using model::PropertyRef;
+using std::chrono::days;
+using std::chrono::hours;
+using std::chrono::minutes;
+using std::chrono::seconds;
+using std::chrono::sys_seconds;
+
+// 2025-11-16T00:00:00Z, a whole day.
+const sys_seconds kDay{seconds{1'763'251'200}};
+const seconds kInterval = minutes(10);
+
+class PostgresCostReaderTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { server_ = std::make_unique<testing::PrivatePostgres>(); }
+  static void TearDownTestSuite() { server_.reset(); }
+
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string name = fmt::format("r_{}", info->name());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    url_ = server_->CreateDatabase(name);
+    store_ = std::make_unique<PostgresStore>(url_, "");
+    store_->Migrate();
+    reader_ = std::make_unique<PostgresCostReader>(url_, "");
+  }
+
+  // One day and three hours of 10-minute intervals: 2 nodes x 4 containers per interval.
+  void WriteHistory(const std::string& cluster = "c1") {
+    for (sys_seconds t = kDay; t < End(); t += kInterval) {
+      IntervalBatch b = testing::MakeBatch(cluster, t, 2, 4, kInterval);
+      if (t == kDay) {
+        for (const ContainerCostRow& c : b.costs.containers) {
+          b.pod_labels.push_back({c.labels.namespace_name,
+                                  c.labels.pod,
+                                  {{"app", c.labels.container == "main" ? "web" : "proxy"}}});
+        }
+      }
+      store_->Write(b);
+    }
+  }
+  static sys_seconds End() { return kDay + days(1) + hours(3); }
+
+  // Total container cost and idle as stored per interval in [from, to).
+  std::pair<Money, Money> StoredTotals(sys_seconds from, sys_seconds to,
+                                       const std::string& cluster = "c1") {
+    Money containers;
+    Money idle;
+    for (const StoredIntervalTotal& t : store_->IntervalTotals(cluster, from, to)) {
+      containers += Money::FromNanos(t.container_cost_nanos);
+      idle += Money::FromNanos(t.idle_cost_nanos);
+    }
+    return {containers, idle};
+  }
+
+  static Money Cost(const std::vector<model::AllocationRow>& rows) {
+    Money m;
+    for (const auto& r : rows) m += r.cpu_cost + r.ram_cost + r.gpu_cost;
+    return m;
+  }
+  static Money Cost(const std::vector<model::IdleRow>& rows) {
+    Money m;
+    for (const auto& r : rows) m += r.cpu_cost + r.ram_cost + r.gpu_cost;
+    return m;
+  }
+
+  // Rows keyed by step and values, for comparisons independent of row order.
+  static std::map<std::pair<std::size_t, std::vector<std::string>>, model::AllocationRow> Keyed(
+      const std::vector<model::AllocationRow>& rows) {
+    std::map<std::pair<std::size_t, std::vector<std::string>>, model::AllocationRow> out;
+    for (const auto& r : rows) out.emplace(std::pair{r.step, r.values}, r);
+    return out;
+  }
+
+  static void ExpectSameRows(const std::vector<model::AllocationRow>& a,
+                             const std::vector<model::AllocationRow>& b) {
+    const auto ka = Keyed(a);
+    const auto kb = Keyed(b);
+    ASSERT_EQ(ka.size(), kb.size());
+    for (const auto& [key, x] : ka) {
+      const auto it = kb.find(key);
+      ASSERT_NE(it, kb.end());
+      const auto& y = it->second;
+      EXPECT_EQ(x.cpu_cost, y.cpu_cost);
+      EXPECT_EQ(x.ram_cost, y.ram_cost);
+      EXPECT_EQ(x.gpu_cost, y.gpu_cost);
+      EXPECT_EQ(x.first_start, y.first_start);
+      EXPECT_EQ(x.last_end, y.last_end);
+      EXPECT_DOUBLE_EQ(x.container_seconds, y.container_seconds);
+      EXPECT_DOUBLE_EQ(x.cpu_request_millicore_seconds, y.cpu_request_millicore_seconds);
+      EXPECT_DOUBLE_EQ(x.cpu_usage_millicore_seconds, y.cpu_usage_millicore_seconds);
+      EXPECT_DOUBLE_EQ(x.cpu_allocated_millicore_seconds, y.cpu_allocated_millicore_seconds);
+      EXPECT_DOUBLE_EQ(x.memory_allocated_byte_seconds, y.memory_allocated_byte_seconds);
+      EXPECT_DOUBLE_EQ(x.gpu_device_seconds, y.gpu_device_seconds);
+      EXPECT_DOUBLE_EQ(x.gpu_busy_device_seconds, y.gpu_busy_device_seconds);
+      EXPECT_DOUBLE_EQ(x.usage_observed_seconds, y.usage_observed_seconds);
+    }
+  }
+
+  static inline std::unique_ptr<testing::PrivatePostgres> server_;
+  std::string url_;
+  std::unique_ptr<PostgresStore> store_;
+  std::unique_ptr<PostgresCostReader> reader_;
+};
+
+const std::vector<PropertyRef> kByNamespace{{CostProperty::kNamespace, {}}};
+
+TEST_F(PostgresCostReaderTest, EmptyDatabaseReadsNothing) {
+  EXPECT_TRUE(reader_->ReadAllocations(kDay, End(), days(2), kByNamespace).empty());
+  EXPECT_TRUE(reader_->ReadIdle(kDay, End(), days(2)).empty());
+  EXPECT_FALSE(reader_->LatestInterval().has_value());
+  EXPECT_TRUE(reader_->Ping());
+}
+
+TEST_F(PostgresCostReaderTest, RollupTiersAnswerExactlyAsTheRawIntervals) {
+  WriteHistory();
+  const auto window = End() - kDay;
+  const std::vector<PropertyRef> grouping{{CostProperty::kCluster, {}},
+                                          {CostProperty::kNamespace, {}},
+                                          {CostProperty::kTeam, {}},
+                                          {CostProperty::kController, {}}};
+  // Nothing rolled up yet: every hour is pending, all read from raw intervals.
+  const auto raw = reader_->ReadAllocations(kDay, End(), window, grouping);
+  const auto raw_hourly_steps = reader_->ReadAllocations(kDay, End(), hours(1), grouping);
+  const auto raw_idle = reader_->ReadIdle(kDay, End(), window);
+  const auto [containers, idle] = StoredTotals(kDay, End());
+  EXPECT_EQ(Cost(raw), containers);
+  EXPECT_EQ(Cost(raw_idle), idle);
+
+  // Every complete hour rolled up, and the complete day: read from daily and hourly tiers.
+  EXPECT_EQ(store_->RollUp(End()), 27);
+  ExpectSameRows(raw, reader_->ReadAllocations(kDay, End(), window, grouping));
+  ExpectSameRows(raw_hourly_steps, reader_->ReadAllocations(kDay, End(), hours(1), grouping));
+  EXPECT_EQ(Cost(reader_->ReadIdle(kDay, End(), window)), idle);
+  // Windows that are not whole hours mix raw intervals with rollups.
+  const sys_seconds odd_start = kDay + minutes(30);
+  const sys_seconds odd_end = End() - minutes(20);
+  const auto odd = reader_->ReadAllocations(odd_start, odd_end, odd_end - odd_start, grouping);
+  EXPECT_EQ(Cost(odd), StoredTotals(odd_start, odd_end).first);
+}
+
+TEST_F(PostgresCostReaderTest, StepsPartitionTheWindow) {
+  WriteHistory();
+  store_->RollUp(End());
+  const auto rows = reader_->ReadAllocations(kDay, End(), hours(1), kByNamespace);
+  std::map<std::size_t, Money> by_step;
+  for (const auto& r : rows) by_step[r.step] += r.cpu_cost + r.ram_cost + r.gpu_cost;
+  ASSERT_EQ(by_step.size(), 27u);
+  for (const auto& [step, cost] : by_step) {
+    const sys_seconds from = kDay + hours(static_cast<int>(step));
+    EXPECT_EQ(cost, StoredTotals(from, from + hours(1)).first) << "step " << step;
+  }
+}
+
+TEST_F(PostgresCostReaderTest, LateBatchInARolledUpDayIsReadFromRaw) {
+  WriteHistory();
+  store_->RollUp(End());
+  // A second cluster's batch lands late in hour 5 of the rolled-up day.
+  store_->Write(testing::MakeBatch("c2", kDay + hours(5), 1, 3, kInterval));
+  const auto rows = reader_->ReadAllocations(
+      kDay, End(), End() - kDay, std::vector<PropertyRef>{{CostProperty::kCluster, {}}});
+  const auto c1 = StoredTotals(kDay, End(), "c1").first;
+  const auto c2 = StoredTotals(kDay, End(), "c2").first;
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(Cost(rows), c1 + c2);
+  store_->RollUp(End());
+  EXPECT_EQ(Cost(reader_->ReadAllocations(kDay, End(), End() - kDay,
+                                          std::vector<PropertyRef>{{CostProperty::kCluster, {}}})),
+            c1 + c2);
+}
+
+TEST_F(PostgresCostReaderTest, GroupsByPodLabels) {
+  WriteHistory();
+  store_->RollUp(End());
+  const std::vector<PropertyRef> by_app{{CostProperty::kLabel, "app"}};
+  const auto rows = reader_->ReadAllocations(kDay, End(), End() - kDay, by_app);
+  std::map<std::string, Money> by_value;
+  for (const auto& r : rows) by_value[r.values.at(0)] += r.cpu_cost + r.ram_cost + r.gpu_cost;
+  ASSERT_EQ(by_value.size(), 2u);
+  EXPECT_TRUE(by_value.contains("web"));
+  EXPECT_TRUE(by_value.contains("proxy"));
+  EXPECT_EQ(by_value["web"] + by_value["proxy"], StoredTotals(kDay, End()).first);
+  // A label no pod has groups everything under "".
+  const auto none = reader_->ReadAllocations(
+      kDay, End(), End() - kDay, std::vector<PropertyRef>{{CostProperty::kLabel, "x'; DROP"}});
+  ASSERT_EQ(none.size(), 1u);
+  EXPECT_EQ(none[0].values.at(0), "");
+}
+
+TEST_F(PostgresCostReaderTest, AssetsAndLatestInterval) {
+  WriteHistory();
+  const auto assets = reader_->ReadAssets(kDay, End());
+  ASSERT_EQ(assets.size(), 2u);
+  Money node_cost;
+  Money idle;
+  for (const NodeAssetRow& a : assets) {
+    node_cost += a.cost;
+    idle += a.idle_cpu + a.idle_ram + a.idle_gpu;
+    EXPECT_EQ(a.cpu_cost + a.ram_cost + a.gpu_cost, a.cost);
+    EXPECT_DOUBLE_EQ(a.seconds, 27.0 * 3600);
+    EXPECT_EQ(a.first_start, kDay);
+    EXPECT_EQ(a.last_end, End());
+  }
+  EXPECT_EQ(assets[0].instance_type, "g5.4xlarge");
+  EXPECT_EQ(assets[0].gpu_devices, 1);
+  const auto [containers, stored_idle] = StoredTotals(kDay, End());
+  EXPECT_EQ(node_cost, containers + stored_idle);
+  EXPECT_EQ(idle, stored_idle);
+  EXPECT_EQ(reader_->LatestInterval(), End() - kInterval);
+}
+
+TEST_F(PostgresCostReaderTest, UnreachableServerIsUnavailable) {
+  PostgresCostReader reader("postgresql://nobody@127.0.0.1:1/none", "secret");
+  EXPECT_FALSE(reader.Ping());
+  try {
+    reader.ReadAllocations(kDay, End(), days(1), kByNamespace);
+    FAIL();
+  } catch (const Unavailable& e) {
+    EXPECT_EQ(std::string(e.what()).find("secret"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace costledger::collector

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "child_process.hpp"
+
+namespace costledger::testing {
+
+struct PrivatePrometheusOptions {
+  /// host:port of each target of the scrape job; may be empty (e.g. with scrape_self).
+  std::vector<std::string> targets{};
+  std::string job = "costledger";
+  std::string metrics_path = "/metrics";
+  std::chrono::milliseconds scrape_interval{1000};
+  /// Sent to the targets as Authorization: Bearer when not empty.
+  std::string bearer_token{};
+  /// Also scrape the server's own /metrics under job "prometheus".
+  bool scrape_self = false;
+};
+
+/// A private Prometheus server (/usr/bin/prometheus, Debian's 2.42) for one test: its own
+/// config and TSDB under /tmp, its own port on 127.0.0.1, the admin API enabled; stopped and
+/// removed by the destructor. Throws std::runtime_error with the server log when it cannot
+/// start or does not become ready within a minute (tests fail, never skip).
+class PrivatePrometheus {
+ public:
+  explicit PrivatePrometheus(const PrivatePrometheusOptions& options);
+  ~PrivatePrometheus();
+  PrivatePrometheus(const PrivatePrometheus&) = delete;
+  PrivatePrometheus& operator=(const PrivatePrometheus&) = delete;
+
+  /// Instant query (GET /api/v1/query): the `data.result` of the answer, e.g. for a vector
+  /// [{"metric": {"__name__": "up", ...}, "value": [1700000000.123, "1"]}, ...].
+  /// Throws std::runtime_error when the request fails or the status is not "success".
+  nlohmann::json Query(const std::string& promql) const;
+
+  /// Repeats Query until its result is a non-empty vector (or a scalar) and returns it; throws
+  /// std::runtime_error naming the query and the last answer after `timeout`.
+  nlohmann::json WaitForSeries(const std::string& promql,
+                               std::chrono::milliseconds timeout = std::chrono::seconds(30)) const;
+
+  /// The value of one element of a vector result, or of a scalar result.
+  static double SampleValue(const nlohmann::json& sample);
+
+  /// http://127.0.0.1:PORT
+  std::string Url() const;
+  int port() const { return port_; }
+  const std::string& dir() const { return dir_; }
+  /// The server's log so far.
+  std::string Log() const;
+
+ private:
+  void WriteConfig(const PrivatePrometheusOptions& options) const;
+  bool Start();
+
+  std::string dir_;
+  int port_ = 0;
+  std::unique_ptr<ChildProcess> process_;
+};
+
+/// Path of the Prometheus server binary: $COSTLEDGER_PROMETHEUS or /usr/bin/prometheus.
+std::string PrometheusBinary();
+
+}  // namespace costledger::testing

@@ -1,0 +1,72 @@
+#include "sample_batches.hpp"
+
+#include <fmt/core.h>
+
+#include <vector>
+
+#include "costledger/model/attribution.hpp"
+#include "costledger/model/split_weights.hpp"
+
+namespace costledger::testing {
+namespace {
+constexpr std::int64_t kMiB = std::int64_t{1} << 20;
+constexpr std::int64_t kGiB = std::int64_t{1} << 30;
+}  // namespace
+
+using namespace collector;  // NOLINT(google-build-using-namespace): the batch types
+
+collector::IntervalBatch MakeBatch(const std::string& cluster, std::chrono::sys_seconds start,
+                                   int nodes, int per_node, std::chrono::seconds length) {
+  IntervalBatch batch;
+  batch.cluster = cluster;
+  batch.costs.start = start;
+  batch.costs.length = length;
+  const model::SplitWeights weights;
+  for (int i = 0; i < nodes; ++i) {
+    NodeCostRow n;
+    n.node = fmt::format("ip-10-0-{}-{}", i / 250, i % 250);
+    n.instance_type = i % 4 == 0 ? "g5.4xlarge" : "m5.4xlarge";
+    n.zone = i % 2 == 0 ? "us-east-1a" : "us-east-1b";
+    n.capacity_type = i % 3 == 0 ? model::CapacityType::kSpot : model::CapacityType::kOnDemand;
+    n.capacity = {16'000, 64 * kGiB, i % 4 == 0 ? 1 : 0};
+    n.price = {{model::Money::FromNanos(768'000'000 + 1'234 * i)},
+               i % 3 == 0 ? model::PriceSource::kSpot : model::PriceSource::kOnDemand};
+    n.unit_prices = model::SplitNodePrice(n.price.price, n.capacity, weights);
+    std::vector<model::ContainerDemand> demands;
+    for (int c = 0; c < per_node; ++c) {
+      model::ContainerDemand d;
+      d.cpu_request_millicores = 100 + 7 * c;
+      d.cpu_usage_millicores = c % 5 == 0 ? 0 : 60 + 11 * c;
+      d.memory_request_bytes = (200 + c) * kMiB;
+      d.memory_usage_bytes = (150 + 3 * c) * kMiB;
+      d.gpu_devices = (n.capacity.gpu_devices > 0 && c == 0) ? 1 : 0;
+      demands.push_back(d);
+    }
+    std::vector<model::ResourceCosts> costs(demands.size());
+    n.attribution = model::AttributeNode(model::IntervalCost(n.price.price, length), n.capacity,
+                                         weights, demands, costs);
+    n.containers = demands.size();
+    for (std::size_t c = 0; c < demands.size(); ++c) {
+      ContainerCostRow row;
+      row.labels = {cluster,
+                    n.node,
+                    fmt::format("ns-{}", c % 7),
+                    "Deployment",
+                    fmt::format("app-{}", c % 13),
+                    fmt::format("{}-pod-{}", n.node, c),
+                    c % 2 == 0 ? "main" : "sidecar",
+                    fmt::format("team-{}", c % 3),
+                    std::string(model::ToString(n.capacity_type)),
+                    n.instance_type};
+      row.demand = demands[c];
+      row.cost = costs[c];
+      if (demands[c].gpu_devices > 0) row.gpu_busy_devices = 0.75;
+      row.usage_observed = demands[c].cpu_usage_millicores > 0;
+      batch.costs.containers.push_back(row);
+    }
+    batch.costs.nodes.push_back(n);
+  }
+  return batch;
+}
+
+}  // namespace costledger::testing

@@ -1,0 +1,109 @@
+#include "costledger/api/allocation_request.hpp"
+
+#include <gtest/gtest.h>
+
+#include "costledger/collector/timestamp.hpp"
+#include "costledger/model/errors.hpp"
+
+namespace costledger::api {
+namespace {
+
+const std::chrono::sys_seconds kNow = collector::ParseTimestamp("2026-11-18T14:37:20Z");
+
+using Query = std::multimap<std::string, std::string>;
+
+std::string ErrorOf(const Query& q) {
+  try {
+    ParseAllocationRequest(q, kNow);
+  } catch (const InvalidInput& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(AllocationRequestTest, Defaults) {
+  const AllocationRequest r = ParseAllocationRequest({{"window", "7d"}}, kNow);
+  EXPECT_EQ(r.window.length(), std::chrono::days(7));
+  EXPECT_EQ(r.step, std::chrono::days(7));
+  EXPECT_TRUE(r.aggregate.empty());
+  EXPECT_FALSE(r.accumulate);
+  EXPECT_TRUE(r.include_idle);
+  EXPECT_FALSE(r.share_idle);
+  EXPECT_EQ(r.StepCount(), 1u);
+}
+
+TEST(AllocationRequestTest, StepsCoverTheWindow) {
+  const AllocationRequest r =
+      ParseAllocationRequest({{"window", "7d"}, {"step", "1d"}, {"aggregate", "namespace"}}, kNow);
+  ASSERT_EQ(r.StepCount(), 7u);
+  EXPECT_EQ(r.StepWindow(0).start, r.window.start);
+  EXPECT_EQ(r.StepWindow(6).end, r.window.end);
+  // A step that does not divide the window: the last set is shorter.
+  const AllocationRequest odd = ParseAllocationRequest({{"window", "24h"}, {"step", "5h"}}, kNow);
+  ASSERT_EQ(odd.StepCount(), 5u);
+  EXPECT_EQ(odd.StepWindow(4).length(), std::chrono::hours(4));
+  const AllocationRequest acc =
+      ParseAllocationRequest({{"window", "7d"}, {"step", "1d"}, {"accumulate", "true"}}, kNow);
+  EXPECT_EQ(acc.StepCount(), 1u);
+  EXPECT_EQ(acc.StepWindow(0), acc.window);
+}
+
+TEST(AllocationRequestTest, Aggregates) {
+  const auto a = ParseAggregate("namespace,label:app.kubernetes.io/name,controllerKind");
+  ASSERT_EQ(a.size(), 3u);
+  EXPECT_EQ(PropertyName(a[0]), "namespace");
+  EXPECT_EQ(a[1].property, CostProperty::kLabel);
+  EXPECT_EQ(a[1].label, "app.kubernetes.io/name");
+  EXPECT_EQ(PropertyName(a[2]), "controllerKind");
+  for (const char* name : {"cluster", "node", "namespace", "controllerKind", "controller", "pod",
+                           "container", "team"}) {
+    EXPECT_EQ(PropertyName(ParseAggregate(name).at(0)), name);
+  }
+}
+
+TEST(AllocationRequestTest, UnknownAggregateNamesTheAllowedOnes) {
+  const std::string error = ErrorOf({{"window", "1d"}, {"aggregate", "department"}});
+  EXPECT_NE(error.find("'department'"), std::string::npos) << error;
+  EXPECT_NE(error.find("controllerKind"), std::string::npos) << error;
+  EXPECT_NE(error.find("label:<name>"), std::string::npos) << error;
+  EXPECT_NE(ErrorOf({{"window", "1d"}, {"aggregate", "namespace,namespace"}}), "");
+  EXPECT_NE(ErrorOf({{"window", "1d"}, {"aggregate", "label:"}}), "");
+  EXPECT_NE(ErrorOf({{"window", "1d"}, {"aggregate", "label:a b"}}), "");
+}
+
+TEST(AllocationRequestTest, Filters) {
+  const auto f = ParseFilter(R"(namespace:"alpha","beta"+team!:"gamma" + label[app]:"ray")");
+  ASSERT_EQ(f.size(), 3u);
+  EXPECT_EQ(PropertyName(f[0].property), "namespace");
+  EXPECT_FALSE(f[0].negated);
+  EXPECT_EQ(f[0].values, (std::vector<std::string>{"alpha", "beta"}));
+  EXPECT_TRUE(f[1].negated);
+  EXPECT_EQ(f[1].values, (std::vector<std::string>{"gamma"}));
+  EXPECT_EQ(f[2].property.label, "app");
+  EXPECT_TRUE(ParseFilter("").empty());
+  EXPECT_EQ(ParseFilter(R"(pod:"a\"b")").at(0).values.at(0), "a\"b");
+}
+
+TEST(AllocationRequestTest, MalformedFiltersSayWhere) {
+  for (const char* bad : {"namespace", "namespace:alpha", "namespace:\"alpha", "nope:\"x\"",
+                          "namespace:\"a\"|team:\"b\"", "namespace:\"a\" team:\"b\"",
+                          "label[]:\"x\"", "label[app:\"x\""}) {
+    EXPECT_THROW(ParseFilter(bad), InvalidInput) << bad;
+  }
+  const std::string error = ErrorOf({{"window", "1d"}, {"filter", "nope:\"x\""}});
+  EXPECT_NE(error.find("unknown property 'nope'"), std::string::npos) << error;
+}
+
+TEST(AllocationRequestTest, BadParametersAreNamed) {
+  EXPECT_NE(ErrorOf({}).find("'window' is required"), std::string::npos);
+  EXPECT_NE(ErrorOf({{"window", "1d"}, {"idle", "maybe"}}).find("idle='maybe'"), std::string::npos);
+  EXPECT_NE(ErrorOf({{"window", "1d"}, {"shareIdle", "yes"}}).find("shareIdle"), std::string::npos);
+  EXPECT_NE(ErrorOf({{"window", "1d"}, {"step", "often"}}).find("'often'"), std::string::npos);
+  EXPECT_NE(ErrorOf({{"window", "1d"}, {"colour", "red"}}).find("unknown parameter 'colour'"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf({{"window", "1d"}, {"window", "2d"}}).find("given twice"), std::string::npos);
+  EXPECT_NE(ErrorOf({{"window", "30d"}, {"step", "1m"}}).find("at most"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace costledger::api

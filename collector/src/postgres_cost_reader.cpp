@@ -173,6 +173,16 @@ std::string RangeCondition(const std::vector<ReadSegment>& plan, ReadTier tier,
   return out;
 }
 
+// The index of the step a row's time falls in; rows are never before the window start, so
+// integer division is the floor. date_part is a double (extract is numeric: several times
+// slower per row), exact for whole seconds.
+std::string StepExpr(std::string_view time_column, const std::string& window_start,
+                     const std::string& step_seconds, bool single_step) {
+  if (single_step) return "0::bigint";
+  return fmt::format("((date_part('epoch', x.{})::bigint - {}::bigint) / {}::bigint)", time_column,
+                     window_start, step_seconds);
+}
+
 double AsDouble(const pqxx::field& f) { return f.is_null() ? 0.0 : f.as<double>(); }
 std::int64_t AsInt(const pqxx::field& f) { return f.is_null() ? 0 : f.as<std::int64_t>(); }
 Money AsMoney(const pqxx::field& f) { return Money::FromNanos(AsInt(f)); }
@@ -257,8 +267,10 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadAllocations(
     if (ctx.clusters.empty()) return out;
     Params params;
     const std::string clusters = params.Add(TextArray(ctx.clusters));
-    const std::string window_start = params.Add(std::to_string(Epoch(start)));
-    const std::string step_seconds = params.Add(std::to_string(step.count()));
+    // One set: every row is step 0 (and unused parameters would have no type).
+    const bool single_step = step >= end - start;
+    const std::string window_start = single_step ? "" : params.Add(std::to_string(Epoch(start)));
+    const std::string step_seconds = single_step ? "" : params.Add(std::to_string(step.count()));
     bool labels = false;
     std::string keys;
     for (std::size_t i = 0; i < grouping.size(); ++i) {
@@ -279,12 +291,11 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadAllocations(
       if (!branches.empty()) branches += "\nUNION ALL\n";
       // Each branch aggregates on its own first: the raw one can be millions of rows.
       branches += fmt::format(
-          "SELECT floor((extract(epoch FROM x.{time}) - {ws}::bigint) / {step}::bigint)::bigint "
-          "AS step{keys}, {sums}\nFROM {table} x{join}\nWHERE x.cluster = ANY({clusters}::text[]) "
-          "AND ({ranges})\nGROUP BY 1{groups}",
-          fmt::arg("time", sql.time_column), fmt::arg("ws", window_start),
-          fmt::arg("step", step_seconds), fmt::arg("keys", keys),
-          fmt::arg("sums", sql.container_sums), fmt::arg("table", sql.container_table),
+          "SELECT {step} AS step{keys}, {sums}\nFROM {table} x{join}\nWHERE x.cluster = "
+          "ANY({clusters}::text[]) AND ({ranges})\nGROUP BY 1{groups}",
+          fmt::arg("step", StepExpr(sql.time_column, window_start, step_seconds, single_step)),
+          fmt::arg("keys", keys), fmt::arg("sums", sql.container_sums),
+          fmt::arg("table", sql.container_table),
           fmt::arg("join", labels ? " LEFT JOIN pod_labels l ON l.cluster = x.cluster AND "
                                     "l.namespace = x.namespace AND l.pod = x.pod"
                                   : ""),
@@ -296,13 +307,26 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadAllocations(
     }
     std::string outer_keys;
     for (std::size_t i = 0; i < grouping.size(); ++i) outer_keys += fmt::format(", k{}", i);
+    // One tier read: its branch is already grouped, so the outer query only converts.
+    const bool one_branch = branches.find("\nUNION ALL\n") == std::string::npos;
+    const auto agg = [&](std::string_view function, std::string_view column) {
+      return one_branch ? std::string(column) : fmt::format("{}({})", function, column);
+    };
     const std::string query = fmt::format(
-        "SELECT step{keys}, extract(epoch FROM min(first_start))::bigint, "
-        "extract(epoch FROM max(last_end))::bigint, sum(seconds), sum(observed), sum(cpu_req), "
-        "sum(cpu_use), sum(cpu_alloc), sum(mem_req), sum(mem_use), sum(mem_alloc), sum(gpu), "
-        "sum(gpu_busy), sum(cpu_cost)::bigint, sum(ram_cost)::bigint, sum(gpu_cost)::bigint\n"
-        "FROM ({branches}) u GROUP BY step{keys}",
-        fmt::arg("keys", outer_keys), fmt::arg("branches", branches));
+        "SELECT step{keys}, extract(epoch FROM {first})::bigint, "
+        "extract(epoch FROM {last})::bigint, {seconds}, {observed}, {cpu_req}, {cpu_use}, "
+        "{cpu_alloc}, {mem_req}, {mem_use}, {mem_alloc}, {gpu}, {gpu_busy}, {cpu_cost}::bigint, "
+        "{ram_cost}::bigint, {gpu_cost}::bigint\nFROM ({branches}) u{group_by}",
+        fmt::arg("keys", outer_keys), fmt::arg("first", agg("min", "first_start")),
+        fmt::arg("last", agg("max", "last_end")), fmt::arg("seconds", agg("sum", "seconds")),
+        fmt::arg("observed", agg("sum", "observed")), fmt::arg("cpu_req", agg("sum", "cpu_req")),
+        fmt::arg("cpu_use", agg("sum", "cpu_use")), fmt::arg("cpu_alloc", agg("sum", "cpu_alloc")),
+        fmt::arg("mem_req", agg("sum", "mem_req")), fmt::arg("mem_use", agg("sum", "mem_use")),
+        fmt::arg("mem_alloc", agg("sum", "mem_alloc")), fmt::arg("gpu", agg("sum", "gpu")),
+        fmt::arg("gpu_busy", agg("sum", "gpu_busy")), fmt::arg("cpu_cost", agg("sum", "cpu_cost")),
+        fmt::arg("ram_cost", agg("sum", "ram_cost")), fmt::arg("gpu_cost", agg("sum", "gpu_cost")),
+        fmt::arg("branches", branches),
+        fmt::arg("group_by", one_branch ? "" : " GROUP BY step" + outer_keys));
     // Hash aggregation of many groups wants memory; the default 4 MB spills to disk.
     tx.exec("SET LOCAL work_mem = '256MB'");
     const pqxx::result result =
@@ -343,7 +367,7 @@ namespace {
 // cluster and node.
 std::string NodeBranches(const std::vector<ReadSegment>& plan, const std::string& clusters,
                          const std::string& step_expr_start, const std::string& step_seconds,
-                         Params& params) {
+                         bool single_step, Params& params) {
   std::string branches;
   for (const ReadTier tier : {ReadTier::kDaily, ReadTier::kHourly, ReadTier::kRaw}) {
     const TierSql& sql = SqlOf(tier);
@@ -351,13 +375,11 @@ std::string NodeBranches(const std::vector<ReadSegment>& plan, const std::string
     if (ranges.empty()) continue;
     if (!branches.empty()) branches += "\nUNION ALL\n";
     branches += fmt::format(
-        "SELECT floor((extract(epoch FROM x.{time}) - {ws}::bigint) / {step}::bigint)::bigint "
-        "AS step, x.cluster, x.node, {sums}\nFROM {table} x\nWHERE x.cluster = "
+        "SELECT {step} AS step, x.cluster, x.node, {sums}\nFROM {table} x\nWHERE x.cluster = "
         "ANY({clusters}::text[]) AND ({ranges})\nGROUP BY 1, 2, 3",
-        fmt::arg("time", sql.time_column), fmt::arg("ws", step_expr_start),
-        fmt::arg("step", step_seconds), fmt::arg("sums", sql.node_sums),
-        fmt::arg("table", sql.node_table), fmt::arg("clusters", clusters),
-        fmt::arg("ranges", ranges));
+        fmt::arg("step", StepExpr(sql.time_column, step_expr_start, step_seconds, single_step)),
+        fmt::arg("sums", sql.node_sums), fmt::arg("table", sql.node_table),
+        fmt::arg("clusters", clusters), fmt::arg("ranges", ranges));
   }
   return branches;
 }
@@ -381,9 +403,10 @@ std::vector<model::IdleRow> PostgresCostReader::ReadIdle(sys_seconds start, sys_
     if (ctx.clusters.empty()) return out;
     Params params;
     const std::string clusters = params.Add(TextArray(ctx.clusters));
-    const std::string ws = params.Add(std::to_string(Epoch(start)));
-    const std::string st = params.Add(std::to_string(step.count()));
-    const std::string branches = NodeBranches(ctx.plan, clusters, ws, st, params);
+    const bool single_step = step >= end - start;
+    const std::string ws = single_step ? "" : params.Add(std::to_string(Epoch(start)));
+    const std::string st = single_step ? "" : params.Add(std::to_string(step.count()));
+    const std::string branches = NodeBranches(ctx.plan, clusters, ws, st, single_step, params);
     if (branches.empty()) return out;
     for (const pqxx::row& r : tx.exec_params(fmt::format(kNodeOuter, branches),
                                              pqxx::prepare::make_dynamic_params(params.values()))) {
@@ -411,9 +434,10 @@ std::vector<NodeAssetRow> PostgresCostReader::ReadAssets(sys_seconds start, sys_
     if (ctx.clusters.empty()) return out;
     Params params;
     const std::string clusters = params.Add(TextArray(ctx.clusters));
-    const std::string ws = params.Add(std::to_string(Epoch(start)));
-    const std::string st = params.Add(std::to_string(step.count()));
-    const std::string branches = NodeBranches(ctx.plan, clusters, ws, st, params);
+    const bool single_step = step >= end - start;
+    const std::string ws = single_step ? "" : params.Add(std::to_string(Epoch(start)));
+    const std::string st = single_step ? "" : params.Add(std::to_string(step.count()));
+    const std::string branches = NodeBranches(ctx.plan, clusters, ws, st, single_step, params);
     if (branches.empty()) return out;
     for (const pqxx::row& r : tx.exec_params(fmt::format(kNodeOuter, branches),
                                              pqxx::prepare::make_dynamic_params(params.values()))) {

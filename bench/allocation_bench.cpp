@@ -1,0 +1,613 @@
+// Read path of GET /v1/allocation over a 30-day window of 10,000 pods: the in-process path the
+// handler runs (PostgresCostReader::ReadAllocations + ReadIdle, BuildAllocationSets,
+// RenderAllocationResponse) for aggregate=namespace and aggregate=pod, against a plain SQL
+// GROUP BY over the raw intervals of the same server, measured in the same run.
+//
+// The data is generated server-side (INSERT .. SELECT FROM generate_series) straight into the
+// tables the collector maintains: hourly rollups, daily rollups (computed by the store's own
+// daily rollup), node rollups and, for the baseline, raw intervals at ONE row per pod per hour.
+// A real collector stores one raw row per pod per 60 s interval, 60x more: the baseline here is
+// generous.
+//
+// The server gets shared_buffers = 1GB (the rollups the API reads stay cached, as on a real
+// server; the unit-test default is 64MB). Each path is warmed up once, then timed on its own:
+// the API path kIterations times, the baseline kBaselineIterations times (~5 s each, so that
+// the whole bench stays under ~5 minutes). The database is dropped with the server at exit.
+//
+// `allocation_bench --explain` also prints the plans the reader's statements got
+// (auto_explain) and the baseline's.
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <pqxx/pqxx>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "costledger/api/allocation_json.hpp"
+#include "costledger/api/allocation_request.hpp"
+#include "costledger/api/allocation_set.hpp"
+#include "costledger/collector/postgres_cost_reader.hpp"
+#include "costledger/collector/postgres_store.hpp"
+#include "private_postgres.hpp"
+
+namespace {
+
+using costledger::api::AllocationSet;
+using costledger::collector::PostgresCostReader;
+using costledger::collector::PostgresStore;
+using costledger::model::Money;
+using Clock = std::chrono::steady_clock;
+using std::chrono::sys_seconds;
+
+constexpr int kDays = 30;
+constexpr int kHours = kDays * 24;
+constexpr int kPods = 10'000;
+constexpr int kNodes = 500;              // 20 pods per node, one of each namespace
+constexpr int kNamespaces = 20;          // ns-00 .. ns-19
+constexpr int kTeams = 5;                // team-0 .. team-4, by namespace
+constexpr int kIterations = 20;          // of the API path, after one warm-up
+constexpr int kBaselineIterations = 10;  // of the baseline (~5 s each), after one warm-up
+// 2025-10-17T00:00:00Z: the first generated day; the 30 days end at 2025-11-16T00:00:00Z.
+constexpr std::int64_t kFirstDay = 1'760'659'200;
+const sys_seconds kStart{std::chrono::seconds{kFirstDay}};
+const sys_seconds kEnd = kStart + std::chrono::days(kDays);
+// "now" in the middle of the last generated day: window=30d is that day and the 29 before it.
+const sys_seconds kNow = kEnd - std::chrono::hours(12);
+constexpr std::string_view kBaselineName = "plain SQL GROUP BY over raw samples (1 h resolution)";
+
+// The pods, once: labels, node, requests and unit prices (per millicore-hour, MiB-hour and
+// device-hour; spot is 40% of on-demand). 20 pods per node, one of each namespace; a node has
+// 8000 m, 32 GiB and, on g5 nodes, one GPU, and is never overcommitted, so its idle (capacity
+// cost minus its containers' costs) is never negative.
+constexpr std::string_view kCreatePods = R"(
+CREATE UNLOGGED TABLE bench_pods AS
+SELECT p, 'ns-' || lpad((p % {namespaces})::text, 2, '0') AS namespace,
+  'app-' || (p / 20 % 25) || '-7d9f8b6c4-' || lpad(p::text, 5, '0') AS pod,
+  'ip-10-0-' || (k / 250) || '-' || (k % 250) || '.ec2.internal' AS node,
+  'app-' || (p / 20 % 25) AS controller, 'team-' || (p % {namespaces} % {teams}) AS team,
+  CASE WHEN spot THEN 'spot' ELSE 'on-demand' END AS capacity_type,
+  CASE WHEN k % 25 = 0 THEN 'g5.2xlarge' ELSE 'm5.2xlarge' END AS instance_type,
+  (50 + p * 37 % 300)::bigint AS cpu_req, ((128 + p * 13 % 1024)::bigint << 20) AS mem_req,
+  CASE WHEN k % 25 = 0 AND p % 20 = 0 THEN 1 ELSE 0 END::bigint AS gpu,
+  CASE WHEN spot THEN 12500 ELSE 31250 END::bigint AS cpu_rate,
+  CASE WHEN spot THEN 1600 ELSE 4000 END::bigint AS ram_rate,
+  CASE WHEN spot THEN 320000000 ELSE 800000000 END::bigint AS gpu_rate
+FROM generate_series(0, {pods} - 1) p,
+  LATERAL (SELECT p / 20 % {nodes} AS k, p / 20 % {nodes} % 4 = 3 AS spot) n
+ORDER BY namespace, pod)";
+
+// One row per pod and hour in [h0, h1), hours counted from kFirstDay, with the usage of the
+// hour. Deterministic, so raw and hourly rows generated apart agree exactly.
+constexpr std::string_view kPodHoursFunction = R"(
+CREATE FUNCTION bench_pod_hours(h0 integer, h1 integer) RETURNS TABLE (
+  t timestamptz, namespace text, pod text, node text, controller text, team text,
+  capacity_type text, instance_type text, container_key bigint,
+  cpu_req bigint, cpu_use bigint, mem_req bigint, mem_use bigint, gpu bigint,
+  gpu_busy double precision, cpu_cost bigint, ram_cost bigint, gpu_cost bigint)
+LANGUAGE sql STABLE AS $f$
+SELECT to_timestamp({first_day}::bigint + h * 3600), namespace, pod, node, controller, team,
+  capacity_type, instance_type, p::bigint, cpu_req, cpu_use, mem_req, mem_use, gpu,
+  CASE WHEN gpu > 0 THEN (h % 4) * 0.25 END,
+  greatest(cpu_req, cpu_use) * cpu_rate, (greatest(mem_req, mem_use) >> 20) * ram_rate,
+  gpu * gpu_rate
+FROM (
+  SELECT h, b.*, ((b.p * 53 + h * 7) % 400)::bigint AS cpu_use,
+    (((b.p * 29 + h * 11) % 1536)::bigint << 20) AS mem_use
+  FROM generate_series(h0, h1 - 1) h, bench_pods b
+) s
+$f$)";
+
+// $1, $2: hours [h0, h1). Rows in primary key order, so that the index grows at its end.
+constexpr std::string_view kInsertRaw = R"(
+INSERT INTO container_costs (cluster, interval_start, interval_seconds, node, namespace,
+  controller_kind, controller, pod, container, team, capacity_type, instance_type,
+  cpu_request_millicores, cpu_usage_millicores, memory_request_bytes, memory_usage_bytes,
+  gpu_devices, gpu_busy_devices, usage_observed, cpu_cost_nanos, ram_cost_nanos, gpu_cost_nanos,
+  container_key)
+SELECT 'bench', t, 3600, node, namespace, 'Deployment', controller, pod, 'main', team,
+  capacity_type, instance_type, cpu_req, cpu_use, mem_req, mem_use, gpu, gpu_busy, true,
+  cpu_cost, ram_cost, gpu_cost, container_key
+FROM bench_pod_hours($1, $2)
+ORDER BY t, container_key)";
+
+// What the store's hourly rollup makes of one interval of 3600 s per pod and hour; in primary
+// key order, as above.
+constexpr std::string_view kInsertHourly = R"(
+INSERT INTO container_costs_hourly (cluster, hour, namespace, pod, container, node,
+  controller_kind, controller, team, capacity_type, instance_type, intervals, seconds,
+  usage_observed_seconds, cpu_request_millicore_seconds, cpu_usage_millicore_seconds,
+  memory_request_byte_seconds, memory_usage_byte_seconds, gpu_device_seconds,
+  gpu_busy_device_seconds, gpu_busy_observed_seconds, cpu_cost_nanos, ram_cost_nanos,
+  gpu_cost_nanos, cpu_allocated_millicore_seconds, memory_allocated_byte_seconds, first_start,
+  last_end)
+SELECT 'bench', t, namespace, pod, 'main', node, 'Deployment', controller, team, capacity_type,
+  instance_type, 1, 3600, 3600, cpu_req * 3600, cpu_use * 3600, mem_req * 3600,
+  mem_use * 3600, gpu * 3600, coalesce(gpu_busy * 3600, 0),
+  CASE WHEN gpu_busy IS NULL THEN 0 ELSE 3600 END, cpu_cost, ram_cost, gpu_cost,
+  greatest(cpu_req, cpu_use) * 3600, greatest(mem_req, mem_use) * 3600, t,
+  t + interval '1 hour'
+FROM bench_pod_hours($1, $2)
+ORDER BY t, namespace, pod)";
+
+// Nodes per hour from their containers: pools are the capacity at the unit prices, idle is the
+// pool minus the containers' costs (rule 4), so pool = containers + idle to the nano-dollar.
+// $1, $2: hours [h0, h1).
+constexpr std::string_view kInsertNodeHourly = R"(
+INSERT INTO node_costs_hourly (cluster, hour, node, instance_type, zone, capacity_type,
+  intervals, seconds, price_per_hour_nanos, cpu_millicores, memory_bytes, gpu_devices,
+  node_cost_nanos, pool_cpu_nanos, pool_ram_nanos, pool_gpu_nanos, idle_cpu_nanos,
+  idle_ram_nanos, idle_gpu_nanos, first_start, last_end)
+SELECT c.cluster, c.hour, c.node, c.instance_type, 'us-east-1a', c.capacity_type, 1, 3600,
+  r.pc + r.pr + r.pg, 8000, 34359738368, r.g, r.pc + r.pr + r.pg, r.pc, r.pr, r.pg,
+  r.pc - c.cpu, r.pr - c.ram, r.pg - c.gpu, c.hour, c.hour + interval '1 hour'
+FROM (
+  SELECT cluster, hour, node, min(instance_type) AS instance_type,
+    min(capacity_type) AS capacity_type, sum(cpu_cost_nanos)::bigint AS cpu,
+    sum(ram_cost_nanos)::bigint AS ram, sum(gpu_cost_nanos)::bigint AS gpu
+  FROM container_costs_hourly
+  WHERE cluster = 'bench' AND hour >= to_timestamp({first_day}::bigint + $1::bigint * 3600)
+    AND hour < to_timestamp({first_day}::bigint + $2::bigint * 3600)
+  GROUP BY cluster, hour, node
+) c, LATERAL (
+  SELECT s.g, 8000::bigint * s.cpu_rate AS pc, 32768::bigint * s.ram_rate AS pr,
+    s.g * s.gpu_rate AS pg
+  FROM (SELECT CASE WHEN c.instance_type = 'g5.2xlarge' THEN 1 ELSE 0 END::bigint AS g,
+          CASE WHEN c.capacity_type = 'spot' THEN 12500 ELSE 31250 END::bigint AS cpu_rate,
+          CASE WHEN c.capacity_type = 'spot' THEN 1600 ELSE 4000 END::bigint AS ram_rate,
+          CASE WHEN c.capacity_type = 'spot' THEN 320000000 ELSE 800000000 END::bigint
+            AS gpu_rate) s
+) r)";
+
+// The raw node rows of the same hours (one 3600 s interval each), from the hourly ones.
+constexpr std::string_view kInsertNodeRaw = R"(
+INSERT INTO node_costs (cluster, interval_start, interval_seconds, node, instance_type, zone,
+  capacity_type, price_source, price_per_hour_nanos, cpu_millicores, memory_bytes, gpu_devices,
+  cpu_per_core_hour, ram_per_gib_hour, gpu_per_device_hour, node_cost_nanos, pool_cpu_nanos,
+  pool_ram_nanos, pool_gpu_nanos, idle_cpu_nanos, idle_ram_nanos, idle_gpu_nanos, containers,
+  cpu_overcommitted, memory_overcommitted, gpu_overcommitted)
+SELECT cluster, hour, 3600, node, instance_type, zone, capacity_type,
+  CASE WHEN capacity_type = 'spot' THEN 'spot' ELSE 'on-demand' END, price_per_hour_nanos,
+  cpu_millicores, memory_bytes, gpu_devices, pool_cpu_nanos / 8e9, pool_ram_nanos / 32e9,
+  CASE WHEN gpu_devices > 0 THEN pool_gpu_nanos / 1e9 ELSE 0 END, node_cost_nanos,
+  pool_cpu_nanos, pool_ram_nanos, pool_gpu_nanos, idle_cpu_nanos, idle_ram_nanos,
+  idle_gpu_nanos, 20, false, false, false
+FROM node_costs_hourly)";
+
+// The baseline: per group, the cost and the request and usage averages over the window,
+// straight from the raw intervals, plus the idle of the nodes; {key} is the grouped column.
+// $1, $2: epoch seconds [start, end).
+constexpr std::string_view kBaseline = R"(
+SELECT {key}, sum(cpu_cost_nanos)::bigint, sum(ram_cost_nanos)::bigint,
+  sum(gpu_cost_nanos)::bigint,
+  sum(cpu_request_millicores * interval_seconds) / 1000.0 / ($2::bigint - $1::bigint),
+  sum(memory_request_bytes * interval_seconds) / ($2::bigint - $1::bigint),
+  sum(cpu_usage_millicores * interval_seconds) / 1000.0 / ($2::bigint - $1::bigint),
+  sum(memory_usage_bytes * interval_seconds) / ($2::bigint - $1::bigint),
+  sum(cpu_request_millicores * interval_seconds)::float8
+FROM container_costs
+WHERE cluster = 'bench' AND interval_start >= to_timestamp($1::bigint)
+  AND interval_start < to_timestamp($2::bigint)
+GROUP BY {key}
+UNION ALL
+SELECT '__idle__', sum(idle_cpu_nanos)::bigint, sum(idle_ram_nanos)::bigint,
+  sum(idle_gpu_nanos)::bigint, 0, 0, 0, 0, 0
+FROM node_costs
+WHERE cluster = 'bench' AND interval_start >= to_timestamp($1::bigint)
+  AND interval_start < to_timestamp($2::bigint))";
+
+std::mutex print_mutex;
+const Clock::time_point kLaunched = Clock::now();
+
+template <typename... Args>
+void Progress(fmt::format_string<Args...> format, Args&&... args) {
+  const std::lock_guard lock(print_mutex);
+  const double t = std::chrono::duration<double>(Clock::now() - kLaunched).count();
+  fmt::print("  [{:6.1f} s] {}\n", t, fmt::format(format, std::forward<Args>(args)...));
+  std::fflush(stdout);
+}
+
+double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double Ms(Clock::time_point from, Clock::time_point to) { return Ms(to - from); }
+
+std::string Sql(std::string_view templ) {
+  return fmt::format(fmt::runtime(templ), fmt::arg("first_day", kFirstDay),
+                     fmt::arg("namespaces", kNamespaces), fmt::arg("teams", kTeams),
+                     fmt::arg("pods", kPods), fmt::arg("nodes", kNodes));
+}
+
+void Exec(pqxx::connection& c, const std::string& sql) {
+  pqxx::nontransaction tx(c);
+  tx.exec(sql);
+}
+
+// Fills the database. Two connections (the machine has two cores): one loads the raw
+// intervals, the other the hourly rollups, the nodes and then the daily rollups.
+void Load(costledger::testing::PrivatePostgres& server, const std::string& url) {
+  const auto started = Clock::now();
+  {
+    // A server sized like a real one rather than a unit test's (64 MB shared buffers), and
+    // no checkpoint in the middle of the load.
+    pqxx::connection c(url);
+    for (const char* setting : {"shared_buffers = '1GB'", "max_wal_size = '32GB'",
+                                "checkpoint_timeout = '1h'", "maintenance_work_mem = '512MB'"}) {
+      Exec(c, fmt::format("ALTER SYSTEM SET {}", setting));
+    }
+  }
+  server.Stop();
+  server.Start();
+  {
+    PostgresStore store(url, "");
+    store.Migrate();
+    store.EnsurePartitions(std::chrono::floor<std::chrono::days>(kStart), kDays + 1);
+    pqxx::connection c(url);
+    Exec(c, Sql(kCreatePods));
+    Exec(c, Sql(kPodHoursFunction));
+    Exec(c, "INSERT INTO clusters (cluster) VALUES ('bench')");
+  }
+  // Each table is vacuumed (hint bits, visibility map: the steady state of a served table,
+  // and no autovacuum during the measurement) and analyzed once it is complete.
+  constexpr int kChunkHours = 24;  // one day per statement
+  std::exception_ptr raw_error;
+  std::thread raw([&] {
+    try {
+      pqxx::connection c(url);
+      for (int h = 0; h < kHours; h += kChunkHours) {
+        pqxx::work tx(c);
+        tx.exec_params(std::string(kInsertRaw), h, h + kChunkHours);
+        tx.commit();
+        if ((h / kChunkHours + 1) % 5 == 0) {
+          Progress("raw container_costs: {:2d}/{} days ({:.1f}M rows)", h / 24 + 1, kDays,
+                   (h + kChunkHours) * kPods / 1e6);
+        }
+      }
+      Exec(c, "VACUUM ANALYZE container_costs");
+      Progress("raw container_costs: VACUUM ANALYZE done");
+    } catch (...) {
+      raw_error = std::current_exception();
+    }
+  });
+  try {
+    pqxx::connection c(url);
+    for (int h = 0; h < kHours; h += kChunkHours) {
+      pqxx::work tx(c);
+      tx.exec_params(std::string(kInsertHourly), h, h + kChunkHours);
+      tx.exec_params(Sql(kInsertNodeHourly), h, h + kChunkHours);
+      tx.commit();
+      if ((h / kChunkHours + 1) % 5 == 0) {
+        Progress("container_costs_hourly + node_costs_hourly: {:2d}/{} days ({:.1f}M rows)",
+                 h / 24 + 1, kDays, (h + kChunkHours) * kPods / 1e6);
+      }
+    }
+    Exec(c, std::string(kInsertNodeRaw));
+    Progress("node_costs (raw, 1 h): {} rows", kHours * kNodes);
+    // The daily rollups by the store's own daily rollup (from the hourly rollups): mark the
+    // days pending, then RollUp computes them and clears the marks, so that the reader uses
+    // the daily tier for every whole day. No hour is pending, so no hour is recomputed.
+    Exec(c, fmt::format("INSERT INTO rollup_pending_daily (cluster, day) SELECT 'bench', "
+                        "to_timestamp({}::bigint + d * 86400) FROM generate_series(0, {}) d",
+                        kFirstDay, kDays - 1));
+    PostgresStore store(url, "");
+    store.RollUp(kEnd);
+    Progress("container_costs_daily + node_costs_daily (PostgresStore::RollUp): {} days", kDays);
+    for (const char* table :
+         {"container_costs_hourly", "container_costs_daily", "node_costs", "node_costs_hourly",
+          "node_costs_daily", "clusters", "rollup_pending", "rollup_pending_daily"}) {
+      Exec(c, fmt::format("VACUUM ANALYZE {}", table));
+    }
+    Progress("rollups and nodes: VACUUM ANALYZE done");
+  } catch (...) {
+    raw.join();
+    throw;
+  }
+  raw.join();
+  if (raw_error) std::rethrow_exception(raw_error);
+  {
+    pqxx::connection c(url);
+    Exec(c, "DROP FUNCTION bench_pod_hours; DROP TABLE bench_pods");
+  }
+  pqxx::connection c(url);
+  pqxx::nontransaction tx(c);
+  const pqxx::row counts = tx.exec1(
+      "SELECT (SELECT count(*) FROM container_costs), (SELECT count(*) FROM "
+      "container_costs_hourly), (SELECT count(*) FROM container_costs_daily), (SELECT count(*) "
+      "FROM node_costs_hourly), (SELECT count(*) FROM node_costs_daily), (SELECT count(*) FROM "
+      "rollup_pending) + (SELECT count(*) FROM rollup_pending_daily), "
+      "pg_size_pretty(pg_database_size(current_database()))");
+  fmt::print(
+      "loaded in {:.1f} s: container_costs {} (raw, ONE row per pod per hour), "
+      "container_costs_hourly {}, container_costs_daily {}, node_costs_hourly {}, "
+      "node_costs_daily {}, pending rollups {}; database {}\n",
+      Seconds(Clock::now() - started), counts[0].as<std::int64_t>(), counts[1].as<std::int64_t>(),
+      counts[2].as<std::int64_t>(), counts[3].as<std::int64_t>(), counts[4].as<std::int64_t>(),
+      counts[5].as<std::int64_t>(), counts[6].as<std::string>());
+}
+
+// What one GET /v1/allocation computes after parsing: the response body and, for the checks,
+// the sets it renders.
+struct Response {
+  std::vector<AllocationSet> sets;
+  std::string body;
+  // Milliseconds spent in each stage.
+  double read_allocations = 0, read_idle = 0, build = 0, render = 0;
+};
+
+Response Serve(PostgresCostReader& reader, const costledger::api::AllocationRequest& request) {
+  const costledger::api::TeamScope scope;  // all teams
+  Response r;
+  auto t = Clock::now();
+  const auto lap = [&t] {
+    const auto now = Clock::now();
+    return Ms(std::exchange(t, now), now);
+  };
+  const std::vector<costledger::model::PropertyRef> grouping =
+      costledger::api::GroupingFor(request, scope);
+  const auto rows =
+      reader.ReadAllocations(request.window.start, request.window.end, request.step, grouping);
+  r.read_allocations = lap();
+  const auto idle = reader.ReadIdle(request.window.start, request.window.end, request.step);
+  r.read_idle = lap();
+  r.sets = costledger::api::BuildAllocationSets(request, scope, grouping, rows, idle);
+  r.build = lap();
+  r.body = costledger::api::RenderAllocationResponse(r.sets);
+  r.render = lap();
+  return r;
+}
+
+// One group of the baseline's answer.
+struct BaselineRow {
+  Money cpu, ram, gpu;
+  double cpu_request_cores = 0, ram_request_bytes = 0, cpu_usage_cores = 0, ram_usage_bytes = 0,
+         cpu_request_millicore_seconds = 0;
+};
+
+std::map<std::string, BaselineRow> Baseline(pqxx::connection& c, std::string_view key) {
+  pqxx::read_transaction tx(c);
+  // The reader's setting, for a fair comparison.
+  tx.exec("SET LOCAL work_mem = '256MB'");
+  std::map<std::string, BaselineRow> out;
+  const std::string sql = fmt::format(fmt::runtime(kBaseline), fmt::arg("key", key));
+  for (const pqxx::row& r :
+       tx.exec_params(sql, kStart.time_since_epoch().count(), kEnd.time_since_epoch().count())) {
+    BaselineRow& b = out[r[0].as<std::string>()];
+    b.cpu = Money::FromNanos(r[1].as<std::int64_t>());
+    b.ram = Money::FromNanos(r[2].as<std::int64_t>());
+    b.gpu = Money::FromNanos(r[3].as<std::int64_t>());
+    b.cpu_request_cores = r[4].as<double>();
+    b.ram_request_bytes = r[5].as<double>();
+    b.cpu_usage_cores = r[6].as<double>();
+    b.ram_usage_bytes = r[7].as<double>();
+    b.cpu_request_millicore_seconds = r[8].as<double>();
+  }
+  return out;
+}
+
+// Compares the API's answer with the baseline's: every group's cost to the nano-dollar and its
+// CPU request; prints the totals. False when they disagree.
+bool Agree(const std::string& name, const AllocationSet& set,
+           const std::map<std::string, BaselineRow>& baseline) {
+  Money api_total, api_idle, baseline_total, baseline_idle;
+  int mismatches = 0;
+  for (const auto& a : set.allocations) {
+    api_total += a.TotalCost();
+    if (a.name == costledger::api::kIdleName) api_idle += a.TotalCost();
+    const auto it = baseline.find(a.name);
+    if (it == baseline.end()) {
+      if (mismatches++ < 5) fmt::print("  {}: '{}' is missing from the baseline\n", name, a.name);
+      continue;
+    }
+    const BaselineRow& b = it->second;
+    const bool same_cost =
+        a.sums.cpu_cost == b.cpu && a.sums.ram_cost == b.ram && a.sums.gpu_cost == b.gpu;
+    const bool same_request =
+        a.name == costledger::api::kIdleName ||
+        a.sums.cpu_request_millicore_seconds == b.cpu_request_millicore_seconds;
+    if ((!same_cost || !same_request) && mismatches++ < 5) {
+      fmt::print("  {}: '{}' differs: cost {} vs {}, cpu request {} vs {} millicore-s\n", name,
+                 a.name, a.TotalCost().ToDecimalString(), (b.cpu + b.ram + b.gpu).ToDecimalString(),
+                 a.sums.cpu_request_millicore_seconds, b.cpu_request_millicore_seconds);
+    }
+  }
+  for (const auto& [key, b] : baseline) {
+    baseline_total += b.cpu + b.ram + b.gpu;
+    if (key == costledger::api::kIdleName) baseline_idle += b.cpu + b.ram + b.gpu;
+  }
+  if (baseline.size() != set.allocations.size()) ++mismatches;
+  const bool agree = mismatches == 0 && api_total == baseline_total;
+  fmt::print(
+      "  {}: {} allocations; total cost ${} (idle ${}) vs baseline ${} (idle ${}), {} groups: "
+      "{}\n",
+      name, set.allocations.size(), api_total.ToDecimalString(), api_idle.ToDecimalString(),
+      baseline_total.ToDecimalString(), baseline_idle.ToDecimalString(), baseline.size(),
+      agree ? "agree to the nano-dollar, per group" : "DISAGREE");
+  return agree;
+}
+
+// Nearest-rank percentile of `ms` (sorted in place).
+double Percentile(std::vector<double>& ms, double q) {
+  std::sort(ms.begin(), ms.end());
+  const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(ms.size())));
+  return ms[std::min(ms.size(), std::max<std::size_t>(rank, 1)) - 1];
+}
+
+struct Latencies {
+  double p50 = 0, p99 = 0, baseline_p50 = 0, baseline_p99 = 0;
+};
+
+// The API path, warmed up once, then kIterations; then the baseline the same way, with fewer
+// iterations (each scans the raw table). Not interleaved: the baseline's scans of the raw
+// partitions (each smaller than a quarter of shared_buffers, so no ring buffer) would evict
+// the rollups between two API calls, which is not what a server answering the API sees.
+Latencies Measure(const std::string& name, PostgresCostReader& reader, pqxx::connection& sql,
+                  std::string_view aggregate, bool& agree) {
+  const costledger::api::AllocationRequest request = costledger::api::ParseAllocationRequest(
+      {{"window", "30d"}, {"aggregate", std::string(aggregate)}, {"accumulate", "true"}}, kNow);
+  if (request.window.start != kStart || request.window.end != kEnd) {
+    throw std::runtime_error("window=30d does not cover the generated days");
+  }
+  auto t0 = Clock::now();
+  const Response warm = Serve(reader, request);
+  const double warm_ms = Ms(Clock::now() - t0);
+  std::vector<double> api_ms, read_allocations_ms, read_idle_ms, build_ms, render_ms;
+  for (int i = 0; i < kIterations; ++i) {
+    t0 = Clock::now();
+    const Response r = Serve(reader, request);
+    api_ms.push_back(Ms(Clock::now() - t0));
+    read_allocations_ms.push_back(r.read_allocations);
+    read_idle_ms.push_back(r.read_idle);
+    build_ms.push_back(r.build);
+    render_ms.push_back(r.render);
+  }
+  t0 = Clock::now();
+  const auto baseline = Baseline(sql, aggregate);
+  const double warm_baseline_ms = Ms(Clock::now() - t0);
+  std::vector<double> baseline_ms;
+  for (int i = 0; i < kBaselineIterations; ++i) {
+    t0 = Clock::now();
+    Baseline(sql, aggregate);
+    baseline_ms.push_back(Ms(Clock::now() - t0));
+  }
+  agree &= warm.sets.size() == 1 && Agree(name, warm.sets.front(), baseline);
+  Latencies l;
+  l.p50 = Percentile(api_ms, 0.5);
+  l.p99 = Percentile(api_ms, 0.99);
+  l.baseline_p50 = Percentile(baseline_ms, 0.5);
+  l.baseline_p99 = Percentile(baseline_ms, 0.99);
+  fmt::print(
+      "  {}: API {} iterations after a {:.1f} ms warm-up: p50 {:.1f} ms, p99 {:.1f} ms "
+      "(the slowest); response {:.1f} KiB\n",
+      name, kIterations, warm_ms, l.p50, l.p99, static_cast<double>(warm.body.size()) / 1024);
+  fmt::print(
+      "  {}: p50 by stage: ReadAllocations {:.1f} ms, ReadIdle {:.1f} ms, BuildAllocationSets "
+      "{:.1f} ms, RenderAllocationResponse {:.1f} ms\n",
+      name, Percentile(read_allocations_ms, 0.5), Percentile(read_idle_ms, 0.5),
+      Percentile(build_ms, 0.5), Percentile(render_ms, 0.5));
+  fmt::print(
+      "  {}: baseline {} iterations after a {:.1f} ms warm-up: p50 {:.1f} ms, p99 {:.1f} ms "
+      "(the slowest)\n",
+      name, kBaselineIterations, warm_baseline_ms, l.baseline_p50, l.baseline_p99);
+  std::fflush(stdout);
+  return l;
+}
+
+// The contract's `BENCH` line, as bench_figures' PrintFigure prints it, except that the ratio
+// of a latency is baseline / value (how many times faster than the baseline); PrintFigure's
+// value / baseline suits throughputs.
+void PrintLatencyFigure(const std::string& bench, double value_ms, double baseline_ms) {
+  std::fflush(stdout);
+  fmt::print(
+      "BENCH {{\"bench\":\"{}\",\"value\":{:.4g},\"unit\":\"ms\",\"baseline\":{:.4g},"
+      "\"baseline_name\":\"{}\",\"ratio\":{:.2f}}}\n",
+      bench, value_ms, baseline_ms, kBaselineName, value_ms > 0 ? baseline_ms / value_ms : 0.0);
+  std::fflush(stdout);
+}
+
+// --explain: the plans the reader's statements got (auto_explain, from the server log; plans
+// of statements over 5 ms) and the baseline's, for both aggregations, after the measurement
+// (the baseline's plan comes right after the reader's: its partitions may be cold).
+void Explain(costledger::testing::PrivatePostgres& server, const std::string& url) {
+  {
+    pqxx::connection c(url);
+    for (const char* setting :
+         {"session_preload_libraries = 'auto_explain'", "auto_explain.log_min_duration = 5",
+          "auto_explain.log_analyze = on", "auto_explain.log_buffers = on",
+          "log_min_messages = log"}) {
+      Exec(c, fmt::format("ALTER DATABASE allocation_bench SET {}", setting));
+    }
+  }
+  const std::string log_path = server.data_dir() + "/server.log";
+  for (const char* aggregate : {"namespace", "pod"}) {
+    // A new reader, so that its connection loads auto_explain; the second, warm call's plans.
+    PostgresCostReader reader(url, "");
+    const auto request = costledger::api::ParseAllocationRequest(
+        {{"window", "30d"}, {"aggregate", aggregate}, {"accumulate", "true"}}, kNow);
+    Serve(reader, request);
+    const auto log_size = std::filesystem::file_size(log_path);
+    Serve(reader, request);
+    std::ifstream log(log_path);
+    log.seekg(static_cast<std::streamoff>(log_size));
+    std::stringstream text;
+    text << log.rdbuf();
+    fmt::print("---- reader plans (auto_explain), aggregate={} ----\n{}", aggregate, text.str());
+    pqxx::connection c(url);
+    pqxx::nontransaction tx(c);
+    tx.exec("SET work_mem = '256MB'");
+    const std::string sql = fmt::format(fmt::runtime(kBaseline), fmt::arg("key", aggregate));
+    fmt::print("---- baseline plan, aggregate={} ----\n", aggregate);
+    for (const pqxx::row& r :
+         tx.exec_params("EXPLAIN (ANALYZE, BUFFERS) " + sql, kStart.time_since_epoch().count(),
+                        kEnd.time_since_epoch().count())) {
+      fmt::print("{}\n", r[0].c_str());
+    }
+  }
+}
+
+int Run(bool explain) {
+  fmt::print(
+      "allocation: GET /v1/allocation read path, window=30d accumulate=true over {} days x {} "
+      "pods ({} namespaces, {} teams, {} nodes)\n"
+      "  baseline: {}: the raw data is generated at ONE row per pod per HOUR ({}M rows); a real "
+      "collector at 60 s intervals stores 60x more raw rows, so the baseline is generous\n",
+      kDays, kPods, kNamespaces, kTeams, kNodes, kBaselineName, kHours * kPods / 1e6);
+  fmt::print(
+      "  server: a private PostgreSQL 15 with shared_buffers 1GB (unit tests use 64MB), other "
+      "settings default; {} hardware threads\n",
+      std::thread::hardware_concurrency());
+  costledger::testing::PrivatePostgres server;
+  const std::string url = server.CreateDatabase("allocation_bench");
+  fmt::print("loading (server-side INSERT .. SELECT FROM generate_series) ...\n");
+  std::fflush(stdout);
+  Load(server, url);
+
+  PostgresCostReader reader(url, "");
+  pqxx::connection sql(url);
+  bool agree = true;
+  fmt::print(
+      "measuring: ReadAllocations + ReadIdle + BuildAllocationSets + "
+      "RenderAllocationResponse, then the baseline\n");
+  const Latencies ns = Measure("aggregate=namespace", reader, sql, "namespace", agree);
+  const Latencies pod = Measure("aggregate=pod", reader, sql, "pod", agree);
+  if (explain) Explain(server, url);
+
+  PrintLatencyFigure("allocation_namespace_p50", ns.p50, ns.baseline_p50);
+  PrintLatencyFigure("allocation_namespace_p99", ns.p99, ns.baseline_p99);
+  PrintLatencyFigure("allocation_pod_p50", pod.p50, pod.baseline_p50);
+  PrintLatencyFigure("allocation_pod_p99", pod.p99, pod.baseline_p99);
+  const bool fast = ns.p50 <= 100;
+  const bool faster = ns.baseline_p50 >= 20 * ns.p50;
+  fmt::print("target namespace p50 <= 100 ms: {} ({:.1f} ms)\n", fast ? "MET" : "NOT MET", ns.p50);
+  fmt::print("target namespace >= 20x faster than the baseline: {} ({:.1f}x at p50)\n",
+             faster ? "MET" : "NOT MET", ns.baseline_p50 / ns.p50);
+  fmt::print("total: {:.1f} s\n", Seconds(Clock::now() - kLaunched));
+  if (!agree) {
+    fmt::print(stderr, "allocation_bench: the API and the baseline disagree\n");
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // bench/run passes Google Benchmark flags (--benchmark_min_time=..); they do not apply here.
+  bool explain = false;
+  for (int i = 1; i < argc; ++i) explain |= std::string_view(argv[i]) == "--explain";
+  try {
+    return Run(explain);  // the private server and its data are removed on the way out
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "allocation_bench: {}\n", e.what());
+    return 1;
+  }
+}

@@ -23,22 +23,6 @@ const prometheus::Histogram::BucketBoundaries kIntervalBuckets{0.1, 0.25, 0.5, 1
 const prometheus::Histogram::BucketBoundaries kHttpBuckets{
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
-std::string QueryStateName(model::QueryState state) {
-  switch (state) {
-    case model::QueryState::kQueued:
-      return "QUEUED";
-    case model::QueryState::kRunning:
-      return "RUNNING";
-    case model::QueryState::kSucceeded:
-      return "SUCCEEDED";
-    case model::QueryState::kFailed:
-      return "FAILED";
-    case model::QueryState::kCancelled:
-      return "CANCELLED";
-  }
-  return "QUEUED";
-}
-
 // "kubelet/<node>" -> "kubelet", "dcgm/<url>" -> "dcgm": one series per kind of source.
 std::string SourceKind(const std::string& source) { return source.substr(0, source.find('/')); }
 
@@ -181,7 +165,7 @@ struct CostMetrics::Impl {
       queries_total
           .Add({{"workgroup", workgroup},
                 {"team", q.team},
-                {"state", QueryStateName(q.execution.state)}})
+                {"state", std::string(model::QueryStateName(q.execution.state))}})
           .Increment();
     }
   }

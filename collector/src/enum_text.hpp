@@ -11,22 +11,7 @@
 
 namespace costledger::collector {
 
-/// Athena's names: QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED.
-constexpr std::string_view QueryStateName(model::QueryState state) {
-  switch (state) {
-    case model::QueryState::kQueued:
-      return "QUEUED";
-    case model::QueryState::kRunning:
-      return "RUNNING";
-    case model::QueryState::kSucceeded:
-      return "SUCCEEDED";
-    case model::QueryState::kFailed:
-      return "FAILED";
-    case model::QueryState::kCancelled:
-      return "CANCELLED";
-  }
-  return "QUEUED";
-}
+using model::QueryStateName;
 
 inline std::optional<model::QueryState> ParseQueryState(std::string_view text) {
   for (const model::QueryState s :

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 #include "costledger/model/money.hpp"
 
@@ -8,6 +9,23 @@ namespace costledger::model {
 
 /// Athena's query states (Status.State).
 enum class QueryState { kQueued, kRunning, kSucceeded, kFailed, kCancelled };
+
+/// Athena's names: QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED.
+constexpr std::string_view QueryStateName(QueryState state) {
+  switch (state) {
+    case QueryState::kQueued:
+      return "QUEUED";
+    case QueryState::kRunning:
+      return "RUNNING";
+    case QueryState::kSucceeded:
+      return "SUCCEEDED";
+    case QueryState::kFailed:
+      return "FAILED";
+    case QueryState::kCancelled:
+      return "CANCELLED";
+  }
+  return "QUEUED";
+}
 
 /// A state after which the query's cost can no longer change.
 constexpr bool IsFinal(QueryState s) {

@@ -301,10 +301,14 @@ void Load(costledger::testing::PrivatePostgres& server, const std::string& url) 
                         kFirstDay, kDays - 1));
     PostgresStore store(url, "");
     store.RollUp(kEnd);
-    Progress("container_costs_daily + node_costs_daily (PostgresStore::RollUp): {} days", kDays);
+    Progress(
+        "container_costs_daily + workload_costs_daily + node_costs_daily (PostgresStore::RollUp): "
+        "{} days",
+        kDays);
     for (const char* table :
-         {"container_costs_hourly", "container_costs_daily", "node_costs", "node_costs_hourly",
-          "node_costs_daily", "clusters", "rollup_pending", "rollup_pending_daily"}) {
+         {"container_costs_hourly", "container_costs_daily", "workload_costs_daily", "node_costs",
+          "node_costs_hourly", "node_costs_daily", "clusters", "rollup_pending",
+          "rollup_pending_daily"}) {
       Exec(c, fmt::format("VACUUM ANALYZE {}", table));
     }
     Progress("rollups and nodes: VACUUM ANALYZE done");
@@ -325,14 +329,15 @@ void Load(costledger::testing::PrivatePostgres& server, const std::string& url) 
       "container_costs_hourly), (SELECT count(*) FROM container_costs_daily), (SELECT count(*) "
       "FROM node_costs_hourly), (SELECT count(*) FROM node_costs_daily), (SELECT count(*) FROM "
       "rollup_pending) + (SELECT count(*) FROM rollup_pending_daily), "
-      "pg_size_pretty(pg_database_size(current_database()))");
+      "pg_size_pretty(pg_database_size(current_database())), (SELECT count(*) FROM "
+      "workload_costs_daily)");
   fmt::print(
       "loaded in {:.1f} s: container_costs {} (raw, ONE row per pod per hour), "
-      "container_costs_hourly {}, container_costs_daily {}, node_costs_hourly {}, "
-      "node_costs_daily {}, pending rollups {}; database {}\n",
+      "container_costs_hourly {}, container_costs_daily {}, workload_costs_daily {}, "
+      "node_costs_hourly {}, node_costs_daily {}, pending rollups {}; database {}\n",
       Seconds(Clock::now() - started), counts[0].as<std::int64_t>(), counts[1].as<std::int64_t>(),
-      counts[2].as<std::int64_t>(), counts[3].as<std::int64_t>(), counts[4].as<std::int64_t>(),
-      counts[5].as<std::int64_t>(), counts[6].as<std::string>());
+      counts[2].as<std::int64_t>(), counts[7].as<std::int64_t>(), counts[3].as<std::int64_t>(),
+      counts[4].as<std::int64_t>(), counts[5].as<std::int64_t>(), counts[6].as<std::string>());
 }
 
 // What one GET /v1/allocation computes after parsing: the response body and, for the checks,

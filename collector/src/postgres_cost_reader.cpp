@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <mutex>
 #include <pqxx/pqxx>
 
@@ -100,6 +101,34 @@ const TierSql& SqlOf(ReadTier tier) {
       return kRaw;
   }
   return kRaw;
+}
+
+// Daily rollups per workload (namespace, controller kind, controller, team): exact for any
+// grouping by those and the cluster, with one row per workload and day instead of one per
+// container and day.
+const TierSql& WorkloadDailySql() {
+  static const TierSql kWorkloadDaily{"workload_costs_daily", "node_costs_daily", "day",
+                                      kRollupContainerSums, kRollupNodeSums};
+  return kWorkloadDaily;
+}
+
+bool WorkloadGrained(std::span<const PropertyRef> grouping) {
+  return std::all_of(grouping.begin(), grouping.end(), [](const PropertyRef& p) {
+    switch (p.property) {
+      case CostProperty::kCluster:
+      case CostProperty::kNamespace:
+      case CostProperty::kControllerKind:
+      case CostProperty::kController:
+      case CostProperty::kTeam:
+        return true;
+      case CostProperty::kNode:
+      case CostProperty::kPod:
+      case CostProperty::kContainer:
+      case CostProperty::kLabel:
+        return false;
+    }
+    return false;
+  });
 }
 
 std::string_view ColumnOf(CostProperty p) {
@@ -283,9 +312,11 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadAllocations(
       }
       keys += fmt::format(", {} AS k{}", expr, i);
     }
+    const bool workload_grained = WorkloadGrained(grouping);
     std::string branches;
     for (const ReadTier tier : {ReadTier::kDaily, ReadTier::kHourly, ReadTier::kRaw}) {
-      const TierSql& sql = SqlOf(tier);
+      const TierSql& sql =
+          tier == ReadTier::kDaily && workload_grained ? WorkloadDailySql() : SqlOf(tier);
       const std::string ranges = RangeCondition(ctx.plan, tier, sql.time_column, params);
       if (ranges.empty()) continue;
       if (!branches.empty()) branches += "\nUNION ALL\n";
@@ -394,12 +425,13 @@ constexpr std::string_view kNodeOuter =
 
 }  // namespace
 
-std::vector<model::IdleRow> PostgresCostReader::ReadIdle(sys_seconds start, sys_seconds end,
-                                                         std::chrono::seconds step) {
-  return impl_->Run("read idle", [&](pqxx::connection& c) {
-    pqxx::read_transaction tx(c, "idle");
+// Every node seen in [start, end), per step: what ReadIdle and ReadAssets both need.
+std::vector<PostgresCostReader::NodeStep> PostgresCostReader::ReadNodeSteps(
+    std::string_view operation, sys_seconds start, sys_seconds end, std::chrono::seconds step) {
+  return impl_->Run(operation, [&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c, "nodes");
     const Impl::Context ctx = Impl::Prepare(tx, start, end, step);
-    std::vector<model::IdleRow> out;
+    std::vector<NodeStep> out;
     if (ctx.clusters.empty()) return out;
     Params params;
     const std::string clusters = params.Add(TextArray(ctx.clusters));
@@ -410,38 +442,9 @@ std::vector<model::IdleRow> PostgresCostReader::ReadIdle(sys_seconds start, sys_
     if (branches.empty()) return out;
     for (const pqxx::row& r : tx.exec_params(fmt::format(kNodeOuter, branches),
                                              pqxx::prepare::make_dynamic_params(params.values()))) {
-      model::IdleRow row;
-      row.step = static_cast<std::size_t>(r[0].as<std::int64_t>());
-      row.cluster = r[1].as<std::string>();
-      row.node = r[2].as<std::string>();
-      row.first_start = FromEpoch(AsInt(r[3]));
-      row.last_end = FromEpoch(AsInt(r[4]));
-      row.cpu_cost = AsMoney(r[17]);
-      row.ram_cost = AsMoney(r[18]);
-      row.gpu_cost = AsMoney(r[19]);
-      out.push_back(std::move(row));
-    }
-    return out;
-  });
-}
-
-std::vector<NodeAssetRow> PostgresCostReader::ReadAssets(sys_seconds start, sys_seconds end) {
-  return impl_->Run("read assets", [&](pqxx::connection& c) {
-    pqxx::read_transaction tx(c, "assets");
-    const std::chrono::seconds step = end - start;
-    const Impl::Context ctx = Impl::Prepare(tx, start, end, step);
-    std::vector<NodeAssetRow> out;
-    if (ctx.clusters.empty()) return out;
-    Params params;
-    const std::string clusters = params.Add(TextArray(ctx.clusters));
-    const bool single_step = step >= end - start;
-    const std::string ws = single_step ? "" : params.Add(std::to_string(Epoch(start)));
-    const std::string st = single_step ? "" : params.Add(std::to_string(step.count()));
-    const std::string branches = NodeBranches(ctx.plan, clusters, ws, st, single_step, params);
-    if (branches.empty()) return out;
-    for (const pqxx::row& r : tx.exec_params(fmt::format(kNodeOuter, branches),
-                                             pqxx::prepare::make_dynamic_params(params.values()))) {
-      NodeAssetRow row;
+      NodeStep n;
+      n.step = static_cast<std::size_t>(r[0].as<std::int64_t>());
+      NodeAssetRow& row = n.node;
       row.cluster = r[1].as<std::string>();
       row.node = r[2].as<std::string>();
       row.first_start = FromEpoch(AsInt(r[3]));
@@ -461,10 +464,36 @@ std::vector<NodeAssetRow> PostgresCostReader::ReadAssets(sys_seconds start, sys_
       row.idle_cpu = AsMoney(r[17]);
       row.idle_ram = AsMoney(r[18]);
       row.idle_gpu = AsMoney(r[19]);
-      out.push_back(std::move(row));
+      out.push_back(std::move(n));
     }
     return out;
   });
+}
+
+std::vector<model::IdleRow> PostgresCostReader::ReadIdle(sys_seconds start, sys_seconds end,
+                                                         std::chrono::seconds step) {
+  std::vector<model::IdleRow> out;
+  for (NodeStep& n : ReadNodeSteps("read idle", start, end, step)) {
+    model::IdleRow row;
+    row.step = n.step;
+    row.cluster = std::move(n.node.cluster);
+    row.node = std::move(n.node.node);
+    row.first_start = n.node.first_start;
+    row.last_end = n.node.last_end;
+    row.cpu_cost = n.node.idle_cpu;
+    row.ram_cost = n.node.idle_ram;
+    row.gpu_cost = n.node.idle_gpu;
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+std::vector<NodeAssetRow> PostgresCostReader::ReadAssets(sys_seconds start, sys_seconds end) {
+  std::vector<NodeAssetRow> out;
+  for (NodeStep& n : ReadNodeSteps("read assets", start, end, end - start)) {
+    out.push_back(std::move(n.node));
+  }
+  return out;
 }
 
 std::vector<QueryCostRow> PostgresCostReader::ReadQueries(sys_seconds start, sys_seconds end) {

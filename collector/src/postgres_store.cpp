@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <initializer_list>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
@@ -234,27 +235,73 @@ constexpr std::string_view kClearContainerDay =
     "DELETE FROM container_costs_daily WHERE cluster = $1 AND day = to_timestamp($2::bigint)";
 constexpr std::string_view kClearNodeDay =
     "DELETE FROM node_costs_daily WHERE cluster = $1 AND day = to_timestamp($2::bigint)";
-constexpr std::string_view kRollUpContainerDay = R"(
-INSERT INTO container_costs_daily (
-  cluster, day, namespace, pod, container, node, controller_kind, controller, team,
-  capacity_type, instance_type, intervals, seconds, usage_observed_seconds,
-  cpu_request_millicore_seconds, cpu_usage_millicore_seconds, memory_request_byte_seconds,
-  memory_usage_byte_seconds, gpu_device_seconds, gpu_busy_device_seconds,
-  gpu_busy_observed_seconds, cpu_cost_nanos, ram_cost_nanos, gpu_cost_nanos,
-  cpu_allocated_millicore_seconds, memory_allocated_byte_seconds, first_start, last_end)
-SELECT cluster, to_timestamp($2::bigint), namespace, pod, container, node,
-  min(controller_kind), min(controller), min(team), min(capacity_type), min(instance_type),
-  sum(intervals), sum(seconds), sum(usage_observed_seconds),
-  sum(cpu_request_millicore_seconds), sum(cpu_usage_millicore_seconds),
-  sum(memory_request_byte_seconds), sum(memory_usage_byte_seconds), sum(gpu_device_seconds),
-  sum(gpu_busy_device_seconds), sum(gpu_busy_observed_seconds),
-  sum(cpu_cost_nanos), sum(ram_cost_nanos), sum(gpu_cost_nanos),
-  sum(cpu_allocated_millicore_seconds), sum(memory_allocated_byte_seconds),
-  min(first_start), max(last_end)
-FROM container_costs_hourly
-WHERE cluster = $1 AND hour >= to_timestamp($2::bigint)
-  AND hour < to_timestamp($2::bigint) + interval '1 day'
-GROUP BY cluster, namespace, pod, container, node)";
+// The additive columns of every container rollup tier: a coarser tier is their sums.
+constexpr std::array<std::string_view, 15> kContainerSums{"intervals",
+                                                          "seconds",
+                                                          "usage_observed_seconds",
+                                                          "cpu_request_millicore_seconds",
+                                                          "cpu_usage_millicore_seconds",
+                                                          "memory_request_byte_seconds",
+                                                          "memory_usage_byte_seconds",
+                                                          "gpu_device_seconds",
+                                                          "gpu_busy_device_seconds",
+                                                          "gpu_busy_observed_seconds",
+                                                          "cpu_cost_nanos",
+                                                          "ram_cost_nanos",
+                                                          "gpu_cost_nanos",
+                                                          "cpu_allocated_millicore_seconds",
+                                                          "memory_allocated_byte_seconds"};
+
+// INSERT INTO `target` one row per `keys` of one UTC day ($1 cluster, $2 epoch seconds of the
+// day) from the rows of `source` whose `source_time` lies in that day: `carried` columns (fixed
+// per key) as their min, kContainerSums summed, first_start and last_end as min and max.
+std::string ContainerDayRollUp(std::string_view target, std::string_view source,
+                               std::string_view source_time,
+                               std::initializer_list<std::string_view> keys,
+                               std::initializer_list<std::string_view> carried) {
+  std::string columns = "cluster, day";
+  std::string select = "cluster, to_timestamp($2::bigint)";
+  std::string group_by = "cluster";
+  for (const std::string_view k : keys) {
+    columns += fmt::format(", {}", k);
+    select += fmt::format(", {}", k);
+    group_by += fmt::format(", {}", k);
+  }
+  for (const std::string_view c : carried) {
+    columns += fmt::format(", {}", c);
+    select += fmt::format(", min({})", c);
+  }
+  for (const std::string_view s : kContainerSums) {
+    columns += fmt::format(", {}", s);
+    select += fmt::format(", sum({})", s);
+  }
+  return fmt::format(
+      "INSERT INTO {target} ({columns}, first_start, last_end)\n"
+      "SELECT {select}, min(first_start), max(last_end)\nFROM {source}\n"
+      "WHERE cluster = $1 AND {time} >= to_timestamp($2::bigint)\n"
+      "  AND {time} < to_timestamp($2::bigint) + interval '1 day'\nGROUP BY {group_by}",
+      fmt::arg("target", target), fmt::arg("columns", columns), fmt::arg("select", select),
+      fmt::arg("source", source), fmt::arg("time", source_time), fmt::arg("group_by", group_by));
+}
+
+// Containers per day, from their hours.
+const std::string& RollUpContainerDay() {
+  static const std::string kSql = ContainerDayRollUp(
+      "container_costs_daily", "container_costs_hourly", "hour",
+      {"namespace", "pod", "container", "node"},
+      {"controller_kind", "controller", "team", "capacity_type", "instance_type"});
+  return kSql;
+}
+
+// Workloads per day, from the day's containers (after RollUpContainerDay).
+const std::string& RollUpWorkloadDay() {
+  static const std::string kSql =
+      ContainerDayRollUp("workload_costs_daily", "container_costs_daily", "day",
+                         {"namespace", "controller_kind", "controller", "team"}, {});
+  return kSql;
+}
+constexpr std::string_view kClearWorkloadDay =
+    "DELETE FROM workload_costs_daily WHERE cluster = $1 AND day = to_timestamp($2::bigint)";
 constexpr std::string_view kRollUpNodeDay = R"(
 INSERT INTO node_costs_daily (
   cluster, day, node, instance_type, zone, capacity_type, intervals, seconds,
@@ -315,6 +362,8 @@ constexpr std::string_view kDeleteNodeHourly =
     "DELETE FROM node_costs_hourly WHERE hour <= to_timestamp($1::bigint) - interval '1 hour'";
 constexpr std::string_view kDeleteContainerDaily =
     "DELETE FROM container_costs_daily WHERE day <= to_timestamp($1::bigint) - interval '1 day'";
+constexpr std::string_view kDeleteWorkloadDaily =
+    "DELETE FROM workload_costs_daily WHERE day <= to_timestamp($1::bigint) - interval '1 day'";
 constexpr std::string_view kDeleteNodeDaily =
     "DELETE FROM node_costs_daily WHERE day <= to_timestamp($1::bigint) - interval '1 day'";
 // $1: epoch seconds.
@@ -700,8 +749,10 @@ std::int64_t PostgresStore::RollUp(sys_seconds complete_before) {
       }
       tx.exec(Sql(kRollUpSettings));
       tx.exec_params(Sql(kClearContainerDay), cluster, day);
+      tx.exec_params(Sql(kClearWorkloadDay), cluster, day);
       tx.exec_params(Sql(kClearNodeDay), cluster, day);
-      tx.exec_params(Sql(kRollUpContainerDay), cluster, day);
+      tx.exec_params(RollUpContainerDay(), cluster, day);
+      tx.exec_params(RollUpWorkloadDay(), cluster, day);
       tx.exec_params(Sql(kRollUpNodeDay), cluster, day);
       tx.commit();
       return true;
@@ -741,6 +792,8 @@ std::int64_t PostgresStore::ApplyRetention(const RetentionPolicy& policy, sys_se
         tx.exec_params(Sql(kDeleteNodeHourly), EpochSeconds(hourly_cutoff)).affected_rows());
     removed += static_cast<std::int64_t>(
         tx.exec_params(Sql(kDeleteContainerDaily), EpochSeconds(hourly_cutoff)).affected_rows());
+    removed += static_cast<std::int64_t>(
+        tx.exec_params(Sql(kDeleteWorkloadDaily), EpochSeconds(hourly_cutoff)).affected_rows());
     removed += static_cast<std::int64_t>(
         tx.exec_params(Sql(kDeleteNodeDaily), EpochSeconds(hourly_cutoff)).affected_rows());
     removed += static_cast<std::int64_t>(

@@ -13,6 +13,7 @@
 #include "costledger/collector/postgres_store.hpp"
 #include "costledger/model/attribution.hpp"
 #include "private_postgres.hpp"
+#include "sample_batches.hpp"
 
 namespace costledger::api {
 namespace {
@@ -54,14 +55,9 @@ IntervalBatch ScenarioBatch(sys_seconds start) {
   n.zone = "us-east-1a";
   n.capacity = {4000, 16 * kGiB, 0};
   n.price = {{Money::ParseDollars("0.40")}, model::PriceSource::kOnDemand};
-  const model::SplitWeights weights;
-  n.unit_prices = model::SplitNodePrice(n.price.price, n.capacity, weights);
-  std::vector<model::ContainerDemand> demands{{1000, 500, 4 * kGiB, 3 * kGiB, 0},
-                                              {2000, 2500, 2 * kGiB, 1 * kGiB, 0}};
-  std::vector<model::ResourceCosts> costs(2);
-  n.attribution = model::AttributeNode(model::IntervalCost(n.price.price, minutes(10)), n.capacity,
-                                       weights, demands, costs);
-  n.containers = 2;
+  const std::vector<model::ContainerDemand> demands{{1000, 500, 4 * kGiB, 3 * kGiB, 0},
+                                                    {2000, 2500, 2 * kGiB, 1 * kGiB, 0}};
+  std::vector<ContainerCostRow> containers;
   const char* names[] = {"a", "b"};
   const char* teams[] = {"alpha", "beta"};
   for (int i = 0; i < 2; ++i) {
@@ -76,12 +72,11 @@ IntervalBatch ScenarioBatch(sys_seconds start) {
                   teams[i],
                   "on-demand",
                   "m5.xlarge"};
-    row.demand = demands[i];
-    row.cost = costs[i];
+    row.demand = demands[static_cast<std::size_t>(i)];
     row.usage_observed = true;
-    batch.costs.containers.push_back(row);
+    containers.push_back(row);
   }
-  batch.costs.nodes.push_back(n);
+  testing::AddCostedNode(batch, std::move(n), std::move(containers));
   return batch;
 }
 

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <pqxx/pqxx>
 
 #include "costledger/collector/postgres_store.hpp"
 #include "costledger/model/errors.hpp"
@@ -129,31 +130,68 @@ TEST_F(PostgresCostReaderTest, EmptyDatabaseReadsNothing) {
   EXPECT_TRUE(reader_->Ping());
 }
 
+// Workload-grained (read from workload_costs_daily for whole days) and container-grained
+// (container_costs_daily) groupings.
+const std::vector<std::vector<PropertyRef>> kTierGroupings{{{CostProperty::kCluster, {}},
+                                                            {CostProperty::kNamespace, {}},
+                                                            {CostProperty::kTeam, {}},
+                                                            {CostProperty::kController, {}}},
+                                                           {{CostProperty::kCluster, {}},
+                                                            {CostProperty::kNode, {}},
+                                                            {CostProperty::kPod, {}},
+                                                            {CostProperty::kContainer, {}}}};
+
 TEST_F(PostgresCostReaderTest, RollupTiersAnswerExactlyAsTheRawIntervals) {
   WriteHistory();
   const auto window = End() - kDay;
-  const std::vector<PropertyRef> grouping{{CostProperty::kCluster, {}},
-                                          {CostProperty::kNamespace, {}},
-                                          {CostProperty::kTeam, {}},
-                                          {CostProperty::kController, {}}};
   // Nothing rolled up yet: every hour is pending, all read from raw intervals.
-  const auto raw = reader_->ReadAllocations(kDay, End(), window, grouping);
-  const auto raw_hourly_steps = reader_->ReadAllocations(kDay, End(), hours(1), grouping);
+  std::vector<std::vector<model::AllocationRow>> raw;
+  std::vector<std::vector<model::AllocationRow>> raw_hourly_steps;
+  for (const auto& grouping : kTierGroupings) {
+    raw.push_back(reader_->ReadAllocations(kDay, End(), window, grouping));
+    raw_hourly_steps.push_back(reader_->ReadAllocations(kDay, End(), hours(1), grouping));
+  }
   const auto raw_idle = reader_->ReadIdle(kDay, End(), window);
   const auto [containers, idle] = StoredTotals(kDay, End());
-  EXPECT_EQ(Cost(raw), containers);
+  EXPECT_EQ(Cost(raw[0]), containers);
+  EXPECT_EQ(Cost(raw[1]), containers);
   EXPECT_EQ(Cost(raw_idle), idle);
 
   // Every complete hour rolled up, and the complete day: read from daily and hourly tiers.
   EXPECT_EQ(store_->RollUp(End()), 27);
-  ExpectSameRows(raw, reader_->ReadAllocations(kDay, End(), window, grouping));
-  ExpectSameRows(raw_hourly_steps, reader_->ReadAllocations(kDay, End(), hours(1), grouping));
+  for (std::size_t g = 0; g < kTierGroupings.size(); ++g) {
+    SCOPED_TRACE(g);
+    const auto& grouping = kTierGroupings[g];
+    ExpectSameRows(raw[g], reader_->ReadAllocations(kDay, End(), window, grouping));
+    ExpectSameRows(raw_hourly_steps[g], reader_->ReadAllocations(kDay, End(), hours(1), grouping));
+    // Windows that are not whole hours mix raw intervals with rollups.
+    const sys_seconds odd_start = kDay + minutes(30);
+    const sys_seconds odd_end = End() - minutes(20);
+    const auto odd = reader_->ReadAllocations(odd_start, odd_end, odd_end - odd_start, grouping);
+    EXPECT_EQ(Cost(odd), StoredTotals(odd_start, odd_end).first);
+  }
   EXPECT_EQ(Cost(reader_->ReadIdle(kDay, End(), window)), idle);
-  // Windows that are not whole hours mix raw intervals with rollups.
-  const sys_seconds odd_start = kDay + minutes(30);
-  const sys_seconds odd_end = End() - minutes(20);
-  const auto odd = reader_->ReadAllocations(odd_start, odd_end, odd_end - odd_start, grouping);
-  EXPECT_EQ(Cost(odd), StoredTotals(odd_start, odd_end).first);
+}
+
+// Whole days grouped by workload properties come from the per-workload daily rollup (one row
+// per workload and day), anything finer from the per-container one: emptying the container
+// tier leaves the first answer whole and the second without the day.
+TEST_F(PostgresCostReaderTest, WorkloadGroupingsReadTheWorkloadDailyTier) {
+  WriteHistory();
+  store_->RollUp(End());
+  const auto by_workload = reader_->ReadAllocations(kDay, End(), End() - kDay, kTierGroupings[0]);
+  const auto by_container = reader_->ReadAllocations(kDay, End(), End() - kDay, kTierGroupings[1]);
+  {
+    pqxx::connection c(url_);
+    pqxx::work tx(c);
+    EXPECT_GT(tx.exec1("SELECT count(*) FROM workload_costs_daily")[0].as<int>(), 0);
+    tx.exec0("DELETE FROM container_costs_daily");
+    tx.commit();
+  }
+  ExpectSameRows(by_workload,
+                 reader_->ReadAllocations(kDay, End(), End() - kDay, kTierGroupings[0]));
+  EXPECT_EQ(Cost(reader_->ReadAllocations(kDay, End(), End() - kDay, kTierGroupings[1])),
+            Cost(by_container) - StoredTotals(kDay, kDay + days(1)).first);
 }
 
 TEST_F(PostgresCostReaderTest, StepsPartitionTheWindow) {

@@ -162,10 +162,11 @@ std::unique_ptr<testing::PrivatePostgres> PostgresStoreTest::server_;
 
 TEST_F(PostgresStoreTest, MigrationsApplyOnceAndAreIdempotent) {
   PostgresStore store(url_, "");
-  EXPECT_EQ(store.Migrate(), (std::vector<std::string>{"0001_initial", "0002_allocation_reads"}));
+  EXPECT_EQ(store.Migrate(), (std::vector<std::string>{"0001_initial", "0002_allocation_reads",
+                                                       "0003_workload_daily"}));
   EXPECT_EQ(store.Migrate(), std::vector<std::string>{});
   EXPECT_EQ(PostgresStore(url_, "").Migrate(), std::vector<std::string>{});
-  EXPECT_EQ(Count("SELECT count(*) FROM schema_migrations WHERE applied_at IS NOT NULL"), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM schema_migrations WHERE applied_at IS NOT NULL"), 3);
   EXPECT_EQ(Count(R"(SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename IN
       ('container_costs', 'node_costs', 'container_costs_hourly', 'node_costs_hourly',
        'query_costs', 'schema_migrations'))"),
@@ -210,8 +211,8 @@ TEST_F(PostgresStoreTest, ConcurrentMigrateIsSafe) {
   for (const std::exception_ptr& e : errors) {
     if (e) std::rethrow_exception(e);
   }
-  EXPECT_EQ(applied[0].size() + applied[1].size(), 2U);
-  EXPECT_EQ(Count("SELECT count(*) FROM schema_migrations"), 2);
+  EXPECT_EQ(applied[0].size() + applied[1].size(), 3U);
+  EXPECT_EQ(Count("SELECT count(*) FROM schema_migrations"), 3);
 }
 
 TEST_F(PostgresStoreTest, WriteStoresTheBatchTotalsExactly) {
@@ -443,8 +444,11 @@ TEST_F(PostgresStoreTest, PartitionsExistPerDayAndRetentionDropsOldOnes) {
 
   // Hourly rollups and queries older than their own limits (cutoff the 15th at 12:00): the
   // hours of the 14th and 15th at 10:00 go (2 containers and 1 node each), and so do the
-  // queries submitted then, and the daily rollup of the 14th (2 containers and 1 node).
-  EXPECT_EQ(store->ApplyRetention(policy, now), 2 * 3 + 2 + 3);
+  // queries submitted then, and the daily rollups of the 14th (2 containers, their 2 workloads
+  // and 1 node).
+  EXPECT_EQ(Count("SELECT count(*) FROM workload_costs_daily"), 6);
+  EXPECT_EQ(store->ApplyRetention(policy, now), 2 * 3 + 2 + 3 + 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM workload_costs_daily"), 4);
   EXPECT_EQ(Count("SELECT count(*) FROM container_costs_hourly"), 2);
   EXPECT_EQ(Count("SELECT count(*) FROM node_costs_hourly"), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM query_costs"), 1);

@@ -15,13 +15,30 @@ constexpr std::int64_t kGiB = std::int64_t{1} << 30;
 
 using namespace collector;  // NOLINT(google-build-using-namespace): the batch types
 
+void AddCostedNode(IntervalBatch& batch, NodeCostRow node,
+                   std::vector<ContainerCostRow> containers) {
+  const model::SplitWeights weights;
+  node.unit_prices = model::SplitNodePrice(node.price.price, node.capacity, weights);
+  std::vector<model::ContainerDemand> demands;
+  demands.reserve(containers.size());
+  for (const ContainerCostRow& c : containers) demands.push_back(c.demand);
+  std::vector<model::ResourceCosts> costs(demands.size());
+  node.attribution = model::AttributeNode(model::IntervalCost(node.price.price, batch.costs.length),
+                                          node.capacity, weights, demands, costs);
+  node.containers = containers.size();
+  for (std::size_t c = 0; c < containers.size(); ++c) {
+    containers[c].cost = costs[c];
+    batch.costs.containers.push_back(std::move(containers[c]));
+  }
+  batch.costs.nodes.push_back(std::move(node));
+}
+
 collector::IntervalBatch MakeBatch(const std::string& cluster, std::chrono::sys_seconds start,
                                    int nodes, int per_node, std::chrono::seconds length) {
   IntervalBatch batch;
   batch.cluster = cluster;
   batch.costs.start = start;
   batch.costs.length = length;
-  const model::SplitWeights weights;
   for (int i = 0; i < nodes; ++i) {
     NodeCostRow n;
     n.node = fmt::format("ip-10-0-{}-{}", i / 250, i % 250);
@@ -31,22 +48,8 @@ collector::IntervalBatch MakeBatch(const std::string& cluster, std::chrono::sys_
     n.capacity = {16'000, 64 * kGiB, i % 4 == 0 ? 1 : 0};
     n.price = {{model::Money::FromNanos(768'000'000 + 1'234 * i)},
                i % 3 == 0 ? model::PriceSource::kSpot : model::PriceSource::kOnDemand};
-    n.unit_prices = model::SplitNodePrice(n.price.price, n.capacity, weights);
-    std::vector<model::ContainerDemand> demands;
+    std::vector<ContainerCostRow> containers;
     for (int c = 0; c < per_node; ++c) {
-      model::ContainerDemand d;
-      d.cpu_request_millicores = 100 + 7 * c;
-      d.cpu_usage_millicores = c % 5 == 0 ? 0 : 60 + 11 * c;
-      d.memory_request_bytes = (200 + c) * kMiB;
-      d.memory_usage_bytes = (150 + 3 * c) * kMiB;
-      d.gpu_devices = (n.capacity.gpu_devices > 0 && c == 0) ? 1 : 0;
-      demands.push_back(d);
-    }
-    std::vector<model::ResourceCosts> costs(demands.size());
-    n.attribution = model::AttributeNode(model::IntervalCost(n.price.price, length), n.capacity,
-                                         weights, demands, costs);
-    n.containers = demands.size();
-    for (std::size_t c = 0; c < demands.size(); ++c) {
       ContainerCostRow row;
       row.labels = {cluster,
                     n.node,
@@ -58,13 +61,16 @@ collector::IntervalBatch MakeBatch(const std::string& cluster, std::chrono::sys_
                     fmt::format("team-{}", c % 3),
                     std::string(model::ToString(n.capacity_type)),
                     n.instance_type};
-      row.demand = demands[c];
-      row.cost = costs[c];
-      if (demands[c].gpu_devices > 0) row.gpu_busy_devices = 0.75;
-      row.usage_observed = demands[c].cpu_usage_millicores > 0;
-      batch.costs.containers.push_back(row);
+      row.demand.cpu_request_millicores = 100 + 7 * c;
+      row.demand.cpu_usage_millicores = c % 5 == 0 ? 0 : 60 + 11 * c;
+      row.demand.memory_request_bytes = (200 + c) * kMiB;
+      row.demand.memory_usage_bytes = (150 + 3 * c) * kMiB;
+      row.demand.gpu_devices = (n.capacity.gpu_devices > 0 && c == 0) ? 1 : 0;
+      if (row.demand.gpu_devices > 0) row.gpu_busy_devices = 0.75;
+      row.usage_observed = row.demand.cpu_usage_millicores > 0;
+      containers.push_back(std::move(row));
     }
-    batch.costs.nodes.push_back(n);
+    AddCostedNode(batch, std::move(n), std::move(containers));
   }
   return batch;
 }

@@ -2,10 +2,17 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "costledger/collector/interval_batch.hpp"
 
 namespace costledger::testing {
+
+/// Prices `node` (its price and capacity set) and `containers` (labels, demand and observed
+/// usage set) for the batch's interval with the real cost model and default split weights,
+/// so that container costs plus idle equal the node's cost, and appends them to `batch`.
+void AddCostedNode(collector::IntervalBatch& batch, collector::NodeCostRow node,
+                   std::vector<collector::ContainerCostRow> containers);
 
 /// A batch of `nodes` nodes with `per_node` containers each, costed by the real cost model so
 /// that container costs plus idle equal each node's cost. Deterministic: namespaces ns-0..6,

@@ -5,6 +5,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "costledger/model/cost_rows.hpp"
@@ -84,6 +85,13 @@ class PostgresCostReader {
   bool Ping();
 
  private:
+  struct NodeStep {
+    std::size_t step = 0;
+    NodeAssetRow node;
+  };
+  std::vector<NodeStep> ReadNodeSteps(std::string_view operation, std::chrono::sys_seconds start,
+                                      std::chrono::sys_seconds end, std::chrono::seconds step);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -135,14 +135,25 @@ constexpr std::array<const char*, 12> kQueryColumns{"cluster",
                                                     "cost_nanos",
                                                     "query"};
 
-// Replays (a batch already stored in part or whole) and duplicate writers go through staging:
-// only rows not stored yet are inserted. Sorted bytewise so concurrent writers lock in the same
-// order.
+// Marks an interval of a cluster stored ($1 cluster, $2 epoch seconds); affects no row when it
+// was (a replay, a second collector). A new mark means no container row of the interval is
+// stored: raw container rows have no unique index (migration 0004), the mark stands for it.
+constexpr std::string_view kMarkIntervalStored = R"(
+INSERT INTO stored_intervals (cluster, interval_start) VALUES ($1, to_timestamp($2::bigint))
+ON CONFLICT DO NOTHING)";
+// Replays and duplicate writers of an interval take its lock and insert from staging only the
+// rows not stored yet.
+constexpr std::string_view kLockInterval =
+    "SELECT pg_advisory_xact_lock(hashtextextended('interval/' || $1 || '/' || $2::text, 0))";
+// $1: the batch's interval start (every staged row has it).
 constexpr std::string_view kInsertContainersFromStaging = R"(
 INSERT INTO container_costs
-SELECT * FROM staging_container_costs
-ORDER BY cluster, interval_start, container_key
-ON CONFLICT DO NOTHING)";
+SELECT s.* FROM staging_container_costs s
+WHERE NOT EXISTS (SELECT 1 FROM container_costs c
+                  WHERE c.interval_start = $1::timestamptz AND c.cluster = s.cluster
+                    AND c.container_key = s.container_key)
+ORDER BY s.cluster, s.interval_start, s.container_key)";
+// Sorted bytewise so concurrent writers lock in the same order.
 constexpr std::string_view kInsertNodesFromStaging = R"(
 INSERT INTO node_costs
 SELECT * FROM staging_node_costs ORDER BY cluster COLLATE "C", interval_start, node COLLATE "C"
@@ -366,6 +377,9 @@ constexpr std::string_view kDeleteWorkloadDaily =
     "DELETE FROM workload_costs_daily WHERE day <= to_timestamp($1::bigint) - interval '1 day'";
 constexpr std::string_view kDeleteNodeDaily =
     "DELETE FROM node_costs_daily WHERE day <= to_timestamp($1::bigint) - interval '1 day'";
+// $1: epoch seconds of the first day whose raw partitions stay.
+constexpr std::string_view kDeleteIntervalMarks =
+    "DELETE FROM stored_intervals WHERE interval_start < to_timestamp($1::bigint)";
 // $1: epoch seconds.
 constexpr std::string_view kDeleteQueries =
     "DELETE FROM query_costs WHERE submitted < to_timestamp($1::bigint)";
@@ -640,26 +654,37 @@ void PostgresStore::Write(const IntervalBatch& batch) {
       for (const std::string& cluster : clusters) {
         tx.exec_params(Sql(kLockHourShared), cluster, hour);
       }
-      // Fast path: COPY straight into the day's partitions. A batch stored before (a replay
-      // after a crash, or a second collector) violates the natural key: roll back to the
-      // savepoint and insert through staging only what is missing.
+      std::size_t new_marks = 0;
+      for (const std::string& cluster : clusters) {
+        new_marks += tx.exec_params(Sql(kMarkIntervalStored), cluster, EpochSeconds(costs.start))
+                         .affected_rows();
+      }
+      // Fast path, when nothing of the interval is stored: COPY straight into the day's
+      // partitions. Otherwise (a replay after a crash, a second collector), or should a node row
+      // exist all the same, roll back to the savepoint and insert through staging only what is
+      // missing.
       bool stored_directly = false;
-      try {
-        pqxx::subtransaction direct(tx, "direct");
-        CopyContainers(direct, PartitionName("container_costs", day), batch, start,
-                       interval_seconds);
-        CopyNodes(direct, PartitionName("node_costs", day), batch, start, interval_seconds);
-        direct.commit();
-        stored_directly = true;
-      } catch (const pqxx::unique_violation&) {
-        stored_directly = false;
+      if (new_marks == clusters.size()) {
+        try {
+          pqxx::subtransaction direct(tx, "direct");
+          CopyContainers(direct, PartitionName("container_costs", day), batch, start,
+                         interval_seconds);
+          CopyNodes(direct, PartitionName("node_costs", day), batch, start, interval_seconds);
+          direct.commit();
+          stored_directly = true;
+        } catch (const pqxx::unique_violation&) {
+          stored_directly = false;
+        }
       }
       std::size_t inserted = costs.containers.size() + costs.nodes.size();
       if (!stored_directly) {
+        for (const std::string& cluster : clusters) {
+          tx.exec_params(Sql(kLockInterval), cluster, EpochSeconds(costs.start));
+        }
         tx.exec(Sql(kCreateStaging));
         CopyContainers(tx, Sql(kContainerStaging), batch, start, interval_seconds);
         CopyNodes(tx, Sql(kNodeStaging), batch, start, interval_seconds);
-        inserted = tx.exec(Sql(kInsertContainersFromStaging)).affected_rows() +
+        inserted = tx.exec_params(Sql(kInsertContainersFromStaging), start).affected_rows() +
                    tx.exec(Sql(kInsertNodesFromStaging)).affected_rows();
       }
       if (inserted > 0) {
@@ -786,6 +811,8 @@ std::int64_t PostgresStore::ApplyRetention(const RetentionPolicy& policy, sys_se
       ++removed;
     }
     if (!drop.empty()) tx.exec(fmt::format(kDropPartitions, drop));
+    // The marks of the dropped days go with them (bookkeeping, not counted as removed rows).
+    tx.exec_params(Sql(kDeleteIntervalMarks), EpochSeconds(std::chrono::floor<days>(raw_cutoff)));
     removed += static_cast<std::int64_t>(
         tx.exec_params(Sql(kDeleteContainerHourly), EpochSeconds(hourly_cutoff)).affected_rows());
     removed += static_cast<std::int64_t>(

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
+#include <barrier>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -162,11 +163,12 @@ std::unique_ptr<testing::PrivatePostgres> PostgresStoreTest::server_;
 
 TEST_F(PostgresStoreTest, MigrationsApplyOnceAndAreIdempotent) {
   PostgresStore store(url_, "");
-  EXPECT_EQ(store.Migrate(), (std::vector<std::string>{"0001_initial", "0002_allocation_reads",
-                                                       "0003_workload_daily"}));
+  EXPECT_EQ(store.Migrate(),
+            (std::vector<std::string>{"0001_initial", "0002_allocation_reads",
+                                      "0003_workload_daily", "0004_interval_markers"}));
   EXPECT_EQ(store.Migrate(), std::vector<std::string>{});
   EXPECT_EQ(PostgresStore(url_, "").Migrate(), std::vector<std::string>{});
-  EXPECT_EQ(Count("SELECT count(*) FROM schema_migrations WHERE applied_at IS NOT NULL"), 3);
+  EXPECT_EQ(Count("SELECT count(*) FROM schema_migrations WHERE applied_at IS NOT NULL"), 4);
   EXPECT_EQ(Count(R"(SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename IN
       ('container_costs', 'node_costs', 'container_costs_hourly', 'node_costs_hourly',
        'query_costs', 'schema_migrations'))"),
@@ -211,8 +213,8 @@ TEST_F(PostgresStoreTest, ConcurrentMigrateIsSafe) {
   for (const std::exception_ptr& e : errors) {
     if (e) std::rethrow_exception(e);
   }
-  EXPECT_EQ(applied[0].size() + applied[1].size(), 3U);
-  EXPECT_EQ(Count("SELECT count(*) FROM schema_migrations"), 3);
+  EXPECT_EQ(applied[0].size() + applied[1].size(), 4U);
+  EXPECT_EQ(Count("SELECT count(*) FROM schema_migrations"), 4);
 }
 
 TEST_F(PostgresStoreTest, WriteStoresTheBatchTotalsExactly) {
@@ -340,6 +342,51 @@ TEST_F(PostgresStoreTest, ConcurrentDuplicateWritersCountOnce) {
   ExpectRollupsMatchRaw(s);
 }
 
+// Replays of an interval whose mark exists go through staging under the interval's lock: two
+// writers replaying the same intervals at once, each first a part and then the whole batch,
+// still store every row once (raw container rows have no unique index to catch them).
+TEST_F(PostgresStoreTest, ConcurrentPartialReplaysCountOnce) {
+  MigratedStore();
+  std::vector<IntervalBatch> full;
+  std::vector<IntervalBatch> part;
+  for (int i = 0; i < 10; ++i) {
+    full.push_back(MakeBatch("prod", kHour + minutes(i), 10, 40));
+    part.push_back(full.back());
+    part.back().costs.containers.resize(static_cast<std::size_t>(10 + 7 * i));
+  }
+  std::exception_ptr errors[2];
+  // In step: both writers replay the same whole batch at the same moment.
+  std::barrier step(2);
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 2; ++w) {
+    writers.emplace_back([&, w] {
+      try {
+        PostgresStore store(url_, "");
+        for (std::size_t i = 0; i < full.size(); ++i) {
+          step.arrive_and_wait();
+          store.Write(part[i]);
+          step.arrive_and_wait();
+          store.Write(full[i]);
+        }
+      } catch (...) {
+        step.arrive_and_drop();
+        errors[w] = std::current_exception();
+      }
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  for (const std::exception_ptr& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+  const Sums s = ReadSums();
+  EXPECT_EQ(s.raw_container_rows, 10 * 400);
+  EXPECT_EQ(s.raw_node_rows, 10 * 10);
+  std::int64_t expected = 0;
+  for (const IntervalBatch& b : full) expected += ContainerCostNanos(b);
+  EXPECT_EQ(s.raw_container_cost, expected);
+  ExpectRollupsMatchRaw(s);
+}
+
 TEST_F(PostgresStoreTest, HourlyRollupOfSixtyMinutesEqualsTheirSum) {
   auto store = MigratedStore();
   std::int64_t node_cost = 0;
@@ -426,6 +473,7 @@ TEST_F(PostgresStoreTest, PartitionsExistPerDayAndRetentionDropsOldOnes) {
   store->EnsurePartitions(today, 2);
   EXPECT_EQ(Partitions().size(), 10U);
   EXPECT_EQ(Count("SELECT count(*) FROM container_costs_20251115"), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM stored_intervals"), 3);
 
   // Now is 2025-11-17T12:00Z; keep 2 days of raw rows: the 14th (ended on the 15th at 00:00,
   // before the cutoff of the 15th at 12:00) goes; the 15th is partly within and stays.
@@ -437,6 +485,7 @@ TEST_F(PostgresStoreTest, PartitionsExistPerDayAndRetentionDropsOldOnes) {
   EXPECT_EQ(store->ApplyRetention(policy, now), 2);
   EXPECT_EQ(Partitions().size(), 8U);
   EXPECT_EQ(Count("SELECT count(*) FROM container_costs"), 4);
+  EXPECT_EQ(Count("SELECT count(*) FROM stored_intervals"), 2);  // the 14th's mark went with it
   EXPECT_EQ(Count("SELECT count(*) FROM container_costs_hourly"), 6);  // hourly kept longer
   EXPECT_EQ(store->ApplyRetention(policy, now), 0);
   policy.hourly_days = 2;

@@ -7,10 +7,13 @@
 -- second collector), the batch goes through staging and only rows whose natural key is not
 -- stored yet are inserted, under a per-interval lock. Node rows (500 per interval, not 10,000)
 -- keep their primary key. A BRIN index serves the range reads (rows arrive in time order).
+-- `amended`: rows were added to the interval after its first writer (a replay that found rows
+-- missing); that writer's in-memory hourly sums no longer cover the interval.
 
 CREATE TABLE stored_intervals (
   cluster text COLLATE "C" NOT NULL,
   interval_start timestamptz NOT NULL,
+  amended boolean NOT NULL DEFAULT false,
   PRIMARY KEY (cluster, interval_start)
 );
 INSERT INTO stored_intervals (cluster, interval_start)

@@ -18,6 +18,7 @@
 #include "costledger/model/errors.hpp"
 #include "embedded_migrations.hpp"
 #include "enum_text.hpp"
+#include "hour_rollup.hpp"
 #include "pg_session.hpp"
 
 namespace costledger::collector {
@@ -141,6 +142,15 @@ constexpr std::array<const char*, 12> kQueryColumns{"cluster",
 constexpr std::string_view kMarkIntervalStored = R"(
 INSERT INTO stored_intervals (cluster, interval_start) VALUES ($1, to_timestamp($2::bigint))
 ON CONFLICT DO NOTHING)";
+// $1 cluster, $2 epoch seconds: rows were added to a stored interval.
+constexpr std::string_view kMarkIntervalAmended = R"(
+UPDATE stored_intervals SET amended = true
+WHERE cluster = $1 AND interval_start = to_timestamp($2::bigint) AND NOT amended)";
+// $1 cluster, $2 epoch seconds of the hour: its stored intervals.
+constexpr std::string_view kStoredIntervalsOfHour = R"(
+SELECT extract(epoch FROM interval_start)::bigint, amended FROM stored_intervals
+WHERE cluster = $1 AND interval_start >= to_timestamp($2::bigint)
+  AND interval_start < to_timestamp($2::bigint) + interval '1 hour')";
 // Replays and duplicate writers of an interval take its lock and insert from staging only the
 // rows not stored yet.
 constexpr std::string_view kLockInterval =
@@ -460,14 +470,9 @@ using QueryCopyRow =
 // COPY of a batch's rows into `table` (a raw partition or a staging table of the same shape).
 void CopyContainers(pqxx::transaction_base& tx, const std::string& table,
                     const IntervalBatch& batch, const std::string& start, int interval_seconds) {
-  // In key order, so the primary-key index grows at its right edge instead of page splits.
   const std::vector<std::int64_t> keys = ContainerKeys(batch.costs.containers);
-  std::vector<std::size_t> order(keys.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(),
-            [&](std::size_t x, std::size_t y) { return keys[x] < keys[y]; });
   pqxx::stream_to copy(tx, table, kContainerColumns);
-  for (const std::size_t i : order) {
+  for (std::size_t i = 0; i < keys.size(); ++i) {
     const ContainerCostRow& r = batch.costs.containers[i];
     const CostLabels& l = r.labels;
     const model::ContainerDemand& d = r.demand;
@@ -533,12 +538,60 @@ void CopyNodes(pqxx::transaction_base& tx, const std::string& table, const Inter
   copy.complete();
 }
 
+constexpr std::array<const char*, 28> kHourlyContainerColumns{"cluster",
+                                                              "hour",
+                                                              "namespace",
+                                                              "pod",
+                                                              "container",
+                                                              "node",
+                                                              "controller_kind",
+                                                              "controller",
+                                                              "team",
+                                                              "capacity_type",
+                                                              "instance_type",
+                                                              "intervals",
+                                                              "seconds",
+                                                              "usage_observed_seconds",
+                                                              "cpu_request_millicore_seconds",
+                                                              "cpu_usage_millicore_seconds",
+                                                              "memory_request_byte_seconds",
+                                                              "memory_usage_byte_seconds",
+                                                              "gpu_device_seconds",
+                                                              "gpu_busy_device_seconds",
+                                                              "gpu_busy_observed_seconds",
+                                                              "cpu_cost_nanos",
+                                                              "ram_cost_nanos",
+                                                              "gpu_cost_nanos",
+                                                              "cpu_allocated_millicore_seconds",
+                                                              "memory_allocated_byte_seconds",
+                                                              "first_start",
+                                                              "last_end"};
+
+// COPY of an hour's container rows kept by HourRollup into container_costs_hourly.
+void CopyHourlyContainers(pqxx::transaction_base& tx, const std::string& cluster,
+                          const std::string& hour, const std::vector<HourlyContainerRow>& rows) {
+  pqxx::stream_to copy(tx, "container_costs_hourly", kHourlyContainerColumns);
+  for (const HourlyContainerRow& r : rows) {
+    copy << std::tuple_cat(
+        std::tie(cluster, hour, r.namespace_name, r.pod, r.container, r.node, r.controller_kind,
+                 r.controller, r.team, r.capacity_type, r.instance_type, r.intervals, r.seconds,
+                 r.usage_observed_seconds, r.cpu_request_millicore_seconds,
+                 r.cpu_usage_millicore_seconds, r.memory_request_byte_seconds,
+                 r.memory_usage_byte_seconds, r.gpu_device_seconds, r.gpu_busy_device_seconds,
+                 r.gpu_busy_observed_seconds, r.cpu_cost_nanos, r.ram_cost_nanos, r.gpu_cost_nanos,
+                 r.cpu_allocated_millicore_seconds, r.memory_allocated_byte_seconds),
+        std::make_tuple(TimestampText(r.first_start), TimestampText(r.last_end)));
+  }
+  copy.complete();
+}
+
 }  // namespace
 
 // ---- PostgresStore ------------------------------------------------------------------------
 
 struct PostgresStore::Impl {
   PgSession session;
+  HourRollup hour_rollup;  // of the batches this store copied whole
 
   template <typename Body>
   auto Run(std::string_view operation, Body&& body) {
@@ -646,7 +699,9 @@ void PostgresStore::Write(const IntervalBatch& batch) {
   }
   const std::int64_t hour = HourOf(costs.start);
 
+  bool whole_batch_copied = false;
   impl_->Run("write", [&](pqxx::connection& c) {
+    whole_batch_copied = false;
     pqxx::work tx(c, "write");
     if (has_rows) {
       const sys_days day = std::chrono::floor<days>(costs.start);
@@ -672,6 +727,7 @@ void PostgresStore::Write(const IntervalBatch& batch) {
           CopyNodes(direct, PartitionName("node_costs", day), batch, start, interval_seconds);
           direct.commit();
           stored_directly = true;
+          whole_batch_copied = true;
         } catch (const pqxx::unique_violation&) {
           stored_directly = false;
         }
@@ -684,8 +740,14 @@ void PostgresStore::Write(const IntervalBatch& batch) {
         tx.exec(Sql(kCreateStaging));
         CopyContainers(tx, Sql(kContainerStaging), batch, start, interval_seconds);
         CopyNodes(tx, Sql(kNodeStaging), batch, start, interval_seconds);
-        inserted = tx.exec_params(Sql(kInsertContainersFromStaging), start).affected_rows() +
-                   tx.exec(Sql(kInsertNodesFromStaging)).affected_rows();
+        const std::size_t containers =
+            tx.exec_params(Sql(kInsertContainersFromStaging), start).affected_rows();
+        inserted = containers + tx.exec(Sql(kInsertNodesFromStaging)).affected_rows();
+        if (containers > 0) {
+          for (const std::string& cluster : clusters) {
+            tx.exec_params(Sql(kMarkIntervalAmended), cluster, EpochSeconds(costs.start));
+          }
+        }
       }
       if (inserted > 0) {
         for (const std::string& cluster : clusters) {
@@ -728,6 +790,8 @@ void PostgresStore::Write(const IntervalBatch& batch) {
     }
     tx.commit();
   });
+  // Committed whole: the hour's in-memory sums cover it.
+  if (whole_batch_copied) impl_->hour_rollup.Add(batch);
 }
 
 std::int64_t PostgresStore::RollUp(sys_seconds complete_before) {
@@ -749,7 +813,24 @@ std::int64_t PostgresStore::RollUp(sys_seconds complete_before) {
       tx.exec(Sql(kRollUpSettings));
       tx.exec_params(Sql(kClearContainerHour), cluster, hour);
       tx.exec_params(Sql(kClearNodeHour), cluster, hour);
-      tx.exec_params(Sql(kRollUpContainerHour), cluster, hour);
+      // The sums this store kept while writing, when it wrote every interval of the hour and
+      // nobody amended one; otherwise aggregate the raw rows.
+      std::set<std::int64_t> stored;
+      bool amended = false;
+      for (const pqxx::row& r : tx.exec_params(Sql(kStoredIntervalsOfHour), cluster, hour)) {
+        stored.insert(r[0].as<std::int64_t>());
+        amended |= r[1].as<bool>();
+      }
+      std::optional<std::vector<HourlyContainerRow>> kept;
+      if (!amended) {
+        kept = impl_->hour_rollup.Take(cluster, sys_seconds(std::chrono::seconds(hour)), stored);
+      }
+      if (kept) {
+        CopyHourlyContainers(tx, cluster, TimestampText(sys_seconds(std::chrono::seconds(hour))),
+                             *kept);
+      } else {
+        tx.exec_params(Sql(kRollUpContainerHour), cluster, hour);
+      }
       tx.exec_params(Sql(kRollUpNodeHour), cluster, hour);
       tx.exec_params(Sql(kMarkDayPending), cluster, hour);
       tx.commit();
@@ -758,6 +839,9 @@ std::int64_t PostgresStore::RollUp(sys_seconds complete_before) {
     });
     if (!rolled) break;
   }
+  // Complete hours not rolled up here were rolled up elsewhere: their sums are of no use.
+  impl_->hour_rollup.ForgetBefore(complete_before - std::chrono::hours(1) +
+                                  std::chrono::seconds(1));
   // Days: after their hours, so a day never misses an hour rolled up in this call.
   for (;;) {
     const bool rolled = impl_->Run("daily roll up", [&](pqxx::connection& c) {

@@ -457,6 +457,76 @@ TEST_F(PostgresStoreTest, HourlyRollupOfSixtyMinutesEqualsTheirSum) {
   ExpectRollupsMatchRaw(ReadSums());
 }
 
+// The store that wrote every interval of an hour rolls it up from the sums it kept in memory
+// (one COPY of its containers); any other store aggregates the raw rows in SQL. Both give the
+// same rows, field by field.
+TEST_F(PostgresStoreTest, HourSumsKeptInMemoryEqualTheSqlRollupFieldByField) {
+  auto writer = MigratedStore();
+  for (int i = 0; i < 6; ++i) {
+    // Containers come and go, a label changes (min() is kept) and GPU usage is observed.
+    IntervalBatch b = MakeBatch("prod", kHour + minutes(10 * i), 3, 8 + i, minutes(10));
+    for (ContainerCostRow& r : b.costs.containers) {
+      if (i % 2 == 1) r.labels.team = "team-" + std::to_string(5 - i);
+    }
+    writer->Write(b);
+  }
+  const std::string all_rows = R"(
+      SELECT string_agg(h::text, E'\n' ORDER BY namespace, pod, container, node)
+      FROM container_costs_hourly h)";
+  EXPECT_EQ(writer->RollUp(kHour + hours(1)), 1);
+  const std::string from_memory = Query1(all_rows)[0].as<std::string>();
+  {
+    pqxx::connection c(url_);
+    pqxx::work tx(c);
+    tx.exec0("DELETE FROM container_costs_hourly; DELETE FROM node_costs_hourly");
+    tx.exec0("INSERT INTO rollup_pending (cluster, hour) VALUES ('prod', '" +
+             std::string("2025-11-16 10:00:00+00") + "')");
+    tx.commit();
+  }
+  EXPECT_EQ(PostgresStore(url_, "").RollUp(kHour + hours(1)), 1);
+  EXPECT_EQ(Query1(all_rows)[0].as<std::string>(), from_memory);
+  EXPECT_GT(Count("SELECT count(*) FROM container_costs_hourly"), 8);
+
+  // The memory path is the one taken: a raw row changed behind the writer's back (which
+  // nothing does) is not seen by it, and is by the SQL rollup.
+  const sys_seconds next = kHour + hours(1);
+  writer->Write(MakeBatch("prod", next, 2, 4, minutes(30)));
+  writer->Write(MakeBatch("prod", next + minutes(30), 2, 4, minutes(30)));
+  const std::string next_hour_cost =
+      "SELECT sum(cpu_cost_nanos) FROM container_costs_hourly WHERE hour = "
+      "'2025-11-16 11:00:00+00'";
+  {
+    pqxx::connection c(url_);
+    pqxx::work tx(c);
+    tx.exec0(
+        "UPDATE container_costs SET cpu_cost_nanos = cpu_cost_nanos + 1000 "
+        "WHERE interval_start >= '2025-11-16 11:00:00+00'");
+    tx.commit();
+  }
+  EXPECT_EQ(writer->RollUp(next + hours(1)), 1);
+  const std::int64_t kept = Count(next_hour_cost);
+  EXPECT_EQ(Count("SELECT sum(cpu_cost_nanos) FROM container_costs WHERE interval_start >= "
+                  "'2025-11-16 11:00:00+00'"),
+            kept + 2 * 8 * 1000);
+}
+
+// An interval amended by another writer (a replay that found rows missing) is no longer
+// covered by the first writer's sums: its rollup aggregates the raw rows.
+TEST_F(PostgresStoreTest, AmendedIntervalsAreRolledUpFromRawRows) {
+  auto writer = MigratedStore();
+  IntervalBatch full = MakeBatch("prod", kHour, 2, 10);
+  IntervalBatch part = full;
+  part.costs.containers.resize(12);
+  writer->Write(part);
+  PostgresStore(url_, "").Write(full);  // a second collector's batch: adds 8 containers
+  EXPECT_EQ(Count("SELECT count(*) FROM stored_intervals WHERE amended"), 1);
+  EXPECT_EQ(writer->RollUp(kHour + hours(1)), 1);
+  EXPECT_EQ(Count("SELECT sum(intervals) FROM container_costs_hourly"), 20);
+  EXPECT_EQ(Count("SELECT sum(cpu_cost_nanos + ram_cost_nanos + gpu_cost_nanos) FROM "
+                  "container_costs_hourly"),
+            ContainerCostNanos(full));
+}
+
 TEST_F(PostgresStoreTest, PartitionsExistPerDayAndRetentionDropsOldOnes) {
   auto store = MigratedStore();
   const sys_days today = std::chrono::floor<days>(kHour);  // 2025-11-16

@@ -244,6 +244,12 @@ INSERT INTO rollup_pending_daily (cluster, day)
 VALUES ($1, to_timestamp(floor($2::bigint / 86400.0) * 86400))
 ON CONFLICT DO NOTHING)";
 // $1 epoch seconds: the oldest pending day complete before it with no pending hour.
+// $1 epoch seconds: whether any hour or day is pending and complete before it (one round trip
+// for the common tick with nothing to roll up).
+constexpr std::string_view kAnythingToRollUp = R"(
+SELECT EXISTS (SELECT 1 FROM rollup_pending WHERE hour + interval '1 hour' <= to_timestamp($1::bigint))
+    OR EXISTS (SELECT 1 FROM rollup_pending_daily
+               WHERE day + interval '1 day' <= to_timestamp($1::bigint)))";
 constexpr std::string_view kNextPendingDay = R"(
 SELECT d.cluster, extract(epoch FROM d.day)::bigint FROM rollup_pending_daily d
 WHERE d.day + interval '1 day' <= to_timestamp($1::bigint)
@@ -592,6 +598,10 @@ void CopyHourlyContainers(pqxx::transaction_base& tx, const std::string& cluster
 struct PostgresStore::Impl {
   PgSession session;
   HourRollup hour_rollup;  // of the batches this store copied whole
+  // Days whose raw partitions this store created or found, and clusters it recorded: checked
+  // once, not on every write. Forgotten when a write fails or retention drops partitions.
+  std::set<sys_days> partition_days;
+  std::set<std::string, std::less<>> recorded_clusters;
 
   template <typename Body>
   auto Run(std::string_view operation, Body&& body) {
@@ -700,12 +710,23 @@ void PostgresStore::Write(const IntervalBatch& batch) {
   const std::int64_t hour = HourOf(costs.start);
 
   bool whole_batch_copied = false;
+  // Whatever failed, the next write checks partitions and clusters again (another process may
+  // have dropped a partition this store thought was there).
+  struct ForgetCachesUnlessDone {
+    Impl& impl;
+    bool done = false;
+    ~ForgetCachesUnlessDone() {
+      if (done) return;
+      impl.partition_days.clear();
+      impl.recorded_clusters.clear();
+    }
+  } forget{*impl_};
   impl_->Run("write", [&](pqxx::connection& c) {
     whole_batch_copied = false;
     pqxx::work tx(c, "write");
     if (has_rows) {
       const sys_days day = std::chrono::floor<days>(costs.start);
-      Impl::CreatePartitions(tx, day, day);
+      if (!impl_->partition_days.contains(day)) Impl::CreatePartitions(tx, day, day);
       for (const std::string& cluster : clusters) {
         tx.exec_params(Sql(kLockHourShared), cluster, hour);
       }
@@ -756,7 +777,11 @@ void PostgresStore::Write(const IntervalBatch& batch) {
       }
     }
     if (has_rows) {
-      for (const std::string& cluster : clusters) tx.exec_params(Sql(kRememberCluster), cluster);
+      for (const std::string& cluster : clusters) {
+        if (!impl_->recorded_clusters.contains(cluster)) {
+          tx.exec_params(Sql(kRememberCluster), cluster);
+        }
+      }
     }
     if (!batch.pod_labels.empty()) {
       nlohmann::json pods = nlohmann::json::array();
@@ -790,12 +815,26 @@ void PostgresStore::Write(const IntervalBatch& batch) {
     }
     tx.commit();
   });
+  forget.done = true;
+  if (has_rows) {
+    impl_->partition_days.insert(std::chrono::floor<days>(costs.start));
+    impl_->recorded_clusters.insert(clusters.begin(), clusters.end());
+  }
   // Committed whole: the hour's in-memory sums cover it.
   if (whole_batch_copied) impl_->hour_rollup.Add(batch);
 }
 
 std::int64_t PostgresStore::RollUp(sys_seconds complete_before) {
   std::int64_t hours = 0;
+  const bool pending = impl_->Run("roll up", [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    return tx.exec_params1(Sql(kAnythingToRollUp), EpochSeconds(complete_before))[0].as<bool>();
+  });
+  if (!pending) {
+    impl_->hour_rollup.ForgetBefore(complete_before - std::chrono::hours(1) +
+                                    std::chrono::seconds(1));
+    return 0;
+  }
   for (;;) {
     const bool rolled = impl_->Run("roll up", [&](pqxx::connection& c) {
       pqxx::work tx(c, "rollup");
@@ -895,6 +934,7 @@ std::int64_t PostgresStore::ApplyRetention(const RetentionPolicy& policy, sys_se
       ++removed;
     }
     if (!drop.empty()) tx.exec(fmt::format(kDropPartitions, drop));
+    impl_->partition_days.clear();
     // The marks of the dropped days go with them (bookkeeping, not counted as removed rows).
     tx.exec_params(Sql(kDeleteIntervalMarks), EpochSeconds(std::chrono::floor<days>(raw_cutoff)));
     removed += static_cast<std::int64_t>(

@@ -10,6 +10,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -358,16 +359,30 @@ OpenCostTsdb EnsureOpenCostTsdb(const std::string& cache_root, const ProgressFn&
     std::int64_t index = 0;
     Clock::time_point started;
   };
-  std::vector<Promtool> running;  // oldest first
-  const auto finish_oldest = [&] {
-    Promtool p = std::move(running.front());
-    running.erase(running.begin());
-    Finish(*p.process, testing::PromtoolBinary());
-    fs::remove(p.text);
-    const double seconds = Seconds(Clock::now() - p.started);
-    promtool_seconds += seconds;
-    progress(fmt::format("  range {}/{}: promtool tsdb create-blocks-from openmetrics: {:.1f} s",
-                         p.index, ranges, seconds));
+  std::vector<Promtool> running;
+  // Reaps the promtools that have exited (all of them with `all`, else at least one when
+  // `wait`); their times are to when they were seen to exit.
+  const auto reap = [&](bool wait, bool all) {
+    for (;;) {
+      for (auto it = running.begin(); it != running.end();) {
+        if (it->process->Running()) {
+          ++it;
+          continue;
+        }
+        Finish(*it->process, testing::PromtoolBinary());
+        fs::remove(it->text);
+        const double seconds = Seconds(Clock::now() - it->started);
+        promtool_seconds += seconds;
+        progress(
+            fmt::format("  range {}/{}: promtool tsdb create-blocks-from openmetrics: "
+                        "{:.1f} s",
+                        it->index, ranges, seconds));
+        it = running.erase(it);
+        wait = false;
+      }
+      if ((!wait && !all) || running.empty()) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
   };
   for (int h0 = 0; h0 < c::kHours;) {
     int h1 = h0;
@@ -388,7 +403,7 @@ OpenCostTsdb EnsureOpenCostTsdb(const std::string& cache_root, const ProgressFn&
                       index, ranges, h0, h1 - 1, static_cast<double>(out.samples()) / 1e6,
                       Gib(static_cast<double>(out.bytes())), Seconds(Clock::now() - t0)));
     }
-    if (running.size() == kParallelPromtool) finish_oldest();
+    reap(running.size() == kParallelPromtool, false);
     running.push_back(
         {std::make_unique<testing::ChildProcess>(
              std::vector<std::string>{testing::PromtoolBinary(), "tsdb", "create-blocks-from",
@@ -399,7 +414,7 @@ OpenCostTsdb EnsureOpenCostTsdb(const std::string& cache_root, const ProgressFn&
          text, index, Clock::now()});
     h0 = h1;
   }
-  while (!running.empty()) finish_oldest();
+  reap(true, true);
   std::int64_t blocks = 0, block_bytes = 0;
   for (const auto& entry : fs::recursive_directory_iterator(tmp / "blocks")) {
     if (entry.is_regular_file()) block_bytes += static_cast<std::int64_t>(entry.file_size());
@@ -407,7 +422,7 @@ OpenCostTsdb EnsureOpenCostTsdb(const std::string& cache_root, const ProgressFn&
   }
   result.summary = fmt::format(
       "{} series, {:.1f}M samples, {} of OpenMetrics text, {} blocks of {}; made in {:.0f} s "
-      "(writing the text {:.0f} s, promtool {:.0f} s, {} at a time)",
+      "(writing the text {:.0f} s; promtool {:.0f} s, {} at a time)",
       // Per pod 7 series, 2 more with a GPU; per node 8.
       pods.size() * 7 +
           2 * static_cast<std::size_t>(std::count_if(

@@ -7,20 +7,20 @@
 //
 // The data is generated server-side (INSERT .. SELECT FROM generate_series) straight into the
 // tables the collector maintains: hourly rollups, daily rollups (computed by the store's own
-// daily rollup), node rollups and, for the baseline, raw intervals at ONE row per pod per hour.
-// A real collector stores one raw row per pod per 60 s interval, 60x more: the baseline here is
-// generous.
+// daily rollup), node rollups and, for the SQL baseline, raw intervals at ONE row per pod per
+// hour. A real collector stores one raw row per pod per 60 s interval, 60x more: the baseline
+// here is generous.
 //
 // The server gets shared_buffers = 1GB (the rollups the API reads stay cached, as on a real
 // server; the unit-test default is 64MB). Each path is warmed up once, then timed on its own:
-// the API path kIterations times, the baseline kBaselineIterations times (~5 s each, so that
-// the whole bench stays under ~5 minutes). The database is dropped with the server at exit.
+// the API path kIterations times, the SQL baseline kBaselineIterations times (~5 s each). The
+// database is dropped with the server at exit.
 //
 // The Prometheus holds the same 30 days x 10,000 pods (allocation_cluster.hpp) as the metrics
 // OpenCost's allocation and asset computations query, at one sample per series per hour
 // (opencost_tsdb.hpp), backfilled with promtool into blocks cached in the build directory
 // (bench-cache/), so only the first run pays for making them. One answer sends 368 queries (30
-// daily batches of 12, then 8 for the assets) and takes Prometheus about a minute of CPU, so it
+// daily batches of 12, then 8 for the assets) and takes Prometheus about 70 s of CPU, so it
 // is measured kPromqlIterations times after one warm-up, not kIterations (20 would take 20 to
 // 60 minutes on the 2-core VM; `--promql-iterations=20` does it). Its totals must agree with
 // the API's.

@@ -1,27 +1,42 @@
 // Read path of GET /v1/allocation over a 30-day window of 10,000 pods: the in-process path the
 // handler runs (PostgresCostReader::ReadAllocations + ReadIdle, BuildAllocationSets,
-// RenderAllocationResponse) for aggregate=namespace and aggregate=pod, against a plain SQL
-// GROUP BY over the raw intervals of the same server, measured in the same run.
+// RenderAllocationResponse) for aggregate=namespace and aggregate=pod, against two baselines
+// measured in the same run: a plain SQL GROUP BY over the raw intervals of the same server, and
+// OpenCost's way: its PromQL queries to a Prometheus holding the same cluster as OpenCost-style
+// metrics, plus the arithmetic OpenCost does on their results (promql_baseline.hpp).
 //
 // The data is generated server-side (INSERT .. SELECT FROM generate_series) straight into the
 // tables the collector maintains: hourly rollups, daily rollups (computed by the store's own
-// daily rollup), node rollups and, for the baseline, raw intervals at ONE row per pod per hour.
-// A real collector stores one raw row per pod per 60 s interval, 60x more: the baseline here is
-// generous.
+// daily rollup), node rollups and, for the SQL baseline, raw intervals at ONE row per pod per
+// hour. A real collector stores one raw row per pod per 60 s interval, 60x more: the baseline
+// here is generous.
 //
 // The server gets shared_buffers = 1GB (the rollups the API reads stay cached, as on a real
 // server; the unit-test default is 64MB). Each path is warmed up once, then timed on its own:
-// the API path kIterations times, the baseline kBaselineIterations times (~5 s each, so that
-// the whole bench stays under ~5 minutes). The database is dropped with the server at exit.
+// the API path kIterations times, the SQL baseline kBaselineIterations times (~5 s each). The
+// database is dropped with the server at exit.
+//
+// The Prometheus holds the same 30 days x 10,000 pods (allocation_cluster.hpp) as the metrics
+// OpenCost's allocation and asset computations query, at one sample per series per hour
+// (opencost_tsdb.hpp), backfilled with promtool into blocks cached in the build directory
+// (bench-cache/), so only the first run pays for making them. One answer sends 368 queries (30
+// daily batches of 12, then 8 for the assets) and takes Prometheus about 70 s of CPU, so it
+// is measured kPromqlIterations times after one warm-up, not kIterations (20 would take 20 to
+// 60 minutes on the 2-core VM; `--promql-iterations=20` does it). Its totals must agree with
+// the API's.
 //
 // `allocation_bench --explain` also prints the plans the reader's statements got
-// (auto_explain) and the baseline's.
+// (auto_explain) and the SQL baseline's; `--promql-gzip` has the PromQL baseline ask for gzip
+// as Go's HTTP client does; `--promql-only` measures only the PromQL baseline and checks it
+// against the generator's exact totals (no PostgreSQL); `--promql-iterations=N`.
+#include <curl/curl.h>
 #include <fmt/core.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -35,12 +50,16 @@
 #include <utility>
 #include <vector>
 
+#include "allocation_cluster.hpp"
 #include "costledger/api/allocation_json.hpp"
 #include "costledger/api/allocation_request.hpp"
 #include "costledger/api/allocation_set.hpp"
 #include "costledger/collector/postgres_cost_reader.hpp"
 #include "costledger/collector/postgres_store.hpp"
+#include "opencost_tsdb.hpp"
 #include "private_postgres.hpp"
+#include "private_prometheus.hpp"
+#include "promql_baseline.hpp"
 
 namespace {
 
@@ -51,26 +70,31 @@ using costledger::model::Money;
 using Clock = std::chrono::steady_clock;
 using std::chrono::sys_seconds;
 
-constexpr int kDays = 30;
-constexpr int kHours = kDays * 24;
-constexpr int kPods = 10'000;
-constexpr int kNodes = 500;              // 20 pods per node, one of each namespace
-constexpr int kNamespaces = 20;          // ns-00 .. ns-19
-constexpr int kTeams = 5;                // team-0 .. team-4, by namespace
+using costledger::bench::cluster::kDays;
+using costledger::bench::cluster::kFirstDay;
+using costledger::bench::cluster::kHours;
+using costledger::bench::cluster::kNamespaces;
+using costledger::bench::cluster::kNodes;
+using costledger::bench::cluster::kPods;
+using costledger::bench::cluster::kTeams;
 constexpr int kIterations = 20;          // of the API path, after one warm-up
-constexpr int kBaselineIterations = 10;  // of the baseline (~5 s each), after one warm-up
-// 2025-10-17T00:00:00Z: the first generated day; the 30 days end at 2025-11-16T00:00:00Z.
-constexpr std::int64_t kFirstDay = 1'760'659'200;
+constexpr int kBaselineIterations = 10;  // of the SQL baseline (~5 s each), after one warm-up
+constexpr int kPromqlIterations = 3;     // of the PromQL baseline (~1-3 min each), after one
 const sys_seconds kStart{std::chrono::seconds{kFirstDay}};
 const sys_seconds kEnd = kStart + std::chrono::days(kDays);
 // "now" in the middle of the last generated day: window=30d is that day and the 29 before it.
 const sys_seconds kNow = kEnd - std::chrono::hours(12);
 constexpr std::string_view kBaselineName = "plain SQL GROUP BY over raw samples (1 h resolution)";
+constexpr std::string_view kPromqlName =
+    "OpenCost's PromQL queries to Prometheus 2.42 (1 h samples) + its Go arithmetic";
+// The PromQL baseline's totals must agree with the API's to this relative difference (the
+// same data: only floating-point rounding separates them).
+constexpr double kPromqlTolerance = 1e-6;
 
 // The pods, once: labels, node, requests and unit prices (per millicore-hour, MiB-hour and
-// device-hour; spot is 40% of on-demand). 20 pods per node, one of each namespace; a node has
-// 8000 m, 32 GiB and, on g5 nodes, one GPU, and is never overcommitted, so its idle (capacity
-// cost minus its containers' costs) is never negative.
+// device-hour; spot is 40% of on-demand), as allocation_cluster.hpp defines them. 20 pods per node,
+// one of each namespace; a node has 8000 m, 32 GiB and, on g5 nodes, one GPU, and is never
+// overcommitted, so its idle (capacity cost minus its containers' costs) is never negative.
 constexpr std::string_view kCreatePods = R"(
 CREATE UNLOGGED TABLE bench_pods AS
 SELECT p, 'ns-' || lpad((p % {namespaces})::text, 2, '0') AS namespace,
@@ -449,6 +473,7 @@ double Percentile(std::vector<double>& ms, double q) {
 
 struct Latencies {
   double p50 = 0, p99 = 0, baseline_p50 = 0, baseline_p99 = 0;
+  AllocationSet answer;  // the API's, for the PromQL baseline's check
 };
 
 // The API path, warmed up once, then kIterations; then the baseline the same way, with fewer
@@ -486,6 +511,7 @@ Latencies Measure(const std::string& name, PostgresCostReader& reader, pqxx::con
   }
   agree &= warm.sets.size() == 1 && Agree(name, warm.sets.front(), baseline);
   Latencies l;
+  if (!warm.sets.empty()) l.answer = warm.sets.front();
   l.p50 = Percentile(api_ms, 0.5);
   l.p99 = Percentile(api_ms, 0.99);
   l.baseline_p50 = Percentile(baseline_ms, 0.5);
@@ -510,12 +536,13 @@ Latencies Measure(const std::string& name, PostgresCostReader& reader, pqxx::con
 // The contract's `BENCH` line, as bench_figures' PrintFigure prints it, except that the ratio
 // of a latency is baseline / value (how many times faster than the baseline); PrintFigure's
 // value / baseline suits throughputs.
-void PrintLatencyFigure(const std::string& bench, double value_ms, double baseline_ms) {
+void PrintLatencyFigure(const std::string& bench, double value_ms, double baseline_ms,
+                        std::string_view baseline_name = kBaselineName) {
   std::fflush(stdout);
   fmt::print(
       "BENCH {{\"bench\":\"{}\",\"value\":{:.4g},\"unit\":\"ms\",\"baseline\":{:.4g},"
       "\"baseline_name\":\"{}\",\"ratio\":{:.2f}}}\n",
-      bench, value_ms, baseline_ms, kBaselineName, value_ms > 0 ? baseline_ms / value_ms : 0.0);
+      bench, value_ms, baseline_ms, baseline_name, value_ms > 0 ? baseline_ms / value_ms : 0.0);
   std::fflush(stdout);
 }
 
@@ -559,7 +586,194 @@ void Explain(costledger::testing::PrivatePostgres& server, const std::string& ur
   }
 }
 
-int Run(bool explain) {
+// ---- The PromQL baseline ----
+
+std::string CacheRoot() {
+  if (const char* env = std::getenv("COSTLEDGER_BENCH_CACHE")) return env;
+  return COSTLEDGER_BENCH_CACHE_DIR;  // the build directory's bench-cache
+}
+
+struct PromqlLatencies {
+  double namespace_p50 = 0, namespace_p99 = 0, pod_p50 = 0, pod_p99 = 0;
+  costledger::bench::PromqlAnswer by_namespace, by_pod;
+};
+
+void PrintQueries(const std::string& title,
+                  const std::vector<std::pair<std::string, std::string>>& queries) {
+  fmt::print("  {}\n", title);
+  for (const auto& [name, promql] : queries) fmt::print("    {:<22} {}\n", name, promql);
+}
+
+// A private Prometheus on (a hard-linked copy of) the cached blocks; OpenCost's queries and
+// arithmetic warmed up once, then `iterations` times. The queries are the same for both
+// aggregations (OpenCost aggregates in Go, after the queries): each iteration queries once and
+// aggregates both ways; a figure is the queries and arithmetic plus its own aggregation.
+PromqlLatencies MeasurePromql(const costledger::bench::OpenCostTsdb& tsdb, bool gzip,
+                              int iterations) {
+  using costledger::bench::OpenCostPromql;
+  auto t0 = Clock::now();
+  costledger::testing::PrivatePrometheus prom({
+      .blocks_from = tsdb.blocks_dir,
+      .retention = "10y",  // keep blocks however old (retention counts from the newest)
+      // No compaction of the blocks while measuring: only 2-hour blocks would be compacted.
+      .extra_flags = {"--storage.tsdb.min-block-duration=2h",
+                      "--storage.tsdb.max-block-duration=2h"},
+      .start_timeout = std::chrono::minutes(5),
+  });
+  Progress("Prometheus {} ready on {} in {:.1f} s", costledger::testing::PrometheusBinary(),
+           prom.Url(), Seconds(Clock::now() - t0));
+  OpenCostPromql promql(prom.Url(), {.gzip = gzip});
+  const auto day = kStart + std::chrono::days(1);
+  fmt::print(
+      "  PromQL baseline: window=30d, OpenCost's batches of 1 day (30 batches, one after the "
+      "other); per batch the Pods query, awaited, then the others at once, at most 5 in flight "
+      "(MAX_QUERY_CONCURRENCY); then the asset queries of the whole window at once. GET "
+      "/api/v1/query, time = the end of the batch, {}. Queries (cluster filter empty, cluster "
+      "label cluster_id, resolution 60m as the data has one sample per hour; OpenCost's default "
+      "5m would evaluate 12x more subquery steps):\n",
+      gzip ? "Accept-Encoding: gzip (as Go's client)"
+           : "no compression (Go's client asks for gzip)");
+  PrintQueries("per batch (here the first day):", promql.BatchQueries(kStart, day));
+  PrintQueries("assets (once, for idle):", promql.AssetQueries(kStart, kEnd));
+  std::fflush(stdout);
+
+  // Warm-up: the blocks into the page cache, then one day's batch and its assets; a full answer
+  // takes minutes.
+  std::vector<char> buffer(std::size_t{1} << 20);
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(tsdb.blocks_dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()))) {
+    }
+  }
+  t0 = Clock::now();
+  promql.Compute(kStart, day);
+  Progress("PromQL warm-up (blocks read, the first day's queries): {:.0f} ms",
+           Ms(Clock::now() - t0));
+
+  PromqlLatencies l;
+  std::vector<double> namespace_ms, pod_ms, http_ms, decode_ms;
+  for (int i = 0; i < iterations; ++i) {
+    costledger::bench::PromqlTimings timings;
+    t0 = Clock::now();
+    const costledger::bench::PromqlContainers containers = promql.Compute(kStart, kEnd, &timings);
+    const auto t1 = Clock::now();
+    l.by_namespace = costledger::bench::Aggregate(containers, "namespace");
+    const auto t2 = Clock::now();
+    l.by_pod = costledger::bench::Aggregate(containers, "pod");
+    const auto t3 = Clock::now();
+    namespace_ms.push_back(Ms(t0, t2));
+    pod_ms.push_back(Ms(t0, t1) + Ms(t2, t3));
+    http_ms.push_back(timings.http_ms);
+    decode_ms.push_back(timings.decode_ms);
+    std::string by_query;
+    for (const auto& [name, entry] : timings.by_query) {
+      by_query += fmt::format(" {} {:.0f},", name, entry.first / entry.second);
+    }
+    Progress(
+        "PromQL baseline {}/{}: {:.0f} ms for {} queries ({} containers), {:.1f} MiB received; "
+        "summed over queries: HTTP {:.0f} ms, JSON decoding {:.0f} ms; mean HTTP ms per "
+        "query:{}",
+        i + 1, iterations, namespace_ms.back(), timings.queries, containers.containers.size(),
+        static_cast<double>(timings.response_bytes) / (1 << 20), timings.http_ms, timings.decode_ms,
+        by_query.substr(0, by_query.size() - 1));
+  }
+  l.namespace_p50 = Percentile(namespace_ms, 0.5);
+  l.namespace_p99 = Percentile(namespace_ms, 0.99);
+  l.pod_p50 = Percentile(pod_ms, 0.5);
+  l.pod_p99 = Percentile(pod_ms, 0.99);
+  fmt::print(
+      "  PromQL baseline {} iterations: aggregate=namespace p50 {:.0f} ms, p99 {:.0f} ms; "
+      "aggregate=pod p50 {:.0f} ms, p99 {:.0f} ms (the slowest); p50 of the summed HTTP {:.0f} "
+      "ms and JSON decoding {:.0f} ms (over up to 5 connections)\n",
+      iterations, l.namespace_p50, l.namespace_p99, l.pod_p50, l.pod_p99, Percentile(http_ms, 0.5),
+      Percentile(decode_ms, 0.5));
+  std::fflush(stdout);
+  return l;
+}
+
+// The PromQL answer against the API's: the relative difference of the grand total, of idle and
+// the largest of any group's cost and CPU request hours. True within kPromqlTolerance.
+bool AgreePromql(const std::string& name, const AllocationSet& set,
+                 const costledger::bench::PromqlAnswer& promql) {
+  const auto relative = [](double a, double b) {
+    return std::abs(a - b) / std::max({std::abs(a), std::abs(b), 1e-12});
+  };
+  double api_total = 0, promql_total = 0, largest = 0, largest_request = 0, api_idle = 0;
+  double promql_idle = 0;
+  std::string worst = "-";
+  int missing = 0;
+  for (const auto& a : set.allocations) {
+    const double api = a.TotalCost().Dollars();
+    api_total += api;
+    const auto it = promql.find(a.name);
+    if (it == promql.end()) {
+      if (missing++ < 5) fmt::print("  {}: '{}' is missing from the PromQL answer\n", name, a.name);
+      continue;
+    }
+    if (a.name == costledger::api::kIdleName) {
+      api_idle = api;
+      promql_idle = it->second.TotalCost();
+    } else {
+      largest_request =
+          std::max(largest_request, relative(a.sums.cpu_request_millicore_seconds / 3.6e6,
+                                             it->second.cpu_request_core_hours));
+    }
+    if (const double d = relative(api, it->second.TotalCost()); d > largest) {
+      largest = d;
+      worst = a.name;
+    }
+  }
+  for (const auto& [key, group] : promql) promql_total += group.TotalCost();
+  const double total_diff = relative(api_total, promql_total);
+  const bool agree = missing == 0 && promql.size() == set.allocations.size() &&
+                     total_diff <= kPromqlTolerance && largest <= kPromqlTolerance &&
+                     largest_request <= kPromqlTolerance;
+  fmt::print(
+      "  {}: PromQL {} groups, total ${:.6f} (idle ${:.6f}) vs API {} groups, ${:.6f} (idle "
+      "${:.6f}): relative difference of the grand total {:.1e}, of idle {:.1e}, largest of a "
+      "group's cost {:.1e} ({}), of its CPU request hours {:.1e}: {}\n",
+      name, promql.size(), promql_total, promql_idle, set.allocations.size(), api_total, api_idle,
+      total_diff, relative(api_idle, promql_idle), largest, worst, largest_request,
+      agree ? fmt::format("agree within {:.0e}", kPromqlTolerance) : "DISAGREE");
+  return agree;
+}
+
+// --promql-only: the exact totals of the generator (allocation_cluster.hpp), in nano-dollars,
+// against the PromQL baseline's.
+bool AgreeWithGenerator(const costledger::bench::PromqlAnswer& promql) {
+  namespace c = costledger::bench::cluster;
+  std::int64_t allocated = 0, nodes = 0;
+  for (int p = 0; p < kPods; ++p) {
+    const c::Pod pod = c::PodAt(p);
+    const c::Node node = c::NodeAt(pod.k);
+    for (int h = 0; h < kHours; ++h) {
+      allocated += c::CpuAllocatedMillicores(pod, h) * node.cpu_rate +
+                   (c::MemoryAllocatedBytes(pod, h) >> 20) * node.ram_rate +
+                   pod.gpus * node.gpu_rate;
+    }
+  }
+  for (int k = 0; k < kNodes; ++k) {
+    const c::Node node = c::NodeAt(k);
+    nodes +=
+        kHours * (c::kNodeMillicores * node.cpu_rate + (c::kNodeMemoryBytes >> 20) * node.ram_rate +
+                  (node.gpu_node ? node.gpu_rate : 0));
+  }
+  double promql_total = 0, promql_idle = 0;
+  for (const auto& [key, group] : promql) promql_total += group.TotalCost();
+  promql_idle = promql.at(std::string(costledger::api::kIdleName)).TotalCost();
+  const double exact_total = static_cast<double>(nodes) / 1e9;
+  const double exact_idle = static_cast<double>(nodes - allocated) / 1e9;
+  const double d = std::abs(promql_total - exact_total) / exact_total;
+  fmt::print(
+      "  PromQL total ${:.6f} (idle ${:.6f}) vs the generator's exact ${:.9f} (idle ${:.9f}): "
+      "relative difference {:.1e}, of idle {:.1e}\n",
+      promql_total, promql_idle, exact_total, exact_idle, d,
+      std::abs(promql_idle - exact_idle) / exact_idle);
+  return d <= kPromqlTolerance;
+}
+
+int Run(bool explain, bool promql_only, bool promql_gzip, int promql_iterations) {
   fmt::print(
       "allocation: GET /v1/allocation read path, window=30d accumulate=true over {} days x {} "
       "pods ({} namespaces, {} teams, {} nodes)\n"
@@ -567,29 +781,81 @@ int Run(bool explain) {
       "collector at 60 s intervals stores 60x more raw rows, so the baseline is generous\n",
       kDays, kPods, kNamespaces, kTeams, kNodes, kBaselineName, kHours * kPods / 1e6);
   fmt::print(
-      "  server: a private PostgreSQL 15 with shared_buffers 1GB (unit tests use 64MB), other "
-      "settings default; {} hardware threads\n",
+      "  baseline: {}: the same cluster as OpenCost-style metrics at ONE sample per series per "
+      "HOUR (OpenCost's scrape is every minute: 60x more samples), so the baseline is generous\n",
+      kPromqlName);
+  fmt::print(
+      "  servers: a private PostgreSQL 15 with shared_buffers 1GB (unit tests use 64MB), other "
+      "settings default; a private Prometheus 2.42 (Debian), default settings but retention; {} "
+      "hardware threads\n",
       std::thread::hardware_concurrency());
+  fmt::print("Prometheus TSDB (promtool tsdb create-blocks-from openmetrics, cached in {}) ...\n",
+             CacheRoot());
+  std::fflush(stdout);
+  auto t0 = Clock::now();
+  const costledger::bench::OpenCostTsdb tsdb = costledger::bench::EnsureOpenCostTsdb(
+      CacheRoot(), [](const std::string& text) { Progress("{}", text); });
+  const double tsdb_seconds = Seconds(Clock::now() - t0);
+  if (promql_only) {
+    const PromqlLatencies promql = MeasurePromql(tsdb, promql_gzip, promql_iterations);
+    const bool agree = AgreeWithGenerator(promql.by_namespace);
+    fmt::print("total: {:.1f} s\n", Seconds(Clock::now() - kLaunched));
+    return agree ? 0 : 1;
+  }
   costledger::testing::PrivatePostgres server;
   const std::string url = server.CreateDatabase("allocation_bench");
   fmt::print("loading (server-side INSERT .. SELECT FROM generate_series) ...\n");
   std::fflush(stdout);
+  t0 = Clock::now();
   Load(server, url);
+  const double load_seconds = Seconds(Clock::now() - t0);
 
   PostgresCostReader reader(url, "");
   pqxx::connection sql(url);
   bool agree = true;
   fmt::print(
       "measuring: ReadAllocations + ReadIdle + BuildAllocationSets + "
-      "RenderAllocationResponse, then the baseline\n");
+      "RenderAllocationResponse, then the SQL baseline\n");
+  t0 = Clock::now();
   const Latencies ns = Measure("aggregate=namespace", reader, sql, "namespace", agree);
   const Latencies pod = Measure("aggregate=pod", reader, sql, "pod", agree);
+  const double measure_seconds = Seconds(Clock::now() - t0);
   if (explain) Explain(server, url);
+
+  fmt::print("measuring: the PromQL baseline\n");
+  std::fflush(stdout);
+  t0 = Clock::now();
+  const PromqlLatencies promql = MeasurePromql(tsdb, promql_gzip, promql_iterations);
+  const double promql_seconds = Seconds(Clock::now() - t0);
+  const bool namespace_agree = AgreePromql("aggregate=namespace", ns.answer, promql.by_namespace);
+  const bool pod_agree = AgreePromql("aggregate=pod", pod.answer, promql.by_pod);
+  const bool promql_agree = namespace_agree && pod_agree;
+
+  fmt::print("\n{:<23} {:>11} {:>11} {:>9} {:>11} {:>12}\n", "ms (lower is better)", "costledger",
+             "SQL", "SQL/ours", "PromQL", "PromQL/ours");
+  const auto row = [](std::string_view figure, double ours, double sql_ms, double promql_ms) {
+    fmt::print("{:<23} {:>11.1f} {:>11.1f} {:>8.1f}x {:>11.1f} {:>11.1f}x\n", figure, ours, sql_ms,
+               sql_ms / ours, promql_ms, promql_ms / ours);
+  };
+  row("aggregate=namespace p50", ns.p50, ns.baseline_p50, promql.namespace_p50);
+  row("aggregate=namespace p99", ns.p99, ns.baseline_p99, promql.namespace_p99);
+  row("aggregate=pod p50", pod.p50, pod.baseline_p50, promql.pod_p50);
+  row("aggregate=pod p99", pod.p99, pod.baseline_p99, promql.pod_p99);
+  fmt::print(
+      "phases: Prometheus TSDB {:.1f} s ({}), PostgreSQL load {:.1f} s, API + SQL measurement "
+      "{:.1f} s, PromQL measurement {:.1f} s\n\n",
+      tsdb_seconds, tsdb.cached ? "cached" : "made", load_seconds, measure_seconds, promql_seconds);
 
   PrintLatencyFigure("allocation_namespace_p50", ns.p50, ns.baseline_p50);
   PrintLatencyFigure("allocation_namespace_p99", ns.p99, ns.baseline_p99);
   PrintLatencyFigure("allocation_pod_p50", pod.p50, pod.baseline_p50);
   PrintLatencyFigure("allocation_pod_p99", pod.p99, pod.baseline_p99);
+  PrintLatencyFigure("allocation_namespace_p50_vs_promql", ns.p50, promql.namespace_p50,
+                     kPromqlName);
+  PrintLatencyFigure("allocation_namespace_p99_vs_promql", ns.p99, promql.namespace_p99,
+                     kPromqlName);
+  PrintLatencyFigure("allocation_pod_p50_vs_promql", pod.p50, promql.pod_p50, kPromqlName);
+  PrintLatencyFigure("allocation_pod_p99_vs_promql", pod.p99, promql.pod_p99, kPromqlName);
   const bool fast = ns.p50 <= 100;
   const bool faster = ns.baseline_p50 >= 20 * ns.p50;
   fmt::print("target namespace p50 <= 100 ms: {} ({:.1f} ms)\n", fast ? "MET" : "NOT MET", ns.p50);
@@ -597,7 +863,11 @@ int Run(bool explain) {
              faster ? "MET" : "NOT MET", ns.baseline_p50 / ns.p50);
   fmt::print("total: {:.1f} s\n", Seconds(Clock::now() - kLaunched));
   if (!agree) {
-    fmt::print(stderr, "allocation_bench: the API and the baseline disagree\n");
+    fmt::print(stderr, "allocation_bench: the API and the SQL baseline disagree\n");
+    return 1;
+  }
+  if (!promql_agree) {
+    fmt::print(stderr, "allocation_bench: the API and the PromQL baseline disagree\n");
     return 1;
   }
   return 0;
@@ -607,10 +877,21 @@ int Run(bool explain) {
 
 int main(int argc, char** argv) {
   // bench/run passes Google Benchmark flags (--benchmark_min_time=..); they do not apply here.
-  bool explain = false;
-  for (int i = 1; i < argc; ++i) explain |= std::string_view(argv[i]) == "--explain";
+  bool explain = false, promql_only = false, promql_gzip = false;
+  int promql_iterations = kPromqlIterations;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    explain |= arg == "--explain";
+    promql_only |= arg == "--promql-only";
+    promql_gzip |= arg == "--promql-gzip";
+    if (arg.starts_with("--promql-iterations=")) {
+      promql_iterations = std::max(1, std::atoi(argv[i] + arg.find('=') + 1));
+    }
+  }
+  curl_global_init(CURL_GLOBAL_DEFAULT);  // before any thread uses libcurl
   try {
-    return Run(explain);  // the private server and its data are removed on the way out
+    return Run(explain, promql_only, promql_gzip,
+               promql_iterations);  // the private server and its data are removed on the way out
   } catch (const std::exception& e) {
     fmt::print(stderr, "allocation_bench: {}\n", e.what());
     return 1;

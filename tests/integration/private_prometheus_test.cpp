@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <thread>
@@ -111,6 +113,49 @@ TEST(PrivatePrometheusTest, DirectoryIsRemovedAfterUse) {
     EXPECT_TRUE(std::filesystem::exists(dir + "/prometheus.yml"));
   }
   EXPECT_FALSE(std::filesystem::exists(dir));
+}
+
+// Blocks made by promtool from OpenMetrics (a backfill) are served from a copy, and a long
+// retention keeps a block that is older than the default 15 days before the newest one.
+TEST(PrivatePrometheusTest, ServesBackfilledBlocksKeepingOldOnesWithALongRetention) {
+  char templ[] = "/tmp/costledger-blocks-XXXXXX";
+  ASSERT_NE(::mkdtemp(templ), nullptr);
+  const std::string dir = templ;
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  {
+    std::ofstream out(dir + "/input.om");
+    out << "# TYPE backfilled gauge\n"
+        << "backfilled{age=\"40d\"} 1 " << now - 40 * 86400 << "\n"
+        << "backfilled{age=\"1d\"} 2 " << now - 86400 << "\n"
+        << "# EOF\n";
+  }
+  ChildProcess promtool({PromtoolBinary(), "tsdb", "create-blocks-from", "openmetrics", "-q",
+                         dir + "/input.om", dir + "/tsdb"},
+                        dir + "/promtool.log");
+  ASSERT_EQ(promtool.Wait(std::chrono::seconds(60)), 0) << promtool.Log();
+  const auto block_count = [&] {
+    int n = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir + "/tsdb")) {
+      n += entry.is_directory() ? 1 : 0;
+    }
+    return n;
+  };
+  ASSERT_EQ(block_count(), 2);
+  const std::string count = "count(count_over_time(backfilled[60d]))";
+  {
+    PrivatePrometheus prom({.blocks_from = dir + "/tsdb", .retention = "10y"});
+    EXPECT_EQ(PrivatePrometheus::SampleValue(prom.WaitForSeries(count).at(0)), 2.0);
+  }
+  {
+    // The default retention deletes the old block (from the server's copy only).
+    PrivatePrometheus prom({.blocks_from = dir + "/tsdb"});
+    EXPECT_EQ(PrivatePrometheus::SampleValue(prom.WaitForSeries(count).at(0)), 1.0);
+  }
+  EXPECT_EQ(block_count(), 2);
+  EXPECT_THROW(PrivatePrometheus({.blocks_from = dir}), std::runtime_error);  // no blocks
+  std::filesystem::remove_all(dir);
 }
 
 // CostMetrics scraped by a real Prometheus with OpenCost's recommended job (honor_labels: true):

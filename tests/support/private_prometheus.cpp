@@ -17,7 +17,6 @@
 namespace costledger::testing {
 namespace {
 
-constexpr auto kStartTimeout = std::chrono::seconds(60);
 constexpr int kStartAttempts = 3;
 
 int FreeTcpPort() {
@@ -89,6 +88,11 @@ std::string PrometheusBinary() {
   return "/usr/bin/prometheus";
 }
 
+std::string PromtoolBinary() {
+  if (const char* env = std::getenv("COSTLEDGER_PROMTOOL")) return env;
+  return (std::filesystem::path(PrometheusBinary()).parent_path() / "promtool").string();
+}
+
 PrivatePrometheus::PrivatePrometheus(const PrivatePrometheusOptions& options) {
   if (!std::filesystem::exists(PrometheusBinary())) {
     throw std::runtime_error(PrometheusBinary() +
@@ -97,11 +101,20 @@ PrivatePrometheus::PrivatePrometheus(const PrivatePrometheusOptions& options) {
   char templ[] = "/tmp/costledger-prom-XXXXXX";
   if (::mkdtemp(templ) == nullptr) throw std::runtime_error("mkdtemp failed");
   dir_ = templ;
+  if (!options.blocks_from.empty()) {
+    try {
+      LinkBlocks(options.blocks_from);
+    } catch (...) {
+      std::error_code ignored;
+      std::filesystem::remove_all(dir_, ignored);
+      throw;
+    }
+  }
   // The port is free when chosen but may be taken before the server binds it: try again.
   for (int attempt = 1;; ++attempt) {
     port_ = FreeTcpPort();
     WriteConfig(options);
-    if (Start()) return;
+    if (Start(options)) return;
     const std::string log = Log();
     process_.reset();
     if (attempt == kStartAttempts || log.find("address already in use") == std::string::npos) {
@@ -157,14 +170,45 @@ void PrivatePrometheus::WriteConfig(const PrivatePrometheusOptions& options) con
   if (!out) throw std::runtime_error("cannot write " + dir_ + "/prometheus.yml");
 }
 
-bool PrivatePrometheus::Start() {
-  process_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{PrometheusBinary(), "--config.file=" + dir_ + "/prometheus.yml",
-                               "--storage.tsdb.path=" + dir_ + "/data",
-                               fmt::format("--web.listen-address=127.0.0.1:{}", port_),
-                               "--web.enable-admin-api", "--log.level=info"},
-      dir_ + "/prometheus.log");
-  const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
+void PrivatePrometheus::LinkBlocks(const std::string& from) const {
+  namespace fs = std::filesystem;
+  // A block is a directory named by its ULID (26 characters) holding meta.json.
+  int blocks = 0;
+  for (const fs::directory_entry& block : fs::directory_iterator(from)) {
+    if (!block.is_directory() || block.path().filename().string().size() != 26 ||
+        !fs::exists(block.path() / "meta.json")) {
+      continue;
+    }
+    const fs::path target = fs::path(dir_) / "data" / block.path().filename();
+    for (const fs::directory_entry& entry : fs::recursive_directory_iterator(block.path())) {
+      const fs::path to = target / fs::relative(entry.path(), block.path());
+      if (entry.is_directory()) {
+        fs::create_directories(to);
+        continue;
+      }
+      fs::create_directories(to.parent_path());
+      std::error_code link_error;
+      fs::create_hard_link(entry.path(), to, link_error);
+      if (link_error) fs::copy_file(entry.path(), to);  // another file system
+    }
+    ++blocks;
+  }
+  if (blocks == 0) throw std::runtime_error("no TSDB blocks in " + from);
+}
+
+bool PrivatePrometheus::Start(const PrivatePrometheusOptions& options) {
+  std::vector<std::string> argv{PrometheusBinary(),
+                                "--config.file=" + dir_ + "/prometheus.yml",
+                                "--storage.tsdb.path=" + dir_ + "/data",
+                                fmt::format("--web.listen-address=127.0.0.1:{}", port_),
+                                "--web.enable-admin-api",
+                                "--log.level=info"};
+  if (!options.retention.empty()) {
+    argv.push_back("--storage.tsdb.retention.time=" + options.retention);
+  }
+  argv.insert(argv.end(), options.extra_flags.begin(), options.extra_flags.end());
+  process_ = std::make_unique<ChildProcess>(argv, dir_ + "/prometheus.log");
+  const auto deadline = std::chrono::steady_clock::now() + options.start_timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     if (!process_->Running()) return false;
     const HttpAnswer ready = HttpGet(Url() + "/-/ready");

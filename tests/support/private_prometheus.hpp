@@ -20,12 +20,24 @@ struct PrivatePrometheusOptions {
   std::string bearer_token{};
   /// Also scrape the server's own /metrics under job "prometheus".
   bool scrape_self = false;
+  /// A TSDB directory whose blocks (e.g. made by `promtool tsdb create-blocks-from`) the
+  /// server serves: each block is hard-linked (copied across file systems) into the server's
+  /// own data directory, so the original is never written to and outlives the server.
+  std::string blocks_from{};
+  /// --storage.tsdb.retention.time, e.g. "10y". Retention counts back from the newest block,
+  /// so blocks older than Prometheus' default 15 days before it are deleted at start unless
+  /// this is long enough. Empty: the default.
+  std::string retention{};
+  /// More command-line flags, e.g. {"--storage.tsdb.max-block-duration=2h"}.
+  std::vector<std::string> extra_flags{};
+  /// How long to wait for /-/ready (opening a large TSDB takes a while).
+  std::chrono::milliseconds start_timeout{60'000};
 };
 
 /// A private Prometheus server (/usr/bin/prometheus, Debian's 2.42) for one test: its own
 /// config and TSDB under /tmp, its own port on 127.0.0.1, the admin API enabled; stopped and
 /// removed by the destructor. Throws std::runtime_error with the server log when it cannot
-/// start or does not become ready within a minute (tests fail, never skip).
+/// start or does not become ready within `start_timeout` (tests fail, never skip).
 class PrivatePrometheus {
  public:
   explicit PrivatePrometheus(const PrivatePrometheusOptions& options);
@@ -55,7 +67,8 @@ class PrivatePrometheus {
 
  private:
   void WriteConfig(const PrivatePrometheusOptions& options) const;
-  bool Start();
+  void LinkBlocks(const std::string& from) const;
+  bool Start(const PrivatePrometheusOptions& options);
 
   std::string dir_;
   int port_ = 0;
@@ -64,5 +77,8 @@ class PrivatePrometheus {
 
 /// Path of the Prometheus server binary: $COSTLEDGER_PROMETHEUS or /usr/bin/prometheus.
 std::string PrometheusBinary();
+
+/// Path of promtool (same package): $COSTLEDGER_PROMTOOL or promtool beside PrometheusBinary().
+std::string PromtoolBinary();
 
 }  // namespace costledger::testing

@@ -211,8 +211,11 @@ int RunServe(const std::vector<std::string>& args) {
   collector::Collector collector(ToCollectorSettings(c), spool, store, log);
 
   const bool once = l.cl.Flag("once");
+  // Only --role all serves these families (/metrics of its API); a collector-only process
+  // would build them, at a cost growing with the cluster, for nobody to read.
+  const bool export_metrics = role == "all";
   collector.Run(g_stop, [&](const collector::TickReport& tick) {
-    metrics.Observe(tick);
+    if (export_metrics) metrics.Observe(tick);
     if (once) g_stop = true;
   });
   if (server) server->Stop();

@@ -36,6 +36,8 @@ endpoints:
   GET /api/v1/nodes                              v1 NodeList
   GET /api/v1/nodes/{node}                       v1 Node
   GET /api/v1/pods                               v1 PodList
+      (both lists in chunks with ?limit=N: metadata.continue gives the token for
+      ?limit=N&continue=TOKEN, as the API server does; without a limit the whole list)
   GET /api/v1/nodes/{node}/proxy/metrics/resource  kubelet resource metrics (Prometheus text)
   GET /dcgm/metrics                              NVIDIA DCGM exporter metrics, every GPU node
   GET /dcgm/{node}/metrics                       the same for one node

@@ -59,9 +59,27 @@ std::vector<PricedQuery> Collector::PriceNewQueries(
 }
 
 std::size_t Collector::Drain(bool& database_available) {
+  return Drain(database_available, std::nullopt);
+}
+
+std::size_t Collector::Drain(bool& database_available, std::optional<AppendedBatch> appended) {
   std::size_t stored = 0;
   database_available = true;
-  while (auto entry = spool_.Oldest()) {
+  while (true) {
+    // The batch this tick appended is written from memory when its turn comes: reading it back
+    // would decode the same batch (the codec is lossless) at a cost growing with the cluster.
+    std::optional<Spool::Entry> read;
+    std::uint64_t sequence = 0;
+    const IntervalBatch* batch = nullptr;
+    if (appended && spool_.OldestSequence() == appended->sequence) {
+      sequence = appended->sequence;
+      batch = appended->batch;
+    } else {
+      read = spool_.Oldest();
+      if (!read) break;
+      sequence = read->sequence;
+      batch = &read->batch;
+    }
     try {
       if (!schema_ready_) {
         for (const std::string& applied : store_.Migrate()) {
@@ -69,7 +87,7 @@ std::size_t Collector::Drain(bool& database_available) {
         }
         schema_ready_ = true;
       }
-      store_.Write(entry->batch);
+      store_.Write(*batch);
     } catch (const Unavailable& e) {
       database_available = false;
       log_.Warn("database unavailable; batches stay in the spool",
@@ -77,13 +95,13 @@ std::size_t Collector::Drain(bool& database_available) {
       break;
     } catch (const std::exception& e) {
       // Refused for good (not a connection problem): keep it for inspection, go on.
-      spool_.MoveAside(entry->sequence, "rejected", e.what());
+      spool_.MoveAside(sequence, "rejected", e.what());
       continue;
     }
-    for (const PricedQuery& q : entry->batch.queries) {
+    for (const PricedQuery& q : batch->queries) {
       queries_seen_.insert(q.execution.query_execution_id);
     }
-    spool_.Remove(entry->sequence);
+    spool_.Remove(sequence);
     ++stored;
   }
   if (!spool_.last_error().empty()) {
@@ -106,23 +124,45 @@ void Collector::MaintainIfDue(sys_seconds now) {
 
 std::vector<PodLabelSet> Collector::ChangedPodLabels(const std::vector<Pod>& pods) {
   std::vector<PodLabelSet> changed;
-  std::map<std::string, std::size_t> current;
+  // Updated in place: rebuilding the map every interval would allocate a key per pod.
+  ++labels_generation_;
+  std::string text;
+  std::string key;
   for (const Pod& pod : pods) {
-    std::string text;
+    text.clear();
     for (const auto& [k, v] : pod.labels) {
       text.append(k).push_back('\0');
       text.append(v).push_back('\0');
     }
     const std::size_t hash = std::hash<std::string>{}(text);
-    std::string key = pod.namespace_name + "/" + pod.name;
-    const auto sent = labels_sent_.find(key);
-    if (sent == labels_sent_.end() || sent->second != hash) {
+    key.assign(pod.namespace_name).append("/").append(pod.name);
+    auto sent = labels_sent_.find(key);
+    if (sent == labels_sent_.end()) {
       changed.push_back({pod.namespace_name, pod.name, pod.labels});
+      labels_sent_.emplace(key, SentLabels{hash, labels_generation_});
+      continue;
     }
-    current.emplace(std::move(key), hash);
+    if (sent->second.generation == labels_generation_) continue;  // listed twice: first counts
+    if (sent->second.hash != hash) changed.push_back({pod.namespace_name, pod.name, pod.labels});
+    sent->second = {hash, labels_generation_};
   }
-  labels_sent_ = std::move(current);
+  std::erase_if(labels_sent_, [this](const auto& entry) {
+    return entry.second.generation != labels_generation_;
+  });
   return changed;
+}
+
+void Collector::KeepOnlyWhatLaterIntervalsNeed() {
+  // Node labels were read when parsed (instance type, zone, capacity type); of a pod's labels
+  // only the team is read again, should this state stand in for a failed scrape. Dropping the
+  // rest halves what is held while the next scrape is read.
+  for (Node& node : *last_nodes_) Labels().swap(node.labels);
+  for (Pod& pod : *last_pods_) {
+    if (pod.labels.empty()) continue;
+    Labels kept;
+    if (auto team = pod.labels.extract(settings_.interval.team_label)) kept.insert(std::move(team));
+    pod.labels.swap(kept);
+  }
 }
 
 TickReport Collector::Tick(sys_seconds boundary) {
@@ -132,35 +172,50 @@ TickReport Collector::Tick(sys_seconds boundary) {
   report.interval_start = boundary - length;
   RefreshPricesIfDue(boundary);
 
-  ClusterSnapshot snap = ScrapeCluster(settings_.sources, boundary);
+  // The scrape in its two rounds (ScrapeCluster): the state of the previous interval is let go
+  // in between, so that it is never held together with both this one's lists and kubelets.
+  ClusterSnapshot snap = ScrapeClusterState(settings_.sources, boundary);
+  const bool fresh_state = snap.nodes && snap.pods;
+  std::optional<std::vector<Node>> listed_nodes;  // nodes listed without their pods
+  // Cluster state: this scrape, or a recent one when the API server failed just now.
+  if (fresh_state) {
+    last_nodes_ = std::move(snap.nodes);
+    last_pods_ = std::move(snap.pods);
+    last_state_at_ = boundary;
+  } else {
+    listed_nodes = std::move(snap.nodes);
+  }
+  snap.nodes.reset();
+  snap.pods.reset();
+  if (fresh_state || listed_nodes) {
+    ScrapeKubelets(settings_.sources, fresh_state ? *last_nodes_ : *listed_nodes, snap);
+  }
+  listed_nodes.reset();
   for (const SourceStatus& s : snap.statuses) {
     if (s.error.empty()) continue;
     ++report.source_errors;
     log_.Error("source failed", {{"source", s.source}, {"error", s.error}});
   }
-  // Cluster state: this scrape, or a recent one when the API server failed just now.
-  if (snap.nodes && snap.pods) {
-    last_nodes_ = snap.nodes;
-    last_pods_ = snap.pods;
-    last_state_at_ = boundary;
-  } else if (last_nodes_ &&
-             boundary - last_state_at_ <= length * settings_.stale_snapshot_intervals) {
-    log_.Warn("using nodes and pods of an earlier scrape",
-              {{"age_seconds", static_cast<std::int64_t>((boundary - last_state_at_).count())}});
-  } else {
-    last_nodes_.reset();
-    last_pods_.reset();
+  if (!fresh_state) {
+    if (last_nodes_ && boundary - last_state_at_ <= length * settings_.stale_snapshot_intervals) {
+      log_.Warn("using nodes and pods of an earlier scrape",
+                {{"age_seconds", static_cast<std::int64_t>((boundary - last_state_at_).count())}});
+    } else {
+      last_nodes_.reset();
+      last_pods_.reset();
+    }
   }
 
   UsageIndex usage;
   for (auto& [node, samples] : snap.kubelet) {
     const auto prev = previous_kubelet_.find(node);
     if (prev != previous_kubelet_.end()) {
-      AddKubeletUsage(prev->second.second, samples, boundary - prev->second.first, usage);
+      AddKubeletUsageSince(prev->second.second, samples, boundary - prev->second.first, usage);
     } else {
-      AddKubeletUsage({}, samples, length, usage);
+      AddKubeletUsageSince(CpuCounters(), samples, length, usage);
     }
-    previous_kubelet_[node] = {boundary, std::move(samples)};
+    previous_kubelet_[node] = {boundary, CpuCounters(samples)};
+    std::vector<KubeletContainerSample>().swap(samples);  // counters kept, samples dropped
   }
   AddGpuUsage(snap.gpus, usage);
 
@@ -176,7 +231,11 @@ TickReport Collector::Tick(sys_seconds boundary) {
     report.cost = batch.costs.TotalCost();
     report.idle = batch.costs.IdleCost();
     for (const std::string& w : batch.costs.warnings) log_.Warn("attribution", {{"detail", w}});
-    batch.pod_labels = ChangedPodLabels(*last_pods_);
+    // Stale state has no labels that were not sent when it was fresh.
+    if (fresh_state) {
+      batch.pod_labels = ChangedPodLabels(*last_pods_);
+      KeepOnlyWhatLaterIntervalsNeed();
+    }
   } else {
     batch.costs.start = report.interval_start;
     batch.costs.length = length;
@@ -187,8 +246,9 @@ TickReport Collector::Tick(sys_seconds boundary) {
   if (snap.queries) batch.queries = PriceNewQueries(*snap.queries);
   report.queries = batch.queries.size();
 
-  if (report.attributed || !batch.queries.empty()) spool_.Append(batch);
-  report.stored_batches = Drain(report.database_available);
+  std::optional<AppendedBatch> appended;
+  if (report.attributed || !batch.queries.empty()) appended = {spool_.Append(batch), &batch};
+  report.stored_batches = Drain(report.database_available, appended);
   report.spool_depth = spool_.depth();
   if (report.database_available) {
     try {

@@ -3,8 +3,11 @@
 #include <curl/curl.h>
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <chrono>
+#include <deque>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -38,6 +41,15 @@ std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) 
   if (t->result.body.size() + n > t->max_bytes) {
     t->too_large = true;
     return 0;  // aborts the transfer
+  }
+  if (t->result.body.empty()) {
+    // Sized once from Content-Length (when sent, and not compressed) rather than grown and
+    // copied as it arrives.
+    curl_off_t length = -1;
+    curl_easy_getinfo(t->easy.get(), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+    if (length > 0 && static_cast<std::size_t>(length) <= t->max_bytes) {
+      t->result.body.reserve(static_cast<std::size_t>(length));
+    }
   }
   t->result.body.append(data, n);
   return n;
@@ -126,50 +138,99 @@ FetchResult Fetch(const std::string& url_or_path, const FetchOptions& options) {
 
 std::vector<FetchResult> FetchAll(const std::vector<std::string>& urls, const FetchOptions& options,
                                   int parallel) {
-  GlobalInitOnce();
-  std::vector<std::unique_ptr<Transfer>> transfers(urls.size());
   std::vector<FetchResult> results(urls.size());
-  std::unique_ptr<CURLM, void (*)(CURLM*)> multi(curl_multi_init(),
-                                                 [](CURLM* m) { curl_multi_cleanup(m); });
-  curl_multi_setopt(multi.get(), CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(parallel));
-  std::size_t next = 0;
-  int running = 0;
-  const auto add_more = [&] {
-    while (next < urls.size() && running < parallel) {
-      if (!IsUrl(urls[next])) {
-        results[next] = ReadLocalFile(urls[next], options);
-        ++next;
+  FetchQueue queue(options, parallel);
+  for (std::size_t i = 0; i < urls.size(); ++i) {
+    queue.Add(urls[i], [&results, i](FetchResult&& r) { results[i] = std::move(r); });
+  }
+  queue.Run();
+  return results;
+}
+
+struct FetchQueue::Impl {
+  struct Pending {
+    std::string url;
+    Done done;
+  };
+
+  Impl(FetchOptions o, int p)
+      : options(std::move(o)),
+        parallel(std::max(1, p)),
+        multi(curl_multi_init(), [](CURLM* m) { curl_multi_cleanup(m); }) {
+    curl_multi_setopt(multi.get(), CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(parallel));
+  }
+
+  ~Impl() {
+    for (auto& [easy, transfer] : running) curl_multi_remove_handle(multi.get(), easy);
+  }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
+  // Starts queued fetches while there is room; files are read at once.
+  void StartMore() {
+    while (!queued.empty() && static_cast<int>(running.size()) < parallel) {
+      Pending next = std::move(queued.front());
+      queued.pop_front();
+      if (!IsUrl(next.url)) {
+        next.done(ReadLocalFile(next.url, options));
         continue;
       }
-      transfers[next] = std::make_unique<Transfer>();
-      Prepare(*transfers[next], urls[next], options);
-      curl_easy_setopt(transfers[next]->easy.get(), CURLOPT_PRIVATE,
-                       reinterpret_cast<void*>(next));  // NOLINT(performance-no-int-to-ptr)
-      curl_multi_add_handle(multi.get(), transfers[next]->easy.get());
-      ++running;
-      ++next;
+      auto transfer = std::make_unique<Running>();
+      Prepare(transfer->transfer, next.url, options);
+      transfer->done = std::move(next.done);
+      CURL* easy = transfer->transfer.easy.get();
+      curl_multi_add_handle(multi.get(), easy);
+      running.emplace(easy, std::move(transfer));
     }
-  };
-  add_more();
-  while (running > 0) {
-    int still = 0;
-    curl_multi_perform(multi.get(), &still);
-    int queued = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi.get(), &queued)) {
-      if (msg->msg != CURLMSG_DONE) continue;
-      void* priv = nullptr;
-      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
-      const auto index = reinterpret_cast<std::size_t>(priv);
-      curl_multi_remove_handle(multi.get(), msg->easy_handle);
-      Finish(*transfers[index], msg->data.result, options);
-      results[index] = std::move(transfers[index]->result);
-      transfers[index].reset();
-      --running;
-    }
-    add_more();
-    if (running > 0) curl_multi_poll(multi.get(), nullptr, 0, 100, nullptr);
   }
-  return results;
+
+  struct Running {
+    Transfer transfer;
+    Done done;
+  };
+
+  FetchOptions options;
+  int parallel;
+  std::unique_ptr<CURLM, void (*)(CURLM*)> multi;
+  std::deque<Pending> queued;
+  std::map<CURL*, std::unique_ptr<Running>> running;
+};
+
+FetchQueue::FetchQueue(FetchOptions options, int parallel)
+    : impl_(std::make_unique<Impl>(std::move(options), parallel)) {
+  GlobalInitOnce();
+}
+
+FetchQueue::~FetchQueue() = default;
+
+void FetchQueue::Add(std::string url_or_path, Done done) {
+  impl_->queued.push_back({std::move(url_or_path), std::move(done)});
+}
+
+void FetchQueue::Run() {
+  Impl& q = *impl_;
+  q.StartMore();
+  while (!q.running.empty() || !q.queued.empty()) {
+    int still = 0;
+    curl_multi_perform(q.multi.get(), &still);
+    int pending_messages = 0;
+    while (CURLMsg* msg = curl_multi_info_read(q.multi.get(), &pending_messages)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      CURL* easy = msg->easy_handle;
+      const CURLcode code = msg->data.result;
+      curl_multi_remove_handle(q.multi.get(), easy);
+      const auto it = q.running.find(easy);
+      std::unique_ptr<Impl::Running> done = std::move(it->second);
+      q.running.erase(it);
+      Finish(done->transfer, code, q.options);
+      FetchResult result = std::move(done->transfer.result);
+      Done callback = std::move(done->done);
+      done.reset();  // the handle and headers go before the callback runs
+      callback(std::move(result));
+    }
+    q.StartMore();
+    if (!q.running.empty()) curl_multi_poll(q.multi.get(), nullptr, 0, 100, nullptr);
+  }
 }
 
 }  // namespace costledger::collector

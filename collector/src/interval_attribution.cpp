@@ -95,10 +95,14 @@ IntervalCosts AttributeInterval(std::chrono::sys_seconds start, std::chrono::sec
   out.length = length;
 
   std::map<std::string_view, std::vector<const Pod*>> pods_by_node;
+  std::size_t most_rows = 0;
   for (const Pod& pod : pods) {
     if (pod.node_name.empty() || !ChargedDuring(pod, start)) continue;
     pods_by_node[pod.node_name].push_back(&pod);
+    most_rows += pod.containers.size() + (pod.init_containers.empty() ? 0 : 1);
   }
+  out.containers.reserve(most_rows);  // sized once: the rows of 10^4 pods are megabytes
+  out.nodes.reserve(nodes.size());
 
   std::vector<PendingRow> rows;
   std::vector<model::ContainerDemand> demands;

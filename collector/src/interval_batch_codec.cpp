@@ -1,7 +1,11 @@
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -21,88 +25,234 @@ constexpr std::int64_t kFormatVersion = 1;
 
 std::int64_t EpochSeconds(std::chrono::sys_seconds t) { return t.time_since_epoch().count(); }
 
-// JSON has no NaN or infinities; they are kept as strings so that nothing is lost.
-Json EncodeDouble(double value) {
-  if (std::isfinite(value)) return value;
-  if (std::isnan(value)) return "NaN";
-  return value > 0 ? "Infinity" : "-Infinity";
+// Writes the batch's JSON text straight from the records, in pieces of about kChunkBytes, so
+// neither a document tree nor the whole text is ever held: for a batch of 10^4 containers that
+// would be tens of MB. The text is the one nlohmann's dump() gives for the same document
+// (keys sorted, compact, invalid UTF-8 replaced), byte for byte.
+class BatchWriter {
+ public:
+  explicit BatchWriter(const std::function<void(std::string_view)>& sink) : sink_(sink) {
+    out_.reserve(kChunkBytes + kChunkBytes / 4);
+  }
+
+  BatchWriter& BeginObject() {
+    Separate();
+    out_.push_back('{');
+    need_comma_ = false;
+    return *this;
+  }
+  BatchWriter& EndObject() {
+    out_.push_back('}');
+    need_comma_ = true;
+    return *this;
+  }
+  BatchWriter& BeginArray() {
+    Separate();
+    out_.push_back('[');
+    need_comma_ = false;
+    return *this;
+  }
+  BatchWriter& EndArray() {
+    out_.push_back(']');
+    need_comma_ = true;
+    return *this;
+  }
+  // Keys are this file's literals: nothing to escape.
+  BatchWriter& Key(std::string_view key) {
+    Separate();
+    out_.push_back('"');
+    out_.append(key);
+    out_.append("\":");
+    need_comma_ = false;
+    return *this;
+  }
+  // A key that is data (a label name): escaped like a value.
+  BatchWriter& DataKey(std::string_view key) {
+    String(key);
+    out_.push_back(':');
+    need_comma_ = false;
+    return *this;
+  }
+  BatchWriter& String(std::string_view value) {
+    Separate();
+    if (IsPlain(value)) {
+      out_.push_back('"');
+      out_.append(value);
+      out_.push_back('"');
+    } else {  // escapes, non-ASCII or invalid UTF-8: rare, so nlohmann's own rules
+      out_.append(Json(std::string(value)).dump(-1, ' ', false, Json::error_handler_t::replace));
+    }
+    need_comma_ = true;
+    return *this;
+  }
+  BatchWriter& Int(std::int64_t value) {
+    Separate();
+    std::array<char, 24> digits{};
+    const auto [end, ec] = std::to_chars(digits.data(), digits.data() + digits.size(), value);
+    out_.append(digits.data(), end);
+    need_comma_ = true;
+    return *this;
+  }
+  BatchWriter& Bool(bool value) {
+    Separate();
+    out_.append(value ? "true" : "false");
+    need_comma_ = true;
+    return *this;
+  }
+  BatchWriter& Null() {
+    Separate();
+    out_.append("null");
+    need_comma_ = true;
+    return *this;
+  }
+  // JSON has no NaN or infinities; they are kept as strings so that nothing is lost.
+  BatchWriter& Double(double value) {
+    if (std::isnan(value)) return String("NaN");
+    if (std::isinf(value)) return String(value > 0 ? "Infinity" : "-Infinity");
+    Separate();
+    out_.append(Json(value).dump());  // nlohmann's shortest round-trip form, e.g. "0.5", "2.0"
+    need_comma_ = true;
+    return *this;
+  }
+  BatchWriter& Member(std::string_view key, std::string_view value) {
+    return Key(key).String(value);
+  }
+  BatchWriter& Member(std::string_view key, std::int64_t value) { return Key(key).Int(value); }
+  BatchWriter& Member(std::string_view key, bool value) { return Key(key).Bool(value); }
+  // Without this, a string literal would pick the bool overload.
+  BatchWriter& Member(std::string_view key, const char* value) { return Key(key).String(value); }
+
+  // Hands what is buffered to the sink once there is enough of it.
+  void MaybeFlush() {
+    if (out_.size() >= kChunkBytes) Flush();
+  }
+  void Flush() {
+    if (!out_.empty()) sink_(out_);
+    out_.clear();
+  }
+
+ private:
+  static constexpr std::size_t kChunkBytes = std::size_t{64} << 10;
+
+  static bool IsPlain(std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) {
+      const auto b = static_cast<unsigned char>(c);
+      return b >= 0x20 && b < 0x80 && c != '"' && c != '\\';
+    });
+  }
+
+  void Separate() {
+    if (need_comma_) out_.push_back(',');
+  }
+
+  const std::function<void(std::string_view)>& sink_;
+  std::string out_;
+  bool need_comma_ = false;
+};
+
+void WriteCosts(BatchWriter& w, std::string_view key, const model::ResourceCosts& c) {
+  w.Key(key)
+      .BeginObject()
+      .Member("cpu_nanos", c.cpu_nanos)
+      .Member("gpu_nanos", c.gpu_nanos)
+      .Member("ram_nanos", c.ram_nanos)
+      .EndObject();
 }
 
-Json EncodeCosts(const model::ResourceCosts& c) {
-  return {{"cpu_nanos", c.cpu_nanos}, {"ram_nanos", c.ram_nanos}, {"gpu_nanos", c.gpu_nanos}};
-}
-
-Json EncodeNode(const NodeCostRow& n) {
+// Members in key order, as the document tree's dump() wrote them.
+void WriteNode(BatchWriter& w, const NodeCostRow& n) {
   const model::NodeAttribution& a = n.attribution;
-  return {
-      {"node", n.node},
-      {"instance_type", n.instance_type},
-      {"zone", n.zone},
-      {"capacity_type", model::ToString(n.capacity_type)},
-      {"capacity",
-       {{"cpu_millicores", n.capacity.cpu_millicores},
-        {"memory_bytes", n.capacity.memory_bytes},
-        {"gpu_devices", n.capacity.gpu_devices}}},
-      {"price",
-       {{"per_hour_nanos", n.price.price.per_hour.nanos()},
-        {"source", model::ToString(n.price.source)}}},
-      {"unit_prices",
-       {{"cpu_per_core_hour", EncodeDouble(n.unit_prices.cpu_per_core_hour)},
-        {"ram_per_gib_hour", EncodeDouble(n.unit_prices.ram_per_gib_hour)},
-        {"gpu_per_device_hour", EncodeDouble(n.unit_prices.gpu_per_device_hour)}}},
-      {"attribution",
-       {{"node_cost_nanos", a.node_cost.nanos()},
-        {"pools", EncodeCosts(a.pools)},
-        {"idle", EncodeCosts(a.idle)},
-        {"cpu_overcommitted", a.cpu_overcommitted},
-        {"memory_overcommitted", a.memory_overcommitted},
-        {"gpu_overcommitted", a.gpu_overcommitted}}},
-      {"containers", static_cast<std::uint64_t>(n.containers)},
-  };
+  w.BeginObject().Key("attribution").BeginObject();
+  w.Member("cpu_overcommitted", a.cpu_overcommitted)
+      .Member("gpu_overcommitted", a.gpu_overcommitted);
+  WriteCosts(w, "idle", a.idle);
+  w.Member("memory_overcommitted", a.memory_overcommitted)
+      .Member("node_cost_nanos", a.node_cost.nanos());
+  WriteCosts(w, "pools", a.pools);
+  w.EndObject();
+  w.Key("capacity")
+      .BeginObject()
+      .Member("cpu_millicores", n.capacity.cpu_millicores)
+      .Member("gpu_devices", n.capacity.gpu_devices)
+      .Member("memory_bytes", n.capacity.memory_bytes)
+      .EndObject();
+  w.Member("capacity_type", model::ToString(n.capacity_type))
+      .Member("containers", static_cast<std::int64_t>(n.containers))
+      .Member("instance_type", n.instance_type)
+      .Member("node", n.node);
+  w.Key("price")
+      .BeginObject()
+      .Member("per_hour_nanos", n.price.price.per_hour.nanos())
+      .Member("source", model::ToString(n.price.source))
+      .EndObject();
+  w.Key("unit_prices").BeginObject();
+  w.Key("cpu_per_core_hour").Double(n.unit_prices.cpu_per_core_hour);
+  w.Key("gpu_per_device_hour").Double(n.unit_prices.gpu_per_device_hour);
+  w.Key("ram_per_gib_hour").Double(n.unit_prices.ram_per_gib_hour);
+  w.EndObject();
+  w.Member("zone", n.zone).EndObject();
 }
 
-Json EncodeContainer(const ContainerCostRow& c) {
+void WriteContainer(BatchWriter& w, const ContainerCostRow& c) {
   const CostLabels& l = c.labels;
   const model::ContainerDemand& d = c.demand;
-  return {
-      {"labels",
-       {{"cluster", l.cluster},
-        {"node", l.node},
-        {"namespace", l.namespace_name},
-        {"controller_kind", l.controller_kind},
-        {"controller", l.controller},
-        {"pod", l.pod},
-        {"container", l.container},
-        {"team", l.team},
-        {"capacity_type", l.capacity_type},
-        {"instance_type", l.instance_type}}},
-      {"demand",
-       {{"cpu_request_millicores", d.cpu_request_millicores},
-        {"cpu_usage_millicores", d.cpu_usage_millicores},
-        {"memory_request_bytes", d.memory_request_bytes},
-        {"memory_usage_bytes", d.memory_usage_bytes},
-        {"gpu_devices", d.gpu_devices}}},
-      {"cost", EncodeCosts(c.cost)},
-      {"gpu_busy_devices", c.gpu_busy_devices ? EncodeDouble(*c.gpu_busy_devices) : Json()},
-      {"usage_observed", c.usage_observed},
-  };
+  w.BeginObject();
+  WriteCosts(w, "cost", c.cost);
+  w.Key("demand")
+      .BeginObject()
+      .Member("cpu_request_millicores", d.cpu_request_millicores)
+      .Member("cpu_usage_millicores", d.cpu_usage_millicores)
+      .Member("gpu_devices", d.gpu_devices)
+      .Member("memory_request_bytes", d.memory_request_bytes)
+      .Member("memory_usage_bytes", d.memory_usage_bytes)
+      .EndObject();
+  w.Key("gpu_busy_devices");
+  if (c.gpu_busy_devices) {
+    w.Double(*c.gpu_busy_devices);
+  } else {
+    w.Null();
+  }
+  w.Key("labels")
+      .BeginObject()
+      .Member("capacity_type", l.capacity_type)
+      .Member("cluster", l.cluster)
+      .Member("container", l.container)
+      .Member("controller", l.controller)
+      .Member("controller_kind", l.controller_kind)
+      .Member("instance_type", l.instance_type)
+      .Member("namespace", l.namespace_name)
+      .Member("node", l.node)
+      .Member("pod", l.pod)
+      .Member("team", l.team)
+      .EndObject();
+  w.Member("usage_observed", c.usage_observed).EndObject();
 }
 
-Json EncodeQuery(const PricedQuery& q) {
+void WriteQuery(BatchWriter& w, const PricedQuery& q) {
   const AthenaQueryExecution& e = q.execution;
-  return {
-      {"query_execution_id", e.query_execution_id},
-      {"work_group", e.work_group},
-      {"statement_type", e.statement_type},
-      {"query", e.query},
-      {"state", QueryStateName(e.state)},
-      {"submitted", EpochSeconds(e.submitted)},
-      {"completed", e.completed ? Json(EpochSeconds(*e.completed)) : Json()},
-      {"data_scanned_bytes", e.data_scanned_bytes},
-      {"engine_execution_millis", e.engine_execution_millis},
-      {"team", q.team},
-      {"cost_nanos", q.cost.nanos()},
-  };
+  w.BeginObject().Key("completed");
+  if (e.completed) {
+    w.Int(EpochSeconds(*e.completed));
+  } else {
+    w.Null();
+  }
+  w.Member("cost_nanos", q.cost.nanos())
+      .Member("data_scanned_bytes", e.data_scanned_bytes)
+      .Member("engine_execution_millis", e.engine_execution_millis)
+      .Member("query", e.query)
+      .Member("query_execution_id", e.query_execution_id)
+      .Member("state", QueryStateName(e.state))
+      .Member("statement_type", e.statement_type)
+      .Member("submitted", EpochSeconds(e.submitted))
+      .Member("team", q.team)
+      .Member("work_group", e.work_group)
+      .EndObject();
+}
+
+void WritePodLabels(BatchWriter& w, const PodLabelSet& p) {
+  w.BeginObject().Key("labels").BeginObject();
+  for (const auto& [key, value] : p.labels) w.DataKey(key).String(value);  // map: key order
+  w.EndObject().Member("namespace", p.namespace_name).Member("pod", p.pod).EndObject();
 }
 
 // Reads one JSON object; every error names the full path of the field, e.g.
@@ -291,30 +441,41 @@ PricedQuery DecodeQuery(const Reader& r) {
 
 }  // namespace
 
-std::string EncodeBatch(const IntervalBatch& batch) {
-  Json nodes = Json::array();
-  for (const NodeCostRow& n : batch.costs.nodes) nodes.push_back(EncodeNode(n));
-  Json containers = Json::array();
-  for (const ContainerCostRow& c : batch.costs.containers) containers.push_back(EncodeContainer(c));
-  Json queries = Json::array();
-  for (const PricedQuery& q : batch.queries) queries.push_back(EncodeQuery(q));
-  Json pod_labels = Json::array();
-  for (const PodLabelSet& p : batch.pod_labels) {
-    pod_labels.push_back({{"namespace", p.namespace_name}, {"pod", p.pod}, {"labels", p.labels}});
+void EncodeBatch(const IntervalBatch& batch, const std::function<void(std::string_view)>& sink) {
+  BatchWriter w(sink);
+  w.BeginObject().Member("cluster", batch.cluster).Key("containers").BeginArray();
+  for (const ContainerCostRow& c : batch.costs.containers) {
+    WriteContainer(w, c);
+    w.MaybeFlush();
   }
-  const Json out = {
-      {"format", kFormatVersion},
-      {"cluster", batch.cluster},
-      {"start", EpochSeconds(batch.costs.start)},
-      {"length_seconds", static_cast<std::int64_t>(batch.costs.length.count())},
-      {"nodes", std::move(nodes)},
-      {"containers", std::move(containers)},
-      {"warnings", batch.costs.warnings},
-      {"queries", std::move(queries)},
-      {"pod_labels", std::move(pod_labels)},
-  };
-  // Invalid UTF-8 (never expected from JSON sources) is replaced rather than failing the spool.
-  return out.dump(-1, ' ', false, Json::error_handler_t::replace);
+  w.EndArray()
+      .Member("format", kFormatVersion)
+      .Member("length_seconds", static_cast<std::int64_t>(batch.costs.length.count()))
+      .Key("nodes")
+      .BeginArray();
+  for (const NodeCostRow& n : batch.costs.nodes) {
+    WriteNode(w, n);
+    w.MaybeFlush();
+  }
+  w.EndArray().Key("pod_labels").BeginArray();
+  for (const PodLabelSet& p : batch.pod_labels) {
+    WritePodLabels(w, p);
+    w.MaybeFlush();
+  }
+  w.EndArray().Key("queries").BeginArray();
+  for (const PricedQuery& q : batch.queries) {
+    WriteQuery(w, q);
+    w.MaybeFlush();
+  }
+  w.EndArray().Member("start", EpochSeconds(batch.costs.start)).Key("warnings").BeginArray();
+  for (const std::string& warning : batch.costs.warnings) w.String(warning);
+  w.EndArray().EndObject().Flush();
+}
+
+std::string EncodeBatch(const IntervalBatch& batch) {
+  std::string out;
+  EncodeBatch(batch, [&out](std::string_view piece) { out.append(piece); });
+  return out;
 }
 
 IntervalBatch DecodeBatch(std::string_view json) {

@@ -5,12 +5,13 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <span>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "costledger/collector/quantity.hpp"
 #include "costledger/collector/timestamp.hpp"
@@ -23,134 +24,7 @@ using Json = nlohmann::json;
 
 constexpr std::string_view kGpuResource = "nvidia.com/gpu";
 
-// Names what an error is about: the item, the container, an element of a list. Holds views
-// into the record being filled and formats only when something fails, so a well-formed list
-// of 10,000 pods costs no message strings.
-class Where {
- public:
-  Where(std::string_view list_kind, std::size_t index) : list_kind_(list_kind), index_(index) {}
-
-  void SetItem(std::string_view kind, std::string_view namespace_name, std::string_view name) {
-    item_kind_ = kind;
-    namespace_ = namespace_name;
-    name_ = name;
-  }
-
-  [[nodiscard]] Where InContainer(std::string_view kind, std::string_view name) const {
-    Where w = *this;
-    w.container_kind_ = kind;
-    w.container_name_ = name;
-    return w;
-  }
-
-  // Fields below are reported as `list[index].field`.
-  [[nodiscard]] Where InElement(std::string_view list, std::size_t index) const {
-    Where w = *this;
-    w.element_list_ = list;
-    w.element_index_ = index;
-    return w;
-  }
-
-  [[noreturn]] void Fail(std::string_view field, std::string_view problem) const {
-    std::string subject;
-    if (name_.empty()) {
-      subject = fmt::format("{} items[{}]", list_kind_, index_);
-    } else if (namespace_.empty()) {
-      subject = fmt::format("{} {}", item_kind_, name_);
-    } else {
-      subject = fmt::format("{} {}/{}", item_kind_, namespace_, name_);
-    }
-    if (!container_kind_.empty()) {
-      subject += fmt::format(" {} {:?}", container_kind_, container_name_);
-    }
-    std::string path(field);
-    if (!element_list_.empty()) {
-      path =
-          fmt::format("{}[{}]{}{}", element_list_, element_index_, field.empty() ? "" : ".", field);
-    }
-    throw InvalidInput(fmt::format("{}: {}: {}", subject, path, problem));
-  }
-
- private:
-  std::string_view list_kind_;
-  std::size_t index_;
-  std::string_view item_kind_;
-  std::string_view namespace_;
-  std::string_view name_;
-  std::string_view container_kind_;
-  std::string_view container_name_;
-  std::string_view element_list_;
-  std::size_t element_index_ = 0;
-};
-
-// The member `key` of `parent`, or nullptr when the parent or the member is absent or null:
-// the API server omits empty fields, and other writers spell them null.
-Json* Find(Json* parent, std::string_view key) {
-  if (parent == nullptr) return nullptr;
-  const auto it = parent->find(key);
-  if (it == parent->end() || it->is_null()) return nullptr;
-  return &*it;
-}
-
-Json* ObjectField(Json* parent, std::string_view key, const Where& where, std::string_view field) {
-  Json* value = Find(parent, key);
-  if (value != nullptr && !value->is_object()) where.Fail(field, "expected an object");
-  return value;
-}
-
-Json* ArrayField(Json* parent, std::string_view key, const Where& where, std::string_view field) {
-  Json* value = Find(parent, key);
-  if (value != nullptr && !value->is_array()) where.Fail(field, "expected an array");
-  return value;
-}
-
-// The string, or nullptr when absent.
-std::string* StringField(Json* parent, std::string_view key, const Where& where,
-                         std::string_view field) {
-  Json* value = Find(parent, key);
-  if (value == nullptr) return nullptr;
-  if (!value->is_string()) where.Fail(field, "expected a string");
-  return &value->get_ref<std::string&>();
-}
-
-// Moves the string out of the document, which is discarded after parsing; "" when absent.
-std::string TakeString(Json* parent, std::string_view key, const Where& where,
-                       std::string_view field) {
-  std::string* value = StringField(parent, key, where, field);
-  return value == nullptr ? std::string() : std::move(*value);
-}
-
-std::string TakeRequiredString(Json* parent, std::string_view key, const Where& where,
-                               std::string_view field) {
-  std::string value = TakeString(parent, key, where, field);
-  if (value.empty()) where.Fail(field, "missing");
-  return value;
-}
-
-std::optional<std::chrono::sys_seconds> TimeField(Json* parent, std::string_view key,
-                                                  const Where& where, std::string_view field) {
-  const std::string* text = StringField(parent, key, where, field);
-  if (text == nullptr) return std::nullopt;
-  try {
-    return ParseTimestamp(*text);
-  } catch (const InvalidInput& e) {
-    where.Fail(field, e.what());
-  }
-}
-
-Labels TakeLabels(Json* metadata, const Where& where) {
-  Labels labels;
-  Json* json = ObjectField(metadata, "labels", where, "metadata.labels");
-  if (json == nullptr) return labels;
-  // JSON objects iterate in key order, so each label goes at the end of the map.
-  for (auto it = json->begin(); it != json->end(); ++it) {
-    if (!it->is_string()) {
-      where.Fail(fmt::format("metadata.labels[{:?}]", it.key()), "expected a string");
-    }
-    labels.emplace_hint(labels.end(), it.key(), std::move(it->get_ref<std::string&>()));
-  }
-  return labels;
-}
+// ---- Record helpers (the rules, independent of how the document is read) --------------------
 
 // The stable label, else its deprecated beta spelling (older clusters and kops set only those).
 std::string LabelOr(const Labels& labels, std::string_view stable, std::string_view beta) {
@@ -175,181 +49,8 @@ model::CapacityType CapacityTypeOf(const Labels& labels) {
   return model::CapacityType::kOnDemand;
 }
 
-using QuantityParser = std::int64_t (*)(std::string_view);
-
-std::optional<std::int64_t> Quantity(Json& list, std::string_view resource, QuantityParser parse,
-                                     const Where& where, std::string_view field) {
-  Json* value = Find(&list, resource);
-  if (value == nullptr) return std::nullopt;
-  try {
-    if (value->is_string()) return parse(value->get_ref<const std::string&>());
-    // The API server always writes strings; hand-written documents may hold bare numbers,
-    // which Kubernetes accepts too.
-    if (value->is_number()) return parse(value->dump());
-  } catch (const InvalidInput& e) {
-    where.Fail(fmt::format("{}.{}", field, resource), e.what());
-  }
-  where.Fail(fmt::format("{}.{}", field, resource), "expected a quantity string");
-}
-
-struct ResourceFields {
-  std::optional<std::int64_t> cpu_millicores;
-  std::optional<std::int64_t> memory_bytes;
-  std::optional<std::int64_t> gpu_devices;
-};
-
-// A ResourceList (`requests`, `limits`, `capacity`, ...); other resources are ignored.
-ResourceFields ParseResourceList(Json* parent, std::string_view key, const Where& where,
-                                 std::string_view field) {
-  Json* list = ObjectField(parent, key, where, field);
-  if (list == nullptr) return {};
-  return {Quantity(*list, "cpu", ParseCpuMillicores, where, field),
-          Quantity(*list, "memory", ParseBytes, where, field),
-          Quantity(*list, kGpuResource, ParseCount, where, field)};
-}
-
-model::Capacity ToCapacity(const ResourceFields& r) {
-  return {r.cpu_millicores.value_or(0), r.memory_bytes.value_or(0), r.gpu_devices.value_or(0)};
-}
-
-Node ParseNode(Json& item, std::size_t index) {
-  Where where("NodeList", index);
-  if (!item.is_object()) where.Fail("item", "expected an object");
-  Node node;
-  Json* metadata = ObjectField(&item, "metadata", where, "metadata");
-  node.name = TakeRequiredString(metadata, "name", where, "metadata.name");
-  where.SetItem("node", {}, node.name);
-  node.labels = TakeLabels(metadata, where);
-  node.created = TimeField(metadata, "creationTimestamp", where, "metadata.creationTimestamp");
-  node.instance_type =
-      LabelOr(node.labels, "node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type");
-  node.zone =
-      LabelOr(node.labels, "topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone");
-  node.region = LabelOr(node.labels, "topology.kubernetes.io/region",
-                        "failure-domain.beta.kubernetes.io/region");
-  node.capacity_type = CapacityTypeOf(node.labels);
-
-  Json* spec = ObjectField(&item, "spec", where, "spec");
-  node.provider_id = TakeString(spec, "providerID", where, "spec.providerID");
-  Json* status = ObjectField(&item, "status", where, "status");
-  node.capacity = ToCapacity(ParseResourceList(status, "capacity", where, "status.capacity"));
-  node.allocatable =
-      ToCapacity(ParseResourceList(status, "allocatable", where, "status.allocatable"));
-  return node;
-}
-
-void SetController(Json* metadata, Pod& pod, const Where& where) {
-  Json* refs = ArrayField(metadata, "ownerReferences", where, "metadata.ownerReferences");
-  if (refs == nullptr || refs->empty()) return;
-  // The managing controller is the reference marked controller: true; without one, the first.
-  std::size_t chosen = 0;
-  for (std::size_t i = 0; i < refs->size(); ++i) {
-    Json& ref = (*refs)[i];
-    const Where at = where.InElement("metadata.ownerReferences", i);
-    if (!ref.is_object()) at.Fail("", "expected an object");
-    const Json* controller = Find(&ref, "controller");
-    if (controller == nullptr) continue;
-    if (!controller->is_boolean()) at.Fail("controller", "expected a boolean");
-    if (controller->get<bool>()) {
-      chosen = i;
-      break;
-    }
-  }
-  Json* ref = &(*refs)[chosen];
-  const Where at = where.InElement("metadata.ownerReferences", chosen);
-  pod.controller_kind = TakeRequiredString(ref, "kind", at, "kind");
-  pod.controller_name = TakeRequiredString(ref, "name", at, "name");
-
-  // A Deployment names its ReplicaSets <deployment>-<pod-template-hash>. Without the label,
-  // or when the name does not fit, the ReplicaSet was made some other way: keep it.
-  if (pod.controller_kind != "ReplicaSet") return;
-  const auto hash = pod.labels.find(std::string_view("pod-template-hash"));
-  if (hash == pod.labels.end() || hash->second.empty()) return;
-  const std::string& name = pod.controller_name;
-  const std::size_t suffix = hash->second.size() + 1;
-  if (name.size() <= suffix || name[name.size() - suffix] != '-' ||
-      std::string_view{name}.substr(name.size() - hash->second.size()) != hash->second) {
-    return;
-  }
-  pod.controller_kind = "Deployment";
-  pod.controller_name.resize(name.size() - suffix);
-}
-
-Container ParseContainer(Json& json, const Where& element, std::string_view kind) {
-  if (!json.is_object()) element.Fail("", "expected an object");
-  Container c;
-  c.name = TakeRequiredString(&json, "name", element, "name");
-  const Where where = element.InContainer(kind, c.name).InElement({}, 0);
-  Json* resources = ObjectField(&json, "resources", where, "resources");
-  const ResourceFields requests =
-      ParseResourceList(resources, "requests", where, "resources.requests");
-  const ResourceFields limits = ParseResourceList(resources, "limits", where, "resources.limits");
-  // Kubernetes defaults a missing request to the limit. The API server applies it when a pod
-  // is created; applying it here too covers documents that were never defaulted.
-  c.requests = {requests.cpu_millicores.value_or(limits.cpu_millicores.value_or(0)),
-                requests.memory_bytes.value_or(limits.memory_bytes.value_or(0)),
-                requests.gpu_devices.value_or(limits.gpu_devices.value_or(0))};
-  c.limits = {limits.cpu_millicores.value_or(0), limits.memory_bytes.value_or(0),
-              limits.gpu_devices.value_or(0)};
-  return c;
-}
-
-// Quantities are non-negative; a sum past int64 means a hostile document, not a big pod.
-std::int64_t CheckedAdd(std::int64_t a, std::int64_t b, const Where& where) {
-  if (a > std::numeric_limits<std::int64_t>::max() - b) {
-    where.Fail("spec", "sum of resource requests out of range");
-  }
-  return a + b;
-}
-
-ResourceQuantities Add(const ResourceQuantities& a, const ResourceQuantities& b,
-                       const Where& where) {
-  return {CheckedAdd(a.cpu_millicores, b.cpu_millicores, where),
-          CheckedAdd(a.memory_bytes, b.memory_bytes, where),
-          CheckedAdd(a.gpu_devices, b.gpu_devices, where)};
-}
-
-ResourceQuantities Max(const ResourceQuantities& a, const ResourceQuantities& b) {
-  return {std::max(a.cpu_millicores, b.cpu_millicores), std::max(a.memory_bytes, b.memory_bytes),
-          std::max(a.gpu_devices, b.gpu_devices)};
-}
-
-// Fills the containers and the effective requests (resourcehelper.PodRequests): init
-// containers run one at a time, each alongside the sidecars (restartPolicy Always) started
-// before it; sidecars then keep running next to the app containers.
-void ParseContainers(Json* spec, Pod& pod, const Where& where) {
-  ResourceQuantities sidecars;
-  ResourceQuantities init_peak;
-  if (Json* init = ArrayField(spec, "initContainers", where, "spec.initContainers")) {
-    pod.init_containers.reserve(init->size());
-    for (std::size_t i = 0; i < init->size(); ++i) {
-      Json& json = (*init)[i];
-      const Where element = where.InElement("spec.initContainers", i);
-      Container& c =
-          pod.init_containers.emplace_back(ParseContainer(json, element, "init container"));
-      const std::string* policy = StringField(&json, "restartPolicy", element, "restartPolicy");
-      if (policy != nullptr && *policy == "Always") {
-        sidecars = Add(sidecars, c.requests, where);
-        init_peak = Max(init_peak, sidecars);
-      } else {
-        init_peak = Max(init_peak, Add(c.requests, sidecars, where));
-      }
-    }
-  }
-  ResourceQuantities running = sidecars;
-  if (Json* app = ArrayField(spec, "containers", where, "spec.containers")) {
-    pod.containers.reserve(app->size());
-    for (std::size_t i = 0; i < app->size(); ++i) {
-      const Container& c = pod.containers.emplace_back(
-          ParseContainer((*app)[i], where.InElement("spec.containers", i), "container"));
-      running = Add(running, c.requests, where);
-    }
-  }
-  pod.effective_requests = Max(running, init_peak);
-}
-
-PodPhase PhaseOf(const std::string* phase) {
-  if (phase == nullptr) return PodPhase::kUnknown;
+PodPhase PhaseOf(const std::optional<std::string>& phase) {
+  if (!phase) return PodPhase::kUnknown;
   if (*phase == "Running") return PodPhase::kRunning;
   if (*phase == "Pending") return PodPhase::kPending;
   if (*phase == "Succeeded") return PodPhase::kSucceeded;
@@ -357,141 +58,852 @@ PodPhase PhaseOf(const std::string* phase) {
   return PodPhase::kUnknown;  // "Unknown", or a phase newer than this parser
 }
 
-// The latest state.terminated.finishedAt of the app containers.
-std::optional<std::chrono::sys_seconds> LatestTermination(Json* status, const Where& where) {
-  std::optional<std::chrono::sys_seconds> latest;
-  Json* statuses = ArrayField(status, "containerStatuses", where, "status.containerStatuses");
-  if (statuses == nullptr) return latest;
-  for (std::size_t i = 0; i < statuses->size(); ++i) {
-    Json& json = (*statuses)[i];
-    const Where at = where.InElement("status.containerStatuses", i);
-    if (!json.is_object()) at.Fail("", "expected an object");
-    Json* state = ObjectField(&json, "state", at, "state");
-    Json* terminated = ObjectField(state, "terminated", at, "state.terminated");
-    const auto finished = TimeField(terminated, "finishedAt", at, "state.terminated.finishedAt");
-    if (finished && (!latest || *finished > *latest)) latest = finished;
-  }
-  return latest;
-}
-
-Pod ParsePod(Json& item, std::size_t index) {
-  Where where("PodList", index);
-  if (!item.is_object()) where.Fail("item", "expected an object");
-  Pod pod;
-  Json* metadata = ObjectField(&item, "metadata", where, "metadata");
-  pod.name = TakeRequiredString(metadata, "name", where, "metadata.name");
-  pod.namespace_name = TakeString(metadata, "namespace", where, "metadata.namespace");
-  where.SetItem("pod", pod.namespace_name, pod.name);
-  pod.uid = TakeString(metadata, "uid", where, "metadata.uid");
-  pod.labels = TakeLabels(metadata, where);
-  pod.created = TimeField(metadata, "creationTimestamp", where, "metadata.creationTimestamp");
-  SetController(metadata, pod, where);
-
-  Json* spec = ObjectField(&item, "spec", where, "spec");
-  pod.node_name = TakeString(spec, "nodeName", where, "spec.nodeName");
-  ParseContainers(spec, pod, where);
-
-  Json* status = ObjectField(&item, "status", where, "status");
-  pod.phase = PhaseOf(StringField(status, "phase", where, "status.phase"));
-  pod.started = TimeField(status, "startTime", where, "status.startTime");
-  if (pod.phase == PodPhase::kSucceeded || pod.phase == PodPhase::kFailed) {
-    pod.finished = LatestTermination(status, where);
-  }
-  return pod;
-}
-
-// The fields read above, by nesting depth in the list document; keys at other depths (label
-// keys, resource names) are all kept, as are all keys at a depth whose list is empty.
-// Everything else is dropped while parsing: building and freeing the DOM of a real list
-// (managedFields, annotations, env, probes, volumes, node images...) costs more than reading
-// it, and dropping it saves about a third. Reading a new field means listing it here; the
-// tests on the recorded samples pin every field listed.
-struct KeptFields {
-  std::span<const std::string_view> item;                // depth 3: an item's own keys
-  std::span<const std::string_view> item_parts;          // depth 4: in metadata/spec/status
-  std::span<const std::string_view> list_elements;       // depth 6: in containers, owners...
-  std::span<const std::string_view> list_element_parts;  // depth 7: in resources, state
+// A ResourceList (`requests`, `limits`, `capacity`, ...); other resources are ignored.
+struct ResourceFields {
+  std::optional<std::int64_t> cpu_millicores;
+  std::optional<std::int64_t> memory_bytes;
+  std::optional<std::int64_t> gpu_devices;
 };
 
-constexpr std::array<std::string_view, 3> kItemKeys{"metadata", "spec", "status"};
-constexpr std::array<std::string_view, 6> kNodeKeys{"name",       "labels",   "creationTimestamp",
-                                                    "providerID", "capacity", "allocatable"};
-constexpr std::array<std::string_view, 12> kPodKeys{
-    "name",     "namespace",      "uid",        "labels", "creationTimestamp", "ownerReferences",
-    "nodeName", "initContainers", "containers", "phase",  "startTime",         "containerStatuses"};
-constexpr std::array<std::string_view, 6> kPodElementKeys{
-    "name", "kind", "controller", "resources", "restartPolicy", "state"};
-constexpr std::array<std::string_view, 3> kPodElementPartKeys{"requests", "limits", "terminated"};
+model::Capacity ToCapacity(const ResourceFields& r) {
+  return {r.cpu_millicores.value_or(0), r.memory_bytes.value_or(0), r.gpu_devices.value_or(0)};
+}
 
-constexpr KeptFields kNodeFields{kItemKeys, kNodeKeys, {}, {}};
-constexpr KeptFields kPodFields{kItemKeys, kPodKeys, kPodElementKeys, kPodElementPartKeys};
+ResourceQuantities Max(const ResourceQuantities& a, const ResourceQuantities& b) {
+  return {std::max(a.cpu_millicores, b.cpu_millicores), std::max(a.memory_bytes, b.memory_bytes),
+          std::max(a.gpu_devices, b.gpu_devices)};
+}
 
-bool Keep(const KeptFields& kept, int depth, const Json& key) {
-  std::span<const std::string_view> keys;
-  switch (depth) {
-    case 3:
-      keys = kept.item;
-      break;
-    case 4:
-      keys = kept.item_parts;
-      break;
-    case 6:
-      keys = kept.list_elements;
-      break;
-    case 7:
-      keys = kept.list_element_parts;
-      break;
-    default:
+// Quantities are non-negative; a sum past int64 means a hostile document, not a big pod.
+std::optional<ResourceQuantities> CheckedAdd(const ResourceQuantities& a,
+                                             const ResourceQuantities& b) {
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  if (a.cpu_millicores > kMax - b.cpu_millicores || a.memory_bytes > kMax - b.memory_bytes ||
+      a.gpu_devices > kMax - b.gpu_devices) {
+    return std::nullopt;
+  }
+  return ResourceQuantities{a.cpu_millicores + b.cpu_millicores, a.memory_bytes + b.memory_bytes,
+                            a.gpu_devices + b.gpu_devices};
+}
+
+// ---- The SAX reader ---------------------------------------------------------------------------
+
+// Where the reader is in the list document. Only the paths read get their own context;
+// everything else (managedFields, annotations, env, probes, volumes, conditions, node images...)
+// is kSkip and costs only its lexing.
+enum class Ctx : std::uint8_t {
+  kSkip,
+  kRoot,            // {...}
+  kListMeta,        // metadata (continue, remainingItemCount, resourceVersion)
+  kItems,           // items
+  kItem,            // items[i]
+  kItemMeta,        // items[i].metadata
+  kLabels,          // .metadata.labels
+  kOwners,          // .metadata.ownerReferences (pods)
+  kOwner,           // .metadata.ownerReferences[j]
+  kSpec,            // .spec
+  kStatus,          // .status
+  kCapacity,        // node .status.capacity
+  kAllocatable,     // node .status.allocatable
+  kInitContainers,  // pod .spec.initContainers
+  kContainers,      // pod .spec.containers
+  kContainer,       // an element of either
+  kResources,       // .resources
+  kRequests,        // .resources.requests
+  kLimits,          // .resources.limits
+  kStatuses,        // pod .status.containerStatuses
+  kStatusEntry,     // .containerStatuses[j]
+  kState,           // .containerStatuses[j].state
+  kTerminated,      // .state.terminated
+};
+
+struct Frame {
+  Ctx ctx = Ctx::kSkip;
+  std::size_t next_index = 0;  // arrays: index of the next element
+};
+
+enum class Type : std::uint8_t { kNull, kBool, kNumber, kString, kObject, kArray };
+
+// A scalar as the reader sees it; the number keeps its JSON value for quantities and messages.
+struct Scalar {
+  Type type = Type::kNull;
+  std::string* string = nullptr;
+  bool boolean = false;
+  Json number;
+};
+
+// What is wrong with the item being read, kept until the item ends: by then its name and
+// namespace (and a container's name) are known whatever the order of the document's fields.
+struct Problem {
+  std::string container_kind;  // "container", "init container", or empty
+  std::string container_name;
+  std::string field;  // e.g. "metadata.labels[\"team\"]", "resources.requests.cpu"
+  std::string what;
+};
+
+struct OwnerRef {
+  bool is_object = true;
+  std::optional<bool> controller;
+  bool controller_type_error = false;
+  std::string kind;
+  bool kind_type_error = false;
+  std::string name;
+  bool name_type_error = false;
+};
+
+struct ContainerDraft {
+  bool init = false;
+  std::size_t index = 0;
+  std::string name;
+  bool name_type_error = false;
+  ResourceFields requests;
+  ResourceFields limits;
+  bool sidecar = false;            // init container with restartPolicy Always
+  std::optional<Problem> problem;  // about the container's resources: named with it
+};
+
+std::string_view ContainersField(bool init) {
+  return init ? "spec.initContainers" : "spec.containers";
+}
+
+// nlohmann's SAX interface, bound statically by sax_parse. Reads a NodeList or PodList (or one
+// chunk of it) straight into records: memory is bounded by the records, not by the document.
+template <typename Record>
+class ListReader {
+ public:
+  static constexpr bool kPods = std::is_same_v<Record, Pod>;
+  static constexpr std::string_view kKind = kPods ? "PodList" : "NodeList";
+
+  explicit ListReader(std::vector<Record>& out) : out_(out), first_index_(out.size()) {}
+
+  // NOLINTBEGIN(readability-identifier-naming): names fixed by nlohmann's SAX interface.
+  bool null() { return OnScalar(Scalar{}); }
+  bool boolean(bool value) { return OnScalar(Scalar{Type::kBool, nullptr, value, {}}); }
+  bool number_integer(Json::number_integer_t value) { return OnNumber(Json(value)); }
+  bool number_unsigned(Json::number_unsigned_t value) { return OnNumber(Json(value)); }
+  bool number_float(Json::number_float_t value, const Json::string_t& /*text*/) {
+    return OnNumber(Json(value));
+  }
+  bool string(Json::string_t& value) { return OnScalar(Scalar{Type::kString, &value, false, {}}); }
+  bool binary(Json::binary_t& /*value*/) { return OnScalar(Scalar{}); }
+
+  bool key(Json::string_t& name) {
+    key_.assign(name);
+    return true;
+  }
+
+  bool start_object(std::size_t /*size*/) {
+    if (stack_.empty()) {
+      stack_.push_back({Ctx::kRoot});
       return true;
+    }
+    stack_.push_back({Child(Type::kObject)});
+    StartObject(stack_.back().ctx);
+    return true;
   }
-  if (keys.empty()) return true;
-  const std::string_view name = key.get_ref<const std::string&>();
-  return std::find(keys.begin(), keys.end(), name) != keys.end();
-}
 
-// Parses once into a (filtered) DOM; the items are then read in place, their strings moved out.
-Json ParseList(std::string_view text, std::string_view kind, const KeptFields& kept) {
-  Json doc;
-  try {
-    doc = Json::parse(text, [&kept](int depth, Json::parse_event_t event, Json& parsed) {
-      return event != Json::parse_event_t::key || Keep(kept, depth, parsed);
-    });
-  } catch (const Json::parse_error& e) {
-    throw InvalidInput(fmt::format("{}: malformed JSON at byte {}: {}", kind, e.byte, e.what()));
-  } catch (const Json::exception& e) {  // e.g. a number beyond double ("1e400")
-    throw InvalidInput(fmt::format("{}: malformed JSON: {}", kind, e.what()));
+  bool end_object() {
+    const Ctx closed = stack_.back().ctx;
+    stack_.pop_back();
+    EndObject(closed);
+    return true;
   }
-  if (!doc.is_object()) throw InvalidInput(fmt::format("{}: expected a JSON object", kind));
-  if (const Json* found = Find(&doc, "kind");
-      found != nullptr && (!found->is_string() || found->get_ref<const std::string&>() != kind)) {
-    throw InvalidInput(fmt::format("expected kind {:?}, got {}", kind, found->dump()));
+
+  bool start_array(std::size_t /*size*/) {
+    if (stack_.empty()) ListFail("expected a JSON object");
+    stack_.push_back({Child(Type::kArray)});
+    return true;
   }
-  return doc;
-}
+
+  bool end_array() {
+    stack_.pop_back();
+    if (!stack_.empty()) Advance();
+    return true;
+  }
+
+  bool parse_error(std::size_t position, const std::string& /*last_token*/,
+                   const nlohmann::detail::exception& error) {
+    throw InvalidInput(
+        fmt::format("{}: malformed JSON at byte {}: {}", kKind, position, error.what()));
+  }
+  // NOLINTEND(readability-identifier-naming)
+
+  ListMetadata Finish() {
+    if (deferred_error_) throw InvalidInput(*deferred_error_);
+    return std::move(meta_);
+  }
+
+ private:
+  // ---- Dispatch ----
+
+  bool OnNumber(Json value) {
+    Scalar s;
+    s.type = Type::kNumber;
+    s.number = std::move(value);
+    return OnScalar(s);
+  }
+
+  bool OnScalar(const Scalar& value) {
+    if (stack_.empty()) ListFail("expected a JSON object");
+    Child(value.type, &value);
+    Advance();
+    return true;
+  }
+
+  // Arrays count their elements; objects are addressed by key.
+  void Advance() { ++stack_.back().next_index; }
+
+  // The context of a value about to start, from its parent and key (or index). Scalars are
+  // handled here and give kSkip; a container of the wrong type is a problem and kSkip.
+  Ctx Child(Type type, const Scalar* scalar = nullptr) {
+    Frame& parent = stack_.back();
+    const std::size_t index = parent.next_index;
+    switch (parent.ctx) {
+      case Ctx::kRoot:
+        return RootMember(type, scalar);
+      case Ctx::kListMeta:
+        if (scalar != nullptr) ListMetaMember(*scalar);
+        return Ctx::kSkip;
+      case Ctx::kItems:
+        if (type == Type::kObject) {
+          BeginItem(first_index_ + index);
+          return Ctx::kItem;
+        }
+        BeginItem(first_index_ + index);
+        Flag("item", "expected an object");
+        EndItem();
+        return Ctx::kSkip;
+      case Ctx::kItem:
+        if (key_ == "metadata") return Expect(type, Type::kObject, Ctx::kItemMeta, "metadata");
+        if (key_ == "spec") return Expect(type, Type::kObject, Ctx::kSpec, "spec");
+        if (key_ == "status") return Expect(type, Type::kObject, Ctx::kStatus, "status");
+        return Ctx::kSkip;
+      case Ctx::kItemMeta:
+        return ItemMetaMember(type, scalar);
+      case Ctx::kLabels:
+        if (type == Type::kString) {
+          labels_.insert_or_assign(key_, *scalar->string);
+        } else {
+          Flag(fmt::format("metadata.labels[{:?}]", key_), "expected a string");
+        }
+        return Ctx::kSkip;
+      case Ctx::kOwners:
+        owners_.emplace_back().is_object = type == Type::kObject;
+        return type == Type::kObject ? Ctx::kOwner : Ctx::kSkip;
+      case Ctx::kOwner:
+        OwnerMember(type, scalar);
+        return Ctx::kSkip;
+      case Ctx::kSpec:
+        return SpecMember(type, scalar);
+      case Ctx::kStatus:
+        return StatusMember(type, scalar);
+      case Ctx::kCapacity:
+        Quantity(node_capacity_, "status.capacity", type, scalar, nullptr);
+        return Ctx::kSkip;
+      case Ctx::kAllocatable:
+        Quantity(node_allocatable_, "status.allocatable", type, scalar, nullptr);
+        return Ctx::kSkip;
+      case Ctx::kInitContainers:
+      case Ctx::kContainers: {
+        const bool init = parent.ctx == Ctx::kInitContainers;
+        if (type == Type::kObject) {
+          container_ = ContainerDraft{};
+          container_.init = init;
+          container_.index = index;
+          return Ctx::kContainer;
+        }
+        Flag(fmt::format("{}[{}]", ContainersField(init), index), "expected an object");
+        return Ctx::kSkip;
+      }
+      case Ctx::kContainer:
+        return ContainerMember(type, scalar);
+      case Ctx::kResources:
+        if (key_ == "requests") {
+          return ExpectInContainer(type, Ctx::kRequests, "resources.requests");
+        }
+        if (key_ == "limits") return ExpectInContainer(type, Ctx::kLimits, "resources.limits");
+        return Ctx::kSkip;
+      case Ctx::kRequests:
+        Quantity(container_.requests, "resources.requests", type, scalar, &container_);
+        return Ctx::kSkip;
+      case Ctx::kLimits:
+        Quantity(container_.limits, "resources.limits", type, scalar, &container_);
+        return Ctx::kSkip;
+      case Ctx::kStatuses:
+        status_index_ = index;
+        if (type == Type::kObject) return Ctx::kStatusEntry;
+        FlagStatus("", "expected an object");
+        return Ctx::kSkip;
+      case Ctx::kStatusEntry:
+        if (key_ == "state") return ExpectStatus(type, Ctx::kState, "state");
+        return Ctx::kSkip;
+      case Ctx::kState:
+        if (key_ == "terminated") return ExpectStatus(type, Ctx::kTerminated, "state.terminated");
+        return Ctx::kSkip;
+      case Ctx::kTerminated:
+        if (key_ == "finishedAt") FinishedAt(type, scalar);
+        return Ctx::kSkip;
+      case Ctx::kSkip:
+        return Ctx::kSkip;
+    }
+    return Ctx::kSkip;
+  }
+
+  void StartObject(Ctx ctx) {
+    if (ctx == Ctx::kLabels) labels_.clear();
+  }
+
+  void EndObject(Ctx closed) {
+    switch (closed) {
+      case Ctx::kItem:
+        EndItem();
+        break;
+      case Ctx::kLabels:
+        record_labels_ = std::move(labels_);
+        labels_ = Labels();
+        break;
+      case Ctx::kContainer:
+        EndContainer();
+        break;
+      default:
+        break;
+    }
+    if (!stack_.empty()) Advance();
+  }
+
+  // ---- The list ----
+
+  [[noreturn]] void ListFail(std::string_view what) const {
+    throw InvalidInput(fmt::format("{}: {}", kKind, what));
+  }
+
+  Ctx RootMember(Type type, const Scalar* scalar) {
+    if (key_ == "kind") {
+      if (type == Type::kNull) return Ctx::kSkip;
+      if (type != Type::kString || *scalar->string != kKind) {
+        const std::string got = type == Type::kString   ? Json(*scalar->string).dump()
+                                : type == Type::kNumber ? scalar->number.dump()
+                                : type == Type::kBool   ? Json(scalar->boolean).dump()
+                                : type == Type::kObject ? std::string("an object")
+                                                        : std::string("an array");
+        throw InvalidInput(fmt::format("expected kind {:?}, got {}", kKind, got));
+      }
+      kind_checked_ = true;
+      return Ctx::kSkip;
+    }
+    if (key_ == "metadata") return type == Type::kObject ? Ctx::kListMeta : Ctx::kSkip;
+    if (key_ == "items") {
+      if (type == Type::kArray) return Ctx::kItems;
+      if (type != Type::kNull) ListFail("items: expected an array");
+    }
+    return Ctx::kSkip;
+  }
+
+  void ListMetaMember(const Scalar& value) {
+    if (key_ == "continue") {
+      if (value.type == Type::kString) {
+        meta_.continue_token = *value.string;
+      } else if (value.type != Type::kNull) {
+        ListFail("metadata.continue: expected a string");
+      }
+    } else if (key_ == "resourceVersion" && value.type == Type::kString) {
+      meta_.resource_version = *value.string;
+    } else if (key_ == "remainingItemCount" && value.type == Type::kNumber &&
+               value.number.is_number_integer()) {
+      meta_.remaining_item_count = value.number.get<std::int64_t>();
+    }
+  }
+
+  // ---- One item ----
+
+  void BeginItem(std::size_t index) {
+    index_ = index;
+    record_ = Record();
+    record_labels_.clear();
+    problem_.reset();
+    name_type_error_ = false;
+    if constexpr (kPods) {
+      owners_.clear();
+      phase_.reset();
+      latest_termination_.reset();
+      status_problem_.reset();
+      init_sidecar_.clear();
+    } else {
+      node_capacity_ = {};
+      node_allocatable_ = {};
+    }
+  }
+
+  // Notes the first problem of the item; the item fails when it ends.
+  void Flag(std::string field, std::string what) {
+    if (!problem_) problem_ = Problem{{}, {}, std::move(field), std::move(what)};
+  }
+
+  Ctx Expect(Type type, Type expected, Ctx ctx, std::string_view field) {
+    if (type == expected) return ctx;
+    if (type != Type::kNull) {
+      Flag(std::string(field),
+           expected == Type::kObject ? "expected an object" : "expected an array");
+    }
+    return Ctx::kSkip;
+  }
+
+  // A string member of the item; null counts as absent, as the API server omits empty fields.
+  void TakeString(Type type, const Scalar* scalar, std::string& into, std::string_view field) {
+    if (type == Type::kString) {
+      into = *scalar->string;
+    } else if (type != Type::kNull) {
+      Flag(std::string(field), "expected a string");
+    }
+  }
+
+  std::optional<std::chrono::sys_seconds> Time(Type type, const Scalar* scalar,
+                                               std::string_view field) {
+    if (type == Type::kNull) return std::nullopt;
+    if (type != Type::kString) {
+      Flag(std::string(field), "expected a string");
+      return std::nullopt;
+    }
+    try {
+      return ParseTimestamp(*scalar->string);
+    } catch (const InvalidInput& e) {
+      Flag(std::string(field), e.what());
+      return std::nullopt;
+    }
+  }
+
+  Ctx ItemMetaMember(Type type, const Scalar* scalar) {
+    if (key_ == "name") {
+      if (type != Type::kString && type != Type::kNull) name_type_error_ = true;
+      TakeString(type, scalar, record_.name, "metadata.name");
+    } else if (key_ == "labels") {
+      return Expect(type, Type::kObject, Ctx::kLabels, "metadata.labels");
+    } else if (key_ == "creationTimestamp") {
+      record_.created = Time(type, scalar, "metadata.creationTimestamp");
+    } else if constexpr (kPods) {
+      if (key_ == "namespace") {
+        TakeString(type, scalar, record_.namespace_name, "metadata.namespace");
+      } else if (key_ == "uid") {
+        TakeString(type, scalar, record_.uid, "metadata.uid");
+      } else if (key_ == "ownerReferences") {
+        return Expect(type, Type::kArray, Ctx::kOwners, "metadata.ownerReferences");
+      }
+    }
+    return Ctx::kSkip;
+  }
+
+  void OwnerMember(Type type, const Scalar* scalar) {
+    OwnerRef& ref = owners_.back();
+    if (key_ == "controller") {
+      if (type == Type::kBool) {
+        ref.controller = scalar->boolean;
+      } else if (type != Type::kNull) {
+        ref.controller_type_error = true;
+      }
+    } else if (key_ == "kind" || key_ == "name") {
+      const bool kind = key_ == "kind";
+      if (type == Type::kString) {
+        (kind ? ref.kind : ref.name) = *scalar->string;
+      } else if (type != Type::kNull) {
+        (kind ? ref.kind_type_error : ref.name_type_error) = true;
+      }
+    }
+  }
+
+  Ctx SpecMember(Type type, const Scalar* scalar) {
+    if constexpr (kPods) {
+      if (key_ == "nodeName") {
+        TakeString(type, scalar, record_.node_name, "spec.nodeName");
+      } else if (key_ == "initContainers") {
+        record_.init_containers.clear();
+        init_sidecar_.clear();
+        return Expect(type, Type::kArray, Ctx::kInitContainers, "spec.initContainers");
+      } else if (key_ == "containers") {
+        record_.containers.clear();
+        return Expect(type, Type::kArray, Ctx::kContainers, "spec.containers");
+      }
+    } else {
+      if (key_ == "providerID") TakeString(type, scalar, record_.provider_id, "spec.providerID");
+    }
+    return Ctx::kSkip;
+  }
+
+  Ctx StatusMember(Type type, const Scalar* scalar) {
+    if constexpr (kPods) {
+      if (key_ == "phase") {
+        std::string phase;
+        TakeString(type, scalar, phase, "status.phase");
+        if (type == Type::kString) phase_ = std::move(phase);
+      } else if (key_ == "startTime") {
+        record_.started = Time(type, scalar, "status.startTime");
+      } else if (key_ == "containerStatuses") {
+        if (type == Type::kArray) return Ctx::kStatuses;
+        if (type != Type::kNull) {
+          if (!status_problem_) {
+            status_problem_ = Problem{{}, {}, "status.containerStatuses", "expected an array"};
+          }
+        }
+      }
+    } else {
+      if (key_ == "capacity") {
+        return Expect(type, Type::kObject, Ctx::kCapacity, "status.capacity");
+      }
+      if (key_ == "allocatable") {
+        return Expect(type, Type::kObject, Ctx::kAllocatable, "status.allocatable");
+      }
+    }
+    return Ctx::kSkip;
+  }
+
+  // One resource of a ResourceList; `container` is set inside a container (the problem is then
+  // named with the container).
+  void Quantity(ResourceFields& into, std::string_view field, Type type, const Scalar* scalar,
+                ContainerDraft* container) {
+    std::optional<std::int64_t>* slot = nullptr;
+    std::int64_t (*parse)(std::string_view) = nullptr;
+    if (key_ == "cpu") {
+      slot = &into.cpu_millicores;
+      parse = ParseCpuMillicores;
+    } else if (key_ == "memory") {
+      slot = &into.memory_bytes;
+      parse = ParseBytes;
+    } else if (key_ == kGpuResource) {
+      slot = &into.gpu_devices;
+      parse = ParseCount;
+    } else {
+      return;  // other resources (ephemeral-storage, hugepages, devices...) are not priced
+    }
+    if (type == Type::kNull) {
+      slot->reset();
+      return;
+    }
+    const auto fail = [&](std::string what) {
+      std::string path = fmt::format("{}.{}", field, key_);
+      if (container != nullptr) {
+        if (!container->problem)
+          container->problem = Problem{{}, {}, std::move(path), std::move(what)};
+      } else {
+        Flag(std::move(path), std::move(what));
+      }
+    };
+    try {
+      // The API server always writes strings; hand-written documents may hold bare numbers,
+      // which Kubernetes accepts too.
+      if (type == Type::kString) {
+        *slot = parse(*scalar->string);
+        return;
+      }
+      if (type == Type::kNumber) {
+        *slot = parse(scalar->number.dump());
+        return;
+      }
+    } catch (const InvalidInput& e) {
+      fail(e.what());
+      return;
+    }
+    fail("expected a quantity string");
+  }
+
+  // ---- Containers ----
+
+  Ctx ExpectInContainer(Type type, Ctx ctx, std::string_view field) {
+    if (type == Type::kObject) return ctx;
+    if (type != Type::kNull && !container_.problem) {
+      container_.problem = Problem{{}, {}, std::string(field), "expected an object"};
+    }
+    return Ctx::kSkip;
+  }
+
+  Ctx ContainerMember(Type type, const Scalar* scalar) {
+    if (key_ == "name") {
+      if (type == Type::kString) {
+        container_.name = *scalar->string;
+      } else if (type != Type::kNull) {
+        container_.name_type_error = true;
+      }
+    } else if (key_ == "resources") {
+      return ExpectInContainer(type, Ctx::kResources, "resources");
+    } else if (key_ == "restartPolicy" && container_.init) {
+      if (type == Type::kString) {
+        container_.sidecar = *scalar->string == "Always";
+      } else if (type != Type::kNull) {
+        Flag(fmt::format("spec.initContainers[{}].restartPolicy", container_.index),
+             "expected a string");
+      }
+    }
+    return Ctx::kSkip;
+  }
+
+  void EndContainer() {
+    ContainerDraft& d = container_;
+    const std::string element = fmt::format("{}[{}]", ContainersField(d.init), d.index);
+    if (d.name_type_error) {
+      Flag(element + ".name", "expected a string");
+      return;
+    }
+    if (d.name.empty()) {
+      Flag(element + ".name", "missing");
+      return;
+    }
+    if (d.problem) {
+      if (!problem_) {
+        problem_ = std::move(d.problem);
+        problem_->container_kind = d.init ? "init container" : "container";
+        problem_->container_name = d.name;
+      }
+      return;
+    }
+    if constexpr (kPods) {
+      Container c;
+      c.name = std::move(d.name);
+      // Kubernetes defaults a missing request to the limit. The API server applies it when a
+      // pod is created; applying it here too covers documents that were never defaulted.
+      c.requests = {d.requests.cpu_millicores.value_or(d.limits.cpu_millicores.value_or(0)),
+                    d.requests.memory_bytes.value_or(d.limits.memory_bytes.value_or(0)),
+                    d.requests.gpu_devices.value_or(d.limits.gpu_devices.value_or(0))};
+      c.limits = {d.limits.cpu_millicores.value_or(0), d.limits.memory_bytes.value_or(0),
+                  d.limits.gpu_devices.value_or(0)};
+      if (d.init) {
+        record_.init_containers.push_back(std::move(c));
+        init_sidecar_.push_back(d.sidecar);
+      } else {
+        record_.containers.push_back(std::move(c));
+      }
+    }
+  }
+
+  // ---- Container statuses (read only for finished pods, as only they need them) ----
+
+  void FlagStatus(std::string_view field, std::string what) {
+    if (status_problem_) return;
+    std::string path = fmt::format("status.containerStatuses[{}]", status_index_);
+    if (!field.empty()) path.append(".").append(field);
+    status_problem_ = Problem{{}, {}, std::move(path), std::move(what)};
+  }
+
+  Ctx ExpectStatus(Type type, Ctx ctx, std::string_view field) {
+    if (type == Type::kObject) return ctx;
+    if (type != Type::kNull) FlagStatus(field, "expected an object");
+    return Ctx::kSkip;
+  }
+
+  void FinishedAt(Type type, const Scalar* scalar) {
+    if (type == Type::kNull) return;
+    if (type != Type::kString) {
+      FlagStatus("state.terminated.finishedAt", "expected a string");
+      return;
+    }
+    try {
+      const std::chrono::sys_seconds t = ParseTimestamp(*scalar->string);
+      if (!latest_termination_ || t > *latest_termination_) latest_termination_ = t;
+    } catch (const InvalidInput& e) {
+      FlagStatus("state.terminated.finishedAt", e.what());
+    }
+  }
+
+  // ---- Finishing an item ----
+
+  [[noreturn]] void Fail(const Problem& p) {
+    std::string subject;
+    if (record_.name.empty()) {
+      subject = fmt::format("{} items[{}]", kKind, index_);
+    } else if constexpr (kPods) {
+      subject = record_.namespace_name.empty()
+                    ? fmt::format("pod {}", record_.name)
+                    : fmt::format("pod {}/{}", record_.namespace_name, record_.name);
+    } else {
+      subject = fmt::format("node {}", record_.name);
+    }
+    if (!p.container_kind.empty()) {
+      subject += fmt::format(" {} {:?}", p.container_kind, p.container_name);
+    }
+    std::string message = fmt::format("{}: {}: {}", subject, p.field, p.what);
+    // A document of another kind fails as such, even when its kind comes after its items.
+    if (!kind_checked_) {
+      if (!deferred_error_) deferred_error_ = std::move(message);
+      throw Deferred{};
+    }
+    throw InvalidInput(message);
+  }
+
+  [[noreturn]] void Fail(std::string field, std::string what) {
+    Fail(Problem{{}, {}, std::move(field), std::move(what)});
+  }
+
+  void EndItem() {
+    try {
+      FinishItem();
+    } catch (const Deferred&) {
+      skipping_ = true;
+    }
+  }
+
+  void FinishItem() {
+    if (skipping_) return;
+    // The name comes first: without it the item cannot be named.
+    if (problem_ && (name_type_error_ || record_.name.empty())) Fail(*problem_);
+    if (record_.name.empty()) Fail("metadata.name", "missing");
+    if (problem_) Fail(*problem_);
+    record_.labels = std::move(record_labels_);
+    record_labels_ = Labels();
+    if constexpr (kPods) {
+      SetController();
+      SetEffectiveRequests();
+      record_.phase = PhaseOf(phase_);
+      if (record_.phase == PodPhase::kSucceeded || record_.phase == PodPhase::kFailed) {
+        if (status_problem_) Fail(*status_problem_);
+        record_.finished = latest_termination_;
+      }
+    } else {
+      Node& node = record_;
+      node.instance_type = LabelOr(node.labels, "node.kubernetes.io/instance-type",
+                                   "beta.kubernetes.io/instance-type");
+      node.zone = LabelOr(node.labels, "topology.kubernetes.io/zone",
+                          "failure-domain.beta.kubernetes.io/zone");
+      node.region = LabelOr(node.labels, "topology.kubernetes.io/region",
+                            "failure-domain.beta.kubernetes.io/region");
+      node.capacity_type = CapacityTypeOf(node.labels);
+      node.capacity = ToCapacity(node_capacity_);
+      node.allocatable = ToCapacity(node_allocatable_);
+    }
+    out_.push_back(std::move(record_));
+  }
+
+  void SetController() {
+    if (owners_.empty()) return;
+    // The managing controller is the reference marked controller: true; without one, the first.
+    std::size_t chosen = 0;
+    const auto field = [](std::size_t i, std::string_view name) {
+      return name.empty() ? fmt::format("metadata.ownerReferences[{}]", i)
+                          : fmt::format("metadata.ownerReferences[{}].{}", i, name);
+    };
+    for (std::size_t i = 0; i < owners_.size(); ++i) {
+      const OwnerRef& ref = owners_[i];
+      if (!ref.is_object) Fail(field(i, ""), "expected an object");
+      if (ref.controller_type_error) Fail(field(i, "controller"), "expected a boolean");
+      if (ref.controller.value_or(false)) {
+        chosen = i;
+        break;
+      }
+    }
+    OwnerRef& ref = owners_[chosen];
+    if (ref.kind_type_error) Fail(field(chosen, "kind"), "expected a string");
+    if (ref.kind.empty()) Fail(field(chosen, "kind"), "missing");
+    if (ref.name_type_error) Fail(field(chosen, "name"), "expected a string");
+    if (ref.name.empty()) Fail(field(chosen, "name"), "missing");
+    Pod& pod = record_;
+    pod.controller_kind = std::move(ref.kind);
+    pod.controller_name = std::move(ref.name);
+
+    // A Deployment names its ReplicaSets <deployment>-<pod-template-hash>. Without the label,
+    // or when the name does not fit, the ReplicaSet was made some other way: keep it.
+    if (pod.controller_kind != "ReplicaSet") return;
+    const auto hash = pod.labels.find(std::string_view("pod-template-hash"));
+    if (hash == pod.labels.end() || hash->second.empty()) return;
+    const std::string& name = pod.controller_name;
+    const std::size_t suffix = hash->second.size() + 1;
+    if (name.size() <= suffix || name[name.size() - suffix] != '-' ||
+        std::string_view{name}.substr(name.size() - hash->second.size()) != hash->second) {
+      return;
+    }
+    pod.controller_kind = "Deployment";
+    pod.controller_name.resize(name.size() - suffix);
+  }
+
+  ResourceQuantities Add(const ResourceQuantities& a, const ResourceQuantities& b) {
+    const std::optional<ResourceQuantities> sum = CheckedAdd(a, b);
+    if (!sum) Fail("spec", "sum of resource requests out of range");
+    return *sum;
+  }
+
+  // The effective requests (resourcehelper.PodRequests): init containers run one at a time,
+  // each alongside the sidecars (restartPolicy Always) started before it; sidecars then keep
+  // running next to the app containers.
+  void SetEffectiveRequests() {
+    Pod& pod = record_;
+    ResourceQuantities sidecars;
+    ResourceQuantities init_peak;
+    for (std::size_t i = 0; i < pod.init_containers.size(); ++i) {
+      const ResourceQuantities& requests = pod.init_containers[i].requests;
+      if (init_sidecar_[i]) {
+        sidecars = Add(sidecars, requests);
+        init_peak = Max(init_peak, sidecars);
+      } else {
+        init_peak = Max(init_peak, Add(requests, sidecars));
+      }
+    }
+    ResourceQuantities running = sidecars;
+    for (const Container& c : pod.containers) running = Add(running, c.requests);
+    pod.effective_requests = Max(running, init_peak);
+  }
+
+  // Thrown by Fail while the list's kind is not known yet: the item's message waits for the
+  // end of the document, where a wrong kind would be reported instead.
+  struct Deferred {};
+
+  std::vector<Record>& out_;
+  std::size_t first_index_;
+  std::vector<Frame> stack_;
+  std::string key_;
+  ListMetadata meta_;
+  bool kind_checked_ = false;
+  bool skipping_ = false;  // an item failed before the kind was known: the rest is not read
+  std::optional<std::string> deferred_error_;
+
+  // The item being read.
+  std::size_t index_ = 0;
+  Record record_;
+  Labels labels_;
+  Labels record_labels_;
+  std::optional<Problem> problem_;
+  bool name_type_error_ = false;
+  // Nodes.
+  ResourceFields node_capacity_;
+  ResourceFields node_allocatable_;
+  // Pods.
+  std::vector<OwnerRef> owners_;
+  ContainerDraft container_;
+  std::vector<bool> init_sidecar_;
+  std::optional<std::string> phase_;
+  std::size_t status_index_ = 0;
+  std::optional<std::chrono::sys_seconds> latest_termination_;
+  std::optional<Problem> status_problem_;  // counts only for finished pods
+};
 
 template <typename Record>
-std::vector<Record> ParseItems(std::string_view text, std::string_view kind, const KeptFields& kept,
-                               Record (*parse_item)(Json&, std::size_t)) {
-  Json doc = ParseList(text, kind, kept);
-  std::vector<Record> records;
-  Json* items = Find(&doc, "items");
-  if (items == nullptr) return records;  // an empty list may omit them
-  if (!items->is_array()) throw InvalidInput(fmt::format("{}: items: expected an array", kind));
-  records.reserve(items->size());
-  for (std::size_t i = 0; i < items->size(); ++i) {
-    records.push_back(parse_item((*items)[i], i));
+ListMetadata ParseChunk(std::string_view json, std::vector<Record>& out) {
+  const std::size_t before = out.size();
+  try {
+    ListReader<Record> reader(out);
+    Json::sax_parse(json.begin(), json.end(), &reader, Json::input_format_t::json,
+                    /*strict=*/true);
+    return reader.Finish();
+  } catch (...) {
+    out.resize(before);  // never a partial chunk
+    throw;
   }
-  return records;
 }
 
 }  // namespace
 
+ListMetadata ParseNodeListChunk(std::string_view json, std::vector<Node>& nodes) {
+  return ParseChunk(json, nodes);
+}
+
+ListMetadata ParsePodListChunk(std::string_view json, std::vector<Pod>& pods) {
+  return ParseChunk(json, pods);
+}
+
 std::vector<Node> ParseNodeList(std::string_view json) {
-  return ParseItems<Node>(json, "NodeList", kNodeFields, ParseNode);
+  std::vector<Node> nodes;
+  ParseNodeListChunk(json, nodes);
+  return nodes;
 }
 
 std::vector<Pod> ParsePodList(std::string_view json) {
-  return ParseItems<Pod>(json, "PodList", kPodFields, ParsePod);
+  std::vector<Pod> pods;
+  ParsePodListChunk(json, pods);
+  return pods;
 }
 
 }  // namespace costledger::collector

@@ -347,10 +347,18 @@ GROUP BY cluster, node)";
 
 constexpr std::string_view kRememberCluster =
     "INSERT INTO clusters (cluster) VALUES ($1) ON CONFLICT DO NOTHING";
-// $1 cluster, $2 JSON array of {"namespace","pod","labels"}.
+// Pod labels go through COPY into staging, row by row: one JSON parameter holding every pod's
+// labels (all of them on a collector's first interval) would be tens of MB at 10^4 pods.
+constexpr std::string_view kCreatePodLabelStaging =
+    "CREATE TEMP TABLE staging_pod_labels (namespace text, pod text, labels jsonb) "
+    "ON COMMIT DROP";
+constexpr std::string_view kPodLabelStaging = "staging_pod_labels";
+constexpr std::array<const char*, 3> kPodLabelColumns{"namespace", "pod", "labels"};
+// $1 cluster. Sorted bytewise so concurrent writers lock in the same order.
 constexpr std::string_view kUpsertPodLabels = R"(
 INSERT INTO pod_labels (cluster, namespace, pod, labels)
-SELECT $1, e->>'namespace', e->>'pod', e->'labels' FROM jsonb_array_elements($2::jsonb) e
+SELECT $1, namespace, pod, labels FROM staging_pod_labels
+ORDER BY namespace COLLATE "C", pod COLLATE "C"
 ON CONFLICT (cluster, namespace, pod) DO UPDATE SET labels = EXCLUDED.labels
 WHERE pod_labels.labels IS DISTINCT FROM EXCLUDED.labels)";
 
@@ -784,12 +792,16 @@ void PostgresStore::Write(const IntervalBatch& batch) {
       }
     }
     if (!batch.pod_labels.empty()) {
-      nlohmann::json pods = nlohmann::json::array();
+      tx.exec(Sql(kCreatePodLabelStaging));
+      pqxx::stream_to copy(tx, Sql(kPodLabelStaging), kPodLabelColumns);
       for (const PodLabelSet& p : batch.pod_labels) {
-        pods.push_back({{"namespace", p.namespace_name}, {"pod", p.pod}, {"labels", p.labels}});
+        copy << std::tuple<const std::string&, const std::string&, std::string>{
+            p.namespace_name, p.pod,
+            nlohmann::json(p.labels).dump(-1, ' ', false,
+                                          nlohmann::json::error_handler_t::replace)};
       }
-      tx.exec_params(Sql(kUpsertPodLabels), batch.cluster,
-                     pods.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      copy.complete();
+      tx.exec_params(Sql(kUpsertPodLabels), batch.cluster);
     }
     if (!queries.empty()) {
       tx.exec(Sql(kCreateQueryStaging));

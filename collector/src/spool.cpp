@@ -116,7 +116,6 @@ Spool::Spool(fs::path dir) : dir_(std::move(dir)) {
 
 std::uint64_t Spool::Append(const IntervalBatch& batch) {
   last_error_.clear();
-  const std::string data = EncodeBatch(batch);
   const std::uint64_t sequence = next_sequence_;
   const fs::path final_path = dir_ / FileName(sequence);
   fs::path tmp_path = final_path;
@@ -125,7 +124,8 @@ std::uint64_t Spool::Append(const IntervalBatch& batch) {
     Fd fd(::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640));
     if (fd.Get() < 0) ThrowErrno("cannot create", tmp_path);
     try {
-      WriteAll(fd.Get(), data, tmp_path);
+      // Streamed in pieces: the encoded text of a large batch is never held whole.
+      EncodeBatch(batch, [&](std::string_view piece) { WriteAll(fd.Get(), piece, tmp_path); });
       if (::fsync(fd.Get()) != 0) ThrowErrno("cannot fsync", tmp_path);
       if (::close(fd.Release()) != 0) ThrowErrno("cannot close", tmp_path);
     } catch (...) {
@@ -186,6 +186,11 @@ void Spool::Remove(std::uint64_t sequence) {
   // store ignores (idempotent writes).
   fs::remove(dir_ / FileName(sequence));
   sequences_.erase(sequence);
+}
+
+std::optional<std::uint64_t> Spool::OldestSequence() const {
+  if (sequences_.empty()) return std::nullopt;
+  return *sequences_.begin();
 }
 
 std::size_t Spool::depth() const { return sequences_.size(); }

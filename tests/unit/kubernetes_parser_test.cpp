@@ -761,5 +761,79 @@ TEST(KubernetesParserTest, OneBadPodFailsTheWholeList) {
                InvalidInput);
 }
 
+// ---- Streaming: field order, chunked lists ---------------------------------------------------
+
+TEST(KubernetesParserTest, FieldsMayComeInAnyOrder) {
+  // The API server writes metadata first and a container's name before its resources; a
+  // document that does not is read the same, and its errors still name pod and container.
+  const Pod p = ParseOnePod(R"({"status":{"phase":"Running"},"spec":{"containers":[
+      {"resources":{"requests":{"cpu":"2"}},"name":"app"}],"nodeName":"n1"},
+      "metadata":{"labels":{"team":"a"},"namespace":"ns","name":"p"}})");
+  EXPECT_EQ(p.name, "p");
+  EXPECT_EQ(p.namespace_name, "ns");
+  EXPECT_EQ(p.phase, PodPhase::kRunning);
+  ASSERT_EQ(p.containers.size(), 1U);
+  EXPECT_EQ(p.containers[0].name, "app");
+  EXPECT_EQ(p.containers[0].requests.cpu_millicores, 2000);
+  EXPECT_THAT(
+      [] {
+        ParsePodList(PodList(R"({"spec":{"containers":[{"resources":{"requests":{"cpu":"x"}},
+            "name":"app"}]},"metadata":{"namespace":"ns","name":"p"}})"));
+      },
+      ThrowsMessage<InvalidInput>(
+          HasSubstr(R"(pod ns/p container "app": resources.requests.cpu: invalid quantity "x")")));
+}
+
+TEST(KubernetesParserTest, KindIsCheckedEvenWhenItFollowsTheItems) {
+  EXPECT_THAT([] { ParsePodList(R"({"items":[{"spec":{}}],"kind":"NodeList"})"); },
+              ThrowsMessage<InvalidInput>(HasSubstr(R"(expected kind "PodList", got "NodeList")")));
+  EXPECT_THAT([] { ParsePodList(R"({"items":[{"spec":{}}]})"); },
+              ThrowsMessage<InvalidInput>(HasSubstr("PodList items[0]: metadata.name: missing")));
+}
+
+TEST(KubernetesParserTest, ChunkGivesTheListMetadata) {
+  std::vector<Pod> pods;
+  const ListMetadata meta = ParsePodListChunk(
+      R"({"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"4711",
+          "continue":"eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ","remainingItemCount":1234},
+          "items":[{"metadata":{"name":"a"}},{"metadata":{"name":"b"}}]})",
+      pods);
+  EXPECT_EQ(meta.resource_version, "4711");
+  EXPECT_EQ(meta.continue_token, "eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ");
+  EXPECT_EQ(meta.remaining_item_count, 1234);
+  ASSERT_EQ(pods.size(), 2U);
+
+  // The last chunk, and an unchunked list, have no continue token.
+  const ListMetadata last =
+      ParsePodListChunk(R"({"kind":"PodList","metadata":{"resourceVersion":"4711"},
+                            "items":[{"metadata":{"name":"c"}}]})",
+                        pods);
+  EXPECT_TRUE(last.continue_token.empty());
+  EXPECT_FALSE(last.remaining_item_count.has_value());
+  EXPECT_EQ(pods.size(), 3U);
+  EXPECT_EQ(pods.back().name, "c");
+  std::vector<Node> nodes;
+  EXPECT_TRUE(ParseNodeListChunk(costledger::testing::ReadTestData("k8s/nodes.json"), nodes)
+                  .continue_token.empty());
+  EXPECT_EQ(nodes.size(), SampleNodes().size());
+}
+
+TEST(KubernetesParserTest, ChunksAppendAndErrorsIndexTheWholeList) {
+  std::vector<Node> nodes;
+  ParseNodeListChunk(NodeList(R"({"metadata":{"name":"n0"}},{"metadata":{"name":"n1"}})"), nodes);
+  EXPECT_THAT([&] { ParseNodeListChunk(NodeList(R"({"metadata":{"name":"n2"}},{})"), nodes); },
+              ThrowsMessage<InvalidInput>(HasSubstr("NodeList items[3]: metadata.name: missing")));
+  // A failed chunk adds nothing.
+  ASSERT_EQ(nodes.size(), 2U);
+  EXPECT_EQ(nodes[1].name, "n1");
+}
+
+TEST(KubernetesParserTest, ContinueTokenOfTheWrongTypeIsAnError) {
+  std::vector<Pod> pods;
+  EXPECT_THAT(
+      [&] { ParsePodListChunk(R"({"kind":"PodList","metadata":{"continue":7}})", pods); },
+      ThrowsMessage<InvalidInput>(HasSubstr("PodList: metadata.continue: expected a string")));
+}
+
 }  // namespace
 }  // namespace costledger::collector

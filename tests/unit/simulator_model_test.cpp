@@ -7,11 +7,13 @@
 #include <cstdint>
 #include <cstdio>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "costledger/collector/aws_parsers.hpp"
@@ -556,6 +558,84 @@ TEST(SimulatorModelTest, UnknownRoutesAndNodesAre404) {
   EXPECT_EQ(sim.Handle("POST", "/api/v1/pods", kT).status, 405);
   EXPECT_EQ(sim.Handle("GET", "/healthz", kT).status, 200);
   EXPECT_EQ(sim.Handle("GET", "/api/v1/pods?limit=500", kT).status, 200);
+}
+
+// Reads a list the way a client does with ?limit= and metadata.continue, the i-th request at
+// kT + i * step. Returns the chunks.
+std::vector<nlohmann::json> Chunks(const Simulator& sim, const std::string& path, int limit,
+                                   seconds step) {
+  std::vector<nlohmann::json> chunks;
+  std::string token;
+  do {
+    std::string target = path + "?limit=" + std::to_string(limit);
+    if (!token.empty()) target += "&continue=" + token;
+    const Response r =
+        sim.Handle("GET", target, kT + step * static_cast<std::int64_t>(chunks.size()));
+    EXPECT_EQ(r.status, 200) << target << ": " << *r.body;
+    if (r.status != 200) break;
+    chunks.push_back(nlohmann::json::parse(*r.body));
+    token = chunks.back()["metadata"].value("continue", "");
+  } while (!token.empty() && chunks.size() < 1000);
+  return chunks;
+}
+
+TEST(SimulatorModelTest, ListChunksConcatenateToTheWholeList) {
+  const Simulator& sim = Default();
+  for (const auto& [path, limit] :
+       std::vector<std::pair<std::string, int>>{{"/api/v1/pods", 37}, {"/api/v1/nodes", 7}}) {
+    const nlohmann::json whole = nlohmann::json::parse(Get(sim, path, kT));
+    ASSERT_FALSE(whole["metadata"].contains("continue"));
+    // Time goes on between requests: every chunk still comes from the first one's snapshot.
+    const std::vector<nlohmann::json> chunks = Chunks(sim, path, limit, seconds(20));
+    const std::size_t total = whole["items"].size();
+    ASSERT_EQ(chunks.size(), (total + static_cast<std::size_t>(limit) - 1) / limit) << path;
+    nlohmann::json items = nlohmann::json::array();
+    for (std::size_t i = 0; i < chunks.size(); ++i) {
+      const nlohmann::json& chunk = chunks[i];
+      EXPECT_EQ(chunk["kind"], whole["kind"]);
+      EXPECT_EQ(chunk["metadata"]["resourceVersion"], whole["metadata"]["resourceVersion"]);
+      for (const nlohmann::json& item : chunk["items"]) items.push_back(item);
+      if (i + 1 < chunks.size()) {
+        EXPECT_EQ(chunk["items"].size(), static_cast<std::size_t>(limit));
+        EXPECT_EQ(chunk["metadata"]["remainingItemCount"], total - items.size()) << path;
+      } else {
+        EXPECT_FALSE(chunk["metadata"].contains("continue"));
+        EXPECT_FALSE(chunk["metadata"].contains("remainingItemCount"));
+      }
+    }
+    EXPECT_EQ(items, whole["items"]) << path;
+  }
+}
+
+TEST(SimulatorModelTest, ListsWithoutALimitAreWhole) {
+  const Simulator& sim = Default();
+  EXPECT_EQ(Get(sim, "/api/v1/pods?limit=0", kT), Get(sim, "/api/v1/pods", kT));
+  EXPECT_EQ(Get(sim, "/api/v1/nodes?watch=false", kT), Get(sim, "/api/v1/nodes", kT));
+  const std::size_t pods = nlohmann::json::parse(Get(sim, "/api/v1/pods", kT))["items"].size();
+  const nlohmann::json big =
+      nlohmann::json::parse(Get(sim, "/api/v1/pods?limit=" + std::to_string(pods), kT));
+  EXPECT_EQ(big["items"].size(), pods);
+  EXPECT_FALSE(big["metadata"].contains("continue"));
+}
+
+TEST(SimulatorModelTest, BadListParametersAre400AndOldTokens410) {
+  const Simulator& sim = Default();
+  const Response bad = sim.Handle("GET", "/api/v1/pods?limit=5&continue=garbage!", kT);
+  EXPECT_EQ(bad.status, 400);
+  const nlohmann::json status = nlohmann::json::parse(*bad.body);
+  EXPECT_EQ(status["kind"], "Status");
+  EXPECT_EQ(status["reason"], "BadRequest");
+  EXPECT_EQ(status["code"], 400);
+  EXPECT_NE(status["message"].get<std::string>().find("invalid continue token"), std::string::npos);
+  EXPECT_EQ(sim.Handle("GET", "/api/v1/nodes?limit=many", kT).status, 400);
+
+  const std::string token =
+      nlohmann::json::parse(Get(sim, "/api/v1/pods?limit=5", kT))["metadata"]["continue"];
+  const std::string next = "/api/v1/pods?limit=5&continue=" + token;
+  EXPECT_EQ(sim.Handle("GET", next, kT + minutes(4)).status, 200);
+  const Response expired = sim.Handle("GET", next, kT + minutes(6));
+  EXPECT_EQ(expired.status, 410);
+  EXPECT_EQ(nlohmann::json::parse(*expired.body)["reason"], "Expired");
 }
 
 // Render speed at this size is measured by bench/run collector, not here.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "costledger/simulator/identifiers.hpp"
+#include "costledger/simulator/list_chunks.hpp"
 #include "costledger/simulator/random.hpp"
 #include "costledger/simulator/sim_time.hpp"
 #include "salts.hpp"
@@ -19,8 +20,6 @@ using Label = std::pair<std::string_view, std::string_view>;
 
 constexpr std::array<std::string_view, 3> kZoneIds{"use1-az4", "use1-az6", "use1-az1"};
 constexpr std::string_view kKubeletVersion = "v1.29.3-eks-ae9a62a";
-// resourceVersions count from here so they grow with time.
-constexpr std::int64_t kResourceVersionEpoch = 1'600'000'000;
 
 void WriteTime(JsonWriter& json, std::string_view key, std::int64_t unix_seconds) {
   json.Key(key).StringWith([&](std::string& out) { AppendRfc3339(out, unix_seconds); });
@@ -35,9 +34,26 @@ void WriteLabels(JsonWriter& json, std::vector<Label>& labels) {
 
 void WriteResourceVersion(JsonWriter& json, std::int64_t unix_seconds, std::uint64_t salt) {
   json.Key("resourceVersion").StringWith([&](std::string& out) {
-    AppendInt(out,
-              (unix_seconds - kResourceVersionEpoch) * 100 + static_cast<std::int64_t>(salt % 100));
+    AppendInt(out, ListResourceVersion(unix_seconds) + static_cast<std::int64_t>(salt % 100));
   });
+}
+
+// A list's metadata: its resourceVersion and, for a chunk that is not the last, where to go on.
+void WriteListMeta(JsonWriter& json, std::int64_t unix_seconds, const ListChunk& chunk) {
+  json.Key("metadata").BeginObject();
+  WriteResourceVersion(json, unix_seconds, 0);
+  if (!chunk.continue_token.empty()) {
+    json.Member("continue", chunk.continue_token)
+        .Key("remainingItemCount")
+        .Int(chunk.remaining_items);
+  }
+  json.EndObject();
+}
+
+// [begin, end) of a list of `size` items.
+std::pair<std::size_t, std::size_t> Range(const ListChunk& chunk, std::size_t size) {
+  const std::size_t end = std::min(chunk.end, size);
+  return {std::min(chunk.begin, end), end};
 }
 
 // ---- nodes ----
@@ -413,13 +429,12 @@ class PodListWriter {
     scratch_.reserve(kScratchStrings);
   }
 
-  void Write() {
+  void Write(const ListChunk& chunk) {
     json_.BeginObject().Member("kind", "PodList").Member("apiVersion", "v1");
-    json_.Key("metadata").BeginObject();
-    WriteResourceVersion(json_, state_.time, 0);
-    json_.EndObject();
+    WriteListMeta(json_, state_.time, chunk);
     json_.Key("items").BeginArray();
-    for (const PodState& pod : state_.pods) WritePod(pod);
+    const auto [begin, end] = Range(chunk, state_.pods.size());
+    for (std::size_t i = begin; i < end; ++i) WritePod(state_.pods[i]);
     json_.EndArray().EndObject();
   }
 
@@ -778,17 +793,17 @@ class PodListWriter {
 
 }  // namespace
 
-std::string RenderNodeList(const ClusterSpec& spec, const ClusterState& state, std::string buffer) {
+std::string RenderNodeList(const ClusterSpec& spec, const ClusterState& state, std::string buffer,
+                           const ListChunk& chunk) {
+  const auto [begin, end] = Range(chunk, state.nodes.size());
   std::string& out = buffer;
   out.clear();
-  out.reserve(state.nodes.size() * 4096 + 256);
+  out.reserve((end - begin) * 4096 + 512);
   JsonWriter json(out);
   json.BeginObject().Member("kind", "NodeList").Member("apiVersion", "v1");
-  json.Key("metadata").BeginObject();
-  WriteResourceVersion(json, state.time, 0);
-  json.EndObject();
+  WriteListMeta(json, state.time, chunk);
   json.Key("items").BeginArray();
-  for (const NodeState& node : state.nodes) WriteNode(json, spec, state, node, false);
+  for (std::size_t i = begin; i < end; ++i) WriteNode(json, spec, state, state.nodes[i], false);
   json.EndArray().EndObject();
   return buffer;
 }
@@ -800,12 +815,39 @@ std::string RenderNode(const ClusterSpec& spec, const ClusterState& state, int n
   return out;
 }
 
-std::string RenderPodList(const ClusterSpec& spec, const ClusterState& state, std::string buffer) {
+std::string RenderPodList(const ClusterSpec& spec, const ClusterState& state, std::string buffer,
+                          const ListChunk& chunk) {
+  const auto [begin, end] = Range(chunk, state.pods.size());
   std::string& out = buffer;
   out.clear();
-  out.reserve(state.pods.size() * 3400 + 4096);
-  PodListWriter(spec, state, out).Write();
+  out.reserve((end - begin) * 3400 + 4096);
+  PodListWriter(spec, state, out).Write(chunk);
   return buffer;
+}
+
+std::string PodKey(const ClusterSpec& spec, const PodState& pod) {
+  const PodSlot& slot = spec.pod_slots[static_cast<std::size_t>(pod.slot)];
+  std::string key = spec.workloads[static_cast<std::size_t>(slot.workload)].namespace_name;
+  key.push_back('/');
+  key += pod.name;
+  return key;
+}
+
+std::string RenderStatus(int code, std::string_view reason, std::string_view message) {
+  std::string out;
+  JsonWriter json(out);
+  json.BeginObject()
+      .Member("kind", "Status")
+      .Member("apiVersion", "v1")
+      .Key("metadata")
+      .BeginObject()
+      .EndObject()
+      .Member("status", "Failure")
+      .Member("message", message)
+      .Member("reason", reason)
+      .Member("code", code)
+      .EndObject();
+  return out;
 }
 
 std::string RenderNotFoundStatus(std::string_view resource, std::string_view name) {

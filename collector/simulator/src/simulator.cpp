@@ -3,17 +3,20 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <vector>
 
+#include "costledger/model/errors.hpp"
 #include "costledger/simulator/athena_workload.hpp"
 #include "costledger/simulator/aws_render.hpp"
 #include "costledger/simulator/dcgm_render.hpp"
 #include "costledger/simulator/kubelet_render.hpp"
 #include "costledger/simulator/kubernetes_render.hpp"
+#include "costledger/simulator/list_chunks.hpp"
 #include "costledger/simulator/spot_market.hpp"
 #include "text_format.hpp"
 
@@ -29,6 +32,9 @@ constexpr std::int64_t kAthenaWindowMillis = 3600 * 1000;
 constexpr std::size_t kCachedSeconds = 3;
 constexpr std::size_t kSpareBuffers = 2;
 constexpr std::size_t kMinPooledBytes = std::size_t{1} << 20;
+// How long a chunked list's snapshot stays readable: the API server's etcd compacts every
+// 5 minutes by default, after which a continue token is "Expired" (410).
+constexpr std::int64_t kContinueWindowSeconds = 300;
 
 Response Make(int status, std::string_view content_type, std::string body) {
   return {status, std::string(content_type), std::make_shared<const std::string>(std::move(body))};
@@ -154,7 +160,7 @@ std::shared_ptr<const ClusterState> Simulator::State(std::chrono::sys_seconds t)
 }
 
 std::shared_ptr<const Response> Simulator::Cached(std::int64_t t, const std::string& key,
-                                                  std::string_view path) const {
+                                                  const std::function<Response()>& render) const {
   std::promise<std::shared_ptr<const Response>> promise;
   Cache::ResponseFuture future;
   bool compute = false;
@@ -170,7 +176,7 @@ std::shared_ptr<const Response> Simulator::Cached(std::int64_t t, const std::str
   }
   if (compute) {
     try {
-      promise.set_value(std::make_shared<const Response>(Render(t, path)));
+      promise.set_value(std::make_shared<const Response>(render()));
     } catch (...) {
       promise.set_exception(std::current_exception());
     }
@@ -246,7 +252,102 @@ Response Simulator::Handle(std::string_view method, std::string_view target,
   if (!IsDynamicRoute(path)) {
     return JsonError(404, fmt::format("no route for {} {}", method, path));
   }
-  return *Cached(t.time_since_epoch().count(), std::string(path), path);
+  const std::int64_t seconds = t.time_since_epoch().count();
+  if (path == "/api/v1/nodes" || path == "/api/v1/pods") {
+    const std::size_t question = target.find('?');
+    return List(path, question == std::string_view::npos ? "" : target.substr(question + 1),
+                seconds);
+  }
+  return *Cached(seconds, std::string(path), [&] { return Render(seconds, path); });
+}
+
+Response Simulator::List(std::string_view path, std::string_view query, std::int64_t t) const {
+  ListRequest request;
+  try {
+    request = ParseListRequest(query);
+  } catch (const InvalidInput& e) {
+    return Make(400, kJson, RenderStatus(400, "BadRequest", e.what()));
+  }
+  if (request.limit == 0 && !request.continue_from) {
+    return *Cached(t, std::string(path), [&] { return Render(t, path); });
+  }
+  // Every chunk is read from the snapshot of the first, like etcd at the token's revision,
+  // which etcd keeps until it compacts it away.
+  std::int64_t at = t;
+  if (request.continue_from) {
+    at = ListTimeOf(request.continue_from->resource_version);
+    if (at < t - kContinueWindowSeconds) {
+      return Make(410, kJson,
+                  RenderStatus(410, "Expired",
+                               "The provided continue parameter is too old to display a "
+                               "consistent list result. You can start a new list without the "
+                               "continue parameter."));
+    }
+  }
+  const std::string key =
+      fmt::format("{}?limit={}&continue={}", path, request.limit,
+                  request.continue_from ? EncodeContinueToken(*request.continue_from) : "");
+  return *Cached(at, key, [&] { return RenderChunk(at, path, request); });
+}
+
+Response Simulator::RenderChunk(std::int64_t t, std::string_view path,
+                                const ListRequest& request) const {
+  const std::shared_ptr<const ClusterState> state =
+      State(std::chrono::sys_seconds{std::chrono::seconds(t)});
+  const bool pods = path == "/api/v1/pods";
+  const std::size_t size = pods ? state->pods.size() : state->nodes.size();
+  const auto key_of = [&](std::size_t i) {
+    return pods ? PodKey(spec_, state->pods[i]) : state->nodes[i].name;
+  };
+  ListChunk chunk;
+  if (request.continue_from) {
+    // The first item at or after the start key, in the list's order: nodes by name, pods by
+    // namespace and then name.
+    const std::string& start = request.continue_from->start;
+    const std::size_t slash = pods ? start.find('/') : std::string::npos;
+    const std::string_view start_namespace =
+        slash == std::string::npos ? std::string_view() : std::string_view(start).substr(0, slash);
+    const std::string_view start_name = slash == std::string::npos
+                                            ? std::string_view(start)
+                                            : std::string_view(start).substr(slash + 1);
+    std::size_t lo = 0;
+    std::size_t hi = size;
+    while (lo < hi) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      bool before = false;
+      if (pods) {
+        const PodState& pod = state->pods[mid];
+        const std::string& ns =
+            spec_
+                .workloads[static_cast<std::size_t>(
+                    spec_.pod_slots[static_cast<std::size_t>(pod.slot)].workload)]
+                .namespace_name;
+        before = std::pair<std::string_view, std::string_view>(ns, pod.name) <
+                 std::pair(start_namespace, start_name);
+      } else {
+        before = std::string_view(state->nodes[mid].name) < start_name;
+      }
+      if (before) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    chunk.begin = lo;
+  }
+  chunk.end = size;
+  if (request.limit > 0 && static_cast<std::uint64_t>(request.limit) < size - chunk.begin) {
+    chunk.end = chunk.begin + static_cast<std::size_t>(request.limit);
+    std::string next = key_of(chunk.end - 1);
+    next.push_back('\0');
+    chunk.continue_token = EncodeContinueToken({ListResourceVersion(t), std::move(next)});
+    chunk.remaining_items = static_cast<std::int64_t>(size - chunk.end);
+  }
+  BufferPool& buffers = *cache_->buffers;
+  const std::string kind = pods ? "pods" : "nodes";
+  std::string body = pods ? RenderPodList(spec_, *state, buffers.Take(kind), chunk)
+                          : RenderNodeList(spec_, *state, buffers.Take(kind), chunk);
+  return Response{200, std::string(kJson), buffers.Share(std::move(body), kind)};
 }
 
 }  // namespace costledger::simulator

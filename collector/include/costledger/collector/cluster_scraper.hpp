@@ -3,6 +3,7 @@
 #include <chrono>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -43,7 +44,16 @@ struct ClusterSnapshot {
 
 /// Scrapes all sources concurrently with the configured timeout: nodes, pods, DCGM and Athena
 /// in one round, then every node's kubelet (GET {api_url}/api/v1/nodes/{node}/proxy/metrics/
-/// resource) in a second.
+/// resource) in a second. Nodes and pods are listed in chunks (`limit`, `continue`), as
+/// client-go's pager does, and every response is parsed as it arrives: memory holds the
+/// responses in flight, never a whole scrape's.
 ClusterSnapshot ScrapeCluster(const SourceSettings& settings, std::chrono::sys_seconds at);
+
+/// The first round of ScrapeCluster: nodes, pods, DCGM and Athena.
+ClusterSnapshot ScrapeClusterState(const SourceSettings& settings, std::chrono::sys_seconds at);
+
+/// The second round: the kubelets of `nodes`, added to `snap.kubelet` and `snap.statuses`.
+void ScrapeKubelets(const SourceSettings& settings, std::span<const Node> nodes,
+                    ClusterSnapshot& snap);
 
 }  // namespace costledger::collector

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "costledger/collector/postgres_store.hpp"
 #include "costledger/collector/price_loader.hpp"
 #include "costledger/collector/spool.hpp"
+#include "costledger/collector/usage.hpp"
 
 namespace costledger::collector {
 
@@ -73,10 +75,16 @@ class Collector {
   void Run(const std::atomic<bool>& stop, const std::function<void(const TickReport&)>& on_tick);
 
  private:
+  struct AppendedBatch {
+    std::uint64_t sequence = 0;
+    const IntervalBatch* batch = nullptr;
+  };
+  std::size_t Drain(bool& database_available, std::optional<AppendedBatch> appended);
   void RefreshPricesIfDue(std::chrono::sys_seconds now);
   std::vector<PricedQuery> PriceNewQueries(const std::vector<AthenaQueryExecution>& executions);
   void MaintainIfDue(std::chrono::sys_seconds now);
   std::vector<PodLabelSet> ChangedPodLabels(const std::vector<Pod>& pods);
+  void KeepOnlyWhatLaterIntervalsNeed();
 
   CollectorSettings settings_;
   Spool& spool_;
@@ -86,15 +94,22 @@ class Collector {
   std::chrono::sys_seconds prices_loaded_at_{};
   bool prices_loaded_ = false;
   std::chrono::sys_seconds maintained_at_{};
-  // Previous kubelet scrape per node and when it was taken: counters become rates against it.
-  std::map<std::string, std::pair<std::chrono::sys_seconds, std::vector<KubeletContainerSample>>>
-      previous_kubelet_;
+  // CPU counters of the previous kubelet scrape per node and when it was taken: counters
+  // become rates against them.
+  std::map<std::string, std::pair<std::chrono::sys_seconds, CpuCounters>> previous_kubelet_;
+  // The latest nodes and pods, with only the labels later intervals read (node labels none,
+  // pod labels the team): the rest is read when parsed or sent to the store at once.
   std::optional<std::vector<Node>> last_nodes_;
   std::optional<std::vector<Pod>> last_pods_;
   std::chrono::sys_seconds last_state_at_{};
   std::set<std::string> queries_seen_;
   // Hash of the labels last sent per "namespace/pod": labels go to the store when they change.
-  std::map<std::string, std::size_t> labels_sent_;
+  struct SentLabels {
+    std::size_t hash = 0;
+    std::uint64_t generation = 0;  // the last ChangedPodLabels that saw the pod
+  };
+  std::map<std::string, SentLabels, std::less<>> labels_sent_;
+  std::uint64_t labels_generation_ = 0;
   bool schema_ready_ = false;  // migrations applied in this process
 };
 

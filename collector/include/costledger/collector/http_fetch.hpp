@@ -1,6 +1,8 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,5 +34,29 @@ FetchResult Fetch(const std::string& url_or_path, const FetchOptions& options);
 /// results in the order of `urls`.
 std::vector<FetchResult> FetchAll(const std::vector<std::string>& urls, const FetchOptions& options,
                                   int parallel = 64);
+
+/// Fetches concurrently like FetchAll, but hands each result to its own callback as soon as it
+/// has arrived (on the thread calling Run), so that a body can be parsed and dropped while
+/// others are still on their way: memory holds the bodies in flight, not all of them. A
+/// callback may Add() further fetches (the next chunk of a list). Not thread-safe.
+class FetchQueue {
+ public:
+  using Done = std::function<void(FetchResult&& result)>;
+
+  explicit FetchQueue(FetchOptions options, int parallel = 64);
+  ~FetchQueue();
+  FetchQueue(const FetchQueue&) = delete;
+  FetchQueue& operator=(const FetchQueue&) = delete;
+
+  void Add(std::string url_or_path, Done done);
+
+  /// Runs until every fetch added, including those callbacks add, is done. An exception thrown
+  /// by a callback propagates (fetches still in flight are abandoned).
+  void Run();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace costledger::collector

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "costledger/collector/aws_records.hpp"
@@ -35,6 +37,9 @@ struct IntervalBatch {
 /// Lossless JSON encoding of a batch (the spool's on-disk format). DecodeBatch throws
 /// InvalidInput naming the field on malformed input.
 std::string EncodeBatch(const IntervalBatch& batch);
+/// The same text handed to `sink` in pieces (of about 64 KiB), so that it never has to be held
+/// whole. Exceptions thrown by `sink` propagate.
+void EncodeBatch(const IntervalBatch& batch, const std::function<void(std::string_view)>& sink);
 IntervalBatch DecodeBatch(std::string_view json);
 
 }  // namespace costledger::collector

@@ -31,6 +31,9 @@ class Spool {
   /// silently dropped.
   std::optional<Entry> Oldest();
 
+  /// The sequence of the oldest batch, without reading it; nothing when empty.
+  std::optional<std::uint64_t> OldestSequence() const;
+
   /// Moves a batch the database refuses (not a transient failure) to `<dir>/<folder>/` and
   /// records why in last_error(), so one bad batch never blocks those behind it.
   void MoveAside(std::uint64_t sequence, const std::string& folder, const std::string& reason);

@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "costledger/collector/prometheus_text.hpp"
@@ -33,6 +34,27 @@ class UsageIndex {
  private:
   std::map<std::string, ContainerUsage, std::less<>> by_key_;
 };
+
+/// The CPU counters of one kubelet scrape by container (UsageIndex::Key): all that the next
+/// scrape needs to turn its counters into rates, without keeping the samples.
+class CpuCounters {
+ public:
+  CpuCounters() = default;
+  /// Containers without a CPU counter are left out; should a container repeat, its last
+  /// counter counts.
+  explicit CpuCounters(std::span<const KubeletContainerSample> samples);
+  /// The counter of container `key`, or nullptr when it had none.
+  const double* Find(std::string_view key) const;
+  std::size_t size() const { return by_key_.size(); }
+
+ private:
+  std::vector<std::pair<std::string, double>> by_key_;  // sorted by key, keys unique
+};
+
+/// As AddKubeletUsage, with the previous scrape's counters only.
+void AddKubeletUsageSince(const CpuCounters& previous,
+                          std::span<const KubeletContainerSample> current,
+                          std::chrono::duration<double> elapsed, UsageIndex& usage);
 
 /// Turns two kubelet scrapes `elapsed` apart into average CPU rates and current working sets.
 /// A counter that went down (container restarted) counts only what the new counter holds, never

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -10,6 +11,7 @@
 
 #include "costledger/simulator/cluster_spec.hpp"
 #include "costledger/simulator/cluster_state.hpp"
+#include "costledger/simulator/list_chunks.hpp"
 
 namespace costledger::simulator {
 
@@ -31,10 +33,16 @@ struct Response {
 /// and each body are computed once per second of t and cached (the last few seconds).
 /// Thread-safe.
 ///
-/// Routes (GET or HEAD; query strings are ignored):
+/// Routes (GET or HEAD; query strings are ignored but for the lists' limit and continue):
 ///   /healthz                                      "ok"
 ///   /api/v1/nodes, /api/v1/nodes/{node}           NodeList, Node (404 Status when missing)
 ///   /api/v1/pods                                  PodList
+///
+/// The lists are chunked as the API server chunks them: `?limit=N` gives at most N items and,
+/// when more follow, `metadata.continue` (and `remainingItemCount`); `?limit=N&continue=TOKEN`
+/// gives the next chunk from the same snapshot (the token's resourceVersion). Chunks concatenate
+/// to the list of that second. A malformed token or limit is a 400 Status (BadRequest), a token
+/// older than 300 simulated seconds a 410 Status (Expired). Without a limit, the whole list.
 ///   /api/v1/nodes/{node}/proxy/metrics/resource   kubelet resource metrics
 ///   /dcgm/metrics, /dcgm/{node}/metrics           DCGM exporter metrics (all or one node)
 ///   /pricing/ec2_offer.json                       EC2 offer file, us-east-1
@@ -63,8 +71,10 @@ class Simulator {
   struct Cache;
 
   std::shared_ptr<const Response> Cached(std::int64_t t, const std::string& key,
-                                         std::string_view path) const;
+                                         const std::function<Response()>& render) const;
   Response Render(std::int64_t t, std::string_view path) const;
+  Response List(std::string_view path, std::string_view query, std::int64_t t) const;
+  Response RenderChunk(std::int64_t t, std::string_view path, const ListRequest& request) const;
 
   SimulatorOptions options_;
   ClusterSpec spec_;

@@ -1,0 +1,165 @@
+// The scraper against `costledger simulate`'s HTTP server: chunked lists followed to their end
+// as client-go's pager follows them, and what happens when a chunk goes wrong.
+#include "costledger/collector/cluster_scraper.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "costledger/collector/http_fetch.hpp"
+#include "costledger/collector/kubernetes_parser.hpp"
+#include "costledger/simulator/http_server.hpp"
+#include "costledger/simulator/simulator.hpp"
+
+namespace costledger::collector {
+namespace {
+
+using std::chrono::seconds;
+using std::chrono::sys_seconds;
+using ::testing::HasSubstr;
+
+constexpr sys_seconds kT{seconds(1'714'564'800)};  // 2024-05-01T12:00:00Z
+
+// A simulated cluster of more than two chunks of pods (500 a chunk), served at a simulated time
+// the test sets, with every request target recorded. `rewrite` may change a target first.
+class ScrapedCluster {
+ public:
+  explicit ScrapedCluster(std::function<std::string(const std::string&)> rewrite = {})
+      : sim_(simulator::SimulatorOptions{5, {30, 1200}}),
+        rewrite_(std::move(rewrite)),
+        server_(
+            "127.0.0.1", 0,
+            [this](const simulator::HttpRequest& r) {
+              std::string target = r.target;
+              if (rewrite_) target = rewrite_(target);
+              {
+                const std::lock_guard lock(mutex_);
+                targets_.push_back(target);
+              }
+              return sim_.Handle(r.method, target, kT + seconds(offset_.load()));
+            },
+            2) {
+    server_.Start();
+  }
+
+  SourceSettings Settings() const {
+    SourceSettings s;
+    s.api_url = "http://127.0.0.1:" + std::to_string(server_.port());
+    s.timeout = std::chrono::seconds(30);
+    return s;
+  }
+
+  // The whole list at the current simulated time, in one response.
+  std::string Whole(const std::string& path) const {
+    return *sim_.Handle("GET", path, kT + seconds(offset_.load())).body;
+  }
+
+  std::vector<std::string> Targets(std::string_view prefix) {
+    const std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    for (const std::string& t : targets_) {
+      if (t.rfind(prefix, 0) == 0) out.push_back(t);
+    }
+    return out;
+  }
+
+  void SetOffset(int s) { offset_ = s; }
+
+ private:
+  simulator::Simulator sim_;
+  std::function<std::string(const std::string&)> rewrite_;
+  std::atomic<int> offset_{0};
+  std::mutex mutex_;
+  std::vector<std::string> targets_;
+  simulator::HttpServer server_;
+};
+
+const SourceStatus& StatusOf(const ClusterSnapshot& snap, const std::string& source) {
+  for (const SourceStatus& s : snap.statuses) {
+    if (s.source == source) return s;
+  }
+  throw std::runtime_error("no status for " + source);
+}
+
+std::vector<std::string> Names(const std::vector<Pod>& pods) {
+  std::vector<std::string> names;
+  for (const Pod& p : pods) names.push_back(p.namespace_name + "/" + p.name);
+  return names;
+}
+
+TEST(ClusterScraperTest, FollowsContinueTokensToTheWholeList) {
+  ScrapedCluster cluster;
+  const ClusterSnapshot snap = ScrapeCluster(cluster.Settings(), kT);
+  ASSERT_TRUE(snap.pods.has_value()) << StatusOf(snap, "pods").error;
+  ASSERT_TRUE(snap.nodes.has_value()) << StatusOf(snap, "nodes").error;
+  const std::vector<Pod> whole = ParsePodList(cluster.Whole("/api/v1/pods"));
+  ASSERT_GT(whole.size(), 1000U);
+  EXPECT_EQ(Names(*snap.pods), Names(whole));
+  EXPECT_EQ(snap.nodes->size(), ParseNodeList(cluster.Whole("/api/v1/nodes")).size());
+
+  // Chunks of 500: the first without a token, each next one with the last one's.
+  const std::vector<std::string> requests = cluster.Targets("/api/v1/pods");
+  ASSERT_EQ(requests.size(), (whole.size() + 499) / 500);
+  EXPECT_EQ(requests.front(), "/api/v1/pods?limit=500");
+  for (std::size_t i = 1; i < requests.size(); ++i) {
+    EXPECT_THAT(requests[i], HasSubstr("/api/v1/pods?limit=500&continue="));
+  }
+  EXPECT_EQ(cluster.Targets("/api/v1/nodes?").size(), 1U);
+  EXPECT_EQ(snap.kubelet.size(), snap.nodes->size());
+  for (const SourceStatus& s : snap.statuses) EXPECT_EQ(s.error, "") << s.source;
+}
+
+TEST(ClusterScraperTest, ABadContinueTokenIsAnErrorNotAShortList) {
+  // The server's token is mangled on the way back: the API server answers 400.
+  ScrapedCluster cluster([](const std::string& target) {
+    const std::size_t at = target.find("continue=");
+    return at == std::string::npos ? target : target.substr(0, at) + "continue=bm90IGEgdG9rZW4";
+  });
+  const ClusterSnapshot snap = ScrapeCluster(cluster.Settings(), kT);
+  EXPECT_FALSE(snap.pods.has_value());
+  EXPECT_THAT(StatusOf(snap, "pods").error, HasSubstr("HTTP 400"));
+  EXPECT_THAT(StatusOf(snap, "pods").error, HasSubstr("invalid continue token"));
+  EXPECT_TRUE(snap.nodes.has_value());  // one chunk: never needed a token
+}
+
+TEST(ClusterScraperTest, AnExpiredTokenRestartsTheListInFull) {
+  // Time jumps past the token's snapshot (410 Expired) after the first chunk, as when etcd
+  // compacts during a slow list: the pager lists again, without a limit, as client-go does.
+  ScrapedCluster* self = nullptr;
+  ScrapedCluster cluster([&self](const std::string& target) {
+    if (target.find("continue=") != std::string::npos) self->SetOffset(600);
+    return target;
+  });
+  self = &cluster;
+  const ClusterSnapshot snap = ScrapeCluster(cluster.Settings(), kT);
+  ASSERT_TRUE(snap.pods.has_value()) << StatusOf(snap, "pods").error;
+  EXPECT_EQ(Names(*snap.pods), Names(ParsePodList(cluster.Whole("/api/v1/pods"))));
+  const std::vector<std::string> requests = cluster.Targets("/api/v1/pods");
+  ASSERT_EQ(requests.size(), 3U);
+  EXPECT_EQ(requests.back(), "/api/v1/pods");
+}
+
+TEST(ClusterScraperTest, FetchQueueHandsOverEachResultAndTakesMore) {
+  ScrapedCluster cluster;
+  FetchQueue queue(FetchOptions{}, 4);
+  std::vector<std::string> done;
+  const std::string api = cluster.Settings().api_url;
+  queue.Add(api + "/healthz", [&](FetchResult&& r) {
+    done.push_back(r.body);
+    queue.Add(api + "/api/v1/nodes/nowhere",
+              [&](FetchResult&& missing) { done.push_back(std::to_string(missing.status)); });
+  });
+  queue.Run();
+  EXPECT_EQ(done, (std::vector<std::string>{"ok\n", "404"}));
+}
+
+}  // namespace
+}  // namespace costledger::collector

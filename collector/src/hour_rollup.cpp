@@ -28,19 +28,25 @@ void HourRollup::Add(const IntervalBatch& batch) {
   const std::int64_t start = costs.start.time_since_epoch().count();
   const std::int64_t seconds = costs.length.count();
   const sys_seconds end = costs.start + costs.length;
-  hours_[{batch.cluster, hour}].intervals.insert(start);
+  // The hour of the previous row's cluster: rows of one batch nearly always share it.
+  const std::string* cluster_of_hour = &batch.cluster;
+  Hour* h = &HourOf(batch.cluster, hour);
+  h->intervals.insert(start);
   std::string key;
   for (const ContainerCostRow& r : costs.containers) {
     const std::string& cluster = r.labels.cluster.empty() ? batch.cluster : r.labels.cluster;
-    Hour& h = hours_[{cluster, hour}];
-    h.intervals.insert(start);
+    if (cluster != *cluster_of_hour) {
+      cluster_of_hour = &cluster;
+      h = &HourOf(cluster, hour);
+      h->intervals.insert(start);
+    }
     const CostLabels& l = r.labels;
     key.clear();
     for (const std::string* part : {&l.namespace_name, &l.pod, &l.container, &l.node}) {
       key += *part;
       key += '\0';
     }
-    auto [it, inserted] = h.rows.try_emplace(key);
+    auto [it, inserted] = h->rows.try_emplace(key);
     HourlyContainerRow& row = it->second;
     if (inserted) {
       row.namespace_name = l.namespace_name;
@@ -82,8 +88,27 @@ void HourRollup::Add(const IntervalBatch& batch) {
       row.gpu_busy_device_seconds += *r.gpu_busy_devices * static_cast<double>(seconds);
       ok = ok && AddChecked(row.gpu_busy_observed_seconds, seconds);
     }
-    if (!ok) h.overflowed = true;
+    if (!ok) h->unusable = true;
   }
+}
+
+void HourRollup::Discard(const IntervalBatch& batch) noexcept {
+  try {
+    const sys_seconds hour = std::chrono::floor<std::chrono::hours>(batch.costs.start);
+    HourOf(batch.cluster, hour).unusable = true;
+    for (const ContainerCostRow& r : batch.costs.containers) {
+      if (!r.labels.cluster.empty()) HourOf(r.labels.cluster, hour).unusable = true;
+    }
+  } catch (...) {
+    hours_.clear();
+  }
+}
+
+HourRollup::Hour& HourRollup::HourOf(const std::string& cluster, sys_seconds hour) {
+  auto [it, inserted] = hours_.try_emplace({cluster, hour});
+  // A new hour will hold about as many containers as the last one did.
+  if (inserted) it->second.rows.reserve(expected_rows_);
+  return it->second;
 }
 
 std::optional<std::vector<HourlyContainerRow>> HourRollup::Take(
@@ -92,7 +117,8 @@ std::optional<std::vector<HourlyContainerRow>> HourRollup::Take(
   if (it == hours_.end()) return std::nullopt;
   Hour h = std::move(it->second);
   hours_.erase(it);
-  if (h.overflowed || h.intervals != stored) return std::nullopt;
+  expected_rows_ = std::max(expected_rows_, h.rows.size());
+  if (h.unusable || h.intervals != stored) return std::nullopt;
   std::vector<HourlyContainerRow> rows;
   rows.reserve(h.rows.size());
   for (auto& [key, row] : h.rows) rows.push_back(std::move(row));

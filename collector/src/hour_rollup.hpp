@@ -49,9 +49,14 @@ class HourRollup {
   /// rows without one). The batch's interval must be whole within its hour.
   void Add(const IntervalBatch& batch);
 
+  /// Makes the hours `batch` was (or was being) added to unusable, for a batch added before
+  /// it was known to be stored whole when it was not (or when Add failed part way): their
+  /// rollup then comes from SQL. Should even that fail (no memory), forgets every hour.
+  void Discard(const IntervalBatch& batch) noexcept;
+
   /// The container rows of `cluster`'s `hour` when the intervals added for it are exactly
-  /// `stored` (epoch seconds of every interval stored for it, none amended by another writer)
-  /// and no sum overflowed; forgets the hour either way.
+  /// `stored` (epoch seconds of every interval stored for it, none amended by another writer),
+  /// no sum overflowed and nothing was discarded; forgets the hour either way.
   std::optional<std::vector<HourlyContainerRow>> Take(const std::string& cluster,
                                                       std::chrono::sys_seconds hour,
                                                       const std::set<std::int64_t>& stored);
@@ -65,9 +70,12 @@ class HourRollup {
   struct Hour {
     std::set<std::int64_t> intervals;
     std::unordered_map<std::string, HourlyContainerRow> rows;
-    bool overflowed = false;
+    bool unusable = false;  // a sum overflowed, or a batch was discarded
   };
+  Hour& HourOf(const std::string& cluster, std::chrono::sys_seconds hour);
+
   std::map<std::pair<std::string, std::chrono::sys_seconds>, Hour> hours_;
+  std::size_t expected_rows_ = 0;
 };
 
 }  // namespace costledger::collector

@@ -5,15 +5,17 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <future>
 #include <initializer_list>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 #include <set>
 #include <string_view>
-#include <tuple>
+#include <system_error>
 #include <utility>
 
+#include "copy_writer.hpp"
 #include "costledger/collector/container_key.hpp"
 #include "costledger/model/errors.hpp"
 #include "embedded_migrations.hpp"
@@ -139,8 +141,16 @@ constexpr std::array<const char*, 12> kQueryColumns{"cluster",
 // Marks an interval of a cluster stored ($1 cluster, $2 epoch seconds); affects no row when it
 // was (a replay, a second collector). A new mark means no container row of the interval is
 // stored: raw container rows have no unique index (migration 0004), the mark stands for it.
+// In the same round trip, first takes the lock of the interval's hour shared ($3 epoch seconds
+// of the hour; see kLockHourExclusive) and marks the hour pending for its rollup.
 constexpr std::string_view kMarkIntervalStored = R"(
-INSERT INTO stored_intervals (cluster, interval_start) VALUES ($1, to_timestamp($2::bigint))
+WITH hour_lock AS (
+  SELECT pg_advisory_xact_lock_shared(hashtextextended($1 || '/' || $3::text, 0))),
+pending AS (
+  INSERT INTO rollup_pending (cluster, hour) SELECT $1, to_timestamp($3::bigint) FROM hour_lock
+  ON CONFLICT DO NOTHING)
+INSERT INTO stored_intervals (cluster, interval_start)
+SELECT $1, to_timestamp($2::bigint) FROM hour_lock
 ON CONFLICT DO NOTHING)";
 // $1 cluster, $2 epoch seconds: rows were added to a stored interval.
 constexpr std::string_view kMarkIntervalAmended = R"(
@@ -169,15 +179,9 @@ INSERT INTO node_costs
 SELECT * FROM staging_node_costs ORDER BY cluster COLLATE "C", interval_start, node COLLATE "C"
 ON CONFLICT DO NOTHING)";
 
-// Hours are UTC bins: date_bin is plain arithmetic, unlike date_trunc with a time zone.
-// $1 cluster, $2 epoch seconds of the hour.
-constexpr std::string_view kMarkHourPending = R"(
-INSERT INTO rollup_pending (cluster, hour) VALUES ($1, to_timestamp($2::bigint))
-ON CONFLICT DO NOTHING)";
-// Writers of an hour share its lock; its rollup takes it alone, so a rollup sees every writer
-// that marked the hour before it, and writers after it mark the hour again.
-constexpr std::string_view kLockHourShared =
-    "SELECT pg_advisory_xact_lock_shared(hashtextextended($1 || '/' || $2::text, 0))";
+// Writers of an hour share its lock (kMarkIntervalStored); its rollup takes it
+// alone, so a rollup sees every writer that marked the hour before it, and writers after it
+// mark the hour again.
 constexpr std::string_view kLockHourExclusive =
     "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2::text, 0))";
 // $1 epoch seconds: the oldest pending hour that is complete before it.
@@ -464,92 +468,41 @@ int CheckedInt(std::int64_t value, std::string_view what) {
   return static_cast<int>(value);
 }
 
-using ContainerCopyRow =
-    std::tuple<const std::string&, const std::string&, int, const std::string&, const std::string&,
-               const std::string&, const std::string&, const std::string&, const std::string&,
-               const std::string&, const std::string&, const std::string&, std::int64_t,
-               std::int64_t, std::int64_t, std::int64_t, std::int64_t, const std::optional<double>&,
-               bool, std::int64_t, std::int64_t, std::int64_t, std::int64_t>;
-using NodeCopyRow =
-    std::tuple<const std::string&, const std::string&, int, const std::string&, const std::string&,
-               const std::string&, std::string, std::string, std::int64_t, std::int64_t,
-               std::int64_t, std::int64_t, double, double, double, std::int64_t, std::int64_t,
-               std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t, int, bool,
-               bool, bool>;
-using QueryCopyRow =
-    std::tuple<const std::string&, const std::string&, const std::string&, const std::string&,
-               std::string, const std::string&, std::string, std::optional<std::string>,
-               std::int64_t, std::int64_t, std::int64_t, const std::string&>;
-
 // COPY of a batch's rows into `table` (a raw partition or a staging table of the same shape).
-void CopyContainers(pqxx::transaction_base& tx, const std::string& table,
-                    const IntervalBatch& batch, const std::string& start, int interval_seconds) {
+// Binary: these are the rows of every interval.
+void CopyContainers(pqxx::dbtransaction& tx, const std::string& table, const IntervalBatch& batch,
+                    std::int32_t interval_seconds) {
   const std::vector<std::int64_t> keys = ContainerKeys(batch.costs.containers);
-  pqxx::stream_to copy(tx, table, kContainerColumns);
+  CopyWriter<CopyBinary> copy(tx, table, kContainerColumns);
   for (std::size_t i = 0; i < keys.size(); ++i) {
     const ContainerCostRow& r = batch.costs.containers[i];
     const CostLabels& l = r.labels;
     const model::ContainerDemand& d = r.demand;
-    copy << ContainerCopyRow{l.cluster.empty() ? batch.cluster : l.cluster,
-                             start,
-                             interval_seconds,
-                             l.node,
-                             l.namespace_name,
-                             l.controller_kind,
-                             l.controller,
-                             l.pod,
-                             l.container,
-                             l.team,
-                             l.capacity_type,
-                             l.instance_type,
-                             d.cpu_request_millicores,
-                             d.cpu_usage_millicores,
-                             d.memory_request_bytes,
-                             d.memory_usage_bytes,
-                             d.gpu_devices,
-                             r.gpu_busy_devices,
-                             r.usage_observed,
-                             r.cost.cpu_nanos,
-                             r.cost.ram_nanos,
-                             r.cost.gpu_nanos,
-                             keys[i]};
+    copy.Row(l.cluster.empty() ? batch.cluster : l.cluster, batch.costs.start, interval_seconds,
+             l.node, l.namespace_name, l.controller_kind, l.controller, l.pod, l.container, l.team,
+             l.capacity_type, l.instance_type, d.cpu_request_millicores, d.cpu_usage_millicores,
+             d.memory_request_bytes, d.memory_usage_bytes, d.gpu_devices, r.gpu_busy_devices,
+             r.usage_observed, r.cost.cpu_nanos, r.cost.ram_nanos, r.cost.gpu_nanos, keys[i]);
   }
-  copy.complete();
+  copy.Complete();
 }
 
-void CopyNodes(pqxx::transaction_base& tx, const std::string& table, const IntervalBatch& batch,
-               const std::string& start, int interval_seconds) {
-  pqxx::stream_to copy(tx, table, kNodeColumns);
+void CopyNodes(pqxx::dbtransaction& tx, const std::string& table, const IntervalBatch& batch,
+               std::int32_t interval_seconds) {
+  CopyWriter<CopyBinary> copy(tx, table, kNodeColumns);
   for (const NodeCostRow& n : batch.costs.nodes) {
     const model::NodeAttribution& a = n.attribution;
-    copy << NodeCopyRow{batch.cluster,
-                        start,
-                        interval_seconds,
-                        n.node,
-                        n.instance_type,
-                        n.zone,
-                        std::string(model::ToString(n.capacity_type)),
-                        std::string(model::ToString(n.price.source)),
-                        n.price.price.per_hour.nanos(),
-                        n.capacity.cpu_millicores,
-                        n.capacity.memory_bytes,
-                        n.capacity.gpu_devices,
-                        n.unit_prices.cpu_per_core_hour,
-                        n.unit_prices.ram_per_gib_hour,
-                        n.unit_prices.gpu_per_device_hour,
-                        a.node_cost.nanos(),
-                        a.pools.cpu_nanos,
-                        a.pools.ram_nanos,
-                        a.pools.gpu_nanos,
-                        a.idle.cpu_nanos,
-                        a.idle.ram_nanos,
-                        a.idle.gpu_nanos,
-                        static_cast<int>(n.containers),
-                        a.cpu_overcommitted,
-                        a.memory_overcommitted,
-                        a.gpu_overcommitted};
+    copy.Row(batch.cluster, batch.costs.start, interval_seconds, n.node, n.instance_type, n.zone,
+             model::ToString(n.capacity_type), model::ToString(n.price.source),
+             n.price.price.per_hour.nanos(), n.capacity.cpu_millicores, n.capacity.memory_bytes,
+             n.capacity.gpu_devices, n.unit_prices.cpu_per_core_hour,
+             n.unit_prices.ram_per_gib_hour, n.unit_prices.gpu_per_device_hour, a.node_cost.nanos(),
+             a.pools.cpu_nanos, a.pools.ram_nanos, a.pools.gpu_nanos, a.idle.cpu_nanos,
+             a.idle.ram_nanos, a.idle.gpu_nanos,
+             CheckedInt(static_cast<std::int64_t>(n.containers), "containers"), a.cpu_overcommitted,
+             a.memory_overcommitted, a.gpu_overcommitted);
   }
-  copy.complete();
+  copy.Complete();
 }
 
 constexpr std::array<const char*, 28> kHourlyContainerColumns{"cluster",
@@ -582,22 +535,57 @@ constexpr std::array<const char*, 28> kHourlyContainerColumns{"cluster",
                                                               "last_end"};
 
 // COPY of an hour's container rows kept by HourRollup into container_costs_hourly.
-void CopyHourlyContainers(pqxx::transaction_base& tx, const std::string& cluster,
-                          const std::string& hour, const std::vector<HourlyContainerRow>& rows) {
-  pqxx::stream_to copy(tx, "container_costs_hourly", kHourlyContainerColumns);
+void CopyHourlyContainers(pqxx::dbtransaction& tx, const std::string& cluster, sys_seconds hour,
+                          const std::vector<HourlyContainerRow>& rows) {
+  CopyWriter<CopyBinary> copy(tx, "container_costs_hourly", kHourlyContainerColumns);
   for (const HourlyContainerRow& r : rows) {
-    copy << std::tuple_cat(
-        std::tie(cluster, hour, r.namespace_name, r.pod, r.container, r.node, r.controller_kind,
-                 r.controller, r.team, r.capacity_type, r.instance_type, r.intervals, r.seconds,
-                 r.usage_observed_seconds, r.cpu_request_millicore_seconds,
-                 r.cpu_usage_millicore_seconds, r.memory_request_byte_seconds,
-                 r.memory_usage_byte_seconds, r.gpu_device_seconds, r.gpu_busy_device_seconds,
-                 r.gpu_busy_observed_seconds, r.cpu_cost_nanos, r.ram_cost_nanos, r.gpu_cost_nanos,
-                 r.cpu_allocated_millicore_seconds, r.memory_allocated_byte_seconds),
-        std::make_tuple(TimestampText(r.first_start), TimestampText(r.last_end)));
+    copy.Row(cluster, hour, r.namespace_name, r.pod, r.container, r.node, r.controller_kind,
+             r.controller, r.team, r.capacity_type, r.instance_type,
+             CheckedInt(r.intervals, "intervals"), r.seconds, r.usage_observed_seconds,
+             r.cpu_request_millicore_seconds, r.cpu_usage_millicore_seconds,
+             r.memory_request_byte_seconds, r.memory_usage_byte_seconds, r.gpu_device_seconds,
+             r.gpu_busy_device_seconds, r.gpu_busy_observed_seconds, r.cpu_cost_nanos,
+             r.ram_cost_nanos, r.gpu_cost_nanos, r.cpu_allocated_millicore_seconds,
+             r.memory_allocated_byte_seconds, r.first_start, r.last_end);
   }
-  copy.complete();
+  copy.Complete();
 }
+
+// Adds a batch to a HourRollup on a second thread while the batch is written; the sums are
+// discarded when destroyed without Keep(true) (the write failed or did not copy the whole
+// batch) or when adding failed.
+class SumWhileWriting {
+ public:
+  SumWhileWriting(HourRollup& rollup, const IntervalBatch& batch) : rollup_(rollup), batch_(batch) {
+    const auto add = [this] { rollup_.Add(batch_); };
+    try {
+      adding_ = std::async(std::launch::async, add);
+    } catch (const std::system_error&) {  // no thread to be had: add after the write
+      adding_ = std::async(std::launch::deferred, add);
+    }
+  }
+  SumWhileWriting(const SumWhileWriting&) = delete;
+  SumWhileWriting& operator=(const SumWhileWriting&) = delete;
+  SumWhileWriting(SumWhileWriting&&) = delete;
+  SumWhileWriting& operator=(SumWhileWriting&&) = delete;
+  ~SumWhileWriting() {
+    bool added = false;
+    try {
+      adding_.get();
+      added = true;
+    } catch (...) {  // the sums are only a shortcut: SQL rolls the hour up instead
+    }
+    if (!keep_ || !added) rollup_.Discard(batch_);
+  }
+
+  void Keep(bool keep) { keep_ = keep; }
+
+ private:
+  HourRollup& rollup_;
+  const IntervalBatch& batch_;
+  std::future<void> adding_;
+  bool keep_ = false;
+};
 
 }  // namespace
 
@@ -610,11 +598,22 @@ struct PostgresStore::Impl {
   // once, not on every write. Forgotten when a write fails or retention drops partitions.
   std::set<sys_days> partition_days;
   std::set<std::string, std::less<>> recorded_clusters;
+  // Set when RollUp found nothing pending and complete before it; reset by a write into an
+  // hour complete by then (see RollUp).
+  std::optional<sys_seconds> nothing_pending_before;
 
   template <typename Body>
   auto Run(std::string_view operation, Body&& body) {
     return session.Run(operation, std::forward<Body>(body));
   }
+
+  // One attempt at PostgresStore::Write in one transaction on `c`; `via_staging` forces the
+  // path that inserts only missing rows. Sets `whole_batch_copied` when every row was copied
+  // directly.
+  void WriteIn(pqxx::connection& c, const IntervalBatch& batch,
+               const std::set<std::string, std::less<>>& clusters,
+               const std::vector<const PricedQuery*>& queries, bool via_staging,
+               bool& whole_batch_copied);
 
   // Creates the partitions of [first, last] (days) that are missing, in `tx`.
   static void CreatePartitions(pqxx::transaction_base& tx, sys_days first, sys_days last) {
@@ -696,7 +695,6 @@ void PostgresStore::EnsurePartitions(sys_days from, int days_ahead) {
 void PostgresStore::Write(const IntervalBatch& batch) {
   const IntervalCosts& costs = batch.costs;
   const bool has_rows = !costs.nodes.empty() || !costs.containers.empty();
-  const std::string start = TimestampText(costs.start);
   const int interval_seconds = CheckedInt(costs.length.count(), "interval length");
   if (has_rows && interval_seconds <= 0) {
     throw InvalidInput("batch: interval length must be positive");
@@ -709,15 +707,18 @@ void PostgresStore::Write(const IntervalBatch& batch) {
     if (model::IsFinal(q.execution.state)) queries.push_back(&q);
   }
 
-  // The hour's writers share a lock against its rollup (kLockHourShared).
+  // The hour's writers share a lock against its rollup (kMarkIntervalStored).
   std::set<std::string, std::less<>> clusters;
   if (has_rows) clusters.insert(batch.cluster);
   for (const ContainerCostRow& r : costs.containers) {
     if (!r.labels.cluster.empty()) clusters.insert(r.labels.cluster);
   }
-  const std::int64_t hour = HourOf(costs.start);
 
   bool whole_batch_copied = false;
+  // The hour's in-memory sums take the batch while the server stores it: the COPY is bound by
+  // the server, so summing on a second thread costs no wall time. Undone unless the whole
+  // batch was copied directly and committed.
+  SumWhileWriting sums(impl_->hour_rollup, batch);
   // Whatever failed, the next write checks partitions and clusters again (another process may
   // have dropped a partition this store thought was there).
   struct ForgetCachesUnlessDone {
@@ -729,120 +730,130 @@ void PostgresStore::Write(const IntervalBatch& batch) {
       impl.recorded_clusters.clear();
     }
   } forget{*impl_};
+  // A node row can exist for an interval nobody marked stored (written before marks existed,
+  // or by hand): the fast path then fails on its key, and the write is done again through
+  // staging.
+  bool via_staging = false;
   impl_->Run("write", [&](pqxx::connection& c) {
-    whole_batch_copied = false;
-    pqxx::work tx(c, "write");
-    if (has_rows) {
-      const sys_days day = std::chrono::floor<days>(costs.start);
-      if (!impl_->partition_days.contains(day)) Impl::CreatePartitions(tx, day, day);
-      for (const std::string& cluster : clusters) {
-        tx.exec_params(Sql(kLockHourShared), cluster, hour);
-      }
-      std::size_t new_marks = 0;
-      for (const std::string& cluster : clusters) {
-        new_marks += tx.exec_params(Sql(kMarkIntervalStored), cluster, EpochSeconds(costs.start))
-                         .affected_rows();
-      }
-      // Fast path, when nothing of the interval is stored: COPY straight into the day's
-      // partitions. Otherwise (a replay after a crash, a second collector), or should a node row
-      // exist all the same, roll back to the savepoint and insert through staging only what is
-      // missing.
-      bool stored_directly = false;
-      if (new_marks == clusters.size()) {
-        try {
-          pqxx::subtransaction direct(tx, "direct");
-          CopyContainers(direct, PartitionName("container_costs", day), batch, start,
-                         interval_seconds);
-          CopyNodes(direct, PartitionName("node_costs", day), batch, start, interval_seconds);
-          direct.commit();
-          stored_directly = true;
-          whole_batch_copied = true;
-        } catch (const pqxx::unique_violation&) {
-          stored_directly = false;
-        }
-      }
-      std::size_t inserted = costs.containers.size() + costs.nodes.size();
-      if (!stored_directly) {
-        for (const std::string& cluster : clusters) {
-          tx.exec_params(Sql(kLockInterval), cluster, EpochSeconds(costs.start));
-        }
-        tx.exec(Sql(kCreateStaging));
-        CopyContainers(tx, Sql(kContainerStaging), batch, start, interval_seconds);
-        CopyNodes(tx, Sql(kNodeStaging), batch, start, interval_seconds);
-        const std::size_t containers =
-            tx.exec_params(Sql(kInsertContainersFromStaging), start).affected_rows();
-        inserted = containers + tx.exec(Sql(kInsertNodesFromStaging)).affected_rows();
-        if (containers > 0) {
-          for (const std::string& cluster : clusters) {
-            tx.exec_params(Sql(kMarkIntervalAmended), cluster, EpochSeconds(costs.start));
-          }
-        }
-      }
-      if (inserted > 0) {
-        for (const std::string& cluster : clusters) {
-          tx.exec_params(Sql(kMarkHourPending), cluster, hour);
-        }
+    for (;;) {
+      try {
+        impl_->WriteIn(c, batch, clusters, queries, via_staging, whole_batch_copied);
+        return;
+      } catch (const pqxx::unique_violation&) {
+        if (via_staging) throw;
+        via_staging = true;
       }
     }
-    if (has_rows) {
-      for (const std::string& cluster : clusters) {
-        if (!impl_->recorded_clusters.contains(cluster)) {
-          tx.exec_params(Sql(kRememberCluster), cluster);
-        }
-      }
-    }
-    if (!batch.pod_labels.empty()) {
-      tx.exec(Sql(kCreatePodLabelStaging));
-      pqxx::stream_to copy(tx, Sql(kPodLabelStaging), kPodLabelColumns);
-      for (const PodLabelSet& p : batch.pod_labels) {
-        copy << std::tuple<const std::string&, const std::string&, std::string>{
-            p.namespace_name, p.pod,
-            nlohmann::json(p.labels).dump(-1, ' ', false,
-                                          nlohmann::json::error_handler_t::replace)};
-      }
-      copy.complete();
-      tx.exec_params(Sql(kUpsertPodLabels), batch.cluster);
-    }
-    if (!queries.empty()) {
-      tx.exec(Sql(kCreateQueryStaging));
-      pqxx::stream_to copy(tx, Sql(kQueryStaging), kQueryColumns);
-      for (const PricedQuery* q : queries) {
-        const AthenaQueryExecution& e = q->execution;
-        copy << QueryCopyRow{
-            batch.cluster,
-            e.query_execution_id,
-            e.work_group,
-            q->team,
-            std::string(QueryStateName(e.state)),
-            e.statement_type,
-            TimestampText(e.submitted),
-            e.completed ? std::optional(TimestampText(*e.completed)) : std::nullopt,
-            e.data_scanned_bytes,
-            e.engine_execution_millis,
-            q->cost.nanos(),
-            e.query};
-      }
-      copy.complete();
-      tx.exec(Sql(kInsertQueries));
-    }
-    tx.commit();
   });
   forget.done = true;
   if (has_rows) {
+    std::optional<sys_seconds>& quiet = impl_->nothing_pending_before;
+    if (quiet &&
+        std::chrono::floor<std::chrono::hours>(costs.start) + std::chrono::hours(1) <= *quiet) {
+      quiet.reset();
+    }
     impl_->partition_days.insert(std::chrono::floor<days>(costs.start));
     impl_->recorded_clusters.insert(clusters.begin(), clusters.end());
   }
   // Committed whole: the hour's in-memory sums cover it.
-  if (whole_batch_copied) impl_->hour_rollup.Add(batch);
+  sums.Keep(whole_batch_copied);
+}
+
+void PostgresStore::Impl::WriteIn(pqxx::connection& c, const IntervalBatch& batch,
+                                  const std::set<std::string, std::less<>>& clusters,
+                                  const std::vector<const PricedQuery*>& queries, bool via_staging,
+                                  bool& whole_batch_copied) {
+  const IntervalCosts& costs = batch.costs;
+  const bool has_rows = !costs.nodes.empty() || !costs.containers.empty();
+  const int interval_seconds = static_cast<int>(costs.length.count());
+  const std::int64_t hour = HourOf(costs.start);
+  whole_batch_copied = false;
+  pqxx::work tx(c, "write");
+  if (has_rows) {
+    const sys_days day = std::chrono::floor<days>(costs.start);
+    if (!partition_days.contains(day)) Impl::CreatePartitions(tx, day, day);
+    std::size_t new_marks = 0;
+    for (const std::string& cluster : clusters) {
+      new_marks +=
+          tx.exec_params(Sql(kMarkIntervalStored), cluster, EpochSeconds(costs.start), hour)
+              .affected_rows();
+    }
+    // Fast path, when nothing of the interval is stored: COPY straight into the day's
+    // partitions. Otherwise (a replay after a crash, a second collector) insert through
+    // staging only what is missing.
+    if (new_marks == clusters.size() && !via_staging) {
+      CopyContainers(tx, PartitionName("container_costs", day), batch, interval_seconds);
+      CopyNodes(tx, PartitionName("node_costs", day), batch, interval_seconds);
+      whole_batch_copied = true;
+    } else {
+      for (const std::string& cluster : clusters) {
+        tx.exec_params(Sql(kLockInterval), cluster, EpochSeconds(costs.start));
+      }
+      tx.exec(Sql(kCreateStaging));
+      CopyContainers(tx, Sql(kContainerStaging), batch, interval_seconds);
+      CopyNodes(tx, Sql(kNodeStaging), batch, interval_seconds);
+      const std::size_t containers =
+          tx.exec_params(Sql(kInsertContainersFromStaging), TimestampText(costs.start))
+              .affected_rows();
+      tx.exec(Sql(kInsertNodesFromStaging));
+      if (containers > 0) {
+        for (const std::string& cluster : clusters) {
+          tx.exec_params(Sql(kMarkIntervalAmended), cluster, EpochSeconds(costs.start));
+        }
+      }
+    }
+  }
+  if (has_rows) {
+    for (const std::string& cluster : clusters) {
+      if (!recorded_clusters.contains(cluster)) {
+        tx.exec_params(Sql(kRememberCluster), cluster);
+      }
+    }
+  }
+  if (!batch.pod_labels.empty()) {
+    tx.exec(Sql(kCreatePodLabelStaging));
+    CopyWriter<CopyText> copy(tx, Sql(kPodLabelStaging), kPodLabelColumns);
+    for (const PodLabelSet& p : batch.pod_labels) {
+      copy.Row(
+          p.namespace_name, p.pod,
+          nlohmann::json(p.labels).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+    copy.Complete();
+    tx.exec_params(Sql(kUpsertPodLabels), batch.cluster);
+  }
+  if (!queries.empty()) {
+    tx.exec(Sql(kCreateQueryStaging));
+    CopyWriter<CopyText> copy(tx, Sql(kQueryStaging), kQueryColumns);
+    for (const PricedQuery* q : queries) {
+      const AthenaQueryExecution& e = q->execution;
+      copy.Row(batch.cluster, e.query_execution_id, e.work_group, q->team, QueryStateName(e.state),
+               e.statement_type, TimestampText(e.submitted),
+               e.completed ? std::optional(TimestampText(*e.completed)) : std::nullopt,
+               e.data_scanned_bytes, e.engine_execution_millis, q->cost.nanos(), e.query);
+    }
+    copy.Complete();
+    tx.exec(Sql(kInsertQueries));
+  }
+  tx.commit();
 }
 
 std::int64_t PostgresStore::RollUp(sys_seconds complete_before) {
   std::int64_t hours = 0;
-  const bool pending = impl_->Run("roll up", [&](pqxx::connection& c) {
+  // Which hours are complete changes only when `complete_before` enters a new hour; until
+  // then only a write of this store into a complete hour can make one pending (another
+  // writer rolls up what it marks itself, and hours left by one that stopped are found at the
+  // next hour). So one query per hour, not per tick, when nothing was pending.
+  std::optional<sys_seconds>& quiet = impl_->nothing_pending_before;
+  const bool still_quiet = quiet && complete_before >= *quiet &&
+                           std::chrono::floor<std::chrono::hours>(complete_before) ==
+                               std::chrono::floor<std::chrono::hours>(*quiet);
+  const bool pending = !still_quiet && impl_->Run("roll up", [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     return tx.exec_params1(Sql(kAnythingToRollUp), EpochSeconds(complete_before))[0].as<bool>();
   });
+  quiet.reset();
   if (!pending) {
+    quiet = complete_before;
     impl_->hour_rollup.ForgetBefore(complete_before - std::chrono::hours(1) +
                                     std::chrono::seconds(1));
     return 0;
@@ -877,8 +888,7 @@ std::int64_t PostgresStore::RollUp(sys_seconds complete_before) {
         kept = impl_->hour_rollup.Take(cluster, sys_seconds(std::chrono::seconds(hour)), stored);
       }
       if (kept) {
-        CopyHourlyContainers(tx, cluster, TimestampText(sys_seconds(std::chrono::seconds(hour))),
-                             *kept);
+        CopyHourlyContainers(tx, cluster, sys_seconds(std::chrono::seconds(hour)), *kept);
       } else {
         tx.exec_params(Sql(kRollUpContainerHour), cluster, hour);
       }

@@ -510,6 +510,21 @@ TEST_F(PostgresStoreTest, HourSumsKeptInMemoryEqualTheSqlRollupFieldByField) {
             kept + 2 * 8 * 1000);
 }
 
+// The writer sums a batch while it is written; a write that fails must leave no trace in the
+// sums, or the hour's rollup would count the failed batch as well.
+TEST_F(PostgresStoreTest, AFailedWriteLeavesItsHourToTheSqlRollup) {
+  auto writer = MigratedStore();
+  writer->Write(MakeBatch("prod", kHour, 2, 4, minutes(30)));
+  IntervalBatch rejected = MakeBatch("prod", kHour + minutes(30), 2, 4, minutes(30));
+  rejected.costs.containers.back().labels.pod += std::string(1, '\0');  // no text holds NUL
+  EXPECT_ANY_THROW(writer->Write(rejected));
+  writer->Write(MakeBatch("prod", kHour + minutes(30), 2, 4, minutes(30)));
+  EXPECT_EQ(writer->RollUp(kHour + hours(1)), 1);
+  const Sums s = ReadSums();
+  EXPECT_EQ(s.raw_container_rows, 16);
+  ExpectRollupsMatchRaw(s);
+}
+
 // An interval amended by another writer (a replay that found rows missing) is no longer
 // covered by the first writer's sums: its rollup aggregates the raw rows.
 TEST_F(PostgresStoreTest, AmendedIntervalsAreRolledUpFromRawRows) {
@@ -703,6 +718,26 @@ TEST_F(PostgresStoreTest, PartialReplayInsertsOnlyTheMissingRows) {
   ExpectRollupsMatchRaw(s);
 }
 
+TEST_F(PostgresStoreTest, ANodeRowOfAnUnmarkedIntervalSendsTheWriteThroughStaging) {
+  // As written before interval marks existed (migration 0004 marked only intervals with
+  // container rows), or by hand: the direct COPY fails on the node key, the write is redone
+  // through staging and stores everything once.
+  auto store = MigratedStore();
+  const IntervalBatch full = MakeBatch("prod", kHour, 3, 10);
+  IntervalBatch nodes_only = full;
+  nodes_only.costs.containers.clear();
+  nodes_only.costs.nodes.resize(1);
+  store->Write(nodes_only);
+  Query1("DELETE FROM stored_intervals RETURNING 1");
+  store->Write(full);
+  const Sums s = ReadSums();
+  EXPECT_EQ(s.raw_container_rows, 30);
+  EXPECT_EQ(s.raw_node_rows, 3);
+  EXPECT_EQ(s.raw_container_cost, ContainerCostNanos(full));
+  EXPECT_EQ(Count("SELECT count(*) FROM stored_intervals"), 1);
+  ExpectRollupsMatchRaw(s);
+}
+
 TEST_F(PostgresStoreTest, LateBatchReopensARolledUpHour) {
   auto store = MigratedStore();
   store->Write(MakeBatch("prod", kHour, 2, 5));
@@ -711,6 +746,23 @@ TEST_F(PostgresStoreTest, LateBatchReopensARolledUpHour) {
   store->Write(MakeBatch("prod", kHour + minutes(30), 2, 5));  // arrives late (spool replay)
   EXPECT_EQ(store->RollUp(kHour + hours(2)), 1);
   EXPECT_EQ(Count("SELECT sum(intervals) FROM container_costs_hourly"), 2 * 10);
+  ExpectRollupsMatchRaw(ReadSums());
+}
+
+TEST_F(PostgresStoreTest, RollUpAsksOncePerHourWhileNothingIsPending) {
+  auto store = MigratedStore();
+  store->Write(MakeBatch("prod", kHour, 2, 5));
+  EXPECT_EQ(store->RollUp(kHour + hours(2)), 1);
+  EXPECT_EQ(store->RollUp(kHour + hours(2)), 0);
+  // Another writer's late batch: left to that writer's rollup within this hour...
+  PostgresStore(url_, "").Write(MakeBatch("prod", kHour + minutes(30), 2, 5));
+  EXPECT_EQ(store->RollUp(kHour + hours(2) + minutes(1)), 0);
+  // ...and found here once the next hour begins.
+  EXPECT_EQ(store->RollUp(kHour + hours(3)), 1);
+  EXPECT_EQ(Count("SELECT sum(intervals) FROM container_costs_hourly"), 2 * 10);
+  // A late batch of this store's own is rolled up at its next tick.
+  store->Write(MakeBatch("prod", kHour + minutes(40), 2, 5));
+  EXPECT_EQ(store->RollUp(kHour + hours(3) + minutes(1)), 1);
   ExpectRollupsMatchRaw(ReadSums());
 }
 

@@ -50,14 +50,16 @@ class PostgresStore {
 
   /// Writes one batch in one transaction: COPY straight into the day's raw partitions (created
   /// when missing); when the batch was stored before, in whole or in part (a replay, a second
-  /// collector), only the missing rows, through staging and INSERT .. ON CONFLICT DO NOTHING.
-  /// Marks the batch's hour for its rollup. Replaying a batch counts it once.
+  /// collector), only the missing rows, through staging. Marks the batch's hour for its
+  /// rollup. Replaying a batch counts it once.
   void Write(const IntervalBatch& batch);
 
   /// Recomputes the hourly rollups of every marked hour that ends at or before
   /// `complete_before`, from its raw rows (so a rollup is exact and idempotent, whatever was
   /// replayed). The current, incomplete hour stays in the raw tables until it ends. Safe with
-  /// concurrent writers and rollups. Returns the hours rolled up.
+  /// concurrent writers and rollups. Asks the database only once per hour while nothing is
+  /// pending, unless this store writes into a complete hour: hours another writer marks are
+  /// rolled up by that writer, or here after the next hour begins. Returns the hours rolled up.
   std::int64_t RollUp(std::chrono::sys_seconds complete_before);
 
   /// Deletes what is older than the policy allows (drops whole raw partitions), after rolling

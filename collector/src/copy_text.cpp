@@ -1,0 +1,79 @@
+#include "copy_text.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
+#include <iterator>
+#include <system_error>
+
+namespace costledger::collector {
+
+void CopyText::Add(std::string_view text) {
+  // COPY text format: backslash, newline, carriage return and the tab delimiter must be
+  // escaped; every other byte (UTF-8 included: its multibyte sequences hold no ASCII) as is.
+  std::size_t clean = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const char* escape = nullptr;
+    switch (c) {
+      case '\\':
+        escape = "\\\\";
+        break;
+      case '\n':
+        escape = "\\n";
+        break;
+      case '\r':
+        escape = "\\r";
+        break;
+      case '\t':
+        escape = "\\t";
+        break;
+      default:
+        continue;
+    }
+    buffer_.append(text.data() + clean, i - clean);
+    buffer_ += escape;
+    clean = i + 1;
+  }
+  buffer_.append(text.data() + clean, text.size() - clean);
+}
+
+void CopyText::Add(std::int64_t value) {
+  char digits[24];
+  const auto result = std::to_chars(digits, digits + sizeof digits, value);
+  buffer_.append(digits, result.ptr);
+}
+
+void CopyText::Add(std::uint64_t value) {
+  char digits[24];
+  const auto result = std::to_chars(digits, digits + sizeof digits, value);
+  buffer_.append(digits, result.ptr);
+}
+
+void CopyText::Add(double value) {
+  // PostgreSQL's float8 input spells the special values this way; std::to_chars would not.
+  if (std::isnan(value)) {
+    buffer_ += "NaN";
+  } else if (std::isinf(value)) {
+    buffer_ += value > 0 ? "Infinity" : "-Infinity";
+  } else {
+    // Shortest form that reads back as the same double.
+    char digits[32];
+    const auto result = std::to_chars(digits, digits + sizeof digits, value);
+    buffer_.append(digits, result.ptr);
+  }
+}
+
+void CopyText::Add(std::chrono::sys_seconds time) {
+  // "2025-11-16 10:00:00+00": unambiguous whatever the session's TimeZone.
+  const std::chrono::sys_days day = std::chrono::floor<std::chrono::days>(time);
+  const std::chrono::year_month_day ymd(day);
+  const std::chrono::hh_mm_ss hms(time - day);
+  fmt::format_to(std::back_inserter(buffer_), "{:04}-{:02}-{:02} {:02}:{:02}:{:02}+00",
+                 static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                 static_cast<unsigned>(ymd.day()), hms.hours().count(), hms.minutes().count(),
+                 hms.seconds().count());
+}
+
+}  // namespace costledger::collector

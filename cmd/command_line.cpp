@@ -36,6 +36,7 @@ CommandLine::CommandLine(const std::vector<std::string>& args,
       options_[name] = *value;
     } else {
       std::vector<std::string> all;
+      all.reserve(known_options.size() + known_flags.size());
       for (const auto& o : known_options) all.push_back("--" + o);
       for (const auto& f : known_flags) all.push_back("--" + f);
       throw InvalidInput(
@@ -54,6 +55,6 @@ std::string CommandLine::OptionOr(const std::string& name, const std::string& fa
   return Option(name).value_or(fallback);
 }
 
-bool CommandLine::Flag(const std::string& name) const { return flags_.count(name) != 0; }
+bool CommandLine::Flag(const std::string& name) const { return flags_.contains(name); }
 
 }  // namespace costledger::cli

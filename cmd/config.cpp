@@ -1,8 +1,10 @@
 #include "config.hpp"
 
 #include <fmt/core.h>
+#include <unistd.h>  // environ
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -11,8 +13,6 @@
 #include <sstream>
 
 #include "costledger/model/errors.hpp"
-
-extern char** environ;  // NOLINT(readability-redundant-declaration)
 
 namespace costledger::cli {
 namespace {
@@ -26,7 +26,7 @@ struct KeySpec {
   const char* path;
   Kind kind;
 };
-constexpr KeySpec kScalarKeys[] = {
+constexpr auto kScalarKeys = std::to_array<KeySpec>({
     {"cluster", Kind::kString},
     {"database_url", Kind::kString},
     {"database_password_file", Kind::kString},
@@ -57,10 +57,10 @@ constexpr KeySpec kScalarKeys[] = {
     {"retention.raw_days", Kind::kInt},
     {"retention.hourly_days", Kind::kInt},
     {"retention.queries_days", Kind::kInt},
-};
+});
 // Objects whose keys are free-form (maps).
-constexpr const char* kMapKeys[] = {"sources.pricing.custom_hourly",
-                                    "sources.athena.workgroup_teams"};
+constexpr std::array<std::string_view, 2> kMapKeys{"sources.pricing.custom_hourly",
+                                                   "sources.athena.workgroup_teams"};
 
 std::vector<std::string> Split(const std::string& path, char sep) {
   std::vector<std::string> parts;
@@ -136,16 +136,16 @@ void ApplyEnv(json& root, const std::map<std::string, std::string>& env) {
 void CollectUnknown(const json& node, const std::string& prefix, std::vector<std::string>& out) {
   std::set<std::string> known;
   for (const KeySpec& key : kScalarKeys) known.insert(key.path);
-  for (const char* key : kMapKeys) known.insert(key);
+  for (const std::string_view key : kMapKeys) known.emplace(key);
   for (auto it = node.begin(); it != node.end(); ++it) {
     const std::string path = prefix.empty() ? it.key() : prefix + "." + it.key();
-    if (known.count(path) != 0) continue;
+    if (known.contains(path)) continue;
     const bool is_prefix =
         std::any_of(
             std::begin(kScalarKeys), std::end(kScalarKeys),
             [&](const KeySpec& k) { return std::string(k.path).rfind(path + ".", 0) == 0; }) ||
-        std::any_of(std::begin(kMapKeys), std::end(kMapKeys),
-                    [&](const char* k) { return std::string(k).rfind(path + ".", 0) == 0; });
+        std::any_of(kMapKeys.begin(), kMapKeys.end(),
+                    [&](std::string_view k) { return k.starts_with(path + "."); });
     if (is_prefix && it->is_object()) {
       CollectUnknown(*it, path, out);
     } else if (!is_prefix) {
@@ -333,7 +333,7 @@ LoadedConfig ParseConfig(const std::string& json_text,
     throw InvalidInput(
         "configuration key 'database_url' is required (or set COSTLEDGER_DATABASE_URL)");
   }
-  if (password_in_file && env.count("COSTLEDGER_DATABASE_URL") == 0) {
+  if (password_in_file && !env.contains("COSTLEDGER_DATABASE_URL")) {
     throw InvalidInput(
         "database_url in the configuration file contains a password; secrets go in "
         "COSTLEDGER_DATABASE_PASSWORD or database_password_file, never in the file");

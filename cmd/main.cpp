@@ -55,20 +55,20 @@ options:
   --send                 deliver the reports
 )";
 
-int RunReport(const std::vector<std::string>&) { return NotYetAvailable("report"); }
-
-const Command kCommands[] = {
-    {"serve", costledger::cli::kServeHelp, costledger::cli::RunServe},
-    {"simulate", costledger::cli::kSimulateHelp, costledger::cli::RunSimulate},
-    {"report", kReportHelp, RunReport},
-    {"migrate", costledger::cli::kMigrateHelp, costledger::cli::RunMigrate},
-    {"check-config", costledger::cli::kCheckConfigHelp, costledger::cli::RunCheckConfig},
-    {"allocate", costledger::cli::kAllocateHelp, costledger::cli::RunAllocate},
-};
+int RunReport(const std::vector<std::string>& /*args*/) { return NotYetAvailable("report"); }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Local, not a namespace-scope table: the help texts are defined in other translation units.
+  const Command commands[] = {
+      {"serve", costledger::cli::kServeHelp, costledger::cli::RunServe},
+      {"simulate", costledger::cli::kSimulateHelp, costledger::cli::RunSimulate},
+      {"report", kReportHelp, RunReport},
+      {"migrate", costledger::cli::kMigrateHelp, costledger::cli::RunMigrate},
+      {"check-config", costledger::cli::kCheckConfigHelp, costledger::cli::RunCheckConfig},
+      {"allocate", costledger::cli::kAllocateHelp, costledger::cli::RunAllocate},
+  };
   const std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     fmt::print(args.empty() ? stderr : stdout, "{}", kUsage);
@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
     fmt::print("costledger 0.1.0\n");
     return 0;
   }
-  for (const Command& command : kCommands) {
+  for (const Command& command : commands) {
     if (args[0] != command.name) continue;
     const std::vector<std::string> rest(args.begin() + 1, args.end());
     for (const std::string& a : rest) {

@@ -2,12 +2,12 @@
 
 #include <fmt/core.h>
 #include <pthread.h>
-#include <signal.h>
 
 #include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <optional>
@@ -128,6 +128,8 @@ class TerminationSignals {
   ~TerminationSignals() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
   TerminationSignals(const TerminationSignals&) = delete;
   TerminationSignals& operator=(const TerminationSignals&) = delete;
+  TerminationSignals(TerminationSignals&&) = delete;
+  TerminationSignals& operator=(TerminationSignals&&) = delete;
 
   int Wait() const {
     int signal = 0;
@@ -183,7 +185,7 @@ int RunSimulate(const std::vector<std::string>& args) {
   fmt::print("simulate: serving {} nodes / {} pods (seed {}) on http://{}{}{}:{}\n",
              options.size.nodes, options.size.pods, options.seed, ipv6 ? "[" : "", listen.host,
              ipv6 ? "]" : "", server.port());
-  std::fflush(stdout);
+  static_cast<void>(std::fflush(stdout));  // the banner is informational
   if (scale != 1 || cl.Option("start")) {
     fmt::print(stderr, "simulate: simulated time starts at {} and runs {}x wall-clock time\n",
                collector::FormatTimestamp(std::chrono::floor<std::chrono::seconds>(sim_start)),

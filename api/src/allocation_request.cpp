@@ -37,7 +37,7 @@ std::string_view Trim(std::string_view s) {
 
 bool ValidLabelName(std::string_view name) {
   return !name.empty() && name.size() <= 317 && std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.' ||
            c == '/';
   });
 }

@@ -102,12 +102,14 @@ std::vector<AllocationSet> BuildAllocationSets(const AllocationRequest& request,
   const std::size_t cluster_index = IndexOf(grouping, {CostProperty::kCluster, {}});
   const std::size_t team_index = IndexOf(grouping, {CostProperty::kTeam, {}});
   std::vector<std::size_t> aggregate_index;
+  aggregate_index.reserve(aggregate.size());
   for (const PropertyRef& p : aggregate) aggregate_index.push_back(IndexOf(grouping, p));
   std::vector<std::size_t> filter_index;
+  filter_index.reserve(request.filter.size());
   for (const FilterClause& c : request.filter)
     filter_index.push_back(IndexOf(grouping, c.property));
   const auto value_at = [&](const AllocationRow& row, std::size_t index) -> std::string_view {
-    return index < row.values.size() ? std::string_view(row.values[index]) : std::string_view();
+    return index < row.values.size() ? std::string_view{row.values[index]} : std::string_view{};
   };
 
   const std::size_t steps = request.StepCount();

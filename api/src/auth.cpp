@@ -177,7 +177,7 @@ std::optional<Principal> TokenRegistry::Authenticate(std::string_view bearer_tok
   // Branch-free selection over all entries: no early exit, no data-dependent branch.
   std::size_t match = entries_.size();
   for (std::size_t i = 0; i < entries_.size(); ++i) {
-    const std::size_t equal = static_cast<std::size_t>(
+    const auto equal = static_cast<std::size_t>(
         CRYPTO_memcmp(digest.data(), entries_[i].digest.data(), kDigestBytes) == 0);
     const std::size_t mask = 0 - equal;
     match = (i & mask) | (match & ~mask);

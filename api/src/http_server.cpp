@@ -102,6 +102,8 @@ class SessionBase {
   SessionBase() = default;
   SessionBase(const SessionBase&) = delete;
   SessionBase& operator=(const SessionBase&) = delete;
+  SessionBase(SessionBase&&) = delete;
+  SessionBase& operator=(SessionBase&&) = delete;
   virtual ~SessionBase() = default;
   /// Called from Stop on any thread: close the connection unless a request is being handled.
   virtual void OnServerStop() = 0;
@@ -149,6 +151,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
+  Session(Session&&) = delete;
+  Session& operator=(Session&&) = delete;
 
   void Start() {
     {

@@ -72,7 +72,7 @@ sys_days LastSunday(sys_days day) {
 
 sys_days FirstOfMonth(sys_days day) {
   const std::chrono::year_month_day ymd{day};
-  return sys_days(ymd.year() / ymd.month() / 1);
+  return sys_days{ymd.year() / ymd.month() / 1};
 }
 
 TimeWindow Checked(TimeWindow w, std::string_view text) {

@@ -87,8 +87,8 @@ class ListPager {
   static constexpr int kMaxChunks = 100'000;
   static constexpr std::int64_t kMaxReservedItems = 1'000'000;  // a count, not a promise
 
-  void Fetch(std::string url) {
-    queue_.Add(std::move(url), [this](FetchResult&& r) { OnChunk(std::move(r)); });
+  void Fetch(const std::string& url) {
+    queue_.Add(url, [this](FetchResult&& r) { OnChunk(std::move(r)); });
   }
 
   void OnChunk(FetchResult&& fetched) {
@@ -212,6 +212,7 @@ void ScrapeKubelets(const SourceSettings& settings, std::span<const Node> nodes,
   const std::size_t first_status = snap.statuses.size();
   for (const Node& n : nodes) snap.statuses.push_back({"kubelet/" + n.name, token_error, {}});
   if (!token_error.empty()) return;
+  // NOLINTNEXTLINE(modernize-loop-convert): the index also picks the node's status slot
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     const std::string& node = nodes[i].name;
     queue.Add(

@@ -44,7 +44,7 @@ std::vector<PricedQuery> Collector::PriceNewQueries(
     const std::vector<AthenaQueryExecution>& executions) {
   std::vector<PricedQuery> out;
   for (const AthenaQueryExecution& e : executions) {
-    if (!model::IsFinal(e.state) || queries_seen_.count(e.query_execution_id) != 0) continue;
+    if (!model::IsFinal(e.state) || queries_seen_.contains(e.query_execution_id)) continue;
     PricedQuery q;
     q.execution = e;
     if (const auto it = settings_.workgroup_teams.find(e.work_group);

@@ -1,5 +1,6 @@
 #include "copy_binary.hpp"
 
+#include <array>
 #include <bit>
 #include <limits>
 #include <stdexcept>
@@ -15,11 +16,11 @@ constexpr std::int64_t kPostgresEpochSeconds = 946'684'800;
 
 template <typename Unsigned>
 void AppendBigEndian(std::string& out, Unsigned value) {
-  char bytes[sizeof(Unsigned)];
-  for (std::size_t i = 0; i < sizeof(Unsigned); ++i) {
-    bytes[i] = static_cast<char>((value >> (8 * (sizeof(Unsigned) - 1 - i))) & 0xFFU);
+  std::array<char, sizeof(Unsigned)> bytes{};
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    bytes[i] = static_cast<char>((value >> (8 * (bytes.size() - 1 - i))) & 0xFFU);
   }
-  out.append(bytes, sizeof(Unsigned));
+  out.append(bytes.data(), bytes.size());
 }
 
 }  // namespace

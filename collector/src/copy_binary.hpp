@@ -44,14 +44,14 @@ class CopyBinary {
   void Int64(std::int64_t value);
 
   void Add(std::string_view text);
-  void Add(const std::string& text) { Add(std::string_view(text)); }
-  void Add(const char* text) { Add(std::string_view(text)); }
+  void Add(const std::string& text) { Add(std::string_view{text}); }
+  void Add(const char* text) { Add(std::string_view{text}); }
   void Add(std::int32_t value);
   void Add(std::int64_t value);
   void Add(double value);
   void Add(bool value);
   void Add(std::chrono::sys_seconds time);
-  void Add(std::nullopt_t) { Int32(-1); }
+  void Add(std::nullopt_t /*null*/) { Int32(-1); }
   template <typename T>
   void Add(const std::optional<T>& value) {
     if (value) {
@@ -60,9 +60,8 @@ class CopyBinary {
       Add(std::nullopt);
     }
   }
-  // Any other type would be written with a width no column has: name the column type instead.
-  template <typename T>
-  void Add(const T&) = delete;
+  // No other type converts: an unsigned or long long argument is ambiguous among the integer,
+  // double and bool overloads, so its column type must be named.
 
   std::string buffer_;
   std::size_t rows_ = 0;

@@ -2,12 +2,24 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <iterator>
 #include <system_error>
 
 namespace costledger::collector {
+namespace {
+
+// `value` in std::to_chars' form (for a double: its shortest exact form).
+template <typename Number>
+void AppendChars(std::string& out, Number value) {
+  std::array<char, 32> digits{};
+  const auto result = std::to_chars(digits.data(), digits.data() + digits.size(), value);
+  out.append(digits.data(), result.ptr);
+}
+
+}  // namespace
 
 void CopyText::Add(std::string_view text) {
   // COPY text format: backslash, newline, carriage return and the tab delimiter must be
@@ -39,17 +51,9 @@ void CopyText::Add(std::string_view text) {
   buffer_.append(text.data() + clean, text.size() - clean);
 }
 
-void CopyText::Add(std::int64_t value) {
-  char digits[24];
-  const auto result = std::to_chars(digits, digits + sizeof digits, value);
-  buffer_.append(digits, result.ptr);
-}
+void CopyText::Add(std::int64_t value) { AppendChars(buffer_, value); }
 
-void CopyText::Add(std::uint64_t value) {
-  char digits[24];
-  const auto result = std::to_chars(digits, digits + sizeof digits, value);
-  buffer_.append(digits, result.ptr);
-}
+void CopyText::Add(std::uint64_t value) { AppendChars(buffer_, value); }
 
 void CopyText::Add(double value) {
   // PostgreSQL's float8 input spells the special values this way; std::to_chars would not.
@@ -58,10 +62,7 @@ void CopyText::Add(double value) {
   } else if (std::isinf(value)) {
     buffer_ += value > 0 ? "Infinity" : "-Infinity";
   } else {
-    // Shortest form that reads back as the same double.
-    char digits[32];
-    const auto result = std::to_chars(digits, digits + sizeof digits, value);
-    buffer_.append(digits, result.ptr);
+    AppendChars(buffer_, value);  // the shortest form that reads back as the same double
   }
 }
 

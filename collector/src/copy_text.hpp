@@ -47,8 +47,8 @@ class CopyText {
     first = false;
   }
   void Add(std::string_view text);
-  void Add(const std::string& text) { Add(std::string_view(text)); }
-  void Add(const char* text) { Add(std::string_view(text)); }
+  void Add(const std::string& text) { Add(std::string_view{text}); }
+  void Add(const char* text) { Add(std::string_view{text}); }
   void Add(bool value) { buffer_ += value ? 't' : 'f'; }
   void Add(std::int64_t value);
   void Add(std::uint64_t value);
@@ -62,7 +62,7 @@ class CopyText {
   }
   void Add(double value);
   void Add(std::chrono::sys_seconds time);  // timestamptz, in UTC
-  void Add(std::nullopt_t) { buffer_ += "\\N"; }
+  void Add(std::nullopt_t /*null*/) { buffer_ += "\\N"; }
   template <typename T>
   void Add(const std::optional<T>& value) {
     if (value) {

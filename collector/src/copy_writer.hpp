@@ -57,7 +57,7 @@ class CopyWriter {
   }
 
  private:
-  static constexpr std::size_t kSendBytes = 256 * 1024;
+  static constexpr std::size_t kSendBytes = std::size_t{256} * 1024;
   void Send() {
     SendCopyData(tx_, encoding_.data());
     encoding_.Clear();

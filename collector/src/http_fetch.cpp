@@ -165,6 +165,8 @@ struct FetchQueue::Impl {
   }
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
+  Impl(Impl&&) = delete;
+  Impl& operator=(Impl&&) = delete;
 
   // Starts queued fetches while there is room; files are read at once.
   void StartMore() {

@@ -125,6 +125,7 @@ struct Frame {
 enum class Type : std::uint8_t { kNull, kBool, kNumber, kString, kObject, kArray };
 
 // A scalar as the reader sees it; the number keeps its JSON value for quantities and messages.
+// NOLINTNEXTLINE(bugprone-exception-escape): basic_json's noexcept move asserts invariants only
 struct Scalar {
   Type type = Type::kNull;
   std::string* string = nullptr;
@@ -229,7 +230,7 @@ class ListReader {
   // NOLINTEND(readability-identifier-naming)
 
   ListMetadata Finish() {
-    if (deferred_error_) throw InvalidInput(*deferred_error_);
+    if (deferred_error_) throw InvalidInput{*deferred_error_};
     return std::move(meta_);
   }
 

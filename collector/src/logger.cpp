@@ -61,8 +61,9 @@ void Logger::Write(std::string_view level, std::string_view message,
   }
   line += '\n';
   const std::lock_guard lock(mutex_);
-  std::fwrite(line.data(), 1, line.size(), out_);
-  std::fflush(out_);
+  // A failed write of a log line has nowhere to be reported; the service keeps running.
+  static_cast<void>(std::fwrite(line.data(), 1, line.size(), out_));
+  static_cast<void>(std::fflush(out_));
 }
 
 }  // namespace costledger::collector

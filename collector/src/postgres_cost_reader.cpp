@@ -221,7 +221,7 @@ Money AsMoney(const pqxx::field& f) { return Money::FromNanos(AsInt(f)); }
 struct PostgresCostReader::Impl {
   std::string url;
   std::string password;
-  std::size_t max_idle;
+  std::size_t max_idle = 0;
   std::mutex mutex;
   std::vector<std::unique_ptr<PgSession>> idle;
 
@@ -240,6 +240,7 @@ struct PostgresCostReader::Impl {
       session = std::make_unique<PgSession>();
       session->Open(url, password);
     }
+    // NOLINTNEXTLINE(cppcoreguidelines-special-member-functions): a local guard, never copied
     struct Return {
       Impl& impl;
       std::unique_ptr<PgSession>& session;

@@ -613,7 +613,7 @@ struct PostgresStore::Impl {
   void WriteIn(pqxx::connection& c, const IntervalBatch& batch,
                const std::set<std::string, std::less<>>& clusters,
                const std::vector<const PricedQuery*>& queries, bool via_staging,
-               bool& whole_batch_copied);
+               bool& whole_batch_copied) const;
 
   // Creates the partitions of [first, last] (days) that are missing, in `tx`.
   static void CreatePartitions(pqxx::transaction_base& tx, sys_days first, sys_days last) {
@@ -648,7 +648,7 @@ struct PostgresStore::Impl {
   }
 };
 
-PostgresStore::PostgresStore(std::string url, std::string password)
+PostgresStore::PostgresStore(const std::string& url, const std::string& password)
     : impl_(std::make_unique<Impl>()) {
   impl_->session.Open(url, password);
 }
@@ -721,6 +721,7 @@ void PostgresStore::Write(const IntervalBatch& batch) {
   SumWhileWriting sums(impl_->hour_rollup, batch);
   // Whatever failed, the next write checks partitions and clusters again (another process may
   // have dropped a partition this store thought was there).
+  // NOLINTNEXTLINE(cppcoreguidelines-special-member-functions): a local guard, never copied
   struct ForgetCachesUnlessDone {
     Impl& impl;
     bool done = false;
@@ -762,7 +763,7 @@ void PostgresStore::Write(const IntervalBatch& batch) {
 void PostgresStore::Impl::WriteIn(pqxx::connection& c, const IntervalBatch& batch,
                                   const std::set<std::string, std::less<>>& clusters,
                                   const std::vector<const PricedQuery*>& queries, bool via_staging,
-                                  bool& whole_batch_copied) {
+                                  bool& whole_batch_copied) const {
   const IntervalCosts& costs = batch.costs;
   const bool has_rows = !costs.nodes.empty() || !costs.containers.empty();
   const int interval_seconds = static_cast<int>(costs.length.count());

@@ -42,7 +42,7 @@ void PriceBook::SetCustom(std::string instance_type, HourlyPrice price) {
   custom_.insert_or_assign(std::move(instance_type), price);
 }
 
-void PriceBook::AddSpotPrice(std::string instance_type, std::string zone,
+void PriceBook::AddSpotPrice(std::string_view instance_type, std::string_view zone,
                              std::chrono::sys_seconds effective_from, HourlyPrice price) {
   std::vector<SpotStep>& steps = spot_[SpotKey(instance_type, zone)];
   const auto at = std::lower_bound(

@@ -13,7 +13,7 @@ UnitPrices SplitNodePrice(HourlyPrice node_price, const Capacity& capacity,
   constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
   const double cores = static_cast<double>(capacity.cpu_millicores) / 1000.0;
   const double gib = static_cast<double>(capacity.memory_bytes) / kGiB;
-  const double gpus = static_cast<double>(capacity.gpu_devices);
+  const auto gpus = static_cast<double>(capacity.gpu_devices);
   const double w_cpu = weights.cpu_per_core_hour.Dollars();
   const double w_ram = weights.ram_per_gib_hour.Dollars();
   const double w_gpu = weights.gpu_per_device_hour.Dollars();

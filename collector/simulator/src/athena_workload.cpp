@@ -177,7 +177,7 @@ AthenaQuery MakeQuery(std::uint64_t seed, std::size_t group_index, std::int64_t 
   const double throughput = Uniform(draw(10), 150e6, 600e6);
   const std::int64_t engine_full = std::min<std::int64_t>(
       static_cast<std::int64_t>(300 + 1000.0 * static_cast<double>(full_bytes) / throughput),
-      30 * 60 * 1000);
+      std::int64_t{30} * 60 * 1000);
   const std::int64_t service_millis = UniformInt(draw(11), 30, 300);
 
   const double outcome = UnitInterval(draw(12));
@@ -248,6 +248,7 @@ std::string_view AthenaStateName(AthenaState state) {
 
 std::vector<std::string_view> AthenaWorkGroups() {
   std::vector<std::string_view> names;
+  names.reserve(std::size(kWorkGroups));
   for (const WorkGroup& group : kWorkGroups) names.push_back(group.name);
   return names;
 }

@@ -98,8 +98,8 @@ class Builder {
 
   struct NodeChoice {
     std::string_view type;
-    NodePool pool;
-    double spot_probability;
+    NodePool pool = NodePool::kGeneral;
+    double spot_probability = 0;
   };
 
   void AddNodeSlots() {
@@ -324,7 +324,7 @@ class Builder {
 
   std::string UniqueName(const std::string& namespace_name, std::string_view base) {
     std::string name(base);
-    for (int i = 2; !names_.insert(namespace_name + "/" + name).second; ++i) {
+    for (int i = 2; !names_.insert(fmt::format("{}/{}", namespace_name, name)).second; ++i) {
       name = fmt::format("{}-{}", base, i);
     }
     return name;
@@ -659,7 +659,7 @@ class Builder {
       const std::string name = fmt::format(
           "{}-{}", project, kRoles[static_cast<std::size_t>(rng_.Index(kRoles.size()))]);
       const std::string_view ns =
-          rng_.Chance(0.6) ? std::string_view(team_namespace) : std::string_view("model-serving");
+          rng_.Chance(0.6) ? std::string_view{team_namespace} : std::string_view{"model-serving"};
       const int replicas = static_cast<int>(rng_.Int(1, 6));
       std::string image = Image(team, name);
       const std::int64_t cpu = PickCpu();
@@ -680,7 +680,7 @@ class Builder {
       const std::string name = fmt::format(
           "{}-{}", project, kRoles[static_cast<std::size_t>(rng_.Index(kRoles.size()))]);
       const std::string_view ns =
-          rng_.Chance(0.7) ? std::string_view(team_namespace) : std::string_view("analytics");
+          rng_.Chance(0.7) ? std::string_view{team_namespace} : std::string_view{"analytics"};
       const std::int64_t period = kPeriods[static_cast<std::size_t>(rng_.Index(kPeriods.size()))];
       AddCronJob(ns, name, team, period, false);
     } else if (r < 0.65) {

@@ -16,7 +16,7 @@ namespace {
 
 constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t kCrashBackoffSeconds = 10;
-constexpr std::int64_t kUnschedulablePeriod = 7 * 86'400;
+constexpr std::int64_t kUnschedulablePeriod = std::int64_t{7} * 86'400;
 
 void AppendDecimal(std::string& out, std::int64_t value) { out += std::to_string(value); }
 

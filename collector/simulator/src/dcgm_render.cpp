@@ -92,7 +92,7 @@ void AddDevices(const ClusterSpec& spec, const ClusterState& state, int node_ind
       const ContainerSpec& container = w.containers[c];
       for (std::int64_t g = 0; g < container.requests.gpus && next < type.gpus; ++g, ++next) {
         Device& d = devices[first + static_cast<std::size_t>(next)];
-        d.labels += fmt::format(",container=\"{}\",namespace=\"{}\",pod=\"{}\"", container.name,
+        d.labels += fmt::format(R"(,container="{}",namespace="{}",pod="{}")", container.name,
                                 w.namespace_name, pod.name);
         if (!pod.containers[c].running) continue;
         d.busy = true;

@@ -89,7 +89,7 @@ class Session : public std::enable_shared_from_this<Session> {
     Response r;
     try {
       r = handler_(
-          HttpRequest{std::string(request.method_string()), std::string(request.target())});
+          HttpRequest{std::string{request.method_string()}, std::string{request.target()}});
     } catch (const std::exception& e) {
       std::string body;
       JsonWriter json(body);

@@ -237,7 +237,7 @@ void WriteNode(JsonWriter& json, const ClusterSpec& spec, const ClusterState& st
     out += "ec2";
     std::string uuid;
     AppendUuid(uuid, machine, Mix64(machine));
-    out += std::string_view(uuid).substr(3);
+    out += std::string_view{uuid}.substr(3);
   });
   json.Key("bootID").StringWith(
       [&](std::string& out) { AppendUuid(out, Hash(key, 2), Hash(key, 3)); });
@@ -344,12 +344,11 @@ WorkloadJson BuildWorkloadJson(const ClusterSpec& spec, const Workload& w, int i
   AppendUuid(j.owner_uid, w.uid_key, Mix64(w.uid_key));
   WriteContainerSpecs(j.containers, w.containers);
   if (!w.init_containers.empty()) WriteContainerSpecs(j.init_containers, w.init_containers);
-  for (std::size_t i = 0; i < w.containers.size(); ++i) {
-    j.image_ids.push_back(ImageId(w.containers[i].image, HashText(w.containers[i].image)));
+  for (const ContainerSpec& c : w.containers) {
+    j.image_ids.push_back(ImageId(c.image, HashText(c.image)));
   }
-  for (std::size_t i = 0; i < w.init_containers.size(); ++i) {
-    j.image_ids.push_back(
-        ImageId(w.init_containers[i].image, HashText(w.init_containers[i].image)));
+  for (const ContainerSpec& c : w.init_containers) {
+    j.image_ids.push_back(ImageId(c.image, HashText(c.image)));
   }
   j.qos_class = QosClass(w);
   if (w.kind == WorkloadKind::kSparkDriver || w.kind == WorkloadKind::kSparkExecutor) {
@@ -416,7 +415,7 @@ bool HostNetwork(const Workload& w) {
 void WritePodIp(std::string& out, const ClusterSpec& spec, const PodState& pod, int zone) {
   const std::uint64_t h = Hash(spec.seed, kSaltPodIp, pod.slot, pod.incarnation);
   out += "10.0.";
-  AppendInt(out, zone * 64 + static_cast<std::int64_t>(h % 64U));
+  AppendInt(out, static_cast<std::int64_t>(zone) * 64 + static_cast<std::int64_t>(h % 64U));
   out.push_back('.');
   AppendInt(out, static_cast<std::int64_t>((h >> 8U) % 254U) + 1);
 }
@@ -568,8 +567,8 @@ class PodListWriter {
       case WorkloadKind::kSparkExecutor: {
         const bool driver = w.kind == WorkloadKind::kSparkDriver;
         const std::string_view app_name =
-            driver ? std::string_view(pod.owner_name)
-                   : std::string_view(pod.owner_name).substr(0, pod.owner_name.size() - 7);
+            driver ? std::string_view{pod.owner_name}
+                   : std::string_view{pod.owner_name}.substr(0, pod.owner_name.size() - 7);
         labels_.emplace_back("spark-app-name", app_name);
         labels_.emplace_back("spark-app-selector", f.spark_selector);
         labels_.emplace_back("spark-role", driver ? "driver" : "executor");
@@ -578,7 +577,7 @@ class PodListWriter {
         labels_.emplace_back("sparkoperator.k8s.io/launched-by-spark-operator", "true");
         if (!driver) {
           const std::size_t dash = pod.name.rfind('-');
-          labels_.emplace_back("spark-exec-id", std::string_view(pod.name).substr(dash + 1));
+          labels_.emplace_back("spark-exec-id", std::string_view{pod.name}.substr(dash + 1));
           labels_.emplace_back("spark-exec-resourceprofile-id", "0");
         }
         break;

@@ -31,7 +31,7 @@ std::string Base64UrlEncode(std::string_view bytes) {
   }
   const std::size_t rest = bytes.size() - i;
   if (rest > 0) {
-    std::uint32_t v = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i]) << 16U);
+    auto v = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i]) << 16U);
     if (rest == 2) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1]) << 8U);
     out.push_back(kBase64Url[(v >> 18U) & 63U]);
     out.push_back(kBase64Url[(v >> 12U) & 63U]);

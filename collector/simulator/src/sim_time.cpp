@@ -1,5 +1,6 @@
 #include "costledger/simulator/sim_time.hpp"
 
+#include <array>
 #include <cmath>
 
 namespace costledger::simulator {
@@ -35,12 +36,12 @@ CivilTime ToCivil(std::int64_t unix_seconds) {
 }
 
 void AppendDigits(std::string& out, std::uint64_t value, int width) {
-  char buffer[20];
+  std::array<char, 20> buffer{};
   for (int i = width - 1; i >= 0; --i) {
-    buffer[i] = static_cast<char>('0' + value % 10);
+    buffer[static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
     value /= 10;
   }
-  out.append(buffer, static_cast<std::size_t>(width));
+  out.append(buffer.data(), static_cast<std::size_t>(width));
 }
 
 void AppendCivil(std::string& out, std::int64_t unix_seconds) {

@@ -27,8 +27,8 @@ constexpr std::string_view kJson = "application/json";
 constexpr std::string_view kPrometheusText = "text/plain; version=0.0.4; charset=utf-8";
 constexpr std::string_view kNodesPrefix = "/api/v1/nodes/";
 constexpr std::string_view kKubeletSuffix = "/proxy/metrics/resource";
-constexpr std::int64_t kSpotWindowSeconds = 24 * 3600;
-constexpr std::int64_t kAthenaWindowMillis = 3600 * 1000;
+constexpr std::int64_t kSpotWindowSeconds = std::int64_t{24} * 3600;
+constexpr std::int64_t kAthenaWindowMillis = std::int64_t{3600} * 1000;
 constexpr std::size_t kCachedSeconds = 3;
 constexpr std::size_t kSpareBuffers = 2;
 constexpr std::size_t kMinPooledBytes = std::size_t{1} << 20;
@@ -306,10 +306,10 @@ Response Simulator::RenderChunk(std::int64_t t, std::string_view path,
     const std::string& start = request.continue_from->start;
     const std::size_t slash = pods ? start.find('/') : std::string::npos;
     const std::string_view start_namespace =
-        slash == std::string::npos ? std::string_view() : std::string_view(start).substr(0, slash);
+        slash == std::string::npos ? std::string_view{} : std::string_view{start}.substr(0, slash);
     const std::string_view start_name = slash == std::string::npos
-                                            ? std::string_view(start)
-                                            : std::string_view(start).substr(slash + 1);
+                                            ? std::string_view{start}
+                                            : std::string_view{start}.substr(slash + 1);
     std::size_t lo = 0;
     std::size_t hi = size;
     while (lo < hi) {
@@ -325,7 +325,7 @@ Response Simulator::RenderChunk(std::int64_t t, std::string_view path,
         before = std::pair<std::string_view, std::string_view>(ns, pod.name) <
                  std::pair(start_namespace, start_name);
       } else {
-        before = std::string_view(state->nodes[mid].name) < start_name;
+        before = std::string_view{state->nodes[mid].name} < start_name;
       }
       if (before) {
         lo = mid + 1;

@@ -46,7 +46,7 @@ std::int64_t Micros(std::string_view usd) {
 }
 
 const std::vector<Series>& AllSeries() {
-  static const std::vector<Series> series = [] {
+  static const std::vector<Series> kSeries = [] {
     std::vector<Series> s;
     for (const InstanceType& type : InstanceCatalogue()) {
       for (const std::string_view zone : kSpotZones) s.push_back({&type, zone, kLinux, 0});
@@ -64,14 +64,14 @@ const std::vector<Series>& AllSeries() {
     add("p3.2xlarge", "us-east-1b", "Linux/UNIX (Amazon VPC)", 0);
     return s;
   }();
-  return series;
+  return kSeries;
 }
 
 Timeline SeriesTimeline(std::uint64_t seed, std::size_t index) {
   const std::uint64_t h = Hash(seed, kSaltSpot, index);
   const std::int64_t period = UniformInt(h, 2 * kHour, 7 * kHour);
-  return Timeline(period, UniformInt(Mix64(h), 0, period - 1), period * 3 / 4,
-                  Hash(seed, kSaltSpot, index, 1));
+  return {period, UniformInt(Mix64(h), 0, period - 1), period * 3 / 4,
+          Hash(seed, kSaltSpot, index, 1)};
 }
 
 std::int64_t PriceAt(std::uint64_t seed, std::size_t index, const Series& series,

@@ -1,5 +1,6 @@
 #include "text_format.hpp"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 
@@ -46,9 +47,9 @@ void AppendJsonString(std::string& out, std::string_view text) {
 }
 
 void AppendInt(std::string& out, std::int64_t value) {
-  char buffer[24];
-  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  out.append(buffer, result.ptr);
+  std::array<char, 24> buffer{};
+  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  out.append(buffer.data(), result.ptr);
 }
 
 void AppendGoFloat(std::string& out, double value) {
@@ -60,10 +61,11 @@ void AppendGoFloat(std::string& out, double value) {
     out += value > 0 ? "+Inf" : "-Inf";
     return;
   }
-  char buffer[64];
-  const auto scientific =
-      std::to_chars(buffer, buffer + sizeof(buffer), value, std::chars_format::scientific);
-  const std::string_view text(buffer, static_cast<std::size_t>(scientific.ptr - buffer));
+  std::array<char, 64> buffer{};
+  char* const first = buffer.data();
+  char* const last = first + buffer.size();
+  const auto scientific = std::to_chars(first, last, value, std::chars_format::scientific);
+  const std::string_view text(first, static_cast<std::size_t>(scientific.ptr - first));
   const std::size_t e = text.find('e');
   int exponent = 0;
   std::from_chars(text.data() + e + (text[e + 1] == '+' ? 2 : 1), text.data() + text.size(),
@@ -73,9 +75,8 @@ void AppendGoFloat(std::string& out, double value) {
     out.append(text);
     return;
   }
-  const auto fixed =
-      std::to_chars(buffer, buffer + sizeof(buffer), value, std::chars_format::fixed);
-  out.append(buffer, fixed.ptr);
+  const auto fixed = std::to_chars(first, last, value, std::chars_format::fixed);
+  out.append(first, fixed.ptr);
 }
 
 void AppendCpuQuantity(std::string& out, std::int64_t millicores) {

@@ -118,7 +118,7 @@ class JsonWriter {
   void Newline() {
     if (indent_ <= 0 || depth_ <= 0) return;
     out_.push_back('\n');
-    out_.append(static_cast<std::size_t>(indent_ * depth_), ' ');
+    out_.append(static_cast<std::size_t>(indent_) * static_cast<std::size_t>(depth_), ' ');
   }
 
   std::string& out_;

@@ -35,7 +35,7 @@ struct ServerOptions {
   /// Larger request bodies get 413.
   std::size_t max_body_bytes = std::size_t{1} << 20U;
   /// Larger request lines plus headers get 431.
-  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_header_bytes = std::size_t{16} * 1024;
   /// Deadline for receiving one whole request (and for idle keep-alive connections, and for
   /// writing one response); a request not complete in time gets 408 and the connection closes.
   std::chrono::seconds request_timeout{30};
@@ -62,6 +62,8 @@ class HttpServer {
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
+  HttpServer(HttpServer&&) = delete;
+  HttpServer& operator=(HttpServer&&) = delete;
 
   /// Binds, listens and starts the threads. Throws InvalidInput for a malformed `listen` or a
   /// non-positive request_timeout or max_header_bytes; std::runtime_error naming the address

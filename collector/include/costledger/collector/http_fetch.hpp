@@ -47,6 +47,8 @@ class FetchQueue {
   ~FetchQueue();
   FetchQueue(const FetchQueue&) = delete;
   FetchQueue& operator=(const FetchQueue&) = delete;
+  FetchQueue(FetchQueue&&) = delete;
+  FetchQueue& operator=(FetchQueue&&) = delete;
 
   void Add(std::string url_or_path, Done done);
 

@@ -58,6 +58,8 @@ class PostgresCostReader {
   ~PostgresCostReader();
   PostgresCostReader(const PostgresCostReader&) = delete;
   PostgresCostReader& operator=(const PostgresCostReader&) = delete;
+  PostgresCostReader(PostgresCostReader&&) = delete;
+  PostgresCostReader& operator=(PostgresCostReader&&) = delete;
 
   /// Container costs in [start, end) grouped by step index (floor((t - start) / step)) and
   /// `grouping` (values in that order; labels of pods never seen are "").

@@ -35,10 +35,12 @@ class PostgresStore {
  public:
   /// `url`: a libpq URL or conninfo; `password` (may be empty) is passed separately so that it
   /// never appears in the URL or logs. Connects lazily and reconnects after failures.
-  PostgresStore(std::string url, std::string password);
+  PostgresStore(const std::string& url, const std::string& password);
   ~PostgresStore();
   PostgresStore(const PostgresStore&) = delete;
   PostgresStore& operator=(const PostgresStore&) = delete;
+  PostgresStore(PostgresStore&&) = delete;
+  PostgresStore& operator=(PostgresStore&&) = delete;
 
   /// Applies pending numbered migrations (collector/migrations/NNNN_*.sql, embedded in the
   /// binary) in order, each in its own transaction, recorded in schema_migrations. Safe to run

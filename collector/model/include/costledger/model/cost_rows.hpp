@@ -25,6 +25,7 @@ enum class CostProperty {
 struct PropertyRef {
   CostProperty property = CostProperty::kNamespace;
   std::string label;  ///< for kLabel only
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads the defaulted <=>
   friend auto operator<=>(const PropertyRef&, const PropertyRef&) = default;
 };
 

@@ -30,6 +30,7 @@ class Money {
   Money& operator-=(Money other);
   friend Money operator+(Money a, Money b) { return a += b; }
   friend Money operator-(Money a, Money b) { return a -= b; }
+  // NOLINTNEXTLINE(modernize-use-nullptr): false positive on the defaulted comparison's literal 0
   friend constexpr auto operator<=>(Money, Money) = default;
 
  private:

@@ -40,7 +40,7 @@ class PriceBook {
   void SetCustom(std::string instance_type, HourlyPrice price);
   /// Adds one step of the spot price function (already filtered to the product, e.g.
   /// Linux/UNIX). A later call for the same instant replaces the earlier one.
-  void AddSpotPrice(std::string instance_type, std::string zone,
+  void AddSpotPrice(std::string_view instance_type, std::string_view zone,
                     std::chrono::sys_seconds effective_from, HourlyPrice price);
 
   /// The price in force at `at`: custom, else (spot nodes) the latest spot entry at or before

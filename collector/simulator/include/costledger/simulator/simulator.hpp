@@ -56,6 +56,8 @@ class Simulator {
   ~Simulator();
   Simulator(const Simulator&) = delete;
   Simulator& operator=(const Simulator&) = delete;
+  Simulator(Simulator&&) = delete;
+  Simulator& operator=(Simulator&&) = delete;
 
   Response Handle(std::string_view method, std::string_view target,
                   std::chrono::sys_seconds t) const;

@@ -33,6 +33,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -239,7 +240,7 @@ void Progress(fmt::format_string<Args...> format, Args&&... args) {
   const std::lock_guard lock(print_mutex);
   const double t = std::chrono::duration<double>(Clock::now() - kLaunched).count();
   fmt::print("  [{:6.1f} s] {}\n", t, fmt::format(format, std::forward<Args>(args)...));
-  std::fflush(stdout);
+  static_cast<void>(std::fflush(stdout));
 }
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
@@ -427,7 +428,10 @@ std::map<std::string, BaselineRow> Baseline(pqxx::connection& c, std::string_vie
 // CPU request; prints the totals. False when they disagree.
 bool Agree(const std::string& name, const AllocationSet& set,
            const std::map<std::string, BaselineRow>& baseline) {
-  Money api_total, api_idle, baseline_total, baseline_idle;
+  Money api_total;
+  Money api_idle;
+  Money baseline_total;
+  Money baseline_idle;
   int mismatches = 0;
   for (const auto& a : set.allocations) {
     api_total += a.TotalCost();
@@ -490,7 +494,11 @@ Latencies Measure(const std::string& name, PostgresCostReader& reader, pqxx::con
   auto t0 = Clock::now();
   const Response warm = Serve(reader, request);
   const double warm_ms = Ms(Clock::now() - t0);
-  std::vector<double> api_ms, read_allocations_ms, read_idle_ms, build_ms, render_ms;
+  std::vector<double> api_ms;
+  std::vector<double> read_allocations_ms;
+  std::vector<double> read_idle_ms;
+  std::vector<double> build_ms;
+  std::vector<double> render_ms;
   for (int i = 0; i < kIterations; ++i) {
     t0 = Clock::now();
     const Response r = Serve(reader, request);
@@ -529,7 +537,7 @@ Latencies Measure(const std::string& name, PostgresCostReader& reader, pqxx::con
       "  {}: baseline {} iterations after a {:.1f} ms warm-up: p50 {:.1f} ms, p99 {:.1f} ms "
       "(the slowest)\n",
       name, kBaselineIterations, warm_baseline_ms, l.baseline_p50, l.baseline_p99);
-  std::fflush(stdout);
+  static_cast<void>(std::fflush(stdout));
   return l;
 }
 
@@ -538,12 +546,12 @@ Latencies Measure(const std::string& name, PostgresCostReader& reader, pqxx::con
 // value / baseline suits throughputs.
 void PrintLatencyFigure(const std::string& bench, double value_ms, double baseline_ms,
                         std::string_view baseline_name = kBaselineName) {
-  std::fflush(stdout);
+  static_cast<void>(std::fflush(stdout));
   fmt::print(
       "BENCH {{\"bench\":\"{}\",\"value\":{:.4g},\"unit\":\"ms\",\"baseline\":{:.4g},"
       "\"baseline_name\":\"{}\",\"ratio\":{:.2f}}}\n",
       bench, value_ms, baseline_ms, baseline_name, value_ms > 0 ? baseline_ms / value_ms : 0.0);
-  std::fflush(stdout);
+  static_cast<void>(std::fflush(stdout));
 }
 
 // --explain: the plans the reader's statements got (auto_explain, from the server log; plans
@@ -589,6 +597,7 @@ void Explain(costledger::testing::PrivatePostgres& server, const std::string& ur
 // ---- The PromQL baseline ----
 
 std::string CacheRoot() {
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): nothing in this program modifies the environment
   if (const char* env = std::getenv("COSTLEDGER_BENCH_CACHE")) return env;
   return COSTLEDGER_BENCH_CACHE_DIR;  // the build directory's bench-cache
 }
@@ -635,7 +644,7 @@ PromqlLatencies MeasurePromql(const costledger::bench::OpenCostTsdb& tsdb, bool 
            : "no compression (Go's client asks for gzip)");
   PrintQueries("per batch (here the first day):", promql.BatchQueries(kStart, day));
   PrintQueries("assets (once, for idle):", promql.AssetQueries(kStart, kEnd));
-  std::fflush(stdout);
+  static_cast<void>(std::fflush(stdout));
 
   // Warm-up: the blocks into the page cache, then one day's batch and its assets; a full answer
   // takes minutes.
@@ -652,7 +661,10 @@ PromqlLatencies MeasurePromql(const costledger::bench::OpenCostTsdb& tsdb, bool 
            Ms(Clock::now() - t0));
 
   PromqlLatencies l;
-  std::vector<double> namespace_ms, pod_ms, http_ms, decode_ms;
+  std::vector<double> namespace_ms;
+  std::vector<double> pod_ms;
+  std::vector<double> http_ms;
+  std::vector<double> decode_ms;
   for (int i = 0; i < iterations; ++i) {
     costledger::bench::PromqlTimings timings;
     t0 = Clock::now();
@@ -688,7 +700,7 @@ PromqlLatencies MeasurePromql(const costledger::bench::OpenCostTsdb& tsdb, bool 
       "ms and JSON decoding {:.0f} ms (over up to 5 connections)\n",
       iterations, l.namespace_p50, l.namespace_p99, l.pod_p50, l.pod_p99, Percentile(http_ms, 0.5),
       Percentile(decode_ms, 0.5));
-  std::fflush(stdout);
+  static_cast<void>(std::fflush(stdout));
   return l;
 }
 
@@ -699,7 +711,11 @@ bool AgreePromql(const std::string& name, const AllocationSet& set,
   const auto relative = [](double a, double b) {
     return std::abs(a - b) / std::max({std::abs(a), std::abs(b), 1e-12});
   };
-  double api_total = 0, promql_total = 0, largest = 0, largest_request = 0, api_idle = 0;
+  double api_total = 0;
+  double promql_total = 0;
+  double largest = 0;
+  double largest_request = 0;
+  double api_idle = 0;
   double promql_idle = 0;
   std::string worst = "-";
   int missing = 0;
@@ -743,7 +759,8 @@ bool AgreePromql(const std::string& name, const AllocationSet& set,
 // against the PromQL baseline's.
 bool AgreeWithGenerator(const costledger::bench::PromqlAnswer& promql) {
   namespace c = costledger::bench::cluster;
-  std::int64_t allocated = 0, nodes = 0;
+  std::int64_t allocated = 0;
+  std::int64_t nodes = 0;
   for (int p = 0; p < kPods; ++p) {
     const c::Pod pod = c::PodAt(p);
     const c::Node node = c::NodeAt(pod.k);
@@ -759,7 +776,8 @@ bool AgreeWithGenerator(const costledger::bench::PromqlAnswer& promql) {
         kHours * (c::kNodeMillicores * node.cpu_rate + (c::kNodeMemoryBytes >> 20) * node.ram_rate +
                   (node.gpu_node ? node.gpu_rate : 0));
   }
-  double promql_total = 0, promql_idle = 0;
+  double promql_total = 0;
+  double promql_idle = 0;
   for (const auto& [key, group] : promql) promql_total += group.TotalCost();
   promql_idle = promql.at(std::string(costledger::api::kIdleName)).TotalCost();
   const double exact_total = static_cast<double>(nodes) / 1e9;
@@ -791,7 +809,7 @@ int Run(bool explain, bool promql_only, bool promql_gzip, int promql_iterations)
       std::thread::hardware_concurrency());
   fmt::print("Prometheus TSDB (promtool tsdb create-blocks-from openmetrics, cached in {}) ...\n",
              CacheRoot());
-  std::fflush(stdout);
+  static_cast<void>(std::fflush(stdout));
   auto t0 = Clock::now();
   const costledger::bench::OpenCostTsdb tsdb = costledger::bench::EnsureOpenCostTsdb(
       CacheRoot(), [](const std::string& text) { Progress("{}", text); });
@@ -805,7 +823,7 @@ int Run(bool explain, bool promql_only, bool promql_gzip, int promql_iterations)
   costledger::testing::PrivatePostgres server;
   const std::string url = server.CreateDatabase("allocation_bench");
   fmt::print("loading (server-side INSERT .. SELECT FROM generate_series) ...\n");
-  std::fflush(stdout);
+  static_cast<void>(std::fflush(stdout));
   t0 = Clock::now();
   Load(server, url);
   const double load_seconds = Seconds(Clock::now() - t0);
@@ -823,7 +841,7 @@ int Run(bool explain, bool promql_only, bool promql_gzip, int promql_iterations)
   if (explain) Explain(server, url);
 
   fmt::print("measuring: the PromQL baseline\n");
-  std::fflush(stdout);
+  static_cast<void>(std::fflush(stdout));
   t0 = Clock::now();
   const PromqlLatencies promql = MeasurePromql(tsdb, promql_gzip, promql_iterations);
   const double promql_seconds = Seconds(Clock::now() - t0);
@@ -877,7 +895,9 @@ int Run(bool explain, bool promql_only, bool promql_gzip, int promql_iterations)
 
 int main(int argc, char** argv) {
   // bench/run passes Google Benchmark flags (--benchmark_min_time=..); they do not apply here.
-  bool explain = false, promql_only = false, promql_gzip = false;
+  bool explain = false;
+  bool promql_only = false;
+  bool promql_gzip = false;
   int promql_iterations = kPromqlIterations;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
@@ -885,7 +905,10 @@ int main(int argc, char** argv) {
     promql_only |= arg == "--promql-only";
     promql_gzip |= arg == "--promql-gzip";
     if (arg.starts_with("--promql-iterations=")) {
-      promql_iterations = std::max(1, std::atoi(argv[i] + arg.find('=') + 1));
+      const std::string_view value = arg.substr(arg.find('=') + 1);
+      int parsed = 0;  // like atoi: a malformed count reads as 0, so 1 iteration
+      std::from_chars(value.data(), value.data() + value.size(), parsed);
+      promql_iterations = std::max(1, parsed);
     }
   }
   curl_global_init(CURL_GLOBAL_DEFAULT);  // before any thread uses libcurl

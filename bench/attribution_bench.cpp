@@ -33,7 +33,7 @@ struct SyntheticNode {
 };
 
 const std::vector<SyntheticNode>& Cluster() {
-  static const std::vector<SyntheticNode> cluster = [] {
+  static const std::vector<SyntheticNode> kCluster = [] {
     std::mt19937_64 rng(42);
     std::vector<SyntheticNode> nodes;
     for (int n = 0; n < kNodes; ++n) {
@@ -56,7 +56,7 @@ const std::vector<SyntheticNode>& Cluster() {
     }
     return nodes;
   }();
-  return cluster;
+  return kCluster;
 }
 
 void BM_Attribution_Exact(benchmark::State& state) {
@@ -72,7 +72,7 @@ void BM_Attribution_Exact(benchmark::State& state) {
       benchmark::DoNotOptimize(costs.data());
     }
     benchmark::DoNotOptimize(idle);
-    items += kNodes * kContainersPerNode;
+    items += std::int64_t{kNodes} * kContainersPerNode;
   }
   state.SetItemsProcessed(items);
 }
@@ -112,7 +112,7 @@ void BM_Attribution_NaiveBaseline(benchmark::State& state) {
       const SyntheticNode& node = *by_name.at(s.node);
       const double cores = static_cast<double>(node.capacity.cpu_millicores) / 1000.0;
       const double gib = static_cast<double>(node.capacity.memory_bytes) / kGiB;
-      const double gpus = static_cast<double>(node.capacity.gpu_devices);
+      const auto gpus = static_cast<double>(node.capacity.gpu_devices);
       const double base = cores * 0.031611 + gib * 0.004237 + gpus * 0.95;
       const double scale = node.price.per_hour.Dollars() / base;
       const double hours = 60.0 / 3600.0;
@@ -165,7 +165,7 @@ void BM_Attribution_LeanDoublesBaseline(benchmark::State& state) {
       NaiveNode& n = by_name.at(s.node);  // the one map lookup per sample
       const double cores = static_cast<double>(n.node->capacity.cpu_millicores) / 1000.0;
       const double gib = static_cast<double>(n.node->capacity.memory_bytes) / kGiB;
-      const double gpus = static_cast<double>(n.node->capacity.gpu_devices);
+      const auto gpus = static_cast<double>(n.node->capacity.gpu_devices);
       const double base = cores * 0.031611 + gib * 0.004237 + gpus * 0.95;
       const double scale = n.node->price.per_hour.Dollars() / base;
       const double hours = 60.0 / 3600.0;

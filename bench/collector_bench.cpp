@@ -8,13 +8,16 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -69,11 +72,12 @@ double SelfCpuSeconds() {
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
-}  // namespace
-
-int main() {
-  char templ[] = "/tmp/costledger-bench-XXXXXX";
-  const std::string dir = ::mkdtemp(templ);
+int Run() {
+  std::string templ = "/tmp/costledger-bench-XXXXXX";
+  if (::mkdtemp(templ.data()) == nullptr) {
+    throw std::system_error(errno, std::generic_category(), "mkdtemp");
+  }
+  const std::string dir = templ;
   costledger::testing::PrivatePostgres pg;
   const std::string db = pg.CreateDatabase("collector_bench");
   ChildProcess sim({COSTLEDGER_BINARY, "simulate", "--listen", "127.0.0.1:0", "--nodes",
@@ -88,9 +92,9 @@ int main() {
   std::vector<std::string> urls{url + "/api/v1/nodes", url + "/api/v1/pods", url + "/dcgm/metrics",
                                 url + "/athena/query_executions.json"};
   const std::string nodes_body = costledger::collector::Fetch(urls[0], {}).body;
-  const std::regex kName(R"re("name":"(ip-[^"]+)")re");
+  const std::regex node_name(R"re("name":"(ip-[^"]+)")re");
   std::vector<std::string> kubelets;
-  for (auto it = std::sregex_iterator(nodes_body.begin(), nodes_body.end(), kName);
+  for (auto it = std::sregex_iterator(nodes_body.begin(), nodes_body.end(), node_name);
        it != std::sregex_iterator(); ++it) {
     const std::string u = url + "/api/v1/nodes/" + (*it)[1].str() + "/proxy/metrics/resource";
     if (kubelets.empty() || kubelets.back() != u) kubelets.push_back(u);
@@ -151,4 +155,15 @@ int main() {
                                  "bytes of one interval's responses");
   std::filesystem::remove_all(dir);
   return 0;
+}
+
+}  // namespace
+
+int main() {
+  try {
+    return Run();  // the private server and the children are stopped on the way out
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "collector_bench: {}\n", e.what());
+    return 1;
+  }
 }

@@ -70,7 +70,7 @@ std::string ProviderId(int k) {
 // Waits for `process` (at most two hours); its log, or throws with the log's tail.
 std::string Finish(testing::ChildProcess& process, const std::string& program) {
   const int status = process.Wait(std::chrono::hours(2));
-  const std::string text = process.Log();
+  std::string text = process.Log();
   if (status != 0) {
     throw std::runtime_error(fmt::format("{} exited with {}:\n{}", program, status,
                                          text.substr(text.size() > 4000 ? text.size() - 4000 : 0)));
@@ -91,10 +91,13 @@ class OpenMetricsWriter {
     buffer_.reserve(kFlushAt + 4096);
   }
   ~OpenMetricsWriter() {
-    if (file_ != nullptr) std::fclose(file_);
+    // Close() reports a failing close; here the writer is abandoned after an error was thrown.
+    if (file_ != nullptr) static_cast<void>(std::fclose(file_));
   }
   OpenMetricsWriter(const OpenMetricsWriter&) = delete;
   OpenMetricsWriter& operator=(const OpenMetricsWriter&) = delete;
+  OpenMetricsWriter(OpenMetricsWriter&&) = delete;
+  OpenMetricsWriter& operator=(OpenMetricsWriter&&) = delete;
 
   void Type(std::string_view family, std::string_view type) {
     fmt::format_to(std::back_inserter(buffer_), "# TYPE {} {}\n", family, type);
@@ -195,7 +198,7 @@ std::vector<NodeSeries> MakeNodeSeries() {
     s.cpu_price = static_cast<double>(s.node.cpu_rate) * 1000 / 1e9;
     s.ram_price = static_cast<double>(s.node.ram_rate) * 1024 / 1e9;
     s.gpu_price = s.node.gpu_node ? static_cast<double>(s.node.gpu_rate) / 1e9 : 0.0;
-    s.total_price = static_cast<double>(c::kNodeMillicores / 1000) * s.cpu_price +
+    s.total_price = (static_cast<double>(c::kNodeMillicores) / 1000) * s.cpu_price +
                     static_cast<double>(c::kNodeMemoryBytes >> 30) * s.ram_price + s.gpu_price;
     out.push_back(std::move(s));
   }
@@ -208,13 +211,13 @@ void WriteHours(OpenMetricsWriter& out, const std::vector<PodSeries>& pods,
                 std::vector<double>& cpu_seconds) {
   std::string name;
   const auto series = [&name](std::string_view metric, std::string_view labels,
-                              std::string_view extra = {}) {
+                              std::string_view extra = {}) -> std::string_view {
     name.assign(metric);
     name += '{';
     name += labels;
     name += extra;
     name += '}';
-    return std::string_view(name);
+    return name;
   };
   const auto t = [](int h) { return SampleTime(c::kFirstDay, h); };
 
@@ -350,8 +353,10 @@ OpenCostTsdb EnsureOpenCostTsdb(const std::string& cache_root, const ProgressFn&
 
   // Block ranges are multiples of the block length since the epoch, as promtool aligns them.
   const auto range_of = [](int h) { return SampleTime(c::kFirstDay, h) / kBlockSeconds; };
-  std::int64_t samples = 0, text_bytes = 0;
-  double write_seconds = 0, promtool_seconds = 0;
+  std::int64_t samples = 0;
+  std::int64_t text_bytes = 0;
+  double write_seconds = 0;
+  double promtool_seconds = 0;
   const std::int64_t ranges = range_of(c::kHours - 1) - range_of(0) + 1;
   struct Promtool {
     std::unique_ptr<testing::ChildProcess> process;
@@ -415,7 +420,8 @@ OpenCostTsdb EnsureOpenCostTsdb(const std::string& cache_root, const ProgressFn&
     h0 = h1;
   }
   reap(true, true);
-  std::int64_t blocks = 0, block_bytes = 0;
+  std::int64_t blocks = 0;
+  std::int64_t block_bytes = 0;
   for (const auto& entry : fs::recursive_directory_iterator(tmp / "blocks")) {
     if (entry.is_regular_file()) block_bytes += static_cast<std::int64_t>(entry.file_size());
     if (entry.is_directory() && entry.path().parent_path() == tmp / "blocks") ++blocks;

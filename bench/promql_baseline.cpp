@@ -53,11 +53,11 @@ class ResultDecoder : public nlohmann::json_sax<nlohmann::json> {
   explicit ResultDecoder(std::vector<Series>& out) : out_(out) {}
 
   bool null() override { return true; }
-  bool boolean(bool) override { return true; }
+  bool boolean(bool /*val*/) override { return true; }
   bool number_integer(number_integer_t v) override { return Number(static_cast<double>(v)); }
   bool number_unsigned(number_unsigned_t v) override { return Number(static_cast<double>(v)); }
-  bool number_float(number_float_t v, const string_t&) override { return Number(v); }
-  bool binary(binary_t&) override { return true; }
+  bool number_float(number_float_t v, const string_t& /*s*/) override { return Number(v); }
+  bool binary(binary_t& /*val*/) override { return true; }
   bool string(string_t& v) override {
     if (depth_ == 1 && key_ == "status") status_ = v;
     if (depth_ == 1 && key_ == "error") error_ = v;
@@ -74,7 +74,7 @@ class ResultDecoder : public nlohmann::json_sax<nlohmann::json> {
     }
     return true;
   }
-  bool start_object(std::size_t) override {
+  bool start_object(std::size_t /*elements*/) override {
     ++depth_;
     if (result_depth_ != 0 && depth_ == result_depth_ + 1) out_.emplace_back();
     return true;
@@ -90,7 +90,7 @@ class ResultDecoder : public nlohmann::json_sax<nlohmann::json> {
     --depth_;
     return true;
   }
-  bool start_array(std::size_t) override {
+  bool start_array(std::size_t /*elements*/) override {
     ++depth_;
     if (depth_ == 3 && key_ == "result") result_depth_ = depth_;
     if (result_depth_ != 0) {
@@ -105,7 +105,7 @@ class ResultDecoder : public nlohmann::json_sax<nlohmann::json> {
     --depth_;
     return true;
   }
-  bool parse_error(std::size_t position, const std::string&,
+  bool parse_error(std::size_t position, const std::string& /*last_token*/,
                    const nlohmann::detail::exception& e) override {
     throw std::runtime_error(fmt::format("invalid JSON at {}: {}", position, e.what()));
   }
@@ -148,7 +148,7 @@ void PromqlGroup::Add(const PromqlGroup& o) {
 // One keep-alive connection to Prometheus, as each of the Go client's pooled connections.
 class OpenCostPromql::Client {
  public:
-  Client(const std::string& url, bool gzip) : url_(url), curl_(curl_easy_init()) {
+  Client(std::string url, bool gzip) : url_(std::move(url)), curl_(curl_easy_init()) {
     if (curl_ == nullptr) throw std::runtime_error("curl_easy_init failed");
     curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, Append);
     curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &body_);
@@ -160,6 +160,8 @@ class OpenCostPromql::Client {
   ~Client() { curl_easy_cleanup(curl_); }
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
+  Client(Client&&) = delete;
+  Client& operator=(Client&&) = delete;
 
   // GET /api/v1/query?query=..&time=..: the body; throws unless HTTP 200.
   const std::string& Query(const std::string& promql, std::int64_t time, std::int64_t* received) {
@@ -314,7 +316,8 @@ std::vector<OpenCostPromql::Result> OpenCostPromql::Run(
     const std::vector<std::pair<std::string, std::string>>& queries, std::int64_t time,
     PromqlTimings* timings) {
   std::vector<Result> results(queries.size());
-  std::vector<double> http_ms(queries.size()), decode_ms(queries.size());
+  std::vector<double> http_ms(queries.size());
+  std::vector<double> decode_ms(queries.size());
   std::vector<std::int64_t> bytes(queries.size());
   std::atomic<std::size_t> next{0};
   std::exception_ptr error;
@@ -367,7 +370,8 @@ namespace {
 // (calculateStartEndFromIsRunning / calculateStartAndEnd); minutes between them.
 double RunningMinutes(const Series& series, std::int64_t resolution, std::int64_t ws,
                       std::int64_t we) {
-  std::int64_t s = 0, e = 0;
+  std::int64_t s = 0;
+  std::int64_t e = 0;
   bool found = false;
   for (const auto& [time, value] : series.values) {
     const auto t = static_cast<std::int64_t>(time);
@@ -404,7 +408,8 @@ PromqlContainers OpenCostPromql::Compute(sys_seconds start, sys_seconds end,
   PromqlGroup allocated;
   for (sys_seconds s = start; s < end;) {
     const sys_seconds e = std::min<sys_seconds>(s + options_.batch, end);
-    const std::int64_t ws = s.time_since_epoch().count(), we = e.time_since_epoch().count();
+    const std::int64_t ws = s.time_since_epoch().count();
+    const std::int64_t we = e.time_since_epoch().count();
     const auto queries = BatchQueries(s, e);
     // (1) buildPodMap: the pods and their running minutes, before anything else.
     const std::vector<Result> pods_result = Run({queries.front()}, we, timings);
@@ -464,7 +469,9 @@ PromqlContainers OpenCostPromql::Compute(sys_seconds start, sys_seconds end,
         a.ram_cost = a.ram_byte_hours / 1024 / 1024 / 1024 * price.ram;
         a.gpu_cost = a.gpu_hours * price.gpu;
         allocated.Add(a);
-        const std::string key = pod_key + '/' + container;
+        std::string key = pod_key;
+        key += '/';
+        key += container;
         auto [it, inserted] = index.try_emplace(key, out.containers.size());
         if (inserted) {
           const std::size_t slash = pod_key.find('/');
@@ -483,7 +490,8 @@ PromqlContainers OpenCostPromql::Compute(sys_seconds start, sys_seconds end,
            minutes = 0;
   };
   std::unordered_map<std::string, Asset> assets;
-  const std::int64_t ws = start.time_since_epoch().count(), we = end.time_since_epoch().count();
+  const std::int64_t ws = start.time_since_epoch().count();
+  const std::int64_t we = end.time_since_epoch().count();
   for (const Result& r : Run(AssetQueries(start, end), we, timings)) {
     for (const Series& series : r.result) {
       Asset& a = assets[series.node];

@@ -70,6 +70,8 @@ class OpenCostPromql {
   ~OpenCostPromql();
   OpenCostPromql(const OpenCostPromql&) = delete;
   OpenCostPromql& operator=(const OpenCostPromql&) = delete;
+  OpenCostPromql(OpenCostPromql&&) = delete;
+  OpenCostPromql& operator=(OpenCostPromql&&) = delete;
 
   /// The allocation of [start, end) plus the idle of the window, as OpenCost computes it.
   PromqlContainers Compute(std::chrono::sys_seconds start, std::chrono::sys_seconds end,

@@ -13,7 +13,7 @@ void FigureReporter::ReportRuns(const std::vector<Run>& runs) {
     if (it == run.counters.end()) continue;
     const bool median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
     const std::string name = run.run_name.function_name;
-    if (median || items_per_second_.count(name) == 0) items_per_second_[name] = it->second.value;
+    if (median || !items_per_second_.contains(name)) items_per_second_[name] = it->second.value;
   }
 }
 
@@ -25,12 +25,12 @@ double FigureReporter::ItemsPerSecond(const std::string& name) const {
 void PrintFigure(const std::string& bench, double value, const std::string& unit, double baseline,
                  const std::string& baseline_name) {
   const double ratio = baseline > 0 ? value / baseline : 0.0;
-  std::fflush(stdout);
+  static_cast<void>(std::fflush(stdout));
   fmt::print(
       "BENCH {{\"bench\":\"{}\",\"value\":{:.4g},\"unit\":\"{}\",\"baseline\":{:.4g},"
       "\"baseline_name\":\"{}\",\"ratio\":{:.2f}}}\n",
       bench, value, unit, baseline, baseline_name, ratio);
-  std::fflush(stdout);
+  static_cast<void>(std::fflush(stdout));
 }
 
 }  // namespace costledger::bench

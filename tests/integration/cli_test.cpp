@@ -20,6 +20,7 @@ struct Output {
 
 Output RunCostledger(const std::string& args) {
   const std::string command = std::string(COSTLEDGER_BINARY) + " " + args + " 2>&1";
+  // NOLINTNEXTLINE(cert-env33-c): runs the binary under test through sh to capture 2>&1
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
   Output out;
   char buffer[4096];

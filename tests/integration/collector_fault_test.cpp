@@ -5,9 +5,9 @@
 // counted twice.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -47,7 +47,7 @@ class Workspace {
 
 std::string WriteConfig(const Workspace& ws, const std::string& name, const std::string& sim_url,
                         const std::string& db_url) {
-  const std::string path = ws.Path(name + ".json");
+  std::string path = ws.Path(name + ".json");
   std::ofstream(path) << R"({
   "cluster": "fault-test",
   "database_url": ")" << db_url

@@ -27,10 +27,10 @@ constexpr std::array<const char*, 8> kColumns{"name", "small", "big",  "ratio",
 
 struct Row {
   std::string name;
-  std::int32_t small;
-  std::int64_t big;
+  std::int32_t small = 0;
+  std::int64_t big = 0;
   std::optional<double> ratio;
-  bool flag;
+  bool flag = false;
   sys_seconds at;
   std::optional<std::string> note;
 };

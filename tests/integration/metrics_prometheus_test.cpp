@@ -5,10 +5,10 @@
 // replaced), so checks that compare with its state are retried until they hold or time out.
 #include <curl/curl.h>
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -213,15 +213,15 @@ std::string WriteServeConfig(const Stack& s) {
                           {"ml-features", "beta"},
                           {"reporting", "gamma"},
                           {"platform-etl", "platform"}}}}}}}};
-  const std::string path = s.Path("serve.json");
+  std::string path = s.Path("serve.json");
   std::ofstream(path) << config.dump(2) << '\n';
   return path;
 }
 
 std::size_t CountIntervalLines(const std::string& log) {
   std::size_t count = 0;
-  for (std::size_t at = log.find("\"msg\":\"interval\""); at != std::string::npos;
-       at = log.find("\"msg\":\"interval\"", at + 1)) {
+  for (std::size_t at = log.find(R"("msg":"interval")"); at != std::string::npos;
+       at = log.find(R"("msg":"interval")", at + 1)) {
     ++count;
   }
   return count;
@@ -263,8 +263,8 @@ class MetricsPrometheusTest : public ::testing::Test {
         std::vector<std::string>{COSTLEDGER_BINARY, "serve", "--config", WriteServeConfig(*s),
                                  "--role", "all", "--log-format", "json"},
         s->Path("serve.log"));
-    const std::string listening = s->serve->WaitForLog("\"msg\":\"api listening\"", kWait);
-    const std::size_t line_start = listening.find("\"msg\":\"api listening\"");
+    const std::string listening = s->serve->WaitForLog(R"("msg":"api listening")", kWait);
+    const std::size_t line_start = listening.find(R"("msg":"api listening")");
     const std::string line =
         listening.substr(listening.rfind('\n', line_start) + 1,
                          listening.find('\n', line_start) - listening.rfind('\n', line_start) - 1);

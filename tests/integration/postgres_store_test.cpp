@@ -33,7 +33,6 @@ using std::chrono::seconds;
 using std::chrono::sys_days;
 using std::chrono::sys_seconds;
 
-constexpr std::int64_t kMiB = std::int64_t{1} << 20;
 constexpr std::int64_t kGiB = std::int64_t{1} << 30;
 // 2025-11-16T10:00:00Z, a whole hour.
 const sys_seconds kHour{seconds{1'763'287'200}};
@@ -318,14 +317,14 @@ TEST_F(PostgresStoreTest, ConcurrentDuplicateWritersCountOnce) {
   std::exception_ptr errors[2];
   std::latch go(2);
   std::vector<std::thread> writers;
-  for (int w = 0; w < 2; ++w) {
-    writers.emplace_back([&, w] {
+  for (std::exception_ptr& error : errors) {
+    writers.emplace_back([&, &slot = error] {
       try {
         PostgresStore store(url_, "");
         go.arrive_and_wait();
         for (const IntervalBatch& b : batches) store.Write(b);
       } catch (...) {
-        errors[w] = std::current_exception();
+        slot = std::current_exception();
       }
     });
   }
@@ -352,14 +351,14 @@ TEST_F(PostgresStoreTest, ConcurrentPartialReplaysCountOnce) {
   for (int i = 0; i < 10; ++i) {
     full.push_back(MakeBatch("prod", kHour + minutes(i), 10, 40));
     part.push_back(full.back());
-    part.back().costs.containers.resize(static_cast<std::size_t>(10 + 7 * i));
+    part.back().costs.containers.resize(10 + 7 * static_cast<std::size_t>(i));
   }
   std::exception_ptr errors[2];
   // In step: both writers replay the same whole batch at the same moment.
   std::barrier step(2);
   std::vector<std::thread> writers;
-  for (int w = 0; w < 2; ++w) {
-    writers.emplace_back([&, w] {
+  for (std::exception_ptr& error : errors) {
+    writers.emplace_back([&, &slot = error] {
       try {
         PostgresStore store(url_, "");
         for (std::size_t i = 0; i < full.size(); ++i) {
@@ -370,7 +369,7 @@ TEST_F(PostgresStoreTest, ConcurrentPartialReplaysCountOnce) {
         }
       } catch (...) {
         step.arrive_and_drop();
-        errors[w] = std::current_exception();
+        slot = std::current_exception();
       }
     });
   }
@@ -474,7 +473,7 @@ TEST_F(PostgresStoreTest, HourSumsKeptInMemoryEqualTheSqlRollupFieldByField) {
       SELECT string_agg(h::text, E'\n' ORDER BY namespace, pod, container, node)
       FROM container_costs_hourly h)";
   EXPECT_EQ(writer->RollUp(kHour + hours(1)), 1);
-  const std::string from_memory = Query1(all_rows)[0].as<std::string>();
+  const auto from_memory = Query1(all_rows)[0].as<std::string>();
   {
     pqxx::connection c(url_);
     pqxx::work tx(c);
@@ -507,7 +506,7 @@ TEST_F(PostgresStoreTest, HourSumsKeptInMemoryEqualTheSqlRollupFieldByField) {
   const std::int64_t kept = Count(next_hour_cost);
   EXPECT_EQ(Count("SELECT sum(cpu_cost_nanos) FROM container_costs WHERE interval_start >= "
                   "'2025-11-16 11:00:00+00'"),
-            kept + 2 * 8 * 1000);
+            kept + std::int64_t{2} * 8 * 1000);
 }
 
 // The writer sums a batch while it is written; a write that fails must leave no trace in the

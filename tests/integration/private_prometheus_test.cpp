@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -23,8 +24,8 @@ namespace {
 // The smallest HTTP/1.1 server that answers every request with `body()`: enough for a scrape.
 class TinyMetricsServer {
  public:
-  explicit TinyMetricsServer(std::function<std::string()> body) : body_(std::move(body)) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  explicit TinyMetricsServer(std::function<std::string()> body)
+      : body_(std::move(body)), fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -127,7 +128,7 @@ TEST(PrivatePrometheusTest, ServesBackfilledBlocksKeepingOldOnesWithALongRetenti
   {
     std::ofstream out(dir + "/input.om");
     out << "# TYPE backfilled gauge\n"
-        << "backfilled{age=\"40d\"} 1 " << now - 40 * 86400 << "\n"
+        << "backfilled{age=\"40d\"} 1 " << now - std::int64_t{40} * 86400 << "\n"
         << "backfilled{age=\"1d\"} 2 " << now - 86400 << "\n"
         << "# EOF\n";
   }

@@ -1,11 +1,11 @@
 #include "child_process.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -24,8 +24,9 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::stri
                                    0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  std::vector<std::string> arg_strings(argv);  // posix_spawn takes char*, not const char*
   std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  for (std::string& a : arg_strings) args.push_back(a.data());
   args.push_back(nullptr);
   std::vector<std::string> env_strings;
   for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
@@ -45,7 +46,7 @@ ChildProcess::~ChildProcess() {
   }
 }
 
-void ChildProcess::Signal(int signal) {
+void ChildProcess::Signal(int signal) const {
   if (!exited_) ::kill(pid_, signal);
 }
 

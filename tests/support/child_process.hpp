@@ -17,9 +17,11 @@ class ChildProcess {
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
+  ChildProcess(ChildProcess&&) = delete;
+  ChildProcess& operator=(ChildProcess&&) = delete;
 
   /// Sends `signal`; with SIGKILL this is the `kill -9` of fault tests.
-  void Signal(int signal);
+  void Signal(int signal) const;
   /// Waits for exit up to `timeout`; returns the exit status (or -signal), or throws.
   int Wait(std::chrono::milliseconds timeout);
   bool Running();

@@ -35,6 +35,7 @@ int FreeTcpPort() {
 }
 
 std::pair<int, std::string> Run(const std::string& command) {
+  // NOLINTNEXTLINE(cert-env33-c): runs the server's own tools (initdb, pg_ctl, psql) via sh
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen((command + " 2>&1").c_str(), "r"), ::pclose);
   if (!pipe) throw std::runtime_error("popen failed: " + command);
   std::string output;
@@ -54,6 +55,7 @@ std::string ReadFile(const std::string& path) {
 }  // namespace
 
 std::string PostgresBinDir() {
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): tests only read the environment, never set it
   if (const char* env = std::getenv("COSTLEDGER_PG_BINDIR")) return env;
   return "/usr/lib/postgresql/15/bin";
 }
@@ -87,8 +89,12 @@ PrivatePostgres::PrivatePostgres() {
 
 PrivatePostgres::~PrivatePostgres() {
   if (running_) {
-    Run(RunAsServerUser(
-        fmt::format("'{}/pg_ctl' -D '{}/data' -m immediate -w stop", PostgresBinDir(), dir_)));
+    try {
+      Run(RunAsServerUser(
+          fmt::format("'{}/pg_ctl' -D '{}/data' -m immediate -w stop", PostgresBinDir(), dir_)));
+    } catch (...) {
+      // A destructor must not throw; the directory is removed below either way.
+    }
   }
   std::error_code ignored;
   std::filesystem::remove_all(dir_, ignored);
@@ -126,7 +132,7 @@ std::string PrivatePostgres::Url(const std::string& dbname) const {
   return fmt::format("postgresql://costledger@127.0.0.1:{}/{}", port_, dbname);
 }
 
-std::string PrivatePostgres::CreateDatabase(const std::string& dbname) {
+std::string PrivatePostgres::CreateDatabase(const std::string& dbname) const {
   const auto [rc, out] = Run(fmt::format(
       "psql '{}' -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE \"{}\"'", Url("postgres"), dbname));
   if (rc != 0) throw std::runtime_error("CREATE DATABASE failed: " + out);

@@ -14,11 +14,13 @@ class PrivatePostgres {
   ~PrivatePostgres();
   PrivatePostgres(const PrivatePostgres&) = delete;
   PrivatePostgres& operator=(const PrivatePostgres&) = delete;
+  PrivatePostgres(PrivatePostgres&&) = delete;
+  PrivatePostgres& operator=(PrivatePostgres&&) = delete;
 
   /// libpq URL of database `dbname` on this server, e.g. postgresql://costledger@127.0.0.1:PORT/x
   std::string Url(const std::string& dbname = "postgres") const;
   /// Creates database `dbname` (owned by the test user) and returns its URL.
-  std::string CreateDatabase(const std::string& dbname);
+  std::string CreateDatabase(const std::string& dbname) const;
 
   int port() const { return port_; }
   const std::string& data_dir() const { return dir_; }

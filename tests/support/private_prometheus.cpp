@@ -84,11 +84,13 @@ std::string Duration(std::chrono::milliseconds d) { return fmt::format("{}ms", d
 }  // namespace
 
 std::string PrometheusBinary() {
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): tests only read the environment, never set it
   if (const char* env = std::getenv("COSTLEDGER_PROMETHEUS")) return env;
   return "/usr/bin/prometheus";
 }
 
 std::string PromtoolBinary() {
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): tests only read the environment, never set it
   if (const char* env = std::getenv("COSTLEDGER_PROMTOOL")) return env;
   return (std::filesystem::path(PrometheusBinary()).parent_path() / "promtool").string();
 }

@@ -44,6 +44,8 @@ class PrivatePrometheus {
   ~PrivatePrometheus();
   PrivatePrometheus(const PrivatePrometheus&) = delete;
   PrivatePrometheus& operator=(const PrivatePrometheus&) = delete;
+  PrivatePrometheus(PrivatePrometheus&&) = delete;
+  PrivatePrometheus& operator=(PrivatePrometheus&&) = delete;
 
   /// Instant query (GET /api/v1/query): the `data.result` of the answer, e.g. for a vector
   /// [{"metric": {"__name__": "up", ...}, "value": [1700000000.123, "1"]}, ...].

@@ -85,9 +85,9 @@ TEST(AllocationRequestTest, Filters) {
 }
 
 TEST(AllocationRequestTest, MalformedFiltersSayWhere) {
-  for (const char* bad : {"namespace", "namespace:alpha", "namespace:\"alpha", "nope:\"x\"",
-                          "namespace:\"a\"|team:\"b\"", "namespace:\"a\" team:\"b\"",
-                          "label[]:\"x\"", "label[app:\"x\""}) {
+  for (const char* bad : {"namespace", "namespace:alpha", R"(namespace:"alpha)", R"(nope:"x")",
+                          R"(namespace:"a"|team:"b")", R"(namespace:"a" team:"b")",
+                          R"(label[]:"x")", R"(label[app:"x")"}) {
     EXPECT_THROW(ParseFilter(bad), InvalidInput) << bad;
   }
   const std::string error = ErrorOf({{"window", "1d"}, {"filter", "nope:\"x\""}});

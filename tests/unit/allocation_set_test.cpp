@@ -18,7 +18,7 @@ const std::chrono::sys_seconds kNow = ParseTimestamp("2026-11-18T14:37:20Z");
 
 Money N(std::int64_t nanos) { return Money::FromNanos(nanos); }
 
-AllocationRequest Request(std::multimap<std::string, std::string> q) {
+AllocationRequest Request(const std::multimap<std::string, std::string>& q) {
   return ParseAllocationRequest(q, kNow);
 }
 
@@ -50,7 +50,7 @@ std::vector<AllocationRow> Rows(std::span<const PropertyRef> grouping,
           r.values.push_back(s.team);
           break;
         default:
-          r.values.push_back("x");
+          r.values.emplace_back("x");
           break;
       }
     }
@@ -240,7 +240,7 @@ TEST(AllocationSetTest, RandomScenariosAddUpExactly) {
     std::vector<IdleRow> idle;
     Money idle_total;
     for (int c = 0; c < 3; ++c) {
-      const std::int64_t a = static_cast<std::int64_t>(rng() % 777'777);
+      const auto a = static_cast<std::int64_t>(rng() % 777'777);
       idle.push_back(Idle("c" + std::to_string(c), "n", a, a / 3, a % 5, r.window));
       idle_total += N(a + a / 3 + a % 5);
     }

@@ -161,8 +161,8 @@ TEST(AttributionTest, RejectsInvalidInput) {
 
 TEST(AttributionTest, HugeNodeUsesExactWideArithmetic) {
   // A $100/h, 24 TiB node over one hour: pool x bytes exceeds int64, must still be exact.
-  const Capacity cap{448'000, 24 * 1024 * kGiB, 0};
-  const std::vector<ContainerDemand> demands{{224'000, 0, 12 * 1024 * kGiB, 0, 0}};
+  const Capacity cap{448'000, std::int64_t{24} * 1024 * kGiB, 0};
+  const std::vector<ContainerDemand> demands{{224'000, 0, std::int64_t{12} * 1024 * kGiB, 0, 0}};
   std::vector<ResourceCosts> costs(1);
   const NodeAttribution node =
       AttributeNode(Money::ParseDollars("100"), cap, SplitWeights{}, demands, costs);

@@ -19,7 +19,6 @@ using collector::IntervalBatch;
 using collector::NodeCostRow;
 using collector::PricedQuery;
 using collector::PromSample;
-using collector::SourceStatus;
 using collector::TickReport;
 using model::Money;
 using std::chrono::seconds;
@@ -90,9 +89,10 @@ IntervalBatch TwoNodeBatch(std::chrono::sys_seconds start = kStart) {
                      .memory_request_bytes = kGiB,
                      .memory_usage_bytes = kGiB / 2},
                     {100'000'000, 0, 0}),
-      MakeContainer("web", "web-2", "app", "ip-10-0-1-1", "alpha",
-                    {.cpu_request_millicores = 250, .memory_request_bytes = 512 * 1024 * 1024},
-                    {0, 50'000'000, 0}),
+      MakeContainer(
+          "web", "web-2", "app", "ip-10-0-1-1", "alpha",
+          {.cpu_request_millicores = 250, .memory_request_bytes = std::int64_t{512} * 1024 * 1024},
+          {0, 50'000'000, 0}),
       MakeContainer("ml", "train-0", "trainer", "gpu-1", "beta",
                     {.cpu_request_millicores = 2000,
                      .cpu_usage_millicores = 1000,
@@ -258,7 +258,7 @@ TEST_F(CostMetricsTest, CostCountersAccumulateExactlyAcrossIntervals) {
   EXPECT_EQ(Series("costledger_container_cost_dollars_total"), expected);
   // Idle: (1000 + 2000 + 500 + 100) n$ per interval.
   EXPECT_EQ(Value("costledger_idle_cost_dollars_total", {{"cluster", "prod"}}),
-            Money::FromNanos(3 * 3'600).Dollars());
+            Money::FromNanos(std::int64_t{3} * 3'600).Dollars());
   EXPECT_NE(text_.find("# TYPE costledger_container_cost_dollars_total counter\n"),
             std::string::npos);
   EXPECT_NE(text_.find("# TYPE costledger_idle_cost_dollars_total counter\n"), std::string::npos);

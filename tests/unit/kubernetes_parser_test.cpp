@@ -44,15 +44,15 @@ sys_seconds At(std::string_view iso) {
 }
 
 const std::vector<Node>& SampleNodes() {
-  static const std::vector<Node> nodes =
+  static const std::vector<Node> kNodes =
       ParseNodeList(costledger::testing::ReadTestData("k8s/nodes.json"));
-  return nodes;
+  return kNodes;
 }
 
 const std::vector<Pod>& SamplePods() {
-  static const std::vector<Pod> pods =
+  static const std::vector<Pod> kPods =
       ParsePodList(costledger::testing::ReadTestData("k8s/pods.json"));
-  return pods;
+  return kPods;
 }
 
 const Node& SampleNode(std::string_view name) {

@@ -216,7 +216,7 @@ TEST(PrometheusTextTest, ParsesThousandsOfLines) {
       "# TYPE container_cpu_usage_seconds_total counter\n";
   constexpr int kLines = 20000;
   for (int i = 0; i < kLines; ++i) {
-    text += "container_cpu_usage_seconds_total{container=\"c\",namespace=\"ns\",pod=\"pod-" +
+    text += R"(container_cpu_usage_seconds_total{container="c",namespace="ns",pod="pod-)" +
             std::to_string(i) + "\"} " + std::to_string(i) + ".5 1714564800000\n";
   }
   const auto samples = ParsePrometheusText(text);

@@ -40,8 +40,8 @@ using std::chrono::sys_seconds;
 constexpr sys_seconds kT{seconds(1'714'564'800)};  // 2024-05-01T12:00:00Z
 
 const Simulator& Default() {
-  static const Simulator sim(SimulatorOptions{1, {20, 200}});
-  return sim;
+  static const Simulator kSim(SimulatorOptions{1, {20, 200}});
+  return kSim;
 }
 
 std::string Get(const Simulator& sim, std::string_view target, sys_seconds t) {

@@ -1,9 +1,9 @@
 #include "costledger/collector/spool.hpp"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -50,10 +50,14 @@ class SpoolTest : public ::testing::Test {
     root_ = templ;
     dir_ = root_ / "spool";
   }
+
+ public:
   ~SpoolTest() override {
     std::error_code ignored;
     fs::remove_all(root_, ignored);
   }
+
+ protected:
   fs::path root_;
   fs::path dir_;
 };
@@ -129,7 +133,7 @@ TEST_F(SpoolTest, ContinuesAfterTheHighestExistingFile) {
 
 TEST_F(SpoolTest, RemovesTemporaryLeftoversOfACrashedWriter) {
   fs::create_directories(dir_);
-  WriteFile(dir_ / "00000000000000000007.batch.tmp", "{\"format\": 1, \"clu");
+  WriteFile(dir_ / "00000000000000000007.batch.tmp", R"({"format": 1, "clu)");
   WriteFile(dir_ / "00000000000000000003.batch", EncodeBatch(MakeBatch(3)));
   Spool spool(dir_);
   EXPECT_EQ(FileNames(dir_), (std::vector<std::string>{"00000000000000000003.batch"}));
@@ -154,8 +158,8 @@ TEST_F(SpoolTest, MovesACorruptFileAsideAndContinuesWithTheNext) {
     spool.Append(MakeBatch(2));
     spool.Append(MakeBatch(3));
   }
-  WriteFile(dir_ / "00000000000000000001.batch", "{\"format\": 1, \"cluster\": \"pr");  // torn
-  WriteFile(dir_ / "00000000000000000002.batch", "{\"format\": 1}");                    // bad
+  WriteFile(dir_ / "00000000000000000001.batch", R"({"format": 1, "cluster": "pr)");  // torn
+  WriteFile(dir_ / "00000000000000000002.batch", R"({"format": 1})");                 // bad
   Spool spool(dir_);
   const auto entry = spool.Oldest();
   ASSERT_TRUE(entry.has_value());

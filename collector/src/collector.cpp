@@ -16,6 +16,12 @@ using std::chrono::sys_seconds;
 
 std::int64_t Ms(std::chrono::milliseconds d) { return d.count(); }
 
+// How long CPU counters of a node that is no longer scraped are kept as its rate baseline.
+constexpr std::chrono::hours kKubeletBaselineLifetime{1};
+// How long a stored query execution is remembered (by its submission time): longer than any
+// source lists executions (the simulator an hour, an Athena export typically a day).
+constexpr std::chrono::hours kQueryMemory{48};
+
 }  // namespace
 
 Collector::Collector(CollectorSettings settings, Spool& spool, PostgresStore& store, Logger& log)
@@ -44,7 +50,7 @@ std::vector<PricedQuery> Collector::PriceNewQueries(
     const std::vector<AthenaQueryExecution>& executions) {
   std::vector<PricedQuery> out;
   for (const AthenaQueryExecution& e : executions) {
-    if (!model::IsFinal(e.state) || queries_seen_.contains(e.query_execution_id)) continue;
+    if (!model::IsFinal(e.state) || queries_seen_.Contains(e.query_execution_id)) continue;
     PricedQuery q;
     q.execution = e;
     if (const auto it = settings_.workgroup_teams.find(e.work_group);
@@ -99,7 +105,7 @@ std::size_t Collector::Drain(bool& database_available, std::optional<AppendedBat
       continue;
     }
     for (const PricedQuery& q : batch->queries) {
-      queries_seen_.insert(q.execution.query_execution_id);
+      queries_seen_.Add(q.execution.query_execution_id, q.execution.submitted);
     }
     spool_.Remove(sequence);
     ++stored;
@@ -112,6 +118,7 @@ std::size_t Collector::Drain(bool& database_available, std::optional<AppendedBat
 
 void Collector::MaintainIfDue(sys_seconds now) {
   if (now - maintained_at_ < std::chrono::hours(1)) return;
+  queries_seen_.ForgetSubmittedBefore(now - kQueryMemory);
   try {
     store_.EnsurePartitions(std::chrono::floor<std::chrono::days>(now), 3);
     const std::int64_t removed = store_.ApplyRetention(settings_.retention, now);
@@ -217,6 +224,11 @@ TickReport Collector::Tick(sys_seconds boundary) {
     previous_kubelet_[node] = {boundary, CpuCounters(samples)};
     std::vector<KubeletContainerSample>().swap(samples);  // counters kept, samples dropped
   }
+  // Nodes not scraped for an hour are gone (spot nodes come and go): their counters would
+  // otherwise stay for the life of the process.
+  std::erase_if(previous_kubelet_, [&](const auto& entry) {
+    return boundary - entry.second.first > kKubeletBaselineLifetime;
+  });
   AddGpuUsage(snap.gpus, usage);
 
   IntervalBatch batch;

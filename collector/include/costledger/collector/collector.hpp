@@ -15,6 +15,7 @@
 #include "costledger/collector/logger.hpp"
 #include "costledger/collector/postgres_store.hpp"
 #include "costledger/collector/price_loader.hpp"
+#include "costledger/collector/seen_queries.hpp"
 #include "costledger/collector/spool.hpp"
 #include "costledger/collector/usage.hpp"
 
@@ -102,7 +103,7 @@ class Collector {
   std::optional<std::vector<Node>> last_nodes_;
   std::optional<std::vector<Pod>> last_pods_;
   std::chrono::sys_seconds last_state_at_{};
-  std::set<std::string> queries_seen_;
+  SeenQueries queries_seen_;
   // Hash of the labels last sent per "namespace/pod": labels go to the store when they change.
   struct SentLabels {
     std::size_t hash = 0;

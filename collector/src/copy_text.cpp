@@ -1,12 +1,11 @@
 #include "copy_text.hpp"
 
-#include <fmt/format.h>
-
 #include <array>
 #include <charconv>
 #include <cmath>
-#include <iterator>
 #include <system_error>
+
+#include "costledger/collector/timestamp.hpp"
 
 namespace costledger::collector {
 namespace {
@@ -66,15 +65,6 @@ void CopyText::Add(double value) {
   }
 }
 
-void CopyText::Add(std::chrono::sys_seconds time) {
-  // "2025-11-16 10:00:00+00": unambiguous whatever the session's TimeZone.
-  const std::chrono::sys_days day = std::chrono::floor<std::chrono::days>(time);
-  const std::chrono::year_month_day ymd(day);
-  const std::chrono::hh_mm_ss hms(time - day);
-  fmt::format_to(std::back_inserter(buffer_), "{:04}-{:02}-{:02} {:02}:{:02}:{:02}+00",
-                 static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                 static_cast<unsigned>(ymd.day()), hms.hours().count(), hms.minutes().count(),
-                 hms.seconds().count());
-}
+void CopyText::Add(std::chrono::sys_seconds time) { buffer_ += FormatTimestamp(time); }
 
 }  // namespace costledger::collector

@@ -61,7 +61,7 @@ class CopyText {
     }
   }
   void Add(double value);
-  void Add(std::chrono::sys_seconds time);  // timestamptz, in UTC
+  void Add(std::chrono::sys_seconds time);  // timestamptz: RFC 3339 in UTC
   void Add(std::nullopt_t /*null*/) { buffer_ += "\\N"; }
   template <typename T>
   void Add(const std::optional<T>& value) {

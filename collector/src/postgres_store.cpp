@@ -17,6 +17,7 @@
 
 #include "copy_writer.hpp"
 #include "costledger/collector/container_key.hpp"
+#include "costledger/collector/timestamp.hpp"
 #include "costledger/model/errors.hpp"
 #include "embedded_migrations.hpp"
 #include "enum_text.hpp"
@@ -267,21 +268,21 @@ constexpr std::string_view kClearContainerDay =
 constexpr std::string_view kClearNodeDay =
     "DELETE FROM node_costs_daily WHERE cluster = $1 AND day = to_timestamp($2::bigint)";
 // The additive columns of every container rollup tier: a coarser tier is their sums.
-constexpr std::array<std::string_view, 15> kContainerSums{"intervals",
-                                                          "seconds",
-                                                          "usage_observed_seconds",
-                                                          "cpu_request_millicore_seconds",
-                                                          "cpu_usage_millicore_seconds",
-                                                          "memory_request_byte_seconds",
-                                                          "memory_usage_byte_seconds",
-                                                          "gpu_device_seconds",
-                                                          "gpu_busy_device_seconds",
-                                                          "gpu_busy_observed_seconds",
-                                                          "cpu_cost_nanos",
-                                                          "ram_cost_nanos",
-                                                          "gpu_cost_nanos",
-                                                          "cpu_allocated_millicore_seconds",
-                                                          "memory_allocated_byte_seconds"};
+constexpr std::array<const char*, 15> kContainerSums{"intervals",
+                                                     "seconds",
+                                                     "usage_observed_seconds",
+                                                     "cpu_request_millicore_seconds",
+                                                     "cpu_usage_millicore_seconds",
+                                                     "memory_request_byte_seconds",
+                                                     "memory_usage_byte_seconds",
+                                                     "gpu_device_seconds",
+                                                     "gpu_busy_device_seconds",
+                                                     "gpu_busy_observed_seconds",
+                                                     "cpu_cost_nanos",
+                                                     "ram_cost_nanos",
+                                                     "gpu_cost_nanos",
+                                                     "cpu_allocated_millicore_seconds",
+                                                     "memory_allocated_byte_seconds"};
 
 // INSERT INTO `target` one row per `keys` of one UTC day ($1 cluster, $2 epoch seconds of the
 // day) from the rows of `source` whose `source_time` lies in that day: `carried` columns (fixed
@@ -426,16 +427,6 @@ std::int64_t HourOf(sys_seconds t) {
   return EpochSeconds(std::chrono::floor<std::chrono::hours>(t));
 }
 
-// "2025-11-16 10:00:00+00": unambiguous whatever the session's TimeZone.
-std::string TimestampText(sys_seconds t) {
-  const sys_days day = std::chrono::floor<days>(t);
-  const std::chrono::year_month_day ymd(day);
-  const std::chrono::hh_mm_ss hms(t - day);
-  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}+00", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                     hms.hours().count(), hms.minutes().count(), hms.seconds().count());
-}
-
 std::string PartitionName(std::string_view table, sys_days day) {
   const std::chrono::year_month_day ymd(day);
   return fmt::format("{}_{:04}{:02}{:02}", table, static_cast<int>(ymd.year()),
@@ -499,40 +490,27 @@ void CopyNodes(pqxx::dbtransaction& tx, const std::string& table, const Interval
              n.unit_prices.ram_per_gib_hour, n.unit_prices.gpu_per_device_hour, a.node_cost.nanos(),
              a.pools.cpu_nanos, a.pools.ram_nanos, a.pools.gpu_nanos, a.idle.cpu_nanos,
              a.idle.ram_nanos, a.idle.gpu_nanos,
-             CheckedInt(static_cast<std::int64_t>(n.containers), "containers"), a.cpu_overcommitted,
-             a.memory_overcommitted, a.gpu_overcommitted);
+             static_cast<std::int32_t>(n.containers),  // checked by Write
+             a.cpu_overcommitted, a.memory_overcommitted, a.gpu_overcommitted);
   }
   copy.Complete();
 }
 
-constexpr std::array<const char*, 28> kHourlyContainerColumns{"cluster",
-                                                              "hour",
-                                                              "namespace",
-                                                              "pod",
-                                                              "container",
-                                                              "node",
-                                                              "controller_kind",
-                                                              "controller",
-                                                              "team",
-                                                              "capacity_type",
-                                                              "instance_type",
-                                                              "intervals",
-                                                              "seconds",
-                                                              "usage_observed_seconds",
-                                                              "cpu_request_millicore_seconds",
-                                                              "cpu_usage_millicore_seconds",
-                                                              "memory_request_byte_seconds",
-                                                              "memory_usage_byte_seconds",
-                                                              "gpu_device_seconds",
-                                                              "gpu_busy_device_seconds",
-                                                              "gpu_busy_observed_seconds",
-                                                              "cpu_cost_nanos",
-                                                              "ram_cost_nanos",
-                                                              "gpu_cost_nanos",
-                                                              "cpu_allocated_millicore_seconds",
-                                                              "memory_allocated_byte_seconds",
-                                                              "first_start",
-                                                              "last_end"};
+// `parts` one after the other.
+template <std::size_t... N>
+constexpr auto Joined(const std::array<const char*, N>&... parts) {
+  std::array<const char*, (N + ...)> out{};
+  auto next = out.begin();
+  ((next = std::copy(parts.begin(), parts.end(), next)), ...);
+  return out;
+}
+
+// container_costs_hourly's columns, in the order CopyHourlyContainers writes them.
+constexpr auto kHourlyContainerColumns =
+    Joined(std::array<const char*, 11>{"cluster", "hour", "namespace", "pod", "container", "node",
+                                       "controller_kind", "controller", "team", "capacity_type",
+                                       "instance_type"},
+           kContainerSums, std::array<const char*, 2>{"first_start", "last_end"});
 
 // COPY of an hour's container rows kept by HourRollup into container_costs_hourly.
 void CopyHourlyContainers(pqxx::dbtransaction& tx, const std::string& cluster, sys_seconds hour,
@@ -608,12 +586,10 @@ struct PostgresStore::Impl {
   }
 
   // One attempt at PostgresStore::Write in one transaction on `c`; `via_staging` forces the
-  // path that inserts only missing rows. Sets `whole_batch_copied` when every row was copied
-  // directly.
-  void WriteIn(pqxx::connection& c, const IntervalBatch& batch,
+  // path that inserts only missing rows. Returns whether every row was copied directly.
+  bool WriteIn(pqxx::connection& c, const IntervalBatch& batch,
                const std::set<std::string, std::less<>>& clusters,
-               const std::vector<const PricedQuery*>& queries, bool via_staging,
-               bool& whole_batch_copied) const;
+               const std::vector<const PricedQuery*>& queries, bool via_staging) const;
 
   // Creates the partitions of [first, last] (days) that are missing, in `tx`.
   static void CreatePartitions(pqxx::transaction_base& tx, sys_days first, sys_days last) {
@@ -641,8 +617,8 @@ struct PostgresStore::Impl {
     std::string ddl;
     for (const Partition& p : wanted) {
       if (!missing_names.contains(p.name)) continue;
-      ddl += fmt::format(kCreatePartition, p.name, p.parent, TimestampText(p.day),
-                         TimestampText(p.day + days(1)));
+      ddl += fmt::format(kCreatePartition, p.name, p.parent, FormatTimestamp(p.day),
+                         FormatTimestamp(p.day + days(1)));
     }
     tx.exec(ddl);
   }
@@ -738,7 +714,7 @@ void PostgresStore::Write(const IntervalBatch& batch) {
   impl_->Run("write", [&](pqxx::connection& c) {
     for (;;) {
       try {
-        impl_->WriteIn(c, batch, clusters, queries, via_staging, whole_batch_copied);
+        whole_batch_copied = impl_->WriteIn(c, batch, clusters, queries, via_staging);
         return;
       } catch (const pqxx::unique_violation&) {
         if (via_staging) throw;
@@ -760,15 +736,15 @@ void PostgresStore::Write(const IntervalBatch& batch) {
   sums.Keep(whole_batch_copied);
 }
 
-void PostgresStore::Impl::WriteIn(pqxx::connection& c, const IntervalBatch& batch,
+bool PostgresStore::Impl::WriteIn(pqxx::connection& c, const IntervalBatch& batch,
                                   const std::set<std::string, std::less<>>& clusters,
-                                  const std::vector<const PricedQuery*>& queries, bool via_staging,
-                                  bool& whole_batch_copied) const {
+                                  const std::vector<const PricedQuery*>& queries,
+                                  bool via_staging) const {
   const IntervalCosts& costs = batch.costs;
   const bool has_rows = !costs.nodes.empty() || !costs.containers.empty();
   const int interval_seconds = static_cast<int>(costs.length.count());
   const std::int64_t hour = HourOf(costs.start);
-  whole_batch_copied = false;
+  bool whole_batch_copied = false;
   pqxx::work tx(c, "write");
   if (has_rows) {
     const sys_days day = std::chrono::floor<days>(costs.start);
@@ -794,7 +770,7 @@ void PostgresStore::Impl::WriteIn(pqxx::connection& c, const IntervalBatch& batc
       CopyContainers(tx, Sql(kContainerStaging), batch, interval_seconds);
       CopyNodes(tx, Sql(kNodeStaging), batch, interval_seconds);
       const std::size_t containers =
-          tx.exec_params(Sql(kInsertContainersFromStaging), TimestampText(costs.start))
+          tx.exec_params(Sql(kInsertContainersFromStaging), FormatTimestamp(costs.start))
               .affected_rows();
       tx.exec(Sql(kInsertNodesFromStaging));
       if (containers > 0) {
@@ -828,14 +804,14 @@ void PostgresStore::Impl::WriteIn(pqxx::connection& c, const IntervalBatch& batc
     for (const PricedQuery* q : queries) {
       const AthenaQueryExecution& e = q->execution;
       copy.Row(batch.cluster, e.query_execution_id, e.work_group, q->team, QueryStateName(e.state),
-               e.statement_type, TimestampText(e.submitted),
-               e.completed ? std::optional(TimestampText(*e.completed)) : std::nullopt,
-               e.data_scanned_bytes, e.engine_execution_millis, q->cost.nanos(), e.query);
+               e.statement_type, e.submitted, e.completed, e.data_scanned_bytes,
+               e.engine_execution_millis, q->cost.nanos(), e.query);
     }
     copy.Complete();
     tx.exec(Sql(kInsertQueries));
   }
   tx.commit();
+  return whole_batch_copied;
 }
 
 std::int64_t PostgresStore::RollUp(sys_seconds complete_before) {

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
@@ -51,11 +52,10 @@ std::vector<Row> TrickyRows() {
 class CopyWriterTest : public ::testing::Test {
  protected:
   // One server for the suite (starting one takes seconds), a database per test.
-  static void SetUpTestSuite() { server_ = new costledger::testing::PrivatePostgres(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
+  static void SetUpTestSuite() {
+    server_ = std::make_unique<costledger::testing::PrivatePostgres>();
   }
+  static void TearDownTestSuite() { server_.reset(); }
 
   void SetUp() override {
     pqxx::work tx(connection_);
@@ -119,11 +119,11 @@ class CopyWriterTest : public ::testing::Test {
     return server_->CreateDatabase("copy_writer_" + std::to_string(++databases));
   }
 
-  static costledger::testing::PrivatePostgres* server_;
+  static std::unique_ptr<costledger::testing::PrivatePostgres> server_;
   pqxx::connection connection_{NewDatabase()};
 };
 
-costledger::testing::PrivatePostgres* CopyWriterTest::server_ = nullptr;
+std::unique_ptr<costledger::testing::PrivatePostgres> CopyWriterTest::server_;
 
 TEST_F(CopyWriterTest, BinaryRowsReadBackExactly) {
   pqxx::work tx(connection_);

@@ -61,7 +61,7 @@ TEST(CopyTextTest, SpellsSpecialDoublesAsPostgresReadsThem) {
 TEST(CopyTextTest, WritesTimestampsInUtc) {
   CopyText text;
   text.Row(sys_seconds(seconds(1'763'287'205)), sys_seconds(seconds(0)));
-  EXPECT_EQ(text.data(), "2025-11-16 10:00:05+00\t1970-01-01 00:00:00+00\n");
+  EXPECT_EQ(text.data(), "2025-11-16T10:00:05Z\t1970-01-01T00:00:00Z\n");
 }
 
 TEST(CopyTextTest, ClearForgetsRows) {

@@ -53,10 +53,10 @@
 
 #include "allocation_cluster.hpp"
 #include "costledger/api/allocation_json.hpp"
-#include "costledger/api/allocation_request.hpp"
-#include "costledger/api/allocation_set.hpp"
-#include "costledger/collector/postgres_cost_reader.hpp"
-#include "costledger/collector/postgres_store.hpp"
+#include "costledger/model/allocation_request.hpp"
+#include "costledger/model/allocation_set.hpp"
+#include "costledger/postgres/postgres_cost_reader.hpp"
+#include "costledger/postgres/postgres_store.hpp"
 #include "opencost_tsdb.hpp"
 #include "private_postgres.hpp"
 #include "private_prometheus.hpp"
@@ -64,10 +64,10 @@
 
 namespace {
 
-using costledger::api::AllocationSet;
-using costledger::collector::PostgresCostReader;
-using costledger::collector::PostgresStore;
+using costledger::model::AllocationSet;
 using costledger::model::Money;
+using costledger::postgres::PostgresCostReader;
+using costledger::postgres::PostgresStore;
 using Clock = std::chrono::steady_clock;
 using std::chrono::sys_seconds;
 
@@ -374,8 +374,8 @@ struct Response {
   double read_allocations = 0, read_idle = 0, build = 0, render = 0;
 };
 
-Response Serve(PostgresCostReader& reader, const costledger::api::AllocationRequest& request) {
-  const costledger::api::TeamScope scope;  // all teams
+Response Serve(PostgresCostReader& reader, const costledger::model::AllocationRequest& request) {
+  const costledger::model::TeamScope scope;  // all teams
   Response r;
   auto t = Clock::now();
   const auto lap = [&t] {
@@ -383,13 +383,13 @@ Response Serve(PostgresCostReader& reader, const costledger::api::AllocationRequ
     return Ms(std::exchange(t, now), now);
   };
   const std::vector<costledger::model::PropertyRef> grouping =
-      costledger::api::GroupingFor(request, scope);
+      costledger::model::GroupingFor(request, scope);
   const auto rows =
       reader.ReadAllocations(request.window.start, request.window.end, request.step, grouping);
   r.read_allocations = lap();
   const auto idle = reader.ReadIdle(request.window.start, request.window.end, request.step);
   r.read_idle = lap();
-  r.sets = costledger::api::BuildAllocationSets(request, scope, grouping, rows, idle);
+  r.sets = costledger::model::BuildAllocationSets(request, scope, grouping, rows, idle);
   r.build = lap();
   r.body = costledger::api::RenderAllocationResponse(r.sets);
   r.render = lap();
@@ -435,7 +435,7 @@ bool Agree(const std::string& name, const AllocationSet& set,
   int mismatches = 0;
   for (const auto& a : set.allocations) {
     api_total += a.TotalCost();
-    if (a.name == costledger::api::kIdleName) api_idle += a.TotalCost();
+    if (a.name == costledger::model::kIdleName) api_idle += a.TotalCost();
     const auto it = baseline.find(a.name);
     if (it == baseline.end()) {
       if (mismatches++ < 5) fmt::print("  {}: '{}' is missing from the baseline\n", name, a.name);
@@ -445,7 +445,7 @@ bool Agree(const std::string& name, const AllocationSet& set,
     const bool same_cost =
         a.sums.cpu_cost == b.cpu && a.sums.ram_cost == b.ram && a.sums.gpu_cost == b.gpu;
     const bool same_request =
-        a.name == costledger::api::kIdleName ||
+        a.name == costledger::model::kIdleName ||
         a.sums.cpu_request_millicore_seconds == b.cpu_request_millicore_seconds;
     if ((!same_cost || !same_request) && mismatches++ < 5) {
       fmt::print("  {}: '{}' differs: cost {} vs {}, cpu request {} vs {} millicore-s\n", name,
@@ -455,7 +455,7 @@ bool Agree(const std::string& name, const AllocationSet& set,
   }
   for (const auto& [key, b] : baseline) {
     baseline_total += b.cpu + b.ram + b.gpu;
-    if (key == costledger::api::kIdleName) baseline_idle += b.cpu + b.ram + b.gpu;
+    if (key == costledger::model::kIdleName) baseline_idle += b.cpu + b.ram + b.gpu;
   }
   if (baseline.size() != set.allocations.size()) ++mismatches;
   const bool agree = mismatches == 0 && api_total == baseline_total;
@@ -486,7 +486,7 @@ struct Latencies {
 // the rollups between two API calls, which is not what a server answering the API sees.
 Latencies Measure(const std::string& name, PostgresCostReader& reader, pqxx::connection& sql,
                   std::string_view aggregate, bool& agree) {
-  const costledger::api::AllocationRequest request = costledger::api::ParseAllocationRequest(
+  const costledger::model::AllocationRequest request = costledger::model::ParseAllocationRequest(
       {{"window", "30d"}, {"aggregate", std::string(aggregate)}, {"accumulate", "true"}}, kNow);
   if (request.window.start != kStart || request.window.end != kEnd) {
     throw std::runtime_error("window=30d does not cover the generated days");
@@ -571,7 +571,7 @@ void Explain(costledger::testing::PrivatePostgres& server, const std::string& ur
   for (const char* aggregate : {"namespace", "pod"}) {
     // A new reader, so that its connection loads auto_explain; the second, warm call's plans.
     PostgresCostReader reader(url, "");
-    const auto request = costledger::api::ParseAllocationRequest(
+    const auto request = costledger::model::ParseAllocationRequest(
         {{"window", "30d"}, {"aggregate", aggregate}, {"accumulate", "true"}}, kNow);
     Serve(reader, request);
     const auto log_size = std::filesystem::file_size(log_path);
@@ -727,7 +727,7 @@ bool AgreePromql(const std::string& name, const AllocationSet& set,
       if (missing++ < 5) fmt::print("  {}: '{}' is missing from the PromQL answer\n", name, a.name);
       continue;
     }
-    if (a.name == costledger::api::kIdleName) {
+    if (a.name == costledger::model::kIdleName) {
       api_idle = api;
       promql_idle = it->second.TotalCost();
     } else {
@@ -779,7 +779,7 @@ bool AgreeWithGenerator(const costledger::bench::PromqlAnswer& promql) {
   double promql_total = 0;
   double promql_idle = 0;
   for (const auto& [key, group] : promql) promql_total += group.TotalCost();
-  promql_idle = promql.at(std::string(costledger::api::kIdleName)).TotalCost();
+  promql_idle = promql.at(std::string(costledger::model::kIdleName)).TotalCost();
   const double exact_total = static_cast<double>(nodes) / 1e9;
   const double exact_idle = static_cast<double>(nodes - allocated) / 1e9;
   const double d = std::abs(promql_total - exact_total) / exact_total;

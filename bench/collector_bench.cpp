@@ -23,7 +23,7 @@
 
 #include "bench_figures.hpp"
 #include "child_process.hpp"
-#include "costledger/collector/http_fetch.hpp"
+#include "costledger/fetch/http_fetch.hpp"
 #include "private_postgres.hpp"
 
 namespace {
@@ -91,7 +91,7 @@ int Run() {
   // Baseline: fetch what one interval fetches, nothing else, in this process.
   std::vector<std::string> urls{url + "/api/v1/nodes", url + "/api/v1/pods", url + "/dcgm/metrics",
                                 url + "/athena/query_executions.json"};
-  const std::string nodes_body = costledger::collector::Fetch(urls[0], {}).body;
+  const std::string nodes_body = costledger::fetch::Fetch(urls[0], {}).body;
   const std::regex node_name(R"re("name":"(ip-[^"]+)")re");
   std::vector<std::string> kubelets;
   for (auto it = std::sregex_iterator(nodes_body.begin(), nodes_body.end(), node_name);
@@ -105,8 +105,8 @@ int Run() {
     std::this_thread::sleep_for(seconds(1));  // a fresh simulated second, as serve sees it
     const double before = SelfCpuSeconds();
     std::size_t bytes = 0;
-    for (const auto& r : costledger::collector::FetchAll(urls, {})) bytes += r.body.size();
-    for (const auto& r : costledger::collector::FetchAll(kubelets, {})) bytes += r.body.size();
+    for (const auto& r : costledger::fetch::FetchAll(urls, {})) bytes += r.body.size();
+    for (const auto& r : costledger::fetch::FetchAll(kubelets, {})) bytes += r.body.size();
     fetch_cpu += SelfCpuSeconds() - before;
     scrape_bytes = static_cast<double>(bytes);
   }

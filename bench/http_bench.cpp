@@ -16,7 +16,7 @@
 #include "bench_figures.hpp"
 #include "costledger/api/cost_api.hpp"
 #include "costledger/api/http_server.hpp"
-#include "costledger/collector/postgres_store.hpp"
+#include "costledger/postgres/postgres_store.hpp"
 #include "private_postgres.hpp"
 #include "sample_batches.hpp"
 
@@ -78,22 +78,22 @@ WrkResult RunWrk(const std::string& url, int seconds_to_run) {
 int Run() {
   namespace api = costledger::api;
   namespace bench = costledger::bench;
-  namespace collector = costledger::collector;
+  namespace postgres = costledger::postgres;
   namespace testing = costledger::testing;
   fmt::print(
       "http bench: private PostgreSQL, two days of a 40-node cluster (10-minute "
       "intervals, rolled up)...\n");
-  testing::PrivatePostgres postgres;
-  const std::string url = postgres.CreateDatabase("http_bench");
+  testing::PrivatePostgres database;
+  const std::string url = database.CreateDatabase("http_bench");
   {
-    collector::PostgresStore store(url, "");
+    postgres::PostgresStore store(url, "");
     store.Migrate();
     for (sys_seconds t = kDay; t < kDay + hours(48); t += minutes(10)) {
       store.Write(testing::MakeBatch("bench", t, 40, 20, minutes(10)));
     }
     store.RollUp(kDay + hours(48));
   }
-  collector::PostgresCostReader reader(url, "", 4);
+  postgres::PostgresCostReader reader(url, "", 4);
   api::CostApiSettings settings;
   settings.tokens = api::TokenRegistry::Parse(
       fmt::format(R"([{{"name":"bench","sha256":"{}","role":"viewer","teams":["*"]}}])",

@@ -13,15 +13,15 @@
 #include <vector>
 
 #include "bench_figures.hpp"
-#include "costledger/collector/postgres_store.hpp"
+#include "costledger/postgres/postgres_store.hpp"
 #include "private_postgres.hpp"
 
 namespace {
 
-using costledger::collector::ContainerCostRow;
-using costledger::collector::IntervalBatch;
-using costledger::collector::NodeCostRow;
-using costledger::collector::PostgresStore;
+using costledger::model::ContainerCostRow;
+using costledger::model::IntervalBatch;
+using costledger::model::NodeCostRow;
+using costledger::postgres::PostgresStore;
 
 constexpr int kNodes = 500;
 constexpr int kContainers = 10'000;

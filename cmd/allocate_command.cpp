@@ -8,12 +8,14 @@
 #include <sstream>
 
 #include "command_line.hpp"
-#include "costledger/collector/aws_parsers.hpp"
-#include "costledger/collector/interval_attribution.hpp"
-#include "costledger/collector/kubernetes_parser.hpp"
-#include "costledger/collector/prometheus_text.hpp"
-#include "costledger/collector/timestamp.hpp"
 #include "costledger/model/errors.hpp"
+#include "costledger/model/interval_attribution.hpp"
+#include "costledger/model/timestamp.hpp"
+#include "costledger/sources/dcgm_metrics.hpp"
+#include "costledger/sources/ec2_offer_parser.hpp"
+#include "costledger/sources/kubelet_metrics.hpp"
+#include "costledger/sources/kubernetes_parser.hpp"
+#include "costledger/sources/spot_history_parser.hpp"
 
 namespace costledger::cli {
 
@@ -55,7 +57,7 @@ std::string Trim(std::string s) {
   return s;
 }
 
-std::string AggregateKey(const collector::CostLabels& l, const std::string& aggregate) {
+std::string AggregateKey(const model::CostLabels& l, const std::string& aggregate) {
   if (aggregate == "namespace") return l.namespace_name;
   if (aggregate == "team") return l.team.empty() ? "__unallocated__" : l.team;
   if (aggregate == "node") return l.node;
@@ -84,17 +86,17 @@ int RunAllocate(const std::vector<std::string>& args) {
   const std::string aggregate = cl.OptionOr("aggregate", "namespace");
   const std::chrono::seconds length{std::stoll(cl.OptionOr("interval-seconds", "60"))};
   if (length.count() <= 0) throw InvalidInput("--interval-seconds must be positive");
-  const std::chrono::sys_seconds at = collector::ParseTimestamp(
-      cl.Option("at") ? *cl.Option("at") : Trim(ReadFile(dir / "at.txt")));
+  const std::chrono::sys_seconds at =
+      model::ParseTimestamp(cl.Option("at") ? *cl.Option("at") : Trim(ReadFile(dir / "at.txt")));
 
-  const auto nodes = collector::ParseNodeList(ReadFile(dir / "nodes.json"));
-  const auto pods = collector::ParsePodList(ReadFile(dir / "pods.json"));
-  collector::UsageIndex usage;
-  collector::AddKubeletUsage(
-      collector::ParseKubeletResourceMetrics(ReadFile(dir / "kubelet_start.txt")),
-      collector::ParseKubeletResourceMetrics(ReadFile(dir / "kubelet_end.txt")), length, usage);
+  const auto nodes = sources::ParseNodeList(ReadFile(dir / "nodes.json"));
+  const auto pods = sources::ParsePodList(ReadFile(dir / "pods.json"));
+  model::UsageIndex usage;
+  model::AddKubeletUsage(sources::ParseKubeletResourceMetrics(ReadFile(dir / "kubelet_start.txt")),
+                         sources::ParseKubeletResourceMetrics(ReadFile(dir / "kubelet_end.txt")),
+                         length, usage);
   if (std::filesystem::exists(dir / "dcgm.txt")) {
-    collector::AddGpuUsage(collector::ParseDcgmMetrics(ReadFile(dir / "dcgm.txt")), usage);
+    model::AddGpuUsage(sources::ParseDcgmMetrics(ReadFile(dir / "dcgm.txt")), usage);
   }
 
   model::PriceBook prices;
@@ -103,21 +105,21 @@ int RunAllocate(const std::vector<std::string>& args) {
       cl.OptionOr("spot", (dir / "spot_price_history.json").string());
   std::ifstream offer(offer_path, std::ios::binary);
   if (!offer) throw InvalidInput(fmt::format("cannot read {}", offer_path.string()));
-  const auto on_demand = collector::ParseEc2OfferFile(offer, cl.OptionOr("region", "us-east-1"));
+  const auto on_demand = sources::ParseEc2OfferFile(offer, cl.OptionOr("region", "us-east-1"));
   for (const auto& [type, price] : on_demand.by_instance_type) prices.SetOnDemand(type, price);
   if (std::filesystem::exists(spot_path)) {
-    for (const auto& e : collector::ParseSpotPriceHistory(ReadFile(spot_path))) {
+    for (const auto& e : sources::ParseSpotPriceHistory(ReadFile(spot_path))) {
       if (e.product_description == "Linux/UNIX") {
         prices.AddSpotPrice(e.instance_type, e.availability_zone, e.timestamp, e.price);
       }
     }
   }
 
-  collector::IntervalSettings settings;
+  model::IntervalSettings settings;
   settings.cluster = cl.OptionOr("cluster", "demo");
   settings.team_label = cl.OptionOr("team-label", "team");
-  const collector::IntervalCosts costs =
-      collector::AttributeInterval(at, length, nodes, pods, usage, prices, settings);
+  const model::IntervalCosts costs =
+      model::AttributeInterval(at, length, nodes, pods, usage, prices, settings);
 
   struct Row {
     model::ResourceCosts cost;
@@ -139,7 +141,7 @@ int RunAllocate(const std::vector<std::string>& args) {
   }
 
   fmt::print("costledger allocate: cluster {}, interval {} + {}s, {} nodes, {} pods\n\n",
-             settings.cluster, collector::FormatTimestamp(at), length.count(), nodes.size(),
+             settings.cluster, model::FormatTimestamp(at), length.count(), nodes.size(),
              pods.size());
   fmt::print("{:<28} {:<12} {:>5} {:>12} {:<26} {:>12}\n", "NODE", "INSTANCE", "CAP", "PRICE $/h",
              "SOURCE", "IDLE $");

@@ -15,8 +15,8 @@
 #include "costledger/api/cost_api.hpp"
 #include "costledger/api/http_server.hpp"
 #include "costledger/collector/collector.hpp"
-#include "costledger/collector/postgres_cost_reader.hpp"
 #include "costledger/model/errors.hpp"
+#include "costledger/postgres/postgres_cost_reader.hpp"
 
 namespace costledger::cli {
 
@@ -70,7 +70,7 @@ extern "C" void OnSignal(int /*signal*/) { g_stop = true; }
 
 struct Loaded {
   LoadedConfig loaded;
-  collector::Logger::Format log_format = collector::Logger::Format::kText;
+  common::Logger::Format log_format = common::Logger::Format::kText;
   CommandLine cl;
 };
 
@@ -110,7 +110,7 @@ Loaded Load(const std::vector<std::string>& args, const std::vector<std::string>
   if (path.empty())
     throw InvalidInput("no configuration: pass --config FILE or set COSTLEDGER_CONFIG");
   Loaded out{LoadConfigFile(path, overrides),
-             collector::Logger::ParseFormat(cl.OptionOr("log-format", "text")), cl};
+             common::Logger::ParseFormat(cl.OptionOr("log-format", "text")), cl};
   return out;
 }
 
@@ -148,7 +148,7 @@ int RunServe(const std::vector<std::string>& args) {
   mallopt(M_MMAP_THRESHOLD, kMmapThresholdBytes);
   Loaded l = Load(args, {"role"}, {"once"});
   const Config& c = l.loaded.config;
-  collector::Logger log(l.log_format);
+  common::Logger log(l.log_format);
   for (const std::string& w : l.loaded.warnings) log.Warn("config", {{"detail", w}});
   const std::string role = l.cl.OptionOr("role", "all");
   if (role != "all" && role != "collector" && role != "api") {
@@ -169,12 +169,12 @@ int RunServe(const std::vector<std::string>& args) {
   if (std::signal(SIGTERM, OnSignal) == SIG_ERR || std::signal(SIGINT, OnSignal) == SIG_ERR) {
     throw std::runtime_error("cannot install the SIGTERM and SIGINT handlers");
   }
-  collector::PostgresStore store(c.database_url, c.database_password);
+  postgres::PostgresStore store(c.database_url, c.database_password);
 
   // The API: its own threads, reading what the collector stores.
   api::CostMetrics metrics({c.pricing.region, "amd64"});
-  collector::PostgresCostReader reader(c.database_url, c.database_password,
-                                       static_cast<std::size_t>(c.api.threads) + 1);
+  postgres::PostgresCostReader reader(c.database_url, c.database_password,
+                                      static_cast<std::size_t>(c.api.threads) + 1);
   std::unique_ptr<api::CostApi> cost_api;
   std::unique_ptr<api::HttpServer> server;
   if (role != "collector") {
@@ -245,7 +245,7 @@ int RunServe(const std::vector<std::string>& args) {
 int RunMigrate(const std::vector<std::string>& args) {
   Loaded l = Load(args, {}, {});
   const Config& c = l.loaded.config;
-  collector::PostgresStore store(c.database_url, c.database_password);
+  postgres::PostgresStore store(c.database_url, c.database_password);
   const std::vector<std::string> applied = store.Migrate();
   if (applied.empty()) fmt::print("migrate: schema is up to date\n");
   for (const std::string& v : applied) fmt::print("migrate: applied {}\n", v);
@@ -257,7 +257,7 @@ int RunCheckConfig(const std::vector<std::string>& args) {
   const Config& c = l.loaded.config;
   for (const std::string& w : l.loaded.warnings) fmt::print(stderr, "warning: {}\n", w);
   fmt::print("{}\n", DescribeConfig(c));
-  collector::PostgresStore store(c.database_url, c.database_password);
+  postgres::PostgresStore store(c.database_url, c.database_password);
   if (!store.Ping()) {
     fmt::print(stderr, "check-config: database_url {} is unreachable\n",
                MaskSecrets(c.database_url));

@@ -14,8 +14,8 @@
 #include <string>
 
 #include "command_line.hpp"
-#include "costledger/collector/timestamp.hpp"
 #include "costledger/model/errors.hpp"
+#include "costledger/model/timestamp.hpp"
 #include "costledger/simulator/http_server.hpp"
 #include "costledger/simulator/sim_time.hpp"
 #include "costledger/simulator/simulator.hpp"
@@ -161,7 +161,7 @@ int RunSimulate(const std::vector<std::string>& args) {
   const auto wall_start = std::chrono::system_clock::now();
   simulator::SimClock::Millis sim_start = std::chrono::floor<std::chrono::milliseconds>(wall_start);
   if (const std::optional<std::string> start = cl.Option("start")) {
-    sim_start = collector::ParseTimestamp(*start);
+    sim_start = model::ParseTimestamp(*start);
   }
 
   const TerminationSignals signals;
@@ -188,8 +188,7 @@ int RunSimulate(const std::vector<std::string>& args) {
   static_cast<void>(std::fflush(stdout));  // the banner is informational
   if (scale != 1 || cl.Option("start")) {
     fmt::print(stderr, "simulate: simulated time starts at {} and runs {}x wall-clock time\n",
-               collector::FormatTimestamp(std::chrono::floor<std::chrono::seconds>(sim_start)),
-               scale);
+               model::FormatTimestamp(std::chrono::floor<std::chrono::seconds>(sim_start)), scale);
   }
   const int signal = signals.Wait();
   fmt::print(stderr, "simulate: {} received, shutting down\n",

@@ -2,8 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "costledger/collector/timestamp.hpp"
 #include "costledger/model/efficiency.hpp"
+#include "costledger/model/timestamp.hpp"
 
 namespace costledger::api {
 namespace {
@@ -17,13 +17,12 @@ double Seconds(std::chrono::sys_seconds a, std::chrono::sys_seconds b) {
   return static_cast<double>((b - a).count());
 }
 
-json WindowJson(const TimeWindow& w) {
-  return {{"start", collector::FormatTimestamp(w.start)},
-          {"end", collector::FormatTimestamp(w.end)}};
+json WindowJson(const model::TimeWindow& w) {
+  return {{"start", model::FormatTimestamp(w.start)}, {"end", model::FormatTimestamp(w.end)}};
 }
 
-json AllocationJson(const Allocation& a) {
-  const AllocationRow& s = a.sums;
+json AllocationJson(const model::Allocation& a) {
+  const model::AllocationRow& s = a.sums;
   const double span = a.end > a.start ? Seconds(a.start, a.end) : 0.0;
   const auto per_span = [&](double quantity_seconds) {
     return span > 0 ? quantity_seconds / span : 0.0;
@@ -45,8 +44,8 @@ json AllocationJson(const Allocation& a) {
       {"name", a.name},
       {"properties", properties},
       {"window", WindowJson(a.window)},
-      {"start", collector::FormatTimestamp(span > 0 ? a.start : a.window.start)},
-      {"end", collector::FormatTimestamp(span > 0 ? a.end : a.window.end)},
+      {"start", model::FormatTimestamp(span > 0 ? a.start : a.window.start)},
+      {"end", model::FormatTimestamp(span > 0 ? a.end : a.window.end)},
       {"minutes", span / 60.0},
       {"cpuCores", per_span(s.cpu_allocated_millicore_seconds) / kMillicoresPerCore},
       {"cpuCoreRequestAverage", cpu_request},
@@ -90,11 +89,11 @@ json AllocationJson(const Allocation& a) {
 
 }  // namespace
 
-std::string RenderAllocationResponse(const std::vector<AllocationSet>& sets) {
+std::string RenderAllocationResponse(const std::vector<model::AllocationSet>& sets) {
   json data = json::array();
-  for (const AllocationSet& set : sets) {
+  for (const model::AllocationSet& set : sets) {
     json entry = json::object();
-    for (const Allocation& a : set.allocations) entry[a.name] = AllocationJson(a);
+    for (const model::Allocation& a : set.allocations) entry[a.name] = AllocationJson(a);
     data.push_back(std::move(entry));
   }
   return json{{"code", 200}, {"data", std::move(data)}}.dump();

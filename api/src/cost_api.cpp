@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "costledger/api/allocation_json.hpp"
-#include "costledger/api/allocation_set.hpp"
-#include "costledger/collector/timestamp.hpp"
+#include "costledger/model/allocation_set.hpp"
 #include "costledger/model/errors.hpp"
+#include "costledger/model/timestamp.hpp"
 
 namespace costledger::api {
 namespace {
@@ -25,8 +25,8 @@ HttpResponse Json(const json& body) {
   return r;
 }
 
-TeamScope ScopeOf(const Principal& who) {
-  TeamScope scope;
+model::TeamScope ScopeOf(const Principal& who) {
+  model::TeamScope scope;
   scope.all_teams = who.all_teams;
   for (const std::string& t : who.teams) scope.teams.insert(t);
   return scope;
@@ -43,15 +43,15 @@ void RejectUnknown(const HttpRequest& request, std::initializer_list<std::string
   }
 }
 
-TimeWindow WindowParam(const HttpRequest& request, sys_seconds now) {
+model::TimeWindow WindowParam(const HttpRequest& request, sys_seconds now) {
   const auto w = request.Query("window");
   if (!w || w->empty()) throw InvalidInput("parameter 'window' is required, e.g. window=7d");
-  return ParseWindow(*w, now);
+  return model::ParseWindow(*w, now);
 }
 
 }  // namespace
 
-CostApi::CostApi(collector::PostgresCostReader& reader, CostMetrics* metrics,
+CostApi::CostApi(postgres::PostgresCostReader& reader, CostMetrics* metrics,
                  CostApiSettings settings, Clock clock)
     : reader_(reader),
       metrics_(metrics),
@@ -147,9 +147,9 @@ HttpResponse CostApi::Handle(const HttpRequest& request) {
 }
 
 HttpResponse CostApi::Allocation(const HttpRequest& request, const Principal& who) {
-  const AllocationRequest r = ParseAllocationRequest(request.query, clock_());
-  const TeamScope scope = ScopeOf(who);
-  const std::vector<PropertyRef> grouping = GroupingFor(r, scope);
+  const model::AllocationRequest r = model::ParseAllocationRequest(request.query, clock_());
+  const model::TeamScope scope = ScopeOf(who);
+  const std::vector<model::PropertyRef> grouping = model::GroupingFor(r, scope);
   const std::chrono::seconds step = r.accumulate ? r.window.length() : r.step;
   // Idle comes from the node tables: read it on a second pooled connection meanwhile.
   const bool idle_needed = r.include_idle || r.share_idle;
@@ -161,7 +161,7 @@ HttpResponse CostApi::Allocation(const HttpRequest& request, const Principal& wh
   const auto rows = reader_.ReadAllocations(r.window.start, r.window.end, step, grouping);
   const auto idle = idle_needed ? idle_read.get() : std::vector<model::IdleRow>{};
   HttpResponse out;
-  out.body = RenderAllocationResponse(BuildAllocationSets(r, scope, grouping, rows, idle));
+  out.body = RenderAllocationResponse(model::BuildAllocationSets(r, scope, grouping, rows, idle));
   return out;
 }
 
@@ -172,19 +172,18 @@ HttpResponse CostApi::Assets(const HttpRequest& request, const Principal& who) {
                                       "team, so assets need an unscoped token",
                                       who.name));
   }
-  const TimeWindow w = WindowParam(request, clock_());
+  const model::TimeWindow w = WindowParam(request, clock_());
   json data = json::object();
-  for (const collector::NodeAssetRow& n : reader_.ReadAssets(w.start, w.end)) {
+  for (const postgres::NodeAssetRow& n : reader_.ReadAssets(w.start, w.end)) {
     const double hours = n.seconds / 3600.0;
     const model::Money idle = n.idle_cpu + n.idle_ram + n.idle_gpu;
     data[n.cluster + "/" + n.node] = {
         {"type", "Node"},
         {"properties", {{"cluster", n.cluster}, {"name", n.node}, {"category", "Compute"}}},
         {"window",
-         {{"start", collector::FormatTimestamp(w.start)},
-          {"end", collector::FormatTimestamp(w.end)}}},
-        {"start", collector::FormatTimestamp(n.first_start)},
-        {"end", collector::FormatTimestamp(n.last_end)},
+         {{"start", model::FormatTimestamp(w.start)}, {"end", model::FormatTimestamp(w.end)}}},
+        {"start", model::FormatTimestamp(n.first_start)},
+        {"end", model::FormatTimestamp(n.last_end)},
         {"minutes", n.seconds / 60.0},
         {"nodeType", n.instance_type},
         {"capacityType", n.capacity_type},
@@ -211,7 +210,7 @@ HttpResponse CostApi::Assets(const HttpRequest& request, const Principal& who) {
 
 HttpResponse CostApi::Queries(const HttpRequest& request, const Principal& who) {
   RejectUnknown(request, {"window", "aggregate"});
-  const TimeWindow w = WindowParam(request, clock_());
+  const model::TimeWindow w = WindowParam(request, clock_());
   const std::string aggregate = request.Query("aggregate").value_or("workgroup");
   if (aggregate != "workgroup" && aggregate != "team") {
     throw InvalidInput(fmt::format(
@@ -225,10 +224,11 @@ HttpResponse CostApi::Queries(const HttpRequest& request, const Principal& who) 
   };
   std::map<std::string, Group> groups;
   // Rows come most expensive first, so the first few of a group are its top queries.
-  for (const collector::QueryCostRow& q : reader_.ReadQueries(w.start, w.end)) {
+  for (const postgres::QueryCostRow& q : reader_.ReadQueries(w.start, w.end)) {
     if (!who.SeesTeam(q.team) && !who.all_teams) continue;
-    const std::string name =
-        aggregate == "team" ? (q.team.empty() ? std::string(kUnallocated) : q.team) : q.work_group;
+    const std::string name = aggregate == "team"
+                                 ? (q.team.empty() ? std::string(model::kUnallocated) : q.team)
+                                 : q.work_group;
     Group& g = groups[name];
     ++g.queries;
     g.bytes += q.data_scanned_bytes;
@@ -238,7 +238,7 @@ HttpResponse CostApi::Queries(const HttpRequest& request, const Principal& who) 
                        {"workGroup", q.work_group},
                        {"team", q.team},
                        {"state", q.state},
-                       {"submitted", collector::FormatTimestamp(q.submitted)},
+                       {"submitted", model::FormatTimestamp(q.submitted)},
                        {"bytesScanned", q.data_scanned_bytes},
                        {"engineExecutionMillis", q.engine_execution_millis},
                        {"cost", q.cost.Dollars()},
@@ -255,11 +255,11 @@ HttpResponse CostApi::Queries(const HttpRequest& request, const Principal& who) 
                   {"costNanos", g.cost.nanos()},
                   {"topQueries", std::move(g.top)}};
   }
-  return Json({{"code", 200},
-               {"window",
-                {{"start", collector::FormatTimestamp(w.start)},
-                 {"end", collector::FormatTimestamp(w.end)}}},
-               {"data", std::move(data)}});
+  return Json(
+      {{"code", 200},
+       {"window",
+        {{"start", model::FormatTimestamp(w.start)}, {"end", model::FormatTimestamp(w.end)}}},
+       {"data", std::move(data)}});
 }
 
 HttpResponse CostApi::Ready() {
@@ -271,9 +271,8 @@ HttpResponse CostApi::Ready() {
     return JsonError(503, fmt::format("the newest stored interval started {} s ago (limit {} s)",
                                       age.count(), settings_.ready_max_age.count()));
   }
-  return Json({{"code", 200},
-               {"status", "ready"},
-               {"latestInterval", collector::FormatTimestamp(*latest)}});
+  return Json(
+      {{"code", 200}, {"status", "ready"}, {"latestInterval", model::FormatTimestamp(*latest)}});
 }
 
 }  // namespace costledger::api

@@ -97,7 +97,7 @@ std::string RegionOfZone(std::string_view zone) {
 struct CostMetrics::Impl {
   explicit Impl(CostMetricsSettings s) : settings(std::move(s)) {}
 
-  Labels NodeLabels(const collector::NodeCostRow& node) const {
+  Labels NodeLabels(const model::NodeCostRow& node) const {
     std::string region = RegionOfZone(node.zone);
     if (region.empty()) region = settings.region;
     return {{"instance", node.node},
@@ -109,14 +109,14 @@ struct CostMetrics::Impl {
             {"uid", ""}};
   }
 
-  void ObserveCosts(const collector::IntervalBatch& batch) {
+  void ObserveCosts(const model::IntervalBatch& batch) {
     std::map<Labels, double> cpu_price;
     std::map<Labels, double> ram_price;
     std::map<Labels, double> gpu_price;
     std::map<Labels, double> total_price;
     std::map<Labels, double> spot;
     std::map<Labels, double> gpu_count;
-    for (const collector::NodeCostRow& node : batch.costs.nodes) {
+    for (const model::NodeCostRow& node : batch.costs.nodes) {
       const Labels labels = NodeLabels(node);
       cpu_price[labels] = node.unit_prices.cpu_per_core_hour;
       ram_price[labels] = node.unit_prices.ram_per_gib_hour;
@@ -135,8 +135,8 @@ struct CostMetrics::Impl {
     std::map<Labels, double> cpu_alloc;
     std::map<Labels, double> memory_alloc;
     std::map<Labels, double> gpu_alloc;
-    for (const collector::ContainerCostRow& row : batch.costs.containers) {
-      const collector::CostLabels& l = row.labels;
+    for (const model::ContainerCostRow& row : batch.costs.containers) {
+      const model::CostLabels& l = row.labels;
       const Labels labels{{"namespace", l.namespace_name},
                           {"pod", l.pod},
                           {"container", l.container},
@@ -158,8 +158,8 @@ struct CostMetrics::Impl {
     idle_cost.Add({{"cluster", batch.cluster}}, batch.costs.IdleCost());
   }
 
-  void ObserveQueries(const collector::IntervalBatch& batch) {
-    for (const collector::PricedQuery& q : batch.queries) {
+  void ObserveQueries(const model::IntervalBatch& batch) {
+    for (const model::PricedQuery& q : batch.queries) {
       const std::string& workgroup = q.execution.work_group;
       query_cost.Add({{"workgroup", workgroup}, {"team", q.team}}, q.cost);
       queries_total
@@ -171,7 +171,7 @@ struct CostMetrics::Impl {
   }
 
   void ObserveHealth(const collector::TickReport& tick) {
-    for (const collector::SourceStatus& status : tick.statuses) {
+    for (const fetch::SourceStatus& status : tick.statuses) {
       prometheus::Counter& errors = source_errors.Add({{"source", SourceKind(status.source)}});
       if (!status.error.empty()) errors.Increment();
     }

@@ -24,13 +24,14 @@ constexpr std::chrono::hours kQueryMemory{48};
 
 }  // namespace
 
-Collector::Collector(CollectorSettings settings, Spool& spool, PostgresStore& store, Logger& log)
+Collector::Collector(CollectorSettings settings, Spool& spool, postgres::PostgresStore& store,
+                     common::Logger& log)
     : settings_(std::move(settings)), spool_(spool), store_(store), log_(log) {}
 
 void Collector::RefreshPricesIfDue(sys_seconds now) {
   if (prices_loaded_ && now - prices_loaded_at_ < settings_.price_refresh) return;
   const auto started = std::chrono::steady_clock::now();
-  LoadedPrices loaded = LoadPrices(settings_.prices);
+  fetch::LoadedPrices loaded = fetch::LoadPrices(settings_.prices);
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   for (const std::string& e : loaded.errors) log_.Error("price source failed", {{"error", e}});
@@ -46,12 +47,12 @@ void Collector::RefreshPricesIfDue(sys_seconds now) {
              {"duration_ms", Ms(took)}});
 }
 
-std::vector<PricedQuery> Collector::PriceNewQueries(
-    const std::vector<AthenaQueryExecution>& executions) {
-  std::vector<PricedQuery> out;
-  for (const AthenaQueryExecution& e : executions) {
+std::vector<model::PricedQuery> Collector::PriceNewQueries(
+    const std::vector<model::AthenaQueryExecution>& executions) {
+  std::vector<model::PricedQuery> out;
+  for (const model::AthenaQueryExecution& e : executions) {
     if (!model::IsFinal(e.state) || queries_seen_.Contains(e.query_execution_id)) continue;
-    PricedQuery q;
+    model::PricedQuery q;
     q.execution = e;
     if (const auto it = settings_.workgroup_teams.find(e.work_group);
         it != settings_.workgroup_teams.end()) {
@@ -76,7 +77,7 @@ std::size_t Collector::Drain(bool& database_available, std::optional<AppendedBat
     // would decode the same batch (the codec is lossless) at a cost growing with the cluster.
     std::optional<Spool::Entry> read;
     std::uint64_t sequence = 0;
-    const IntervalBatch* batch = nullptr;
+    const model::IntervalBatch* batch = nullptr;
     if (appended && spool_.OldestSequence() == appended->sequence) {
       sequence = appended->sequence;
       batch = appended->batch;
@@ -104,7 +105,7 @@ std::size_t Collector::Drain(bool& database_available, std::optional<AppendedBat
       spool_.MoveAside(sequence, "rejected", e.what());
       continue;
     }
-    for (const PricedQuery& q : batch->queries) {
+    for (const model::PricedQuery& q : batch->queries) {
       queries_seen_.Add(q.execution.query_execution_id, q.execution.submitted);
     }
     spool_.Remove(sequence);
@@ -129,13 +130,13 @@ void Collector::MaintainIfDue(sys_seconds now) {
   }
 }
 
-std::vector<PodLabelSet> Collector::ChangedPodLabels(const std::vector<Pod>& pods) {
-  std::vector<PodLabelSet> changed;
+std::vector<model::PodLabelSet> Collector::ChangedPodLabels(const std::vector<model::Pod>& pods) {
+  std::vector<model::PodLabelSet> changed;
   // Updated in place: rebuilding the map every interval would allocate a key per pod.
   ++labels_generation_;
   std::string text;
   std::string key;
-  for (const Pod& pod : pods) {
+  for (const model::Pod& pod : pods) {
     text.clear();
     for (const auto& [k, v] : pod.labels) {
       text.append(k).push_back('\0');
@@ -163,10 +164,10 @@ void Collector::KeepOnlyWhatLaterIntervalsNeed() {
   // Node labels were read when parsed (instance type, zone, capacity type); of a pod's labels
   // only the team is read again, should this state stand in for a failed scrape. Dropping the
   // rest halves what is held while the next scrape is read.
-  for (Node& node : *last_nodes_) Labels().swap(node.labels);
-  for (Pod& pod : *last_pods_) {
+  for (model::Node& node : *last_nodes_) model::Labels().swap(node.labels);
+  for (model::Pod& pod : *last_pods_) {
     if (pod.labels.empty()) continue;
-    Labels kept;
+    model::Labels kept;
     if (auto team = pod.labels.extract(settings_.interval.team_label)) kept.insert(std::move(team));
     pod.labels.swap(kept);
   }
@@ -181,9 +182,9 @@ TickReport Collector::Tick(sys_seconds boundary) {
 
   // The scrape in its two rounds (ScrapeCluster): the state of the previous interval is let go
   // in between, so that it is never held together with both this one's lists and kubelets.
-  ClusterSnapshot snap = ScrapeClusterState(settings_.sources, boundary);
+  fetch::ClusterSnapshot snap = fetch::ScrapeClusterState(settings_.sources, boundary);
   const bool fresh_state = snap.nodes && snap.pods;
-  std::optional<std::vector<Node>> listed_nodes;  // nodes listed without their pods
+  std::optional<std::vector<model::Node>> listed_nodes;  // nodes listed without their pods
   // Cluster state: this scrape, or a recent one when the API server failed just now.
   if (fresh_state) {
     last_nodes_ = std::move(snap.nodes);
@@ -195,10 +196,10 @@ TickReport Collector::Tick(sys_seconds boundary) {
   snap.nodes.reset();
   snap.pods.reset();
   if (fresh_state || listed_nodes) {
-    ScrapeKubelets(settings_.sources, fresh_state ? *last_nodes_ : *listed_nodes, snap);
+    fetch::ScrapeKubelets(settings_.sources, fresh_state ? *last_nodes_ : *listed_nodes, snap);
   }
   listed_nodes.reset();
-  for (const SourceStatus& s : snap.statuses) {
+  for (const fetch::SourceStatus& s : snap.statuses) {
     if (s.error.empty()) continue;
     ++report.source_errors;
     log_.Error("source failed", {{"source", s.source}, {"error", s.error}});
@@ -213,29 +214,30 @@ TickReport Collector::Tick(sys_seconds boundary) {
     }
   }
 
-  UsageIndex usage;
+  model::UsageIndex usage;
   for (auto& [node, samples] : snap.kubelet) {
     const auto prev = previous_kubelet_.find(node);
     if (prev != previous_kubelet_.end()) {
-      AddKubeletUsageSince(prev->second.second, samples, boundary - prev->second.first, usage);
+      model::AddKubeletUsageSince(prev->second.second, samples, boundary - prev->second.first,
+                                  usage);
     } else {
-      AddKubeletUsageSince(CpuCounters(), samples, length, usage);
+      model::AddKubeletUsageSince(model::CpuCounters(), samples, length, usage);
     }
-    previous_kubelet_[node] = {boundary, CpuCounters(samples)};
-    std::vector<KubeletContainerSample>().swap(samples);  // counters kept, samples dropped
+    previous_kubelet_[node] = {boundary, model::CpuCounters(samples)};
+    std::vector<model::KubeletContainerSample>().swap(samples);  // counters kept, samples dropped
   }
   // Nodes not scraped for an hour are gone (spot nodes come and go): their counters would
   // otherwise stay for the life of the process.
   std::erase_if(previous_kubelet_, [&](const auto& entry) {
     return boundary - entry.second.first > kKubeletBaselineLifetime;
   });
-  AddGpuUsage(snap.gpus, usage);
+  model::AddGpuUsage(snap.gpus, usage);
 
-  IntervalBatch batch;
+  model::IntervalBatch batch;
   batch.cluster = settings_.interval.cluster;
   if (last_nodes_ && last_pods_) {
-    batch.costs = AttributeInterval(report.interval_start, length, *last_nodes_, *last_pods_, usage,
-                                    prices_, settings_.interval);
+    batch.costs = model::AttributeInterval(report.interval_start, length, *last_nodes_, *last_pods_,
+                                           usage, prices_, settings_.interval);
     report.attributed = true;
     report.nodes = batch.costs.nodes.size();
     report.pods = last_pods_->size();
@@ -276,7 +278,7 @@ TickReport Collector::Tick(sys_seconds boundary) {
       std::chrono::steady_clock::now() - started);
   report.duration = took;
   report.duration = took;
-  std::vector<LogField> fields{
+  std::vector<common::LogField> fields{
       {"interval_start",
        static_cast<std::int64_t>(report.interval_start.time_since_epoch().count())},
       {"nodes", static_cast<std::int64_t>(report.nodes)},
@@ -290,7 +292,7 @@ TickReport Collector::Tick(sys_seconds boundary) {
       {"duration_ms", Ms(took)}};
   // Per-target sources ("kubelet/<node>", "dcgm/<url>") are many; log the slowest of each kind.
   std::map<std::string, std::chrono::milliseconds> slowest;
-  for (const SourceStatus& s : snap.statuses) {
+  for (const fetch::SourceStatus& s : snap.statuses) {
     const std::size_t slash = s.source.find('/');
     if (slash == std::string::npos) {
       fields.push_back({s.source + "_ms", Ms(s.elapsed)});
@@ -302,7 +304,7 @@ TickReport Collector::Tick(sys_seconds boundary) {
   for (const auto& [kind, elapsed] : slowest) fields.push_back({kind + "_max_ms", Ms(elapsed)});
   log_.Info("interval", fields);
   report.statuses = std::move(snap.statuses);
-  report.batch = std::make_shared<const IntervalBatch>(std::move(batch));
+  report.batch = std::make_shared<const model::IntervalBatch>(std::move(batch));
   return report;
 }
 

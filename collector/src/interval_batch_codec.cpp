@@ -1,3 +1,5 @@
+#include "costledger/collector/interval_batch_codec.hpp"
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -11,9 +13,9 @@
 #include <string>
 #include <utility>
 
-#include "costledger/collector/interval_batch.hpp"
+#include "costledger/model/enum_text.hpp"
 #include "costledger/model/errors.hpp"
-#include "enum_text.hpp"
+#include "costledger/model/interval_batch.hpp"
 
 namespace costledger::collector {
 namespace {
@@ -160,7 +162,7 @@ void WriteCosts(BatchWriter& w, std::string_view key, const model::ResourceCosts
 }
 
 // Members in key order, as the document tree's dump() wrote them.
-void WriteNode(BatchWriter& w, const NodeCostRow& n) {
+void WriteNode(BatchWriter& w, const model::NodeCostRow& n) {
   const model::NodeAttribution& a = n.attribution;
   w.BeginObject().Key("attribution").BeginObject();
   w.Member("cpu_overcommitted", a.cpu_overcommitted)
@@ -193,8 +195,8 @@ void WriteNode(BatchWriter& w, const NodeCostRow& n) {
   w.Member("zone", n.zone).EndObject();
 }
 
-void WriteContainer(BatchWriter& w, const ContainerCostRow& c) {
-  const CostLabels& l = c.labels;
+void WriteContainer(BatchWriter& w, const model::ContainerCostRow& c) {
+  const model::CostLabels& l = c.labels;
   const model::ContainerDemand& d = c.demand;
   w.BeginObject();
   WriteCosts(w, "cost", c.cost);
@@ -228,8 +230,8 @@ void WriteContainer(BatchWriter& w, const ContainerCostRow& c) {
   w.Member("usage_observed", c.usage_observed).EndObject();
 }
 
-void WriteQuery(BatchWriter& w, const PricedQuery& q) {
-  const AthenaQueryExecution& e = q.execution;
+void WriteQuery(BatchWriter& w, const model::PricedQuery& q) {
+  const model::AthenaQueryExecution& e = q.execution;
   w.BeginObject().Key("completed");
   if (e.completed) {
     w.Int(EpochSeconds(*e.completed));
@@ -249,7 +251,7 @@ void WriteQuery(BatchWriter& w, const PricedQuery& q) {
       .EndObject();
 }
 
-void WritePodLabels(BatchWriter& w, const PodLabelSet& p) {
+void WritePodLabels(BatchWriter& w, const model::PodLabelSet& p) {
   w.BeginObject().Key("labels").BeginObject();
   for (const auto& [key, value] : p.labels) w.DataKey(key).String(value);  // map: key order
   w.EndObject().Member("namespace", p.namespace_name).Member("pod", p.pod).EndObject();
@@ -354,12 +356,12 @@ class Reader {
   std::string path_;
 };
 
-NodeCostRow DecodeNode(const Reader& r) {
-  NodeCostRow n;
+model::NodeCostRow DecodeNode(const Reader& r) {
+  model::NodeCostRow n;
   n.node = r.String("node");
   n.instance_type = r.String("instance_type");
   n.zone = r.String("zone");
-  const auto type = ParseCapacityType(r.String("capacity_type"));
+  const auto type = model::ParseCapacityType(r.String("capacity_type"));
   if (!type) r.Fail("capacity_type", R"(expected "on-demand" or "spot")");
   n.capacity_type = *type;
 
@@ -370,7 +372,7 @@ NodeCostRow DecodeNode(const Reader& r) {
 
   const Reader price = r.Object("price");
   n.price.price.per_hour = model::Money::FromNanos(price.Int("per_hour_nanos"));
-  const auto source = ParsePriceSource(price.String("source"));
+  const auto source = model::ParsePriceSource(price.String("source"));
   if (!source) price.Fail("source", "unknown price source");
   n.price.source = *source;
 
@@ -391,8 +393,8 @@ NodeCostRow DecodeNode(const Reader& r) {
   return n;
 }
 
-ContainerCostRow DecodeContainer(const Reader& r) {
-  ContainerCostRow c;
+model::ContainerCostRow DecodeContainer(const Reader& r) {
+  model::ContainerCostRow c;
   const Reader l = r.Object("labels");
   c.labels.cluster = l.String("cluster");
   c.labels.node = l.String("node");
@@ -418,14 +420,14 @@ ContainerCostRow DecodeContainer(const Reader& r) {
   return c;
 }
 
-PricedQuery DecodeQuery(const Reader& r) {
-  PricedQuery q;
-  AthenaQueryExecution& e = q.execution;
+model::PricedQuery DecodeQuery(const Reader& r) {
+  model::PricedQuery q;
+  model::AthenaQueryExecution& e = q.execution;
   e.query_execution_id = r.String("query_execution_id");
   e.work_group = r.String("work_group");
   e.statement_type = r.String("statement_type");
   e.query = r.String("query");
-  const auto state = ParseQueryState(r.String("state"));
+  const auto state = model::ParseQueryState(r.String("state"));
   if (!state) r.Fail("state", "unknown query state");
   e.state = *state;
   e.submitted = std::chrono::sys_seconds(std::chrono::seconds(r.Int("submitted")));
@@ -441,10 +443,11 @@ PricedQuery DecodeQuery(const Reader& r) {
 
 }  // namespace
 
-void EncodeBatch(const IntervalBatch& batch, const std::function<void(std::string_view)>& sink) {
+void EncodeBatch(const model::IntervalBatch& batch,
+                 const std::function<void(std::string_view)>& sink) {
   BatchWriter w(sink);
   w.BeginObject().Member("cluster", batch.cluster).Key("containers").BeginArray();
-  for (const ContainerCostRow& c : batch.costs.containers) {
+  for (const model::ContainerCostRow& c : batch.costs.containers) {
     WriteContainer(w, c);
     w.MaybeFlush();
   }
@@ -453,17 +456,17 @@ void EncodeBatch(const IntervalBatch& batch, const std::function<void(std::strin
       .Member("length_seconds", static_cast<std::int64_t>(batch.costs.length.count()))
       .Key("nodes")
       .BeginArray();
-  for (const NodeCostRow& n : batch.costs.nodes) {
+  for (const model::NodeCostRow& n : batch.costs.nodes) {
     WriteNode(w, n);
     w.MaybeFlush();
   }
   w.EndArray().Key("pod_labels").BeginArray();
-  for (const PodLabelSet& p : batch.pod_labels) {
+  for (const model::PodLabelSet& p : batch.pod_labels) {
     WritePodLabels(w, p);
     w.MaybeFlush();
   }
   w.EndArray().Key("queries").BeginArray();
-  for (const PricedQuery& q : batch.queries) {
+  for (const model::PricedQuery& q : batch.queries) {
     WriteQuery(w, q);
     w.MaybeFlush();
   }
@@ -472,13 +475,13 @@ void EncodeBatch(const IntervalBatch& batch, const std::function<void(std::strin
   w.EndArray().EndObject().Flush();
 }
 
-std::string EncodeBatch(const IntervalBatch& batch) {
+std::string EncodeBatch(const model::IntervalBatch& batch) {
   std::string out;
   EncodeBatch(batch, [&out](std::string_view piece) { out.append(piece); });
   return out;
 }
 
-IntervalBatch DecodeBatch(std::string_view json) {
+model::IntervalBatch DecodeBatch(std::string_view json) {
   Json root;
   try {
     root = Json::parse(json);
@@ -489,7 +492,7 @@ IntervalBatch DecodeBatch(std::string_view json) {
   if (const std::int64_t format = r.Int("format"); format != kFormatVersion) {
     r.Fail("format", fmt::format("unsupported format {} (expected {})", format, kFormatVersion));
   }
-  IntervalBatch batch;
+  model::IntervalBatch batch;
   batch.cluster = r.String("cluster");
   batch.costs.start = std::chrono::sys_seconds(std::chrono::seconds(r.Int("start")));
   batch.costs.length = std::chrono::seconds(r.NonNegativeInt("length_seconds"));
@@ -523,7 +526,7 @@ IntervalBatch DecodeBatch(std::string_view json) {
     const Json& pods = r.Array("pod_labels");
     for (std::size_t i = 0; i < pods.size(); ++i) {
       const Reader p(pods[i], r.Path("pod_labels", i));
-      PodLabelSet set{p.String("namespace"), p.String("pod"), {}};
+      model::PodLabelSet set{p.String("namespace"), p.String("pod"), {}};
       const std::string path = r.Path("pod_labels", i) + ".labels";
       if (!pods[i].contains("labels") || !pods[i]["labels"].is_object()) {
         throw InvalidInput(fmt::format("{}: expected an object", path));

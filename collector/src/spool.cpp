@@ -14,6 +14,7 @@
 #include <system_error>
 #include <utility>
 
+#include "costledger/collector/interval_batch_codec.hpp"
 #include "costledger/model/errors.hpp"
 
 namespace costledger::collector {
@@ -114,7 +115,7 @@ Spool::Spool(fs::path dir) : dir_(std::move(dir)) {
   next_sequence_ = highest + 1;
 }
 
-std::uint64_t Spool::Append(const IntervalBatch& batch) {
+std::uint64_t Spool::Append(const model::IntervalBatch& batch) {
   last_error_.clear();
   const std::uint64_t sequence = next_sequence_;
   const fs::path final_path = dir_ / FileName(sequence);

@@ -1,6 +1,6 @@
 // The scraper against `costledger simulate`'s HTTP server: chunked lists followed to their end
 // as client-go's pager follows them, and what happens when a chunk goes wrong.
-#include "costledger/collector/cluster_scraper.hpp"
+#include "costledger/fetch/cluster_scraper.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -14,12 +14,12 @@
 #include <string_view>
 #include <vector>
 
-#include "costledger/collector/http_fetch.hpp"
-#include "costledger/collector/kubernetes_parser.hpp"
+#include "costledger/fetch/http_fetch.hpp"
 #include "costledger/simulator/http_server.hpp"
 #include "costledger/simulator/simulator.hpp"
+#include "costledger/sources/kubernetes_parser.hpp"
 
-namespace costledger::collector {
+namespace costledger::fetch {
 namespace {
 
 using std::chrono::seconds;
@@ -89,9 +89,9 @@ const SourceStatus& StatusOf(const ClusterSnapshot& snap, const std::string& sou
   throw std::runtime_error("no status for " + source);
 }
 
-std::vector<std::string> Names(const std::vector<Pod>& pods) {
+std::vector<std::string> Names(const std::vector<model::Pod>& pods) {
   std::vector<std::string> names;
-  for (const Pod& p : pods) names.push_back(p.namespace_name + "/" + p.name);
+  for (const model::Pod& p : pods) names.push_back(p.namespace_name + "/" + p.name);
   return names;
 }
 
@@ -100,10 +100,10 @@ TEST(ClusterScraperTest, FollowsContinueTokensToTheWholeList) {
   const ClusterSnapshot snap = ScrapeCluster(cluster.Settings(), kT);
   ASSERT_TRUE(snap.pods.has_value()) << StatusOf(snap, "pods").error;
   ASSERT_TRUE(snap.nodes.has_value()) << StatusOf(snap, "nodes").error;
-  const std::vector<Pod> whole = ParsePodList(cluster.Whole("/api/v1/pods"));
+  const std::vector<model::Pod> whole = sources::ParsePodList(cluster.Whole("/api/v1/pods"));
   ASSERT_GT(whole.size(), 1000U);
   EXPECT_EQ(Names(*snap.pods), Names(whole));
-  EXPECT_EQ(snap.nodes->size(), ParseNodeList(cluster.Whole("/api/v1/nodes")).size());
+  EXPECT_EQ(snap.nodes->size(), sources::ParseNodeList(cluster.Whole("/api/v1/nodes")).size());
 
   // Chunks of 500: the first without a token, each next one with the last one's.
   const std::vector<std::string> requests = cluster.Targets("/api/v1/pods");
@@ -141,7 +141,7 @@ TEST(ClusterScraperTest, AnExpiredTokenRestartsTheListInFull) {
   self = &cluster;
   const ClusterSnapshot snap = ScrapeCluster(cluster.Settings(), kT);
   ASSERT_TRUE(snap.pods.has_value()) << StatusOf(snap, "pods").error;
-  EXPECT_EQ(Names(*snap.pods), Names(ParsePodList(cluster.Whole("/api/v1/pods"))));
+  EXPECT_EQ(Names(*snap.pods), Names(sources::ParsePodList(cluster.Whole("/api/v1/pods"))));
   const std::vector<std::string> requests = cluster.Targets("/api/v1/pods");
   ASSERT_EQ(requests.size(), 3U);
   EXPECT_EQ(requests.back(), "/api/v1/pods");
@@ -162,4 +162,4 @@ TEST(ClusterScraperTest, FetchQueueHandsOverEachResultAndTakesMore) {
 }
 
 }  // namespace
-}  // namespace costledger::collector
+}  // namespace costledger::fetch

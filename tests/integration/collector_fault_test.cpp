@@ -19,7 +19,7 @@
 #include <thread>
 
 #include "child_process.hpp"
-#include "costledger/collector/postgres_store.hpp"
+#include "costledger/postgres/postgres_store.hpp"
 #include "private_postgres.hpp"
 
 namespace costledger::collector {
@@ -78,10 +78,10 @@ std::vector<std::string> ServeArgs(const std::string& config) {
           "--role",          "collector", "--log-format", "json"};
 }
 
-std::map<std::int64_t, StoredIntervalTotal> Totals(const std::string& url) {
-  PostgresStore store(url, "");
-  std::map<std::int64_t, StoredIntervalTotal> out;
-  for (const StoredIntervalTotal& t :
+std::map<std::int64_t, postgres::StoredIntervalTotal> Totals(const std::string& url) {
+  postgres::PostgresStore store(url, "");
+  std::map<std::int64_t, postgres::StoredIntervalTotal> out;
+  for (const postgres::StoredIntervalTotal& t :
        store.IntervalTotals("fault-test", std::chrono::sys_seconds{},
                             std::chrono::sys_seconds{seconds{4'000'000'000}})) {
     out[t.interval_start.time_since_epoch().count()] = t;
@@ -120,7 +120,7 @@ std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>> RequestsByInterval
 
 // Raw rows counted once: the hourly rollups (all hours rolled up) equal the raw sums.
 void ExpectRollupsEqualRaw(const std::string& url) {
-  PostgresStore store(url, "");
+  postgres::PostgresStore store(url, "");
   store.RollUp(std::chrono::sys_seconds{seconds{4'000'000'000}});
   pqxx::connection c(url);
   pqxx::work tx(c);

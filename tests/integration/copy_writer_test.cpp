@@ -17,7 +17,7 @@
 
 #include "private_postgres.hpp"
 
-namespace costledger::collector {
+namespace costledger::postgres {
 namespace {
 
 using std::chrono::seconds;
@@ -226,4 +226,4 @@ TEST_F(CopyWriterTest, AnAbandonedCopyStoresNothingAndTheConnectionStaysUsable) 
 }
 
 }  // namespace
-}  // namespace costledger::collector
+}  // namespace costledger::postgres

@@ -10,18 +10,18 @@
 #include <nlohmann/json.hpp>
 
 #include "costledger/api/http_server.hpp"
-#include "costledger/collector/postgres_store.hpp"
 #include "costledger/model/attribution.hpp"
+#include "costledger/postgres/postgres_store.hpp"
 #include "private_postgres.hpp"
 #include "sample_batches.hpp"
 
 namespace costledger::api {
 namespace {
 
-using collector::ContainerCostRow;
-using collector::IntervalBatch;
-using collector::NodeCostRow;
+using model::ContainerCostRow;
+using model::IntervalBatch;
 using model::Money;
+using model::NodeCostRow;
 using std::chrono::hours;
 using std::chrono::minutes;
 using std::chrono::seconds;
@@ -44,12 +44,12 @@ constexpr const char* kAlpha = "alpha-token-0123456789";
 // One on-demand node, 4 cores and 16 GiB at $0.40/h, for one hour in six 10-minute intervals.
 // Container a (team alpha) requests 1 core and 4 GiB: a quarter of both, so a quarter of the
 // price whatever the split weights: $0.10. Container b (team beta) requests 2 cores and 2 GiB.
-IntervalBatch ScenarioBatch(sys_seconds start) {
-  IntervalBatch batch;
+model::IntervalBatch ScenarioBatch(sys_seconds start) {
+  model::IntervalBatch batch;
   batch.cluster = "demo";
   batch.costs.start = start;
   batch.costs.length = minutes(10);
-  NodeCostRow n;
+  model::NodeCostRow n;
   n.node = "node-1";
   n.instance_type = "m5.xlarge";
   n.zone = "us-east-1a";
@@ -57,11 +57,11 @@ IntervalBatch ScenarioBatch(sys_seconds start) {
   n.price = {{Money::ParseDollars("0.40")}, model::PriceSource::kOnDemand};
   const std::vector<model::ContainerDemand> demands{{1000, 500, 4 * kGiB, 3 * kGiB, 0},
                                                     {2000, 2500, 2 * kGiB, 1 * kGiB, 0}};
-  std::vector<ContainerCostRow> containers;
+  std::vector<model::ContainerCostRow> containers;
   const char* names[] = {"a", "b"};
   const char* teams[] = {"alpha", "beta"};
   for (int i = 0; i < 2; ++i) {
-    ContainerCostRow row;
+    model::ContainerCostRow row;
     row.labels = {"demo",
                   "node-1",
                   teams[i],
@@ -99,11 +99,11 @@ class CostApiTest : public ::testing::Test {
   static void SetUpTestSuite() {
     server_ = std::make_unique<testing::PrivatePostgres>();
     url_ = server_->CreateDatabase("api");
-    collector::PostgresStore store(url_, "");
+    postgres::PostgresStore store(url_, "");
     store.Migrate();
     for (int i = 0; i < 6; ++i) store.Write(ScenarioBatch(kHour + minutes(10 * i)));
     store.RollUp(kHour + hours(1));
-    reader_ = std::make_unique<collector::PostgresCostReader>(url_, "");
+    reader_ = std::make_unique<postgres::PostgresCostReader>(url_, "");
     CostApiSettings settings;
     settings.tokens = TokenRegistry::Parse(fmt::format(
         R"([{{"name":"viewer","sha256":"{}","role":"viewer","teams":["*"]}},
@@ -162,7 +162,7 @@ class CostApiTest : public ::testing::Test {
 
   static inline std::unique_ptr<testing::PrivatePostgres> server_;
   static inline std::string url_;
-  static inline std::unique_ptr<collector::PostgresCostReader> reader_;
+  static inline std::unique_ptr<postgres::PostgresCostReader> reader_;
   static inline std::unique_ptr<CostMetrics> metrics_;
   static inline std::unique_ptr<CostApi> api_;
   static inline std::unique_ptr<HttpServer> http_;

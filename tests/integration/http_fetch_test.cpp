@@ -1,4 +1,4 @@
-#include "costledger/collector/http_fetch.hpp"
+#include "costledger/fetch/http_fetch.hpp"
 
 #include <arpa/inet.h>
 #include <gmock/gmock.h>
@@ -15,7 +15,7 @@
 
 #include "test_data.hpp"
 
-namespace costledger::collector {
+namespace costledger::fetch {
 namespace {
 
 using ::testing::HasSubstr;
@@ -162,4 +162,4 @@ TEST(HttpFetchTest, FetchAllKeepsOrderAndIsolatesFailures) {
 }
 
 }  // namespace
-}  // namespace costledger::collector
+}  // namespace costledger::fetch

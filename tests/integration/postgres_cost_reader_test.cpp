@@ -1,4 +1,4 @@
-#include "costledger/collector/postgres_cost_reader.hpp"
+#include "costledger/postgres/postgres_cost_reader.hpp"
 
 #include <fmt/core.h>
 #include <gtest/gtest.h>
@@ -7,12 +7,12 @@
 #include <memory>
 #include <pqxx/pqxx>
 
-#include "costledger/collector/postgres_store.hpp"
 #include "costledger/model/errors.hpp"
+#include "costledger/postgres/postgres_store.hpp"
 #include "private_postgres.hpp"
 #include "sample_batches.hpp"
 
-namespace costledger::collector {
+namespace costledger::postgres {
 namespace {
 
 using model::CostProperty;
@@ -46,9 +46,9 @@ class PostgresCostReaderTest : public ::testing::Test {
   // One day and three hours of 10-minute intervals: 2 nodes x 4 containers per interval.
   void WriteHistory(const std::string& cluster = "c1") {
     for (sys_seconds t = kDay; t < End(); t += kInterval) {
-      IntervalBatch b = testing::MakeBatch(cluster, t, 2, 4, kInterval);
+      model::IntervalBatch b = testing::MakeBatch(cluster, t, 2, 4, kInterval);
       if (t == kDay) {
-        for (const ContainerCostRow& c : b.costs.containers) {
+        for (const model::ContainerCostRow& c : b.costs.containers) {
           b.pod_labels.push_back({c.labels.namespace_name,
                                   c.labels.pod,
                                   {{"app", c.labels.container == "main" ? "web" : "proxy"}}});
@@ -276,4 +276,4 @@ TEST_F(PostgresCostReaderTest, UnreachableServerIsUnavailable) {
 }
 
 }  // namespace
-}  // namespace costledger::collector
+}  // namespace costledger::postgres

@@ -1,4 +1,4 @@
-#include "costledger/collector/postgres_store.hpp"
+#include "costledger/postgres/postgres_store.hpp"
 
 #include <fmt/core.h>
 #include <gtest/gtest.h>
@@ -21,7 +21,7 @@
 #include "private_postgres.hpp"
 #include "sample_batches.hpp"
 
-namespace costledger::collector {
+namespace costledger::postgres {
 namespace {
 
 using testing::MakeBatch;
@@ -37,8 +37,8 @@ constexpr std::int64_t kGiB = std::int64_t{1} << 30;
 // 2025-11-16T10:00:00Z, a whole hour.
 const sys_seconds kHour{seconds{1'763'287'200}};
 
-PricedQuery MakeQuery(const std::string& id, model::QueryState state) {
-  PricedQuery q;
+model::PricedQuery MakeQuery(const std::string& id, model::QueryState state) {
+  model::PricedQuery q;
   q.execution.query_execution_id = id;
   q.execution.work_group = "analytics";
   q.execution.statement_type = "DML";
@@ -53,9 +53,9 @@ PricedQuery MakeQuery(const std::string& id, model::QueryState state) {
   return q;
 }
 
-std::int64_t ContainerCostNanos(const IntervalBatch& b) {
+std::int64_t ContainerCostNanos(const model::IntervalBatch& b) {
   std::int64_t total = 0;
-  for (const ContainerCostRow& c : b.costs.containers) total += c.cost.TotalNanos();
+  for (const model::ContainerCostRow& c : b.costs.containers) total += c.cost.TotalNanos();
   return total;
 }
 
@@ -218,7 +218,7 @@ TEST_F(PostgresStoreTest, ConcurrentMigrateIsSafe) {
 
 TEST_F(PostgresStoreTest, WriteStoresTheBatchTotalsExactly) {
   auto store = MigratedStore();
-  const IntervalBatch batch = MakeBatch("prod", kHour, 4, 25);
+  const model::IntervalBatch batch = MakeBatch("prod", kHour, 4, 25);
   store->Write(batch);
   const auto totals = store->IntervalTotals("prod", kHour, kHour + hours(1));
   ASSERT_EQ(totals.size(), 1U);
@@ -237,10 +237,10 @@ TEST_F(PostgresStoreTest, WriteStoresTheBatchTotalsExactly) {
 
 TEST_F(PostgresStoreTest, RowsCarryEveryLabelAndQuantity) {
   auto store = MigratedStore();
-  IntervalBatch batch = MakeBatch("prod", kHour, 1, 2);
+  model::IntervalBatch batch = MakeBatch("prod", kHour, 1, 2);
   batch.costs.containers[1].gpu_busy_devices.reset();
   store->Write(batch);
-  const ContainerCostRow& c = batch.costs.containers[0];
+  const model::ContainerCostRow& c = batch.costs.containers[0];
   const pqxx::row r = Query1(fmt::format(
       R"(SELECT cluster, extract(epoch FROM interval_start)::bigint, interval_seconds, node,
            namespace, controller_kind, controller, pod, container, team, capacity_type,
@@ -274,7 +274,7 @@ TEST_F(PostgresStoreTest, RowsCarryEveryLabelAndQuantity) {
   EXPECT_TRUE(Query1("SELECT gpu_busy_devices FROM container_costs WHERE container = 'sidecar'")[0]
                   .is_null());
 
-  const NodeCostRow& n = batch.costs.nodes[0];
+  const model::NodeCostRow& n = batch.costs.nodes[0];
   const pqxx::row nr = Query1(R"(
       SELECT price_source, price_per_hour_nanos, cpu_per_core_hour, pool_cpu_nanos,
         pool_ram_nanos, pool_gpu_nanos, idle_gpu_nanos, containers, zone
@@ -292,7 +292,7 @@ TEST_F(PostgresStoreTest, RowsCarryEveryLabelAndQuantity) {
 
 TEST_F(PostgresStoreTest, ReplayingABatchChangesNothing) {
   auto store = MigratedStore();
-  const IntervalBatch batch = MakeBatch("prod", kHour, 3, 10);
+  const model::IntervalBatch batch = MakeBatch("prod", kHour, 3, 10);
   store->Write(batch);
   const Sums once = ReadSums();
   store->Write(batch);
@@ -310,7 +310,7 @@ TEST_F(PostgresStoreTest, ReplayingABatchChangesNothing) {
 TEST_F(PostgresStoreTest, ConcurrentDuplicateWritersCountOnce) {
   MigratedStore();
   // Intervals over two days, so that both writers also race to create the partitions.
-  std::vector<IntervalBatch> batches;
+  std::vector<model::IntervalBatch> batches;
   for (int i = 0; i < 8; ++i) {
     batches.push_back(MakeBatch("prod", kHour + hours(7 * i) + minutes(i), 5, 40));
   }
@@ -322,7 +322,7 @@ TEST_F(PostgresStoreTest, ConcurrentDuplicateWritersCountOnce) {
       try {
         PostgresStore store(url_, "");
         go.arrive_and_wait();
-        for (const IntervalBatch& b : batches) store.Write(b);
+        for (const model::IntervalBatch& b : batches) store.Write(b);
       } catch (...) {
         slot = std::current_exception();
       }
@@ -336,7 +336,7 @@ TEST_F(PostgresStoreTest, ConcurrentDuplicateWritersCountOnce) {
   EXPECT_EQ(s.raw_container_rows, 8 * 200);
   EXPECT_EQ(s.raw_node_rows, 8 * 5);
   std::int64_t expected = 0;
-  for (const IntervalBatch& b : batches) expected += ContainerCostNanos(b);
+  for (const model::IntervalBatch& b : batches) expected += ContainerCostNanos(b);
   EXPECT_EQ(s.raw_container_cost, expected);
   ExpectRollupsMatchRaw(s);
 }
@@ -346,8 +346,8 @@ TEST_F(PostgresStoreTest, ConcurrentDuplicateWritersCountOnce) {
 // still store every row once (raw container rows have no unique index to catch them).
 TEST_F(PostgresStoreTest, ConcurrentPartialReplaysCountOnce) {
   MigratedStore();
-  std::vector<IntervalBatch> full;
-  std::vector<IntervalBatch> part;
+  std::vector<model::IntervalBatch> full;
+  std::vector<model::IntervalBatch> part;
   for (int i = 0; i < 10; ++i) {
     full.push_back(MakeBatch("prod", kHour + minutes(i), 10, 40));
     part.push_back(full.back());
@@ -381,7 +381,7 @@ TEST_F(PostgresStoreTest, ConcurrentPartialReplaysCountOnce) {
   EXPECT_EQ(s.raw_container_rows, 10 * 400);
   EXPECT_EQ(s.raw_node_rows, 10 * 10);
   std::int64_t expected = 0;
-  for (const IntervalBatch& b : full) expected += ContainerCostNanos(b);
+  for (const model::IntervalBatch& b : full) expected += ContainerCostNanos(b);
   EXPECT_EQ(s.raw_container_cost, expected);
   ExpectRollupsMatchRaw(s);
 }
@@ -393,10 +393,10 @@ TEST_F(PostgresStoreTest, HourlyRollupOfSixtyMinutesEqualsTheirSum) {
   std::int64_t first_pod_cost = 0;
   // 60 one-minute intervals of one hour, then one of the next hour.
   for (int m = 0; m <= 60; ++m) {
-    IntervalBatch batch = MakeBatch("prod", kHour + minutes(m), 2, 5);
+    model::IntervalBatch batch = MakeBatch("prod", kHour + minutes(m), 2, 5);
     // Intervals differ: each container costs m n$ more, taken from idle.
-    for (ContainerCostRow& c : batch.costs.containers) c.cost.cpu_nanos += m;
-    for (NodeCostRow& n : batch.costs.nodes) {
+    for (model::ContainerCostRow& c : batch.costs.containers) c.cost.cpu_nanos += m;
+    for (model::NodeCostRow& n : batch.costs.nodes) {
       n.attribution.idle.cpu_nanos -= m * static_cast<std::int64_t>(n.containers);
     }
     store->Write(batch);
@@ -422,7 +422,7 @@ TEST_F(PostgresStoreTest, HourlyRollupOfSixtyMinutesEqualsTheirSum) {
   EXPECT_EQ(c[2].as<std::int64_t>(), container_cost);
   EXPECT_EQ(c[3].as<int>(), 60);
   EXPECT_EQ(c[4].as<int>(), 60);
-  const ContainerCostRow first = MakeBatch("prod", kHour, 2, 5).costs.containers[0];
+  const model::ContainerCostRow first = MakeBatch("prod", kHour, 2, 5).costs.containers[0];
   const pqxx::row p = Query1(fmt::format(
       R"(SELECT cpu_cost_nanos + ram_cost_nanos + gpu_cost_nanos, cpu_request_millicore_seconds,
            memory_request_byte_seconds, gpu_device_seconds, gpu_busy_device_seconds,
@@ -463,8 +463,8 @@ TEST_F(PostgresStoreTest, HourSumsKeptInMemoryEqualTheSqlRollupFieldByField) {
   auto writer = MigratedStore();
   for (int i = 0; i < 6; ++i) {
     // Containers come and go, a label changes (min() is kept) and GPU usage is observed.
-    IntervalBatch b = MakeBatch("prod", kHour + minutes(10 * i), 3, 8 + i, minutes(10));
-    for (ContainerCostRow& r : b.costs.containers) {
+    model::IntervalBatch b = MakeBatch("prod", kHour + minutes(10 * i), 3, 8 + i, minutes(10));
+    for (model::ContainerCostRow& r : b.costs.containers) {
       if (i % 2 == 1) r.labels.team = "team-" + std::to_string(5 - i);
     }
     writer->Write(b);
@@ -514,7 +514,7 @@ TEST_F(PostgresStoreTest, HourSumsKeptInMemoryEqualTheSqlRollupFieldByField) {
 TEST_F(PostgresStoreTest, AFailedWriteLeavesItsHourToTheSqlRollup) {
   auto writer = MigratedStore();
   writer->Write(MakeBatch("prod", kHour, 2, 4, minutes(30)));
-  IntervalBatch rejected = MakeBatch("prod", kHour + minutes(30), 2, 4, minutes(30));
+  model::IntervalBatch rejected = MakeBatch("prod", kHour + minutes(30), 2, 4, minutes(30));
   rejected.costs.containers.back().labels.pod += std::string(1, '\0');  // no text holds NUL
   EXPECT_ANY_THROW(writer->Write(rejected));
   writer->Write(MakeBatch("prod", kHour + minutes(30), 2, 4, minutes(30)));
@@ -528,8 +528,8 @@ TEST_F(PostgresStoreTest, AFailedWriteLeavesItsHourToTheSqlRollup) {
 // covered by the first writer's sums: its rollup aggregates the raw rows.
 TEST_F(PostgresStoreTest, AmendedIntervalsAreRolledUpFromRawRows) {
   auto writer = MigratedStore();
-  IntervalBatch full = MakeBatch("prod", kHour, 2, 10);
-  IntervalBatch part = full;
+  model::IntervalBatch full = MakeBatch("prod", kHour, 2, 10);
+  model::IntervalBatch part = full;
   part.costs.containers.resize(12);
   writer->Write(part);
   PostgresStore(url_, "").Write(full);  // a second collector's batch: adds 8 containers
@@ -545,7 +545,7 @@ TEST_F(PostgresStoreTest, PartitionsExistPerDayAndRetentionDropsOldOnes) {
   auto store = MigratedStore();
   const sys_days today = std::chrono::floor<days>(kHour);  // 2025-11-16
   for (int d = 0; d < 3; ++d) {
-    IntervalBatch batch = MakeBatch("prod", kHour - days(2 - d), 1, 2);
+    model::IntervalBatch batch = MakeBatch("prod", kHour - days(2 - d), 1, 2);
     batch.queries.push_back(MakeQuery(fmt::format("q{}", d), model::QueryState::kSucceeded));
     batch.queries.back().execution.submitted = batch.costs.start;
     store->Write(batch);
@@ -590,7 +590,7 @@ TEST_F(PostgresStoreTest, PartitionsExistPerDayAndRetentionDropsOldOnes) {
 
 TEST_F(PostgresStoreTest, QueriesAreStoredOnceAndOnlyInFinalStates) {
   auto store = MigratedStore();
-  IntervalBatch batch;
+  model::IntervalBatch batch;
   batch.cluster = "prod";
   batch.queries = {MakeQuery("succeeded", model::QueryState::kSucceeded),
                    MakeQuery("failed", model::QueryState::kFailed),
@@ -601,7 +601,7 @@ TEST_F(PostgresStoreTest, QueriesAreStoredOnceAndOnlyInFinalStates) {
   batch.queries[1].cost = model::Money();
   store->Write(batch);  // no cost rows: only queries
   store->Write(batch);
-  IntervalBatch other_cluster = batch;
+  model::IntervalBatch other_cluster = batch;
   other_cluster.cluster = "staging";
   store->Write(other_cluster);
 
@@ -613,7 +613,7 @@ TEST_F(PostgresStoreTest, QueriesAreStoredOnceAndOnlyInFinalStates) {
         extract(epoch FROM completed)::bigint, data_scanned_bytes, engine_execution_millis,
         cost_nanos, query
       FROM query_costs WHERE cluster = 'prod' AND query_execution_id = 'succeeded')");
-  const PricedQuery& q = batch.queries[0];
+  const model::PricedQuery& q = batch.queries[0];
   EXPECT_EQ(r[0].as<std::string>(), "analytics");
   EXPECT_EQ(r[1].as<std::string>(), "alpha");
   EXPECT_EQ(r[2].as<std::string>(), "SUCCEEDED");
@@ -689,8 +689,8 @@ TEST_F(PostgresStoreTest, UnreachableServerIsUnavailableWithoutLeakingThePasswor
 TEST_F(PostgresStoreTest, TenThousandContainerBatchesAndTheirReplays) {
   // Timings are measured by bench/run ingest, not here.
   auto store = MigratedStore();
-  const IntervalBatch first = MakeBatch("prod", kHour, 100, 100);
-  const IntervalBatch second = MakeBatch("prod", kHour + minutes(1), 100, 100);
+  const model::IntervalBatch first = MakeBatch("prod", kHour, 100, 100);
+  const model::IntervalBatch second = MakeBatch("prod", kHour + minutes(1), 100, 100);
   ASSERT_EQ(first.costs.containers.size(), 10'000U);
   store->Write(first);
   store->Write(second);
@@ -704,8 +704,8 @@ TEST_F(PostgresStoreTest, TenThousandContainerBatchesAndTheirReplays) {
 
 TEST_F(PostgresStoreTest, PartialReplayInsertsOnlyTheMissingRows) {
   auto store = MigratedStore();
-  IntervalBatch full = MakeBatch("prod", kHour, 3, 10);
-  IntervalBatch part = full;
+  model::IntervalBatch full = MakeBatch("prod", kHour, 3, 10);
+  model::IntervalBatch part = full;
   part.costs.containers.resize(7);  // as if a crash had stored part of the batch
   part.costs.nodes.resize(1);
   store->Write(part);
@@ -722,8 +722,8 @@ TEST_F(PostgresStoreTest, ANodeRowOfAnUnmarkedIntervalSendsTheWriteThroughStagin
   // container rows), or by hand: the direct COPY fails on the node key, the write is redone
   // through staging and stores everything once.
   auto store = MigratedStore();
-  const IntervalBatch full = MakeBatch("prod", kHour, 3, 10);
-  IntervalBatch nodes_only = full;
+  const model::IntervalBatch full = MakeBatch("prod", kHour, 3, 10);
+  model::IntervalBatch nodes_only = full;
   nodes_only.costs.containers.clear();
   nodes_only.costs.nodes.resize(1);
   store->Write(nodes_only);
@@ -767,9 +767,9 @@ TEST_F(PostgresStoreTest, RollUpAsksOncePerHourWhileNothingIsPending) {
 
 TEST_F(PostgresStoreTest, RejectsBatchesThatCannotBeStored) {
   auto store = MigratedStore();
-  IntervalBatch no_cluster = MakeBatch("", kHour, 1, 1);
+  model::IntervalBatch no_cluster = MakeBatch("", kHour, 1, 1);
   EXPECT_THROW(store->Write(no_cluster), InvalidInput);
-  IntervalBatch no_length = MakeBatch("prod", kHour, 1, 1);
+  model::IntervalBatch no_length = MakeBatch("prod", kHour, 1, 1);
   no_length.costs.length = seconds(0);
   EXPECT_THROW(store->Write(no_length), InvalidInput);
   EXPECT_THROW(store->EnsurePartitions(std::chrono::floor<days>(kHour), -1), InvalidInput);
@@ -779,4 +779,4 @@ TEST_F(PostgresStoreTest, RejectsBatchesThatCannotBeStored) {
 }
 
 }  // namespace
-}  // namespace costledger::collector
+}  // namespace costledger::postgres

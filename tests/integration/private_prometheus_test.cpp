@@ -163,9 +163,9 @@ TEST(PrivatePrometheusTest, ServesBackfilledBlocksKeepingOldOnesWithALongRetenti
 // the exposition parses, labels survive, and the PromQL of OpenCost's docs works.
 TEST(CostMetricsScrapeTest, OpenCostQueriesWorkOnScrapedCostMetrics) {
   api::CostMetrics metrics;
-  collector::IntervalBatch batch;
+  model::IntervalBatch batch;
   batch.cluster = "prod";
-  collector::NodeCostRow node;
+  model::NodeCostRow node;
   node.node = "ip-10-0-1-1";
   node.instance_type = "m5.xlarge";
   node.zone = "us-east-1a";
@@ -173,7 +173,7 @@ TEST(CostMetricsScrapeTest, OpenCostQueriesWorkOnScrapedCostMetrics) {
   node.price.price.per_hour = model::Money::ParseDollars("0.192");
   node.unit_prices = {0.03, 0.0045, 0};
   batch.costs.nodes.push_back(node);
-  collector::ContainerCostRow row;
+  model::ContainerCostRow row;
   row.labels.cluster = "prod";
   row.labels.node = "ip-10-0-1-1";
   row.labels.namespace_name = "web";
@@ -187,7 +187,7 @@ TEST(CostMetricsScrapeTest, OpenCostQueriesWorkOnScrapedCostMetrics) {
   batch.costs.containers.push_back(row);
   collector::TickReport tick;
   tick.attributed = true;
-  tick.batch = std::make_shared<const collector::IntervalBatch>(batch);
+  tick.batch = std::make_shared<const model::IntervalBatch>(batch);
   metrics.Observe(tick);
 
   TinyMetricsServer server([&metrics] { return metrics.Serialize(); });

@@ -13,15 +13,13 @@ constexpr std::int64_t kMiB = std::int64_t{1} << 20;
 constexpr std::int64_t kGiB = std::int64_t{1} << 30;
 }  // namespace
 
-using namespace collector;  // NOLINT(google-build-using-namespace): the batch types
-
-void AddCostedNode(IntervalBatch& batch, NodeCostRow node,
-                   std::vector<ContainerCostRow> containers) {
+void AddCostedNode(model::IntervalBatch& batch, model::NodeCostRow node,
+                   std::vector<model::ContainerCostRow> containers) {
   const model::SplitWeights weights;
   node.unit_prices = model::SplitNodePrice(node.price.price, node.capacity, weights);
   std::vector<model::ContainerDemand> demands;
   demands.reserve(containers.size());
-  for (const ContainerCostRow& c : containers) demands.push_back(c.demand);
+  for (const model::ContainerCostRow& c : containers) demands.push_back(c.demand);
   std::vector<model::ResourceCosts> costs(demands.size());
   node.attribution = model::AttributeNode(model::IntervalCost(node.price.price, batch.costs.length),
                                           node.capacity, weights, demands, costs);
@@ -33,14 +31,14 @@ void AddCostedNode(IntervalBatch& batch, NodeCostRow node,
   batch.costs.nodes.push_back(std::move(node));
 }
 
-collector::IntervalBatch MakeBatch(const std::string& cluster, std::chrono::sys_seconds start,
-                                   int nodes, int per_node, std::chrono::seconds length) {
-  IntervalBatch batch;
+model::IntervalBatch MakeBatch(const std::string& cluster, std::chrono::sys_seconds start,
+                               int nodes, int per_node, std::chrono::seconds length) {
+  model::IntervalBatch batch;
   batch.cluster = cluster;
   batch.costs.start = start;
   batch.costs.length = length;
   for (int i = 0; i < nodes; ++i) {
-    NodeCostRow n;
+    model::NodeCostRow n;
     n.node = fmt::format("ip-10-0-{}-{}", i / 250, i % 250);
     n.instance_type = i % 4 == 0 ? "g5.4xlarge" : "m5.4xlarge";
     n.zone = i % 2 == 0 ? "us-east-1a" : "us-east-1b";
@@ -48,9 +46,9 @@ collector::IntervalBatch MakeBatch(const std::string& cluster, std::chrono::sys_
     n.capacity = {16'000, 64 * kGiB, i % 4 == 0 ? 1 : 0};
     n.price = {{model::Money::FromNanos(768'000'000 + 1'234 * i)},
                i % 3 == 0 ? model::PriceSource::kSpot : model::PriceSource::kOnDemand};
-    std::vector<ContainerCostRow> containers;
+    std::vector<model::ContainerCostRow> containers;
     for (int c = 0; c < per_node; ++c) {
-      ContainerCostRow row;
+      model::ContainerCostRow row;
       row.labels = {cluster,
                     n.node,
                     fmt::format("ns-{}", c % 7),

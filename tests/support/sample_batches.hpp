@@ -4,21 +4,21 @@
 #include <string>
 #include <vector>
 
-#include "costledger/collector/interval_batch.hpp"
+#include "costledger/model/interval_batch.hpp"
 
 namespace costledger::testing {
 
 /// Prices `node` (its price and capacity set) and `containers` (labels, demand and observed
 /// usage set) for the batch's interval with the real cost model and default split weights,
 /// so that container costs plus idle equal the node's cost, and appends them to `batch`.
-void AddCostedNode(collector::IntervalBatch& batch, collector::NodeCostRow node,
-                   std::vector<collector::ContainerCostRow> containers);
+void AddCostedNode(model::IntervalBatch& batch, model::NodeCostRow node,
+                   std::vector<model::ContainerCostRow> containers);
 
 /// A batch of `nodes` nodes with `per_node` containers each, costed by the real cost model so
 /// that container costs plus idle equal each node's cost. Deterministic: namespaces ns-0..6,
 /// teams team-0..2, every fourth node a GPU node, every third spot.
-collector::IntervalBatch MakeBatch(const std::string& cluster, std::chrono::sys_seconds start,
-                                   int nodes, int per_node,
-                                   std::chrono::seconds length = std::chrono::seconds(60));
+model::IntervalBatch MakeBatch(const std::string& cluster, std::chrono::sys_seconds start,
+                               int nodes, int per_node,
+                               std::chrono::seconds length = std::chrono::seconds(60));
 
 }  // namespace costledger::testing

@@ -1,14 +1,14 @@
-#include "costledger/api/allocation_request.hpp"
+#include "costledger/model/allocation_request.hpp"
 
 #include <gtest/gtest.h>
 
-#include "costledger/collector/timestamp.hpp"
 #include "costledger/model/errors.hpp"
+#include "costledger/model/timestamp.hpp"
 
-namespace costledger::api {
+namespace costledger::model {
 namespace {
 
-const std::chrono::sys_seconds kNow = collector::ParseTimestamp("2026-11-18T14:37:20Z");
+const std::chrono::sys_seconds kNow = model::ParseTimestamp("2026-11-18T14:37:20Z");
 
 using Query = std::multimap<std::string, std::string>;
 
@@ -106,4 +106,4 @@ TEST(AllocationRequestTest, BadParametersAreNamed) {
 }
 
 }  // namespace
-}  // namespace costledger::api
+}  // namespace costledger::model

@@ -1,4 +1,4 @@
-#include "costledger/api/allocation_set.hpp"
+#include "costledger/model/allocation_set.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,13 +6,13 @@
 #include <random>
 
 #include "costledger/api/allocation_json.hpp"
-#include "costledger/collector/timestamp.hpp"
+#include "costledger/model/timestamp.hpp"
 
-namespace costledger::api {
+namespace costledger::model {
 namespace {
 
-using collector::ParseTimestamp;
 using model::Money;
+using model::ParseTimestamp;
 
 const std::chrono::sys_seconds kNow = ParseTimestamp("2026-11-18T14:37:20Z");
 
@@ -279,7 +279,7 @@ TEST(AllocationSetTest, RendersOpenCostFields) {
   const auto rows = Rows(grouping, kScenario, r.window);
   const std::vector<IdleRow> idle{Idle("c1", "n1", 90, 30, 500, r.window)};
   const auto body = nlohmann::json::parse(
-      RenderAllocationResponse(BuildAllocationSets(r, {}, grouping, rows, idle)));
+      api::RenderAllocationResponse(BuildAllocationSets(r, {}, grouping, rows, idle)));
   EXPECT_EQ(body["code"], 200);
   ASSERT_EQ(body["data"].size(), 1u);
   const auto& alpha = body["data"][0]["alpha"];
@@ -308,4 +308,4 @@ TEST(AllocationSetTest, RendersOpenCostFields) {
 }
 
 }  // namespace
-}  // namespace costledger::api
+}  // namespace costledger::model

@@ -1,14 +1,15 @@
+#include "costledger/sources/athena_parser.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <string>
 
-#include "costledger/collector/aws_parsers.hpp"
 #include "costledger/model/errors.hpp"
 #include "test_data.hpp"
 
-namespace costledger::collector {
+namespace costledger::sources {
 namespace {
 
 using model::QueryState;
@@ -48,7 +49,7 @@ TEST(AthenaParserTest, RecordedCliExecutions) {
       ParseAthenaQueryExecutions(costledger::testing::ReadTestData("athena/query_executions.json"));
   ASSERT_EQ(executions.size(), 8u);
 
-  const AthenaQueryExecution& succeeded = executions[0];
+  const model::AthenaQueryExecution& succeeded = executions[0];
   EXPECT_EQ(succeeded.query_execution_id, "3f1c9a2e-7b4d-4e8a-9c61-0d2f5e8b7a14");
   EXPECT_EQ(succeeded.work_group, "analytics");
   EXPECT_EQ(succeeded.statement_type, "DML");
@@ -60,23 +61,23 @@ TEST(AthenaParserTest, RecordedCliExecutions) {
   EXPECT_EQ(succeeded.engine_execution_millis, 4311);
   EXPECT_FALSE(succeeded.IsDdl());
 
-  const AthenaQueryExecution& failed = executions[1];
+  const model::AthenaQueryExecution& failed = executions[1];
   EXPECT_EQ(failed.state, QueryState::kFailed);
   EXPECT_EQ(failed.data_scanned_bytes, 0);
   EXPECT_EQ(failed.submitted, kNoon + seconds(61));
 
-  const AthenaQueryExecution& cancelled = executions[2];
+  const model::AthenaQueryExecution& cancelled = executions[2];
   EXPECT_EQ(cancelled.state, QueryState::kCancelled);
   EXPECT_EQ(cancelled.work_group, "ml-features");
   EXPECT_EQ(cancelled.data_scanned_bytes, 73'014'444'032);
   EXPECT_EQ(cancelled.engine_execution_millis, 311'204);
 
-  const AthenaQueryExecution& running = executions[3];
+  const model::AthenaQueryExecution& running = executions[3];
   EXPECT_EQ(running.state, QueryState::kRunning);
   EXPECT_FALSE(running.completed.has_value());
   EXPECT_EQ(running.data_scanned_bytes, 5'368'709'120);
 
-  const AthenaQueryExecution& ddl = executions[4];
+  const model::AthenaQueryExecution& ddl = executions[4];
   EXPECT_EQ(ddl.state, QueryState::kSucceeded);
   EXPECT_EQ(ddl.work_group, "reporting");
   EXPECT_TRUE(ddl.IsDdl());
@@ -88,7 +89,7 @@ TEST(AthenaParserTest, RecordedCliExecutions) {
 
   EXPECT_EQ(executions[6].data_scanned_bytes, 524'288);
 
-  const AthenaQueryExecution& queued = executions[7];
+  const model::AthenaQueryExecution& queued = executions[7];
   EXPECT_EQ(queued.state, QueryState::kQueued);
   EXPECT_FALSE(queued.completed.has_value());
   EXPECT_EQ(queued.data_scanned_bytes, 0);  // no Statistics yet
@@ -205,4 +206,4 @@ TEST(AthenaParserTest, MalformedDocumentsAreErrors) {
 }
 
 }  // namespace
-}  // namespace costledger::collector
+}  // namespace costledger::sources

@@ -1,4 +1,4 @@
-#include "costledger/collector/container_key.hpp"
+#include "costledger/postgres/container_key.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,11 +6,11 @@
 #include <random>
 #include <set>
 
-namespace costledger::collector {
+namespace costledger::postgres {
 namespace {
 
-ContainerCostRow Row(std::string ns, std::string pod, std::string container) {
-  ContainerCostRow r;
+model::ContainerCostRow Row(std::string ns, std::string pod, std::string container) {
+  model::ContainerCostRow r;
   r.labels.namespace_name = std::move(ns);
   r.labels.pod = std::move(pod);
   r.labels.container = std::move(container);
@@ -26,7 +26,7 @@ TEST(ContainerKeyTest, StableAcrossRunsAndMachines) {
 }
 
 TEST(ContainerKeyTest, KeysAreUniqueAndIndependentOfRowOrder) {
-  std::vector<ContainerCostRow> rows;
+  std::vector<model::ContainerCostRow> rows;
   for (int i = 0; i < 20'000; ++i) {
     rows.push_back(Row("ns" + std::to_string(i % 7), "pod-" + std::to_string(i), "main"));
   }
@@ -35,7 +35,7 @@ TEST(ContainerKeyTest, KeysAreUniqueAndIndependentOfRowOrder) {
   std::vector<std::size_t> perm(rows.size());
   for (std::size_t i = 0; i < perm.size(); ++i) perm[i] = i;
   std::shuffle(perm.begin(), perm.end(), std::mt19937(5));
-  std::vector<ContainerCostRow> shuffled;
+  std::vector<model::ContainerCostRow> shuffled;
   for (const std::size_t i : perm) shuffled.push_back(rows[i]);
   const std::vector<std::int64_t> again = ContainerKeys(shuffled);
   for (std::size_t k = 0; k < perm.size(); ++k) ASSERT_EQ(again[k], keys[perm[k]]);
@@ -43,7 +43,7 @@ TEST(ContainerKeyTest, KeysAreUniqueAndIndependentOfRowOrder) {
 
 TEST(ContainerKeyTest, CollidingNamesAreReKeyedDeterministically) {
   // The same name twice stands in for a hash collision: the second gets a salted key.
-  const std::vector<ContainerCostRow> rows{Row("a", "p", "c"), Row("a", "p", "c")};
+  const std::vector<model::ContainerCostRow> rows{Row("a", "p", "c"), Row("a", "p", "c")};
   const std::vector<std::int64_t> keys = ContainerKeys(rows);
   EXPECT_NE(keys[0], keys[1]);
   EXPECT_TRUE(keys[0] == ContainerKey("a", "p", "c") || keys[1] == ContainerKey("a", "p", "c"));
@@ -51,4 +51,4 @@ TEST(ContainerKeyTest, CollidingNamesAreReKeyedDeterministically) {
 }
 
 }  // namespace
-}  // namespace costledger::collector
+}  // namespace costledger::postgres

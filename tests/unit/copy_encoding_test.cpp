@@ -10,7 +10,7 @@
 #include "copy_binary.hpp"
 #include "copy_text.hpp"
 
-namespace costledger::collector {
+namespace costledger::postgres {
 namespace {
 
 using namespace std::string_literals;
@@ -136,4 +136,4 @@ TEST(CopyBinaryTest, SendsTheHeaderOnlyWithTheFirstPart) {
 }
 
 }  // namespace
-}  // namespace costledger::collector
+}  // namespace costledger::postgres

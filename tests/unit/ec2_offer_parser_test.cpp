@@ -1,3 +1,5 @@
+#include "costledger/sources/ec2_offer_parser.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -10,7 +12,6 @@
 #include <string>
 #include <vector>
 
-#include "costledger/collector/aws_parsers.hpp"
 #include "costledger/model/errors.hpp"
 #include "test_data.hpp"
 
@@ -21,7 +22,7 @@ void PrintTo(const HourlyPrice& price, std::ostream* os) {
 }
 }  // namespace costledger::model
 
-namespace costledger::collector {
+namespace costledger::sources {
 namespace {
 
 using ::testing::ElementsAre;
@@ -112,9 +113,9 @@ std::string OfferFile(const std::vector<TestSku>& skus, Layout layout = Layout::
          (layout == Layout::kProductsFirst ? products + "," + terms : terms + "," + products) + "}";
 }
 
-OnDemandPriceList Parse(const std::string& text, std::string_view region = "us-east-1") {
+model::OnDemandPriceList Parse(const std::string& text, std::string_view region = "us-east-1") {
   std::istringstream in(text);
-  return ParseEc2OfferFile(in, region);
+  return sources::ParseEc2OfferFile(in, region);
 }
 
 model::HourlyPrice Dollars(std::string_view text) {
@@ -130,7 +131,7 @@ TEST(Ec2OfferParserTest, RecordedOfferKeepsOnlyLinuxSharedOnDemandPrices) {
   std::ifstream in(costledger::testing::TestDataPath("aws/ec2_offer_us-east-1.json"),
                    std::ios::binary);
   ASSERT_TRUE(in);
-  const OnDemandPriceList list = ParseEc2OfferFile(in, "us-east-1");
+  const model::OnDemandPriceList list = sources::ParseEc2OfferFile(in, "us-east-1");
   EXPECT_EQ(list.region_code, "us-east-1");
   EXPECT_EQ(list.skus_seen, 18u);  // 7 kept, 10 distractor instances, 1 storage product
   EXPECT_THAT(
@@ -146,7 +147,7 @@ TEST(Ec2OfferParserTest, RecordedOfferFilteredToAnotherRegion) {
   std::ifstream in(costledger::testing::TestDataPath("aws/ec2_offer_us-east-1.json"),
                    std::ios::binary);
   ASSERT_TRUE(in);
-  const OnDemandPriceList list = ParseEc2OfferFile(in, "us-west-2");
+  const model::OnDemandPriceList list = sources::ParseEc2OfferFile(in, "us-west-2");
   EXPECT_EQ(list.region_code, "us-west-2");
   EXPECT_THAT(list.by_instance_type, ElementsAre(Pair("c5.2xlarge", Dollars("0.361"))));
 }
@@ -154,7 +155,7 @@ TEST(Ec2OfferParserTest, RecordedOfferFilteredToAnotherRegion) {
 // --- one test per filter rule ----------------------------------------------------------------
 
 TEST(Ec2OfferParserTest, KeepsLinuxSharedUsedPreinstalledNoneOnDemandSku) {
-  const OnDemandPriceList list = Parse(OfferFile({TestSku{}}));
+  const model::OnDemandPriceList list = Parse(OfferFile({TestSku{}}));
   EXPECT_EQ(list.skus_seen, 1u);
   EXPECT_THAT(list.by_instance_type, ElementsAre(Pair("m5.xlarge", Dollars("0.192"))));
 }
@@ -261,7 +262,7 @@ TEST(Ec2OfferParserTest, IgnoresReservedTerms) {
   // Add a product whose only price is Reserved.
   const std::string products_key = R"("products":{)";
   text.insert(text.find(products_key) + products_key.size(), ProductJson(reserved_only) + ",");
-  const OnDemandPriceList list = Parse(text);
+  const model::OnDemandPriceList list = Parse(text);
   EXPECT_EQ(list.skus_seen, 2u);
   EXPECT_THAT(list.by_instance_type, ElementsAre(Pair("m5.xlarge", Dollars("0.192"))));
 }
@@ -270,7 +271,7 @@ TEST(Ec2OfferParserTest, ProductWithoutTermIsDropped) {
   TestSku sku;
   std::string text = R"({"offerCode":"AmazonEC2","products":{)" + ProductJson(sku) +
                      R"(},"terms":{"OnDemand":{}}})";
-  const OnDemandPriceList list = Parse(text);
+  const model::OnDemandPriceList list = Parse(text);
   EXPECT_EQ(list.skus_seen, 1u);
   EXPECT_TRUE(list.by_instance_type.empty());
 }
@@ -295,7 +296,7 @@ TEST(Ec2OfferParserTest, TwoSkusWithTheSamePriceAreFine) {
   TestSku second = first;
   second.sku = "BBBBBBBBBBBBBBB2";
   second.usd = "0.192";  // same amount, other spelling
-  const OnDemandPriceList list = Parse(OfferFile({first, second}));
+  const model::OnDemandPriceList list = Parse(OfferFile({first, second}));
   EXPECT_EQ(list.skus_seen, 2u);
   EXPECT_THAT(list.by_instance_type, ElementsAre(Pair("m5.xlarge", Dollars("0.192"))));
 }
@@ -323,8 +324,8 @@ TEST(Ec2OfferParserTest, TermsBeforeProductsGiveTheSameResult) {
   windows.operating_system = "Windows";
   windows.usd = "0.3760000000";
   const std::vector<TestSku> skus = {m5, windows, c5};
-  const OnDemandPriceList products_first = Parse(OfferFile(skus, Layout::kProductsFirst));
-  const OnDemandPriceList terms_first = Parse(OfferFile(skus, Layout::kTermsFirst));
+  const model::OnDemandPriceList products_first = Parse(OfferFile(skus, Layout::kProductsFirst));
+  const model::OnDemandPriceList terms_first = Parse(OfferFile(skus, Layout::kTermsFirst));
   EXPECT_EQ(terms_first.skus_seen, 3u);
   EXPECT_EQ(terms_first.by_instance_type, products_first.by_instance_type);
   EXPECT_THAT(terms_first.by_instance_type, ElementsAre(Pair("c5.2xlarge", Dollars("0.34")),
@@ -444,7 +445,7 @@ TEST(Ec2OfferParserTest, StreamsALargeOfferFile) {
   }
   offer << "}}}";
 
-  const OnDemandPriceList list = ParseEc2OfferFile(offer, "us-east-1");
+  const model::OnDemandPriceList list = sources::ParseEc2OfferFile(offer, "us-east-1");
   EXPECT_EQ(list.skus_seen, static_cast<std::size_t>(kDistractors) + kept.size());
   EXPECT_THAT(list.by_instance_type,
               ElementsAre(Pair("g5.2xlarge", Dollars("1.212")), Pair("m5.xlarge", Dollars("0.192")),
@@ -452,4 +453,4 @@ TEST(Ec2OfferParserTest, StreamsALargeOfferFile) {
 }
 
 }  // namespace
-}  // namespace costledger::collector
+}  // namespace costledger::sources

@@ -1,10 +1,10 @@
-#include "costledger/collector/interval_attribution.hpp"
+#include "costledger/model/interval_attribution.hpp"
 
 #include <gtest/gtest.h>
 
 #include <vector>
 
-namespace costledger::collector {
+namespace costledger::model {
 namespace {
 
 using std::chrono::seconds;
@@ -131,4 +131,4 @@ TEST_F(IntervalAttributionTest, SpotNodeWithoutSpotPriceSaysItFellBack) {
 }
 
 }  // namespace
-}  // namespace costledger::collector
+}  // namespace costledger::model

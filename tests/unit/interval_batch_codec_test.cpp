@@ -1,3 +1,5 @@
+#include "costledger/collector/interval_batch_codec.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -6,8 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "costledger/collector/interval_batch.hpp"
 #include "costledger/model/errors.hpp"
+#include "costledger/model/interval_batch.hpp"
 
 namespace costledger::collector {
 namespace {
@@ -20,8 +22,8 @@ constexpr std::int64_t kGiB = std::int64_t{1} << 30;
 constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
 
-NodeCostRow MakeNode(std::string name, model::CapacityType type, model::PriceSource source) {
-  NodeCostRow n;
+model::NodeCostRow MakeNode(std::string name, model::CapacityType type, model::PriceSource source) {
+  model::NodeCostRow n;
   n.node = std::move(name);
   n.instance_type = "p4d.24xlarge";
   n.zone = "us-east-1a";
@@ -39,8 +41,8 @@ NodeCostRow MakeNode(std::string name, model::CapacityType type, model::PriceSou
   return n;
 }
 
-ContainerCostRow MakeContainer(std::string pod, std::string container) {
-  ContainerCostRow c;
+model::ContainerCostRow MakeContainer(std::string pod, std::string container) {
+  model::ContainerCostRow c;
   c.labels = {"prod-eu",      "ip-10-0-0-1",        "ml",    "RayCluster", "trainer",
               std::move(pod), std::move(container), "alpha", "spot",       "p4d.24xlarge"};
   c.demand = {4000, 3999, 16 * kGiB, 17 * kGiB + 1, 2};
@@ -50,8 +52,8 @@ ContainerCostRow MakeContainer(std::string pod, std::string container) {
   return c;
 }
 
-PricedQuery MakeQuery(std::string id, model::QueryState state, bool completed) {
-  PricedQuery q;
+model::PricedQuery MakeQuery(std::string id, model::QueryState state, bool completed) {
+  model::PricedQuery q;
   q.execution.query_execution_id = std::move(id);
   q.execution.work_group = "analytics";
   q.execution.statement_type = "DML";
@@ -66,8 +68,8 @@ PricedQuery MakeQuery(std::string id, model::QueryState state, bool completed) {
   return q;
 }
 
-IntervalBatch RichBatch() {
-  IntervalBatch b;
+model::IntervalBatch RichBatch() {
+  model::IntervalBatch b;
   b.cluster = "prod-eu";
   b.costs.start = sys_seconds(seconds(1'763'287'200));
   b.costs.length = seconds(60);
@@ -83,7 +85,7 @@ IntervalBatch RichBatch() {
   b.costs.nodes[2].containers = 0;
 
   b.costs.containers.push_back(MakeContainer("trainer-head-0", "ray-head"));
-  ContainerCostRow unobserved = MakeContainer("trainer-worker-0", "ray-worker");
+  model::ContainerCostRow unobserved = MakeContainer("trainer-worker-0", "ray-worker");
   unobserved.gpu_busy_devices.reset();
   unobserved.usage_observed = false;
   unobserved.labels.team = "";
@@ -91,7 +93,7 @@ IntervalBatch RichBatch() {
   unobserved.labels.controller = "";
   unobserved.cost = {kMax, 0, kMin};
   b.costs.containers.push_back(unobserved);
-  ContainerCostRow odd = MakeContainer("weird \"pod\"\n\t\\", "c/ü");
+  model::ContainerCostRow odd = MakeContainer("weird \"pod\"\n\t\\", "c/ü");
   odd.gpu_busy_devices = 0.0;
   b.costs.containers.push_back(odd);
 
@@ -124,7 +126,7 @@ void ExpectEqual(const model::ResourceCosts& a, const model::ResourceCosts& b) {
   EXPECT_EQ(a.gpu_nanos, b.gpu_nanos);
 }
 
-void ExpectEqual(const IntervalBatch& a, const IntervalBatch& b) {
+void ExpectEqual(const model::IntervalBatch& a, const model::IntervalBatch& b) {
   EXPECT_EQ(a.cluster, b.cluster);
   EXPECT_EQ(a.costs.start, b.costs.start);
   EXPECT_EQ(a.costs.length, b.costs.length);
@@ -132,8 +134,8 @@ void ExpectEqual(const IntervalBatch& a, const IntervalBatch& b) {
   ASSERT_EQ(a.costs.nodes.size(), b.costs.nodes.size());
   for (std::size_t i = 0; i < a.costs.nodes.size(); ++i) {
     SCOPED_TRACE("node " + std::to_string(i));
-    const NodeCostRow& x = a.costs.nodes[i];
-    const NodeCostRow& y = b.costs.nodes[i];
+    const model::NodeCostRow& x = a.costs.nodes[i];
+    const model::NodeCostRow& y = b.costs.nodes[i];
     EXPECT_EQ(x.node, y.node);
     EXPECT_EQ(x.instance_type, y.instance_type);
     EXPECT_EQ(x.zone, y.zone);
@@ -157,8 +159,8 @@ void ExpectEqual(const IntervalBatch& a, const IntervalBatch& b) {
   ASSERT_EQ(a.costs.containers.size(), b.costs.containers.size());
   for (std::size_t i = 0; i < a.costs.containers.size(); ++i) {
     SCOPED_TRACE("container " + std::to_string(i));
-    const ContainerCostRow& x = a.costs.containers[i];
-    const ContainerCostRow& y = b.costs.containers[i];
+    const model::ContainerCostRow& x = a.costs.containers[i];
+    const model::ContainerCostRow& y = b.costs.containers[i];
     EXPECT_EQ(x.labels.cluster, y.labels.cluster);
     EXPECT_EQ(x.labels.node, y.labels.node);
     EXPECT_EQ(x.labels.namespace_name, y.labels.namespace_name);
@@ -182,8 +184,8 @@ void ExpectEqual(const IntervalBatch& a, const IntervalBatch& b) {
   ASSERT_EQ(a.queries.size(), b.queries.size());
   for (std::size_t i = 0; i < a.queries.size(); ++i) {
     SCOPED_TRACE("query " + std::to_string(i));
-    const PricedQuery& x = a.queries[i];
-    const PricedQuery& y = b.queries[i];
+    const model::PricedQuery& x = a.queries[i];
+    const model::PricedQuery& y = b.queries[i];
     EXPECT_EQ(x.execution.query_execution_id, y.execution.query_execution_id);
     EXPECT_EQ(x.execution.work_group, y.execution.work_group);
     EXPECT_EQ(x.execution.statement_type, y.execution.statement_type);
@@ -215,12 +217,12 @@ std::string Mutated(const std::function<void(Json&)>& mutate) {
 }
 
 TEST(IntervalBatchCodecTest, RoundTripPreservesEveryField) {
-  const IntervalBatch original = RichBatch();
+  const model::IntervalBatch original = RichBatch();
   ExpectEqual(original, DecodeBatch(EncodeBatch(original)));
 }
 
 TEST(IntervalBatchCodecTest, NonFiniteDoublesRoundTrip) {
-  IntervalBatch b = RichBatch();
+  model::IntervalBatch b = RichBatch();
   b.costs.nodes[0].unit_prices = {std::numeric_limits<double>::quiet_NaN(),
                                   std::numeric_limits<double>::infinity(),
                                   -std::numeric_limits<double>::infinity()};
@@ -234,7 +236,7 @@ TEST(IntervalBatchCodecTest, EncodingIsStable) {
 }
 
 TEST(IntervalBatchCodecTest, EmptyBatchRoundTrips) {
-  const IntervalBatch empty;
+  const model::IntervalBatch empty;
   ExpectEqual(empty, DecodeBatch(EncodeBatch(empty)));
 }
 

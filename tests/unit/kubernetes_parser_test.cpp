@@ -1,4 +1,4 @@
-#include "costledger/collector/kubernetes_parser.hpp"
+#include "costledger/sources/kubernetes_parser.hpp"
 
 #include <date/date.h>
 #include <gmock/gmock.h>
@@ -17,7 +17,7 @@
 #include "costledger/model/errors.hpp"
 #include "test_data.hpp"
 
-namespace costledger::collector {
+namespace costledger::sources {
 namespace {
 
 using std::chrono::sys_seconds;
@@ -43,29 +43,29 @@ sys_seconds At(std::string_view iso) {
          std::chrono::minutes(field(14, 2)) + std::chrono::seconds(field(17, 2));
 }
 
-const std::vector<Node>& SampleNodes() {
-  static const std::vector<Node> kNodes =
+const std::vector<model::Node>& SampleNodes() {
+  static const std::vector<model::Node> kNodes =
       ParseNodeList(costledger::testing::ReadTestData("k8s/nodes.json"));
   return kNodes;
 }
 
-const std::vector<Pod>& SamplePods() {
-  static const std::vector<Pod> kPods =
+const std::vector<model::Pod>& SamplePods() {
+  static const std::vector<model::Pod> kPods =
       ParsePodList(costledger::testing::ReadTestData("k8s/pods.json"));
   return kPods;
 }
 
-const Node& SampleNode(std::string_view name) {
+const model::Node& SampleNode(std::string_view name) {
   const auto& nodes = SampleNodes();
-  const auto it =
-      std::find_if(nodes.begin(), nodes.end(), [&](const Node& n) { return n.name == name; });
+  const auto it = std::find_if(nodes.begin(), nodes.end(),
+                               [&](const model::Node& n) { return n.name == name; });
   if (it == nodes.end()) throw std::runtime_error("no node " + std::string(name));
   return *it;
 }
 
-const Pod& SamplePod(std::string_view namespace_name, std::string_view name) {
+const model::Pod& SamplePod(std::string_view namespace_name, std::string_view name) {
   const auto& pods = SamplePods();
-  const auto it = std::find_if(pods.begin(), pods.end(), [&](const Pod& p) {
+  const auto it = std::find_if(pods.begin(), pods.end(), [&](const model::Pod& p) {
     return p.namespace_name == namespace_name && p.name == name;
   });
   if (it == pods.end()) throw std::runtime_error("no pod " + std::string(name));
@@ -82,14 +82,14 @@ std::string PodList(std::string_view items) {
          std::string(items) + "]}";
 }
 
-Pod ParseOnePod(std::string_view item) {
-  std::vector<Pod> pods = ParsePodList(PodList(item));
+model::Pod ParseOnePod(std::string_view item) {
+  std::vector<model::Pod> pods = ParsePodList(PodList(item));
   if (pods.size() != 1) throw std::runtime_error("expected one pod");
   return std::move(pods.front());
 }
 
-Node ParseOneNode(std::string_view item) {
-  std::vector<Node> nodes = ParseNodeList(NodeList(item));
+model::Node ParseOneNode(std::string_view item) {
+  std::vector<model::Node> nodes = ParseNodeList(NodeList(item));
   if (nodes.size() != 1) throw std::runtime_error("expected one node");
   return std::move(nodes.front());
 }
@@ -105,7 +105,7 @@ std::string TrainerPod(std::string_view resources) {
 
 TEST(KubernetesParserTest, ParsesEveryNodeOfTheSampleInOrder) {
   std::vector<std::string> names;
-  for (const Node& n : SampleNodes()) names.push_back(n.name);
+  for (const model::Node& n : SampleNodes()) names.push_back(n.name);
   EXPECT_THAT(
       names,
       ElementsAre("ip-10-0-12-34.ec2.internal", "ip-10-0-77-201.ec2.internal",
@@ -114,7 +114,7 @@ TEST(KubernetesParserTest, ParsesEveryNodeOfTheSampleInOrder) {
 }
 
 TEST(KubernetesParserTest, KarpenterOnDemandNodeHasEveryField) {
-  const Node& n = SampleNode("ip-10-0-12-34.ec2.internal");
+  const model::Node& n = SampleNode("ip-10-0-12-34.ec2.internal");
   EXPECT_EQ(n.instance_type, "m5.xlarge");
   EXPECT_EQ(n.zone, "us-east-1a");
   EXPECT_EQ(n.region, "us-east-1");
@@ -132,7 +132,7 @@ TEST(KubernetesParserTest, KarpenterOnDemandNodeHasEveryField) {
 }
 
 TEST(KubernetesParserTest, EksSpotGpuNodeIsSpotWithItsGpu) {
-  const Node& n = SampleNode("ip-10-0-77-201.ec2.internal");
+  const model::Node& n = SampleNode("ip-10-0-77-201.ec2.internal");
   EXPECT_EQ(n.instance_type, "g5.2xlarge");
   EXPECT_EQ(n.zone, "us-east-1b");
   EXPECT_EQ(n.capacity_type, model::CapacityType::kSpot);
@@ -144,7 +144,7 @@ TEST(KubernetesParserTest, EksSpotGpuNodeIsSpotWithItsGpu) {
 }
 
 TEST(KubernetesParserTest, GkeSpotNodeIsSpot) {
-  const Node& n = SampleNode("gke-analytics-spot-pool-7c2f9d1e-x4kq");
+  const model::Node& n = SampleNode("gke-analytics-spot-pool-7c2f9d1e-x4kq");
   EXPECT_EQ(n.capacity_type, model::CapacityType::kSpot);
   EXPECT_EQ(n.instance_type, "e2-standard-4");
   EXPECT_EQ(n.zone, "europe-west1-b");
@@ -154,13 +154,13 @@ TEST(KubernetesParserTest, GkeSpotNodeIsSpot) {
 }
 
 TEST(KubernetesParserTest, GkePreemptibleNodeIsSpot) {
-  const Node& n = SampleNode("gke-analytics-batch-pool-3a8b4c2d-9m7z");
+  const model::Node& n = SampleNode("gke-analytics-batch-pool-3a8b4c2d-9m7z");
   EXPECT_EQ(n.capacity_type, model::CapacityType::kSpot);
   EXPECT_EQ(n.instance_type, "n2-standard-8");
 }
 
 TEST(KubernetesParserTest, AzureSpotNodeIsSpot) {
-  const Node& n = SampleNode("aks-spotpool-28446195-vmss000002");
+  const model::Node& n = SampleNode("aks-spotpool-28446195-vmss000002");
   EXPECT_EQ(n.capacity_type, model::CapacityType::kSpot);
   EXPECT_EQ(n.instance_type, "Standard_D4s_v3");
   EXPECT_EQ(n.zone, "westeurope-2");
@@ -169,7 +169,7 @@ TEST(KubernetesParserTest, AzureSpotNodeIsSpot) {
 }
 
 TEST(KubernetesParserTest, BetaLabelsAreUsedWhenStableOnesAreMissing) {
-  const Node& n = SampleNode("ip-172-20-41-7.eu-west-1.compute.internal");
+  const model::Node& n = SampleNode("ip-172-20-41-7.eu-west-1.compute.internal");
   EXPECT_EQ(n.instance_type, "m4.large");
   EXPECT_EQ(n.zone, "eu-west-1c");
   EXPECT_EQ(n.region, "eu-west-1");
@@ -179,7 +179,7 @@ TEST(KubernetesParserTest, BetaLabelsAreUsedWhenStableOnesAreMissing) {
 }
 
 TEST(KubernetesParserTest, StableLabelsWinOverBetaLabels) {
-  const Node n = ParseOneNode(R"({"metadata":{"name":"n1","labels":{
+  const model::Node n = ParseOneNode(R"({"metadata":{"name":"n1","labels":{
       "node.kubernetes.io/instance-type":"m6i.large","beta.kubernetes.io/instance-type":"m5.large",
       "topology.kubernetes.io/zone":"eu-west-1a","failure-domain.beta.kubernetes.io/zone":"eu-west-1b",
       "topology.kubernetes.io/region":"eu-west-1","failure-domain.beta.kubernetes.io/region":"x"}}})");
@@ -200,7 +200,7 @@ TEST(KubernetesParserTest, SpotLabelValuesMustMatchExactly) {
            R"({"kubernetes.azure.com/scalesetpriority":"regular"})",
            R"({})",
        }) {
-    const Node n =
+    const model::Node n =
         ParseOneNode(std::string(R"({"metadata":{"name":"n1","labels":)") + labels + "}}");
     EXPECT_EQ(n.capacity_type, model::CapacityType::kOnDemand) << labels;
   }
@@ -211,14 +211,14 @@ TEST(KubernetesParserTest, SpotLabelValuesMustMatchExactly) {
            R"({"cloud.google.com/gke-preemptible":"true"})",
            R"({"kubernetes.azure.com/scalesetpriority":"spot"})",
        }) {
-    const Node n =
+    const model::Node n =
         ParseOneNode(std::string(R"({"metadata":{"name":"n1","labels":)") + labels + "}}");
     EXPECT_EQ(n.capacity_type, model::CapacityType::kSpot) << labels;
   }
 }
 
 TEST(KubernetesParserTest, NodeWithoutOptionalFieldsGetsDefaults) {
-  const Node n = ParseOneNode(R"({"metadata":{"name":"bare"}})");
+  const model::Node n = ParseOneNode(R"({"metadata":{"name":"bare"}})");
   EXPECT_EQ(n.name, "bare");
   EXPECT_TRUE(n.labels.empty());
   EXPECT_EQ(n.instance_type, "");
@@ -235,7 +235,7 @@ TEST(KubernetesParserTest, NodeWithoutOptionalFieldsGetsDefaults) {
 
 TEST(KubernetesParserTest, ParsesEveryPodOfTheSampleInOrder) {
   std::vector<std::string> names;
-  for (const Pod& p : SamplePods()) names.push_back(p.namespace_name + "/" + p.name);
+  for (const model::Pod& p : SamplePods()) names.push_back(p.namespace_name + "/" + p.name);
   EXPECT_THAT(names,
               ElementsAre("web/api-server-7d4b9c8f6d-x8k2p", "data/nightly-etl-28582560-7xkqz",
                           "db/postgres-0", "ml/raycluster-train-gpu-workers-worker-9tq2w",
@@ -245,10 +245,10 @@ TEST(KubernetesParserTest, ParsesEveryPodOfTheSampleInOrder) {
 }
 
 TEST(KubernetesParserTest, RunningPodHasItsIdentityTimesAndLabels) {
-  const Pod& p = SamplePod("web", "api-server-7d4b9c8f6d-x8k2p");
+  const model::Pod& p = SamplePod("web", "api-server-7d4b9c8f6d-x8k2p");
   EXPECT_EQ(p.uid, "8c1f2e3d-4a5b-4c6d-9e7f-0a1b2c3d4e5f");
   EXPECT_EQ(p.node_name, "ip-10-0-12-34.ec2.internal");
-  EXPECT_EQ(p.phase, PodPhase::kRunning);
+  EXPECT_EQ(p.phase, model::PodPhase::kRunning);
   EXPECT_EQ(p.labels.at("team"), "web");
   EXPECT_EQ(p.labels.size(), 4U);
   EXPECT_EQ(p.created, At("2024-05-06T10:21:44Z"));
@@ -257,19 +257,19 @@ TEST(KubernetesParserTest, RunningPodHasItsIdentityTimesAndLabels) {
 }
 
 TEST(KubernetesParserTest, EverySamplePodCarriesTheTeamLabel) {
-  for (const Pod& p : SamplePods()) {
+  for (const model::Pod& p : SamplePods()) {
     EXPECT_TRUE(p.labels.contains("team")) << p.name;
   }
 }
 
 TEST(KubernetesParserTest, DeploymentPodNamesTheDeploymentNotTheReplicaSet) {
-  const Pod& p = SamplePod("web", "api-server-7d4b9c8f6d-x8k2p");
+  const model::Pod& p = SamplePod("web", "api-server-7d4b9c8f6d-x8k2p");
   EXPECT_EQ(p.controller_kind, "Deployment");
   EXPECT_EQ(p.controller_name, "api-server");
 }
 
 TEST(KubernetesParserTest, ReplicaSetWithoutPodTemplateHashStaysReplicaSet) {
-  const Pod p = ParseOnePod(R"({"metadata":{"name":"rs-abcde","namespace":"ns",
+  const model::Pod p = ParseOnePod(R"({"metadata":{"name":"rs-abcde","namespace":"ns",
       "ownerReferences":[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"legacy-rs",
                           "uid":"u","controller":true}]}})");
   EXPECT_EQ(p.controller_kind, "ReplicaSet");
@@ -278,24 +278,24 @@ TEST(KubernetesParserTest, ReplicaSetWithoutPodTemplateHashStaysReplicaSet) {
 
 TEST(KubernetesParserTest, ReplicaSetNotEndingWithTheHashStaysReplicaSet) {
   for (const char* rs : {"web-abc123", "web-7d4b9c8f6dx", "web7d4b9c8f6d", "-7d4b9c8f6d"}) {
-    const Pod p = ParseOnePod(std::string(R"({"metadata":{"name":"p","namespace":"ns",
+    const model::Pod p = ParseOnePod(std::string(R"({"metadata":{"name":"p","namespace":"ns",
         "labels":{"pod-template-hash":"7d4b9c8f6d"},
         "ownerReferences":[{"kind":"ReplicaSet","name":")") +
-                              rs + R"(","controller":true}]}})");
+                                     rs + R"(","controller":true}]}})");
     EXPECT_EQ(p.controller_kind, "ReplicaSet") << rs;
     EXPECT_EQ(p.controller_name, rs);
   }
 }
 
 TEST(KubernetesParserTest, DeploymentNameMayContainDashes) {
-  const Pod& p = SamplePod("billing", "invoice-worker-5c8d7f9b6-m4n8q");
+  const model::Pod& p = SamplePod("billing", "invoice-worker-5c8d7f9b6-m4n8q");
   EXPECT_EQ(p.controller_kind, "Deployment");
   EXPECT_EQ(p.controller_name, "invoice-worker");
 }
 
 TEST(KubernetesParserTest, CronJobPodKeepsItsJob) {
   // The numeric suffix is the schedule time; the CronJob is not guessed from it.
-  const Pod& p = SamplePod("data", "nightly-etl-28582560-7xkqz");
+  const model::Pod& p = SamplePod("data", "nightly-etl-28582560-7xkqz");
   EXPECT_EQ(p.controller_kind, "Job");
   EXPECT_EQ(p.controller_name, "nightly-etl-28582560");
 }
@@ -303,19 +303,19 @@ TEST(KubernetesParserTest, CronJobPodKeepsItsJob) {
 TEST(KubernetesParserTest, OtherControllersAreReportedAsIs) {
   EXPECT_EQ(SamplePod("db", "postgres-0").controller_kind, "StatefulSet");
   EXPECT_EQ(SamplePod("db", "postgres-0").controller_name, "postgres");
-  const Pod& ray = SamplePod("ml", "raycluster-train-gpu-workers-worker-9tq2w");
+  const model::Pod& ray = SamplePod("ml", "raycluster-train-gpu-workers-worker-9tq2w");
   EXPECT_EQ(ray.controller_kind, "RayCluster");
   EXPECT_EQ(ray.controller_name, "raycluster-train");
-  const Pod& ds = SamplePod("monitoring", "node-exporter-4xk9d");
+  const model::Pod& ds = SamplePod("monitoring", "node-exporter-4xk9d");
   EXPECT_EQ(ds.controller_kind, "DaemonSet");
   EXPECT_EQ(ds.controller_name, "node-exporter");
-  const Pod& torch = SamplePod("ml", "train-bert-large-master-0");
+  const model::Pod& torch = SamplePod("ml", "train-bert-large-master-0");
   EXPECT_EQ(torch.controller_kind, "PyTorchJob");
   EXPECT_EQ(torch.controller_name, "train-bert-large");
 }
 
 TEST(KubernetesParserTest, PodWithoutOwnerHasNoController) {
-  const Pod& p = SamplePod("jupyterhub", "jupyter-alice");
+  const model::Pod& p = SamplePod("jupyterhub", "jupyter-alice");
   EXPECT_EQ(p.controller_kind, "");
   EXPECT_EQ(p.controller_name, "");
   EXPECT_EQ(p.labels.at("team"), "research");
@@ -323,7 +323,7 @@ TEST(KubernetesParserTest, PodWithoutOwnerHasNoController) {
 }
 
 TEST(KubernetesParserTest, PrefersTheOwnerReferenceMarkedController) {
-  const Pod p = ParseOnePod(R"({"metadata":{"name":"p","namespace":"ns","ownerReferences":[
+  const model::Pod p = ParseOnePod(R"({"metadata":{"name":"p","namespace":"ns","ownerReferences":[
       {"kind":"ConfigMap","name":"cm","controller":false},
       {"kind":"Node","name":"n1"},
       {"kind":"SparkApplication","name":"daily-report","controller":true}]}})");
@@ -332,29 +332,29 @@ TEST(KubernetesParserTest, PrefersTheOwnerReferenceMarkedController) {
 }
 
 TEST(KubernetesParserTest, FallsBackToTheFirstOwnerReference) {
-  const Pod p = ParseOnePod(R"({"metadata":{"name":"p","namespace":"ns","ownerReferences":[
+  const model::Pod p = ParseOnePod(R"({"metadata":{"name":"p","namespace":"ns","ownerReferences":[
       {"kind":"Workflow","name":"wf-1"},{"kind":"Node","name":"n1","controller":false}]}})");
   EXPECT_EQ(p.controller_kind, "Workflow");
   EXPECT_EQ(p.controller_name, "wf-1");
 }
 
 TEST(KubernetesParserTest, SucceededPodFinishesAtItsLatestContainerTermination) {
-  const Pod& p = SamplePod("data", "nightly-etl-28582560-7xkqz");
-  EXPECT_EQ(p.phase, PodPhase::kSucceeded);
+  const model::Pod& p = SamplePod("data", "nightly-etl-28582560-7xkqz");
+  EXPECT_EQ(p.phase, model::PodPhase::kSucceeded);
   EXPECT_EQ(p.started, At("2024-05-06T00:00:01Z"));
   // 00:14:37 (etl) and 00:14:39.482 (metrics-push): the latest, fraction truncated.
   EXPECT_EQ(p.finished, At("2024-05-06T00:14:39Z"));
 }
 
 TEST(KubernetesParserTest, FailedPodFinishesAtItsContainerTermination) {
-  const Pod& p = SamplePod("data", "backfill-orders-2024-04-5bq8n");
-  EXPECT_EQ(p.phase, PodPhase::kFailed);
+  const model::Pod& p = SamplePod("data", "backfill-orders-2024-04-5bq8n");
+  EXPECT_EQ(p.phase, model::PodPhase::kFailed);
   EXPECT_EQ(p.controller_kind, "Job");
   EXPECT_EQ(p.finished, At("2024-05-06T07:52:17Z"));
 }
 
 TEST(KubernetesParserTest, FinishedIgnoresInitContainerStatuses) {
-  const Pod p = ParseOnePod(R"({"metadata":{"name":"p","namespace":"ns"},
+  const model::Pod p = ParseOnePod(R"({"metadata":{"name":"p","namespace":"ns"},
       "status":{"phase":"Succeeded",
         "initContainerStatuses":[{"name":"i","state":{"terminated":{"finishedAt":"2024-05-06T02:00:00Z"}}}],
         "containerStatuses":[{"name":"a","state":{"terminated":{"finishedAt":"2024-05-06T01:00:00Z"}}}]}})");
@@ -363,71 +363,71 @@ TEST(KubernetesParserTest, FinishedIgnoresInitContainerStatuses) {
 
 TEST(KubernetesParserTest, FinishedIsOnlySetForSucceededOrFailedPods) {
   // A Running pod whose container restarted is not finished.
-  const Pod p = ParseOnePod(R"({"metadata":{"name":"p","namespace":"ns"},
+  const model::Pod p = ParseOnePod(R"({"metadata":{"name":"p","namespace":"ns"},
       "status":{"phase":"Running",
         "containerStatuses":[{"name":"a","state":{"terminated":{"finishedAt":"2024-05-06T01:00:00Z"}}}]}})");
   EXPECT_FALSE(p.finished.has_value());
 }
 
 TEST(KubernetesParserTest, FinishedPodWithoutTerminationTimeHasNone) {
-  const Pod p = ParseOnePod(R"({"metadata":{"name":"evicted","namespace":"ns"},
+  const model::Pod p = ParseOnePod(R"({"metadata":{"name":"evicted","namespace":"ns"},
       "status":{"phase":"Failed","reason":"Evicted"}})");
-  EXPECT_EQ(p.phase, PodPhase::kFailed);
+  EXPECT_EQ(p.phase, model::PodPhase::kFailed);
   EXPECT_FALSE(p.finished.has_value());
 }
 
 TEST(KubernetesParserTest, PendingUnscheduledPodHasNoNode) {
-  const Pod& p = SamplePod("ml", "train-bert-large-master-0");
-  EXPECT_EQ(p.phase, PodPhase::kPending);
+  const model::Pod& p = SamplePod("ml", "train-bert-large-master-0");
+  EXPECT_EQ(p.phase, model::PodPhase::kPending);
   EXPECT_EQ(p.node_name, "");
   EXPECT_FALSE(p.started.has_value());
   EXPECT_FALSE(p.finished.has_value());
-  EXPECT_EQ(p.effective_requests, (ResourceQuantities{32000, 240 * kGi, 8}));
+  EXPECT_EQ(p.effective_requests, (model::ResourceQuantities{32000, 240 * kGi, 8}));
 }
 
 TEST(KubernetesParserTest, MapsEveryPhase) {
-  const std::array<std::pair<const char*, PodPhase>, 6> cases{{
-      {"Pending", PodPhase::kPending},
-      {"Running", PodPhase::kRunning},
-      {"Succeeded", PodPhase::kSucceeded},
-      {"Failed", PodPhase::kFailed},
-      {"Unknown", PodPhase::kUnknown},
-      {"SomethingNew", PodPhase::kUnknown},
+  const std::array<std::pair<const char*, model::PodPhase>, 6> cases{{
+      {"Pending", model::PodPhase::kPending},
+      {"Running", model::PodPhase::kRunning},
+      {"Succeeded", model::PodPhase::kSucceeded},
+      {"Failed", model::PodPhase::kFailed},
+      {"Unknown", model::PodPhase::kUnknown},
+      {"SomethingNew", model::PodPhase::kUnknown},
   }};
   for (const auto& [phase, expected] : cases) {
-    const Pod p = ParseOnePod(std::string(R"({"metadata":{"name":"p"},"status":{"phase":")") +
-                              phase + "\"}}");
+    const model::Pod p = ParseOnePod(
+        std::string(R"({"metadata":{"name":"p"},"status":{"phase":")") + phase + "\"}}");
     EXPECT_EQ(p.phase, expected) << phase;
   }
 }
 
 TEST(KubernetesParserTest, PodWithoutOptionalFieldsGetsDefaults) {
-  const Pod p = ParseOnePod(R"({"metadata":{"name":"p"}})");
+  const model::Pod p = ParseOnePod(R"({"metadata":{"name":"p"}})");
   EXPECT_EQ(p.name, "p");
   EXPECT_EQ(p.namespace_name, "");
   EXPECT_EQ(p.uid, "");
   EXPECT_EQ(p.node_name, "");
-  EXPECT_EQ(p.phase, PodPhase::kUnknown);
+  EXPECT_EQ(p.phase, model::PodPhase::kUnknown);
   EXPECT_TRUE(p.labels.empty());
   EXPECT_TRUE(p.containers.empty());
   EXPECT_TRUE(p.init_containers.empty());
-  EXPECT_EQ(p.effective_requests, ResourceQuantities{});
+  EXPECT_EQ(p.effective_requests, model::ResourceQuantities{});
   EXPECT_FALSE(p.created.has_value());
   EXPECT_FALSE(p.started.has_value());
 }
 
 TEST(KubernetesParserTest, NullFieldsCountAsAbsent) {
-  const Pod p = ParseOnePod(R"({"metadata":{"name":"p","namespace":"ns","labels":null,
+  const model::Pod p = ParseOnePod(R"({"metadata":{"name":"p","namespace":"ns","labels":null,
       "creationTimestamp":null,"ownerReferences":null},
       "spec":{"nodeName":null,"initContainers":null,"containers":[{"name":"c","resources":null}]},
       "status":null})");
   EXPECT_EQ(p.controller_kind, "");
   ASSERT_EQ(p.containers.size(), 1U);
-  EXPECT_EQ(p.containers[0].requests, ResourceQuantities{});
+  EXPECT_EQ(p.containers[0].requests, model::ResourceQuantities{});
 }
 
 TEST(KubernetesParserTest, UnknownFieldsAreIgnored) {
-  const std::vector<Pod> pods = ParsePodList(
+  const std::vector<model::Pod> pods = ParsePodList(
       R"({"kind":"PodList","apiVersion":"v1","futureField":{"x":[1,2]},"items":[
           {"metadata":{"name":"p","namespace":"ns","managedFields":[{"manager":"kubectl"}]},
            "spec":{"containers":[{"name":"c","resources":{"requests":{"cpu":"1",
@@ -435,7 +435,7 @@ TEST(KubernetesParserTest, UnknownFieldsAreIgnored) {
                "resourceClaims":[]},
            "status":{"phase":"Running","resize":"InProgress"}}]})");
   ASSERT_EQ(pods.size(), 1U);
-  EXPECT_EQ(pods[0].containers[0].requests, (ResourceQuantities{1000, 0, 0}));
+  EXPECT_EQ(pods[0].containers[0].requests, (model::ResourceQuantities{1000, 0, 0}));
 }
 
 TEST(KubernetesParserTest, ListWithoutKindOrItemsIsAccepted) {
@@ -448,81 +448,81 @@ TEST(KubernetesParserTest, ListWithoutKindOrItemsIsAccepted) {
 // ---- Pods: requests and limits ---------------------------------------------------------------
 
 TEST(KubernetesParserTest, ContainersCarryRequestsAndLimits) {
-  const Pod& p = SamplePod("web", "api-server-7d4b9c8f6d-x8k2p");
+  const model::Pod& p = SamplePod("web", "api-server-7d4b9c8f6d-x8k2p");
   ASSERT_EQ(p.containers.size(), 1U);
   EXPECT_EQ(p.containers[0].name, "api");
-  EXPECT_EQ(p.containers[0].requests, (ResourceQuantities{250, 512 * kMi, 0}));
-  EXPECT_EQ(p.containers[0].limits, (ResourceQuantities{1000, kGi, 0}));
+  EXPECT_EQ(p.containers[0].requests, (model::ResourceQuantities{250, 512 * kMi, 0}));
+  EXPECT_EQ(p.containers[0].limits, (model::ResourceQuantities{1000, kGi, 0}));
   EXPECT_TRUE(p.init_containers.empty());
-  EXPECT_EQ(p.effective_requests, (ResourceQuantities{250, 512 * kMi, 0}));
+  EXPECT_EQ(p.effective_requests, (model::ResourceQuantities{250, 512 * kMi, 0}));
 }
 
 TEST(KubernetesParserTest, DecimalMemorySuffixesAreBytes) {
-  const Pod& p = SamplePod("jupyterhub", "jupyter-alice");
+  const model::Pod& p = SamplePod("jupyterhub", "jupyter-alice");
   ASSERT_EQ(p.containers.size(), 1U);
-  EXPECT_EQ(p.containers[0].requests, (ResourceQuantities{500, 1'000'000'000, 0}));
-  EXPECT_EQ(p.containers[0].limits, (ResourceQuantities{2000, 4'000'000'000, 0}));
+  EXPECT_EQ(p.containers[0].requests, (model::ResourceQuantities{500, 1'000'000'000, 0}));
+  EXPECT_EQ(p.containers[0].limits, (model::ResourceQuantities{2000, 4'000'000'000, 0}));
 }
 
 TEST(KubernetesParserTest, RayWorkerRequestsItsGpu) {
-  const Pod& p = SamplePod("ml", "raycluster-train-gpu-workers-worker-9tq2w");
+  const model::Pod& p = SamplePod("ml", "raycluster-train-gpu-workers-worker-9tq2w");
   EXPECT_EQ(p.node_name, "ip-10-0-77-201.ec2.internal");
   ASSERT_EQ(p.containers.size(), 1U);
-  EXPECT_EQ(p.containers[0].requests, (ResourceQuantities{7000, 28 * kGi, 1}));
-  EXPECT_EQ(p.containers[0].limits, (ResourceQuantities{7000, 28 * kGi, 1}));
-  EXPECT_EQ(p.effective_requests, (ResourceQuantities{7000, 28 * kGi, 1}));
+  EXPECT_EQ(p.containers[0].requests, (model::ResourceQuantities{7000, 28 * kGi, 1}));
+  EXPECT_EQ(p.containers[0].limits, (model::ResourceQuantities{7000, 28 * kGi, 1}));
+  EXPECT_EQ(p.effective_requests, (model::ResourceQuantities{7000, 28 * kGi, 1}));
 }
 
 TEST(KubernetesParserTest, MissingRequestDefaultsToTheLimit) {
-  const Pod& p = SamplePod("monitoring", "node-exporter-4xk9d");
+  const model::Pod& p = SamplePod("monitoring", "node-exporter-4xk9d");
   ASSERT_EQ(p.containers.size(), 2U);
   EXPECT_EQ(p.containers[0].name, "node-exporter");
-  EXPECT_EQ(p.containers[0].requests, (ResourceQuantities{250, 180 * kMi, 0}));
-  EXPECT_EQ(p.containers[0].limits, (ResourceQuantities{250, 180 * kMi, 0}));
+  EXPECT_EQ(p.containers[0].requests, (model::ResourceQuantities{250, 180 * kMi, 0}));
+  EXPECT_EQ(p.containers[0].limits, (model::ResourceQuantities{250, 180 * kMi, 0}));
   // Per resource: an explicit request stays, even below its limit.
-  EXPECT_EQ(p.containers[1].requests, (ResourceQuantities{10, 20 * kMi, 0}));
-  EXPECT_EQ(p.containers[1].limits, (ResourceQuantities{0, 40 * kMi, 0}));
-  EXPECT_EQ(p.effective_requests, (ResourceQuantities{260, 200 * kMi, 0}));
+  EXPECT_EQ(p.containers[1].requests, (model::ResourceQuantities{10, 20 * kMi, 0}));
+  EXPECT_EQ(p.containers[1].limits, (model::ResourceQuantities{0, 40 * kMi, 0}));
+  EXPECT_EQ(p.effective_requests, (model::ResourceQuantities{260, 200 * kMi, 0}));
 }
 
 TEST(KubernetesParserTest, GpuOnlyInLimitsIsRequested) {
-  const Pod p = ParseOnePod(TrainerPod(R"({"limits":{"nvidia.com/gpu":"2"},
+  const model::Pod p = ParseOnePod(TrainerPod(R"({"limits":{"nvidia.com/gpu":"2"},
                                           "requests":{"cpu":"4"}})"));
-  EXPECT_EQ(p.containers[0].requests, (ResourceQuantities{4000, 0, 2}));
-  EXPECT_EQ(p.effective_requests, (ResourceQuantities{4000, 0, 2}));
+  EXPECT_EQ(p.containers[0].requests, (model::ResourceQuantities{4000, 0, 2}));
+  EXPECT_EQ(p.effective_requests, (model::ResourceQuantities{4000, 0, 2}));
 }
 
 TEST(KubernetesParserTest, InitContainerRequestsDefaultToLimitsToo) {
-  const Pod p = ParseOnePod(R"({"metadata":{"name":"p"},"spec":{
+  const model::Pod p = ParseOnePod(R"({"metadata":{"name":"p"},"spec":{
       "initContainers":[{"name":"i","resources":{"limits":{"cpu":"3","memory":"1Gi"}}}],
       "containers":[{"name":"a","resources":{"requests":{"cpu":"1","memory":"2Gi"}}}]}})");
   ASSERT_EQ(p.init_containers.size(), 1U);
-  EXPECT_EQ(p.init_containers[0].requests, (ResourceQuantities{3000, kGi, 0}));
-  EXPECT_EQ(p.effective_requests, (ResourceQuantities{3000, 2 * kGi, 0}));
+  EXPECT_EQ(p.init_containers[0].requests, (model::ResourceQuantities{3000, kGi, 0}));
+  EXPECT_EQ(p.effective_requests, (model::ResourceQuantities{3000, 2 * kGi, 0}));
 }
 
 TEST(KubernetesParserTest, AppContainerRequestsAreSummed) {
-  const Pod& p = SamplePod("data", "nightly-etl-28582560-7xkqz");
+  const model::Pod& p = SamplePod("data", "nightly-etl-28582560-7xkqz");
   ASSERT_EQ(p.containers.size(), 2U);
-  EXPECT_EQ(p.effective_requests, (ResourceQuantities{2050, 6 * kGi + 64 * kMi, 0}));
+  EXPECT_EQ(p.effective_requests, (model::ResourceQuantities{2050, 6 * kGi + 64 * kMi, 0}));
 }
 
 TEST(KubernetesParserTest, LargestInitContainerSetsTheEffectiveRequestPerResource) {
   // db-migrate: 2 CPU, 256Mi; warm-cache: 500m, 3Gi; app: 500m, 1Gi.
-  const Pod& p = SamplePod("billing", "invoice-worker-5c8d7f9b6-m4n8q");
+  const model::Pod& p = SamplePod("billing", "invoice-worker-5c8d7f9b6-m4n8q");
   ASSERT_EQ(p.init_containers.size(), 2U);
   EXPECT_EQ(p.init_containers[0].name, "db-migrate");
-  EXPECT_EQ(p.init_containers[0].requests, (ResourceQuantities{2000, 256 * kMi, 0}));
-  EXPECT_EQ(p.init_containers[1].requests, (ResourceQuantities{500, 3 * kGi, 0}));
-  EXPECT_EQ(p.containers[0].requests, (ResourceQuantities{500, kGi, 0}));
-  EXPECT_EQ(p.effective_requests, (ResourceQuantities{2000, 3 * kGi, 0}));
+  EXPECT_EQ(p.init_containers[0].requests, (model::ResourceQuantities{2000, 256 * kMi, 0}));
+  EXPECT_EQ(p.init_containers[1].requests, (model::ResourceQuantities{500, 3 * kGi, 0}));
+  EXPECT_EQ(p.containers[0].requests, (model::ResourceQuantities{500, kGi, 0}));
+  EXPECT_EQ(p.effective_requests, (model::ResourceQuantities{2000, 3 * kGi, 0}));
 }
 
 TEST(KubernetesParserTest, InitContainerWithoutRequestsChangesNothing) {
-  const Pod& p = SamplePod("jupyterhub", "jupyter-alice");
+  const model::Pod& p = SamplePod("jupyterhub", "jupyter-alice");
   ASSERT_EQ(p.init_containers.size(), 1U);
-  EXPECT_EQ(p.init_containers[0].requests, ResourceQuantities{});
-  EXPECT_EQ(p.effective_requests, (ResourceQuantities{500, 1'000'000'000, 0}));
+  EXPECT_EQ(p.init_containers[0].requests, model::ResourceQuantities{});
+  EXPECT_EQ(p.effective_requests, (model::ResourceQuantities{500, 1'000'000'000, 0}));
 }
 
 TEST(KubernetesParserTest, SidecarsRunBesideAppContainersAndLaterInitContainers) {
@@ -530,17 +530,17 @@ TEST(KubernetesParserTest, SidecarsRunBesideAppContainersAndLaterInitContainers)
   // 200m/256Mi); app checkout 500m/512Mi.
   //   running: 500m + 100m + 200m = 800m; 512 + 128 + 256 = 896Mi
   //   wait-for-db with the sidecars started before it: 1 + 100m = 1100m; 64 + 128 = 192Mi
-  const Pod& p = SamplePod("shop", "checkout-6f9c8d7b5-2kx7w");
+  const model::Pod& p = SamplePod("shop", "checkout-6f9c8d7b5-2kx7w");
   ASSERT_EQ(p.init_containers.size(), 3U);
   EXPECT_EQ(p.init_containers[0].name, "log-shipper");
   EXPECT_EQ(p.init_containers[2].name, "istio-proxy");
-  EXPECT_EQ(p.init_containers[2].requests, (ResourceQuantities{200, 256 * kMi, 0}));
-  EXPECT_EQ(p.init_containers[2].limits, (ResourceQuantities{2000, kGi, 0}));
-  EXPECT_EQ(p.effective_requests, (ResourceQuantities{1100, 896 * kMi, 0}));
+  EXPECT_EQ(p.init_containers[2].requests, (model::ResourceQuantities{200, 256 * kMi, 0}));
+  EXPECT_EQ(p.init_containers[2].limits, (model::ResourceQuantities{2000, kGi, 0}));
+  EXPECT_EQ(p.effective_requests, (model::ResourceQuantities{1100, 896 * kMi, 0}));
 }
 
 TEST(KubernetesParserTest, SidecarDeclaredAfterAnInitContainerDoesNotAddToIt) {
-  const Pod p = ParseOnePod(R"({"metadata":{"name":"p"},"spec":{"initContainers":[
+  const model::Pod p = ParseOnePod(R"({"metadata":{"name":"p"},"spec":{"initContainers":[
       {"name":"init","resources":{"requests":{"cpu":"2"}}},
       {"name":"sidecar","restartPolicy":"Always","resources":{"requests":{"cpu":"1"}}}],
       "containers":[{"name":"app","resources":{"requests":{"cpu":"500m"}}}]}})");
@@ -548,18 +548,18 @@ TEST(KubernetesParserTest, SidecarDeclaredAfterAnInitContainerDoesNotAddToIt) {
 }
 
 TEST(KubernetesParserTest, SidecarsAloneCanSetTheEffectiveRequest) {
-  const Pod p = ParseOnePod(R"({"metadata":{"name":"p"},"spec":{"initContainers":[
+  const model::Pod p = ParseOnePod(R"({"metadata":{"name":"p"},"spec":{"initContainers":[
       {"name":"proxy","restartPolicy":"Always","resources":{"requests":{"cpu":"1","memory":"1Gi"}}},
       {"name":"init","restartPolicy":"OnFailure","resources":{"requests":{"cpu":"1500m"}}}],
       "containers":[]}})");
   // init runs beside proxy: 2.5 CPU; afterwards proxy alone: 1 CPU, 1Gi.
-  EXPECT_EQ(p.effective_requests, (ResourceQuantities{2500, kGi, 0}));
+  EXPECT_EQ(p.effective_requests, (model::ResourceQuantities{2500, kGi, 0}));
 }
 
 TEST(KubernetesParserTest, AcceptsQuantitiesWrittenAsJsonNumbers) {
-  const Pod p =
+  const model::Pod p =
       ParseOnePod(TrainerPod(R"({"requests":{"cpu":2,"memory":1e9,"nvidia.com/gpu":1}})"));
-  EXPECT_EQ(p.containers[0].requests, (ResourceQuantities{2000, 1'000'000'000, 1}));
+  EXPECT_EQ(p.containers[0].requests, (model::ResourceQuantities{2000, 1'000'000'000, 1}));
 }
 
 // ---- Errors ----------------------------------------------------------------------------------
@@ -766,12 +766,12 @@ TEST(KubernetesParserTest, OneBadPodFailsTheWholeList) {
 TEST(KubernetesParserTest, FieldsMayComeInAnyOrder) {
   // The API server writes metadata first and a container's name before its resources; a
   // document that does not is read the same, and its errors still name pod and container.
-  const Pod p = ParseOnePod(R"({"status":{"phase":"Running"},"spec":{"containers":[
+  const model::Pod p = ParseOnePod(R"({"status":{"phase":"Running"},"spec":{"containers":[
       {"resources":{"requests":{"cpu":"2"}},"name":"app"}],"nodeName":"n1"},
       "metadata":{"labels":{"team":"a"},"namespace":"ns","name":"p"}})");
   EXPECT_EQ(p.name, "p");
   EXPECT_EQ(p.namespace_name, "ns");
-  EXPECT_EQ(p.phase, PodPhase::kRunning);
+  EXPECT_EQ(p.phase, model::PodPhase::kRunning);
   ASSERT_EQ(p.containers.size(), 1U);
   EXPECT_EQ(p.containers[0].name, "app");
   EXPECT_EQ(p.containers[0].requests.cpu_millicores, 2000);
@@ -792,7 +792,7 @@ TEST(KubernetesParserTest, KindIsCheckedEvenWhenItFollowsTheItems) {
 }
 
 TEST(KubernetesParserTest, ChunkGivesTheListMetadata) {
-  std::vector<Pod> pods;
+  std::vector<model::Pod> pods;
   const ListMetadata meta = ParsePodListChunk(
       R"({"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"4711",
           "continue":"eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ","remainingItemCount":1234},
@@ -812,14 +812,14 @@ TEST(KubernetesParserTest, ChunkGivesTheListMetadata) {
   EXPECT_FALSE(last.remaining_item_count.has_value());
   EXPECT_EQ(pods.size(), 3U);
   EXPECT_EQ(pods.back().name, "c");
-  std::vector<Node> nodes;
+  std::vector<model::Node> nodes;
   EXPECT_TRUE(ParseNodeListChunk(costledger::testing::ReadTestData("k8s/nodes.json"), nodes)
                   .continue_token.empty());
   EXPECT_EQ(nodes.size(), SampleNodes().size());
 }
 
 TEST(KubernetesParserTest, ChunksAppendAndErrorsIndexTheWholeList) {
-  std::vector<Node> nodes;
+  std::vector<model::Node> nodes;
   ParseNodeListChunk(NodeList(R"({"metadata":{"name":"n0"}},{"metadata":{"name":"n1"}})"), nodes);
   EXPECT_THAT([&] { ParseNodeListChunk(NodeList(R"({"metadata":{"name":"n2"}},{})"), nodes); },
               ThrowsMessage<InvalidInput>(HasSubstr("NodeList items[3]: metadata.name: missing")));
@@ -829,11 +829,11 @@ TEST(KubernetesParserTest, ChunksAppendAndErrorsIndexTheWholeList) {
 }
 
 TEST(KubernetesParserTest, ContinueTokenOfTheWrongTypeIsAnError) {
-  std::vector<Pod> pods;
+  std::vector<model::Pod> pods;
   EXPECT_THAT(
       [&] { ParsePodListChunk(R"({"kind":"PodList","metadata":{"continue":7}})", pods); },
       ThrowsMessage<InvalidInput>(HasSubstr("PodList: metadata.continue: expected a string")));
 }
 
 }  // namespace
-}  // namespace costledger::collector
+}  // namespace costledger::sources

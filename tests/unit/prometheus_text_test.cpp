@@ -1,4 +1,4 @@
-#include "costledger/collector/prometheus_text.hpp"
+#include "costledger/sources/prometheus_text.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -7,9 +7,11 @@
 #include <string>
 
 #include "costledger/model/errors.hpp"
+#include "costledger/sources/dcgm_metrics.hpp"
+#include "costledger/sources/kubelet_metrics.hpp"
 #include "test_data.hpp"
 
-namespace costledger::collector {
+namespace costledger::sources {
 namespace {
 
 using ::testing::ElementsAre;
@@ -422,4 +424,4 @@ TEST(DcgmMetricsTest, SampleWithoutUuidOrGpuThrows) {
 }
 
 }  // namespace
-}  // namespace costledger::collector
+}  // namespace costledger::sources

@@ -1,4 +1,4 @@
-#include "costledger/collector/quantity.hpp"
+#include "costledger/model/quantity.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -9,7 +9,7 @@
 
 #include "costledger/model/errors.hpp"
 
-namespace costledger::collector {
+namespace costledger::model {
 namespace {
 
 using ::testing::HasSubstr;
@@ -202,4 +202,4 @@ TEST(QuantityTest, LongInputsAreHandledExactly) {
 }
 
 }  // namespace
-}  // namespace costledger::collector
+}  // namespace costledger::model

@@ -1,8 +1,8 @@
-#include "costledger/collector/read_plan.hpp"
+#include "costledger/postgres/read_plan.hpp"
 
 #include <gtest/gtest.h>
 
-namespace costledger::collector {
+namespace costledger::postgres {
 namespace {
 
 using std::chrono::days;
@@ -62,4 +62,4 @@ TEST(ReadPlanTest, ShortWindowsAreRaw) {
 }
 
 }  // namespace
-}  // namespace costledger::collector
+}  // namespace costledger::postgres

@@ -16,9 +16,6 @@
 #include <utility>
 #include <vector>
 
-#include "costledger/collector/aws_parsers.hpp"
-#include "costledger/collector/kubernetes_parser.hpp"
-#include "costledger/collector/prometheus_text.hpp"
 #include "costledger/model/errors.hpp"
 #include "costledger/simulator/athena_workload.hpp"
 #include "costledger/simulator/cluster_spec.hpp"
@@ -27,11 +24,18 @@
 #include "costledger/simulator/lifecycle.hpp"
 #include "costledger/simulator/simulator.hpp"
 #include "costledger/simulator/spot_market.hpp"
+#include "costledger/sources/athena_parser.hpp"
+#include "costledger/sources/dcgm_metrics.hpp"
+#include "costledger/sources/ec2_offer_parser.hpp"
+#include "costledger/sources/kubelet_metrics.hpp"
+#include "costledger/sources/kubernetes_parser.hpp"
+#include "costledger/sources/prometheus_text.hpp"
+#include "costledger/sources/spot_history_parser.hpp"
 
 namespace costledger::simulator {
 namespace {
 
-using collector::PodPhase;
+using model::PodPhase;
 using std::chrono::hours;
 using std::chrono::minutes;
 using std::chrono::seconds;
@@ -125,8 +129,8 @@ TEST(SimulatorModelTest, OutOfRangeSizesAreRejected) {
 }
 
 TEST(SimulatorModelTest, NodeListParsesAsAnEksClusterOfDataScienceInstances) {
-  const std::vector<collector::Node> nodes =
-      collector::ParseNodeList(Get(Default(), "/api/v1/nodes", kT));
+  const std::vector<model::Node> nodes =
+      sources::ParseNodeList(Get(Default(), "/api/v1/nodes", kT));
   ASSERT_EQ(nodes.size(), Default().State(kT)->nodes.size());
   const std::regex name(R"(ip-10-0-\d{1,3}-\d{1,3}\.ec2\.internal)");
   const std::regex provider(R"(aws:///us-east-1[abc]/i-0[0-9a-f]{16})");
@@ -134,7 +138,7 @@ TEST(SimulatorModelTest, NodeListParsesAsAnEksClusterOfDataScienceInstances) {
   std::set<std::string> zones;
   std::set<model::CapacityType> capacity;
   std::set<std::string> names;
-  for (const collector::Node& node : nodes) {
+  for (const model::Node& node : nodes) {
     EXPECT_TRUE(std::regex_match(node.name, name)) << node.name;
     EXPECT_TRUE(std::regex_match(node.provider_id, provider)) << node.provider_id;
     EXPECT_TRUE(names.insert(node.name).second) << "duplicate " << node.name;
@@ -163,15 +167,15 @@ TEST(SimulatorModelTest, EveryPodIsOnAnExistingNodeOrPending) {
   for (int step = 0; step < 72; ++step) {
     const sys_seconds t = kT + minutes(step * 37);
     std::set<std::string> node_names;
-    for (const collector::Node& node : collector::ParseNodeList(Get(sim, "/api/v1/nodes", t))) {
+    for (const model::Node& node : sources::ParseNodeList(Get(sim, "/api/v1/nodes", t))) {
       node_names.insert(node.name);
     }
     std::set<std::string> pod_keys;
-    for (const collector::Pod& pod : collector::ParsePodList(Get(sim, "/api/v1/pods", t))) {
+    for (const model::Pod& pod : sources::ParsePodList(Get(sim, "/api/v1/pods", t))) {
       EXPECT_TRUE(pod_keys.insert(pod.namespace_name + "/" + pod.name).second)
           << "duplicate pod " << pod.name;
       if (pod.node_name.empty()) {
-        EXPECT_EQ(pod.phase, PodPhase::kPending) << pod.name;
+        EXPECT_EQ(pod.phase, model::PodPhase::kPending) << pod.name;
       } else {
         EXPECT_TRUE(node_names.contains(pod.node_name))
             << pod.name << " on missing node " << pod.node_name;
@@ -186,13 +190,12 @@ TEST(SimulatorModelTest, EveryPodIsOnAnExistingNodeOrPending) {
 }
 
 TEST(SimulatorModelTest, PodsLookLikeADataSciencePlatform) {
-  const std::vector<collector::Pod> pods =
-      collector::ParsePodList(Get(Default(), "/api/v1/pods", kT));
+  const std::vector<model::Pod> pods = sources::ParsePodList(Get(Default(), "/api/v1/pods", kT));
   std::set<std::string> kinds;
   std::set<std::string> teams;
   std::set<std::string> namespaces;
   std::int64_t gpus = 0;
-  for (const collector::Pod& pod : pods) {
+  for (const model::Pod& pod : pods) {
     kinds.insert(pod.controller_kind);
     namespaces.insert(pod.namespace_name);
     if (const auto team = pod.labels.find("team"); team != pod.labels.end()) {
@@ -220,8 +223,8 @@ TEST(SimulatorModelTest, KubeletMetricsParseForEveryNodeAndCoverItsRunningContai
   const std::shared_ptr<const ClusterState> state = sim.State(kT);
   for (std::size_t n = 0; n < state->nodes.size(); ++n) {
     const std::string text = Get(sim, KubeletPath(state->nodes[n].name), kT);
-    const std::vector<collector::KubeletContainerSample> samples =
-        collector::ParseKubeletResourceMetrics(text);
+    const std::vector<model::KubeletContainerSample> samples =
+        sources::ParseKubeletResourceMetrics(text);
     std::size_t running = 0;
     for (const int p : state->pods_by_node[n]) {
       for (const ContainerState& c : state->pods[static_cast<std::size_t>(p)].containers) {
@@ -229,7 +232,7 @@ TEST(SimulatorModelTest, KubeletMetricsParseForEveryNodeAndCoverItsRunningContai
       }
     }
     EXPECT_EQ(samples.size(), running) << state->nodes[n].name;
-    for (const collector::KubeletContainerSample& s : samples) {
+    for (const model::KubeletContainerSample& s : samples) {
       ASSERT_TRUE(s.cpu_usage_seconds_total.has_value());
       ASSERT_TRUE(s.memory_working_set_bytes.has_value());
       ASSERT_TRUE(s.timestamp_ms.has_value());
@@ -239,7 +242,7 @@ TEST(SimulatorModelTest, KubeletMetricsParseForEveryNodeAndCoverItsRunningContai
     }
     // The other families of the real kubelet are there too.
     std::set<std::string> families;
-    for (const collector::PromSample& s : collector::ParsePrometheusText(text)) {
+    for (const sources::PromSample& s : sources::ParsePrometheusText(text)) {
       families.insert(s.name);
     }
     for (const char* family :
@@ -265,15 +268,15 @@ TEST(SimulatorModelTest, CpuCountersOnlyGoDownWhenAContainerRestarts) {
     const std::shared_ptr<const ClusterState> state = sim.State(t);
     for (const NodeState& node : state->nodes) {
       std::map<std::string, double> start_times;
-      const std::vector<collector::PromSample> samples =
-          collector::ParsePrometheusText(Get(sim, KubeletPath(node.name), t));
-      for (const collector::PromSample& s : samples) {
+      const std::vector<sources::PromSample> samples =
+          sources::ParsePrometheusText(Get(sim, KubeletPath(node.name), t));
+      for (const sources::PromSample& s : samples) {
         if (s.name == "container_start_time_seconds") {
           start_times[std::string(s.Label("pod")) + "/" + std::string(s.Label("container"))] =
               s.value;
         }
       }
-      for (const collector::PromSample& s : samples) {
+      for (const sources::PromSample& s : samples) {
         if (s.name != "container_cpu_usage_seconds_total") continue;
         const std::string key = std::string(s.Label("namespace")) + "/" +
                                 std::string(s.Label("pod")) + "/" +
@@ -302,8 +305,8 @@ TEST(SimulatorModelTest, CpuCountersOnlyGoDownWhenAContainerRestarts) {
 TEST(SimulatorModelTest, SomePodsUseFarLessThanTheyRequestAndSomeBurstAbove) {
   const Simulator& sim = Default();
   std::map<std::string, std::int64_t> requests;  // namespace/pod/container -> millicores
-  for (const collector::Pod& pod : collector::ParsePodList(Get(sim, "/api/v1/pods", kT))) {
-    for (const collector::Container& c : pod.containers) {
+  for (const model::Pod& pod : sources::ParsePodList(Get(sim, "/api/v1/pods", kT))) {
+    for (const model::Container& c : pod.containers) {
       requests[pod.namespace_name + "/" + pod.name + "/" + c.name] = c.requests.cpu_millicores;
     }
   }
@@ -311,8 +314,8 @@ TEST(SimulatorModelTest, SomePodsUseFarLessThanTheyRequestAndSomeBurstAbove) {
     std::map<std::string, std::pair<double, std::int64_t>> out;
     const std::shared_ptr<const ClusterState> state = sim.State(t);
     for (const NodeState& node : state->nodes) {
-      for (const collector::KubeletContainerSample& s :
-           collector::ParseKubeletResourceMetrics(Get(sim, KubeletPath(node.name), t))) {
+      for (const model::KubeletContainerSample& s :
+           sources::ParseKubeletResourceMetrics(Get(sim, KubeletPath(node.name), t))) {
         out[s.namespace_name + "/" + s.pod + "/" + s.container] = {*s.cpu_usage_seconds_total,
                                                                    *s.timestamp_ms};
       }
@@ -353,7 +356,7 @@ TEST(SimulatorModelTest, ASpotNodeIsReplacedAndItsPodsAreRecreatedOnTheNewNode) 
 
   const auto pods_on = [&](sys_seconds t, const std::string& node) {
     std::multiset<std::string> controllers;
-    for (const collector::Pod& pod : collector::ParsePodList(Get(sim, "/api/v1/pods", t))) {
+    for (const model::Pod& pod : sources::ParsePodList(Get(sim, "/api/v1/pods", t))) {
       if (pod.node_name == node && pod.controller_kind != "Job" &&
           pod.controller_kind != "SparkApplication" && pod.controller_kind != "Pod") {
         controllers.insert(pod.controller_kind + "/" + pod.controller_name);
@@ -383,7 +386,7 @@ TEST(SimulatorModelTest, ASpotNodeIsReplacedAndItsPodsAreRecreatedOnTheNewNode) 
   const std::shared_ptr<const ClusterState> gap = sim.State(during);
   EXPECT_TRUE(std::none_of(gap->nodes.begin(), gap->nodes.end(),
                            [&](const NodeState& n) { return n.slot == spot->index; }));
-  for (const collector::Pod& pod : collector::ParsePodList(Get(sim, "/api/v1/pods", during))) {
+  for (const model::Pod& pod : sources::ParsePodList(Get(sim, "/api/v1/pods", during))) {
     EXPECT_NE(pod.node_name, old_node->name) << pod.name;
   }
   const std::multiset<std::string> old_pods = pods_on(before, old_node->name);
@@ -397,8 +400,8 @@ TEST(SimulatorModelTest, JobsSucceedWithAFinishTimeAndAreRemovedLater) {
   sys_seconds seen_at;
   for (int step = 0; step < 48 && finished_job.empty(); ++step) {
     const sys_seconds t = kT + minutes(10 * step);
-    for (const collector::Pod& pod : collector::ParsePodList(Get(sim, "/api/v1/pods", t))) {
-      if (pod.controller_kind == "Job" && pod.phase == PodPhase::kSucceeded) {
+    for (const model::Pod& pod : sources::ParsePodList(Get(sim, "/api/v1/pods", t))) {
+      if (pod.controller_kind == "Job" && pod.phase == model::PodPhase::kSucceeded) {
         ASSERT_TRUE(pod.finished.has_value()) << pod.name;
         ASSERT_TRUE(pod.started.has_value());
         EXPECT_LT(*pod.started, *pod.finished);
@@ -414,7 +417,7 @@ TEST(SimulatorModelTest, JobsSucceedWithAFinishTimeAndAreRemovedLater) {
   for (int step = 1; step <= 48 && !removed; ++step) {
     const sys_seconds t = seen_at + minutes(30 * step);
     removed = true;
-    for (const collector::Pod& pod : collector::ParsePodList(Get(sim, "/api/v1/pods", t))) {
+    for (const model::Pod& pod : sources::ParsePodList(Get(sim, "/api/v1/pods", t))) {
       if (pod.namespace_name + "/" + pod.name == finished_job) removed = false;
     }
   }
@@ -428,12 +431,12 @@ TEST(SimulatorModelTest, DcgmMetricsCoverEveryGpuWithPodsOnTheBusyOnes) {
   for (const NodeState& node : state->nodes) {
     gpus += sim.spec().node_slots[static_cast<std::size_t>(node.slot)].type->gpus;
   }
-  const std::vector<collector::DcgmGpuSample> devices =
-      collector::ParseDcgmMetrics(Get(sim, "/dcgm/metrics", kT));
+  const std::vector<model::DcgmGpuSample> devices =
+      sources::ParseDcgmMetrics(Get(sim, "/dcgm/metrics", kT));
   ASSERT_EQ(static_cast<std::int64_t>(devices.size()), gpus);
   std::set<std::string> models;
   int assigned = 0;
-  for (const collector::DcgmGpuSample& d : devices) {
+  for (const model::DcgmGpuSample& d : devices) {
     models.insert(d.model);
     ASSERT_TRUE(d.utilisation_percent.has_value());
     ASSERT_TRUE(d.framebuffer_used_mib.has_value());
@@ -453,15 +456,15 @@ TEST(SimulatorModelTest, DcgmMetricsCoverEveryGpuWithPodsOnTheBusyOnes) {
   EXPECT_TRUE(models.contains("NVIDIA A10G"));
   // One node's exporter.
   const std::string& host = devices.front().hostname;
-  const std::vector<collector::DcgmGpuSample> one =
-      collector::ParseDcgmMetrics(Get(sim, "/dcgm/" + host + "/metrics", kT));
+  const std::vector<model::DcgmGpuSample> one =
+      sources::ParseDcgmMetrics(Get(sim, "/dcgm/" + host + "/metrics", kT));
   EXPECT_FALSE(one.empty());
-  for (const collector::DcgmGpuSample& d : one) EXPECT_EQ(d.hostname, host);
+  for (const model::DcgmGpuSample& d : one) EXPECT_EQ(d.hostname, host);
 }
 
 TEST(SimulatorModelTest, OfferFileGivesTheCatalogueOnDemandPricesAndSkipsDistractors) {
   std::istringstream in(Get(Default(), "/pricing/ec2_offer.json", kT));
-  const collector::OnDemandPriceList prices = collector::ParseEc2OfferFile(in, "us-east-1");
+  const model::OnDemandPriceList prices = sources::ParseEc2OfferFile(in, "us-east-1");
   ASSERT_EQ(prices.by_instance_type.size(), InstanceCatalogue().size());
   for (const InstanceType& type : InstanceCatalogue()) {
     const auto it = prices.by_instance_type.find(type.name);
@@ -473,11 +476,11 @@ TEST(SimulatorModelTest, OfferFileGivesTheCatalogueOnDemandPricesAndSkipsDistrac
 
 TEST(SimulatorModelTest, SpotPricesChangeOverTimeAndIncludeOtherProducts) {
   const Simulator& sim = Default();
-  const std::vector<collector::SpotPriceEntry> history =
-      collector::ParseSpotPriceHistory(Get(sim, "/pricing/spot_price_history.json", kT));
+  const std::vector<model::SpotPriceEntry> history =
+      sources::ParseSpotPriceHistory(Get(sim, "/pricing/spot_price_history.json", kT));
   std::set<std::string> linux_types;
   std::set<std::string> products;
-  for (const collector::SpotPriceEntry& e : history) {
+  for (const model::SpotPriceEntry& e : history) {
     EXPECT_LE(e.timestamp, kT);
     products.insert(e.product_description);
     if (e.product_description == "Linux/UNIX") linux_types.insert(e.instance_type);
@@ -502,8 +505,8 @@ TEST(SimulatorModelTest, SpotPricesChangeOverTimeAndIncludeOtherProducts) {
     EXPECT_LT(p, od / 2);
   }
   // A later history holds changes the earlier one did not.
-  const std::vector<collector::SpotPriceEntry> later = collector::ParseSpotPriceHistory(
-      Get(sim, "/pricing/spot_price_history.json", kT + hours(12)));
+  const std::vector<model::SpotPriceEntry> later =
+      sources::ParseSpotPriceHistory(Get(sim, "/pricing/spot_price_history.json", kT + hours(12)));
   EXPECT_GT(later.front().timestamp, history.front().timestamp);
 }
 
@@ -515,11 +518,11 @@ TEST(SimulatorModelTest, AthenaQueriesOfTheLastHourSpanWorkgroupsStatesAndStatem
   std::int64_t max_scanned = 0;
   for (int step = 0; step < 6; ++step) {
     const sys_seconds t = kT + minutes(17 * step);
-    const std::vector<collector::AthenaQueryExecution> queries =
-        collector::ParseAthenaQueryExecutions(Get(sim, "/athena/query_executions.json", t));
+    const std::vector<model::AthenaQueryExecution> queries =
+        sources::ParseAthenaQueryExecutions(Get(sim, "/athena/query_executions.json", t));
     EXPECT_GT(queries.size(), 20U);
     std::set<std::string> ids;
-    for (const collector::AthenaQueryExecution& q : queries) {
+    for (const model::AthenaQueryExecution& q : queries) {
       EXPECT_TRUE(ids.insert(q.query_execution_id).second);
       EXPECT_LE(q.submitted, t);
       EXPECT_GT(q.submitted, t - hours(1) - seconds(1));
@@ -643,7 +646,7 @@ TEST(SimulatorModelTest, TenThousandPodsParse) {
   const Simulator sim(SimulatorOptions{1, {500, 10'000}});
   const Response r = sim.Handle("GET", "/api/v1/pods", kT);
   ASSERT_EQ(r.status, 200);
-  EXPECT_GT(collector::ParsePodList(*r.body).size(), 10'000U * 3 / 4);
+  EXPECT_GT(sources::ParsePodList(*r.body).size(), 10'000U * 3 / 4);
   const std::string node = sim.State(kT)->nodes.front().name;
   EXPECT_EQ(sim.Handle("GET", KubeletPath(node), kT).status, 200);
 }

@@ -9,24 +9,26 @@
 #include <string>
 #include <vector>
 
+#include "costledger/collector/interval_batch_codec.hpp"
+
 namespace costledger::collector {
 namespace {
 
 namespace fs = std::filesystem;
 
-IntervalBatch MakeBatch(int minute) {
-  IntervalBatch b;
+model::IntervalBatch MakeBatch(int minute) {
+  model::IntervalBatch b;
   b.cluster = "prod";
   b.costs.start = std::chrono::sys_seconds(std::chrono::minutes(29'388'120 + minute));
   b.costs.length = std::chrono::seconds(60);
-  NodeCostRow n;
+  model::NodeCostRow n;
   n.node = "n1";
   n.attribution.node_cost = model::Money::FromNanos(1'000 + minute);
   b.costs.nodes.push_back(n);
   return b;
 }
 
-int MinuteOf(const IntervalBatch& b) {
+int MinuteOf(const model::IntervalBatch& b) {
   return static_cast<int>(b.costs.start.time_since_epoch() / std::chrono::minutes(1)) - 29'388'120;
 }
 

@@ -1,14 +1,15 @@
+#include "costledger/sources/spot_history_parser.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <string>
 
-#include "costledger/collector/aws_parsers.hpp"
 #include "costledger/model/errors.hpp"
 #include "test_data.hpp"
 
-namespace costledger::collector {
+namespace costledger::sources {
 namespace {
 
 using ::testing::HasSubstr;
@@ -134,4 +135,4 @@ TEST(SpotHistoryParserTest, MalformedJsonNamesBytePosition) {
 }
 
 }  // namespace
-}  // namespace costledger::collector
+}  // namespace costledger::sources

@@ -1,4 +1,4 @@
-#include "costledger/collector/timestamp.hpp"
+#include "costledger/model/timestamp.hpp"
 
 #include <date/date.h>
 #include <gmock/gmock.h>
@@ -9,7 +9,7 @@
 
 #include "costledger/model/errors.hpp"
 
-namespace costledger::collector {
+namespace costledger::model {
 namespace {
 
 using std::chrono::hours;
@@ -158,4 +158,4 @@ TEST(TimestampTest, FormatThenParseRoundTrips) {
 }
 
 }  // namespace
-}  // namespace costledger::collector
+}  // namespace costledger::model

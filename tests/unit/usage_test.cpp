@@ -1,10 +1,10 @@
-#include "costledger/collector/usage.hpp"
+#include "costledger/model/usage.hpp"
 
 #include <gtest/gtest.h>
 
 #include <vector>
 
-namespace costledger::collector {
+namespace costledger::model {
 namespace {
 
 KubeletContainerSample Cpu(const char* pod, double seconds_total, double working_set = 0) {
@@ -63,4 +63,4 @@ TEST(UsageTest, GpuUtilisationSumsDevicesPerContainer) {
 }
 
 }  // namespace
-}  // namespace costledger::collector
+}  // namespace costledger::model

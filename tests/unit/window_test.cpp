@@ -1,14 +1,14 @@
-#include "costledger/api/window.hpp"
+#include "costledger/model/window.hpp"
 
 #include <gtest/gtest.h>
 
-#include "costledger/collector/timestamp.hpp"
 #include "costledger/model/errors.hpp"
+#include "costledger/model/timestamp.hpp"
 
-namespace costledger::api {
+namespace costledger::model {
 namespace {
 
-using collector::ParseTimestamp;
+using model::ParseTimestamp;
 
 // Wednesday 2026-11-18 14:37:20 UTC.
 const std::chrono::sys_seconds kNow = ParseTimestamp("2026-11-18T14:37:20Z");
@@ -84,4 +84,4 @@ TEST(WindowTest, Durations) {
 }
 
 }  // namespace
-}  // namespace costledger::api
+}  // namespace costledger::model

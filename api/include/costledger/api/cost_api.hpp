@@ -11,7 +11,7 @@
 #include "costledger/api/auth.hpp"
 #include "costledger/api/cost_metrics.hpp"
 #include "costledger/api/http_types.hpp"
-#include "costledger/collector/postgres_cost_reader.hpp"
+#include "costledger/postgres/postgres_cost_reader.hpp"
 
 namespace costledger::api {
 
@@ -30,7 +30,7 @@ struct CostApiSettings {
 class CostApi {
  public:
   using Clock = std::function<std::chrono::sys_seconds()>;
-  CostApi(collector::PostgresCostReader& reader, CostMetrics* metrics, CostApiSettings settings,
+  CostApi(postgres::PostgresCostReader& reader, CostMetrics* metrics, CostApiSettings settings,
           Clock clock);
 
   HttpResponse Handle(const HttpRequest& request);
@@ -45,7 +45,7 @@ class CostApi {
   HttpResponse Ready();
   std::optional<HttpResponse> Authorize(const HttpRequest& request, Principal& who) const;
 
-  collector::PostgresCostReader& reader_;
+  postgres::PostgresCostReader& reader_;
   CostMetrics* metrics_;
   CostApiSettings settings_;
   Clock clock_;

@@ -10,26 +10,26 @@
 #include <string>
 #include <vector>
 
-#include "costledger/collector/cluster_scraper.hpp"
-#include "costledger/collector/interval_batch.hpp"
-#include "costledger/collector/logger.hpp"
-#include "costledger/collector/postgres_store.hpp"
-#include "costledger/collector/price_loader.hpp"
 #include "costledger/collector/seen_queries.hpp"
 #include "costledger/collector/spool.hpp"
-#include "costledger/collector/usage.hpp"
+#include "costledger/common/logger.hpp"
+#include "costledger/fetch/cluster_scraper.hpp"
+#include "costledger/fetch/price_loader.hpp"
+#include "costledger/model/interval_batch.hpp"
+#include "costledger/model/usage.hpp"
+#include "costledger/postgres/postgres_store.hpp"
 
 namespace costledger::collector {
 
 struct CollectorSettings {
-  IntervalSettings interval;  ///< cluster, team label, split weights
+  model::IntervalSettings interval;  ///< cluster, team label, split weights
   std::chrono::seconds interval_length{60};
-  SourceSettings sources;
-  PriceSettings prices;
+  fetch::SourceSettings sources;
+  fetch::PriceSettings prices;
   std::chrono::seconds price_refresh{3600};
   model::Money query_price_per_tb = model::kDefaultPricePerTb;
   std::map<std::string, std::string> workgroup_teams;
-  RetentionPolicy retention;
+  postgres::RetentionPolicy retention;
   /// Nodes and pods of an earlier scrape stand in for a failed one this many intervals at most.
   int stale_snapshot_intervals = 5;
 };
@@ -51,8 +51,8 @@ struct TickReport {
   std::chrono::milliseconds duration{0};  ///< wall time of the whole tick
   /// The interval's batch (also when it was only spooled) and every source's status, for
   /// observers such as the Prometheus exporter. Never null after Tick.
-  std::shared_ptr<const IntervalBatch> batch;
-  std::vector<SourceStatus> statuses;
+  std::shared_ptr<const model::IntervalBatch> batch;
+  std::vector<fetch::SourceStatus> statuses;
 };
 
 /// The collector: every interval it scrapes all sources, turns counters into rates, attributes
@@ -61,7 +61,8 @@ struct TickReport {
 /// failing database leaves batches in the spool until it returns.
 class Collector {
  public:
-  Collector(CollectorSettings settings, Spool& spool, PostgresStore& store, Logger& log);
+  Collector(CollectorSettings settings, Spool& spool, postgres::PostgresStore& store,
+            common::Logger& log);
 
   /// One interval ending at `boundary` (a multiple of the interval length since the epoch):
   /// attributes [boundary - length, boundary).
@@ -78,30 +79,31 @@ class Collector {
  private:
   struct AppendedBatch {
     std::uint64_t sequence = 0;
-    const IntervalBatch* batch = nullptr;
+    const model::IntervalBatch* batch = nullptr;
   };
   std::size_t Drain(bool& database_available, std::optional<AppendedBatch> appended);
   void RefreshPricesIfDue(std::chrono::sys_seconds now);
-  std::vector<PricedQuery> PriceNewQueries(const std::vector<AthenaQueryExecution>& executions);
+  std::vector<model::PricedQuery> PriceNewQueries(
+      const std::vector<model::AthenaQueryExecution>& executions);
   void MaintainIfDue(std::chrono::sys_seconds now);
-  std::vector<PodLabelSet> ChangedPodLabels(const std::vector<Pod>& pods);
+  std::vector<model::PodLabelSet> ChangedPodLabels(const std::vector<model::Pod>& pods);
   void KeepOnlyWhatLaterIntervalsNeed();
 
   CollectorSettings settings_;
   Spool& spool_;
-  PostgresStore& store_;
-  Logger& log_;
+  postgres::PostgresStore& store_;
+  common::Logger& log_;
   model::PriceBook prices_;
   std::chrono::sys_seconds prices_loaded_at_{};
   bool prices_loaded_ = false;
   std::chrono::sys_seconds maintained_at_{};
   // CPU counters of the previous kubelet scrape per node and when it was taken: counters
   // become rates against them.
-  std::map<std::string, std::pair<std::chrono::sys_seconds, CpuCounters>> previous_kubelet_;
+  std::map<std::string, std::pair<std::chrono::sys_seconds, model::CpuCounters>> previous_kubelet_;
   // The latest nodes and pods, with only the labels later intervals read (node labels none,
   // pod labels the team): the rest is read when parsed or sent to the store at once.
-  std::optional<std::vector<Node>> last_nodes_;
-  std::optional<std::vector<Pod>> last_pods_;
+  std::optional<std::vector<model::Node>> last_nodes_;
+  std::optional<std::vector<model::Pod>> last_pods_;
   std::chrono::sys_seconds last_state_at_{};
   SeenQueries queries_seen_;
   // Hash of the labels last sent per "namespace/pod": labels go to the store when they change.

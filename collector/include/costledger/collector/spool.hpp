@@ -6,7 +6,7 @@
 #include <set>
 #include <string>
 
-#include "costledger/collector/interval_batch.hpp"
+#include "costledger/model/interval_batch.hpp"
 
 namespace costledger::collector {
 
@@ -20,11 +20,11 @@ class Spool {
   explicit Spool(std::filesystem::path dir);
 
   /// Appends durably; returns the batch's sequence number (increasing).
-  std::uint64_t Append(const IntervalBatch& batch);
+  std::uint64_t Append(const model::IntervalBatch& batch);
 
   struct Entry {
     std::uint64_t sequence = 0;
-    IntervalBatch batch;
+    model::IntervalBatch batch;
   };
   /// The oldest batch, or nothing when empty. A corrupt file is moved aside to
   /// `<dir>/corrupt/` with an error logged by the caller (reported via `last_error()`), never

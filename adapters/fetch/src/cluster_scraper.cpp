@@ -1,0 +1,232 @@
+#include "costledger/fetch/cluster_scraper.hpp"
+
+#include <fmt/core.h>
+
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <utility>
+
+#include "costledger/fetch/http_fetch.hpp"
+#include "costledger/sources/athena_parser.hpp"
+#include "costledger/sources/dcgm_metrics.hpp"
+#include "costledger/sources/kubelet_metrics.hpp"
+#include "costledger/sources/kubernetes_parser.hpp"
+
+namespace costledger::fetch {
+namespace {
+
+std::string ReadToken(const std::string& path, std::string& error) {
+  if (path.empty()) return {};
+  std::ifstream in(path);
+  if (!in) {
+    error = fmt::format("cannot read token_file {}", path);
+    return {};
+  }
+  std::string token;
+  std::getline(in, token);
+  return token;
+}
+
+std::string TrimSlash(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+// A query parameter value: everything but RFC 3986's unreserved characters percent-encoded.
+std::string QueryEscape(std::string_view value) {
+  static constexpr std::string_view kHex = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(value.size());
+  for (const char c : value) {
+    const auto b = static_cast<unsigned char>(c);
+    if ((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || c == '-' ||
+        c == '_' || c == '.' || c == '~') {
+      out.push_back(c);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[b >> 4U]);
+      out.push_back(kHex[b & 15U]);
+    }
+  }
+  return out;
+}
+
+// Parses a fetched body; a parse error becomes the source's error, never an exception.
+template <typename Parse>
+auto ParseInto(const FetchResult& fetched, SourceStatus& status, Parse parse)
+    -> std::optional<decltype(parse(std::string_view{}))> {
+  status.elapsed = fetched.elapsed;
+  if (!fetched.ok()) {
+    status.error = fetched.error;
+    return std::nullopt;
+  }
+  try {
+    return parse(fetched.body);
+  } catch (const std::exception& e) {
+    status.error = fmt::format("{}: {}", fetched.url, e.what());
+    return std::nullopt;
+  }
+}
+
+// Lists a collection in chunks, as client-go's pager does: `?limit=` a chunk, then the next
+// chunk with the `continue` token of the last, each parsed as it arrives; memory holds one
+// chunk's text and the records. An expired token (410 Gone) restarts the list once in full.
+template <typename Record>
+class ListPager {
+ public:
+  using ParseChunk = sources::ListMetadata (*)(std::string_view, std::vector<Record>&);
+
+  ListPager(FetchQueue& queue, std::string url, ParseChunk parse, SourceStatus& status,
+            std::optional<std::vector<Record>>& out)
+      : queue_(queue), url_(std::move(url)), parse_(parse), status_(status), out_(out) {}
+
+  void Start() { Fetch(fmt::format("{}?limit={}", url_, kListChunkItems)); }
+
+ private:
+  // 500 is client-go's default page size (and kube-state-metrics', the reflector's...).
+  static constexpr int kListChunkItems = 500;
+  static constexpr int kMaxChunks = 100'000;
+  static constexpr std::int64_t kMaxReservedItems = 1'000'000;  // a count, not a promise
+
+  void Fetch(const std::string& url) {
+    queue_.Add(url, [this](FetchResult&& r) { OnChunk(std::move(r)); });
+  }
+
+  void OnChunk(FetchResult&& fetched) {
+    status_.elapsed += fetched.elapsed;
+    if (!fetched.ok()) {
+      if (fetched.status == 410 && !restarted_) {
+        restarted_ = true;
+        items_.clear();
+        Fetch(url_);
+        return;
+      }
+      status_.error = fetched.error;
+      return;
+    }
+    sources::ListMetadata meta;
+    try {
+      meta = parse_(fetched.body, items_);
+    } catch (const std::exception& e) {
+      status_.error = fmt::format("{}: {}", fetched.url, e.what());
+      return;
+    }
+    if (meta.continue_token.empty()) {
+      out_ = std::move(items_);
+      return;
+    }
+    // Sized once for the whole list, rather than grown (and copied) chunk after chunk.
+    if (meta.remaining_item_count && *meta.remaining_item_count > 0 &&
+        *meta.remaining_item_count < kMaxReservedItems) {
+      items_.reserve(items_.size() + static_cast<std::size_t>(*meta.remaining_item_count));
+    }
+    if (meta.continue_token == last_token_ || ++chunks_ >= kMaxChunks) {
+      status_.error = fmt::format("{}: the list does not end (continue token {:?} after {} chunks)",
+                                  fetched.url, meta.continue_token, chunks_);
+      return;
+    }
+    last_token_ = meta.continue_token;
+    Fetch(fmt::format("{}?limit={}&continue={}", url_, kListChunkItems,
+                      QueryEscape(meta.continue_token)));
+  }
+
+  FetchQueue& queue_;
+  std::string url_;
+  ParseChunk parse_;
+  SourceStatus& status_;
+  std::optional<std::vector<Record>>& out_;
+  std::vector<Record> items_;
+  std::string last_token_;
+  int chunks_ = 0;
+  bool restarted_ = false;
+};
+
+FetchOptions OptionsOf(const SourceSettings& settings, std::string& token_error) {
+  FetchOptions options;
+  options.timeout = settings.timeout;
+  options.ca_file = settings.ca_file;
+  options.bearer_token = ReadToken(settings.token_file, token_error);
+  return options;
+}
+
+}  // namespace
+
+ClusterSnapshot ScrapeCluster(const SourceSettings& settings, std::chrono::sys_seconds at) {
+  ClusterSnapshot snap = ScrapeClusterState(settings, at);
+  if (snap.nodes) ScrapeKubelets(settings, *snap.nodes, snap);
+  return snap;
+}
+
+ClusterSnapshot ScrapeClusterState(const SourceSettings& settings, std::chrono::sys_seconds at) {
+  ClusterSnapshot snap;
+  snap.taken_at = at;
+  std::string token_error;
+  const FetchOptions options = OptionsOf(settings, token_error);
+  const std::string api = TrimSlash(settings.api_url);
+
+  // Round 1: cluster state (chunked lists), GPUs and queries together; each response is parsed
+  // as it arrives. Statuses keep their order: nodes, pods, every DCGM URL, Athena.
+  snap.statuses.push_back({"nodes", token_error, {}});
+  snap.statuses.push_back({"pods", token_error, {}});
+  for (const std::string& u : settings.dcgm_urls) snap.statuses.push_back({"dcgm/" + u, {}, {}});
+  if (!settings.athena_executions.empty()) snap.statuses.push_back({"athena", {}, {}});
+  std::vector<std::vector<model::DcgmGpuSample>> gpus_by_url(settings.dcgm_urls.size());
+  {
+    FetchQueue queue(options);
+    ListPager<model::Node> nodes(queue, api + "/api/v1/nodes", sources::ParseNodeListChunk,
+                                 snap.statuses[0], snap.nodes);
+    ListPager<model::Pod> pods(queue, api + "/api/v1/pods", sources::ParsePodListChunk,
+                               snap.statuses[1], snap.pods);
+    if (token_error.empty()) {
+      nodes.Start();
+      pods.Start();
+    }
+    for (std::size_t i = 0; i < settings.dcgm_urls.size(); ++i) {
+      queue.Add(settings.dcgm_urls[i], [&snap, &gpus_by_url, i](FetchResult&& r) {
+        if (auto gpus = ParseInto(r, snap.statuses[2 + i], sources::ParseDcgmMetrics)) {
+          gpus_by_url[i] = std::move(*gpus);
+        }
+      });
+    }
+    if (!settings.athena_executions.empty()) {
+      queue.Add(settings.athena_executions, [&snap](FetchResult&& r) {
+        snap.queries = ParseInto(r, snap.statuses.back(), sources::ParseAthenaQueryExecutions);
+      });
+    }
+    queue.Run();
+  }
+  // Devices in the order of the configured URLs, whichever exporter answered first.
+  for (std::vector<model::DcgmGpuSample>& gpus : gpus_by_url) {
+    snap.gpus.insert(snap.gpus.end(), std::make_move_iterator(gpus.begin()),
+                     std::make_move_iterator(gpus.end()));
+  }
+
+  return snap;
+}
+
+void ScrapeKubelets(const SourceSettings& settings, std::span<const model::Node> nodes,
+                    ClusterSnapshot& snap) {
+  std::string token_error;
+  const FetchOptions options = OptionsOf(settings, token_error);
+  const std::string api = TrimSlash(settings.api_url);
+  FetchQueue queue(options);
+  const std::size_t first_status = snap.statuses.size();
+  for (const model::Node& n : nodes)
+    snap.statuses.push_back({"kubelet/" + n.name, token_error, {}});
+  if (!token_error.empty()) return;
+  // NOLINTNEXTLINE(modernize-loop-convert): the index also picks the node's status slot
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const std::string& node = nodes[i].name;
+    queue.Add(fmt::format("{}/api/v1/nodes/{}/proxy/metrics/resource", api, node),
+              [&snap, &node, status = first_status + i](FetchResult&& r) {
+                if (auto samples =
+                        ParseInto(r, snap.statuses[status], sources::ParseKubeletResourceMetrics)) {
+                  snap.kubelet[node] = std::move(*samples);
+                }
+              });
+  }
+  queue.Run();
+}
+
+}  // namespace costledger::fetch

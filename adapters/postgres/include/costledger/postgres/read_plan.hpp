@@ -1,0 +1,30 @@
+#pragma once
+
+#include <chrono>
+#include <set>
+#include <vector>
+
+namespace costledger::postgres {
+
+/// Where a part of a window is read from: daily or hourly rollups, or raw intervals.
+enum class ReadTier { kDaily, kHourly, kRaw };
+
+struct ReadSegment {
+  ReadTier tier = ReadTier::kRaw;
+  std::chrono::sys_seconds start;
+  std::chrono::sys_seconds end;
+  friend bool operator==(const ReadSegment&, const ReadSegment&) = default;
+};
+
+/// Cuts [start, end) into segments, each read from the coarsest tier that is exact for it
+/// (pure): a whole UTC day whose daily rollup is current (not in `pending_days`, none of its
+/// hours in `pending_hours`) from the daily tier, a whole hour whose rollup is current from
+/// the hourly tier, and everything else from raw intervals. A rollup row can only be used when
+/// it falls inside one step: with several steps, days need start and step to be whole days,
+/// hours whole hours. Adjacent segments of one tier are merged.
+std::vector<ReadSegment> PlanReads(std::chrono::sys_seconds start, std::chrono::sys_seconds end,
+                                   std::chrono::seconds step,
+                                   const std::set<std::chrono::sys_seconds>& pending_hours,
+                                   const std::set<std::chrono::sys_seconds>& pending_days);
+
+}  // namespace costledger::postgres

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "costledger/model/interval_batch.hpp"
+
+namespace costledger::postgres {
+
+/// One container's hour, as the store's SQL hourly rollup computes it from raw rows.
+struct HourlyContainerRow {
+  std::string namespace_name, pod, container, node;
+  std::string controller_kind, controller, team, capacity_type, instance_type;  ///< min()
+  std::int64_t intervals = 0;
+  std::int64_t seconds = 0;
+  std::int64_t usage_observed_seconds = 0;
+  std::int64_t cpu_request_millicore_seconds = 0;
+  std::int64_t cpu_usage_millicore_seconds = 0;
+  std::int64_t memory_request_byte_seconds = 0;
+  std::int64_t memory_usage_byte_seconds = 0;
+  std::int64_t gpu_device_seconds = 0;
+  double gpu_busy_device_seconds = 0;
+  std::int64_t gpu_busy_observed_seconds = 0;
+  std::int64_t cpu_cost_nanos = 0;
+  std::int64_t ram_cost_nanos = 0;
+  std::int64_t gpu_cost_nanos = 0;
+  std::int64_t cpu_allocated_millicore_seconds = 0;
+  std::int64_t memory_allocated_byte_seconds = 0;
+  std::chrono::sys_seconds first_start;
+  std::chrono::sys_seconds last_end;
+};
+
+/// The hourly container rollup of the batches one writer stored whole, summed in memory as
+/// they are written, so that a complete hour is written by one COPY of its containers instead
+/// of re-aggregating ~10^6 raw rows (which cost more than the raw COPYs themselves). Only
+/// usable when the writer saw every interval stored in the hour, unchanged: `Take` is given
+/// what the database holds and answers nothing otherwise (the caller then aggregates in SQL).
+/// Pure (no I/O); not thread-safe.
+class HourRollup {
+ public:
+  /// Adds a batch whose rows were all stored, each under its cluster (`batch.cluster` for
+  /// rows without one). The batch's interval must be whole within its hour.
+  void Add(const model::IntervalBatch& batch);
+
+  /// Makes the hours `batch` was (or was being) added to unusable, for a batch added before
+  /// it was known to be stored whole when it was not (or when Add failed part way): their
+  /// rollup then comes from SQL. Should even that fail (no memory), forgets every hour.
+  void Discard(const model::IntervalBatch& batch) noexcept;
+
+  /// The container rows of `cluster`'s `hour` when the intervals added for it are exactly
+  /// `stored` (epoch seconds of every interval stored for it, none amended by another writer),
+  /// no sum overflowed and nothing was discarded; forgets the hour either way.
+  std::optional<std::vector<HourlyContainerRow>> Take(const std::string& cluster,
+                                                      std::chrono::sys_seconds hour,
+                                                      const std::set<std::int64_t>& stored);
+
+  /// Forgets hours before `hour` (rolled up elsewhere, or never to be complete here).
+  void ForgetBefore(std::chrono::sys_seconds hour);
+
+  std::size_t hours() const { return hours_.size(); }
+
+ private:
+  struct Hour {
+    std::set<std::int64_t> intervals;
+    std::unordered_map<std::string, HourlyContainerRow> rows;
+    bool unusable = false;  // a sum overflowed, or a batch was discarded
+  };
+  Hour& HourOf(const std::string& cluster, std::chrono::sys_seconds hour);
+
+  std::map<std::pair<std::string, std::chrono::sys_seconds>, Hour> hours_;
+  std::size_t expected_rows_ = 0;
+};
+
+}  // namespace costledger::postgres

@@ -1,0 +1,557 @@
+#include "costledger/postgres/postgres_cost_reader.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <mutex>
+#include <pqxx/pqxx>
+
+#include "costledger/postgres/read_plan.hpp"
+#include "pg_session.hpp"
+
+namespace costledger::postgres {
+namespace {
+
+using model::CostProperty;
+using model::Money;
+using model::PropertyRef;
+using std::chrono::sys_seconds;
+
+// ---- SQL ----------------------------------------------------------------------------------
+// Column and table names in {} placeholders come from this file only; every value from a
+// request (times, label names, clusters) is a $n parameter.
+
+constexpr std::string_view kClusters = "SELECT cluster FROM clusters ORDER BY cluster";
+constexpr std::string_view kPendingHours = R"(
+SELECT DISTINCT extract(epoch FROM hour)::bigint FROM rollup_pending
+WHERE hour >= to_timestamp($1::bigint) - interval '1 hour' AND hour < to_timestamp($2::bigint))";
+constexpr std::string_view kPendingDays = R"(
+SELECT DISTINCT extract(epoch FROM day)::bigint FROM rollup_pending_daily
+WHERE day >= to_timestamp($1::bigint) - interval '1 day' AND day < to_timestamp($2::bigint))";
+
+// Per tier: the table, its time column and the per-row expressions of the summed columns.
+struct TierSql {
+  std::string_view container_table;
+  std::string_view node_table;
+  std::string_view time_column;
+  std::string_view container_sums;
+  std::string_view node_sums;
+};
+
+constexpr std::string_view kRollupContainerSums = R"(
+  min(x.first_start) AS first_start, max(x.last_end) AS last_end,
+  sum(x.seconds) AS seconds, sum(x.usage_observed_seconds) AS observed,
+  sum(x.cpu_request_millicore_seconds) AS cpu_req, sum(x.cpu_usage_millicore_seconds) AS cpu_use,
+  sum(x.cpu_allocated_millicore_seconds) AS cpu_alloc,
+  sum(x.memory_request_byte_seconds) AS mem_req, sum(x.memory_usage_byte_seconds) AS mem_use,
+  sum(x.memory_allocated_byte_seconds) AS mem_alloc,
+  sum(x.gpu_device_seconds) AS gpu, sum(x.gpu_busy_device_seconds) AS gpu_busy,
+  sum(x.cpu_cost_nanos) AS cpu_cost, sum(x.ram_cost_nanos) AS ram_cost,
+  sum(x.gpu_cost_nanos) AS gpu_cost)";
+constexpr std::string_view kRawContainerSums = R"(
+  min(x.interval_start) AS first_start,
+  max(x.interval_start + x.interval_seconds * interval '1 second') AS last_end,
+  sum(x.interval_seconds) AS seconds,
+  sum(CASE WHEN x.usage_observed THEN x.interval_seconds ELSE 0 END) AS observed,
+  sum(x.cpu_request_millicores * x.interval_seconds) AS cpu_req,
+  sum(x.cpu_usage_millicores * x.interval_seconds) AS cpu_use,
+  sum(greatest(x.cpu_request_millicores, x.cpu_usage_millicores) * x.interval_seconds) AS cpu_alloc,
+  sum(x.memory_request_bytes::numeric * x.interval_seconds) AS mem_req,
+  sum(x.memory_usage_bytes::numeric * x.interval_seconds) AS mem_use,
+  sum(greatest(x.memory_request_bytes, x.memory_usage_bytes)::numeric * x.interval_seconds)
+    AS mem_alloc,
+  sum(x.gpu_devices * x.interval_seconds) AS gpu,
+  coalesce(sum(x.gpu_busy_devices * x.interval_seconds), 0) AS gpu_busy,
+  sum(x.cpu_cost_nanos) AS cpu_cost, sum(x.ram_cost_nanos) AS ram_cost,
+  sum(x.gpu_cost_nanos) AS gpu_cost)";
+constexpr std::string_view kRollupNodeSums = R"(
+  min(x.first_start) AS first_start, max(x.last_end) AS last_end, sum(x.seconds) AS seconds,
+  min(x.instance_type) AS instance_type, min(x.zone) AS zone,
+  min(x.capacity_type) AS capacity_type, max(x.cpu_millicores) AS cpu, max(x.memory_bytes) AS mem,
+  max(x.gpu_devices) AS gpus, max(x.price_per_hour_nanos) AS price,
+  sum(x.node_cost_nanos) AS cost, sum(x.pool_cpu_nanos) AS pool_cpu,
+  sum(x.pool_ram_nanos) AS pool_ram, sum(x.pool_gpu_nanos) AS pool_gpu,
+  sum(x.idle_cpu_nanos) AS idle_cpu, sum(x.idle_ram_nanos) AS idle_ram,
+  sum(x.idle_gpu_nanos) AS idle_gpu)";
+constexpr std::string_view kRawNodeSums = R"(
+  min(x.interval_start) AS first_start,
+  max(x.interval_start + x.interval_seconds * interval '1 second') AS last_end,
+  sum(x.interval_seconds) AS seconds,
+  min(x.instance_type) AS instance_type, min(x.zone) AS zone,
+  min(x.capacity_type) AS capacity_type, max(x.cpu_millicores) AS cpu, max(x.memory_bytes) AS mem,
+  max(x.gpu_devices) AS gpus, max(x.price_per_hour_nanos) AS price,
+  sum(x.node_cost_nanos) AS cost, sum(x.pool_cpu_nanos) AS pool_cpu,
+  sum(x.pool_ram_nanos) AS pool_ram, sum(x.pool_gpu_nanos) AS pool_gpu,
+  sum(x.idle_cpu_nanos) AS idle_cpu, sum(x.idle_ram_nanos) AS idle_ram,
+  sum(x.idle_gpu_nanos) AS idle_gpu)";
+
+const TierSql& SqlOf(ReadTier tier) {
+  static const TierSql kDaily{"container_costs_daily", "node_costs_daily", "day",
+                              kRollupContainerSums, kRollupNodeSums};
+  static const TierSql kHourly{"container_costs_hourly", "node_costs_hourly", "hour",
+                               kRollupContainerSums, kRollupNodeSums};
+  static const TierSql kRaw{"container_costs", "node_costs", "interval_start", kRawContainerSums,
+                            kRawNodeSums};
+  switch (tier) {
+    case ReadTier::kDaily:
+      return kDaily;
+    case ReadTier::kHourly:
+      return kHourly;
+    case ReadTier::kRaw:
+      return kRaw;
+  }
+  return kRaw;
+}
+
+// Daily rollups per workload (namespace, controller kind, controller, team): exact for any
+// grouping by those and the cluster, with one row per workload and day instead of one per
+// container and day.
+const TierSql& WorkloadDailySql() {
+  static const TierSql kWorkloadDaily{"workload_costs_daily", "node_costs_daily", "day",
+                                      kRollupContainerSums, kRollupNodeSums};
+  return kWorkloadDaily;
+}
+
+bool WorkloadGrained(std::span<const PropertyRef> grouping) {
+  return std::all_of(grouping.begin(), grouping.end(), [](const PropertyRef& p) {
+    switch (p.property) {
+      case CostProperty::kCluster:
+      case CostProperty::kNamespace:
+      case CostProperty::kControllerKind:
+      case CostProperty::kController:
+      case CostProperty::kTeam:
+        return true;
+      case CostProperty::kNode:
+      case CostProperty::kPod:
+      case CostProperty::kContainer:
+      case CostProperty::kLabel:
+        return false;
+    }
+    return false;
+  });
+}
+
+std::string_view ColumnOf(CostProperty p) {
+  switch (p) {
+    case CostProperty::kCluster:
+      return "x.cluster";
+    case CostProperty::kNode:
+      return "x.node";
+    case CostProperty::kNamespace:
+      return "x.namespace";
+    case CostProperty::kControllerKind:
+      return "x.controller_kind";
+    case CostProperty::kController:
+      return "x.controller";
+    case CostProperty::kPod:
+      return "x.pod";
+    case CostProperty::kContainer:
+      return "x.container";
+    case CostProperty::kTeam:
+      return "x.team";
+    case CostProperty::kLabel:
+      break;
+  }
+  return "''";
+}
+
+std::int64_t Epoch(sys_seconds t) { return t.time_since_epoch().count(); }
+sys_seconds FromEpoch(std::int64_t s) { return sys_seconds(std::chrono::seconds(s)); }
+
+// A PostgreSQL array literal of text, for `= ANY($n::text[])`.
+std::string TextArray(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (const char c : values[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+// Bound parameters of one statement, all as text with casts in the SQL.
+class Params {
+ public:
+  std::string Add(std::string value) {
+    values_.push_back(std::move(value));
+    return fmt::format("${}", values_.size());
+  }
+  std::string AddEpoch(sys_seconds t) {
+    return "to_timestamp(" + Add(std::to_string(Epoch(t))) + "::bigint)";
+  }
+  const std::vector<std::string>& values() const { return values_; }
+
+ private:
+  std::vector<std::string> values_;
+};
+
+// "(t >= a AND t < b) OR ..." over the segments of one tier; empty when it has none.
+std::string RangeCondition(const std::vector<ReadSegment>& plan, ReadTier tier,
+                           std::string_view column, Params& params) {
+  std::string out;
+  for (const ReadSegment& s : plan) {
+    if (s.tier != tier) continue;
+    if (!out.empty()) out += " OR ";
+    out += fmt::format("(x.{0} >= {1} AND x.{0} < {2})", column, params.AddEpoch(s.start),
+                       params.AddEpoch(s.end));
+  }
+  return out;
+}
+
+// The index of the step a row's time falls in; rows are never before the window start, so
+// integer division is the floor. date_part is a double (extract is numeric: several times
+// slower per row), exact for whole seconds.
+std::string StepExpr(std::string_view time_column, const std::string& window_start,
+                     const std::string& step_seconds, bool single_step) {
+  if (single_step) return "0::bigint";
+  return fmt::format("((date_part('epoch', x.{})::bigint - {}::bigint) / {}::bigint)", time_column,
+                     window_start, step_seconds);
+}
+
+double AsDouble(const pqxx::field& f) { return f.is_null() ? 0.0 : f.as<double>(); }
+std::int64_t AsInt(const pqxx::field& f) { return f.is_null() ? 0 : f.as<std::int64_t>(); }
+Money AsMoney(const pqxx::field& f) { return Money::FromNanos(AsInt(f)); }
+
+}  // namespace
+
+struct PostgresCostReader::Impl {
+  std::string url;
+  std::string password;
+  std::size_t max_idle = 0;
+  std::mutex mutex;
+  std::vector<std::unique_ptr<PgSession>> idle;
+
+  // Runs `body` on a pooled session; the session returns to the pool afterwards.
+  template <typename Body>
+  auto Run(std::string_view operation, Body&& body) {
+    std::unique_ptr<PgSession> session;
+    {
+      const std::lock_guard lock(mutex);
+      if (!idle.empty()) {
+        session = std::move(idle.back());
+        idle.pop_back();
+      }
+    }
+    if (!session) {
+      session = std::make_unique<PgSession>();
+      session->Open(url, password);
+    }
+    // NOLINTNEXTLINE(cppcoreguidelines-special-member-functions): a local guard, never copied
+    struct Return {
+      Impl& impl;
+      std::unique_ptr<PgSession>& session;
+      ~Return() {
+        const std::lock_guard lock(impl.mutex);
+        if (impl.idle.size() < impl.max_idle) impl.idle.push_back(std::move(session));
+      }
+    } give_back{*this, session};
+    return session->Run(operation, std::forward<Body>(body));
+  }
+
+  struct Context {
+    std::vector<std::string> clusters;
+    std::vector<ReadSegment> plan;
+  };
+
+  static Context Prepare(pqxx::transaction_base& tx, sys_seconds start, sys_seconds end,
+                         std::chrono::seconds step) {
+    Context ctx;
+    for (const pqxx::row& r : tx.exec(std::string(kClusters))) {
+      ctx.clusters.push_back(r[0].as<std::string>());
+    }
+    std::set<sys_seconds> hours;
+    std::set<sys_seconds> days;
+    for (const pqxx::row& r :
+         tx.exec_params(std::string(kPendingHours), Epoch(start), Epoch(end))) {
+      hours.insert(FromEpoch(r[0].as<std::int64_t>()));
+    }
+    for (const pqxx::row& r : tx.exec_params(std::string(kPendingDays), Epoch(start), Epoch(end))) {
+      days.insert(FromEpoch(r[0].as<std::int64_t>()));
+    }
+    ctx.plan = PlanReads(start, end, step, hours, days);
+    return ctx;
+  }
+};
+
+PostgresCostReader::PostgresCostReader(std::string url, std::string password,
+                                       std::size_t max_connections)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->url = std::move(url);
+  impl_->password = std::move(password);
+  impl_->max_idle = max_connections;
+}
+
+PostgresCostReader::~PostgresCostReader() = default;
+
+std::vector<model::AllocationRow> PostgresCostReader::ReadAllocations(
+    sys_seconds start, sys_seconds end, std::chrono::seconds step,
+    std::span<const PropertyRef> grouping) {
+  return impl_->Run("read allocations", [&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c, "allocations");
+    const Impl::Context ctx = Impl::Prepare(tx, start, end, step);
+    std::vector<model::AllocationRow> out;
+    if (ctx.clusters.empty()) return out;
+    Params params;
+    const std::string clusters = params.Add(TextArray(ctx.clusters));
+    // One set: every row is step 0 (and unused parameters would have no type).
+    const bool single_step = step >= end - start;
+    const std::string window_start = single_step ? "" : params.Add(std::to_string(Epoch(start)));
+    const std::string step_seconds = single_step ? "" : params.Add(std::to_string(step.count()));
+    bool labels = false;
+    std::string keys;
+    for (std::size_t i = 0; i < grouping.size(); ++i) {
+      std::string expr;
+      if (grouping[i].property == CostProperty::kLabel) {
+        expr = fmt::format("coalesce(l.labels->>{}, '')", params.Add(grouping[i].label));
+        labels = true;
+      } else {
+        expr = std::string(ColumnOf(grouping[i].property));
+      }
+      keys += fmt::format(", {} AS k{}", expr, i);
+    }
+    const bool workload_grained = WorkloadGrained(grouping);
+    std::string branches;
+    for (const ReadTier tier : {ReadTier::kDaily, ReadTier::kHourly, ReadTier::kRaw}) {
+      const TierSql& sql =
+          tier == ReadTier::kDaily && workload_grained ? WorkloadDailySql() : SqlOf(tier);
+      const std::string ranges = RangeCondition(ctx.plan, tier, sql.time_column, params);
+      if (ranges.empty()) continue;
+      if (!branches.empty()) branches += "\nUNION ALL\n";
+      // Each branch aggregates on its own first: the raw one can be millions of rows.
+      branches += fmt::format(
+          "SELECT {step} AS step{keys}, {sums}\nFROM {table} x{join}\nWHERE x.cluster = "
+          "ANY({clusters}::text[]) AND ({ranges})\nGROUP BY 1{groups}",
+          fmt::arg("step", StepExpr(sql.time_column, window_start, step_seconds, single_step)),
+          fmt::arg("keys", keys), fmt::arg("sums", sql.container_sums),
+          fmt::arg("table", sql.container_table),
+          fmt::arg("join", labels ? " LEFT JOIN pod_labels l ON l.cluster = x.cluster AND "
+                                    "l.namespace = x.namespace AND l.pod = x.pod"
+                                  : ""),
+          fmt::arg("clusters", clusters), fmt::arg("ranges", ranges), fmt::arg("groups", [&] {
+            std::string g;
+            for (std::size_t i = 0; i < grouping.size(); ++i) g += fmt::format(", {}", i + 2);
+            return g;
+          }()));
+    }
+    std::string outer_keys;
+    for (std::size_t i = 0; i < grouping.size(); ++i) outer_keys += fmt::format(", k{}", i);
+    // One tier read: its branch is already grouped, so the outer query only converts.
+    const bool one_branch = branches.find("\nUNION ALL\n") == std::string::npos;
+    const auto agg = [&](std::string_view function, std::string_view column) {
+      return one_branch ? std::string(column) : fmt::format("{}({})", function, column);
+    };
+    const std::string query = fmt::format(
+        "SELECT step{keys}, extract(epoch FROM {first})::bigint, "
+        "extract(epoch FROM {last})::bigint, {seconds}, {observed}, {cpu_req}, {cpu_use}, "
+        "{cpu_alloc}, {mem_req}, {mem_use}, {mem_alloc}, {gpu}, {gpu_busy}, {cpu_cost}::bigint, "
+        "{ram_cost}::bigint, {gpu_cost}::bigint\nFROM ({branches}) u{group_by}",
+        fmt::arg("keys", outer_keys), fmt::arg("first", agg("min", "first_start")),
+        fmt::arg("last", agg("max", "last_end")), fmt::arg("seconds", agg("sum", "seconds")),
+        fmt::arg("observed", agg("sum", "observed")), fmt::arg("cpu_req", agg("sum", "cpu_req")),
+        fmt::arg("cpu_use", agg("sum", "cpu_use")), fmt::arg("cpu_alloc", agg("sum", "cpu_alloc")),
+        fmt::arg("mem_req", agg("sum", "mem_req")), fmt::arg("mem_use", agg("sum", "mem_use")),
+        fmt::arg("mem_alloc", agg("sum", "mem_alloc")), fmt::arg("gpu", agg("sum", "gpu")),
+        fmt::arg("gpu_busy", agg("sum", "gpu_busy")), fmt::arg("cpu_cost", agg("sum", "cpu_cost")),
+        fmt::arg("ram_cost", agg("sum", "ram_cost")), fmt::arg("gpu_cost", agg("sum", "gpu_cost")),
+        fmt::arg("branches", branches),
+        fmt::arg("group_by", one_branch ? "" : " GROUP BY step" + outer_keys));
+    // Hash aggregation of many groups wants memory; the default 4 MB spills to disk.
+    tx.exec("SET LOCAL work_mem = '256MB'");
+    const pqxx::result result =
+        tx.exec_params(query, pqxx::prepare::make_dynamic_params(params.values()));
+    out.reserve(result.size());
+    const std::size_t k = grouping.size();
+    for (const pqxx::row& r : result) {
+      model::AllocationRow row;
+      row.step = static_cast<std::size_t>(r[0].as<std::int64_t>());
+      row.values.reserve(k);
+      for (std::size_t i = 0; i < k; ++i)
+        row.values.push_back(r[static_cast<int>(1 + i)].as<std::string>());
+      const auto f = [&](std::size_t i) { return r[static_cast<int>(1 + k + i)]; };
+      row.first_start = FromEpoch(AsInt(f(0)));
+      row.last_end = FromEpoch(AsInt(f(1)));
+      row.container_seconds = AsDouble(f(2));
+      row.usage_observed_seconds = AsDouble(f(3));
+      row.cpu_request_millicore_seconds = AsDouble(f(4));
+      row.cpu_usage_millicore_seconds = AsDouble(f(5));
+      row.cpu_allocated_millicore_seconds = AsDouble(f(6));
+      row.memory_request_byte_seconds = AsDouble(f(7));
+      row.memory_usage_byte_seconds = AsDouble(f(8));
+      row.memory_allocated_byte_seconds = AsDouble(f(9));
+      row.gpu_device_seconds = AsDouble(f(10));
+      row.gpu_busy_device_seconds = AsDouble(f(11));
+      row.cpu_cost = AsMoney(f(12));
+      row.ram_cost = AsMoney(f(13));
+      row.gpu_cost = AsMoney(f(14));
+      out.push_back(std::move(row));
+    }
+    return out;
+  });
+}
+
+namespace {
+
+// The node branches of a read over `plan`, grouped by step (or 0 when `step` is empty),
+// cluster and node.
+std::string NodeBranches(const std::vector<ReadSegment>& plan, const std::string& clusters,
+                         const std::string& step_expr_start, const std::string& step_seconds,
+                         bool single_step, Params& params) {
+  std::string branches;
+  for (const ReadTier tier : {ReadTier::kDaily, ReadTier::kHourly, ReadTier::kRaw}) {
+    const TierSql& sql = SqlOf(tier);
+    const std::string ranges = RangeCondition(plan, tier, sql.time_column, params);
+    if (ranges.empty()) continue;
+    if (!branches.empty()) branches += "\nUNION ALL\n";
+    branches += fmt::format(
+        "SELECT {step} AS step, x.cluster, x.node, {sums}\nFROM {table} x\nWHERE x.cluster = "
+        "ANY({clusters}::text[]) AND ({ranges})\nGROUP BY 1, 2, 3",
+        fmt::arg("step", StepExpr(sql.time_column, step_expr_start, step_seconds, single_step)),
+        fmt::arg("sums", sql.node_sums), fmt::arg("table", sql.node_table),
+        fmt::arg("clusters", clusters), fmt::arg("ranges", ranges));
+  }
+  return branches;
+}
+
+constexpr std::string_view kNodeOuter =
+    "SELECT step, cluster, node, extract(epoch FROM min(first_start))::bigint, "
+    "extract(epoch FROM max(last_end))::bigint, sum(seconds), min(instance_type), min(zone), "
+    "min(capacity_type), max(cpu), max(mem), max(gpus), max(price), sum(cost)::bigint, "
+    "sum(pool_cpu)::bigint, sum(pool_ram)::bigint, sum(pool_gpu)::bigint, "
+    "sum(idle_cpu)::bigint, sum(idle_ram)::bigint, sum(idle_gpu)::bigint\n"
+    "FROM ({}) u GROUP BY step, cluster, node ORDER BY cluster, node, step";
+
+}  // namespace
+
+// Every node seen in [start, end), per step: what ReadIdle and ReadAssets both need.
+std::vector<PostgresCostReader::NodeStep> PostgresCostReader::ReadNodeSteps(
+    std::string_view operation, sys_seconds start, sys_seconds end, std::chrono::seconds step) {
+  return impl_->Run(operation, [&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c, "nodes");
+    const Impl::Context ctx = Impl::Prepare(tx, start, end, step);
+    std::vector<NodeStep> out;
+    if (ctx.clusters.empty()) return out;
+    Params params;
+    const std::string clusters = params.Add(TextArray(ctx.clusters));
+    const bool single_step = step >= end - start;
+    const std::string ws = single_step ? "" : params.Add(std::to_string(Epoch(start)));
+    const std::string st = single_step ? "" : params.Add(std::to_string(step.count()));
+    const std::string branches = NodeBranches(ctx.plan, clusters, ws, st, single_step, params);
+    if (branches.empty()) return out;
+    for (const pqxx::row& r : tx.exec_params(fmt::format(kNodeOuter, branches),
+                                             pqxx::prepare::make_dynamic_params(params.values()))) {
+      NodeStep n;
+      n.step = static_cast<std::size_t>(r[0].as<std::int64_t>());
+      NodeAssetRow& row = n.node;
+      row.cluster = r[1].as<std::string>();
+      row.node = r[2].as<std::string>();
+      row.first_start = FromEpoch(AsInt(r[3]));
+      row.last_end = FromEpoch(AsInt(r[4]));
+      row.seconds = AsDouble(r[5]);
+      row.instance_type = r[6].as<std::string>();
+      row.zone = r[7].as<std::string>();
+      row.capacity_type = r[8].as<std::string>();
+      row.cpu_millicores = AsInt(r[9]);
+      row.memory_bytes = AsInt(r[10]);
+      row.gpu_devices = AsInt(r[11]);
+      row.max_price_per_hour = AsMoney(r[12]);
+      row.cost = AsMoney(r[13]);
+      row.cpu_cost = AsMoney(r[14]);
+      row.ram_cost = AsMoney(r[15]);
+      row.gpu_cost = AsMoney(r[16]);
+      row.idle_cpu = AsMoney(r[17]);
+      row.idle_ram = AsMoney(r[18]);
+      row.idle_gpu = AsMoney(r[19]);
+      out.push_back(std::move(n));
+    }
+    return out;
+  });
+}
+
+std::vector<model::IdleRow> PostgresCostReader::ReadIdle(sys_seconds start, sys_seconds end,
+                                                         std::chrono::seconds step) {
+  std::vector<model::IdleRow> out;
+  for (NodeStep& n : ReadNodeSteps("read idle", start, end, step)) {
+    model::IdleRow row;
+    row.step = n.step;
+    row.cluster = std::move(n.node.cluster);
+    row.node = std::move(n.node.node);
+    row.first_start = n.node.first_start;
+    row.last_end = n.node.last_end;
+    row.cpu_cost = n.node.idle_cpu;
+    row.ram_cost = n.node.idle_ram;
+    row.gpu_cost = n.node.idle_gpu;
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+std::vector<NodeAssetRow> PostgresCostReader::ReadAssets(sys_seconds start, sys_seconds end) {
+  std::vector<NodeAssetRow> out;
+  for (NodeStep& n : ReadNodeSteps("read assets", start, end, end - start)) {
+    out.push_back(std::move(n.node));
+  }
+  return out;
+}
+
+std::vector<QueryCostRow> PostgresCostReader::ReadQueries(sys_seconds start, sys_seconds end) {
+  static constexpr std::string_view kQueries = R"(
+SELECT cluster, query_execution_id, work_group, team, state, statement_type,
+  extract(epoch FROM submitted)::bigint, data_scanned_bytes, engine_execution_millis, cost_nanos,
+  query
+FROM query_costs
+WHERE cluster IN (SELECT cluster FROM clusters UNION SELECT DISTINCT cluster FROM query_costs
+                  WHERE submitted >= to_timestamp($1::bigint) AND submitted < to_timestamp($2::bigint))
+  AND submitted >= to_timestamp($1::bigint) AND submitted < to_timestamp($2::bigint)
+ORDER BY cost_nanos DESC, query_execution_id)";
+  return impl_->Run("read queries", [&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c, "queries");
+    std::vector<QueryCostRow> out;
+    for (const pqxx::row& r : tx.exec_params(std::string(kQueries), Epoch(start), Epoch(end))) {
+      QueryCostRow q;
+      q.cluster = r[0].as<std::string>();
+      q.query_execution_id = r[1].as<std::string>();
+      q.work_group = r[2].as<std::string>();
+      q.team = r[3].as<std::string>();
+      q.state = r[4].as<std::string>();
+      q.statement_type = r[5].as<std::string>();
+      q.submitted = FromEpoch(r[6].as<std::int64_t>());
+      q.data_scanned_bytes = r[7].as<std::int64_t>();
+      q.engine_execution_millis = r[8].as<std::int64_t>();
+      q.cost = AsMoney(r[9]);
+      q.query = r[10].as<std::string>();
+      out.push_back(std::move(q));
+    }
+    return out;
+  });
+}
+
+std::optional<sys_seconds> PostgresCostReader::LatestInterval() {
+  static constexpr std::string_view kLatest = R"(
+SELECT extract(epoch FROM max(x.latest))::bigint FROM clusters c,
+LATERAL (SELECT n.interval_start AS latest FROM node_costs n WHERE n.cluster = c.cluster
+         ORDER BY n.interval_start DESC LIMIT 1) x)";
+  return impl_->Run("read latest interval", [&](pqxx::connection& c) -> std::optional<sys_seconds> {
+    pqxx::read_transaction tx(c, "latest");
+    const pqxx::result r = tx.exec(std::string(kLatest));
+    if (r.empty() || r[0][0].is_null()) return std::nullopt;
+    return FromEpoch(r[0][0].as<std::int64_t>());
+  });
+}
+
+bool PostgresCostReader::Ping() {
+  try {
+    impl_->Run("ping", [](pqxx::connection& c) {
+      pqxx::nontransaction tx(c);
+      tx.exec("SELECT 1");
+    });
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace costledger::postgres

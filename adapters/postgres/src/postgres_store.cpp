@@ -1,0 +1,989 @@
+#include "costledger/postgres/postgres_store.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <future>
+#include <initializer_list>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+#include <set>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+#include "copy_writer.hpp"
+#include "costledger/model/enum_text.hpp"
+#include "costledger/model/errors.hpp"
+#include "costledger/model/timestamp.hpp"
+#include "costledger/postgres/container_key.hpp"
+#include "embedded_migrations.hpp"
+#include "hour_rollup.hpp"
+#include "pg_session.hpp"
+
+namespace costledger::postgres {
+namespace {
+
+using std::chrono::days;
+using std::chrono::sys_days;
+using std::chrono::sys_seconds;
+
+// ---- SQL ----------------------------------------------------------------------------------
+// Every statement of the collector. Table and partition names in the {} placeholders of DDL
+// come from this file only (never from input): identifiers cannot be $n parameters.
+
+// Keys of pg_advisory_lock: "costledger/migrate" and "costledger/partitions".
+constexpr std::int64_t kMigrationLockKey = 7'310'597'434'226'606'401;
+constexpr std::int64_t kPartitionLockKey = 7'310'597'434'226'606'402;
+
+constexpr std::string_view kLockMigrations = "SELECT pg_advisory_lock($1)";
+constexpr std::string_view kUnlockMigrations = "SELECT pg_advisory_unlock($1)";
+constexpr std::string_view kCreateMigrationsTable = R"(
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version text PRIMARY KEY,
+  applied_at timestamptz NOT NULL DEFAULT now()
+))";
+constexpr std::string_view kAppliedMigrations = "SELECT version FROM schema_migrations";
+constexpr std::string_view kRecordMigration = "INSERT INTO schema_migrations (version) VALUES ($1)";
+
+constexpr std::string_view kPing = "SELECT 1";
+
+// $1: text[] of partition names; returns those that do not exist yet.
+constexpr std::string_view kMissingPartitions =
+    "SELECT name FROM unnest($1::text[]) AS name WHERE to_regclass(name) IS NULL";
+constexpr std::string_view kLockPartitions = "SELECT pg_advisory_xact_lock($1)";
+// {0} partition, {1} parent, {2} and {3} the day's bounds as timestamptz literals.
+constexpr std::string_view kCreatePartition =
+    "CREATE TABLE IF NOT EXISTS {0} PARTITION OF {1} FOR VALUES FROM ('{2}') TO ('{3}');\n";
+constexpr std::string_view kListPartitions = R"(
+SELECT c.relname
+FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+WHERE i.inhparent IN ('container_costs'::regclass, 'node_costs'::regclass))";
+// {0}: comma-separated partition names.
+constexpr std::string_view kDropPartitions = "DROP TABLE IF EXISTS {0}";
+
+// work_mem: the rollup's aggregation of a large batch stays in memory.
+constexpr std::string_view kCreateStaging = R"(
+SET LOCAL work_mem = '64MB';
+CREATE TEMP TABLE staging_container_costs (LIKE container_costs) ON COMMIT DROP;
+CREATE TEMP TABLE staging_node_costs (LIKE node_costs) ON COMMIT DROP)";
+constexpr std::string_view kCreateQueryStaging =
+    "CREATE TEMP TABLE staging_query_costs (LIKE query_costs) ON COMMIT DROP";
+constexpr std::string_view kContainerStaging = "staging_container_costs";
+constexpr std::string_view kNodeStaging = "staging_node_costs";
+constexpr std::string_view kQueryStaging = "staging_query_costs";
+
+// COPY column lists, in table order (the staging tables are LIKE the raw tables).
+constexpr std::array<const char*, 23> kContainerColumns{"cluster",
+                                                        "interval_start",
+                                                        "interval_seconds",
+                                                        "node",
+                                                        "namespace",
+                                                        "controller_kind",
+                                                        "controller",
+                                                        "pod",
+                                                        "container",
+                                                        "team",
+                                                        "capacity_type",
+                                                        "instance_type",
+                                                        "cpu_request_millicores",
+                                                        "cpu_usage_millicores",
+                                                        "memory_request_bytes",
+                                                        "memory_usage_bytes",
+                                                        "gpu_devices",
+                                                        "gpu_busy_devices",
+                                                        "usage_observed",
+                                                        "cpu_cost_nanos",
+                                                        "ram_cost_nanos",
+                                                        "gpu_cost_nanos",
+                                                        "container_key"};
+constexpr std::array<const char*, 26> kNodeColumns{"cluster",
+                                                   "interval_start",
+                                                   "interval_seconds",
+                                                   "node",
+                                                   "instance_type",
+                                                   "zone",
+                                                   "capacity_type",
+                                                   "price_source",
+                                                   "price_per_hour_nanos",
+                                                   "cpu_millicores",
+                                                   "memory_bytes",
+                                                   "gpu_devices",
+                                                   "cpu_per_core_hour",
+                                                   "ram_per_gib_hour",
+                                                   "gpu_per_device_hour",
+                                                   "node_cost_nanos",
+                                                   "pool_cpu_nanos",
+                                                   "pool_ram_nanos",
+                                                   "pool_gpu_nanos",
+                                                   "idle_cpu_nanos",
+                                                   "idle_ram_nanos",
+                                                   "idle_gpu_nanos",
+                                                   "containers",
+                                                   "cpu_overcommitted",
+                                                   "memory_overcommitted",
+                                                   "gpu_overcommitted"};
+constexpr std::array<const char*, 12> kQueryColumns{"cluster",
+                                                    "query_execution_id",
+                                                    "work_group",
+                                                    "team",
+                                                    "state",
+                                                    "statement_type",
+                                                    "submitted",
+                                                    "completed",
+                                                    "data_scanned_bytes",
+                                                    "engine_execution_millis",
+                                                    "cost_nanos",
+                                                    "query"};
+
+// Marks an interval of a cluster stored ($1 cluster, $2 epoch seconds); affects no row when it
+// was (a replay, a second collector). A new mark means no container row of the interval is
+// stored: raw container rows have no unique index (migration 0004), the mark stands for it.
+// In the same round trip, first takes the lock of the interval's hour shared ($3 epoch seconds
+// of the hour; see kLockHourExclusive) and marks the hour pending for its rollup.
+constexpr std::string_view kMarkIntervalStored = R"(
+WITH hour_lock AS (
+  SELECT pg_advisory_xact_lock_shared(hashtextextended($1 || '/' || $3::text, 0))),
+pending AS (
+  INSERT INTO rollup_pending (cluster, hour) SELECT $1, to_timestamp($3::bigint) FROM hour_lock
+  ON CONFLICT DO NOTHING)
+INSERT INTO stored_intervals (cluster, interval_start)
+SELECT $1, to_timestamp($2::bigint) FROM hour_lock
+ON CONFLICT DO NOTHING)";
+// $1 cluster, $2 epoch seconds: rows were added to a stored interval.
+constexpr std::string_view kMarkIntervalAmended = R"(
+UPDATE stored_intervals SET amended = true
+WHERE cluster = $1 AND interval_start = to_timestamp($2::bigint) AND NOT amended)";
+// $1 cluster, $2 epoch seconds of the hour: its stored intervals.
+constexpr std::string_view kStoredIntervalsOfHour = R"(
+SELECT extract(epoch FROM interval_start)::bigint, amended FROM stored_intervals
+WHERE cluster = $1 AND interval_start >= to_timestamp($2::bigint)
+  AND interval_start < to_timestamp($2::bigint) + interval '1 hour')";
+// Replays and duplicate writers of an interval take its lock and insert from staging only the
+// rows not stored yet.
+constexpr std::string_view kLockInterval =
+    "SELECT pg_advisory_xact_lock(hashtextextended('interval/' || $1 || '/' || $2::text, 0))";
+// $1: the batch's interval start (every staged row has it).
+constexpr std::string_view kInsertContainersFromStaging = R"(
+INSERT INTO container_costs
+SELECT s.* FROM staging_container_costs s
+WHERE NOT EXISTS (SELECT 1 FROM container_costs c
+                  WHERE c.interval_start = $1::timestamptz AND c.cluster = s.cluster
+                    AND c.container_key = s.container_key)
+ORDER BY s.cluster, s.interval_start, s.container_key)";
+// Sorted bytewise so concurrent writers lock in the same order.
+constexpr std::string_view kInsertNodesFromStaging = R"(
+INSERT INTO node_costs
+SELECT * FROM staging_node_costs ORDER BY cluster COLLATE "C", interval_start, node COLLATE "C"
+ON CONFLICT DO NOTHING)";
+
+// Writers of an hour share its lock (kMarkIntervalStored); its rollup takes it
+// alone, so a rollup sees every writer that marked the hour before it, and writers after it
+// mark the hour again.
+constexpr std::string_view kLockHourExclusive =
+    "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2::text, 0))";
+// $1 epoch seconds: the oldest pending hour that is complete before it.
+constexpr std::string_view kNextPendingHour = R"(
+SELECT cluster, extract(epoch FROM hour)::bigint FROM rollup_pending
+WHERE hour + interval '1 hour' <= to_timestamp($1::bigint)
+ORDER BY hour, cluster LIMIT 1)";
+constexpr std::string_view kTakePendingHour =
+    "DELETE FROM rollup_pending WHERE cluster = $1 AND hour = to_timestamp($2::bigint)";
+// Hash aggregation: an hour of a large cluster is ~10^6 rows; sorting them is several times
+// slower, and a fresh partition has no statistics to tell the planner so.
+constexpr std::string_view kRollUpSettings =
+    "SET LOCAL work_mem = '256MB'; SET LOCAL enable_sort = off";
+constexpr std::string_view kClearContainerHour =
+    "DELETE FROM container_costs_hourly WHERE cluster = $1 AND hour = to_timestamp($2::bigint)";
+constexpr std::string_view kClearNodeHour =
+    "DELETE FROM node_costs_hourly WHERE cluster = $1 AND hour = to_timestamp($2::bigint)";
+// $1 cluster, $2 epoch seconds of the hour.
+constexpr std::string_view kRollUpContainerHour = R"(
+INSERT INTO container_costs_hourly (
+  cluster, hour, namespace, pod, container, node, controller_kind, controller, team,
+  capacity_type, instance_type, intervals, seconds, usage_observed_seconds,
+  cpu_request_millicore_seconds, cpu_usage_millicore_seconds, memory_request_byte_seconds,
+  memory_usage_byte_seconds, gpu_device_seconds, gpu_busy_device_seconds,
+  gpu_busy_observed_seconds, cpu_cost_nanos, ram_cost_nanos, gpu_cost_nanos,
+  cpu_allocated_millicore_seconds, memory_allocated_byte_seconds, first_start, last_end)
+SELECT cluster, to_timestamp($2::bigint), namespace, pod, container, node,
+  min(controller_kind), min(controller), min(team), min(capacity_type), min(instance_type),
+  count(*), sum(interval_seconds),
+  coalesce(sum(interval_seconds) FILTER (WHERE usage_observed), 0),
+  sum(cpu_request_millicores * interval_seconds), sum(cpu_usage_millicores * interval_seconds),
+  sum(memory_request_bytes * interval_seconds), sum(memory_usage_bytes * interval_seconds),
+  sum(gpu_devices * interval_seconds), coalesce(sum(gpu_busy_devices * interval_seconds), 0),
+  coalesce(sum(interval_seconds) FILTER (WHERE gpu_busy_devices IS NOT NULL), 0),
+  sum(cpu_cost_nanos), sum(ram_cost_nanos), sum(gpu_cost_nanos),
+  sum(greatest(cpu_request_millicores, cpu_usage_millicores) * interval_seconds),
+  sum(greatest(memory_request_bytes, memory_usage_bytes) * interval_seconds),
+  min(interval_start), max(interval_start + interval_seconds * interval '1 second')
+FROM container_costs
+WHERE cluster = $1 AND interval_start >= to_timestamp($2::bigint)
+  AND interval_start < to_timestamp($2::bigint) + interval '1 hour'
+GROUP BY cluster, namespace, pod, container, node)";
+constexpr std::string_view kRollUpNodeHour = R"(
+INSERT INTO node_costs_hourly (
+  cluster, hour, node, instance_type, zone, capacity_type, intervals, seconds,
+  price_per_hour_nanos, cpu_millicores, memory_bytes, gpu_devices, node_cost_nanos,
+  pool_cpu_nanos, pool_ram_nanos, pool_gpu_nanos, idle_cpu_nanos, idle_ram_nanos, idle_gpu_nanos,
+  first_start, last_end)
+SELECT cluster, to_timestamp($2::bigint), node,
+  min(instance_type), min(zone), min(capacity_type), count(*), sum(interval_seconds),
+  max(price_per_hour_nanos), max(cpu_millicores), max(memory_bytes), max(gpu_devices),
+  sum(node_cost_nanos), sum(pool_cpu_nanos), sum(pool_ram_nanos), sum(pool_gpu_nanos),
+  sum(idle_cpu_nanos), sum(idle_ram_nanos), sum(idle_gpu_nanos),
+  min(interval_start), max(interval_start + interval_seconds * interval '1 second')
+FROM node_costs
+WHERE cluster = $1 AND interval_start >= to_timestamp($2::bigint)
+  AND interval_start < to_timestamp($2::bigint) + interval '1 hour'
+GROUP BY cluster, node)";
+
+// Daily rollups: a day is recomputed from its hourly rollups once it is complete and none of
+// its hours waits for its hourly rollup. $1 cluster, $2 epoch seconds of the day (UTC).
+constexpr std::string_view kMarkDayPending = R"(
+INSERT INTO rollup_pending_daily (cluster, day)
+VALUES ($1, to_timestamp(floor($2::bigint / 86400.0) * 86400))
+ON CONFLICT DO NOTHING)";
+// $1 epoch seconds: the oldest pending day complete before it with no pending hour.
+// $1 epoch seconds: whether any hour or day is pending and complete before it (one round trip
+// for the common tick with nothing to roll up).
+constexpr std::string_view kAnythingToRollUp = R"(
+SELECT EXISTS (SELECT 1 FROM rollup_pending WHERE hour + interval '1 hour' <= to_timestamp($1::bigint))
+    OR EXISTS (SELECT 1 FROM rollup_pending_daily
+               WHERE day + interval '1 day' <= to_timestamp($1::bigint)))";
+constexpr std::string_view kNextPendingDay = R"(
+SELECT d.cluster, extract(epoch FROM d.day)::bigint FROM rollup_pending_daily d
+WHERE d.day + interval '1 day' <= to_timestamp($1::bigint)
+  AND NOT EXISTS (SELECT 1 FROM rollup_pending p WHERE p.cluster = d.cluster
+                  AND p.hour >= d.day AND p.hour < d.day + interval '1 day')
+ORDER BY d.day, d.cluster LIMIT 1)";
+constexpr std::string_view kTakePendingDay =
+    "DELETE FROM rollup_pending_daily WHERE cluster = $1 AND day = to_timestamp($2::bigint)";
+constexpr std::string_view kClearContainerDay =
+    "DELETE FROM container_costs_daily WHERE cluster = $1 AND day = to_timestamp($2::bigint)";
+constexpr std::string_view kClearNodeDay =
+    "DELETE FROM node_costs_daily WHERE cluster = $1 AND day = to_timestamp($2::bigint)";
+// The additive columns of every container rollup tier: a coarser tier is their sums.
+constexpr std::array<const char*, 15> kContainerSums{"intervals",
+                                                     "seconds",
+                                                     "usage_observed_seconds",
+                                                     "cpu_request_millicore_seconds",
+                                                     "cpu_usage_millicore_seconds",
+                                                     "memory_request_byte_seconds",
+                                                     "memory_usage_byte_seconds",
+                                                     "gpu_device_seconds",
+                                                     "gpu_busy_device_seconds",
+                                                     "gpu_busy_observed_seconds",
+                                                     "cpu_cost_nanos",
+                                                     "ram_cost_nanos",
+                                                     "gpu_cost_nanos",
+                                                     "cpu_allocated_millicore_seconds",
+                                                     "memory_allocated_byte_seconds"};
+
+// INSERT INTO `target` one row per `keys` of one UTC day ($1 cluster, $2 epoch seconds of the
+// day) from the rows of `source` whose `source_time` lies in that day: `carried` columns (fixed
+// per key) as their min, kContainerSums summed, first_start and last_end as min and max.
+std::string ContainerDayRollUp(std::string_view target, std::string_view source,
+                               std::string_view source_time,
+                               std::initializer_list<std::string_view> keys,
+                               std::initializer_list<std::string_view> carried) {
+  std::string columns = "cluster, day";
+  std::string select = "cluster, to_timestamp($2::bigint)";
+  std::string group_by = "cluster";
+  for (const std::string_view k : keys) {
+    columns += fmt::format(", {}", k);
+    select += fmt::format(", {}", k);
+    group_by += fmt::format(", {}", k);
+  }
+  for (const std::string_view c : carried) {
+    columns += fmt::format(", {}", c);
+    select += fmt::format(", min({})", c);
+  }
+  for (const std::string_view s : kContainerSums) {
+    columns += fmt::format(", {}", s);
+    select += fmt::format(", sum({})", s);
+  }
+  return fmt::format(
+      "INSERT INTO {target} ({columns}, first_start, last_end)\n"
+      "SELECT {select}, min(first_start), max(last_end)\nFROM {source}\n"
+      "WHERE cluster = $1 AND {time} >= to_timestamp($2::bigint)\n"
+      "  AND {time} < to_timestamp($2::bigint) + interval '1 day'\nGROUP BY {group_by}",
+      fmt::arg("target", target), fmt::arg("columns", columns), fmt::arg("select", select),
+      fmt::arg("source", source), fmt::arg("time", source_time), fmt::arg("group_by", group_by));
+}
+
+// Containers per day, from their hours.
+const std::string& RollUpContainerDay() {
+  static const std::string kSql = ContainerDayRollUp(
+      "container_costs_daily", "container_costs_hourly", "hour",
+      {"namespace", "pod", "container", "node"},
+      {"controller_kind", "controller", "team", "capacity_type", "instance_type"});
+  return kSql;
+}
+
+// Workloads per day, from the day's containers (after RollUpContainerDay).
+const std::string& RollUpWorkloadDay() {
+  static const std::string kSql =
+      ContainerDayRollUp("workload_costs_daily", "container_costs_daily", "day",
+                         {"namespace", "controller_kind", "controller", "team"}, {});
+  return kSql;
+}
+constexpr std::string_view kClearWorkloadDay =
+    "DELETE FROM workload_costs_daily WHERE cluster = $1 AND day = to_timestamp($2::bigint)";
+constexpr std::string_view kRollUpNodeDay = R"(
+INSERT INTO node_costs_daily (
+  cluster, day, node, instance_type, zone, capacity_type, intervals, seconds,
+  price_per_hour_nanos, cpu_millicores, memory_bytes, gpu_devices, node_cost_nanos,
+  pool_cpu_nanos, pool_ram_nanos, pool_gpu_nanos, idle_cpu_nanos, idle_ram_nanos, idle_gpu_nanos,
+  first_start, last_end)
+SELECT cluster, to_timestamp($2::bigint), node,
+  min(instance_type), min(zone), min(capacity_type), sum(intervals), sum(seconds),
+  max(price_per_hour_nanos), max(cpu_millicores), max(memory_bytes), max(gpu_devices),
+  sum(node_cost_nanos), sum(pool_cpu_nanos), sum(pool_ram_nanos), sum(pool_gpu_nanos),
+  sum(idle_cpu_nanos), sum(idle_ram_nanos), sum(idle_gpu_nanos), min(first_start), max(last_end)
+FROM node_costs_hourly
+WHERE cluster = $1 AND hour >= to_timestamp($2::bigint)
+  AND hour < to_timestamp($2::bigint) + interval '1 day'
+GROUP BY cluster, node)";
+
+constexpr std::string_view kRememberCluster =
+    "INSERT INTO clusters (cluster) VALUES ($1) ON CONFLICT DO NOTHING";
+// Pod labels go through COPY into staging, row by row: one JSON parameter holding every pod's
+// labels (all of them on a collector's first interval) would be tens of MB at 10^4 pods.
+constexpr std::string_view kCreatePodLabelStaging =
+    "CREATE TEMP TABLE staging_pod_labels (namespace text, pod text, labels jsonb) "
+    "ON COMMIT DROP";
+constexpr std::string_view kPodLabelStaging = "staging_pod_labels";
+constexpr std::array<const char*, 3> kPodLabelColumns{"namespace", "pod", "labels"};
+// $1 cluster. Sorted bytewise so concurrent writers lock in the same order.
+constexpr std::string_view kUpsertPodLabels = R"(
+INSERT INTO pod_labels (cluster, namespace, pod, labels)
+SELECT $1, namespace, pod, labels FROM staging_pod_labels
+ORDER BY namespace COLLATE "C", pod COLLATE "C"
+ON CONFLICT (cluster, namespace, pod) DO UPDATE SET labels = EXCLUDED.labels
+WHERE pod_labels.labels IS DISTINCT FROM EXCLUDED.labels)";
+
+constexpr std::string_view kInsertQueries = R"(
+INSERT INTO query_costs
+SELECT * FROM staging_query_costs ORDER BY cluster COLLATE "C", query_execution_id COLLATE "C"
+ON CONFLICT DO NOTHING)";
+
+// $1 cluster, $2 and $3 epoch seconds [from, to).
+constexpr std::string_view kIntervalTotals = R"(
+SELECT extract(epoch FROM interval_start)::bigint,
+  coalesce(n.node_cost_nanos, 0), coalesce(c.container_cost_nanos, 0),
+  coalesce(n.idle_cost_nanos, 0), coalesce(c.container_rows, 0), coalesce(n.node_rows, 0)
+FROM (
+  SELECT interval_start, sum(node_cost_nanos)::bigint AS node_cost_nanos,
+    sum(idle_cpu_nanos + idle_ram_nanos + idle_gpu_nanos)::bigint AS idle_cost_nanos,
+    count(*) AS node_rows
+  FROM node_costs
+  WHERE cluster = $1 AND interval_start >= to_timestamp($2::bigint)
+    AND interval_start < to_timestamp($3::bigint)
+  GROUP BY interval_start) n
+FULL JOIN (
+  SELECT interval_start,
+    sum(cpu_cost_nanos + ram_cost_nanos + gpu_cost_nanos)::bigint AS container_cost_nanos,
+    count(*) AS container_rows
+  FROM container_costs
+  WHERE cluster = $1 AND interval_start >= to_timestamp($2::bigint)
+    AND interval_start < to_timestamp($3::bigint)
+  GROUP BY interval_start) c USING (interval_start)
+ORDER BY interval_start)";
+
+// $1: epoch seconds; rows whose hour ended at or before it.
+constexpr std::string_view kDeleteContainerHourly =
+    "DELETE FROM container_costs_hourly WHERE hour <= to_timestamp($1::bigint) - interval '1 hour'";
+constexpr std::string_view kDeleteNodeHourly =
+    "DELETE FROM node_costs_hourly WHERE hour <= to_timestamp($1::bigint) - interval '1 hour'";
+constexpr std::string_view kDeleteContainerDaily =
+    "DELETE FROM container_costs_daily WHERE day <= to_timestamp($1::bigint) - interval '1 day'";
+constexpr std::string_view kDeleteWorkloadDaily =
+    "DELETE FROM workload_costs_daily WHERE day <= to_timestamp($1::bigint) - interval '1 day'";
+constexpr std::string_view kDeleteNodeDaily =
+    "DELETE FROM node_costs_daily WHERE day <= to_timestamp($1::bigint) - interval '1 day'";
+// $1: epoch seconds of the first day whose raw partitions stay.
+constexpr std::string_view kDeleteIntervalMarks =
+    "DELETE FROM stored_intervals WHERE interval_start < to_timestamp($1::bigint)";
+// $1: epoch seconds.
+constexpr std::string_view kDeleteQueries =
+    "DELETE FROM query_costs WHERE submitted < to_timestamp($1::bigint)";
+
+// Raw tables partitioned by day, in the order their locks are taken.
+constexpr std::array<std::string_view, 2> kPartitionedTables{"container_costs", "node_costs"};
+
+// ---- helpers ------------------------------------------------------------------------------
+
+std::string Sql(std::string_view statement) { return std::string(statement); }
+
+std::int64_t EpochSeconds(sys_seconds t) { return t.time_since_epoch().count(); }
+
+// Epoch seconds of the UTC hour that contains `t`.
+std::int64_t HourOf(sys_seconds t) {
+  return EpochSeconds(std::chrono::floor<std::chrono::hours>(t));
+}
+
+std::string PartitionName(std::string_view table, sys_days day) {
+  const std::chrono::year_month_day ymd(day);
+  return fmt::format("{}_{:04}{:02}{:02}", table, static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+}
+
+// The day of "container_costs_20251116" (any partitioned table); nothing for other names.
+std::optional<sys_days> PartitionDay(std::string_view name) {
+  for (const std::string_view table : kPartitionedTables) {
+    if (name.size() != table.size() + 9 || !name.starts_with(table) || name[table.size()] != '_') {
+      continue;
+    }
+    const std::string_view digits = name.substr(table.size() + 1);
+    unsigned value = 0;
+    const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (ec != std::errc() || ptr != digits.data() + digits.size()) return std::nullopt;
+    const std::chrono::year_month_day ymd{std::chrono::year(static_cast<int>(value / 10000)),
+                                          std::chrono::month(value / 100 % 100),
+                                          std::chrono::day(value % 100)};
+    if (!ymd.ok()) return std::nullopt;
+    return sys_days{ymd};
+  }
+  return std::nullopt;
+}
+
+int CheckedInt(std::int64_t value, std::string_view what) {
+  if (value < 0 || value > std::numeric_limits<int>::max()) {
+    throw InvalidInput(fmt::format("batch: {} {} out of range", what, value));
+  }
+  return static_cast<int>(value);
+}
+
+// COPY of a batch's rows into `table` (a raw partition or a staging table of the same shape).
+// Binary: these are the rows of every interval.
+void CopyContainers(pqxx::dbtransaction& tx, const std::string& table,
+                    const model::IntervalBatch& batch, std::int32_t interval_seconds) {
+  const std::vector<std::int64_t> keys = ContainerKeys(batch.costs.containers);
+  CopyWriter<CopyBinary> copy(tx, table, kContainerColumns);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const model::ContainerCostRow& r = batch.costs.containers[i];
+    const model::CostLabels& l = r.labels;
+    const model::ContainerDemand& d = r.demand;
+    copy.Row(l.cluster.empty() ? batch.cluster : l.cluster, batch.costs.start, interval_seconds,
+             l.node, l.namespace_name, l.controller_kind, l.controller, l.pod, l.container, l.team,
+             l.capacity_type, l.instance_type, d.cpu_request_millicores, d.cpu_usage_millicores,
+             d.memory_request_bytes, d.memory_usage_bytes, d.gpu_devices, r.gpu_busy_devices,
+             r.usage_observed, r.cost.cpu_nanos, r.cost.ram_nanos, r.cost.gpu_nanos, keys[i]);
+  }
+  copy.Complete();
+}
+
+void CopyNodes(pqxx::dbtransaction& tx, const std::string& table, const model::IntervalBatch& batch,
+               std::int32_t interval_seconds) {
+  CopyWriter<CopyBinary> copy(tx, table, kNodeColumns);
+  for (const model::NodeCostRow& n : batch.costs.nodes) {
+    const model::NodeAttribution& a = n.attribution;
+    copy.Row(batch.cluster, batch.costs.start, interval_seconds, n.node, n.instance_type, n.zone,
+             model::ToString(n.capacity_type), model::ToString(n.price.source),
+             n.price.price.per_hour.nanos(), n.capacity.cpu_millicores, n.capacity.memory_bytes,
+             n.capacity.gpu_devices, n.unit_prices.cpu_per_core_hour,
+             n.unit_prices.ram_per_gib_hour, n.unit_prices.gpu_per_device_hour, a.node_cost.nanos(),
+             a.pools.cpu_nanos, a.pools.ram_nanos, a.pools.gpu_nanos, a.idle.cpu_nanos,
+             a.idle.ram_nanos, a.idle.gpu_nanos,
+             static_cast<std::int32_t>(n.containers),  // checked by Write
+             a.cpu_overcommitted, a.memory_overcommitted, a.gpu_overcommitted);
+  }
+  copy.Complete();
+}
+
+// `parts` one after the other.
+template <std::size_t... N>
+constexpr auto Joined(const std::array<const char*, N>&... parts) {
+  std::array<const char*, (N + ...)> out{};
+  auto next = out.begin();
+  ((next = std::copy(parts.begin(), parts.end(), next)), ...);
+  return out;
+}
+
+// container_costs_hourly's columns, in the order CopyHourlyContainers writes them.
+constexpr auto kHourlyContainerColumns =
+    Joined(std::array<const char*, 11>{"cluster", "hour", "namespace", "pod", "container", "node",
+                                       "controller_kind", "controller", "team", "capacity_type",
+                                       "instance_type"},
+           kContainerSums, std::array<const char*, 2>{"first_start", "last_end"});
+
+// COPY of an hour's container rows kept by HourRollup into container_costs_hourly.
+void CopyHourlyContainers(pqxx::dbtransaction& tx, const std::string& cluster, sys_seconds hour,
+                          const std::vector<HourlyContainerRow>& rows) {
+  CopyWriter<CopyBinary> copy(tx, "container_costs_hourly", kHourlyContainerColumns);
+  for (const HourlyContainerRow& r : rows) {
+    copy.Row(cluster, hour, r.namespace_name, r.pod, r.container, r.node, r.controller_kind,
+             r.controller, r.team, r.capacity_type, r.instance_type,
+             CheckedInt(r.intervals, "intervals"), r.seconds, r.usage_observed_seconds,
+             r.cpu_request_millicore_seconds, r.cpu_usage_millicore_seconds,
+             r.memory_request_byte_seconds, r.memory_usage_byte_seconds, r.gpu_device_seconds,
+             r.gpu_busy_device_seconds, r.gpu_busy_observed_seconds, r.cpu_cost_nanos,
+             r.ram_cost_nanos, r.gpu_cost_nanos, r.cpu_allocated_millicore_seconds,
+             r.memory_allocated_byte_seconds, r.first_start, r.last_end);
+  }
+  copy.Complete();
+}
+
+// Adds a batch to a HourRollup on a second thread while the batch is written; the sums are
+// discarded when destroyed without Keep(true) (the write failed or did not copy the whole
+// batch) or when adding failed.
+class SumWhileWriting {
+ public:
+  SumWhileWriting(HourRollup& rollup, const model::IntervalBatch& batch)
+      : rollup_(rollup), batch_(batch) {
+    const auto add = [this] { rollup_.Add(batch_); };
+    try {
+      adding_ = std::async(std::launch::async, add);
+    } catch (const std::system_error&) {  // no thread to be had: add after the write
+      adding_ = std::async(std::launch::deferred, add);
+    }
+  }
+  SumWhileWriting(const SumWhileWriting&) = delete;
+  SumWhileWriting& operator=(const SumWhileWriting&) = delete;
+  SumWhileWriting(SumWhileWriting&&) = delete;
+  SumWhileWriting& operator=(SumWhileWriting&&) = delete;
+  ~SumWhileWriting() {
+    bool added = false;
+    try {
+      adding_.get();
+      added = true;
+    } catch (...) {  // the sums are only a shortcut: SQL rolls the hour up instead
+    }
+    if (!keep_ || !added) rollup_.Discard(batch_);
+  }
+
+  void Keep(bool keep) { keep_ = keep; }
+
+ private:
+  HourRollup& rollup_;
+  const model::IntervalBatch& batch_;
+  std::future<void> adding_;
+  bool keep_ = false;
+};
+
+}  // namespace
+
+// ---- PostgresStore ------------------------------------------------------------------------
+
+struct PostgresStore::Impl {
+  PgSession session;
+  HourRollup hour_rollup;  // of the batches this store copied whole
+  // Days whose raw partitions this store created or found, and clusters it recorded: checked
+  // once, not on every write. Forgotten when a write fails or retention drops partitions.
+  std::set<sys_days> partition_days;
+  std::set<std::string, std::less<>> recorded_clusters;
+  // Set when RollUp found nothing pending and complete before it; reset by a write into an
+  // hour complete by then (see RollUp).
+  std::optional<sys_seconds> nothing_pending_before;
+
+  template <typename Body>
+  auto Run(std::string_view operation, Body&& body) {
+    return session.Run(operation, std::forward<Body>(body));
+  }
+
+  // One attempt at PostgresStore::Write in one transaction on `c`; `via_staging` forces the
+  // path that inserts only missing rows. Returns whether every row was copied directly.
+  bool WriteIn(pqxx::connection& c, const model::IntervalBatch& batch,
+               const std::set<std::string, std::less<>>& clusters,
+               const std::vector<const model::PricedQuery*>& queries, bool via_staging) const;
+
+  // Creates the partitions of [first, last] (days) that are missing, in `tx`.
+  static void CreatePartitions(pqxx::transaction_base& tx, sys_days first, sys_days last) {
+    struct Partition {
+      std::string name;
+      std::string_view parent;
+      sys_days day;
+    };
+    std::vector<Partition> wanted;
+    std::string names = "{";
+    for (const std::string_view table : kPartitionedTables) {
+      for (sys_days day = first; day <= last; day += days(1)) {
+        wanted.push_back({PartitionName(table, day), table, day});
+        if (names.size() > 1) names += ',';
+        names += wanted.back().name;
+      }
+    }
+    names += '}';
+    const pqxx::result missing = tx.exec_params(Sql(kMissingPartitions), names);
+    if (missing.empty()) return;
+    std::set<std::string, std::less<>> missing_names;
+    for (const pqxx::row& row : missing) missing_names.insert(row[0].as<std::string>());
+    // Serialises creators; one that waited finds the partition there (IF NOT EXISTS).
+    tx.exec_params(Sql(kLockPartitions), kPartitionLockKey);
+    std::string ddl;
+    for (const Partition& p : wanted) {
+      if (!missing_names.contains(p.name)) continue;
+      ddl += fmt::format(kCreatePartition, p.name, p.parent, model::FormatTimestamp(p.day),
+                         model::FormatTimestamp(p.day + days(1)));
+    }
+    tx.exec(ddl);
+  }
+};
+
+PostgresStore::PostgresStore(const std::string& url, const std::string& password)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->session.Open(url, password);
+}
+
+PostgresStore::~PostgresStore() = default;
+
+std::vector<std::string> PostgresStore::Migrate() {
+  return impl_->Run("migrate", [](pqxx::connection& c) {
+    std::set<std::string, std::less<>> applied;
+    {
+      // Session lock, held across the migrations' transactions; dropping the connection on any
+      // failure releases it.
+      pqxx::nontransaction tx(c);
+      tx.exec_params(Sql(kLockMigrations), kMigrationLockKey);
+      tx.exec(Sql(kCreateMigrationsTable));
+      for (const pqxx::row& row : tx.exec(Sql(kAppliedMigrations))) {
+        applied.insert(row[0].as<std::string>());
+      }
+    }
+    std::vector<std::string> done;
+    for (const Migration& m : EmbeddedMigrations()) {
+      if (applied.contains(m.version)) continue;
+      pqxx::work tx(c, "migrate");
+      tx.exec(Sql(m.sql));
+      tx.exec_params(Sql(kRecordMigration), Sql(m.version));
+      tx.commit();
+      done.emplace_back(m.version);
+    }
+    pqxx::nontransaction tx(c);
+    tx.exec_params(Sql(kUnlockMigrations), kMigrationLockKey);
+    return done;
+  });
+}
+
+void PostgresStore::EnsurePartitions(sys_days from, int days_ahead) {
+  if (days_ahead < 0) throw InvalidInput(fmt::format("days_ahead {} is negative", days_ahead));
+  impl_->Run("create partitions", [&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    Impl::CreatePartitions(tx, from, from + days(days_ahead));
+    tx.commit();
+  });
+}
+
+void PostgresStore::Write(const model::IntervalBatch& batch) {
+  const model::IntervalCosts& costs = batch.costs;
+  const bool has_rows = !costs.nodes.empty() || !costs.containers.empty();
+  const int interval_seconds = CheckedInt(costs.length.count(), "interval length");
+  if (has_rows && interval_seconds <= 0) {
+    throw InvalidInput("batch: interval length must be positive");
+  }
+  if (batch.cluster.empty()) throw InvalidInput("batch: cluster is empty");
+  for (const model::NodeCostRow& n : costs.nodes)
+    CheckedInt(static_cast<std::int64_t>(n.containers), "containers");
+  std::vector<const model::PricedQuery*> queries;
+  for (const model::PricedQuery& q : batch.queries) {
+    if (model::IsFinal(q.execution.state)) queries.push_back(&q);
+  }
+
+  // The hour's writers share a lock against its rollup (kMarkIntervalStored).
+  std::set<std::string, std::less<>> clusters;
+  if (has_rows) clusters.insert(batch.cluster);
+  for (const model::ContainerCostRow& r : costs.containers) {
+    if (!r.labels.cluster.empty()) clusters.insert(r.labels.cluster);
+  }
+
+  bool whole_batch_copied = false;
+  // The hour's in-memory sums take the batch while the server stores it: the COPY is bound by
+  // the server, so summing on a second thread costs no wall time. Undone unless the whole
+  // batch was copied directly and committed.
+  SumWhileWriting sums(impl_->hour_rollup, batch);
+  // Whatever failed, the next write checks partitions and clusters again (another process may
+  // have dropped a partition this store thought was there).
+  // NOLINTNEXTLINE(cppcoreguidelines-special-member-functions): a local guard, never copied
+  struct ForgetCachesUnlessDone {
+    Impl& impl;
+    bool done = false;
+    ~ForgetCachesUnlessDone() {
+      if (done) return;
+      impl.partition_days.clear();
+      impl.recorded_clusters.clear();
+    }
+  } forget{*impl_};
+  // A node row can exist for an interval nobody marked stored (written before marks existed,
+  // or by hand): the fast path then fails on its key, and the write is done again through
+  // staging.
+  bool via_staging = false;
+  impl_->Run("write", [&](pqxx::connection& c) {
+    for (;;) {
+      try {
+        whole_batch_copied = impl_->WriteIn(c, batch, clusters, queries, via_staging);
+        return;
+      } catch (const pqxx::unique_violation&) {
+        if (via_staging) throw;
+        via_staging = true;
+      }
+    }
+  });
+  forget.done = true;
+  if (has_rows) {
+    std::optional<sys_seconds>& quiet = impl_->nothing_pending_before;
+    if (quiet &&
+        std::chrono::floor<std::chrono::hours>(costs.start) + std::chrono::hours(1) <= *quiet) {
+      quiet.reset();
+    }
+    impl_->partition_days.insert(std::chrono::floor<days>(costs.start));
+    impl_->recorded_clusters.insert(clusters.begin(), clusters.end());
+  }
+  // Committed whole: the hour's in-memory sums cover it.
+  sums.Keep(whole_batch_copied);
+}
+
+bool PostgresStore::Impl::WriteIn(pqxx::connection& c, const model::IntervalBatch& batch,
+                                  const std::set<std::string, std::less<>>& clusters,
+                                  const std::vector<const model::PricedQuery*>& queries,
+                                  bool via_staging) const {
+  const model::IntervalCosts& costs = batch.costs;
+  const bool has_rows = !costs.nodes.empty() || !costs.containers.empty();
+  const int interval_seconds = static_cast<int>(costs.length.count());
+  const std::int64_t hour = HourOf(costs.start);
+  bool whole_batch_copied = false;
+  pqxx::work tx(c, "write");
+  if (has_rows) {
+    const sys_days day = std::chrono::floor<days>(costs.start);
+    if (!partition_days.contains(day)) Impl::CreatePartitions(tx, day, day);
+    std::size_t new_marks = 0;
+    for (const std::string& cluster : clusters) {
+      new_marks +=
+          tx.exec_params(Sql(kMarkIntervalStored), cluster, EpochSeconds(costs.start), hour)
+              .affected_rows();
+    }
+    // Fast path, when nothing of the interval is stored: COPY straight into the day's
+    // partitions. Otherwise (a replay after a crash, a second collector) insert through
+    // staging only what is missing.
+    if (new_marks == clusters.size() && !via_staging) {
+      CopyContainers(tx, PartitionName("container_costs", day), batch, interval_seconds);
+      CopyNodes(tx, PartitionName("node_costs", day), batch, interval_seconds);
+      whole_batch_copied = true;
+    } else {
+      for (const std::string& cluster : clusters) {
+        tx.exec_params(Sql(kLockInterval), cluster, EpochSeconds(costs.start));
+      }
+      tx.exec(Sql(kCreateStaging));
+      CopyContainers(tx, Sql(kContainerStaging), batch, interval_seconds);
+      CopyNodes(tx, Sql(kNodeStaging), batch, interval_seconds);
+      const std::size_t containers =
+          tx.exec_params(Sql(kInsertContainersFromStaging), model::FormatTimestamp(costs.start))
+              .affected_rows();
+      tx.exec(Sql(kInsertNodesFromStaging));
+      if (containers > 0) {
+        for (const std::string& cluster : clusters) {
+          tx.exec_params(Sql(kMarkIntervalAmended), cluster, EpochSeconds(costs.start));
+        }
+      }
+    }
+  }
+  if (has_rows) {
+    for (const std::string& cluster : clusters) {
+      if (!recorded_clusters.contains(cluster)) {
+        tx.exec_params(Sql(kRememberCluster), cluster);
+      }
+    }
+  }
+  if (!batch.pod_labels.empty()) {
+    tx.exec(Sql(kCreatePodLabelStaging));
+    CopyWriter<CopyText> copy(tx, Sql(kPodLabelStaging), kPodLabelColumns);
+    for (const model::PodLabelSet& p : batch.pod_labels) {
+      copy.Row(
+          p.namespace_name, p.pod,
+          nlohmann::json(p.labels).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+    copy.Complete();
+    tx.exec_params(Sql(kUpsertPodLabels), batch.cluster);
+  }
+  if (!queries.empty()) {
+    tx.exec(Sql(kCreateQueryStaging));
+    CopyWriter<CopyText> copy(tx, Sql(kQueryStaging), kQueryColumns);
+    for (const model::PricedQuery* q : queries) {
+      const model::AthenaQueryExecution& e = q->execution;
+      copy.Row(batch.cluster, e.query_execution_id, e.work_group, q->team, QueryStateName(e.state),
+               e.statement_type, e.submitted, e.completed, e.data_scanned_bytes,
+               e.engine_execution_millis, q->cost.nanos(), e.query);
+    }
+    copy.Complete();
+    tx.exec(Sql(kInsertQueries));
+  }
+  tx.commit();
+  return whole_batch_copied;
+}
+
+std::int64_t PostgresStore::RollUp(sys_seconds complete_before) {
+  std::int64_t hours = 0;
+  // Which hours are complete changes only when `complete_before` enters a new hour; until
+  // then only a write of this store into a complete hour can make one pending (another
+  // writer rolls up what it marks itself, and hours left by one that stopped are found at the
+  // next hour). So one query per hour, not per tick, when nothing was pending.
+  std::optional<sys_seconds>& quiet = impl_->nothing_pending_before;
+  const bool still_quiet = quiet && complete_before >= *quiet &&
+                           std::chrono::floor<std::chrono::hours>(complete_before) ==
+                               std::chrono::floor<std::chrono::hours>(*quiet);
+  const bool pending = !still_quiet && impl_->Run("roll up", [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    return tx.exec_params1(Sql(kAnythingToRollUp), EpochSeconds(complete_before))[0].as<bool>();
+  });
+  quiet.reset();
+  if (!pending) {
+    quiet = complete_before;
+    impl_->hour_rollup.ForgetBefore(complete_before - std::chrono::hours(1) +
+                                    std::chrono::seconds(1));
+    return 0;
+  }
+  for (;;) {
+    const bool rolled = impl_->Run("roll up", [&](pqxx::connection& c) {
+      pqxx::work tx(c, "rollup");
+      const pqxx::result next =
+          tx.exec_params(Sql(kNextPendingHour), EpochSeconds(complete_before));
+      if (next.empty()) return false;
+      const auto cluster = next[0][0].as<std::string>();
+      const auto hour = next[0][1].as<std::int64_t>();
+      tx.exec_params(Sql(kLockHourExclusive), cluster, hour);
+      // Taken by a concurrent rollup meanwhile: it did the work.
+      if (tx.exec_params(Sql(kTakePendingHour), cluster, hour).affected_rows() == 0) {
+        tx.commit();
+        return true;
+      }
+      tx.exec(Sql(kRollUpSettings));
+      tx.exec_params(Sql(kClearContainerHour), cluster, hour);
+      tx.exec_params(Sql(kClearNodeHour), cluster, hour);
+      // The sums this store kept while writing, when it wrote every interval of the hour and
+      // nobody amended one; otherwise aggregate the raw rows.
+      std::set<std::int64_t> stored;
+      bool amended = false;
+      for (const pqxx::row& r : tx.exec_params(Sql(kStoredIntervalsOfHour), cluster, hour)) {
+        stored.insert(r[0].as<std::int64_t>());
+        amended |= r[1].as<bool>();
+      }
+      std::optional<std::vector<HourlyContainerRow>> kept;
+      if (!amended) {
+        kept = impl_->hour_rollup.Take(cluster, sys_seconds(std::chrono::seconds(hour)), stored);
+      }
+      if (kept) {
+        CopyHourlyContainers(tx, cluster, sys_seconds(std::chrono::seconds(hour)), *kept);
+      } else {
+        tx.exec_params(Sql(kRollUpContainerHour), cluster, hour);
+      }
+      tx.exec_params(Sql(kRollUpNodeHour), cluster, hour);
+      tx.exec_params(Sql(kMarkDayPending), cluster, hour);
+      tx.commit();
+      ++hours;
+      return true;
+    });
+    if (!rolled) break;
+  }
+  // Complete hours not rolled up here were rolled up elsewhere: their sums are of no use.
+  impl_->hour_rollup.ForgetBefore(complete_before - std::chrono::hours(1) +
+                                  std::chrono::seconds(1));
+  // Days: after their hours, so a day never misses an hour rolled up in this call.
+  for (;;) {
+    const bool rolled = impl_->Run("daily roll up", [&](pqxx::connection& c) {
+      pqxx::work tx(c, "daily rollup");
+      const pqxx::result next = tx.exec_params(Sql(kNextPendingDay), EpochSeconds(complete_before));
+      if (next.empty()) return false;
+      const auto cluster = next[0][0].as<std::string>();
+      const auto day = next[0][1].as<std::int64_t>();
+      // Concurrent rollups of the same day serialize on the day's first hour lock.
+      tx.exec_params(Sql(kLockHourExclusive), cluster, day);
+      if (tx.exec_params(Sql(kTakePendingDay), cluster, day).affected_rows() == 0) {
+        tx.commit();
+        return true;
+      }
+      tx.exec(Sql(kRollUpSettings));
+      tx.exec_params(Sql(kClearContainerDay), cluster, day);
+      tx.exec_params(Sql(kClearWorkloadDay), cluster, day);
+      tx.exec_params(Sql(kClearNodeDay), cluster, day);
+      tx.exec_params(RollUpContainerDay(), cluster, day);
+      tx.exec_params(RollUpWorkloadDay(), cluster, day);
+      tx.exec_params(Sql(kRollUpNodeDay), cluster, day);
+      tx.commit();
+      return true;
+    });
+    if (!rolled) break;
+  }
+  return hours;
+}
+
+std::int64_t PostgresStore::ApplyRetention(const RetentionPolicy& policy, sys_seconds now) {
+  if (policy.raw_days < 0 || policy.hourly_days < 0 || policy.queries_days < 0) {
+    throw InvalidInput("retention: days must not be negative");
+  }
+  // Raw rows are the source of their hour's rollup: roll up every complete hour before any
+  // raw partition can go.
+  RollUp(now);
+  const sys_seconds raw_cutoff = now - days(policy.raw_days);
+  const sys_seconds hourly_cutoff = now - days(policy.hourly_days);
+  const sys_seconds queries_cutoff = now - days(policy.queries_days);
+  return impl_->Run("retention", [&](pqxx::connection& c) {
+    pqxx::work tx(c, "retention");
+    std::string drop;
+    std::int64_t removed = 0;
+    for (const pqxx::row& row : tx.exec(Sql(kListPartitions))) {
+      const auto name = row[0].as<std::string>();
+      const std::optional<sys_days> day = PartitionDay(name);
+      // Only partitions whose whole day lies before the cutoff.
+      if (!day || *day + days(1) > raw_cutoff) continue;
+      if (!drop.empty()) drop += ", ";
+      drop += name;
+      ++removed;
+    }
+    if (!drop.empty()) tx.exec(fmt::format(kDropPartitions, drop));
+    impl_->partition_days.clear();
+    // The marks of the dropped days go with them (bookkeeping, not counted as removed rows).
+    tx.exec_params(Sql(kDeleteIntervalMarks), EpochSeconds(std::chrono::floor<days>(raw_cutoff)));
+    removed += static_cast<std::int64_t>(
+        tx.exec_params(Sql(kDeleteContainerHourly), EpochSeconds(hourly_cutoff)).affected_rows());
+    removed += static_cast<std::int64_t>(
+        tx.exec_params(Sql(kDeleteNodeHourly), EpochSeconds(hourly_cutoff)).affected_rows());
+    removed += static_cast<std::int64_t>(
+        tx.exec_params(Sql(kDeleteContainerDaily), EpochSeconds(hourly_cutoff)).affected_rows());
+    removed += static_cast<std::int64_t>(
+        tx.exec_params(Sql(kDeleteWorkloadDaily), EpochSeconds(hourly_cutoff)).affected_rows());
+    removed += static_cast<std::int64_t>(
+        tx.exec_params(Sql(kDeleteNodeDaily), EpochSeconds(hourly_cutoff)).affected_rows());
+    removed += static_cast<std::int64_t>(
+        tx.exec_params(Sql(kDeleteQueries), EpochSeconds(queries_cutoff)).affected_rows());
+    tx.commit();
+    return removed;
+  });
+}
+
+std::vector<StoredIntervalTotal> PostgresStore::IntervalTotals(const std::string& cluster,
+                                                               sys_seconds from, sys_seconds to) {
+  return impl_->Run("read totals", [&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c, "totals");
+    std::vector<StoredIntervalTotal> out;
+    for (const pqxx::row& row :
+         tx.exec_params(Sql(kIntervalTotals), cluster, EpochSeconds(from), EpochSeconds(to))) {
+      StoredIntervalTotal t;
+      t.interval_start = sys_seconds(std::chrono::seconds(row[0].as<std::int64_t>()));
+      t.node_cost_nanos = row[1].as<std::int64_t>();
+      t.container_cost_nanos = row[2].as<std::int64_t>();
+      t.idle_cost_nanos = row[3].as<std::int64_t>();
+      t.container_rows = row[4].as<std::int64_t>();
+      t.node_rows = row[5].as<std::int64_t>();
+      out.push_back(t);
+    }
+    return out;
+  });
+}
+
+bool PostgresStore::Ping() {
+  try {
+    impl_->Run("ping", [](pqxx::connection& c) {
+      pqxx::nontransaction tx(c);
+      tx.exec(Sql(kPing));
+    });
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace costledger::postgres

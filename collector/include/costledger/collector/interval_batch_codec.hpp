@@ -1,0 +1,20 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "costledger/model/interval_batch.hpp"
+
+namespace costledger::collector {
+
+/// Lossless JSON encoding of a batch (the spool's on-disk format). DecodeBatch throws
+/// InvalidInput naming the field on malformed input.
+std::string EncodeBatch(const model::IntervalBatch& batch);
+/// The same text handed to `sink` in pieces (of about 64 KiB), so that it never has to be held
+/// whole. Exceptions thrown by `sink` propagate.
+void EncodeBatch(const model::IntervalBatch& batch,
+                 const std::function<void(std::string_view)>& sink);
+model::IntervalBatch DecodeBatch(std::string_view json);
+
+}  // namespace costledger::collector

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "costledger/model/kubernetes_records.hpp"
+
+namespace costledger::model {
+
+/// Kubernetes' own rules applied to parsed records, apart from how a document is read.
+
+/// The stable label, else its deprecated beta spelling (older clusters and kops set only those);
+/// empty when neither is set.
+std::string StableOrBetaLabel(const Labels& labels, std::string_view stable, std::string_view beta);
+
+/// Spot when any provisioner's label says so (Karpenter, EKS managed node groups, GKE spot and
+/// preemptible, AKS scale-set priority); on-demand otherwise.
+CapacityType CapacityTypeOf(const Labels& labels);
+
+/// "Running", "Pending", "Succeeded", "Failed"; anything else (or nothing) is kUnknown.
+PodPhase PodPhaseOf(const std::optional<std::string>& phase);
+
+/// The controller that manages a pod, from its controlling owner reference: a ReplicaSet named
+/// <deployment>-<pod-template-hash> (the pod's label) is reported as its Deployment; any other
+/// owner as it is.
+struct ControllerRef {
+  std::string kind;
+  std::string name;
+};
+ControllerRef ControllerOf(std::string owner_kind, std::string owner_name, const Labels& labels);
+
+/// What the scheduler reserves for a pod (resourcehelper.PodRequests): init containers run one
+/// at a time, each alongside the sidecars (`init_sidecar[i]`: restartPolicy Always) started
+/// before it; sidecars then keep running next to the app containers. The result is
+/// max(app containers + sidecars, peak of the init phase) per resource. Nothing when a sum
+/// leaves int64 (a hostile document, not a big pod). `init_sidecar` has one entry per init
+/// container.
+std::optional<ResourceQuantities> EffectiveRequests(std::span<const Container> containers,
+                                                    std::span<const Container> init_containers,
+                                                    const std::vector<bool>& init_sidecar);
+
+}  // namespace costledger::model

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "costledger/model/kubernetes_records.hpp"
+
+namespace costledger::sources {
+
+/// Parses a Kubernetes `v1 NodeList` JSON document (GET /api/v1/nodes).
+/// Unknown fields are ignored; missing optional fields get defaults. Throws InvalidInput naming
+/// the item and field on malformed input (bad JSON, wrong kind, unparsable quantity).
+/// The document is read as a stream (SAX) straight into the records: memory is bounded by the
+/// records, not by the document.
+std::vector<model::Node> ParseNodeList(std::string_view json);
+
+/// Parses a Kubernetes `v1 PodList` JSON document (GET /api/v1/pods). Same error contract.
+std::vector<model::Pod> ParsePodList(std::string_view json);
+
+/// The list's own metadata (ListMeta), which says whether a chunked list goes on.
+struct ListMetadata {
+  std::string resource_version;
+  /// Set when more items follow: GET the list again with `continue=` this token (and the same
+  /// limit). Empty on the last chunk and on unchunked lists.
+  std::string continue_token;
+  std::optional<std::int64_t> remaining_item_count;  ///< items after this chunk, when told
+};
+
+/// Parses one chunk of a NodeList (GET /api/v1/nodes?limit=N[&continue=...]) and appends its
+/// items to `nodes`; item indexes in error messages count from nodes.size() on, so they are
+/// indexes into the whole list. Same error contract as ParseNodeList; on error, `nodes` is
+/// left as it was.
+ListMetadata ParseNodeListChunk(std::string_view json, std::vector<model::Node>& nodes);
+
+/// The same for a chunk of a PodList.
+ListMetadata ParsePodListChunk(std::string_view json, std::vector<model::Pod>& pods);
+
+}  // namespace costledger::sources

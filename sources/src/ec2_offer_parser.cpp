@@ -1,0 +1,310 @@
+#include "costledger/sources/ec2_offer_parser.hpp"
+
+#include <fmt/core.h>
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "costledger/model/errors.hpp"
+
+namespace costledger::sources {
+namespace {
+
+using Json = nlohmann::json;
+
+// Where the SAX cursor is. Only the few paths we read get their own context; everything else
+// (Reserved terms, attributesList, appliesTo arrays, termAttributes, ...) is kSkip.
+enum class Context : std::uint8_t {
+  kRoot,             // {...}
+  kProducts,         // products
+  kProduct,          // products.SKU
+  kAttributes,       // products.SKU.attributes
+  kTerms,            // terms
+  kOnDemand,         // terms.OnDemand
+  kOnDemandSku,      // terms.OnDemand.SKU
+  kOfferTerm,        // terms.OnDemand.SKU.OFFERTERM
+  kPriceDimensions,  // ...OFFERTERM.priceDimensions
+  kPriceDimension,   // ...priceDimensions.RATECODE
+  kPricePerUnit,     // ...RATECODE.pricePerUnit
+  kSkip,
+};
+
+struct Product {
+  std::string key;  // the object key, used when "sku" is absent
+  std::string sku;
+  std::string product_family;
+  std::string instance_type;
+  std::string region_code;
+  std::string operating_system;
+  std::string tenancy;
+  std::string capacity_status;
+  std::string pre_installed_sw;
+  std::optional<std::string> market_option;
+};
+
+struct KeptSku {
+  std::string instance_type;
+  std::optional<model::Money> price_per_hour;
+};
+
+// SAX handler (nlohmann's json_sax interface, bound statically by sax_parse). Memory is
+// bounded by the SKUs kept, plus, only while products have not been read yet, one price per
+// OnDemand SKU.
+class OfferHandler {
+ public:
+  explicit OfferHandler(std::string_view region_code) : region_code_(region_code) {}
+
+  // NOLINTBEGIN(readability-identifier-naming): names fixed by nlohmann's SAX interface.
+  bool null() { return true; }
+  bool boolean(bool /*value*/) { return true; }
+  bool number_integer(Json::number_integer_t /*value*/) { return true; }
+  bool number_unsigned(Json::number_unsigned_t /*value*/) { return true; }
+  bool number_float(Json::number_float_t /*value*/, const Json::string_t& /*text*/) { return true; }
+  bool binary(Json::binary_t& /*value*/) { return true; }
+
+  bool key(Json::string_t& name) {
+    key_.assign(name);
+    return true;
+  }
+
+  bool string(Json::string_t& value) {
+    if (stack_.empty()) return true;
+    switch (stack_.back()) {
+      case Context::kRoot:
+        if (key_ == "offerCode" && value != "AmazonEC2") {
+          throw InvalidInput(
+              fmt::format("EC2 offer file: offerCode is '{}', expected 'AmazonEC2'", value));
+        }
+        break;
+      case Context::kProduct:
+        if (key_ == "sku") {
+          product_.sku = value;
+        } else if (key_ == "productFamily") {
+          product_.product_family = value;
+        }
+        break;
+      case Context::kAttributes:
+        StoreAttribute(value);
+        break;
+      case Context::kPriceDimension:
+        if (key_ == "unit") unit_ = value;
+        break;
+      case Context::kPricePerUnit:
+        if (key_ == "USD") usd_ = value;
+        break;
+      default:
+        break;
+    }
+    return true;
+  }
+
+  bool start_object(std::size_t /*size*/) {
+    stack_.push_back(ChildContext());
+    switch (stack_.back()) {
+      case Context::kProduct:
+        product_ = Product{};
+        product_.key = key_;
+        break;
+      case Context::kOnDemandSku:
+        term_sku_ = key_;
+        break;
+      case Context::kPriceDimension:
+        unit_.clear();
+        usd_.reset();
+        break;
+      default:
+        break;
+    }
+    return true;
+  }
+
+  bool end_object() {
+    const Context closed = stack_.back();
+    stack_.pop_back();
+    switch (closed) {
+      case Context::kProduct:
+        FinishProduct();
+        break;
+      case Context::kProducts:
+        FinishProducts();
+        break;
+      case Context::kPriceDimension:
+        FinishPriceDimension();
+        break;
+      default:
+        break;
+    }
+    return true;
+  }
+
+  bool start_array(std::size_t /*size*/) {
+    stack_.push_back(Context::kSkip);
+    return true;
+  }
+
+  bool end_array() {
+    stack_.pop_back();
+    return true;
+  }
+
+  bool parse_error(std::size_t position, const std::string& /*last_token*/,
+                   const nlohmann::detail::exception& error) {
+    throw InvalidInput(
+        fmt::format("EC2 offer file: malformed JSON at byte {}: {}", position, error.what()));
+  }
+  // NOLINTEND(readability-identifier-naming)
+
+  model::OnDemandPriceList Finish() {
+    if (!root_seen_) throw InvalidInput("EC2 offer file: top level is not a JSON object");
+    model::OnDemandPriceList list;
+    list.region_code = std::string(region_code_);
+    list.skus_seen = skus_seen_;
+    // The SKU that set each instance type's price, to name both SKUs on a conflict.
+    std::unordered_map<std::string, const std::string*> price_sku;
+    for (const auto& [sku, kept] : kept_) {
+      std::optional<model::Money> price = kept.price_per_hour;
+      if (!price) {
+        // Terms came before products: the price was buffered.
+        const auto it = pending_prices_.find(sku);
+        if (it != pending_prices_.end()) price = it->second;
+      }
+      if (!price) continue;  // no positive hourly OnDemand price: not offered on demand
+      const auto [it, inserted] =
+          list.by_instance_type.try_emplace(kept.instance_type, model::HourlyPrice{*price});
+      if (inserted) {
+        price_sku.emplace(kept.instance_type, &sku);
+      } else if (it->second.per_hour != *price) {
+        throw InvalidInput(fmt::format(
+            "EC2 offer file: instance type {} has two on-demand prices: {} (SKU {}) and {} "
+            "(SKU {})",
+            kept.instance_type, it->second.per_hour.ToDecimalString(),
+            *price_sku.at(kept.instance_type), price->ToDecimalString(), sku));
+      }
+    }
+    return list;
+  }
+
+ private:
+  Context ChildContext() {
+    if (stack_.empty()) {
+      root_seen_ = true;
+      return Context::kRoot;
+    }
+    switch (stack_.back()) {
+      case Context::kRoot:
+        if (key_ == "products") return Context::kProducts;
+        if (key_ == "terms") return Context::kTerms;
+        return Context::kSkip;
+      case Context::kProducts:
+        return Context::kProduct;
+      case Context::kProduct:
+        return key_ == "attributes" ? Context::kAttributes : Context::kSkip;
+      case Context::kTerms:
+        return key_ == "OnDemand" ? Context::kOnDemand : Context::kSkip;  // Reserved skipped
+      case Context::kOnDemand:
+        return Context::kOnDemandSku;
+      case Context::kOnDemandSku:
+        return Context::kOfferTerm;
+      case Context::kOfferTerm:
+        return key_ == "priceDimensions" ? Context::kPriceDimensions : Context::kSkip;
+      case Context::kPriceDimensions:
+        return Context::kPriceDimension;
+      case Context::kPriceDimension:
+        return key_ == "pricePerUnit" ? Context::kPricePerUnit : Context::kSkip;
+      default:
+        return Context::kSkip;
+    }
+  }
+
+  void StoreAttribute(const std::string& value) {
+    if (key_ == "instanceType") {
+      product_.instance_type = value;
+    } else if (key_ == "regionCode") {
+      product_.region_code = value;
+    } else if (key_ == "operatingSystem") {
+      product_.operating_system = value;
+    } else if (key_ == "tenancy") {
+      product_.tenancy = value;
+    } else if (key_ == "capacitystatus") {
+      product_.capacity_status = value;
+    } else if (key_ == "preInstalledSw") {
+      product_.pre_installed_sw = value;
+    } else if (key_ == "marketoption") {
+      product_.market_option = value;
+    }
+  }
+
+  // The same filters Karpenter applies to the Pricing API.
+  bool Keep(const Product& p) const {
+    return p.product_family == "Compute Instance" && p.region_code == region_code_ &&
+           p.operating_system == "Linux" && p.tenancy == "Shared" && p.capacity_status == "Used" &&
+           p.pre_installed_sw == "NA" && (!p.market_option || *p.market_option == "OnDemand") &&
+           !p.instance_type.empty();
+  }
+
+  void FinishProduct() {
+    ++skus_seen_;
+    if (!Keep(product_)) return;
+    std::string sku = product_.sku.empty() ? std::move(product_.key) : std::move(product_.sku);
+    kept_.insert_or_assign(std::move(sku), KeptSku{std::move(product_.instance_type), {}});
+  }
+
+  void FinishProducts() {
+    products_done_ = true;
+    for (const auto& [sku, price] : pending_prices_) {
+      const auto it = kept_.find(sku);
+      if (it != kept_.end() && !it->second.price_per_hour) it->second.price_per_hour = price;
+    }
+    // Buffered prices of SKUs we did not keep are no longer needed; release their memory.
+    std::unordered_map<std::string, model::Money>().swap(pending_prices_);
+  }
+
+  void FinishPriceDimension() {
+    if (unit_ != "Hrs" || !usd_) return;
+    const auto kept = kept_.find(term_sku_);
+    const bool wanted = kept != kept_.end() ? !kept->second.price_per_hour : !products_done_;
+    if (!wanted) return;  // another SKU, or a price already taken
+    model::Money price;
+    try {
+      price = model::Money::ParseDollars(*usd_);
+    } catch (const InvalidInput& e) {
+      throw InvalidInput(fmt::format("EC2 offer file: SKU {}: {}", term_sku_, e.what()));
+    }
+    if (price <= model::Money()) return;  // placeholder SKUs carry 0.0000000000
+    if (kept != kept_.end()) {
+      kept->second.price_per_hour = price;
+    } else {
+      pending_prices_.try_emplace(term_sku_, price);
+    }
+  }
+
+  std::string_view region_code_;
+  std::vector<Context> stack_;
+  std::string key_;
+  bool root_seen_ = false;
+  bool products_done_ = false;
+  std::size_t skus_seen_ = 0;
+
+  Product product_;
+  std::string term_sku_;
+  std::string unit_;
+  std::optional<std::string> usd_;
+
+  std::map<std::string, KeptSku, std::less<>> kept_;  // ordered: deterministic conflicts
+  std::unordered_map<std::string, model::Money> pending_prices_;
+};
+
+}  // namespace
+
+model::OnDemandPriceList ParseEc2OfferFile(std::istream& in, std::string_view region_code) {
+  OfferHandler handler(region_code);
+  Json::sax_parse(in, &handler, nlohmann::json::input_format_t::json, /*strict=*/true);
+  return handler.Finish();
+}
+
+}  // namespace costledger::sources

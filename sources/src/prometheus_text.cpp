@@ -1,0 +1,232 @@
+#include "costledger/sources/prometheus_text.hpp"
+
+#include <fmt/core.h>
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <system_error>
+
+#include "costledger/model/errors.hpp"
+
+namespace costledger::sources {
+namespace {
+
+bool IsBlank(char c) { return c == ' ' || c == '\t'; }
+
+bool IsNameStart(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
+}
+
+bool IsNameChar(char c) { return IsNameStart(c) || (c >= '0' && c <= '9'); }
+
+bool IsLabelNameStart(char c) { return IsNameStart(c) && c != ':'; }
+
+bool IsLabelNameChar(char c) { return IsNameChar(c) && c != ':'; }
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+// Parses one line; `line` has no line terminator. Works on indices so no copies are made
+// except into the sample itself.
+class LineParser {
+ public:
+  LineParser(std::string_view line, std::size_t line_number)
+      : line_(line), line_number_(line_number) {}
+
+  PromSample Parse() {
+    PromSample sample;
+    sample.name = std::string(ParseMetricName());
+    const std::size_t after_name = pos_;
+    SkipBlanks();
+    if (Peek() == '{') {
+      ++pos_;
+      ParseLabels(sample);
+      if (pos_ < line_.size() && !IsBlank(line_[pos_])) {
+        Fail(fmt::format("unexpected character '{}' after labels", line_[pos_]));
+      }
+      SkipBlanks();
+    } else if (pos_ == after_name && pos_ < line_.size()) {
+      Fail(fmt::format("unexpected character '{}' after metric name", line_[pos_]));
+    }
+    const std::string_view value_token = NextToken();
+    if (value_token.empty()) Fail("missing value");
+    sample.value = ParseValue(value_token);
+    SkipBlanks();
+    const std::string_view timestamp_token = NextToken();
+    if (!timestamp_token.empty()) sample.timestamp_ms = ParseTimestampMs(timestamp_token);
+    SkipBlanks();
+    if (pos_ != line_.size()) {
+      Fail(fmt::format("unexpected text '{}' after sample", line_.substr(pos_)));
+    }
+    return sample;
+  }
+
+ private:
+  [[noreturn]] void Fail(std::string_view what) const {
+    throw InvalidInput(fmt::format("line {}: {}", line_number_, what));
+  }
+
+  char Peek() const { return pos_ < line_.size() ? line_[pos_] : '\0'; }
+
+  void SkipBlanks() {
+    while (pos_ < line_.size() && IsBlank(line_[pos_])) ++pos_;
+  }
+
+  std::string_view NextToken() {
+    const std::size_t start = pos_;
+    while (pos_ < line_.size() && !IsBlank(line_[pos_])) ++pos_;
+    return line_.substr(start, pos_ - start);
+  }
+
+  std::string_view ParseMetricName() {
+    const std::size_t start = pos_;
+    if (!IsNameStart(Peek())) {
+      Fail(fmt::format("invalid metric name starting at '{}'", line_.substr(pos_, 16)));
+    }
+    while (pos_ < line_.size() && IsNameChar(line_[pos_])) ++pos_;
+    return line_.substr(start, pos_ - start);
+  }
+
+  void ParseLabels(PromSample& sample) {
+    while (true) {
+      SkipBlanks();
+      if (pos_ >= line_.size()) Fail("unterminated label set");
+      if (line_[pos_] == '}') {
+        ++pos_;
+        return;
+      }
+      if (!IsLabelNameStart(line_[pos_])) {
+        Fail(fmt::format("invalid label name starting at '{}'", line_.substr(pos_, 16)));
+      }
+      const std::size_t name_start = pos_;
+      while (pos_ < line_.size() && IsLabelNameChar(line_[pos_])) ++pos_;
+      std::string name(line_.substr(name_start, pos_ - name_start));
+      SkipBlanks();
+      if (Peek() != '=') Fail(fmt::format("expected '=' after label name '{}'", name));
+      ++pos_;
+      SkipBlanks();
+      if (Peek() != '"') Fail(fmt::format("expected '\"' to open value of label '{}'", name));
+      ++pos_;
+      std::string value = ParseLabelValue(name);
+      for (const auto& [existing, unused] : sample.labels) {
+        if (existing == name) Fail(fmt::format("duplicate label '{}'", name));
+      }
+      sample.labels.emplace_back(std::move(name), std::move(value));
+      SkipBlanks();
+      if (Peek() == ',') {
+        ++pos_;  // a trailing comma before '}' is allowed, as in Prometheus.
+      } else if (Peek() != '}') {
+        if (pos_ >= line_.size()) Fail("unterminated label set");
+        Fail(fmt::format("expected ',' or '}}' after value of label '{}'", name));
+      }
+    }
+  }
+
+  std::string ParseLabelValue(std::string_view name) {
+    std::string value;
+    while (true) {
+      // Copy runs of plain characters in one go; most values have no escapes.
+      const std::size_t run_start = pos_;
+      while (pos_ < line_.size() && line_[pos_] != '"' && line_[pos_] != '\\') ++pos_;
+      value.append(line_.substr(run_start, pos_ - run_start));
+      if (pos_ >= line_.size()) Fail("unterminated label value");
+      if (line_[pos_] == '"') {
+        ++pos_;
+        return value;
+      }
+      ++pos_;  // backslash
+      if (pos_ >= line_.size()) Fail("unterminated label value");
+      switch (line_[pos_]) {
+        case '\\':
+          value.push_back('\\');
+          break;
+        case '"':
+          value.push_back('"');
+          break;
+        case 'n':
+          value.push_back('\n');
+          break;
+        default:
+          Fail(fmt::format("invalid escape sequence '\\{}' in value of label '{}'", line_[pos_],
+                           name));
+      }
+      ++pos_;
+    }
+  }
+
+  double ParseValue(std::string_view token) const {
+    if (EqualsIgnoreCase(token, "NaN")) return std::numeric_limits<double>::quiet_NaN();
+    if (EqualsIgnoreCase(token, "+Inf") || EqualsIgnoreCase(token, "Inf")) {
+      return std::numeric_limits<double>::infinity();
+    }
+    if (EqualsIgnoreCase(token, "-Inf")) return -std::numeric_limits<double>::infinity();
+    std::string_view digits = token;
+    // from_chars rejects a leading '+', which Go's ParseFloat (and so Prometheus) accepts.
+    if (digits.front() == '+') {
+      digits.remove_prefix(1);
+      if (digits.empty() || digits.front() == '+' || digits.front() == '-') {
+        Fail(fmt::format("invalid value '{}'", token));
+      }
+    }
+    double value = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (ec == std::errc::result_out_of_range) {
+      Fail(fmt::format("value '{}' is out of range", token));
+    }
+    if (ec != std::errc() || end != digits.data() + digits.size()) {
+      Fail(fmt::format("invalid value '{}'", token));
+    }
+    return value;
+  }
+
+  std::int64_t ParseTimestampMs(std::string_view token) const {
+    std::int64_t ms = 0;
+    const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), ms);
+    if (ec != std::errc() || end != token.data() + token.size()) {
+      Fail(fmt::format("invalid timestamp '{}'", token));
+    }
+    return ms;
+  }
+
+  std::string_view line_;
+  std::size_t line_number_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+std::string_view PromSample::Label(std::string_view key) const {
+  for (const auto& [label_name, label_value] : labels) {
+    if (label_name == key) return label_value;
+  }
+  return {};
+}
+
+std::vector<PromSample> ParsePrometheusText(std::string_view text) {
+  std::vector<PromSample> samples;
+  std::size_t line_number = 0;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    ++line_number;
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    std::size_t first = 0;
+    while (first < line.size() && IsBlank(line[first])) ++first;
+    line.remove_prefix(first);
+    if (line.empty() || line.front() == '#') continue;  // blank, HELP, TYPE or comment
+    samples.push_back(LineParser(line, line_number).Parse());
+  }
+  return samples;
+}
+
+}  // namespace costledger::sources

@@ -16,6 +16,7 @@
 #include "bench_figures.hpp"
 #include "costledger/api/cost_api.hpp"
 #include "costledger/api/http_server.hpp"
+#include "costledger/postgres/postgres_cost_reader.hpp"
 #include "costledger/postgres/postgres_store.hpp"
 #include "private_postgres.hpp"
 #include "sample_batches.hpp"
@@ -99,7 +100,8 @@ int Run() {
       fmt::format(R"([{{"name":"bench","sha256":"{}","role":"viewer","teams":["*"]}}])",
                   api::Sha256Hex(kToken)));
   api::CostMetrics metrics;
-  api::CostApi cost_api(reader, &metrics, std::move(settings), [] { return kDay + hours(48); });
+  api::CostApi cost_api({reader, reader, reader, reader}, &metrics, std::move(settings),
+                        [] { return kDay + hours(48); });
   api::ServerOptions options;
   options.listen = "127.0.0.1:0";
   options.threads = 2;

@@ -15,8 +15,11 @@
 #include "costledger/api/cost_api.hpp"
 #include "costledger/api/http_server.hpp"
 #include "costledger/collector/collector.hpp"
+#include "costledger/fetch/cluster_scraper.hpp"
+#include "costledger/fetch/price_loader.hpp"
 #include "costledger/model/errors.hpp"
 #include "costledger/postgres/postgres_cost_reader.hpp"
+#include "costledger/postgres/postgres_store.hpp"
 
 namespace costledger::cli {
 
@@ -120,21 +123,34 @@ collector::CollectorSettings ToCollectorSettings(const Config& c) {
   s.interval.team_label = c.team_label;
   s.interval.weights = c.weights;
   s.interval_length = std::chrono::seconds(c.interval_seconds);
-  s.sources.api_url = c.kubernetes.api_url;
-  s.sources.token_file = c.kubernetes.token_file;
-  s.sources.ca_file = c.kubernetes.ca_file;
-  s.sources.dcgm_urls = c.dcgm.urls;
-  s.sources.athena_executions = c.athena.executions;
-  s.sources.timeout = std::chrono::seconds(c.scrape_timeout_seconds);
-  s.prices.region = c.pricing.region;
-  s.prices.on_demand = c.pricing.on_demand;
-  s.prices.spot_history = c.pricing.spot_history;
-  s.prices.custom_hourly = c.pricing.custom_hourly;
   s.price_refresh = std::chrono::seconds(c.pricing.refresh_seconds);
   s.query_price_per_tb = c.athena.price_per_tb;
   s.workgroup_teams = {c.athena.workgroup_teams.begin(), c.athena.workgroup_teams.end()};
-  s.retention = {c.retention.raw_days, c.retention.hourly_days, c.retention.queries_days};
   return s;
+}
+
+fetch::SourceSettings ToSourceSettings(const Config& c) {
+  fetch::SourceSettings s;
+  s.api_url = c.kubernetes.api_url;
+  s.token_file = c.kubernetes.token_file;
+  s.ca_file = c.kubernetes.ca_file;
+  s.dcgm_urls = c.dcgm.urls;
+  s.athena_executions = c.athena.executions;
+  s.timeout = std::chrono::seconds(c.scrape_timeout_seconds);
+  return s;
+}
+
+fetch::PriceSettings ToPriceSettings(const Config& c) {
+  fetch::PriceSettings s;
+  s.region = c.pricing.region;
+  s.on_demand = c.pricing.on_demand;
+  s.spot_history = c.pricing.spot_history;
+  s.custom_hourly = c.pricing.custom_hourly;
+  return s;
+}
+
+postgres::RetentionPolicy ToRetention(const Config& c) {
+  return {c.retention.raw_days, c.retention.hourly_days, c.retention.queries_days};
 }
 
 }  // namespace
@@ -169,7 +185,7 @@ int RunServe(const std::vector<std::string>& args) {
   if (std::signal(SIGTERM, OnSignal) == SIG_ERR || std::signal(SIGINT, OnSignal) == SIG_ERR) {
     throw std::runtime_error("cannot install the SIGTERM and SIGINT handlers");
   }
-  postgres::PostgresStore store(c.database_url, c.database_password);
+  postgres::PostgresStore store(c.database_url, c.database_password, ToRetention(c));
 
   // The API: its own threads, reading what the collector stores.
   api::CostMetrics metrics({c.pricing.region, "amd64"});
@@ -188,7 +204,8 @@ int RunServe(const std::vector<std::string>& args) {
     settings.cache_ttl = std::chrono::seconds(c.api.cache_seconds);
     settings.ready_max_age = std::chrono::seconds(std::max(180, 3 * c.interval_seconds));
     cost_api = std::make_unique<api::CostApi>(
-        reader, role == "all" ? &metrics : nullptr, std::move(settings),
+        api::CostReaders{reader, reader, reader, reader}, role == "all" ? &metrics : nullptr,
+        std::move(settings),
         [] { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); });
     api::ServerOptions options;
     options.listen = c.listen;
@@ -228,13 +245,15 @@ int RunServe(const std::vector<std::string>& args) {
     log.Info("spool holds batches from an earlier run; replaying",
              {{"spool_depth", static_cast<std::int64_t>(spool.depth())}});
   }
-  collector::Collector collector(ToCollectorSettings(c), spool, store, log);
+  fetch::HttpClusterSource cluster(ToSourceSettings(c));
+  fetch::ConfiguredPriceSource prices(ToPriceSettings(c));
+  collector::Collector collector(ToCollectorSettings(c), cluster, prices, spool, store, log);
 
   const bool once = l.cl.Flag("once");
   // Only --role all serves these families (/metrics of its API); a collector-only process
   // would build them, at a cost growing with the cluster, for nobody to read.
   const bool export_metrics = role == "all";
-  collector.Run(g_stop, [&](const collector::TickReport& tick) {
+  collector.Run(g_stop, [&](const model::TickReport& tick) {
     if (export_metrics) metrics.Observe(tick);
     if (once) g_stop = true;
   });

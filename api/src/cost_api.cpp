@@ -51,9 +51,8 @@ model::TimeWindow WindowParam(const HttpRequest& request, sys_seconds now) {
 
 }  // namespace
 
-CostApi::CostApi(postgres::PostgresCostReader& reader, CostMetrics* metrics,
-                 CostApiSettings settings, Clock clock)
-    : reader_(reader),
+CostApi::CostApi(CostReaders readers, CostMetrics* metrics, CostApiSettings settings, Clock clock)
+    : readers_(readers),
       metrics_(metrics),
       settings_(std::move(settings)),
       clock_(std::move(clock)) {}
@@ -155,10 +154,12 @@ HttpResponse CostApi::Allocation(const HttpRequest& request, const Principal& wh
   const bool idle_needed = r.include_idle || r.share_idle;
   std::future<std::vector<model::IdleRow>> idle_read;
   if (idle_needed) {
-    idle_read = std::async(std::launch::async,
-                           [&] { return reader_.ReadIdle(r.window.start, r.window.end, step); });
+    idle_read = std::async(std::launch::async, [&] {
+      return readers_.allocations.ReadIdle(r.window.start, r.window.end, step);
+    });
   }
-  const auto rows = reader_.ReadAllocations(r.window.start, r.window.end, step, grouping);
+  const auto rows =
+      readers_.allocations.ReadAllocations(r.window.start, r.window.end, step, grouping);
   const auto idle = idle_needed ? idle_read.get() : std::vector<model::IdleRow>{};
   HttpResponse out;
   out.body = RenderAllocationResponse(model::BuildAllocationSets(r, scope, grouping, rows, idle));
@@ -174,7 +175,7 @@ HttpResponse CostApi::Assets(const HttpRequest& request, const Principal& who) {
   }
   const model::TimeWindow w = WindowParam(request, clock_());
   json data = json::object();
-  for (const postgres::NodeAssetRow& n : reader_.ReadAssets(w.start, w.end)) {
+  for (const model::NodeAssetRow& n : readers_.assets.ReadAssets(w.start, w.end)) {
     const double hours = n.seconds / 3600.0;
     const model::Money idle = n.idle_cpu + n.idle_ram + n.idle_gpu;
     data[n.cluster + "/" + n.node] = {
@@ -224,7 +225,7 @@ HttpResponse CostApi::Queries(const HttpRequest& request, const Principal& who) 
   };
   std::map<std::string, Group> groups;
   // Rows come most expensive first, so the first few of a group are its top queries.
-  for (const postgres::QueryCostRow& q : reader_.ReadQueries(w.start, w.end)) {
+  for (const model::QueryCostRow& q : readers_.queries.ReadQueries(w.start, w.end)) {
     if (!who.SeesTeam(q.team) && !who.all_teams) continue;
     const std::string name = aggregate == "team"
                                  ? (q.team.empty() ? std::string(model::kUnallocated) : q.team)
@@ -263,8 +264,8 @@ HttpResponse CostApi::Queries(const HttpRequest& request, const Principal& who) 
 }
 
 HttpResponse CostApi::Ready() {
-  if (!reader_.Ping()) return JsonError(503, "the database is not reachable");
-  const auto latest = reader_.LatestInterval();
+  if (!readers_.health.Ping()) return JsonError(503, "the database is not reachable");
+  const auto latest = readers_.health.LatestInterval();
   if (!latest) return JsonError(503, "no interval has been stored yet");
   const auto age = clock_() - *latest;
   if (age > settings_.ready_max_age) {

@@ -170,8 +170,8 @@ struct CostMetrics::Impl {
     }
   }
 
-  void ObserveHealth(const collector::TickReport& tick) {
-    for (const fetch::SourceStatus& status : tick.statuses) {
+  void ObserveHealth(const model::TickReport& tick) {
+    for (const model::SourceStatus& status : tick.statuses) {
       prometheus::Counter& errors = source_errors.Add({{"source", SourceKind(status.source)}});
       if (!status.error.empty()) errors.Increment();
     }
@@ -261,7 +261,7 @@ CostMetrics::CostMetrics(CostMetricsSettings settings)
 
 CostMetrics::~CostMetrics() = default;
 
-void CostMetrics::Observe(const collector::TickReport& tick) {
+void CostMetrics::Observe(const model::TickReport& tick) {
   const std::lock_guard lock(impl_->mutex);
   if (tick.batch) {
     if (tick.attributed) impl_->ObserveCosts(*tick.batch);

@@ -24,14 +24,20 @@ constexpr std::chrono::hours kQueryMemory{48};
 
 }  // namespace
 
-Collector::Collector(CollectorSettings settings, Spool& spool, postgres::PostgresStore& store,
+Collector::Collector(CollectorSettings settings, ports::ClusterSource& cluster,
+                     ports::PriceSource& prices, Spool& spool, ports::IntervalStore& store,
                      common::Logger& log)
-    : settings_(std::move(settings)), spool_(spool), store_(store), log_(log) {}
+    : settings_(std::move(settings)),
+      cluster_(cluster),
+      price_source_(prices),
+      spool_(spool),
+      store_(store),
+      log_(log) {}
 
 void Collector::RefreshPricesIfDue(sys_seconds now) {
   if (prices_loaded_ && now - prices_loaded_at_ < settings_.price_refresh) return;
   const auto started = std::chrono::steady_clock::now();
-  fetch::LoadedPrices loaded = fetch::LoadPrices(settings_.prices);
+  ports::LoadedPrices loaded = price_source_.Load();
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   for (const std::string& e : loaded.errors) log_.Error("price source failed", {{"error", e}});
@@ -88,12 +94,6 @@ std::size_t Collector::Drain(bool& database_available, std::optional<AppendedBat
       batch = &read->batch;
     }
     try {
-      if (!schema_ready_) {
-        for (const std::string& applied : store_.Migrate()) {
-          log_.Info("migration applied", {{"version", applied}});
-        }
-        schema_ready_ = true;
-      }
       store_.Write(*batch);
     } catch (const Unavailable& e) {
       database_available = false;
@@ -121,8 +121,7 @@ void Collector::MaintainIfDue(sys_seconds now) {
   if (now - maintained_at_ < std::chrono::hours(1)) return;
   queries_seen_.ForgetSubmittedBefore(now - kQueryMemory);
   try {
-    store_.EnsurePartitions(std::chrono::floor<std::chrono::days>(now), 3);
-    const std::int64_t removed = store_.ApplyRetention(settings_.retention, now);
+    const std::int64_t removed = store_.Maintain(now);
     maintained_at_ = now;
     if (removed > 0) log_.Info("retention applied", {{"removed", removed}});
   } catch (const Unavailable&) {
@@ -173,16 +172,16 @@ void Collector::KeepOnlyWhatLaterIntervalsNeed() {
   }
 }
 
-TickReport Collector::Tick(sys_seconds boundary) {
+model::TickReport Collector::Tick(sys_seconds boundary) {
   const auto started = std::chrono::steady_clock::now();
-  TickReport report;
+  model::TickReport report;
   const seconds length = settings_.interval_length;
   report.interval_start = boundary - length;
   RefreshPricesIfDue(boundary);
 
   // The scrape in its two rounds (ScrapeCluster): the state of the previous interval is let go
   // in between, so that it is never held together with both this one's lists and kubelets.
-  fetch::ClusterSnapshot snap = fetch::ScrapeClusterState(settings_.sources, boundary);
+  model::ClusterSnapshot snap = cluster_.ScrapeState(boundary);
   const bool fresh_state = snap.nodes && snap.pods;
   std::optional<std::vector<model::Node>> listed_nodes;  // nodes listed without their pods
   // Cluster state: this scrape, or a recent one when the API server failed just now.
@@ -196,10 +195,10 @@ TickReport Collector::Tick(sys_seconds boundary) {
   snap.nodes.reset();
   snap.pods.reset();
   if (fresh_state || listed_nodes) {
-    fetch::ScrapeKubelets(settings_.sources, fresh_state ? *last_nodes_ : *listed_nodes, snap);
+    cluster_.ScrapeKubelets(fresh_state ? *last_nodes_ : *listed_nodes, snap);
   }
   listed_nodes.reset();
-  for (const fetch::SourceStatus& s : snap.statuses) {
+  for (const model::SourceStatus& s : snap.statuses) {
     if (s.error.empty()) continue;
     ++report.source_errors;
     log_.Error("source failed", {{"source", s.source}, {"error", s.error}});
@@ -292,7 +291,7 @@ TickReport Collector::Tick(sys_seconds boundary) {
       {"duration_ms", Ms(took)}};
   // Per-target sources ("kubelet/<node>", "dcgm/<url>") are many; log the slowest of each kind.
   std::map<std::string, std::chrono::milliseconds> slowest;
-  for (const fetch::SourceStatus& s : snap.statuses) {
+  for (const model::SourceStatus& s : snap.statuses) {
     const std::size_t slash = s.source.find('/');
     if (slash == std::string::npos) {
       fields.push_back({s.source + "_ms", Ms(s.elapsed)});
@@ -309,7 +308,7 @@ TickReport Collector::Tick(sys_seconds boundary) {
 }
 
 void Collector::Run(const std::atomic<bool>& stop,
-                    const std::function<void(const TickReport&)>& on_tick) {
+                    const std::function<void(const model::TickReport&)>& on_tick) {
   const seconds length = settings_.interval_length;
   while (!stop) {
     const auto now = std::chrono::system_clock::now();
@@ -320,7 +319,7 @@ void Collector::Run(const std::atomic<bool>& stop,
           next - std::chrono::system_clock::now(), std::chrono::milliseconds(100)));
     }
     if (stop) break;
-    const TickReport report = Tick(next);
+    const model::TickReport report = Tick(next);
     if (on_tick) on_tick(report);
   }
   bool available = true;

@@ -82,8 +82,8 @@ class ScrapedCluster {
   simulator::HttpServer server_;
 };
 
-const SourceStatus& StatusOf(const ClusterSnapshot& snap, const std::string& source) {
-  for (const SourceStatus& s : snap.statuses) {
+const model::SourceStatus& StatusOf(const model::ClusterSnapshot& snap, const std::string& source) {
+  for (const model::SourceStatus& s : snap.statuses) {
     if (s.source == source) return s;
   }
   throw std::runtime_error("no status for " + source);
@@ -97,7 +97,7 @@ std::vector<std::string> Names(const std::vector<model::Pod>& pods) {
 
 TEST(ClusterScraperTest, FollowsContinueTokensToTheWholeList) {
   ScrapedCluster cluster;
-  const ClusterSnapshot snap = ScrapeCluster(cluster.Settings(), kT);
+  const model::ClusterSnapshot snap = ScrapeCluster(cluster.Settings(), kT);
   ASSERT_TRUE(snap.pods.has_value()) << StatusOf(snap, "pods").error;
   ASSERT_TRUE(snap.nodes.has_value()) << StatusOf(snap, "nodes").error;
   const std::vector<model::Pod> whole = sources::ParsePodList(cluster.Whole("/api/v1/pods"));
@@ -114,7 +114,7 @@ TEST(ClusterScraperTest, FollowsContinueTokensToTheWholeList) {
   }
   EXPECT_EQ(cluster.Targets("/api/v1/nodes?").size(), 1U);
   EXPECT_EQ(snap.kubelet.size(), snap.nodes->size());
-  for (const SourceStatus& s : snap.statuses) EXPECT_EQ(s.error, "") << s.source;
+  for (const model::SourceStatus& s : snap.statuses) EXPECT_EQ(s.error, "") << s.source;
 }
 
 TEST(ClusterScraperTest, ABadContinueTokenIsAnErrorNotAShortList) {
@@ -123,7 +123,7 @@ TEST(ClusterScraperTest, ABadContinueTokenIsAnErrorNotAShortList) {
     const std::size_t at = target.find("continue=");
     return at == std::string::npos ? target : target.substr(0, at) + "continue=bm90IGEgdG9rZW4";
   });
-  const ClusterSnapshot snap = ScrapeCluster(cluster.Settings(), kT);
+  const model::ClusterSnapshot snap = ScrapeCluster(cluster.Settings(), kT);
   EXPECT_FALSE(snap.pods.has_value());
   EXPECT_THAT(StatusOf(snap, "pods").error, HasSubstr("HTTP 400"));
   EXPECT_THAT(StatusOf(snap, "pods").error, HasSubstr("invalid continue token"));
@@ -139,7 +139,7 @@ TEST(ClusterScraperTest, AnExpiredTokenRestartsTheListInFull) {
     return target;
   });
   self = &cluster;
-  const ClusterSnapshot snap = ScrapeCluster(cluster.Settings(), kT);
+  const model::ClusterSnapshot snap = ScrapeCluster(cluster.Settings(), kT);
   ASSERT_TRUE(snap.pods.has_value()) << StatusOf(snap, "pods").error;
   EXPECT_EQ(Names(*snap.pods), Names(sources::ParsePodList(cluster.Whole("/api/v1/pods"))));
   const std::vector<std::string> requests = cluster.Targets("/api/v1/pods");

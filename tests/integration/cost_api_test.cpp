@@ -11,6 +11,7 @@
 
 #include "costledger/api/http_server.hpp"
 #include "costledger/model/attribution.hpp"
+#include "costledger/postgres/postgres_cost_reader.hpp"
 #include "costledger/postgres/postgres_store.hpp"
 #include "private_postgres.hpp"
 #include "sample_batches.hpp"
@@ -114,8 +115,8 @@ class CostApiTest : public ::testing::Test {
     settings.cache_ttl = seconds(0);
     settings.ready_max_age = minutes(15);
     metrics_ = std::make_unique<CostMetrics>();
-    api_ = std::make_unique<CostApi>(*reader_, metrics_.get(), std::move(settings),
-                                     [] { return now_; });
+    api_ = std::make_unique<CostApi>(CostReaders{*reader_, *reader_, *reader_, *reader_},
+                                     metrics_.get(), std::move(settings), [] { return now_; });
     ServerOptions options;
     options.listen = "127.0.0.1:0";
     options.max_body_bytes = 4096;

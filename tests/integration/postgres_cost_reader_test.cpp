@@ -248,7 +248,7 @@ TEST_F(PostgresCostReaderTest, AssetsAndLatestInterval) {
   ASSERT_EQ(assets.size(), 2u);
   Money node_cost;
   Money idle;
-  for (const NodeAssetRow& a : assets) {
+  for (const model::NodeAssetRow& a : assets) {
     node_cost += a.cost;
     idle += a.idle_cpu + a.idle_ram + a.idle_gpu;
     EXPECT_EQ(a.cpu_cost + a.ram_cost + a.gpu_cost, a.cost);

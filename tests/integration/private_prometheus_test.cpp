@@ -185,7 +185,7 @@ TEST(CostMetricsScrapeTest, OpenCostQueriesWorkOnScrapedCostMetrics) {
   row.demand.memory_request_bytes = std::int64_t{2} << 30;
   row.cost.cpu_nanos = 250'000'000;
   batch.costs.containers.push_back(row);
-  collector::TickReport tick;
+  model::TickReport tick;
   tick.attributed = true;
   tick.batch = std::make_shared<const model::IntervalBatch>(batch);
   metrics.Observe(tick);

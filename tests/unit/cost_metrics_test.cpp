@@ -14,12 +14,12 @@
 namespace costledger::api {
 namespace {
 
-using collector::TickReport;
 using model::ContainerCostRow;
 using model::IntervalBatch;
 using model::Money;
 using model::NodeCostRow;
 using model::PricedQuery;
+using model::TickReport;
 using sources::PromSample;
 using std::chrono::seconds;
 using LabelMap = std::map<std::string, std::string>;

@@ -54,7 +54,7 @@ std::string QueryEscape(std::string_view value) {
 
 // Parses a fetched body; a parse error becomes the source's error, never an exception.
 template <typename Parse>
-auto ParseInto(const FetchResult& fetched, SourceStatus& status, Parse parse)
+auto ParseInto(const FetchResult& fetched, model::SourceStatus& status, Parse parse)
     -> std::optional<decltype(parse(std::string_view{}))> {
   status.elapsed = fetched.elapsed;
   if (!fetched.ok()) {
@@ -77,7 +77,7 @@ class ListPager {
  public:
   using ParseChunk = sources::ListMetadata (*)(std::string_view, std::vector<Record>&);
 
-  ListPager(FetchQueue& queue, std::string url, ParseChunk parse, SourceStatus& status,
+  ListPager(FetchQueue& queue, std::string url, ParseChunk parse, model::SourceStatus& status,
             std::optional<std::vector<Record>>& out)
       : queue_(queue), url_(std::move(url)), parse_(parse), status_(status), out_(out) {}
 
@@ -134,7 +134,7 @@ class ListPager {
   FetchQueue& queue_;
   std::string url_;
   ParseChunk parse_;
-  SourceStatus& status_;
+  model::SourceStatus& status_;
   std::optional<std::vector<Record>>& out_;
   std::vector<Record> items_;
   std::string last_token_;
@@ -152,14 +152,15 @@ FetchOptions OptionsOf(const SourceSettings& settings, std::string& token_error)
 
 }  // namespace
 
-ClusterSnapshot ScrapeCluster(const SourceSettings& settings, std::chrono::sys_seconds at) {
-  ClusterSnapshot snap = ScrapeClusterState(settings, at);
+model::ClusterSnapshot ScrapeCluster(const SourceSettings& settings, std::chrono::sys_seconds at) {
+  model::ClusterSnapshot snap = ScrapeClusterState(settings, at);
   if (snap.nodes) ScrapeKubelets(settings, *snap.nodes, snap);
   return snap;
 }
 
-ClusterSnapshot ScrapeClusterState(const SourceSettings& settings, std::chrono::sys_seconds at) {
-  ClusterSnapshot snap;
+model::ClusterSnapshot ScrapeClusterState(const SourceSettings& settings,
+                                          std::chrono::sys_seconds at) {
+  model::ClusterSnapshot snap;
   snap.taken_at = at;
   std::string token_error;
   const FetchOptions options = OptionsOf(settings, token_error);
@@ -206,7 +207,7 @@ ClusterSnapshot ScrapeClusterState(const SourceSettings& settings, std::chrono::
 }
 
 void ScrapeKubelets(const SourceSettings& settings, std::span<const model::Node> nodes,
-                    ClusterSnapshot& snap) {
+                    model::ClusterSnapshot& snap) {
   std::string token_error;
   const FetchOptions options = OptionsOf(settings, token_error);
   const std::string api = TrimSlash(settings.api_url);

@@ -18,8 +18,8 @@ bool IsUrl(const std::string& s) {
 
 }  // namespace
 
-LoadedPrices LoadPrices(const PriceSettings& settings) {
-  LoadedPrices out;
+ports::LoadedPrices LoadPrices(const PriceSettings& settings) {
+  ports::LoadedPrices out;
   FetchOptions options;
   options.timeout = settings.timeout;
   if (!settings.on_demand.empty()) {

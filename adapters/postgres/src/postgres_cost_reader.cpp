@@ -445,7 +445,7 @@ std::vector<PostgresCostReader::NodeStep> PostgresCostReader::ReadNodeSteps(
                                              pqxx::prepare::make_dynamic_params(params.values()))) {
       NodeStep n;
       n.step = static_cast<std::size_t>(r[0].as<std::int64_t>());
-      NodeAssetRow& row = n.node;
+      model::NodeAssetRow& row = n.node;
       row.cluster = r[1].as<std::string>();
       row.node = r[2].as<std::string>();
       row.first_start = FromEpoch(AsInt(r[3]));
@@ -489,15 +489,17 @@ std::vector<model::IdleRow> PostgresCostReader::ReadIdle(sys_seconds start, sys_
   return out;
 }
 
-std::vector<NodeAssetRow> PostgresCostReader::ReadAssets(sys_seconds start, sys_seconds end) {
-  std::vector<NodeAssetRow> out;
+std::vector<model::NodeAssetRow> PostgresCostReader::ReadAssets(sys_seconds start,
+                                                                sys_seconds end) {
+  std::vector<model::NodeAssetRow> out;
   for (NodeStep& n : ReadNodeSteps("read assets", start, end, end - start)) {
     out.push_back(std::move(n.node));
   }
   return out;
 }
 
-std::vector<QueryCostRow> PostgresCostReader::ReadQueries(sys_seconds start, sys_seconds end) {
+std::vector<model::QueryCostRow> PostgresCostReader::ReadQueries(sys_seconds start,
+                                                                 sys_seconds end) {
   static constexpr std::string_view kQueries = R"(
 SELECT cluster, query_execution_id, work_group, team, state, statement_type,
   extract(epoch FROM submitted)::bigint, data_scanned_bytes, engine_execution_millis, cost_nanos,
@@ -509,9 +511,9 @@ WHERE cluster IN (SELECT cluster FROM clusters UNION SELECT DISTINCT cluster FRO
 ORDER BY cost_nanos DESC, query_execution_id)";
   return impl_->Run("read queries", [&](pqxx::connection& c) {
     pqxx::read_transaction tx(c, "queries");
-    std::vector<QueryCostRow> out;
+    std::vector<model::QueryCostRow> out;
     for (const pqxx::row& r : tx.exec_params(std::string(kQueries), Epoch(start), Epoch(end))) {
-      QueryCostRow q;
+      model::QueryCostRow q;
       q.cluster = r[0].as<std::string>();
       q.query_execution_id = r[1].as<std::string>();
       q.work_group = r[2].as<std::string>();

@@ -580,6 +580,8 @@ struct PostgresStore::Impl {
   // Set when RollUp found nothing pending and complete before it; reset by a write into an
   // hour complete by then (see RollUp).
   std::optional<sys_seconds> nothing_pending_before;
+  RetentionPolicy retention;  // what Maintain applies
+  bool migrated = false;      // Migrate succeeded in this store
 
   template <typename Body>
   auto Run(std::string_view operation, Body&& body) {
@@ -625,15 +627,17 @@ struct PostgresStore::Impl {
   }
 };
 
-PostgresStore::PostgresStore(const std::string& url, const std::string& password)
+PostgresStore::PostgresStore(const std::string& url, const std::string& password,
+                             RetentionPolicy retention)
     : impl_(std::make_unique<Impl>()) {
+  impl_->retention = retention;
   impl_->session.Open(url, password);
 }
 
 PostgresStore::~PostgresStore() = default;
 
 std::vector<std::string> PostgresStore::Migrate() {
-  return impl_->Run("migrate", [](pqxx::connection& c) {
+  std::vector<std::string> applied_now = impl_->Run("migrate", [](pqxx::connection& c) {
     std::set<std::string, std::less<>> applied;
     {
       // Session lock, held across the migrations' transactions; dropping the connection on any
@@ -658,6 +662,8 @@ std::vector<std::string> PostgresStore::Migrate() {
     tx.exec_params(Sql(kUnlockMigrations), kMigrationLockKey);
     return done;
   });
+  impl_->migrated = true;
+  return applied_now;
 }
 
 void PostgresStore::EnsurePartitions(sys_days from, int days_ahead) {
@@ -670,6 +676,7 @@ void PostgresStore::EnsurePartitions(sys_days from, int days_ahead) {
 }
 
 void PostgresStore::Write(const model::IntervalBatch& batch) {
+  if (!impl_->migrated) Migrate();
   const model::IntervalCosts& costs = batch.costs;
   const bool has_rows = !costs.nodes.empty() || !costs.containers.empty();
   const int interval_seconds = CheckedInt(costs.length.count(), "interval length");
@@ -908,6 +915,11 @@ std::int64_t PostgresStore::RollUp(sys_seconds complete_before) {
     if (!rolled) break;
   }
   return hours;
+}
+
+std::int64_t PostgresStore::Maintain(sys_seconds now) {
+  EnsurePartitions(std::chrono::floor<days>(now), 3);
+  return ApplyRetention(impl_->retention, now);
 }
 
 std::int64_t PostgresStore::ApplyRetention(const RetentionPolicy& policy, sys_seconds now) {

@@ -11,9 +11,17 @@
 #include "costledger/api/auth.hpp"
 #include "costledger/api/cost_metrics.hpp"
 #include "costledger/api/http_types.hpp"
-#include "costledger/postgres/postgres_cost_reader.hpp"
+#include "costledger/ports/cost_reader.hpp"
 
 namespace costledger::api {
+
+/// Where the routes read stored costs (one adapter usually implements all four).
+struct CostReaders {
+  ports::AllocationReader& allocations;
+  ports::AssetReader& assets;
+  ports::QueryReader& queries;
+  ports::StoreHealth& health;
+};
 
 struct CostApiSettings {
   /// No tokens configured: every endpoint is open (a warning is logged at start).
@@ -30,8 +38,7 @@ struct CostApiSettings {
 class CostApi {
  public:
   using Clock = std::function<std::chrono::sys_seconds()>;
-  CostApi(postgres::PostgresCostReader& reader, CostMetrics* metrics, CostApiSettings settings,
-          Clock clock);
+  CostApi(CostReaders readers, CostMetrics* metrics, CostApiSettings settings, Clock clock);
 
   HttpResponse Handle(const HttpRequest& request);
 
@@ -45,7 +52,7 @@ class CostApi {
   HttpResponse Ready();
   std::optional<HttpResponse> Authorize(const HttpRequest& request, Principal& who) const;
 
-  postgres::PostgresCostReader& reader_;
+  CostReaders readers_;
   CostMetrics* metrics_;
   CostApiSettings settings_;
   Clock clock_;

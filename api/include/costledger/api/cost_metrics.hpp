@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "costledger/collector/collector.hpp"
+#include "costledger/model/tick_report.hpp"
 
 namespace prometheus {
 class Registry;
@@ -55,7 +55,7 @@ class CostMetrics {
   /// grow by the interval's costs; when it was not, those gauges keep their last values. Query,
   /// source error and health metrics are updated either way. Throws std::overflow_error when a
   /// dollar counter would exceed int64 nano-dollars.
-  void Observe(const collector::TickReport& tick);
+  void Observe(const model::TickReport& tick);
 
   /// Counts one API request: `route` is the route's pattern ("/v1/reports/{week}/{team}"),
   /// never the raw target, so the series stay few; `status` becomes the `code` label and

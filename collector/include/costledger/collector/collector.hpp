@@ -13,46 +13,23 @@
 #include "costledger/collector/seen_queries.hpp"
 #include "costledger/collector/spool.hpp"
 #include "costledger/common/logger.hpp"
-#include "costledger/fetch/cluster_scraper.hpp"
-#include "costledger/fetch/price_loader.hpp"
 #include "costledger/model/interval_batch.hpp"
+#include "costledger/model/tick_report.hpp"
 #include "costledger/model/usage.hpp"
-#include "costledger/postgres/postgres_store.hpp"
+#include "costledger/ports/cluster_source.hpp"
+#include "costledger/ports/interval_store.hpp"
+#include "costledger/ports/price_source.hpp"
 
 namespace costledger::collector {
 
 struct CollectorSettings {
   model::IntervalSettings interval;  ///< cluster, team label, split weights
   std::chrono::seconds interval_length{60};
-  fetch::SourceSettings sources;
-  fetch::PriceSettings prices;
   std::chrono::seconds price_refresh{3600};
   model::Money query_price_per_tb = model::kDefaultPricePerTb;
   std::map<std::string, std::string> workgroup_teams;
-  postgres::RetentionPolicy retention;
   /// Nodes and pods of an earlier scrape stand in for a failed one this many intervals at most.
   int stale_snapshot_intervals = 5;
-};
-
-/// What one tick did, for logs, metrics and tests.
-struct TickReport {
-  std::chrono::sys_seconds interval_start;
-  bool attributed = false;
-  std::size_t nodes = 0;
-  std::size_t pods = 0;
-  std::size_t containers = 0;
-  model::Money cost;
-  model::Money idle;
-  std::size_t queries = 0;
-  std::size_t source_errors = 0;
-  std::size_t stored_batches = 0;  ///< batches drained from the spool into the database
-  std::size_t spool_depth = 0;
-  bool database_available = true;
-  std::chrono::milliseconds duration{0};  ///< wall time of the whole tick
-  /// The interval's batch (also when it was only spooled) and every source's status, for
-  /// observers such as the Prometheus exporter. Never null after Tick.
-  std::shared_ptr<const model::IntervalBatch> batch;
-  std::vector<fetch::SourceStatus> statuses;
 };
 
 /// The collector: every interval it scrapes all sources, turns counters into rates, attributes
@@ -61,12 +38,12 @@ struct TickReport {
 /// failing database leaves batches in the spool until it returns.
 class Collector {
  public:
-  Collector(CollectorSettings settings, Spool& spool, postgres::PostgresStore& store,
-            common::Logger& log);
+  Collector(CollectorSettings settings, ports::ClusterSource& cluster, ports::PriceSource& prices,
+            Spool& spool, ports::IntervalStore& store, common::Logger& log);
 
   /// One interval ending at `boundary` (a multiple of the interval length since the epoch):
   /// attributes [boundary - length, boundary).
-  TickReport Tick(std::chrono::sys_seconds boundary);
+  model::TickReport Tick(std::chrono::sys_seconds boundary);
 
   /// Writes spooled batches to the database, oldest first; stops at the first failure.
   /// Returns how many were stored.
@@ -74,7 +51,8 @@ class Collector {
 
   /// Runs ticks at interval boundaries until `stop` becomes true; the tick in flight finishes
   /// and the spool is drained once more before returning. `on_tick` sees every report.
-  void Run(const std::atomic<bool>& stop, const std::function<void(const TickReport&)>& on_tick);
+  void Run(const std::atomic<bool>& stop,
+           const std::function<void(const model::TickReport&)>& on_tick);
 
  private:
   struct AppendedBatch {
@@ -90,8 +68,10 @@ class Collector {
   void KeepOnlyWhatLaterIntervalsNeed();
 
   CollectorSettings settings_;
+  ports::ClusterSource& cluster_;
+  ports::PriceSource& price_source_;
   Spool& spool_;
-  postgres::PostgresStore& store_;
+  ports::IntervalStore& store_;
   common::Logger& log_;
   model::PriceBook prices_;
   std::chrono::sys_seconds prices_loaded_at_{};
@@ -113,7 +93,6 @@ class Collector {
   };
   std::map<std::string, SentLabels, std::less<>> labels_sent_;
   std::uint64_t labels_generation_ = 0;
-  bool schema_ready_ = false;  // migrations applied in this process
 };
 
 }  // namespace costledger::collector

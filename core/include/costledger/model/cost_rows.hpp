@@ -64,4 +64,38 @@ struct IdleRow {
   Money gpu_cost;
 };
 
+/// One node over a window (GET /v1/assets).
+struct NodeAssetRow {
+  std::string cluster;
+  std::string node;
+  std::string instance_type;
+  std::string zone;
+  std::string capacity_type;
+  std::chrono::sys_seconds first_start;
+  std::chrono::sys_seconds last_end;
+  double seconds = 0;  ///< time the node was seen
+  std::int64_t cpu_millicores = 0;
+  std::int64_t memory_bytes = 0;
+  std::int64_t gpu_devices = 0;
+  Money max_price_per_hour;
+  Money cost;
+  Money cpu_cost, ram_cost, gpu_cost;  ///< the node cost by resource pool
+  Money idle_cpu, idle_ram, idle_gpu;
+};
+
+/// One priced Athena query execution (GET /v1/queries).
+struct QueryCostRow {
+  std::string cluster;
+  std::string query_execution_id;
+  std::string work_group;
+  std::string team;
+  std::string state;
+  std::string statement_type;
+  std::chrono::sys_seconds submitted;
+  std::int64_t data_scanned_bytes = 0;
+  std::int64_t engine_execution_millis = 0;
+  Money cost;
+  std::string query;
+};
+
 }  // namespace costledger::model

@@ -3,9 +3,11 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "costledger/model/price_book.hpp"
+#include "costledger/ports/price_source.hpp"
 
 namespace costledger::fetch {
 
@@ -17,15 +19,18 @@ struct PriceSettings {
   std::chrono::milliseconds timeout{60'000};
 };
 
-struct LoadedPrices {
-  model::PriceBook book;
-  std::size_t on_demand_types = 0;
-  std::size_t spot_entries = 0;
-  std::vector<std::string> errors;  ///< per source; the book holds what did load
-};
-
 /// Fetches and parses the price sources (offer file streamed from disk when it is a path) into
 /// a fresh PriceBook: on-demand list prices, Linux/UNIX spot steps, custom overrides.
-LoadedPrices LoadPrices(const PriceSettings& settings);
+ports::LoadedPrices LoadPrices(const PriceSettings& settings);
+
+/// The price source of the configuration: LoadPrices over fixed settings.
+class ConfiguredPriceSource final : public ports::PriceSource {
+ public:
+  explicit ConfiguredPriceSource(PriceSettings settings) : settings_(std::move(settings)) {}
+  ports::LoadedPrices Load() override { return LoadPrices(settings_); }
+
+ private:
+  PriceSettings settings_;
+};
 
 }  // namespace costledger::fetch

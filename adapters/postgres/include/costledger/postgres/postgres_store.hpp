@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "costledger/model/interval_batch.hpp"
+#include "costledger/ports/interval_store.hpp"
 
 namespace costledger::postgres {
 
@@ -31,12 +32,14 @@ struct StoredIntervalTotal {
 /// incrementally and exactly once. Not thread-safe: one instance per thread.
 /// Throws Unavailable when the server cannot be reached (the caller spools and retries) and
 /// InvalidInput/std::runtime_error for anything else.
-class PostgresStore {
+class PostgresStore final : public ports::IntervalStore {
  public:
   /// `url`: a libpq URL or conninfo; `password` (may be empty) is passed separately so that it
   /// never appears in the URL or logs. Connects lazily and reconnects after failures.
-  PostgresStore(const std::string& url, const std::string& password);
-  ~PostgresStore();
+  /// `retention` is what Maintain applies.
+  PostgresStore(const std::string& url, const std::string& password,
+                RetentionPolicy retention = {});
+  ~PostgresStore() override;
   PostgresStore(const PostgresStore&) = delete;
   PostgresStore& operator=(const PostgresStore&) = delete;
   PostgresStore(PostgresStore&&) = delete;
@@ -54,7 +57,9 @@ class PostgresStore {
   /// when missing); when the batch was stored before, in whole or in part (a replay, a second
   /// collector), only the missing rows, through staging. Marks the batch's hour for its
   /// rollup. Replaying a batch counts it once.
-  void Write(const model::IntervalBatch& batch);
+  /// Applies pending migrations first when this store has not yet done so (the database may
+  /// have been out of reach when the process started).
+  void Write(const model::IntervalBatch& batch) override;
 
   /// Recomputes the hourly rollups of every marked hour that ends at or before
   /// `complete_before`, from its raw rows (so a rollup is exact and idempotent, whatever was
@@ -62,12 +67,16 @@ class PostgresStore {
   /// concurrent writers and rollups. Asks the database only once per hour while nothing is
   /// pending, unless this store writes into a complete hour: hours another writer marks are
   /// rolled up by that writer, or here after the next hour begins. Returns the hours rolled up.
-  std::int64_t RollUp(std::chrono::sys_seconds complete_before);
+  std::int64_t RollUp(std::chrono::sys_seconds complete_before) override;
 
   /// Deletes what is older than the policy allows (drops whole raw partitions), after rolling
   /// up every complete hour so no raw row goes before its hour is in the rollup. Returns the
   /// number of partitions dropped plus rows deleted.
   std::int64_t ApplyRetention(const RetentionPolicy& policy, std::chrono::sys_seconds now);
+
+  /// Hourly housekeeping: partitions for the day of `now` and the next three, then the
+  /// retention given at construction (ApplyRetention).
+  std::int64_t Maintain(std::chrono::sys_seconds now) override;
 
   /// Per-interval totals of `cluster` in [from, to), ordered by interval start.
   std::vector<StoredIntervalTotal> IntervalTotals(const std::string& cluster,

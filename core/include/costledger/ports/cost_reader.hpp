@@ -1,0 +1,57 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "costledger/model/cost_rows.hpp"
+
+namespace costledger::ports {
+
+// Where the API, reports and quotas read stored costs. Every method is thread-safe, throws
+// Unavailable when the store cannot be reached and std::runtime_error for other failures.
+// Windows are half-open [start, end).
+
+/// Container costs and idle, summed per step.
+class AllocationReader {
+ public:
+  virtual ~AllocationReader() = default;
+  /// Container costs grouped by step index (floor((t - start) / step)) and `grouping` (values
+  /// in that order; labels of pods never seen are "").
+  virtual std::vector<model::AllocationRow> ReadAllocations(
+      std::chrono::sys_seconds start, std::chrono::sys_seconds end, std::chrono::seconds step,
+      std::span<const model::PropertyRef> grouping) = 0;
+  /// Idle cost per step, cluster and node.
+  virtual std::vector<model::IdleRow> ReadIdle(std::chrono::sys_seconds start,
+                                               std::chrono::sys_seconds end,
+                                               std::chrono::seconds step) = 0;
+};
+
+/// Nodes seen in a window.
+class AssetReader {
+ public:
+  virtual ~AssetReader() = default;
+  virtual std::vector<model::NodeAssetRow> ReadAssets(std::chrono::sys_seconds start,
+                                                      std::chrono::sys_seconds end) = 0;
+};
+
+/// Priced queries submitted in a window, most expensive first.
+class QueryReader {
+ public:
+  virtual ~QueryReader() = default;
+  virtual std::vector<model::QueryCostRow> ReadQueries(std::chrono::sys_seconds start,
+                                                       std::chrono::sys_seconds end) = 0;
+};
+
+/// Whether the store answers and how fresh it is (for /readyz).
+class StoreHealth {
+ public:
+  virtual ~StoreHealth() = default;
+  /// Start of the newest stored interval of any cluster; nothing when none is stored.
+  virtual std::optional<std::chrono::sys_seconds> LatestInterval() = 0;
+  /// True when a trivial query succeeds now; never throws.
+  virtual bool Ping() = 0;
+};
+
+}  // namespace costledger::ports

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "costledger/model/price_book.hpp"
+
+namespace costledger::ports {
+
+/// Prices as loaded from every configured source.
+struct LoadedPrices {
+  model::PriceBook book;
+  std::size_t on_demand_types = 0;
+  std::size_t spot_entries = 0;
+  std::vector<std::string> errors;  ///< one per failed source; the book holds what did load
+};
+
+/// Where node prices come from (on-demand list prices, spot history, custom overrides).
+class PriceSource {
+ public:
+  virtual ~PriceSource() = default;
+  /// A fresh price book; failures are reported in `errors`, never thrown.
+  virtual LoadedPrices Load() = 0;
+};
+
+}  // namespace costledger::ports

@@ -93,7 +93,9 @@ copy_checkout() {
 # the checkout and of the binary; start, first curl line, status, stop, nothing left.
 run_demo() {
   local user="$1" parent copy bin log pg_port sim_port api_port pgdir line code pids pid left
-  parent="$(mktemp -d "${TMPDIR:-/tmp}/costledger demo test.XXXXXX")"
+  local base="${TMPDIR:-/tmp}"
+  [ "$user" = "$(id -un)" ] || base=/tmp  # TMPDIR may be out of another user's reach
+  parent="$(mktemp -d "$base/costledger demo test.XXXXXX")"
   tmpdirs+=("$parent")
   chmod 700 "$parent"
   copy="$parent/check out"

@@ -16,6 +16,7 @@ using std::chrono::sys_seconds;
 
 constexpr sys_seconds kT0{seconds(1'700'006'400)};
 constexpr std::int64_t kGiB = kBytesPerGiB;
+constexpr std::int64_t kMinute = 60;  // seconds, as int64 so products never overflow int
 
 const OfferingKey kSpot{.instance_type = "c5.xlarge",
                         .capacity_type = CapacityType::kSpot,
@@ -69,7 +70,7 @@ TEST(InterruptionsTest, CountsAndRatePerNodeHour) {
   EXPECT_EQ(counts[1].interruptions, 1);
   EXPECT_EQ(counts[1].interruptions_per_node_hour, 1.0 / 6);
   // Half an hour of 2 cores and 4 GiB.
-  EXPECT_TRUE(counts[1].lost.cpu_millicore_seconds == 2000 * 1800);
+  EXPECT_TRUE(counts[1].lost.cpu_millicore_seconds == Int128{2000} * 1800);
   EXPECT_TRUE(counts[1].lost.memory_byte_seconds == Int128{4} * kGiB * 1800);
   EXPECT_TRUE(counts[1].lost.gpu_millidevice_seconds == 0);
 }
@@ -81,9 +82,9 @@ TEST(InterruptionsTest, NodeInterruptedMidInterval) {
                     .present = {Window(120, 150), Window(0, 60), Window(60, 120)},
                     .disappeared = true,
                     .unfinished_pods_at_disappearance = true,
-                    .used = {.cpu_millicore_seconds = 150 * 1000,
+                    .used = {.cpu_millicore_seconds = Int128{150} * 1000,
                              .memory_byte_seconds = Int128{150} * kGiB,
-                             .gpu_millidevice_seconds = 150 * 500}};
+                             .gpu_millidevice_seconds = Int128{150} * 500}};
   const InterruptionAssumption one_minute{.lost_work = seconds(60)};
   const auto counts = CountInterruptions(std::span(&node, 1), one_minute);
   ASSERT_EQ(counts.size(), 1U);
@@ -103,8 +104,9 @@ TEST(InterruptionsTest, NodeInterruptedMidInterval) {
 TEST(InterruptionsTest, GapsCountOnlyPresentTime) {
   NodeLifetime node = TwoHourNode("a", kSpot, true, true);
   node.present = {Window(0, 60), Window(180, 240)};  // missed scrapes in between
-  node.used = {
-      .cpu_millicore_seconds = 1000 * 120, .memory_byte_seconds = 0, .gpu_millidevice_seconds = 0};
+  node.used = {.cpu_millicore_seconds = Int128{1000} * 120,
+               .memory_byte_seconds = 0,
+               .gpu_millidevice_seconds = 0};
   const auto counts = CountInterruptions(std::span(&node, 1), InterruptionAssumption{});
   ASSERT_EQ(counts.size(), 1U);
   EXPECT_EQ(counts[0].node_seconds, 120);
@@ -180,7 +182,7 @@ TEST(InterruptionsTest, CountsAreIndependentOfOrder) {
 OfferingEfficiency SpotEfficiency() {
   OfferingEfficiency e;
   e.offering = kSpot;
-  e.node_seconds = 4 * 3600;
+  e.node_seconds = 4 * kSecondsPerHour;
   e.cpu_pool_cost = Nanos(400'000'000);
   e.ram_pool_cost = Nanos(80'000'000);
   e.cost = e.cpu_pool_cost + e.ram_pool_cost;
@@ -196,7 +198,7 @@ TEST(InterruptionsTest, AdjustedCostPricesLostWorkIntoUsefulUnits) {
   OfferingInterruptions interruptions{
       .offering = kSpot,
       .nodes = 2,
-      .node_seconds = 4 * 3600,
+      .node_seconds = 4 * kSecondsPerHour,
       .interruptions = 1,
       .lost = {.cpu_millicore_seconds = Int128{1} * 1000 * 3600,  // 1 core-hour
                .memory_byte_seconds = Int128{2} * kGiB * 3600,    // 2 GiB-hours
@@ -275,7 +277,7 @@ TEST(InterruptionsTest, FromNodeIntervalsEndToEnd) {
           .ram_pool_cost = Nanos(200'000),
           .gpu_pool_cost = Money{},
           .capacity = {.cpu_millicores = 4000, .memory_bytes = 8 * kGiB, .gpu_devices = 0},
-          .cpu_used_millicore_seconds = 2000 * 60,
+          .cpu_used_millicore_seconds = 2000 * kMinute,
           .memory_used_byte_seconds = 4 * kGiB * 60,
           .gpu_busy_millidevice_seconds = 0,
           .cpu_allocated_millicore_seconds = 0,
@@ -296,7 +298,7 @@ TEST(InterruptionsTest, FromNodeIntervalsEndToEnd) {
   EXPECT_EQ(counts[0].interruptions_per_node_hour, 0.5);
   // CPU pool $0.12 for 4 used core-hours: $0.03; 0.5 h x 2 cores lost: $0.12 / 3 = $0.04.
   EXPECT_EQ(efficiency[0].effective_cost_per_used_vcpu_hour, Nanos(30'000'000));
-  const auto adjusted = AdjustForInterruptions(efficiency[0], &counts[0], {});
+  const auto adjusted = AdjustForInterruptions(efficiency[0], counts.data(), {});
   EXPECT_EQ(adjusted.adjusted_cost_per_used_vcpu_hour, Nanos(40'000'000));
   // RAM pool $0.024 for 8 GiB-hours, 2 lost: $0.004 per useful GiB-hour; lost work cost
   // $0.03 + $0.006.

@@ -25,6 +25,7 @@ using std::chrono::sys_seconds;
 
 constexpr sys_seconds kT0{seconds(1'700'000'040)};
 constexpr std::int64_t kGiB = kBytesPerGiB;
+constexpr std::int64_t kMinute = 60;  // seconds, as int64 so products never overflow int
 
 const OfferingKey kM5{.instance_type = "m5.large",
                       .capacity_type = CapacityType::kOnDemand,
@@ -49,10 +50,10 @@ NodeIntervalRecord M5Minute(std::string node, sys_seconds start) {
           .ram_pool_cost = Nanos(400'000),
           .gpu_pool_cost = Money{},
           .capacity = {.cpu_millicores = 2000, .memory_bytes = 8 * kGiB, .gpu_devices = 0},
-          .cpu_used_millicore_seconds = 500 * 60,
+          .cpu_used_millicore_seconds = 500 * kMinute,
           .memory_used_byte_seconds = 2 * kGiB * 60,
           .gpu_busy_millidevice_seconds = 0,
-          .cpu_allocated_millicore_seconds = 1000 * 60,
+          .cpu_allocated_millicore_seconds = 1000 * kMinute,
           .memory_allocated_byte_seconds = 4 * kGiB * 60,
           .gpu_allocated_device_seconds = 0};
 }
@@ -68,10 +69,10 @@ NodeIntervalRecord G5Minute(std::string node, sys_seconds start) {
           .ram_pool_cost = Nanos(766'667),
           .gpu_pool_cost = Nanos(15'000'000),
           .capacity = {.cpu_millicores = 4000, .memory_bytes = 16 * kGiB, .gpu_devices = 1},
-          .cpu_used_millicore_seconds = 1000 * 60,
+          .cpu_used_millicore_seconds = 1000 * kMinute,
           .memory_used_byte_seconds = 4 * kGiB * 60,
-          .gpu_busy_millidevice_seconds = 400 * 60,
-          .cpu_allocated_millicore_seconds = 2000 * 60,
+          .gpu_busy_millidevice_seconds = 400 * kMinute,
+          .cpu_allocated_millicore_seconds = 2000 * kMinute,
           .memory_allocated_byte_seconds = 8 * kGiB * 60,
           .gpu_allocated_device_seconds = 60};
 }

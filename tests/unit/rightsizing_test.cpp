@@ -170,10 +170,10 @@ TEST(RightsizingTest, NeverBelowRecentUsageNorThePercentileOnRandomSeries) {
     std::vector<UsageSample> samples;
     const int n = 1 + static_cast<int>(rng() % 200);
     for (int i = 0; i < n; ++i) {
-      samples.push_back({kWeek.start + seconds(static_cast<std::int64_t>(rng() % (7 * 86400))),
+      samples.push_back({kWeek.start + seconds(static_cast<std::int64_t>(rng() % (7ULL * 86400))),
                          static_cast<std::int64_t>(rng() % 8000)});
     }
-    const std::int64_t request = static_cast<std::int64_t>(rng() % 8000);
+    const auto request = static_cast<std::int64_t>(rng() % 8000);
     const auto r = RecommendCpu(samples, request, kWeek, kCorePrice);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->recommended % 10, 0);

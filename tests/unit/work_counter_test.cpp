@@ -148,7 +148,7 @@ TEST(WorkCounterTest, PerIntervalIncreasesAddUpToTheWindowWhenEverySampleIsThere
     std::vector<IntervalCost> intervals;
     std::vector<CounterSample> samples = {{At(0), 0}};
     double value = 0;
-    for (int i = 0; i < 30; ++i) {
+    for (std::int64_t i = 0; i < 30; ++i) {
       intervals.push_back(Cost(60 * i, 60 * (i + 1), static_cast<std::int64_t>(rng() % 1000)));
       value = rng() % 10 == 0 ? static_cast<double>(rng() % 5)  // a reset
                               : value + static_cast<double>(rng() % 100);

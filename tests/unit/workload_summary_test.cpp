@@ -19,6 +19,7 @@ using std::chrono::sys_seconds;
 
 constexpr sys_seconds kT0{seconds(1'700'000'040)};
 constexpr std::int64_t kGiB = std::int64_t{1} << 30;
+constexpr std::int64_t kMinute = 60;  // seconds, as int64 so products never overflow int
 
 Money Nanos(std::int64_t nanos) { return Money::FromNanos(nanos); }
 
@@ -32,12 +33,12 @@ WorkloadIntervalRecord Trainer(std::int64_t minute) {
           .ram_cost = Nanos(1'000'000),
           .gpu_cost = Nanos(15'000'000),
           .other_cost = Nanos(1'000'000),
-          .cpu_request_millicore_seconds = 1000 * 60,
-          .cpu_used_millicore_seconds = 500 * 60,
+          .cpu_request_millicore_seconds = 1000 * kMinute,
+          .cpu_used_millicore_seconds = 500 * kMinute,
           .memory_request_byte_seconds = 4 * kGiB * 60,
           .memory_used_byte_seconds = kGiB * 60,
           .gpu_requested_device_seconds = 60,
-          .gpu_busy_millidevice_seconds = 400 * 60};
+          .gpu_busy_millidevice_seconds = 400 * kMinute};
 }
 
 std::vector<WorkloadEfficiency> Fold(const std::vector<WorkloadIntervalRecord>& records) {
@@ -65,23 +66,23 @@ TEST(WorkloadSummaryTest, HandComputedEfficienciesAndCostPerHour) {
   EXPECT_DOUBLE_EQ(e.gpu_efficiency, 0.4);
   // (0.5 x $0.009 + 0.25 x $0.003) / $0.012.
   EXPECT_DOUBLE_EQ(e.total_efficiency, 0.4375);
-  EXPECT_TRUE(e.requested.gpu_millidevice_seconds == 3 * 60'000);
-  EXPECT_TRUE(e.used.cpu_millicore_seconds == 3 * 30'000);
+  EXPECT_TRUE(e.requested.gpu_millidevice_seconds == Int128{3} * 60'000);
+  EXPECT_TRUE(e.used.cpu_millicore_seconds == Int128{3} * 30'000);
 }
 
 TEST(WorkloadSummaryTest, EfficienciesFollowRuleSix) {
   WorkloadIntervalRecord r = Trainer(0);
   r.cpu_request_millicore_seconds = 0;  // no request, but used: 1
   r.memory_request_byte_seconds = 0;
-  r.memory_used_byte_seconds = 0;            // no request, not used: 0
-  r.gpu_requested_device_seconds = 0;        // no devices requested: 0
-  r.cpu_used_millicore_seconds = 2000 * 60;  // may exceed 1 against a request
+  r.memory_used_byte_seconds = 0;                 // no request, not used: 0
+  r.gpu_requested_device_seconds = 0;             // no devices requested: 0
+  r.cpu_used_millicore_seconds = 2000 * kMinute;  // may exceed 1 against a request
   const auto a = Fold({r});
   EXPECT_EQ(a[0].cpu_efficiency, ResourceEfficiency(120'000, 0));
   EXPECT_EQ(a[0].cpu_efficiency, 1.0);
   EXPECT_EQ(a[0].ram_efficiency, 0.0);
   EXPECT_EQ(a[0].gpu_efficiency, 0.0);
-  r.cpu_request_millicore_seconds = 1000 * 60;
+  r.cpu_request_millicore_seconds = 1000 * kMinute;
   EXPECT_EQ(Fold({r})[0].cpu_efficiency, 2.0);
 }
 

@@ -15,6 +15,7 @@
 #include "costledger/api/cost_api.hpp"
 #include "costledger/api/http_server.hpp"
 #include "costledger/collector/collector.hpp"
+#include "costledger/common/secrets.hpp"
 #include "costledger/fetch/cluster_scraper.hpp"
 #include "costledger/fetch/price_loader.hpp"
 #include "costledger/model/errors.hpp"
@@ -178,7 +179,7 @@ int RunServe(const std::vector<std::string>& args) {
     mallopt(M_ARENA_MAX, 1);
   }
   log.Info("starting", {{"cluster", c.cluster},
-                        {"database", MaskSecrets(c.database_url)},
+                        {"database", common::MaskConnectionSecrets(c.database_url)},
                         {"interval_seconds", static_cast<std::int64_t>(c.interval_seconds)},
                         {"role", role},
                         {"spool_dir", c.spool_dir}});
@@ -238,7 +239,7 @@ int RunServe(const std::vector<std::string>& args) {
     for (const std::string& v : store.Migrate()) log.Info("migration applied", {{"version", v}});
   } catch (const Unavailable& e) {
     log.Error("database unreachable; collecting into the spool until it returns",
-              {{"database", MaskSecrets(c.database_url)}, {"error", e.what()}});
+              {{"database", common::MaskConnectionSecrets(c.database_url)}, {"error", e.what()}});
   }
   collector::Spool spool(c.spool_dir);
   if (spool.depth() > 0) {
@@ -279,7 +280,7 @@ int RunCheckConfig(const std::vector<std::string>& args) {
   postgres::PostgresStore store(c.database_url, c.database_password);
   if (!store.Ping()) {
     fmt::print(stderr, "check-config: database_url {} is unreachable\n",
-               MaskSecrets(c.database_url));
+               common::MaskConnectionSecrets(c.database_url));
     return 1;
   }
   fmt::print(stderr, "check-config: configuration valid; database reachable\n");

@@ -8,14 +8,13 @@
 #include <sstream>
 
 #include "command_line.hpp"
+#include "costledger/fetch/price_loader.hpp"
 #include "costledger/model/errors.hpp"
 #include "costledger/model/interval_attribution.hpp"
 #include "costledger/model/timestamp.hpp"
 #include "costledger/sources/dcgm_metrics.hpp"
-#include "costledger/sources/ec2_offer_parser.hpp"
 #include "costledger/sources/kubelet_metrics.hpp"
 #include "costledger/sources/kubernetes_parser.hpp"
-#include "costledger/sources/spot_history_parser.hpp"
 
 namespace costledger::cli {
 
@@ -99,21 +98,19 @@ int RunAllocate(const std::vector<std::string>& args) {
     model::AddGpuUsage(sources::ParseDcgmMetrics(ReadFile(dir / "dcgm.txt")), usage);
   }
 
-  model::PriceBook prices;
-  const std::filesystem::path offer_path = cl.OptionOr("offer", (dir / "ec2_offer.json").string());
-  const std::filesystem::path spot_path =
-      cl.OptionOr("spot", (dir / "spot_price_history.json").string());
-  std::ifstream offer(offer_path, std::ios::binary);
-  if (!offer) throw InvalidInput(fmt::format("cannot read {}", offer_path.string()));
-  const auto on_demand = sources::ParseEc2OfferFile(offer, cl.OptionOr("region", "us-east-1"));
-  for (const auto& [type, price] : on_demand.by_instance_type) prices.SetOnDemand(type, price);
-  if (std::filesystem::exists(spot_path)) {
-    for (const auto& e : sources::ParseSpotPriceHistory(ReadFile(spot_path))) {
-      if (e.product_description == "Linux/UNIX") {
-        prices.AddSpotPrice(e.instance_type, e.availability_zone, e.timestamp, e.price);
-      }
-    }
+  // The collector's own price loading, over files: what allocate prints is what serve stores.
+  fetch::PriceSettings price_settings;
+  price_settings.region = cl.OptionOr("region", "us-east-1");
+  price_settings.on_demand = cl.OptionOr("offer", (dir / "ec2_offer.json").string());
+  const std::string spot_path = cl.OptionOr("spot", (dir / "spot_price_history.json").string());
+  if (std::filesystem::exists(spot_path)) price_settings.spot_history = spot_path;
+  ports::LoadedPrices loaded = fetch::LoadPrices(price_settings);
+  if (!loaded.errors.empty()) {
+    std::string errors;
+    for (const std::string& e : loaded.errors) errors += (errors.empty() ? "" : "; ") + e;
+    throw InvalidInput(errors);
   }
+  const model::PriceBook prices = std::move(loaded.book);
 
   model::IntervalSettings settings;
   settings.cluster = cl.OptionOr("cluster", "demo");

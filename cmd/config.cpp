@@ -8,10 +8,10 @@
 #include <cctype>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <set>
 #include <sstream>
 
+#include "costledger/common/secrets.hpp"
 #include "costledger/model/errors.hpp"
 
 namespace costledger::cli {
@@ -238,18 +238,7 @@ std::string ReadFileOrThrow(const std::string& path, const std::string& what) {
   return out.str();
 }
 
-bool UrlHasPassword(const std::string& url) {
-  static const std::regex kWithPassword(R"(^[a-z]+://[^/@:]*:[^/@]*@)");
-  return std::regex_search(url, kWithPassword) || url.find("password=") != std::string::npos;
-}
-
 }  // namespace
-
-std::string MaskSecrets(const std::string& url) {
-  static const std::regex kUserInfo(R"(^([a-z]+://[^/@:]*):[^/@]*@)");
-  static const std::regex kParam(R"(password=[^& ]*)");
-  return std::regex_replace(std::regex_replace(url, kUserInfo, "$1:***@"), kParam, "password=***");
-}
 
 LoadedConfig ParseConfig(const std::string& json_text,
                          const std::map<std::string, std::string>& env) {
@@ -262,7 +251,7 @@ LoadedConfig ParseConfig(const std::string& json_text,
   if (!root.is_object()) throw InvalidInput("configuration must be a JSON object");
   LoadedConfig loaded;
   CollectUnknown(root, "", loaded.warnings);
-  const bool password_in_file = UrlHasPassword(GetString(root, "database_url", ""));
+  const bool password_in_file = common::HasConnectionSecret(GetString(root, "database_url", ""));
   ApplyEnv(root, env);
 
   Config& c = loaded.config;
@@ -370,7 +359,7 @@ LoadedConfig LoadConfigFile(const std::string& path,
 std::string DescribeConfig(const Config& c) {
   json out;
   out["cluster"] = c.cluster;
-  out["database_url"] = MaskSecrets(c.database_url);
+  out["database_url"] = common::MaskConnectionSecrets(c.database_url);
   out["database_password"] = c.database_password.empty() ? "" : "***";
   out["listen"] = c.listen;
   out["interval_seconds"] = c.interval_seconds;

@@ -80,9 +80,6 @@ LoadedConfig ParseConfig(const std::string& json_text,
 LoadedConfig LoadConfigFile(const std::string& path,
                             const std::map<std::string, std::string>& overrides = {});
 
-/// The database URL with any password replaced by "***", for logs.
-std::string MaskSecrets(const std::string& url);
-
 /// The effective configuration as JSON text with secrets masked (check-config prints it).
 std::string DescribeConfig(const Config& config);
 

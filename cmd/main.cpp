@@ -1,4 +1,5 @@
-// costledger: one binary, subcommands. Only parses the command line and wires components.
+// costledger: one binary, subcommands. Only picks the subcommand and maps its errors to exit
+// codes; each subcommand parses its own options and wires its components (cmd/*_command.cpp).
 #include <fmt/core.h>
 
 #include <exception>
@@ -8,6 +9,7 @@
 
 #include "allocate_command.hpp"
 #include "costledger/model/errors.hpp"
+#include "report_command.hpp"
 #include "serve_command.hpp"
 #include "simulate_command.hpp"
 
@@ -18,12 +20,12 @@ constexpr const char* kUsage = R"(usage: costledger <command> [options]
 Cost and resource accounting for Kubernetes data-science platforms.
 
 commands:
-  serve          run the collector, API, metrics, report scheduler and quota evaluator
+  serve          run the collector and the HTTP API with its Prometheus metrics
   simulate       serve a simulated cluster in the real wire formats
-  report         build or send one week's team reports
   migrate        apply pending database migrations
   check-config   validate a configuration file and print the effective settings
   allocate       price one interval of a recorded cluster snapshot and print the table
+  report         (not available yet) build or send one week's team reports
 
 Run `costledger <command> --help` for a command's options.
 )";
@@ -34,40 +36,18 @@ struct Command {
   int (*run)(const std::vector<std::string>&);
 };
 
-int NotYetAvailable(std::string_view name) {
-  fmt::print(stderr,
-             "costledger {}: not available in this build yet; see `costledger {} --help` for what "
-             "it will do\n",
-             name, name);
-  return 2;
-}
-
-constexpr const char* kReportHelp = R"(usage: costledger report --week YYYY-Www [options]
-
-Builds the weekly team reports (HTML with inline charts, CSV, JSON) for one ISO week and
-stores them; with --send, delivers them by SMTP and webhook exactly once per team and week.
-
-options:
-  --config FILE          JSON configuration (also COSTLEDGER_CONFIG)
-  --week YYYY-Www        the ISO week, in the configured time zone (default: last week)
-  --team NAME            only this team
-  --out DIR              also write the files to DIR
-  --send                 deliver the reports
-)";
-
-int RunReport(const std::vector<std::string>& /*args*/) { return NotYetAvailable("report"); }
-
 }  // namespace
 
 int main(int argc, char** argv) {
+  namespace cli = costledger::cli;
   // Local, not a namespace-scope table: the help texts are defined in other translation units.
   const Command commands[] = {
-      {"serve", costledger::cli::kServeHelp, costledger::cli::RunServe},
-      {"simulate", costledger::cli::kSimulateHelp, costledger::cli::RunSimulate},
-      {"report", kReportHelp, RunReport},
-      {"migrate", costledger::cli::kMigrateHelp, costledger::cli::RunMigrate},
-      {"check-config", costledger::cli::kCheckConfigHelp, costledger::cli::RunCheckConfig},
-      {"allocate", costledger::cli::kAllocateHelp, costledger::cli::RunAllocate},
+      {"serve", cli::kServeHelp, cli::RunServe},
+      {"simulate", cli::kSimulateHelp, cli::RunSimulate},
+      {"report", cli::kReportHelp, cli::RunReport},
+      {"migrate", cli::kMigrateHelp, cli::RunMigrate},
+      {"check-config", cli::kCheckConfigHelp, cli::RunCheckConfig},
+      {"allocate", cli::kAllocateHelp, cli::RunAllocate},
   };
   const std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {

@@ -15,6 +15,7 @@
 #include "costledger/api/cost_api.hpp"
 #include "costledger/api/http_server.hpp"
 #include "costledger/collector/collector.hpp"
+#include "costledger/common/secrets.hpp"
 #include "costledger/fetch/cluster_scraper.hpp"
 #include "costledger/fetch/price_loader.hpp"
 #include "costledger/model/errors.hpp"
@@ -153,6 +154,121 @@ postgres::RetentionPolicy ToRetention(const Config& c) {
   return {c.retention.raw_days, c.retention.hourly_days, c.retention.queries_days};
 }
 
+// The API of --role api and all: PostgreSQL behind the four reader ports, the routes, and the
+// Beast server on `listen`, started by the constructor. `metrics` (nullptr for --role api: no
+// collector feeds it) is what /metrics serves and what counts requests.
+class ApiWiring {
+ public:
+  ApiWiring(const Config& c, common::Logger& log, api::CostMetrics* metrics)
+      : reader_(c.database_url, c.database_password, static_cast<std::size_t>(c.api.threads) + 1),
+        cost_api_(
+            api::CostReaders{reader_, reader_, reader_, reader_}, metrics, Settings(c, log),
+            [] {
+              return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+            }),
+        server_(Options(c, log, metrics),
+                [this](const api::HttpRequest& r) { return cost_api_.Handle(r); }) {
+    server_.Start();
+    log.Info("api listening", {{"listen", c.listen},
+                               {"port", static_cast<std::int64_t>(server_.port())},
+                               {"tls", c.api.tls_cert_file.empty() ? "off" : "on"}});
+  }
+
+  void Stop() { server_.Stop(); }
+
+ private:
+  static api::CostApiSettings Settings(const Config& c, common::Logger& log) {
+    api::CostApiSettings settings;
+    if (!c.tokens_file.empty()) {
+      settings.tokens = api::TokenRegistry::LoadFile(c.tokens_file);
+    } else {
+      log.Warn("no auth.tokens_file configured: the API is open to anyone who can reach it", {});
+    }
+    settings.protect_metrics = c.api.protect_metrics;
+    settings.cache_ttl = std::chrono::seconds(c.api.cache_seconds);
+    settings.ready_max_age = std::chrono::seconds(std::max(180, 3 * c.interval_seconds));
+    return settings;
+  }
+
+  static api::ServerOptions Options(const Config& c, common::Logger& log,
+                                    api::CostMetrics* metrics) {
+    api::ServerOptions options;
+    options.listen = c.listen;
+    options.threads = c.api.threads;
+    options.tls_cert_file = c.api.tls_cert_file;
+    options.tls_key_file = c.api.tls_key_file;
+    options.access_log = [&log, metrics](const api::AccessLogEntry& e) {
+      if (metrics != nullptr) {
+        const std::string route = api::CostApi::RouteOf(e.target.substr(0, e.target.find('?')));
+        metrics->CountHttpRequest(route, e.status, e.duration);
+      }
+      log.Info("access", {{"remote", e.remote},
+                          {"method", e.method},
+                          {"target", e.target},
+                          {"status", static_cast<std::int64_t>(e.status)},
+                          {"bytes", static_cast<std::int64_t>(e.response_bytes)},
+                          {"duration_us", static_cast<std::int64_t>(e.duration.count())}});
+    };
+    return options;
+  }
+
+  postgres::PostgresCostReader reader_;
+  api::CostApi cost_api_;
+  api::HttpServer server_;
+};
+
+// The collector of --role collector and all: the HTTP sources and the configured prices behind
+// their ports, the spool on disk, PostgreSQL as the interval store. Runs until a signal (or one
+// interval with --once); `metrics` (nullptr when nobody serves them) observes every interval.
+void RunCollector(const Config& c, common::Logger& log, bool once, api::CostMetrics* metrics) {
+  postgres::PostgresStore store(c.database_url, c.database_password, ToRetention(c));
+  try {
+    for (const std::string& v : store.Migrate()) log.Info("migration applied", {{"version", v}});
+  } catch (const Unavailable& e) {
+    log.Error("database unreachable; collecting into the spool until it returns",
+              {{"database", common::MaskConnectionSecrets(c.database_url)}, {"error", e.what()}});
+  }
+  collector::Spool spool(c.spool_dir);
+  if (spool.depth() > 0) {
+    log.Info("spool holds batches from an earlier run; replaying",
+             {{"spool_depth", static_cast<std::int64_t>(spool.depth())}});
+  }
+  fetch::HttpClusterSource cluster(ToSourceSettings(c));
+  fetch::ConfiguredPriceSource prices(ToPriceSettings(c));
+  collector::Collector collector(ToCollectorSettings(c), cluster, prices, spool, store, log);
+  collector.Run(g_stop, [&](const model::TickReport& tick) {
+    if (metrics != nullptr) metrics->Observe(tick);
+    if (once) g_stop = true;
+  });
+}
+
+int ServeCollector(const Config& c, common::Logger& log, bool once) {
+  // The collector is one loop plus the thread that sums an interval while the database
+  // stores it: a malloc arena of that thread's own would hold the hour's sums apart from
+  // the rest and cost ~5 MiB of peak RSS at 10k pods (65 -> 60 MiB measured).
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): called before any thread starts
+  mallopt(M_ARENA_MAX, 1);
+  // No /metrics here: the collector's families would be built, at a cost growing with the
+  // cluster, for nobody to read.
+  RunCollector(c, log, once, nullptr);
+  return 0;
+}
+
+int ServeApi(const Config& c, common::Logger& log) {
+  ApiWiring api(c, log, nullptr);
+  while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  api.Stop();
+  return 0;
+}
+
+int ServeAll(const Config& c, common::Logger& log, bool once) {
+  api::CostMetrics metrics({c.pricing.region, "amd64"});
+  ApiWiring api(c, log, &metrics);
+  RunCollector(c, log, once, &metrics);
+  api.Stop();
+  return 0;
+}
+
 }  // namespace
 
 int RunServe(const std::vector<std::string>& args) {
@@ -170,95 +286,18 @@ int RunServe(const std::vector<std::string>& args) {
   if (role != "all" && role != "collector" && role != "api") {
     throw InvalidInput(fmt::format("--role '{}' is not all, collector or api", role));
   }
-  if (role == "collector") {
-    // The collector is one loop plus the thread that sums an interval while the database
-    // stores it: a malloc arena of that thread's own would hold the hour's sums apart from
-    // the rest and cost ~5 MiB of peak RSS at 10k pods (65 -> 60 MiB measured).
-    // NOLINTNEXTLINE(concurrency-mt-unsafe): called before any thread starts
-    mallopt(M_ARENA_MAX, 1);
-  }
   log.Info("starting", {{"cluster", c.cluster},
-                        {"database", MaskSecrets(c.database_url)},
+                        {"database", common::MaskConnectionSecrets(c.database_url)},
                         {"interval_seconds", static_cast<std::int64_t>(c.interval_seconds)},
                         {"role", role},
                         {"spool_dir", c.spool_dir}});
   if (std::signal(SIGTERM, OnSignal) == SIG_ERR || std::signal(SIGINT, OnSignal) == SIG_ERR) {
     throw std::runtime_error("cannot install the SIGTERM and SIGINT handlers");
   }
-  postgres::PostgresStore store(c.database_url, c.database_password, ToRetention(c));
-
-  // The API: its own threads, reading what the collector stores.
-  api::CostMetrics metrics({c.pricing.region, "amd64"});
-  postgres::PostgresCostReader reader(c.database_url, c.database_password,
-                                      static_cast<std::size_t>(c.api.threads) + 1);
-  std::unique_ptr<api::CostApi> cost_api;
-  std::unique_ptr<api::HttpServer> server;
-  if (role != "collector") {
-    api::CostApiSettings settings;
-    if (!c.tokens_file.empty()) {
-      settings.tokens = api::TokenRegistry::LoadFile(c.tokens_file);
-    } else {
-      log.Warn("no auth.tokens_file configured: the API is open to anyone who can reach it", {});
-    }
-    settings.protect_metrics = c.api.protect_metrics;
-    settings.cache_ttl = std::chrono::seconds(c.api.cache_seconds);
-    settings.ready_max_age = std::chrono::seconds(std::max(180, 3 * c.interval_seconds));
-    cost_api = std::make_unique<api::CostApi>(
-        api::CostReaders{reader, reader, reader, reader}, role == "all" ? &metrics : nullptr,
-        std::move(settings),
-        [] { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); });
-    api::ServerOptions options;
-    options.listen = c.listen;
-    options.threads = c.api.threads;
-    options.tls_cert_file = c.api.tls_cert_file;
-    options.tls_key_file = c.api.tls_key_file;
-    options.access_log = [&log, &metrics](const api::AccessLogEntry& e) {
-      const std::string route = api::CostApi::RouteOf(e.target.substr(0, e.target.find('?')));
-      metrics.CountHttpRequest(route, e.status, e.duration);
-      log.Info("access", {{"remote", e.remote},
-                          {"method", e.method},
-                          {"target", e.target},
-                          {"status", static_cast<std::int64_t>(e.status)},
-                          {"bytes", static_cast<std::int64_t>(e.response_bytes)},
-                          {"duration_us", static_cast<std::int64_t>(e.duration.count())}});
-    };
-    server = std::make_unique<api::HttpServer>(
-        std::move(options), [&cost_api](const api::HttpRequest& r) { return cost_api->Handle(r); });
-    server->Start();
-    log.Info("api listening", {{"listen", c.listen},
-                               {"port", static_cast<std::int64_t>(server->port())},
-                               {"tls", c.api.tls_cert_file.empty() ? "off" : "on"}});
-  }
-  if (role == "api") {
-    while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    server->Stop();
-    return 0;
-  }
-  try {
-    for (const std::string& v : store.Migrate()) log.Info("migration applied", {{"version", v}});
-  } catch (const Unavailable& e) {
-    log.Error("database unreachable; collecting into the spool until it returns",
-              {{"database", MaskSecrets(c.database_url)}, {"error", e.what()}});
-  }
-  collector::Spool spool(c.spool_dir);
-  if (spool.depth() > 0) {
-    log.Info("spool holds batches from an earlier run; replaying",
-             {{"spool_depth", static_cast<std::int64_t>(spool.depth())}});
-  }
-  fetch::HttpClusterSource cluster(ToSourceSettings(c));
-  fetch::ConfiguredPriceSource prices(ToPriceSettings(c));
-  collector::Collector collector(ToCollectorSettings(c), cluster, prices, spool, store, log);
-
   const bool once = l.cl.Flag("once");
-  // Only --role all serves these families (/metrics of its API); a collector-only process
-  // would build them, at a cost growing with the cluster, for nobody to read.
-  const bool export_metrics = role == "all";
-  collector.Run(g_stop, [&](const model::TickReport& tick) {
-    if (export_metrics) metrics.Observe(tick);
-    if (once) g_stop = true;
-  });
-  if (server) server->Stop();
-  return 0;
+  if (role == "collector") return ServeCollector(c, log, once);
+  if (role == "api") return ServeApi(c, log);
+  return ServeAll(c, log, once);
 }
 
 int RunMigrate(const std::vector<std::string>& args) {
@@ -279,7 +318,7 @@ int RunCheckConfig(const std::vector<std::string>& args) {
   postgres::PostgresStore store(c.database_url, c.database_password);
   if (!store.Ping()) {
     fmt::print(stderr, "check-config: database_url {} is unreachable\n",
-               MaskSecrets(c.database_url));
+               common::MaskConnectionSecrets(c.database_url));
     return 1;
   }
   fmt::print(stderr, "check-config: configuration valid; database reachable\n");

@@ -9,7 +9,8 @@ extern const char* const kServeHelp;
 extern const char* const kMigrateHelp;
 extern const char* const kCheckConfigHelp;
 
-/// `costledger serve`: the collector (and, with later roles, the API) until SIGTERM/SIGINT.
+/// `costledger serve`: per `--role`, the collector, the API, or both (default) until
+/// SIGTERM/SIGINT (or one interval with `--once`). Returns the process exit code.
 int RunServe(const std::vector<std::string>& args);
 /// `costledger migrate`: applies pending migrations and prints them.
 int RunMigrate(const std::vector<std::string>& args);

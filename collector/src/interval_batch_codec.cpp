@@ -23,6 +23,8 @@ namespace {
 using Json = nlohmann::json;
 
 // Bumped on any incompatible change; DecodeBatch refuses formats it does not know.
+// tests/data/spool/format-1.batch records format 1 byte for byte: a change that breaks its test
+// needs a new version here and a decoder that still reads the old one, never a new recording.
 constexpr std::int64_t kFormatVersion = 1;
 
 std::int64_t EpochSeconds(std::chrono::sys_seconds t) { return t.time_since_epoch().count(); }

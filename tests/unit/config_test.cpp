@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "costledger/common/secrets.hpp"
 #include "costledger/model/errors.hpp"
 
 namespace costledger::cli {
@@ -113,7 +114,8 @@ TEST(ConfigTest, PasswordsNeverComeFromTheFileAndAreMasked) {
   EXPECT_THAT(described, Not(HasSubstr("hunter2")));
   EXPECT_THAT(described, Not(HasSubstr("s3cret")));
   EXPECT_THAT(described, HasSubstr("postgresql://u:***@db/x"));
-  EXPECT_EQ(MaskSecrets("host=db password=abc user=x"), "host=db password=*** user=x");
+  EXPECT_EQ(common::MaskConnectionSecrets("host=db password=abc user=x"),
+            "host=db password=*** user=x");
 }
 
 }  // namespace

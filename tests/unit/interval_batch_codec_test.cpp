@@ -10,6 +10,7 @@
 
 #include "costledger/model/errors.hpp"
 #include "costledger/model/interval_batch.hpp"
+#include "test_data.hpp"
 
 namespace costledger::collector {
 namespace {
@@ -107,6 +108,188 @@ model::IntervalBatch RichBatch() {
   b.queries.back().execution.statement_type = "";
   b.queries.back().execution.query = "";
   b.queries.back().team = "";
+  b.pod_labels.push_back({"ml", "trainer-head-0", {{"team", "alpha"}, {"k\"\\/\n", "ü ✓\t"}}});
+  b.pod_labels.push_back({"ml", "bare", {}});
+  return b;
+}
+
+// The batch recorded in tests/data/spool/format-1.batch, field by field. Never edit it, and never
+// regenerate that file: it is what a collector of format 1 left in its spool, and an upgraded
+// collector must read it back (see DecodesTheRecordedFormat1SpoolFile).
+model::IntervalBatch Format1Batch() {
+  model::IntervalBatch b;
+  b.cluster = "prod-eu";
+  b.costs.start = sys_seconds(seconds(1'763'287'200));  // 2025-11-16T10:00:00Z
+  b.costs.length = seconds(60);
+
+  model::NodeCostRow n;
+  n.node = "ip-10-0-1-17.ec2.internal";
+  n.instance_type = "m5.xlarge";
+  n.zone = "us-east-1a";
+  n.capacity_type = model::CapacityType::kOnDemand;
+  n.capacity = {4000, 16 * kGiB, 0};
+  n.price = {{model::Money::FromNanos(192'000'000)}, model::PriceSource::kOnDemand};
+  n.unit_prices = {0.033174157303370786, 0.0044466292134831465, 0.0};
+  n.attribution.node_cost = model::Money::FromNanos(3'200'000);
+  n.attribution.pools = {2'211'611, 988'389, 0};
+  n.attribution.idle = {1'105'806, 494'195, 0};
+  n.containers = 2;
+  b.costs.nodes.push_back(n);
+
+  n = {};
+  n.node = "ip-10-0-2-33.ec2.internal";
+  n.instance_type = "g5.2xlarge";
+  n.zone = "us-east-1b";
+  n.capacity_type = model::CapacityType::kSpot;
+  n.capacity = {8000, 32 * kGiB, 1};
+  n.price = {{model::Money::FromNanos(488'100'000)}, model::PriceSource::kSpot};
+  n.unit_prices = {0.011342587, 0.0015124912500000001, 0.3489};
+  n.attribution.node_cost = model::Money::FromNanos(8'135'000);
+  n.attribution.pools = {1'512'345, 806'655, 5'816'000};
+  n.attribution.idle = {0, 0, 0};
+  n.attribution.cpu_overcommitted = false;
+  n.attribution.memory_overcommitted = true;
+  n.attribution.gpu_overcommitted = false;
+  n.containers = 2;
+  b.costs.nodes.push_back(n);
+
+  n = {};
+  n.node = "ip-10-0-3-5.ec2.internal";
+  n.instance_type = "r5.2xlarge";
+  n.zone = "us-east-1c";
+  n.capacity_type = model::CapacityType::kSpot;
+  n.capacity = {8000, 64 * kGiB, 0};
+  n.price = {{model::Money::FromNanos(504'000'000)}, model::PriceSource::kOnDemandSpotFallback};
+  n.unit_prices = {1.0 / 3.0, 0.1 + 0.2, 0.0};
+  n.attribution.node_cost = model::Money::FromNanos(8'400'000);
+  n.attribution.pools = {4'444'444, 3'955'556, 0};
+  n.attribution.idle = n.attribution.pools;
+  n.containers = 0;
+  b.costs.nodes.push_back(n);
+
+  n = {};
+  n.node = "edge-gpu-1";
+  n.instance_type = "c6i.large";
+  n.zone = "us-east-1a";
+  n.capacity_type = model::CapacityType::kOnDemand;
+  n.capacity = {2000, 4 * kGiB, 4};
+  n.price = {{model::Money::FromNanos(1'234'567'891)}, model::PriceSource::kCustom};
+  n.unit_prices = {std::numeric_limits<double>::quiet_NaN(),
+                   std::numeric_limits<double>::infinity(), 2.5e-7};
+  n.attribution.node_cost = model::Money::FromNanos(20'576'132);
+  n.attribution.pools = {1, 2, 20'576'129};
+  n.attribution.idle = {1, 2, 20'576'129};
+  n.attribution.cpu_overcommitted = true;
+  n.attribution.gpu_overcommitted = true;
+  n.containers = 0;
+  b.costs.nodes.push_back(n);
+
+  n = {};
+  n.node = "on-prem-7";
+  n.capacity_type = model::CapacityType::kOnDemand;
+  n.capacity = {16'000, 128 * kGiB, 0};
+  n.price = {{model::Money::FromNanos(0)}, model::PriceSource::kMissing};
+  n.containers = 0;
+  b.costs.nodes.push_back(n);
+
+  model::ContainerCostRow c;
+  c.labels = {"prod-eu",   "ip-10-0-1-17.ec2.internal",
+              "shop",      "Deployment",
+              "web",       "web-5d8c7b9f4-x2x9q",
+              "app",       "alpha",
+              "on-demand", "m5.xlarge"};
+  c.demand = {1000, 1500, 4 * kGiB, 3'758'096'384, 0};
+  c.cost = {829'352, 247'097, 0};
+  c.usage_observed = true;
+  b.costs.containers.push_back(c);
+
+  c = {};
+  c.labels = {"prod-eu",     "ip-10-0-1-17.ec2.internal",
+              "data",        "Job",
+              "nightly-etl", "nightly-etl-x7k2p",
+              "etl",         "",
+              "on-demand",   "m5.xlarge"};
+  c.demand = {500, 0, 2 * kGiB, 0, 0};
+  c.cost = {276'453, 247'097, 0};
+  c.gpu_busy_devices = 0.0;
+  b.costs.containers.push_back(c);
+
+  c = {};
+  c.labels = {"prod-eu",    "ip-10-0-2-33.ec2.internal",
+              "ml",         "RayCluster",
+              "trainer",    "trainer-gpu-worker-0",
+              "ray-worker", "beta",
+              "spot",       "g5.2xlarge"};
+  c.demand = {4000, 3987, 16 * kGiB, 30 * kGiB, 1};
+  c.cost = {756'172, 756'239, 5'816'000};
+  c.gpu_busy_devices = 0.875;
+  c.usage_observed = true;
+  b.costs.containers.push_back(c);
+
+  c = {};
+  c.labels = {"prod-eu",    "ip-10-0-2-33.ec2.internal",
+              "jupyterhub", "",
+              "",           "jupyter-ana",
+              "notebook",   "gamma",
+              "spot",       "g5.2xlarge"};
+  c.demand = {250, 12, kGiB, 536'870'912, 0};
+  c.cost = {756'173, 50'416, 0};
+  c.gpu_busy_devices = 1.0 / 3.0;
+  c.usage_observed = true;
+  b.costs.containers.push_back(c);
+
+  b.costs.warnings = {"node on-prem-7: no price for instance type ''; costed at $0",
+                      "pod data/orphan-1 is bound to unknown node \"gone-node\"\nskipped"};
+
+  const auto query = [](std::string id, model::QueryState state, std::int64_t bytes,
+                        std::int64_t cost_nanos) {
+    model::PricedQuery q;
+    q.execution.query_execution_id = std::move(id);
+    q.execution.work_group = "analytics";
+    q.execution.statement_type = "DML";
+    q.execution.state = state;
+    q.execution.submitted = sys_seconds(seconds(1'763'287'141));
+    if (model::IsFinal(state)) q.execution.completed = sys_seconds(seconds(1'763'287'199));
+    q.execution.data_scanned_bytes = bytes;
+    q.execution.engine_execution_millis = 57'311;
+    q.team = "alpha";
+    q.cost = model::Money::FromNanos(cost_nanos);
+    return q;
+  };
+  b.queries.push_back(query("a1b2c3d4-0001-4e5f-8a9b-000000000001", model::QueryState::kSucceeded,
+                            10'737'418'240, 48'828'125));
+  b.queries.back().execution.query =
+      "SELECT team, sum(cost) FROM \"costs\"\nWHERE day = '2025-11-16' -- ✓ ünï\\x";
+  b.queries.push_back(
+      query("a1b2c3d4-0002-4e5f-8a9b-000000000002", model::QueryState::kFailed, 0, 0));
+  b.queries.back().execution.statement_type = "DDL";
+  b.queries.back().execution.query = "CREATE TABLE t (x int)";
+  b.queries.push_back(query("a1b2c3d4-0003-4e5f-8a9b-000000000003", model::QueryState::kCancelled,
+                            5'242'880, 47'684));
+  b.queries.push_back(
+      query("a1b2c3d4-0004-4e5f-8a9b-000000000004", model::QueryState::kRunning, 1'048'576, 0));
+  b.queries.back().execution.work_group = "primary";
+  b.queries.back().execution.engine_execution_millis = 0;
+  b.queries.back().team = "";
+  b.queries.push_back(
+      query("a1b2c3d4-0005-4e5f-8a9b-000000000005", model::QueryState::kQueued, 0, 0));
+  b.queries.back().execution.statement_type = "";
+  b.queries.back().execution.engine_execution_millis = 0;
+
+  b.pod_labels.push_back(
+      {"shop",
+       "web-5d8c7b9f4-x2x9q",
+       {{"app.kubernetes.io/name", "web"}, {"pod-template-hash", "5d8c7b9f4"}, {"team", "alpha"}}});
+  b.pod_labels.push_back({"ml",
+                          "trainer-gpu-worker-0",
+                          {{"owner", "José Müller ✓ 日本"},
+                           {"note",
+                            "say \"hi\" \\ C:\\path\nnext\ttab\x01"
+                            "end"},
+                           {"ray.io/node-type", "worker"},
+                           {"team", "beta"},
+                           {"étiquette", "ü"}}});
+  b.pod_labels.push_back({"jupyterhub", "jupyter-ana", {}});
   return b;
 }
 
@@ -198,6 +381,7 @@ void ExpectEqual(const model::IntervalBatch& a, const model::IntervalBatch& b) {
     EXPECT_EQ(x.team, y.team);
     EXPECT_EQ(x.cost, y.cost);
   }
+  EXPECT_EQ(a.pod_labels, b.pod_labels);
 }
 
 // Decodes `json` and returns the InvalidInput message (empty when it decoded).
@@ -233,6 +417,17 @@ TEST(IntervalBatchCodecTest, NonFiniteDoublesRoundTrip) {
 TEST(IntervalBatchCodecTest, EncodingIsStable) {
   const std::string once = EncodeBatch(RichBatch());
   EXPECT_EQ(EncodeBatch(DecodeBatch(once)), once);
+}
+
+// tests/data/spool/format-1.batch was written once by EncodeBatch(Format1Batch()) at format 1
+// and is committed as it came out. It must never be regenerated: a change to the encoding that
+// this test catches needs a new format version and a migration of format-1 files (DecodeBatch
+// reading both), or spooled batches are moved to corrupt/ after an upgrade.
+TEST(IntervalBatchCodecTest, DecodesTheRecordedFormat1SpoolFile) {
+  const std::string recorded = testing::ReadTestData("spool/format-1.batch");
+  const model::IntervalBatch decoded = DecodeBatch(recorded);
+  ExpectEqual(decoded, Format1Batch());
+  EXPECT_EQ(EncodeBatch(decoded), recorded);
 }
 
 TEST(IntervalBatchCodecTest, EmptyBatchRoundTrips) {

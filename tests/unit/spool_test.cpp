@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "costledger/collector/interval_batch_codec.hpp"
+#include "test_data.hpp"
 
 namespace costledger::collector {
 namespace {
@@ -191,6 +192,23 @@ TEST_F(SpoolTest, CorruptFilesWithTheSameNameAreAllKept) {
   EXPECT_EQ(
       FileNames(dir_ / "corrupt"),
       (std::vector<std::string>{"00000000000000000001.batch", "00000000000000000001.batch.1"}));
+}
+
+// A spool left by a collector of format 1 (tests/data/spool/format-1.batch, never regenerated:
+// see IntervalBatchCodecTest.DecodesTheRecordedFormat1SpoolFile) is replayed after an upgrade,
+// not moved to corrupt/.
+TEST_F(SpoolTest, ReadsABatchSpooledInFormat1) {
+  fs::create_directories(dir_);
+  const std::string recorded = testing::ReadTestData("spool/format-1.batch");
+  WriteFile(dir_ / "00000000000000000007.batch", recorded);
+  Spool spool(dir_);
+  const auto entry = spool.Oldest();
+  ASSERT_TRUE(entry.has_value()) << spool.last_error();
+  EXPECT_EQ(entry->sequence, 7U);
+  EXPECT_EQ(spool.last_error(), "");
+  EXPECT_FALSE(fs::exists(dir_ / "corrupt"));
+  EXPECT_EQ(entry->batch.cluster, "prod-eu");
+  EXPECT_EQ(EncodeBatch(entry->batch), recorded);
 }
 
 TEST_F(SpoolTest, DepthCountsPendingBatches) {

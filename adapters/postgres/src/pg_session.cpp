@@ -1,7 +1,5 @@
 #include "pg_session.hpp"
 
-#include <algorithm>
-
 namespace costledger::postgres {
 namespace {
 
@@ -43,35 +41,6 @@ std::string ConnectionString(const std::string& url, const std::string& password
   };
   if (!password.empty()) add("password", password);
   if (url.find("connect_timeout") == std::string::npos) add("connect_timeout", "10");
-  return out;
-}
-
-std::string DisplayUrl(const std::string& url) {
-  std::string out = url;
-  if (IsUri(out)) {
-    const std::size_t authority = out.find("://") + 3;
-    const std::size_t at = out.find('@', authority);
-    const std::size_t slash = out.find('/', authority);
-    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
-      const std::size_t colon = out.find(':', authority);
-      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
-    }
-  }
-  for (std::size_t pos = out.find("password="); pos != std::string::npos;
-       pos = out.find("password=", pos + 1)) {
-    const std::size_t begin = pos + 9;
-    std::size_t end = begin;
-    if (end < out.size() && out[end] == '\'') {
-      for (++end; end < out.size() && out[end] != '\''; ++end) {
-        if (out[end] == '\\') ++end;
-      }
-      end = std::min(end + 1, out.size());
-    } else {
-      end = out.find_first_of("& ", begin);
-      if (end == std::string::npos) end = out.size();
-    }
-    out.replace(begin, end - begin, "***");
-  }
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "costledger/common/secrets.hpp"
 #include "costledger/model/errors.hpp"
 
 namespace costledger::postgres {
@@ -26,9 +27,6 @@ inline bool IsUnavailableState(const std::string& sqlstate) {
 /// black-holed host), in the URL's own syntax: URI query parameters or key=value pairs.
 std::string ConnectionString(const std::string& url, const std::string& password);
 
-/// The URL for messages: any password in it (URI user info, ?password=, password=) masked.
-std::string DisplayUrl(const std::string& url);
-
 /// `text` without trailing newlines and spaces (libpq messages end with one).
 std::string Trimmed(std::string_view text);
 
@@ -37,7 +35,7 @@ class PgSession {
  public:
   void Open(const std::string& url, const std::string& password) {
     connection_string_ = ConnectionString(url, password);
-    display_url_ = DisplayUrl(url);
+    display_url_ = common::MaskConnectionSecrets(url);
   }
   const std::string& display_url() const { return display_url_; }
 

@@ -13,7 +13,13 @@ namespace costledger::ports {
 /// that. Implementations may be called from one thread at a time.
 class ClusterSource {
  public:
+  ClusterSource() = default;
   virtual ~ClusterSource() = default;
+  // An interface: implementations are used through references, never copied or moved.
+  ClusterSource(const ClusterSource&) = delete;
+  ClusterSource& operator=(const ClusterSource&) = delete;
+  ClusterSource(ClusterSource&&) = delete;
+  ClusterSource& operator=(ClusterSource&&) = delete;
   /// Nodes, pods, GPU devices and query executions as of `at`.
   virtual model::ClusterSnapshot ScrapeState(std::chrono::sys_seconds at) = 0;
   /// Adds the per-container usage counters of `nodes` (kubelet) to `snapshot`.

@@ -12,7 +12,13 @@ namespace costledger::ports {
 /// refused for good.
 class IntervalStore {
  public:
+  IntervalStore() = default;
   virtual ~IntervalStore() = default;
+  // An interface: implementations are used through references, never copied or moved.
+  IntervalStore(const IntervalStore&) = delete;
+  IntervalStore& operator=(const IntervalStore&) = delete;
+  IntervalStore(IntervalStore&&) = delete;
+  IntervalStore& operator=(IntervalStore&&) = delete;
   /// Stores one batch, idempotently: a batch written twice counts once.
   virtual void Write(const model::IntervalBatch& batch) = 0;
   /// Brings every complete hour before `complete_before` into the rollups; returns the hours.

@@ -19,7 +19,13 @@ struct LoadedPrices {
 /// Where node prices come from (on-demand list prices, spot history, custom overrides).
 class PriceSource {
  public:
+  PriceSource() = default;
   virtual ~PriceSource() = default;
+  // An interface: implementations are used through references, never copied or moved.
+  PriceSource(const PriceSource&) = delete;
+  PriceSource& operator=(const PriceSource&) = delete;
+  PriceSource(PriceSource&&) = delete;
+  PriceSource& operator=(PriceSource&&) = delete;
   /// A fresh price book; failures are reported in `errors`, never thrown.
   virtual LoadedPrices Load() = 0;
 };

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <utility>
@@ -17,12 +18,16 @@ constexpr std::size_t kMaxNameLength = 63;
 constexpr std::size_t kMaxQuotedLength = 64;
 constexpr std::array<double, 3> kDefaultThresholds = {0.5, 0.8, 1.0};
 
+bool IsControl(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u < 0x20 || u == 0x7f;
+}
+
 /// `text` for an error message: printable, and short even when the input is not.
 std::string Quoted(std::string_view text) {
   std::string out = "'";
   for (std::size_t i = 0; i < text.size() && i < kMaxQuotedLength; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    out += c < 0x20 || c == 0x7f ? '?' : text[i];
+    out += IsControl(text[i]) ? '?' : text[i];
   }
   if (text.size() > kMaxQuotedLength) out += "...";
   return out + "'";
@@ -30,13 +35,7 @@ std::string Quoted(std::string_view text) {
 
 bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool HasControl(std::string_view text) {
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) return true;
-  }
-  return false;
-}
+bool HasControl(std::string_view text) { return std::ranges::any_of(text, IsControl); }
 
 /// An exact decimal: mantissa x 10^exponent.
 struct Decimal {
@@ -342,10 +341,7 @@ double ToContractUnits(QuotaUnit unit, std::int64_t base_units) {
 bool IsValidQuotaName(std::string_view name) {
   if (name.empty() || name.size() > kMaxNameLength) return false;
   if (!IsLowerAlnum(name.front()) || !IsLowerAlnum(name.back())) return false;
-  for (const char c : name) {
-    if (!IsLowerAlnum(c) && c != '-') return false;
-  }
-  return true;
+  return std::ranges::all_of(name, [](char c) { return IsLowerAlnum(c) || c == '-'; });
 }
 
 Quota ValidateQuota(const QuotaSpec& spec) {

@@ -1,5 +1,6 @@
 #include "costledger/model/quota_usage.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <utility>
@@ -45,11 +46,10 @@ bool ScopeMatchesContainer(const QuotaScope& scope, std::string_view cluster,
       !Matches(scope.team, team)) {
     return false;
   }
-  for (const auto& [key, value] : scope.labels) {
-    const auto it = pod_labels.find(key);
-    if (it == pod_labels.end() || it->second != value) return false;
-  }
-  return true;
+  return std::ranges::all_of(scope.labels, [&](const auto& wanted) {
+    const auto it = pod_labels.find(wanted.first);
+    return it != pod_labels.end() && it->second == wanted.second;
+  });
 }
 
 bool ScopeMatchesQuery(const QuotaScope& scope, std::string_view cluster,

@@ -13,6 +13,8 @@ using std::chrono::seconds;
 using testing::Utc;
 
 constexpr std::int64_t kDollar = Money::kNanosPerDollar;
+constexpr std::int64_t kGpuHour = 3600;        // device-seconds
+constexpr std::int64_t kCoreHour = 3'600'000;  // millicore-seconds
 const FixedOffsetZone kUtc = FixedOffsetZone::Utc();
 const TimeWindow kWeek{Utc(2026, 11, 30), Utc(2026, 12, 7)};
 const TimeWindow kDay{Utc(2026, 12, 3), Utc(2026, 12, 4)};
@@ -34,7 +36,7 @@ Quota GpuDaily() {
   q.name = "gpu-daily";
   q.scope.namespace_name = "ml";
   q.period = QuotaPeriod::kDay;
-  q.limit = {QuotaUnit::kGpuHours, 24 * 3600};
+  q.limit = {QuotaUnit::kGpuHours, 24 * kGpuHour};
   q.action = QuotaAction::kDeny;
   return q;
 }
@@ -138,11 +140,11 @@ TEST(AdmissionDecisionTest, SeveralQuotasAndUnits) {
   gpu.contact = "gpu-admins@example.com";
   Quota cpu = GpuDaily();
   cpu.name = "cpu-daily";
-  cpu.limit = {QuotaUnit::kCpuHours, 100 * 3'600'000};
+  cpu.limit = {QuotaUnit::kCpuHours, 100 * kCoreHour};
   cpu.contact = "#ml-platform";
   const std::vector<QuotaWithStatus> quotas = {With(dollars, 1'034'200'000'000),
-                                               With(gpu, 30 * 3600, kDay),
-                                               With(cpu, 150 * 3'600'000, kDay)};
+                                               With(gpu, 30 * kGpuHour, kDay),
+                                               With(cpu, 150 * kCoreHour, kDay)};
   PodToAdmit pod = Pod();
   pod.requests.gpu_devices = 1;
   const AdmissionDecision d = DecideAdmission(pod, quotas, kUtc);
@@ -160,7 +162,7 @@ TEST(AdmissionDecisionTest, SeveralQuotasAndUnits) {
 
 TEST(AdmissionDecisionTest, AGpuQuotaStopsOnlyPodsThatRequestGpus) {
   const Quota gpu = GpuDaily();
-  const std::vector<QuotaWithStatus> quotas = {With(gpu, 30 * 3600, kDay)};
+  const std::vector<QuotaWithStatus> quotas = {With(gpu, 30 * kGpuHour, kDay)};
   PodToAdmit cpu_only = Pod();
   EXPECT_TRUE(DecideAdmission(cpu_only, quotas, kUtc).allowed);
   PodToAdmit two_gpus = Pod();
@@ -212,7 +214,7 @@ TEST(LaunchCheckTest, AllowedWithWhatIsLeft) {
   const Quota dollars = AlphaWeekly();
   const Quota gpu = GpuDaily();
   const std::vector<QuotaWithStatus> quotas = {With(dollars, 588 * kDollar),
-                                               With(gpu, 10 * 3600, kDay)};
+                                               With(gpu, 10 * kGpuHour, kDay)};
   const LaunchCheck c = CheckLaunch(Plan(), quotas, kUtc);
   EXPECT_TRUE(c.allowed);
   EXPECT_EQ(c.estimated_cost, Money::ParseDollars("12.6"));
@@ -228,8 +230,8 @@ TEST(LaunchCheckTest, AllowedWithWhatIsLeft) {
   EXPECT_EQ(c.quotas[0].would_add, 12'600'000'000);
   EXPECT_TRUE(c.quotas[0].fits);
   EXPECT_EQ(c.quotas[1].name, "gpu-daily");
-  EXPECT_EQ(c.quotas[1].would_add, 3 * 3600);
-  EXPECT_EQ(c.quotas[1].remaining, 14 * 3600);
+  EXPECT_EQ(c.quotas[1].would_add, 3 * kGpuHour);
+  EXPECT_EQ(c.quotas[1].remaining, 14 * kGpuHour);
   EXPECT_TRUE(c.quotas[1].fits);
   EXPECT_EQ(c.message,
             "allowed: this job would cost about $12.60 over 3 hours; alpha-weekly has $412.00 of "
@@ -262,7 +264,7 @@ TEST(LaunchCheckTest, ExactlyTheRemainderFits) {
 
 TEST(LaunchCheckTest, GpuQuotasAndJobsWithoutGpus) {
   Quota gpu = GpuDaily();
-  const std::vector<QuotaWithStatus> quotas = {With(gpu, 22 * 3600, kDay)};
+  const std::vector<QuotaWithStatus> quotas = {With(gpu, 22 * kGpuHour, kDay)};
   const LaunchCheck needs_three = CheckLaunch(Plan(1), quotas, kUtc, "platform@example.com");
   EXPECT_FALSE(needs_three.allowed);
   EXPECT_EQ(needs_three.message,
@@ -271,7 +273,7 @@ TEST(LaunchCheckTest, GpuQuotasAndJobsWithoutGpus) {
             "2026-12-04 00:00 UTC; ask platform@example.com to raise it");
   EXPECT_FALSE(needs_three.remaining);  // no dollar quota covers it
   // A job without GPUs adds nothing to a GPU quota, even an exhausted one.
-  const std::vector<QuotaWithStatus> exhausted = {With(gpu, 30 * 3600, kDay)};
+  const std::vector<QuotaWithStatus> exhausted = {With(gpu, 30 * kGpuHour, kDay)};
   const LaunchCheck no_gpu = CheckLaunch(Plan(0), exhausted, kUtc);
   EXPECT_TRUE(no_gpu.allowed);
   EXPECT_EQ(no_gpu.quotas[0].would_add, 0);
@@ -341,10 +343,10 @@ TEST(LaunchCheckTest, EstimatesRoundOnceHalfEven) {
 TEST(LaunchCheckTest, CpuHoursOfTheJob) {
   Quota cpu = GpuDaily();
   cpu.name = "cpu-daily";
-  cpu.limit = {QuotaUnit::kCpuHours, 20 * 3'600'000};
-  const std::vector<QuotaWithStatus> quotas = {With(cpu, 9 * 3'600'000, kDay)};
+  cpu.limit = {QuotaUnit::kCpuHours, 20 * kCoreHour};
+  const std::vector<QuotaWithStatus> quotas = {With(cpu, 9 * kCoreHour, kDay)};
   const LaunchCheck c = CheckLaunch(Plan(0), quotas, kUtc);  // 4 cores x 3 hours = 12
-  EXPECT_EQ(c.quotas[0].would_add, 12 * 3'600'000);
+  EXPECT_EQ(c.quotas[0].would_add, 12 * kCoreHour);
   EXPECT_FALSE(c.allowed);
   EXPECT_NE(c.message.find("it needs 12 CPU core-hours but quota cpu-daily has 11 CPU core-hours"),
             std::string::npos);

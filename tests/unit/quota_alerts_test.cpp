@@ -16,6 +16,7 @@ using std::chrono::sys_seconds;
 using testing::Utc;
 
 constexpr std::int64_t kDollar = Money::kNanosPerDollar;
+constexpr std::int64_t kGpuHour = 3600;  // device-seconds
 const FixedOffsetZone kUtc = FixedOffsetZone::Utc();
 
 Quota AlphaWeekly() {
@@ -123,14 +124,14 @@ TEST(QuotaAlertsTest, AlertOnlyQuotasContactsUnitsAndZones) {
   q.scope.namespace_name = "ml";
   q.scope.labels = {{"app", "train"}};
   q.period = QuotaPeriod::kDay;
-  q.limit = {QuotaUnit::kGpuHours, 24 * 3600};
+  q.limit = {QuotaUnit::kGpuHours, 24 * kGpuHour};
   q.action = QuotaAction::kAlert;
   q.contact = "#ml-platform";
   const testing::EuRulesZone berlin = testing::EuRulesZone::Berlin();
   const TimeWindow day = QuotaPeriodWindow(QuotaPeriod::kDay, Utc(2026, 10, 25, 12), berlin);
   ASSERT_EQ(day.length(), hours{25});
   const AlertDecision d =
-      DecideAlerts(q, StatusAt(q, day, 20 * 3600, day.start + hours{20}), {}, berlin);
+      DecideAlerts(q, StatusAt(q, day, 20 * kGpuHour, day.start + hours{20}), {}, berlin);
   ASSERT_EQ(d.alerts.size(), 1U);
   EXPECT_EQ(d.alerts[0].subject, "Quota gpu-daily: 80% of its daily limit spent");
   EXPECT_EQ(d.alerts[0].message,

@@ -16,6 +16,7 @@ using std::chrono::seconds;
 using testing::Utc;
 
 constexpr std::int64_t kDollar = Money::kNanosPerDollar;
+constexpr std::int64_t kGpuHour = 3600;  // device-seconds
 
 Quota AlphaWeekly() {
   Quota q;
@@ -102,9 +103,9 @@ TEST(QuotaStatusTest, ForecastIsLinearOverThePeriodsRealLength) {
   const testing::EuRulesZone berlin = testing::EuRulesZone::Berlin();
   const TimeWindow spring = QuotaPeriodWindow(QuotaPeriod::kWeek, Utc(2026, 3, 25), berlin);
   ASSERT_EQ(spring.length(), hours{167});
-  EXPECT_EQ(StatusAt(q, spring, 24 * 24, spring.start + hours{24}).forecast, 167 * 24);
+  EXPECT_EQ(StatusAt(q, spring, 576, spring.start + hours{24}).forecast, 4008);  // 167 x 24
   const TimeWindow autumn = QuotaPeriodWindow(QuotaPeriod::kWeek, Utc(2026, 10, 21), berlin);
-  EXPECT_EQ(StatusAt(q, autumn, 24 * 24, autumn.start + hours{24}).forecast, 169 * 24);
+  EXPECT_EQ(StatusAt(q, autumn, 576, autumn.start + hours{24}).forecast, 4056);  // 169 x 24
   // Half-even: 1 n$ in 16 of 24 hours is 1.5 n$ by the end of the day, 1 in 9.6 hours is 2.5.
   q.period = QuotaPeriod::kDay;
   const TimeWindow day{Utc(2026, 11, 30), Utc(2026, 12, 1)};
@@ -129,13 +130,13 @@ TEST(QuotaStatusTest, AHugeForecastSaturates) {
 
 TEST(QuotaStatusTest, OtherUnits) {
   Quota gpu = AlphaWeekly();
-  gpu.limit = {QuotaUnit::kGpuHours, 100 * 3600};
-  const QuotaStatus s = StatusAt(gpu, kWeek, 30 * 3600, Utc(2026, 12, 1));
+  gpu.limit = {QuotaUnit::kGpuHours, 100 * kGpuHour};
+  const QuotaStatus s = StatusAt(gpu, kWeek, 30 * kGpuHour, Utc(2026, 12, 1));
   EXPECT_EQ(s.unit, QuotaUnit::kGpuHours);
-  EXPECT_EQ(s.remaining, 70 * 3600);
+  EXPECT_EQ(s.remaining, 70 * kGpuHour);
   EXPECT_DOUBLE_EQ(s.ratio, 0.3);
   EXPECT_DOUBLE_EQ(ToContractUnits(s.unit, s.remaining), 70.0);
-  EXPECT_EQ(s.forecast, 210 * 3600);
+  EXPECT_EQ(s.forecast, 210 * kGpuHour);
 }
 
 TEST(QuotaStatusTest, FromAUsage) {

@@ -140,10 +140,10 @@ TEST(QuotaTest, NameIsRequiredAndADnsLabel) {
   for (const std::string bad : {"", "Alpha-Weekly", "alpha_weekly", "-alpha", "alpha-", "a b",
                                 "alpha/weekly", "alpha.weekly", "\xc3\xa9t\xc3\xa9"}) {
     spec.name = bad;
-    EXPECT_EQ(Rejection(spec), "name: '" + bad + "'" + rule) << bad;
+    EXPECT_EQ(Rejection(spec), fmt::format("name: '{}'{}", bad, rule)) << bad;
   }
   spec.name = std::string(64, 'a');
-  EXPECT_EQ(Rejection(spec), "name: '" + std::string(64, 'a') + "'" + rule);
+  EXPECT_EQ(Rejection(spec), fmt::format("name: '{}'{}", std::string(64, 'a'), rule));
   for (const std::string& good :
        std::vector<std::string>{"a", "7", "a-b", "a--b", "2026-q4", std::string(63, 'z')}) {
     spec.name = good;

@@ -72,8 +72,8 @@ class TableZone final : public ZoneRules {
 /// Instants written as UTC calendar values, for readable expectations.
 inline std::chrono::sys_seconds Utc(int y, unsigned m, unsigned d, int hh = 0, int mm = 0,
                                     int ss = 0) {
-  return std::chrono::sys_days{std::chrono::year{y} / m / d} + std::chrono::hours{hh} +
-         std::chrono::minutes{mm} + std::chrono::seconds{ss};
+  return std::chrono::sys_days{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d}} +
+         std::chrono::hours{hh} + std::chrono::minutes{mm} + std::chrono::seconds{ss};
 }
 
 }  // namespace costledger::model::testing

@@ -58,7 +58,7 @@ TEST(QuotaTextTest, AmountsInEachUnit) {
   EXPECT_EQ(FormatQuotaAmount(QuotaUnit::kBytesScanned, 1), "1 byte");
   EXPECT_EQ(FormatQuotaAmount(QuotaUnit::kBytesScanned, 1023), "1,023 bytes");
   EXPECT_EQ(FormatQuotaAmount(QuotaUnit::kBytesScanned, 1024), "1 KiB");
-  EXPECT_EQ(FormatQuotaAmount(QuotaUnit::kBytesScanned, 10 * 1024 * 1024), "10 MiB");
+  EXPECT_EQ(FormatQuotaAmount(QuotaUnit::kBytesScanned, std::int64_t{10} * 1024 * 1024), "10 MiB");
   EXPECT_EQ(FormatQuotaAmount(QuotaUnit::kBytesScanned, 1'649'267'441'664), "1.5 TiB");
   EXPECT_EQ(FormatQuotaAmount(QuotaUnit::kBytesScanned, 1'000'000'000'000), "931.32 GiB");
   EXPECT_EQ(FormatQuotaAmount(QuotaUnit::kBytesScanned, 1'000'000'000'000'000'000), "888.18 PiB");

@@ -43,8 +43,7 @@ std::string PostgresBinDir() {
 
 // Under /tmp whatever $TMPDIR says: the postgres user must reach the directory, and the unix
 // socket's path must stay short (107 bytes at most).
-PrivatePostgres::PrivatePostgres() : dir_("costledger-pg", "/tmp") {
-  port_ = FreeTcpPort();
+PrivatePostgres::PrivatePostgres() : dir_("costledger-pg", "/tmp"), port_(FreeTcpPort()) {
   if (::geteuid() == 0) {
     // initdb and postgres refuse to run as root: hand the directory to the postgres user.
     Run(fmt::format("chown postgres:postgres '{}'", data_dir()));

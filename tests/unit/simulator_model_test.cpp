@@ -35,7 +35,6 @@
 namespace costledger::simulator {
 namespace {
 
-using model::PodPhase;
 using std::chrono::hours;
 using std::chrono::minutes;
 using std::chrono::seconds;

@@ -8,16 +8,13 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <exception>
-#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
 #include <string>
-#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -25,6 +22,7 @@
 #include "child_process.hpp"
 #include "costledger/fetch/http_fetch.hpp"
 #include "private_postgres.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 
@@ -72,12 +70,7 @@ double SelfCpuSeconds() {
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
-int Run() {
-  std::string templ = "/tmp/costledger-bench-XXXXXX";
-  if (::mkdtemp(templ.data()) == nullptr) {
-    throw std::system_error(errno, std::generic_category(), "mkdtemp");
-  }
-  const std::string dir = templ;
+int Run(const std::string& dir) {
   costledger::testing::PrivatePostgres pg;
   const std::string db = pg.CreateDatabase("collector_bench");
   ChildProcess sim({COSTLEDGER_BINARY, "simulate", "--listen", "127.0.0.1:0", "--nodes",
@@ -153,7 +146,6 @@ int Run() {
                                  "fetch the same endpoints only");
   costledger::bench::PrintFigure("collector_rss", rss, "MiB", scrape_bytes / 1048576.0,
                                  "bytes of one interval's responses");
-  std::filesystem::remove_all(dir);
   return 0;
 }
 
@@ -161,7 +153,14 @@ int Run() {
 
 int main() {
   try {
-    return Run();  // the private server and the children are stopped on the way out
+    costledger::testing::TempDir dir("costledger-bench");
+    try {
+      return Run(dir.path());  // the private server and the children are stopped on the way out
+    } catch (const std::exception& e) {
+      dir.Keep();
+      fmt::print(stderr, "collector_bench: {} (logs kept in {})\n", e.what(), dir.path());
+      return 1;
+    }
   } catch (const std::exception& e) {
     fmt::print(stderr, "collector_bench: {}\n", e.what());
     return 1;

@@ -72,25 +72,6 @@ std::string Sku(std::string_view instance_type, std::string_view variant) {
   return sku;
 }
 
-std::int64_t Micros(std::string_view usd) {
-  std::int64_t whole = 0;
-  std::int64_t fraction = 0;
-  int digits = 0;
-  bool after_point = false;
-  for (const char c : usd) {
-    if (c == '.') {
-      after_point = true;
-    } else if (!after_point) {
-      whole = whole * 10 + (c - '0');
-    } else if (digits < 6) {
-      fraction = fraction * 10 + (c - '0');
-      ++digits;
-    }
-  }
-  for (; digits < 6; ++digits) fraction *= 10;
-  return whole * 1'000'000 + fraction;
-}
-
 std::string PriceText(std::int64_t micros, int decimals) {
   std::string text = fmt::format("{}.{:06d}", micros / 1'000'000, micros % 1'000'000);
   text.append(static_cast<std::size_t>(decimals - 6), '0');
@@ -248,7 +229,7 @@ std::string RenderEc2OfferFile() {
   Json on_demand = Json::object();
   Json reserved = Json::object();
   for (const InstanceType& type : InstanceCatalogue()) {
-    const std::int64_t od = Micros(type.on_demand_usd);
+    const std::int64_t od = OnDemandMicrosPerHour(type);
     for (const Variant& v : kVariants) {
       const std::string sku = Sku(type.name, v.key);
       products[sku] = Product(type, v, sku);

@@ -34,6 +34,25 @@ const InstanceType* FindInstanceType(std::string_view name) {
   return nullptr;
 }
 
+std::int64_t OnDemandMicrosPerHour(const InstanceType& type) {
+  std::int64_t whole = 0;
+  std::int64_t fraction = 0;
+  int digits = 0;
+  bool after_point = false;
+  for (const char c : type.on_demand_usd) {
+    if (c == '.') {
+      after_point = true;
+    } else if (!after_point) {
+      whole = whole * 10 + (c - '0');
+    } else if (digits < 6) {
+      fraction = fraction * 10 + (c - '0');
+      ++digits;
+    }
+  }
+  for (; digits < 6; ++digits) fraction *= 10;
+  return whole * 1'000'000 + fraction;
+}
+
 std::int64_t AllocatableMillicores(const InstanceType& type) {
   // EKS: 6 % of the first core, 1 % of the second, 0.5 % of the next two, 0.25 % of the rest.
   std::int64_t reserved_tenths = 0;

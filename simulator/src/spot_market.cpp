@@ -26,25 +26,6 @@ struct Series {
   std::int64_t surcharge_micros = 0;  // license on top of the Linux price
 };
 
-std::int64_t Micros(std::string_view usd) {
-  std::int64_t whole = 0;
-  std::int64_t fraction = 0;
-  int digits = 0;
-  bool after_point = false;
-  for (const char c : usd) {
-    if (c == '.') {
-      after_point = true;
-    } else if (!after_point) {
-      whole = whole * 10 + (c - '0');
-    } else if (digits < 6) {
-      fraction = fraction * 10 + (c - '0');
-      ++digits;
-    }
-  }
-  for (; digits < 6; ++digits) fraction *= 10;
-  return whole * 1'000'000 + fraction;
-}
-
 const std::vector<Series>& AllSeries() {
   static const std::vector<Series> kSeries = [] {
     std::vector<Series> s;
@@ -82,7 +63,7 @@ std::int64_t PriceAt(std::uint64_t seed, std::size_t index, const Series& series
       0.04 * std::sin(0.9 * static_cast<double>(change) + Uniform(Mix64(h), 0, 6.28));
   const double noise = 0.03 * (UnitInterval(Hash(seed, kSaltSpot, index, change)) - 0.5);
   const double linux =
-      static_cast<double>(Micros(series.type->on_demand_usd)) * (base + wave + noise);
+      static_cast<double>(OnDemandMicrosPerHour(*series.type)) * (base + wave + noise);
   // Spot prices move in steps of $0.0001.
   return static_cast<std::int64_t>(std::llround(linux / 100.0)) * 100 + series.surcharge_micros;
 }

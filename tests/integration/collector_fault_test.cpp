@@ -10,6 +10,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <pqxx/pqxx>
 #include <random>
@@ -21,6 +22,7 @@
 #include "child_process.hpp"
 #include "costledger/postgres/postgres_store.hpp"
 #include "private_postgres.hpp"
+#include "temp_dir.hpp"
 
 namespace costledger::collector {
 namespace {
@@ -30,22 +32,9 @@ using std::chrono::seconds;
 using testing::ChildProcess;
 using testing::PrivatePostgres;
 
-class Workspace {
- public:
-  Workspace() {
-    char templ[] = "/tmp/costledger-fault-XXXXXX";
-    dir_ = ::mkdtemp(templ);
-  }
-  ~Workspace() {
-    if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir_);
-  }
-  std::string Path(const std::string& name) const { return dir_ + "/" + name; }
+using testing::TempDir;
 
- private:
-  std::string dir_;
-};
-
-std::string WriteConfig(const Workspace& ws, const std::string& name, const std::string& sim_url,
+std::string WriteConfig(const TempDir& ws, const std::string& name, const std::string& sim_url,
                         const std::string& db_url) {
   std::string path = ws.Path(name + ".json");
   std::ofstream(path) << R"({
@@ -168,6 +157,13 @@ class CollectorFaultTest : public ::testing::Test {
     faulty_config_ = WriteConfig(ws_, "faulty", sim_url_, faulty_url_);
   }
 
+  void TearDown() override {
+    if (HasFailure()) {
+      ws_.Keep();
+      std::cerr << "logs kept in " << ws_.path() << "\n";
+    }
+  }
+
   // Equal totals for every interval both stored; and the faulty run stored all of `must_have`.
   // Container costs themselves may differ by a few nano-dollars where the two collectors'
   // kubelet scrapes landed in different seconds of the simulator (usage differs, so allocations
@@ -197,7 +193,7 @@ class CollectorFaultTest : public ::testing::Test {
     }
   }
 
-  Workspace ws_;
+  TempDir ws_{"costledger-fault"};  // destroyed last: the processes stop before it goes
   std::unique_ptr<ChildProcess> simulator_;
   PrivatePostgres ref_db_;
   PrivatePostgres faulty_db_;

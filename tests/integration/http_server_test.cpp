@@ -15,7 +15,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
-#include <filesystem>
 #include <functional>
 #include <future>
 #include <map>
@@ -26,6 +25,8 @@
 #include <vector>
 
 #include "costledger/model/errors.hpp"
+#include "error_of.hpp"
+#include "temp_dir.hpp"
 
 namespace costledger::api {
 namespace {
@@ -553,23 +554,16 @@ TEST_F(HttpServerTest, ManyConcurrentClients) {
 class HttpsServerTest : public HttpServerTest {
  protected:
   void SetUp() override {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "http_server_test_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    cert_ = dir_ + "/cert.pem";
-    key_ = dir_ + "/key.pem";
+    cert_ = dir_.Path("cert.pem");
+    key_ = dir_.Path("key.pem");
     const std::string command =
         "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 1"
         " -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " +
-        key_ + " -out " + cert_ + " >" + dir_ + "/openssl.log 2>&1";
+        key_ + " -out " + cert_ + " >" + dir_.Path("openssl.log") + " 2>&1";
     // NOLINTNEXTLINE(cert-env33-c,concurrency-mt-unsafe): the openssl CLI, before any server thread
     ASSERT_EQ(std::system(command.c_str()), 0) << command;
   }
-  void TearDown() override {
-    server_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { server_.reset(); }
 
   void StartTls() {
     ServerOptions options;
@@ -587,7 +581,8 @@ class HttpsServerTest : public HttpServerTest {
     return [this](CURL* curl) { curl_easy_setopt(curl, CURLOPT_CAINFO, cert_.c_str()); };
   }
 
-  std::string dir_, cert_, key_;
+  testing::TempDir dir_{"http_server_test"};
+  std::string cert_, key_;
 };
 
 TEST_F(HttpsServerTest, ServesHttpsWithKeepAlive) {
@@ -645,15 +640,10 @@ TEST_F(HttpsServerTest, StartNamesUnloadableFiles) {
     options.tls_cert_file = cert;
     options.tls_key_file = key;
     HttpServer server(options, TestHandler);
-    try {
-      server.Start();
-    } catch (const InvalidInput& error) {
-      return error.what();
-    }
-    return "no InvalidInput";
+    return testing::ErrorOf<InvalidInput>([&] { server.Start(); });
   };
-  EXPECT_THAT(start_error(dir_ + "/nope.pem", key_), HasSubstr(dir_ + "/nope.pem"));
-  EXPECT_THAT(start_error(cert_, dir_ + "/nokey.pem"), HasSubstr(dir_ + "/nokey.pem"));
+  EXPECT_THAT(start_error(dir_.Path("nope.pem"), key_), HasSubstr(dir_.Path("nope.pem")));
+  EXPECT_THAT(start_error(cert_, dir_.Path("nokey.pem")), HasSubstr(dir_.Path("nokey.pem")));
   EXPECT_THAT(start_error(key_, key_), HasSubstr(key_));  // a key is not a certificate
   EXPECT_THAT(start_error(cert_, ""), HasSubstr("both"));
 }

@@ -9,7 +9,6 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
-#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -26,6 +25,7 @@
 #include "child_process.hpp"
 #include "private_postgres.hpp"
 #include "private_prometheus.hpp"
+#include "temp_dir.hpp"
 
 namespace costledger::api {
 namespace {
@@ -177,7 +177,7 @@ std::string Join(const std::set<std::string>& items) {
 
 // Everything the tests share: started once for the suite.
 struct Stack {
-  std::string dir;
+  testing::TempDir dir{"costledger-metrics-prom"};  // first, so removed after the servers stop
   std::unique_ptr<ChildProcess> simulator;
   std::string sim_url;
   std::unique_ptr<PrivatePostgres> postgres;
@@ -189,7 +189,7 @@ struct Stack {
   // Pods seen once serve has collected (counters keep the namespaces of pods gone since).
   std::map<std::string, SimPod> pods_at_start;
 
-  std::string Path(const std::string& name) const { return dir + "/" + name; }
+  std::string Path(const std::string& name) const { return dir.Path(name); }
 };
 
 std::string WriteServeConfig(const Stack& s) {
@@ -231,13 +231,11 @@ class MetricsPrometheusTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     auto s = std::make_unique<Stack>();
-    char templ[] = "/tmp/costledger-metrics-prom-XXXXXX";
-    if (::mkdtemp(templ) == nullptr) throw std::runtime_error("mkdtemp failed");
-    s->dir = templ;
     try {
       Start(s.get());
     } catch (const std::exception&) {
-      std::cerr << "logs kept in " << s->dir << "\n";
+      s->dir.Keep();
+      std::cerr << "logs kept in " << s->dir.path() << "\n";
       throw;  // every test then fails in SetUp
     }
     stack_ = s.release();
@@ -308,11 +306,9 @@ class MetricsPrometheusTest : public ::testing::Test {
     if (s->simulator) s->simulator->Signal(SIGTERM);
     s->simulator.reset();
     s->postgres.reset();
-    if (!::testing::UnitTest::GetInstance()->Failed()) {
-      std::error_code ignored;
-      std::filesystem::remove_all(s->dir, ignored);
-    } else {
-      std::cerr << "logs kept in " << s->dir << "\n";
+    if (::testing::UnitTest::GetInstance()->Failed()) {
+      s->dir.Keep();
+      std::cerr << "logs kept in " << s->dir.path() << "\n";
     }
   }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <pqxx/pqxx>
+#include <string>
 
 namespace costledger::testing {
 namespace {
@@ -28,14 +29,24 @@ TEST(PrivatePostgresTest, ServesQueriesOnItsOwnPortAndSurvivesRestart) {
   EXPECT_EQ(tx.exec1("SELECT v FROM t")[0].as<int>(), 42);
 }
 
+// Two servers are apart: each answers on its own port from its own data directory, and a
+// database created on one does not exist on the other.
 TEST(PrivatePostgresTest, TwoServersRunSideBySide) {
   PrivatePostgres a;
   PrivatePostgres b;
   EXPECT_NE(a.port(), b.port());
-  pqxx::connection ca(a.Url());
-  pqxx::connection cb(b.Url());
-  EXPECT_TRUE(ca.is_open());
-  EXPECT_TRUE(cb.is_open());
+  EXPECT_NE(a.data_dir(), b.data_dir());
+  a.CreateDatabase("only_on_a");
+  for (const PrivatePostgres* pg : {&a, &b}) {
+    pqxx::connection conn(pg->Url());
+    pqxx::work tx(conn);
+    EXPECT_EQ(tx.exec1("SELECT current_setting('port')::int")[0].as<int>(), pg->port());
+    EXPECT_EQ(tx.exec1("SELECT current_setting('data_directory')")[0].as<std::string>(),
+              pg->data_dir() + "/data");
+    EXPECT_EQ(tx.exec1("SELECT count(*) FROM pg_database WHERE datname = 'only_on_a'")[0].as<int>(),
+              pg == &a ? 1 : 0)
+        << pg->Url();
+  }
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "costledger/api/cost_metrics.hpp"
+#include "temp_dir.hpp"
 
 namespace costledger::testing {
 namespace {
@@ -119,9 +120,8 @@ TEST(PrivatePrometheusTest, DirectoryIsRemovedAfterUse) {
 // Blocks made by promtool from OpenMetrics (a backfill) are served from a copy, and a long
 // retention keeps a block that is older than the default 15 days before the newest one.
 TEST(PrivatePrometheusTest, ServesBackfilledBlocksKeepingOldOnesWithALongRetention) {
-  char templ[] = "/tmp/costledger-blocks-XXXXXX";
-  ASSERT_NE(::mkdtemp(templ), nullptr);
-  const std::string dir = templ;
+  const TempDir temp("costledger-blocks");
+  const std::string& dir = temp.path();
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
@@ -156,7 +156,6 @@ TEST(PrivatePrometheusTest, ServesBackfilledBlocksKeepingOldOnesWithALongRetenti
   }
   EXPECT_EQ(block_count(), 2);
   EXPECT_THROW(PrivatePrometheus({.blocks_from = dir}), std::runtime_error);  // no blocks
-  std::filesystem::remove_all(dir);
 }
 
 // CostMetrics scraped by a real Prometheus with OpenCost's recommended job (honor_labels: true):

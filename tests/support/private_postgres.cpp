@@ -1,38 +1,19 @@
 #include "private_postgres.hpp"
 
-#include <arpa/inet.h>
 #include <fmt/core.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
 
+#include "free_tcp_port.hpp"
+
 namespace costledger::testing {
 namespace {
-
-int FreeTcpPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("socket() failed");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    ::close(fd);
-    throw std::runtime_error("cannot find a free port");
-  }
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 std::pair<int, std::string> Run(const std::string& command) {
   // NOLINTNEXTLINE(cert-env33-c): runs the server's own tools (initdb, pg_ctl, psql) via sh
@@ -60,44 +41,41 @@ std::string PostgresBinDir() {
   return "/usr/lib/postgresql/15/bin";
 }
 
-PrivatePostgres::PrivatePostgres() {
-  char templ[] = "/tmp/costledger-pg-XXXXXX";
-  if (::mkdtemp(templ) == nullptr) throw std::runtime_error("mkdtemp failed");
-  dir_ = templ;
-  port_ = FreeTcpPort();
+// Under /tmp whatever $TMPDIR says: the postgres user must reach the directory, and the unix
+// socket's path must stay short (107 bytes at most).
+PrivatePostgres::PrivatePostgres() : dir_("costledger-pg", "/tmp"), port_(FreeTcpPort()) {
   if (::geteuid() == 0) {
     // initdb and postgres refuse to run as root: hand the directory to the postgres user.
-    Run(fmt::format("chown postgres:postgres '{}'", dir_));
+    Run(fmt::format("chown postgres:postgres '{}'", data_dir()));
   }
   const auto [rc, out] = Run(RunAsServerUser(fmt::format(
       "'{}/initdb' -D '{}/data' -U costledger --auth=trust --no-sync -E UTF8 --locale=C.UTF-8",
-      PostgresBinDir(), dir_)));
+      PostgresBinDir(), data_dir())));
   if (rc != 0) {
     throw std::runtime_error("initdb failed (is postgresql-15 installed?):\n" + out);
   }
-  std::ofstream conf(dir_ + "/data/postgresql.conf", std::ios::app);
+  std::ofstream conf(dir_.Path("data/postgresql.conf"), std::ios::app);
   conf << fmt::format(
       "port = {}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{}'\n"
       // Throwaway test data: durability of the server itself is not under test here.
       "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
       "max_connections = 100\nshared_buffers = 64MB\nlog_min_messages = warning\n",
-      port_, dir_);
+      port_, data_dir());
   conf.close();
-  if (::geteuid() == 0) Run(fmt::format("chown postgres:postgres '{}/data/postgresql.conf'", dir_));
+  if (::geteuid() == 0)
+    Run(fmt::format("chown postgres:postgres '{}/data/postgresql.conf'", data_dir()));
   Start();
 }
 
 PrivatePostgres::~PrivatePostgres() {
   if (running_) {
     try {
-      Run(RunAsServerUser(
-          fmt::format("'{}/pg_ctl' -D '{}/data' -m immediate -w stop", PostgresBinDir(), dir_)));
+      Run(RunAsServerUser(fmt::format("'{}/pg_ctl' -D '{}/data' -m immediate -w stop",
+                                      PostgresBinDir(), data_dir())));
     } catch (...) {
-      // A destructor must not throw; the directory is removed below either way.
+      // A destructor must not throw; dir_ is removed either way.
     }
   }
-  std::error_code ignored;
-  std::filesystem::remove_all(dir_, ignored);
 }
 
 std::string PrivatePostgres::RunAsServerUser(const std::string& command) const {
@@ -114,17 +92,19 @@ std::string PrivatePostgres::RunAsServerUser(const std::string& command) const {
 }
 
 void PrivatePostgres::Start() {
-  const auto [rc, out] = Run(RunAsServerUser(fmt::format(
-      "'{}/pg_ctl' -D '{}/data' -l '{}/server.log' -w -t 60 start", PostgresBinDir(), dir_, dir_)));
+  const auto [rc, out] =
+      Run(RunAsServerUser(fmt::format("'{}/pg_ctl' -D '{}/data' -l '{}/server.log' -w -t 60 start",
+                                      PostgresBinDir(), data_dir(), data_dir())));
   if (rc != 0) {
-    throw std::runtime_error("PostgreSQL did not start:\n" + out + ReadFile(dir_ + "/server.log"));
+    throw std::runtime_error("PostgreSQL did not start:\n" + out +
+                             ReadFile(dir_.Path("server.log")));
   }
   running_ = true;
 }
 
 void PrivatePostgres::Stop() {
   Run(RunAsServerUser(
-      fmt::format("'{}/pg_ctl' -D '{}/data' -m fast -w stop", PostgresBinDir(), dir_)));
+      fmt::format("'{}/pg_ctl' -D '{}/data' -m fast -w stop", PostgresBinDir(), data_dir())));
   running_ = false;
 }
 

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "temp_dir.hpp"
+
 namespace costledger::testing {
 
 /// A private PostgreSQL 15 server for one test: its own data directory under /tmp, its own
@@ -23,7 +25,8 @@ class PrivatePostgres {
   std::string CreateDatabase(const std::string& dbname) const;
 
   int port() const { return port_; }
-  const std::string& data_dir() const { return dir_; }
+  /// The server's directory: its data (data/), unix socket and log (server.log).
+  const std::string& data_dir() const { return dir_.path(); }
 
   /// Fast shutdown / start again on the same data and port, for fault-injection tests.
   void Stop();
@@ -32,7 +35,7 @@ class PrivatePostgres {
 
  private:
   std::string RunAsServerUser(const std::string& command) const;
-  std::string dir_;
+  TempDir dir_;
   int port_ = 0;
   bool running_ = false;
 };

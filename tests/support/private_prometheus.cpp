@@ -1,11 +1,7 @@
 #include "private_prometheus.hpp"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <fmt/core.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <csignal>
 #include <cstdlib>
@@ -14,27 +10,12 @@
 #include <stdexcept>
 #include <thread>
 
+#include "free_tcp_port.hpp"
+
 namespace costledger::testing {
 namespace {
 
 constexpr int kStartAttempts = 3;
-
-int FreeTcpPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("socket() failed");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    ::close(fd);
-    throw std::runtime_error("cannot find a free port");
-  }
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 std::size_t Append(char* data, std::size_t size, std::size_t count, void* out) {
   static_cast<std::string*>(out)->append(data, size * count);
@@ -95,23 +76,13 @@ std::string PromtoolBinary() {
   return (std::filesystem::path(PrometheusBinary()).parent_path() / "promtool").string();
 }
 
-PrivatePrometheus::PrivatePrometheus(const PrivatePrometheusOptions& options) {
+PrivatePrometheus::PrivatePrometheus(const PrivatePrometheusOptions& options)
+    : dir_("costledger-prom") {
   if (!std::filesystem::exists(PrometheusBinary())) {
     throw std::runtime_error(PrometheusBinary() +
                              " not found (install the Debian package prometheus)");
   }
-  char templ[] = "/tmp/costledger-prom-XXXXXX";
-  if (::mkdtemp(templ) == nullptr) throw std::runtime_error("mkdtemp failed");
-  dir_ = templ;
-  if (!options.blocks_from.empty()) {
-    try {
-      LinkBlocks(options.blocks_from);
-    } catch (...) {
-      std::error_code ignored;
-      std::filesystem::remove_all(dir_, ignored);
-      throw;
-    }
-  }
+  if (!options.blocks_from.empty()) LinkBlocks(options.blocks_from);
   // The port is free when chosen but may be taken before the server binds it: try again.
   for (int attempt = 1;; ++attempt) {
     port_ = FreeTcpPort();
@@ -120,8 +91,6 @@ PrivatePrometheus::PrivatePrometheus(const PrivatePrometheusOptions& options) {
     const std::string log = Log();
     process_.reset();
     if (attempt == kStartAttempts || log.find("address already in use") == std::string::npos) {
-      std::error_code ignored;
-      std::filesystem::remove_all(dir_, ignored);
       throw std::runtime_error("Prometheus did not start:\n" + Tail(log));
     }
   }
@@ -137,8 +106,6 @@ PrivatePrometheus::~PrivatePrometheus() {
     }
     process_.reset();
   }
-  std::error_code ignored;
-  std::filesystem::remove_all(dir_, ignored);
 }
 
 void PrivatePrometheus::WriteConfig(const PrivatePrometheusOptions& options) const {
@@ -167,9 +134,9 @@ void PrivatePrometheus::WriteConfig(const PrivatePrometheusOptions& options) con
                                {{"scrape_interval", Duration(options.scrape_interval)},
                                 {"evaluation_interval", Duration(options.scrape_interval)}}},
                               {"scrape_configs", scrape_configs}};
-  std::ofstream out(dir_ + "/prometheus.yml", std::ios::trunc);
+  std::ofstream out(dir_.Path("prometheus.yml"), std::ios::trunc);
   out << config.dump(2) << '\n';
-  if (!out) throw std::runtime_error("cannot write " + dir_ + "/prometheus.yml");
+  if (!out) throw std::runtime_error("cannot write " + dir_.Path("prometheus.yml"));
 }
 
 void PrivatePrometheus::LinkBlocks(const std::string& from) const {
@@ -181,7 +148,7 @@ void PrivatePrometheus::LinkBlocks(const std::string& from) const {
         !fs::exists(block.path() / "meta.json")) {
       continue;
     }
-    const fs::path target = fs::path(dir_) / "data" / block.path().filename();
+    const fs::path target = fs::path(dir_.path()) / "data" / block.path().filename();
     for (const fs::directory_entry& entry : fs::recursive_directory_iterator(block.path())) {
       const fs::path to = target / fs::relative(entry.path(), block.path());
       if (entry.is_directory()) {
@@ -200,8 +167,8 @@ void PrivatePrometheus::LinkBlocks(const std::string& from) const {
 
 bool PrivatePrometheus::Start(const PrivatePrometheusOptions& options) {
   std::vector<std::string> argv{PrometheusBinary(),
-                                "--config.file=" + dir_ + "/prometheus.yml",
-                                "--storage.tsdb.path=" + dir_ + "/data",
+                                "--config.file=" + dir_.Path("prometheus.yml"),
+                                "--storage.tsdb.path=" + dir_.Path("data"),
                                 fmt::format("--web.listen-address=127.0.0.1:{}", port_),
                                 "--web.enable-admin-api",
                                 "--log.level=info"};
@@ -209,7 +176,7 @@ bool PrivatePrometheus::Start(const PrivatePrometheusOptions& options) {
     argv.push_back("--storage.tsdb.retention.time=" + options.retention);
   }
   argv.insert(argv.end(), options.extra_flags.begin(), options.extra_flags.end());
-  process_ = std::make_unique<ChildProcess>(argv, dir_ + "/prometheus.log");
+  process_ = std::make_unique<ChildProcess>(argv, dir_.Path("prometheus.log"));
   const auto deadline = std::chrono::steady_clock::now() + options.start_timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     if (!process_->Running()) return false;
@@ -223,7 +190,7 @@ bool PrivatePrometheus::Start(const PrivatePrometheusOptions& options) {
 std::string PrivatePrometheus::Url() const { return fmt::format("http://127.0.0.1:{}", port_); }
 
 std::string PrivatePrometheus::Log() const {
-  return ChildProcess::ReadFile(dir_ + "/prometheus.log");
+  return ChildProcess::ReadFile(dir_.Path("prometheus.log"));
 }
 
 nlohmann::json PrivatePrometheus::Query(const std::string& promql) const {

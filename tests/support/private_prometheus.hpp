@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "child_process.hpp"
+#include "temp_dir.hpp"
 
 namespace costledger::testing {
 
@@ -35,7 +36,7 @@ struct PrivatePrometheusOptions {
 };
 
 /// A private Prometheus server (/usr/bin/prometheus, Debian's 2.42) for one test: its own
-/// config and TSDB under /tmp, its own port on 127.0.0.1, the admin API enabled; stopped and
+/// config and TSDB in a TempDir, its own port on 127.0.0.1, the admin API enabled; stopped and
 /// removed by the destructor. Throws std::runtime_error with the server log when it cannot
 /// start or does not become ready within `start_timeout` (tests fail, never skip).
 class PrivatePrometheus {
@@ -63,7 +64,7 @@ class PrivatePrometheus {
   /// http://127.0.0.1:PORT
   std::string Url() const;
   int port() const { return port_; }
-  const std::string& dir() const { return dir_; }
+  const std::string& dir() const { return dir_.path(); }
   /// The server's log so far.
   std::string Log() const;
 
@@ -72,7 +73,7 @@ class PrivatePrometheus {
   void LinkBlocks(const std::string& from) const;
   bool Start(const PrivatePrometheusOptions& options);
 
-  std::string dir_;
+  TempDir dir_;  // destroyed after process_: the server stops before its directory goes
   int port_ = 0;
   std::unique_ptr<ChildProcess> process_;
 };

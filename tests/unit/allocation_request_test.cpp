@@ -4,6 +4,7 @@
 
 #include "costledger/model/errors.hpp"
 #include "costledger/model/timestamp.hpp"
+#include "error_of.hpp"
 
 namespace costledger::model {
 namespace {
@@ -12,13 +13,9 @@ const std::chrono::sys_seconds kNow = model::ParseTimestamp("2026-11-18T14:37:20
 
 using Query = std::multimap<std::string, std::string>;
 
-std::string ErrorOf(const Query& q) {
-  try {
-    ParseAllocationRequest(q, kNow);
-  } catch (const InvalidInput& e) {
-    return e.what();
-  }
-  return "";
+// The message of the InvalidInput that parsing `q` throws; fails the test when none is thrown.
+std::string RequestError(const Query& q) {
+  return testing::ErrorOf<InvalidInput>([&] { ParseAllocationRequest(q, kNow); });
 }
 
 TEST(AllocationRequestTest, Defaults) {
@@ -62,13 +59,13 @@ TEST(AllocationRequestTest, Aggregates) {
 }
 
 TEST(AllocationRequestTest, UnknownAggregateNamesTheAllowedOnes) {
-  const std::string error = ErrorOf({{"window", "1d"}, {"aggregate", "department"}});
+  const std::string error = RequestError({{"window", "1d"}, {"aggregate", "department"}});
   EXPECT_NE(error.find("'department'"), std::string::npos) << error;
   EXPECT_NE(error.find("controllerKind"), std::string::npos) << error;
   EXPECT_NE(error.find("label:<name>"), std::string::npos) << error;
-  EXPECT_NE(ErrorOf({{"window", "1d"}, {"aggregate", "namespace,namespace"}}), "");
-  EXPECT_NE(ErrorOf({{"window", "1d"}, {"aggregate", "label:"}}), "");
-  EXPECT_NE(ErrorOf({{"window", "1d"}, {"aggregate", "label:a b"}}), "");
+  EXPECT_NE(RequestError({{"window", "1d"}, {"aggregate", "namespace,namespace"}}), "");
+  EXPECT_NE(RequestError({{"window", "1d"}, {"aggregate", "label:"}}), "");
+  EXPECT_NE(RequestError({{"window", "1d"}, {"aggregate", "label:a b"}}), "");
 }
 
 TEST(AllocationRequestTest, Filters) {
@@ -90,19 +87,22 @@ TEST(AllocationRequestTest, MalformedFiltersSayWhere) {
                           R"(label[]:"x")", R"(label[app:"x")"}) {
     EXPECT_THROW(ParseFilter(bad), InvalidInput) << bad;
   }
-  const std::string error = ErrorOf({{"window", "1d"}, {"filter", "nope:\"x\""}});
+  const std::string error = RequestError({{"window", "1d"}, {"filter", "nope:\"x\""}});
   EXPECT_NE(error.find("unknown property 'nope'"), std::string::npos) << error;
 }
 
 TEST(AllocationRequestTest, BadParametersAreNamed) {
-  EXPECT_NE(ErrorOf({}).find("'window' is required"), std::string::npos);
-  EXPECT_NE(ErrorOf({{"window", "1d"}, {"idle", "maybe"}}).find("idle='maybe'"), std::string::npos);
-  EXPECT_NE(ErrorOf({{"window", "1d"}, {"shareIdle", "yes"}}).find("shareIdle"), std::string::npos);
-  EXPECT_NE(ErrorOf({{"window", "1d"}, {"step", "often"}}).find("'often'"), std::string::npos);
-  EXPECT_NE(ErrorOf({{"window", "1d"}, {"colour", "red"}}).find("unknown parameter 'colour'"),
+  EXPECT_NE(RequestError({}).find("'window' is required"), std::string::npos);
+  EXPECT_NE(RequestError({{"window", "1d"}, {"idle", "maybe"}}).find("idle='maybe'"),
             std::string::npos);
-  EXPECT_NE(ErrorOf({{"window", "1d"}, {"window", "2d"}}).find("given twice"), std::string::npos);
-  EXPECT_NE(ErrorOf({{"window", "30d"}, {"step", "1m"}}).find("at most"), std::string::npos);
+  EXPECT_NE(RequestError({{"window", "1d"}, {"shareIdle", "yes"}}).find("shareIdle"),
+            std::string::npos);
+  EXPECT_NE(RequestError({{"window", "1d"}, {"step", "often"}}).find("'often'"), std::string::npos);
+  EXPECT_NE(RequestError({{"window", "1d"}, {"colour", "red"}}).find("unknown parameter 'colour'"),
+            std::string::npos);
+  EXPECT_NE(RequestError({{"window", "1d"}, {"window", "2d"}}).find("given twice"),
+            std::string::npos);
+  EXPECT_NE(RequestError({{"window", "30d"}, {"step", "1m"}}).find("at most"), std::string::npos);
 }
 
 }  // namespace

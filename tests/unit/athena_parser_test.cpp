@@ -7,28 +7,19 @@
 #include <string>
 
 #include "costledger/model/errors.hpp"
+#include "error_of.hpp"
 #include "test_data.hpp"
 
 namespace costledger::sources {
 namespace {
 
+using costledger::testing::ErrorOf;
 using model::QueryState;
 using std::chrono::seconds;
 using ::testing::HasSubstr;
 
-template <typename Parse>
-std::string ErrorOf(Parse parse) {
-  try {
-    parse();
-  } catch (const InvalidInput& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected InvalidInput";
-  return {};
-}
-
 std::string AthenaError(std::string_view json) {
-  return ErrorOf([&] { ParseAthenaQueryExecutions(json); });
+  return ErrorOf<InvalidInput>([&] { ParseAthenaQueryExecutions(json); });
 }
 
 // 2024-05-01T12:00:00Z

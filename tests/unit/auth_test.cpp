@@ -2,7 +2,6 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cctype>
 #include <filesystem>
@@ -10,6 +9,7 @@
 #include <string>
 
 #include "costledger/model/errors.hpp"
+#include "temp_dir.hpp"
 
 namespace costledger::api {
 namespace {
@@ -147,9 +147,8 @@ TEST(TokenRegistryTest, RejectsNonArraysAndBadJson) {
 }
 
 TEST(TokenRegistryTest, LoadsFilesAndNamesUnreadableOnes) {
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("auth_test_tokens_" + std::to_string(::getpid()) + ".json"))
-                               .string();
+  const testing::TempDir dir("auth_test");
+  const std::string path = dir.Path("tokens.json");
   {
     std::ofstream out(path);
     out << kTokens;

@@ -5,6 +5,7 @@
 
 #include "costledger/common/secrets.hpp"
 #include "costledger/model/errors.hpp"
+#include "error_of.hpp"
 
 namespace costledger::cli {
 namespace {
@@ -26,13 +27,10 @@ constexpr const char* kDesignExample = R"({
   "auth": {"tokens_file": "tokens.json"}
 })";
 
-std::string ErrorOf(const std::string& text, const std::map<std::string, std::string>& env = {}) {
-  try {
-    ParseConfig(text, env);
-  } catch (const InvalidInput& e) {
-    return e.what();
-  }
-  return "";
+// The message of the InvalidInput that parsing `text` throws; fails the test when none is thrown.
+std::string ConfigError(const std::string& text,
+                        const std::map<std::string, std::string>& env = {}) {
+  return testing::ErrorOf<InvalidInput>([&] { ParseConfig(text, env); });
 }
 
 TEST(ConfigTest, ParsesTheDesignExample) {
@@ -77,33 +75,36 @@ TEST(ConfigTest, UnknownKeysAreWarnedByName) {
 TEST(ConfigTest, WrongTypesAndRangesNameTheKey) {
   const std::string base =
       R"("database_url":"postgresql://a@b/c","sources":{"kubernetes":{"api_url":"http://k"}})";
-  EXPECT_THAT(ErrorOf("{" + base + R"(,"interval_seconds":"60"})"),
+  EXPECT_THAT(ConfigError("{" + base + R"(,"interval_seconds":"60"})"),
               HasSubstr("'interval_seconds' must be an integer, not string"));
-  EXPECT_THAT(ErrorOf("{" + base + R"(,"interval_seconds":0})"),
+  EXPECT_THAT(ConfigError("{" + base + R"(,"interval_seconds":0})"),
               HasSubstr("'interval_seconds' is 0; allowed 1..3600"));
-  EXPECT_THAT(ErrorOf("{" + base + R"(,"listen":9003})"), HasSubstr("'listen' must be a string"));
-  EXPECT_THAT(ErrorOf("{" + base + R"(,"sources2":1,"split_weights":{"cpu_per_core_hour":-1}})"),
-              HasSubstr("'split_weights.cpu_per_core_hour'"));
+  EXPECT_THAT(ConfigError("{" + base + R"(,"listen":9003})"),
+              HasSubstr("'listen' must be a string"));
   EXPECT_THAT(
-      ErrorOf("{" + base +
-              R"(,"sources":{"kubernetes":{"api_url":"http://k"},"dcgm":{"urls":"http://x"}}})"),
+      ConfigError("{" + base + R"(,"sources2":1,"split_weights":{"cpu_per_core_hour":-1}})"),
+      HasSubstr("'split_weights.cpu_per_core_hour'"));
+  EXPECT_THAT(
+      ConfigError(
+          "{" + base +
+          R"(,"sources":{"kubernetes":{"api_url":"http://k"},"dcgm":{"urls":"http://x"}}})"),
       HasSubstr("'sources.dcgm.urls' must be an array"));
-  EXPECT_THAT(ErrorOf("{" + base + "}", {{"COSTLEDGER_INTERVAL_SECONDS", "ten"}}),
+  EXPECT_THAT(ConfigError("{" + base + "}", {{"COSTLEDGER_INTERVAL_SECONDS", "ten"}}),
               HasSubstr("COSTLEDGER_INTERVAL_SECONDS: 'ten' is not an integer"));
-  EXPECT_THAT(ErrorOf("{not json"), HasSubstr("not valid JSON"));
-  EXPECT_THAT(ErrorOf("[]"), HasSubstr("must be a JSON object"));
+  EXPECT_THAT(ConfigError("{not json"), HasSubstr("not valid JSON"));
+  EXPECT_THAT(ConfigError("[]"), HasSubstr("must be a JSON object"));
 }
 
 TEST(ConfigTest, RequiredKeys) {
-  EXPECT_THAT(ErrorOf(R"({"sources":{"kubernetes":{"api_url":"http://k"}}})"),
+  EXPECT_THAT(ConfigError(R"({"sources":{"kubernetes":{"api_url":"http://k"}}})"),
               HasSubstr("'database_url' is required"));
-  EXPECT_THAT(ErrorOf(R"({"database_url":"postgresql://a@b/c"})"),
+  EXPECT_THAT(ConfigError(R"({"database_url":"postgresql://a@b/c"})"),
               HasSubstr("'sources.kubernetes.api_url' is required"));
 }
 
 TEST(ConfigTest, PasswordsNeverComeFromTheFileAndAreMasked) {
   EXPECT_THAT(
-      ErrorOf(
+      ConfigError(
           R"({"database_url":"postgresql://u:hunter2@db/x","sources":{"kubernetes":{"api_url":"http://k"}}})"),
       HasSubstr("contains a password"));
   const LoadedConfig loaded =

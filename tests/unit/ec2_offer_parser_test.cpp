@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "costledger/model/errors.hpp"
+#include "error_of.hpp"
 #include "test_data.hpp"
 
 namespace costledger::model {
@@ -25,20 +26,10 @@ void PrintTo(const HourlyPrice& price, std::ostream* os) {
 namespace costledger::sources {
 namespace {
 
+using costledger::testing::ErrorOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Pair;
-
-template <typename Parse>
-std::string ErrorOf(Parse parse) {
-  try {
-    parse();
-  } catch (const InvalidInput& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected InvalidInput";
-  return {};
-}
 
 // One product plus its OnDemand term, with the attributes of a kept Linux SKU by default;
 // each test changes the one attribute it is about.
@@ -284,7 +275,7 @@ TEST(Ec2OfferParserTest, TwoSkusWithDifferentPricesThrowNamingBoth) {
   TestSku second = first;
   second.sku = "BBBBBBBBBBBBBBB2";
   second.usd = "0.2000000000";
-  const std::string message = ErrorOf([&] { Parse(OfferFile({first, second})); });
+  const std::string message = ErrorOf<InvalidInput>([&] { Parse(OfferFile({first, second})); });
   EXPECT_THAT(message, HasSubstr("m5.xlarge"));
   EXPECT_THAT(message, HasSubstr("AAAAAAAAAAAAAAA1"));
   EXPECT_THAT(message, HasSubstr("BBBBBBBBBBBBBBB2"));
@@ -345,32 +336,34 @@ TEST(Ec2OfferParserTest, IgnoresUnknownKeysArraysAndNonStringValues) {
 TEST(Ec2OfferParserTest, MalformedJsonThrowsWithBytePosition) {
   const std::string text = R"({"offerCode":"AmazonEC2","products":{"X":{"sku":"X",}}})";
   // Byte 53 is the stray '}' where a key should follow the comma.
-  EXPECT_THAT(ErrorOf([&] { Parse(text); }), HasSubstr("malformed JSON at byte 53"));
+  EXPECT_THAT(ErrorOf<InvalidInput>([&] { Parse(text); }), HasSubstr("malformed JSON at byte 53"));
 }
 
 TEST(Ec2OfferParserTest, TruncatedFileThrows) {
   const std::string text = OfferFile({TestSku{}});
-  EXPECT_THAT(ErrorOf([&] { Parse(text.substr(0, text.size() / 2)); }),
+  EXPECT_THAT(ErrorOf<InvalidInput>([&] { Parse(text.substr(0, text.size() / 2)); }),
               HasSubstr("malformed JSON at byte"));
 }
 
 TEST(Ec2OfferParserTest, EmptyInputThrows) {
-  EXPECT_THAT(ErrorOf([] { Parse(""); }), HasSubstr("malformed JSON at byte"));
+  EXPECT_THAT(ErrorOf<InvalidInput>([] { Parse(""); }), HasSubstr("malformed JSON at byte"));
 }
 
 TEST(Ec2OfferParserTest, TopLevelMustBeAnObject) {
-  EXPECT_THAT(ErrorOf([] { Parse("[1, 2]"); }), HasSubstr("top level is not a JSON object"));
+  EXPECT_THAT(ErrorOf<InvalidInput>([] { Parse("[1, 2]"); }),
+              HasSubstr("top level is not a JSON object"));
 }
 
 TEST(Ec2OfferParserTest, OtherServicesOfferFileIsRejected) {
-  EXPECT_THAT(ErrorOf([] { Parse(R"({"offerCode":"AmazonS3","products":{}})"); }),
+  EXPECT_THAT(ErrorOf<InvalidInput>([] { Parse(R"({"offerCode":"AmazonS3","products":{}})"); }),
               HasSubstr("offerCode is 'AmazonS3'"));
 }
 
 TEST(Ec2OfferParserTest, UnparsablePriceNamesSku) {
   TestSku sku;
   sku.usd = "twelve";
-  EXPECT_THAT(ErrorOf([&] { Parse(OfferFile({sku})); }), HasSubstr("SKU 2B2TYMN5DTV2XA9G"));
+  EXPECT_THAT(ErrorOf<InvalidInput>([&] { Parse(OfferFile({sku})); }),
+              HasSubstr("SKU 2B2TYMN5DTV2XA9G"));
 }
 
 // --- streaming -------------------------------------------------------------------------------

@@ -10,6 +10,7 @@
 
 #include "costledger/model/errors.hpp"
 #include "costledger/model/interval_batch.hpp"
+#include "error_of.hpp"
 #include "test_data.hpp"
 
 namespace costledger::collector {
@@ -384,14 +385,9 @@ void ExpectEqual(const model::IntervalBatch& a, const model::IntervalBatch& b) {
   EXPECT_EQ(a.pod_labels, b.pod_labels);
 }
 
-// Decodes `json` and returns the InvalidInput message (empty when it decoded).
+// Decodes `json` and returns the InvalidInput message; fails the test when it decoded.
 std::string DecodeError(const std::string& json) {
-  try {
-    DecodeBatch(json);
-  } catch (const InvalidInput& e) {
-    return e.what();
-  }
-  return {};
+  return testing::ErrorOf<InvalidInput>([&] { DecodeBatch(json); });
 }
 
 std::string Mutated(const std::function<void(Json&)>& mutate) {

@@ -9,29 +9,19 @@
 #include "costledger/model/errors.hpp"
 #include "costledger/sources/dcgm_metrics.hpp"
 #include "costledger/sources/kubelet_metrics.hpp"
+#include "error_of.hpp"
 #include "test_data.hpp"
 
 namespace costledger::sources {
 namespace {
 
+using costledger::testing::ErrorOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Pair;
 
-// The message of the InvalidInput that `parse` throws; fails the test when none is thrown.
-template <typename Parse>
-std::string ErrorOf(Parse parse) {
-  try {
-    parse();
-  } catch (const InvalidInput& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected InvalidInput";
-  return {};
-}
-
 std::string PromError(std::string_view text) {
-  return ErrorOf([&] { ParsePrometheusText(text); });
+  return ErrorOf<InvalidInput>([&] { ParsePrometheusText(text); });
 }
 
 // --- ParsePrometheusText -------------------------------------------------------------------
@@ -306,17 +296,17 @@ TEST(KubeletResourceMetricsTest, ContainerWithOnlyOneFamilyKeepsTheOtherEmpty) {
 }
 
 TEST(KubeletResourceMetricsTest, SampleMissingALabelThrows) {
-  EXPECT_THAT(ErrorOf([] {
+  EXPECT_THAT(ErrorOf<InvalidInput>([] {
                 ParseKubeletResourceMetrics(
                     "container_cpu_usage_seconds_total{container=\"c\",namespace=\"ns\"} 1\n");
               }),
               HasSubstr("container_cpu_usage_seconds_total sample has no 'pod' label"));
-  EXPECT_THAT(ErrorOf([] {
+  EXPECT_THAT(ErrorOf<InvalidInput>([] {
                 ParseKubeletResourceMetrics(
                     "container_memory_working_set_bytes{container=\"c\",pod=\"p\"} 1\n");
               }),
               HasSubstr("no 'namespace' label"));
-  EXPECT_THAT(ErrorOf([] {
+  EXPECT_THAT(ErrorOf<InvalidInput>([] {
                 ParseKubeletResourceMetrics(
                     "container_memory_working_set_bytes{container=\"\",namespace=\"n\",pod=\"p\"} "
                     "1\n");
@@ -325,7 +315,7 @@ TEST(KubeletResourceMetricsTest, SampleMissingALabelThrows) {
 }
 
 TEST(KubeletResourceMetricsTest, SyntaxErrorsPropagateWithLineNumber) {
-  EXPECT_THAT(ErrorOf([] {
+  EXPECT_THAT(ErrorOf<InvalidInput>([] {
                 ParseKubeletResourceMetrics(
                     "# TYPE container_cpu_usage_seconds_total counter\n"
                     "container_cpu_usage_seconds_total{container=\"c\n");
@@ -419,8 +409,9 @@ TEST(DcgmMetricsTest, TakesPodLabelsFromAnySeriesOfTheDevice) {
 }
 
 TEST(DcgmMetricsTest, SampleWithoutUuidOrGpuThrows) {
-  EXPECT_THAT(ErrorOf([] { ParseDcgmMetrics("DCGM_FI_DEV_GPU_UTIL{Hostname=\"h\"} 1\n"); }),
-              HasSubstr("neither a 'UUID' nor a 'gpu' label"));
+  EXPECT_THAT(
+      ErrorOf<InvalidInput>([] { ParseDcgmMetrics("DCGM_FI_DEV_GPU_UTIL{Hostname=\"h\"} 1\n"); }),
+      HasSubstr("neither a 'UUID' nor a 'gpu' label"));
 }
 
 }  // namespace

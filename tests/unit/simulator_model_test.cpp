@@ -35,7 +35,6 @@
 namespace costledger::simulator {
 namespace {
 
-using model::PodPhase;
 using std::chrono::hours;
 using std::chrono::minutes;
 using std::chrono::seconds;
@@ -460,6 +459,21 @@ TEST(SimulatorModelTest, DcgmMetricsCoverEveryGpuWithPodsOnTheBusyOnes) {
       sources::ParseDcgmMetrics(Get(sim, "/dcgm/" + host + "/metrics", kT));
   EXPECT_FALSE(one.empty());
   for (const model::DcgmGpuSample& d : one) EXPECT_EQ(d.hostname, host);
+}
+
+TEST(SimulatorModelTest, OnDemandMicrosPerHourIsTheCataloguePrice) {
+  EXPECT_EQ(OnDemandMicrosPerHour(*FindInstanceType("m5.xlarge")), 192'000);
+  EXPECT_EQ(OnDemandMicrosPerHour(*FindInstanceType("g5.12xlarge")), 5'672'000);
+  for (const InstanceType& type : InstanceCatalogue()) {
+    EXPECT_EQ(OnDemandMicrosPerHour(type) * 1000,
+              model::Money::ParseDollars(type.on_demand_usd).nanos())
+        << type.name;
+  }
+  InstanceType odd;
+  odd.on_demand_usd = "12.3456789";  // past the sixth decimal: truncated
+  EXPECT_EQ(OnDemandMicrosPerHour(odd), 12'345'678);
+  odd.on_demand_usd = "7";
+  EXPECT_EQ(OnDemandMicrosPerHour(odd), 7'000'000);
 }
 
 TEST(SimulatorModelTest, OfferFileGivesTheCatalogueOnDemandPricesAndSkipsDistractors) {

@@ -3,13 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
 #include "costledger/collector/interval_batch_codec.hpp"
+#include "temp_dir.hpp"
 #include "test_data.hpp"
 
 namespace costledger::collector {
@@ -47,22 +47,8 @@ std::vector<std::string> FileNames(const fs::path& dir) {
 
 class SpoolTest : public ::testing::Test {
  protected:
-  SpoolTest() {
-    std::string templ = (fs::temp_directory_path() / "costledger-spool-XXXXXX").string();
-    if (::mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    root_ = templ;
-    dir_ = root_ / "spool";
-  }
-
- public:
-  ~SpoolTest() override {
-    std::error_code ignored;
-    fs::remove_all(root_, ignored);
-  }
-
- protected:
-  fs::path root_;
-  fs::path dir_;
+  testing::TempDir temp_{"costledger-spool"};
+  fs::path dir_{fs::path(temp_.path()) / "spool"};
 };
 
 TEST_F(SpoolTest, CreatesItsDirectoryAndStartsEmpty) {

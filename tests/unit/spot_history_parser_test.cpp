@@ -7,26 +7,17 @@
 #include <string>
 
 #include "costledger/model/errors.hpp"
+#include "error_of.hpp"
 #include "test_data.hpp"
 
 namespace costledger::sources {
 namespace {
 
+using costledger::testing::ErrorOf;
 using ::testing::HasSubstr;
 
-template <typename Parse>
-std::string ErrorOf(Parse parse) {
-  try {
-    parse();
-  } catch (const InvalidInput& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected InvalidInput";
-  return {};
-}
-
 std::string SpotError(std::string_view json) {
-  return ErrorOf([&] { ParseSpotPriceHistory(json); });
+  return ErrorOf<InvalidInput>([&] { ParseSpotPriceHistory(json); });
 }
 
 // 2024-05-01T12:00:00Z

@@ -34,6 +34,11 @@ std::span<const InstanceType> InstanceCatalogue();
 /// The catalogue entry named `name`, or nullptr.
 const InstanceType* FindInstanceType(std::string_view name);
 
+/// The on-demand price per hour of `type` (on_demand_usd) in micro-dollars, truncated past the
+/// sixth decimal: 192'000 for "0.1920000000". The level spot prices move against, and the price
+/// the offer file lists.
+std::int64_t OnDemandMicrosPerHour(const InstanceType& type);
+
 /// status.allocatable.cpu in millicores: capacity minus the EKS kube-reserved CPU.
 std::int64_t AllocatableMillicores(const InstanceType& type);
 

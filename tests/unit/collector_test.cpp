@@ -23,6 +23,7 @@
 #include "costledger/collector/interval_batch_codec.hpp"
 #include "costledger/model/errors.hpp"
 #include "costledger/model/interval_attribution.hpp"
+#include "temp_dir.hpp"
 
 namespace costledger::collector {
 namespace {
@@ -237,10 +238,7 @@ void ExpectSameCosts(const model::IntervalCosts& actual, const model::IntervalCo
 class CollectorTest : public ::testing::Test {
  protected:
   CollectorTest() {
-    std::string templ = (fs::temp_directory_path() / "costledger-collector-XXXXXX").string();
-    if (::mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    root_ = templ;
-    spool_dir_ = root_ / "spool";
+    spool_dir_ = fs::path(root_.path()) / "spool";
     log_file_ = std::tmpfile();
     if (log_file_ == nullptr) throw std::runtime_error("tmpfile failed");
     log_.emplace(common::Logger::Format::kJson, log_file_);
@@ -258,8 +256,6 @@ class CollectorTest : public ::testing::Test {
     spool_.reset();
     log_.reset();
     static_cast<void>(std::fclose(log_file_));  // a temporary file: nothing to lose
-    std::error_code ignored;
-    fs::remove_all(root_, ignored);
   }
 
  protected:
@@ -296,7 +292,7 @@ class CollectorTest : public ::testing::Test {
     return text;
   }
 
-  fs::path root_;
+  testing::TempDir root_{"costledger-collector"};
   fs::path spool_dir_;
   std::FILE* log_file_ = nullptr;
   std::optional<common::Logger> log_;

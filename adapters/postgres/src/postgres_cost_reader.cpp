@@ -3,11 +3,11 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <mutex>
 #include <pqxx/pqxx>
 
 #include "costledger/postgres/read_plan.hpp"
 #include "pg_session.hpp"
+#include "pg_session_pool.hpp"
 
 namespace costledger::postgres {
 namespace {
@@ -219,37 +219,16 @@ Money AsMoney(const pqxx::field& f) { return Money::FromNanos(AsInt(f)); }
 }  // namespace
 
 struct PostgresCostReader::Impl {
-  std::string url;
-  std::string password;
-  std::size_t max_idle = 0;
-  std::mutex mutex;
-  std::vector<std::unique_ptr<PgSession>> idle;
+  Impl(std::string url, std::string password, std::size_t max_connections,
+       std::chrono::milliseconds acquire_timeout)
+      : pool(std::move(url), std::move(password), max_connections, acquire_timeout) {}
 
-  // Runs `body` on a pooled session; the session returns to the pool afterwards.
+  PgSessionPool pool;
+
+  // Runs `body` on a session of the pool, waiting for one when all are busy.
   template <typename Body>
   auto Run(std::string_view operation, Body&& body) {
-    std::unique_ptr<PgSession> session;
-    {
-      const std::lock_guard lock(mutex);
-      if (!idle.empty()) {
-        session = std::move(idle.back());
-        idle.pop_back();
-      }
-    }
-    if (!session) {
-      session = std::make_unique<PgSession>();
-      session->Open(url, password);
-    }
-    // NOLINTNEXTLINE(cppcoreguidelines-special-member-functions): a local guard, never copied
-    struct Return {
-      Impl& impl;
-      std::unique_ptr<PgSession>& session;
-      ~Return() {
-        const std::lock_guard lock(impl.mutex);
-        if (impl.idle.size() < impl.max_idle) impl.idle.push_back(std::move(session));
-      }
-    } give_back{*this, session};
-    return session->Run(operation, std::forward<Body>(body));
+    return pool.Run(operation, std::forward<Body>(body));
   }
 
   struct Context {
@@ -278,12 +257,10 @@ struct PostgresCostReader::Impl {
 };
 
 PostgresCostReader::PostgresCostReader(std::string url, std::string password,
-                                       std::size_t max_connections)
-    : impl_(std::make_unique<Impl>()) {
-  impl_->url = std::move(url);
-  impl_->password = std::move(password);
-  impl_->max_idle = max_connections;
-}
+                                       std::size_t max_connections,
+                                       std::chrono::milliseconds acquire_timeout)
+    : impl_(std::make_unique<Impl>(std::move(url), std::move(password), max_connections,
+                                   acquire_timeout)) {}
 
 PostgresCostReader::~PostgresCostReader() = default;
 

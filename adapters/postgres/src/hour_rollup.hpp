@@ -10,39 +10,17 @@
 #include <utility>
 #include <vector>
 
+#include "container_columns.hpp"
 #include "costledger/model/interval_batch.hpp"
 
 namespace costledger::postgres {
 
-/// One container's hour, as the store's SQL hourly rollup computes it from raw rows.
-struct HourlyContainerRow {
-  std::string namespace_name, pod, container, node;
-  std::string controller_kind, controller, team, capacity_type, instance_type;  ///< min()
-  std::int64_t intervals = 0;
-  std::int64_t seconds = 0;
-  std::int64_t usage_observed_seconds = 0;
-  std::int64_t cpu_request_millicore_seconds = 0;
-  std::int64_t cpu_usage_millicore_seconds = 0;
-  std::int64_t memory_request_byte_seconds = 0;
-  std::int64_t memory_usage_byte_seconds = 0;
-  std::int64_t gpu_device_seconds = 0;
-  double gpu_busy_device_seconds = 0;
-  std::int64_t gpu_busy_observed_seconds = 0;
-  std::int64_t cpu_cost_nanos = 0;
-  std::int64_t ram_cost_nanos = 0;
-  std::int64_t gpu_cost_nanos = 0;
-  std::int64_t cpu_allocated_millicore_seconds = 0;
-  std::int64_t memory_allocated_byte_seconds = 0;
-  std::chrono::sys_seconds first_start;
-  std::chrono::sys_seconds last_end;
-};
-
-/// The hourly container rollup of the batches one writer stored whole, summed in memory as
-/// they are written, so that a complete hour is written by one COPY of its containers instead
-/// of re-aggregating ~10^6 raw rows (which cost more than the raw COPYs themselves). Only
-/// usable when the writer saw every interval stored in the hour, unchanged: `Take` is given
-/// what the database holds and answers nothing otherwise (the caller then aggregates in SQL).
-/// Pure (no I/O); not thread-safe.
+/// The hourly container rollup of the batches one writer stored whole, folded in memory as
+/// they are written (each column as kContainerColumns folds it in SQL), so that a complete hour is
+/// written by one COPY of its containers instead of re-aggregating ~10^6 raw rows (which cost more
+/// than the raw COPYs themselves). Only usable when the writer saw every interval stored in the
+/// hour, unchanged: `Take` is given what the database holds and answers nothing otherwise (the
+/// caller then aggregates in SQL). Pure (no I/O); not thread-safe.
 class HourRollup {
  public:
   /// Adds a batch whose rows were all stored, each under its cluster (`batch.cluster` for

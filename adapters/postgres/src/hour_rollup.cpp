@@ -24,34 +24,51 @@ void HourRollup::Add(const model::IntervalBatch& batch) {
   Hour* h = &HourOf(batch.cluster, hour);
   h->intervals.insert(start);
   std::string key;
-  for (const model::ContainerCostRow& r : costs.containers) {
+  for (std::size_t at = 0; at < costs.containers.size(); ++at) {
+    const model::ContainerCostRow& r = costs.containers[at];
     const std::string& cluster = r.labels.cluster.empty() ? batch.cluster : r.labels.cluster;
     if (cluster != *cluster_of_hour) {
       cluster_of_hour = &cluster;
       h = &HourOf(cluster, hour);
       h->intervals.insert(start);
     }
-    key.clear();
+    // Batches of a collector list mostly the same containers in the same order: the row at
+    // this position last time, when its key labels are the same, saves building the key and
+    // looking it up (half the time here).
+    HourlyContainerRow* row = at < h->row_at.size() ? h->row_at[at] : nullptr;
+    bool same = row != nullptr;
     ForEachContainerColumn([&](auto i) {
       constexpr const ContainerColumn& c = kContainerColumns[i];
-      if constexpr (c.rollup == Rollup::kKey) {
-        key += r.labels.*c.label;
-        key += '\0';
-      }
+      if constexpr (c.rollup == Rollup::kKey)
+        same = same && row->labels.*c.label == r.labels.*c.label;
     });
-    auto [it, inserted] = h->rows.try_emplace(key);
-    HourlyContainerRow& row = it->second;
+    bool inserted = false;
+    if (!same) {
+      key.clear();
+      ForEachContainerColumn([&](auto i) {
+        constexpr const ContainerColumn& c = kContainerColumns[i];
+        if constexpr (c.rollup == Rollup::kKey) {
+          key += r.labels.*c.label;
+          key += '\0';
+        }
+      });
+      const auto emplaced = h->rows.try_emplace(key);
+      row = &emplaced.first->second;
+      inserted = emplaced.second;
+      if (h->row_at.size() <= at) h->row_at.resize(costs.containers.size(), nullptr);
+      h->row_at[at] = row;
+    }
     ForEachContainerColumn([&](auto i) {
       constexpr const ContainerColumn& c = kContainerColumns[i];
       if constexpr (IsRollupLabel(c)) {
         if (inserted) {
-          row.labels.*c.label = r.labels.*c.label;
+          row->labels.*c.label = r.labels.*c.label;
         } else if constexpr (c.rollup == Rollup::kLabel) {
-          KeepMin(row.labels.*c.label, r.labels.*c.label);
+          KeepMin(row->labels.*c.label, r.labels.*c.label);
         }
       }
     });
-    if (!FoldContainerInterval(row.values, {r, start, seconds})) h->unusable = true;
+    if (!FoldContainerInterval(row->values, {r, start, seconds})) h->unusable = true;
   }
 }
 
@@ -82,9 +99,18 @@ std::optional<std::vector<HourlyContainerRow>> HourRollup::Take(
   hours_.erase(it);
   expected_rows_ = std::max(expected_rows_, h.rows.size());
   if (h.unusable || h.intervals != stored) return std::nullopt;
+  // In key order: the rollup's primary key then grows at its right edge as the rows are
+  // copied in, instead of splitting pages all over (measured: about half the COPY's time).
+  // Keys join the key labels with NULs (which no label holds), so they sort as the labels do,
+  // bytewise as COLLATE "C".
+  std::vector<std::pair<const std::string, HourlyContainerRow>*> by_key;
+  by_key.reserve(h.rows.size());
+  for (auto& entry : h.rows) by_key.push_back(&entry);
+  std::sort(by_key.begin(), by_key.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
   std::vector<HourlyContainerRow> rows;
-  rows.reserve(h.rows.size());
-  for (auto& [key, row] : h.rows) rows.push_back(std::move(row));
+  rows.reserve(by_key.size());
+  for (auto* entry : by_key) rows.push_back(std::move(entry->second));
   return rows;
 }
 

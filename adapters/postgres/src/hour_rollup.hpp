@@ -16,11 +16,12 @@
 namespace costledger::postgres {
 
 /// The hourly container rollup of the batches one writer stored whole, folded in memory as
-/// they are written (each column as kContainerColumns folds it in SQL), so that a complete hour is
-/// written by one COPY of its containers instead of re-aggregating ~10^6 raw rows (which cost more
-/// than the raw COPYs themselves). Only usable when the writer saw every interval stored in the
-/// hour, unchanged: `Take` is given what the database holds and answers nothing otherwise (the
-/// caller then aggregates in SQL). Pure (no I/O); not thread-safe.
+/// they are written (each column as kContainerColumns folds it in SQL), so that a complete
+/// hour is written by one COPY of its containers instead of re-aggregating ~10^6 raw rows
+/// (which cost more than the raw COPYs themselves). Only usable when the writer saw every
+/// interval stored in the hour, unchanged: `Take` is given what the database holds and
+/// answers nothing otherwise (the caller then aggregates in SQL). Pure (no I/O); not
+/// thread-safe.
 class HourRollup {
  public:
   /// Adds a batch whose rows were all stored, each under its cluster (`batch.cluster` for
@@ -34,7 +35,8 @@ class HourRollup {
 
   /// The container rows of `cluster`'s `hour` when the intervals added for it are exactly
   /// `stored` (epoch seconds of every interval stored for it, none amended by another writer),
-  /// no sum overflowed and nothing was discarded; forgets the hour either way.
+  /// no sum overflowed and nothing was discarded, in the order of their key (bytewise);
+  /// forgets the hour either way.
   std::optional<std::vector<HourlyContainerRow>> Take(const std::string& cluster,
                                                       std::chrono::sys_seconds hour,
                                                       const std::set<std::int64_t>& stored);
@@ -48,6 +50,9 @@ class HourRollup {
   struct Hour {
     std::set<std::int64_t> intervals;
     std::unordered_map<std::string, HourlyContainerRow> rows;
+    // The row of each position of the batch last added (nullptr: another hour's), by which
+    // Add finds most rows of the next batch without a lookup. Rows never move in `rows`.
+    std::vector<HourlyContainerRow*> row_at;
     bool unusable = false;  // a sum overflowed, or a batch was discarded
   };
   Hour& HourOf(const std::string& cluster, std::chrono::sys_seconds hour);

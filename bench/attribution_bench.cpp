@@ -68,7 +68,7 @@ void BM_Attribution_Exact(benchmark::State& state) {
     std::int64_t idle = 0;
     for (const SyntheticNode& node : nodes) {
       const Money cost = IntervalCost(node.price, std::chrono::seconds(60));
-      idle += AttributeNode(cost, node.capacity, weights, node.demands, costs).idle.TotalNanos();
+      idle += AttributeNode(cost, node.capacity, weights, node.demands, costs).idle.Total().nanos();
       benchmark::DoNotOptimize(costs.data());
     }
     benchmark::DoNotOptimize(idle);

@@ -146,7 +146,7 @@ int RunAllocate(const std::vector<std::string>& args) {
     fmt::print("{:<28} {:<12} {:>5} {:>12} {:<26} {:>12}\n", n.node, n.instance_type,
                model::ToString(n.capacity_type) == "spot" ? "spot" : "od",
                n.price.price.per_hour.ToDecimalString(), model::ToString(n.price.source),
-               Dollars(n.attribution.idle.TotalNanos()));
+               Dollars(n.attribution.idle.Total().nanos()));
   }
   const double per_hour = 3600.0 / static_cast<double>(length.count());
   fmt::print("\n{:<44} {:>5} {:>12} {:>12} {:>12} {:>12} {:>10}\n", aggregate.c_str(), "CTRS",
@@ -155,20 +155,19 @@ int RunAllocate(const std::vector<std::string>& args) {
                              std::size_t n) {
     fmt::print("{:<44} {:>5} {:>12} {:>12} {:>12} {:>12} {:>10.4f}\n", name, n,
                Dollars(c.cpu_nanos), Dollars(c.ram_nanos), Dollars(c.gpu_nanos),
-               Dollars(c.TotalNanos()), static_cast<double>(c.TotalNanos()) / 1e9 * per_hour);
+               Dollars(c.Total().nanos()), c.Total().Dollars() * per_hour);
   };
   for (const auto& [name, row] : table) print_row(name, row.cost, row.containers);
   print_row("__idle__", idle, 0);
 
-  std::int64_t attributed = idle.TotalNanos();
-  for (const auto& [name, row] : table) attributed += row.cost.TotalNanos();
+  model::Money attributed = idle.Total();
+  for (const auto& [name, row] : table) attributed += row.cost.Total();
   fmt::print("\nnode cost {} $ = attributed {} $ + idle {} $ ({})\n",
-             costs.TotalCost().ToDecimalString(),
-             model::Money::FromNanos(attributed - idle.TotalNanos()).ToDecimalString(),
-             model::Money::FromNanos(idle.TotalNanos()).ToDecimalString(),
-             attributed == costs.TotalCost().nanos() ? "exact to the nano-dollar" : "MISMATCH");
+             costs.TotalCost().ToDecimalString(), (attributed - idle.Total()).ToDecimalString(),
+             idle.Total().ToDecimalString(),
+             attributed == costs.TotalCost() ? "exact to the nano-dollar" : "MISMATCH");
   for (const std::string& w : costs.warnings) fmt::print(stderr, "warning: {}\n", w);
-  return attributed == costs.TotalCost().nanos() ? 0 : 1;
+  return attributed == costs.TotalCost() ? 0 : 1;
 }
 
 }  // namespace costledger::cli

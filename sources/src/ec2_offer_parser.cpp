@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "costledger/model/errors.hpp"
+#include "json_fields.hpp"
 
 namespace costledger::sources {
 namespace {
@@ -154,8 +155,7 @@ class OfferHandler {
 
   bool parse_error(std::size_t position, const std::string& /*last_token*/,
                    const nlohmann::detail::exception& error) {
-    throw InvalidInput(
-        fmt::format("EC2 offer file: malformed JSON at byte {}: {}", position, error.what()));
+    throw InvalidInput(MalformedJson("EC2 offer file", position, error.what()));
   }
   // NOLINTEND(readability-identifier-naming)
 
@@ -269,12 +269,8 @@ class OfferHandler {
     const auto kept = kept_.find(term_sku_);
     const bool wanted = kept != kept_.end() ? !kept->second.price_per_hour : !products_done_;
     if (!wanted) return;  // another SKU, or a price already taken
-    model::Money price;
-    try {
-      price = model::Money::ParseDollars(*usd_);
-    } catch (const InvalidInput& e) {
-      throw InvalidInput(fmt::format("EC2 offer file: SKU {}: {}", term_sku_, e.what()));
-    }
+    const model::Money price =
+        ParseDollarsAt(*usd_, fmt::format("EC2 offer file: SKU {}", term_sku_));
     if (price <= model::Money()) return;  // placeholder SKUs carry 0.0000000000
     if (kept != kept_.end()) {
       kept->second.price_per_hour = price;

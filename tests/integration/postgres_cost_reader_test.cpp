@@ -3,9 +3,12 @@
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <pqxx/pqxx>
+#include <thread>
+#include <vector>
 
 #include "costledger/model/errors.hpp"
 #include "costledger/postgres/postgres_store.hpp"
@@ -273,6 +276,122 @@ TEST_F(PostgresCostReaderTest, UnreachableServerIsUnavailable) {
   } catch (const Unavailable& e) {
     EXPECT_EQ(std::string(e.what()).find("secret"), std::string::npos);
   }
+}
+
+// Connections of the server whose application name is `name`, as pg_stat_activity shows them.
+int ConnectionsNamed(pqxx::connection& c, const std::string& name) {
+  pqxx::nontransaction tx(c);
+  return tx
+      .exec_params1("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", name)[0]
+      .as<int>();
+}
+
+// Of those, the ones waiting for a lock.
+int LockWaitsNamed(pqxx::connection& c, const std::string& name) {
+  pqxx::nontransaction tx(c);
+  return tx
+      .exec_params1(
+          "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 "
+          "AND wait_event_type = 'Lock'",
+          name)[0]
+      .as<int>();
+}
+
+// Six concurrent reads through a reader of two connections: every read must wait behind a
+// lock on `clusters`, so all six want a connection at once, yet the server never sees more
+// than two of the reader's; once the lock goes, all six succeed on those two.
+TEST_F(PostgresCostReaderTest, ConcurrentReadsShareAtMostMaxConnections) {
+  WriteHistory();
+  const Money stored = StoredTotals(kDay, End()).first;
+  const std::string name = "costledger_pool_test";
+  PostgresCostReader reader(url_ + "?application_name=" + name, "", 2);
+  pqxx::connection locker(url_);
+  pqxx::work lock(locker);
+  lock.exec0("LOCK TABLE clusters IN ACCESS EXCLUSIVE MODE");
+
+  std::atomic<bool> reading{true};
+  std::atomic<int> most_seen{0};
+  std::thread monitor([&] {
+    pqxx::connection c(url_);
+    while (reading) {
+      most_seen = std::max(most_seen.load(), ConnectionsNamed(c, name));
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
+  std::atomic<int> succeeded{0};
+  std::vector<std::thread> readers;
+  for (int i = 0; i < 6; ++i) {
+    readers.emplace_back([&, i] {
+      try {
+        if (i % 2 == 0) {
+          EXPECT_EQ(Cost(reader.ReadAllocations(kDay, End(), End() - kDay, kByNamespace)), stored);
+        } else {
+          EXPECT_EQ(reader.ReadAssets(kDay, End()).size(), 2u);
+        }
+        ++succeeded;
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << "read " << i << ": " << e.what();
+      }
+    });
+  }
+  // Two reads wait for the lock on the server; the other four for a connection of the pool
+  // (without a bound they would be on the server as well: six connections).
+  {
+    pqxx::connection c(url_);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (LockWaitsNamed(c, name) < 2 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    EXPECT_EQ(LockWaitsNamed(c, name), 2);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(ConnectionsNamed(c, name), 2);
+  }
+  lock.abort();
+  for (std::thread& t : readers) t.join();
+  reading = false;
+  monitor.join();
+  EXPECT_EQ(succeeded, 6);
+  EXPECT_EQ(most_seen, 2);
+}
+
+// A read that finds every connection busy longer than the acquire timeout gives up with
+// Unavailable, saying why; the busy read is unharmed.
+TEST_F(PostgresCostReaderTest, BusyPoolIsUnavailableAfterTheAcquireTimeout) {
+  WriteHistory();
+  const std::string name = "costledger_pool_timeout_test";
+  PostgresCostReader reader(url_ + "?application_name=" + name, "secret", 1,
+                            std::chrono::milliseconds(200));
+  pqxx::connection locker(url_);
+  pqxx::work lock(locker);
+  lock.exec0("LOCK TABLE clusters IN ACCESS EXCLUSIVE MODE");
+  std::thread busy([&] { EXPECT_EQ(reader.ReadAssets(kDay, End()).size(), 2u); });
+  {
+    pqxx::connection c(url_);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (LockWaitsNamed(c, name) < 1 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+  const auto before = std::chrono::steady_clock::now();
+  try {
+    reader.ReadAllocations(kDay, End(), End() - kDay, kByNamespace);
+    ADD_FAILURE() << "a read got a connection of a busy pool";
+  } catch (const Unavailable& e) {
+    EXPECT_NE(std::string(e.what()).find("all 1 connections of the reader stayed busy for 200 ms"),
+              std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("read allocations"), std::string::npos) << e.what();
+  }
+  EXPECT_GE(std::chrono::steady_clock::now() - before, std::chrono::milliseconds(200));
+  EXPECT_FALSE(reader.Ping());
+  lock.abort();
+  busy.join();
+  EXPECT_TRUE(reader.Ping());
+}
+
+TEST_F(PostgresCostReaderTest, PoolOfNoConnectionsIsRefused) {
+  EXPECT_THROW(PostgresCostReader(url_, "", 0), InvalidInput);
+  EXPECT_THROW(PostgresCostReader(url_, "", 1, std::chrono::milliseconds(-1)), InvalidInput);
 }
 
 }  // namespace

@@ -55,7 +55,7 @@ model::PricedQuery MakeQuery(const std::string& id, model::QueryState state) {
 
 std::int64_t ContainerCostNanos(const model::IntervalBatch& b) {
   std::int64_t total = 0;
-  for (const model::ContainerCostRow& c : b.costs.containers) total += c.cost.TotalNanos();
+  for (const model::ContainerCostRow& c : b.costs.containers) total += c.cost.Total().nanos();
   return total;
 }
 
@@ -403,7 +403,7 @@ TEST_F(PostgresStoreTest, HourlyRollupOfSixtyMinutesEqualsTheirSum) {
     if (m == 60) continue;
     node_cost += batch.costs.TotalCost().nanos();
     container_cost += ContainerCostNanos(batch);
-    first_pod_cost += batch.costs.containers[0].cost.TotalNanos();
+    first_pod_cost += batch.costs.containers[0].cost.Total().nanos();
   }
   // Only complete hours are rolled up: the second hour is still running.
   EXPECT_EQ(store->RollUp(kHour + minutes(61)), 1);

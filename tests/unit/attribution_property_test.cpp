@@ -78,10 +78,10 @@ TEST_P(AttributionPropertyTest, EveryNanoDollarIsAttributedOnceAndNothingIsNegat
           AttributeNode(node.cost, node.capacity, SplitWeights{}, demands, costs);
 
       // Invariant 4: containers + idle == node cost, to the nano-dollar.
-      std::int64_t sum = result.idle.TotalNanos();
-      for (const ResourceCosts& c : costs) sum += c.TotalNanos();
-      ASSERT_EQ(sum, node.cost.nanos());
-      ASSERT_EQ(result.pools.TotalNanos(), node.cost.nanos());
+      Money sum = result.idle.Total();
+      for (const ResourceCosts& c : costs) sum += c.Total();
+      ASSERT_EQ(sum, node.cost);
+      ASSERT_EQ(result.pools.Total(), node.cost);
 
       // No negative cost anywhere.
       for (const ResourceCosts& c : costs) {

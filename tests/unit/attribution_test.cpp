@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <stdexcept>
 #include <vector>
 
 #include "costledger/model/errors.hpp"
@@ -108,7 +110,7 @@ TEST(AttributionTest, DefaultWeightsGpuNodeSplitIsOpenCostRatio) {
   const NodeAttribution node = AttributeNode(cost, cap, SplitWeights{}, {}, none);
   const double expected_gpu_share = 0.95 / (8 * 0.031611 + 32 * 0.004237 + 0.95);
   EXPECT_NEAR(static_cast<double>(node.pools.gpu_nanos) / 1.212e9, expected_gpu_share, 1e-9);
-  EXPECT_EQ(node.pools.TotalNanos(), cost.nanos());
+  EXPECT_EQ(node.pools.Total(), cost);
   EXPECT_EQ(node.idle, node.pools);
 }
 
@@ -128,7 +130,7 @@ TEST(AttributionTest, ZeroCapacityNodeIsAllIdle) {
   const NodeAttribution node =
       AttributeNode(Money::FromNanos(500), Capacity{}, SplitWeights{}, demands, costs);
   EXPECT_EQ(costs[0], ResourceCosts{});
-  EXPECT_EQ(node.idle.TotalNanos(), 500);
+  EXPECT_EQ(node.idle.Total(), Money::FromNanos(500));
 }
 
 TEST(AttributionTest, GpuRequestedOnNodeWithoutGpusCostsNoGpu) {
@@ -168,7 +170,21 @@ TEST(AttributionTest, HugeNodeUsesExactWideArithmetic) {
       AttributeNode(Money::ParseDollars("100"), cap, SplitWeights{}, demands, costs);
   EXPECT_EQ(costs[0].cpu_nanos, node.pools.cpu_nanos / 2);
   EXPECT_EQ(costs[0].ram_nanos, node.pools.ram_nanos / 2);
-  EXPECT_EQ(costs[0].TotalNanos() + node.idle.TotalNanos(), 100'000'000'000);
+  EXPECT_EQ(costs[0].Total() + node.idle.Total(), Money::FromNanos(100'000'000'000));
+}
+
+TEST(ResourceCostsTest, TotalIsTheSumOfTheResources) {
+  EXPECT_EQ((ResourceCosts{3, 5, 7}.Total()), Money::FromNanos(15));
+  EXPECT_EQ((ResourceCosts{-3, 5, 0}.Total()), Money::FromNanos(2));
+}
+
+TEST(ResourceCostsTest, TotalThrowsInsteadOfWrappingOnOverflow) {
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  EXPECT_THROW((ResourceCosts{kMax, 1, 0}.Total()), std::overflow_error);
+  EXPECT_THROW((ResourceCosts{0, kMax, kMax}.Total()), std::overflow_error);
+  EXPECT_THROW((ResourceCosts{std::numeric_limits<std::int64_t>::min(), 0, -1}.Total()),
+               std::overflow_error);
+  EXPECT_EQ((ResourceCosts{kMax, 0, 0}.Total()), Money::FromNanos(kMax));
 }
 
 }  // namespace

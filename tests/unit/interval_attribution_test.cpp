@@ -71,7 +71,7 @@ TEST_F(IntervalAttributionTest, RowsCarryEveryLabelAndSumToNodeCost) {
   EXPECT_TRUE(row.usage_observed);
   EXPECT_EQ(row.demand.CpuAllocationMillicores(), 1500);  // usage above request
   EXPECT_EQ(out.TotalCost().nanos(), 3'200'000);
-  EXPECT_EQ(row.cost.TotalNanos() + out.IdleCost().nanos(), out.TotalCost().nanos());
+  EXPECT_EQ(row.cost.Total() + out.IdleCost(), out.TotalCost());
 }
 
 TEST_F(IntervalAttributionTest, FinishedPodsCostNothingAfterTheyEnd) {

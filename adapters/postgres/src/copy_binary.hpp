@@ -23,9 +23,19 @@ class CopyBinary {
   template <typename... Fields>
   void Row(const Fields&... fields) {
     static_assert(sizeof...(Fields) < 32768, "a row has at most 32767 fields");
-    Int16(static_cast<std::int16_t>(sizeof...(Fields)));
+    BeginRow(static_cast<std::int16_t>(sizeof...(Fields)));
     (Add(fields), ...);
+  }
+
+  /// A row field by field, for layouts built from a table of columns: BeginRow(n), then
+  /// exactly n calls of Field, each of the type its column wants (see above).
+  void BeginRow(std::int16_t fields) {
+    Int16(fields);
     ++rows_;
+  }
+  template <typename T>
+  void Field(const T& value) {
+    Add(value);
   }
 
   /// Appends the end-of-data marker: call once, after the last row.

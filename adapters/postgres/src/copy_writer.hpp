@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "copy_binary.hpp"
 #include "copy_text.hpp"
@@ -45,6 +46,13 @@ class CopyWriter {
   template <typename... Fields>
   void Row(const Fields&... fields) {
     encoding_.Row(fields...);
+    if (encoding_.size() >= kSendBytes) Send();
+  }
+
+  /// Appends one row that `encode(Encoding&)` writes (for layouts generated from a table).
+  template <typename Encode>
+  void EncodedRow(Encode&& encode) {
+    std::forward<Encode>(encode)(encoding_);
     if (encoding_.size() >= kSendBytes) Send();
   }
 

@@ -10,39 +10,18 @@
 #include <utility>
 #include <vector>
 
+#include "container_columns.hpp"
 #include "costledger/model/interval_batch.hpp"
 
 namespace costledger::postgres {
 
-/// One container's hour, as the store's SQL hourly rollup computes it from raw rows.
-struct HourlyContainerRow {
-  std::string namespace_name, pod, container, node;
-  std::string controller_kind, controller, team, capacity_type, instance_type;  ///< min()
-  std::int64_t intervals = 0;
-  std::int64_t seconds = 0;
-  std::int64_t usage_observed_seconds = 0;
-  std::int64_t cpu_request_millicore_seconds = 0;
-  std::int64_t cpu_usage_millicore_seconds = 0;
-  std::int64_t memory_request_byte_seconds = 0;
-  std::int64_t memory_usage_byte_seconds = 0;
-  std::int64_t gpu_device_seconds = 0;
-  double gpu_busy_device_seconds = 0;
-  std::int64_t gpu_busy_observed_seconds = 0;
-  std::int64_t cpu_cost_nanos = 0;
-  std::int64_t ram_cost_nanos = 0;
-  std::int64_t gpu_cost_nanos = 0;
-  std::int64_t cpu_allocated_millicore_seconds = 0;
-  std::int64_t memory_allocated_byte_seconds = 0;
-  std::chrono::sys_seconds first_start;
-  std::chrono::sys_seconds last_end;
-};
-
-/// The hourly container rollup of the batches one writer stored whole, summed in memory as
-/// they are written, so that a complete hour is written by one COPY of its containers instead
-/// of re-aggregating ~10^6 raw rows (which cost more than the raw COPYs themselves). Only
-/// usable when the writer saw every interval stored in the hour, unchanged: `Take` is given
-/// what the database holds and answers nothing otherwise (the caller then aggregates in SQL).
-/// Pure (no I/O); not thread-safe.
+/// The hourly container rollup of the batches one writer stored whole, folded in memory as
+/// they are written (each column as kContainerColumns folds it in SQL), so that a complete
+/// hour is written by one COPY of its containers instead of re-aggregating ~10^6 raw rows
+/// (which cost more than the raw COPYs themselves). Only usable when the writer saw every
+/// interval stored in the hour, unchanged: `Take` is given what the database holds and
+/// answers nothing otherwise (the caller then aggregates in SQL). Pure (no I/O); not
+/// thread-safe.
 class HourRollup {
  public:
   /// Adds a batch whose rows were all stored, each under its cluster (`batch.cluster` for
@@ -56,7 +35,8 @@ class HourRollup {
 
   /// The container rows of `cluster`'s `hour` when the intervals added for it are exactly
   /// `stored` (epoch seconds of every interval stored for it, none amended by another writer),
-  /// no sum overflowed and nothing was discarded; forgets the hour either way.
+  /// no sum overflowed and nothing was discarded, in the order of their key (bytewise);
+  /// forgets the hour either way.
   std::optional<std::vector<HourlyContainerRow>> Take(const std::string& cluster,
                                                       std::chrono::sys_seconds hour,
                                                       const std::set<std::int64_t>& stored);
@@ -70,6 +50,9 @@ class HourRollup {
   struct Hour {
     std::set<std::int64_t> intervals;
     std::unordered_map<std::string, HourlyContainerRow> rows;
+    // The row of each position of the batch last added (nullptr: another hour's), by which
+    // Add finds most rows of the next batch without a lookup. Rows never move in `rows`.
+    std::vector<HourlyContainerRow*> row_at;
     bool unusable = false;  // a sum overflowed, or a batch was discarded
   };
   Hour& HourOf(const std::string& cluster, std::chrono::sys_seconds hour);

@@ -3,11 +3,12 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <mutex>
 #include <pqxx/pqxx>
 
+#include "container_columns.hpp"
 #include "costledger/postgres/read_plan.hpp"
 #include "pg_session.hpp"
+#include "pg_session_pool.hpp"
 
 namespace costledger::postgres {
 namespace {
@@ -18,8 +19,8 @@ using model::PropertyRef;
 using std::chrono::sys_seconds;
 
 // ---- SQL ----------------------------------------------------------------------------------
-// Column and table names in {} placeholders come from this file only; every value from a
-// request (times, label names, clusters) is a $n parameter.
+// Column and table names in {} placeholders come from this file and kContainerColumns only;
+// every value from a request (times, label names, clusters) is a $n parameter.
 
 constexpr std::string_view kClusters = "SELECT cluster FROM clusters ORDER BY cluster";
 constexpr std::string_view kPendingHours = R"(
@@ -38,32 +39,16 @@ struct TierSql {
   std::string_view node_sums;
 };
 
-constexpr std::string_view kRollupContainerSums = R"(
-  min(x.first_start) AS first_start, max(x.last_end) AS last_end,
-  sum(x.seconds) AS seconds, sum(x.usage_observed_seconds) AS observed,
-  sum(x.cpu_request_millicore_seconds) AS cpu_req, sum(x.cpu_usage_millicore_seconds) AS cpu_use,
-  sum(x.cpu_allocated_millicore_seconds) AS cpu_alloc,
-  sum(x.memory_request_byte_seconds) AS mem_req, sum(x.memory_usage_byte_seconds) AS mem_use,
-  sum(x.memory_allocated_byte_seconds) AS mem_alloc,
-  sum(x.gpu_device_seconds) AS gpu, sum(x.gpu_busy_device_seconds) AS gpu_busy,
-  sum(x.cpu_cost_nanos) AS cpu_cost, sum(x.ram_cost_nanos) AS ram_cost,
-  sum(x.gpu_cost_nanos) AS gpu_cost)";
-constexpr std::string_view kRawContainerSums = R"(
-  min(x.interval_start) AS first_start,
-  max(x.interval_start + x.interval_seconds * interval '1 second') AS last_end,
-  sum(x.interval_seconds) AS seconds,
-  sum(CASE WHEN x.usage_observed THEN x.interval_seconds ELSE 0 END) AS observed,
-  sum(x.cpu_request_millicores * x.interval_seconds) AS cpu_req,
-  sum(x.cpu_usage_millicores * x.interval_seconds) AS cpu_use,
-  sum(greatest(x.cpu_request_millicores, x.cpu_usage_millicores) * x.interval_seconds) AS cpu_alloc,
-  sum(x.memory_request_bytes::numeric * x.interval_seconds) AS mem_req,
-  sum(x.memory_usage_bytes::numeric * x.interval_seconds) AS mem_use,
-  sum(greatest(x.memory_request_bytes, x.memory_usage_bytes)::numeric * x.interval_seconds)
-    AS mem_alloc,
-  sum(x.gpu_devices * x.interval_seconds) AS gpu,
-  coalesce(sum(x.gpu_busy_devices * x.interval_seconds), 0) AS gpu_busy,
-  sum(x.cpu_cost_nanos) AS cpu_cost, sum(x.ram_cost_nanos) AS ram_cost,
-  sum(x.gpu_cost_nanos) AS gpu_cost)";
+// The container columns the reader folds, per branch: generated from kContainerColumns.
+std::string_view RollupContainerFolds() {
+  static const std::string kFolds = ContainerReadFolds(false);
+  return kFolds;
+}
+std::string_view RawContainerFolds() {
+  static const std::string kFolds = ContainerReadFolds(true);
+  return kFolds;
+}
+
 constexpr std::string_view kRollupNodeSums = R"(
   min(x.first_start) AS first_start, max(x.last_end) AS last_end, sum(x.seconds) AS seconds,
   min(x.instance_type) AS instance_type, min(x.zone) AS zone,
@@ -87,10 +72,10 @@ constexpr std::string_view kRawNodeSums = R"(
 
 const TierSql& SqlOf(ReadTier tier) {
   static const TierSql kDaily{"container_costs_daily", "node_costs_daily", "day",
-                              kRollupContainerSums, kRollupNodeSums};
+                              RollupContainerFolds(), kRollupNodeSums};
   static const TierSql kHourly{"container_costs_hourly", "node_costs_hourly", "hour",
-                               kRollupContainerSums, kRollupNodeSums};
-  static const TierSql kRaw{"container_costs", "node_costs", "interval_start", kRawContainerSums,
+                               RollupContainerFolds(), kRollupNodeSums};
+  static const TierSql kRaw{"container_costs", "node_costs", "interval_start", RawContainerFolds(),
                             kRawNodeSums};
   switch (tier) {
     case ReadTier::kDaily:
@@ -108,7 +93,7 @@ const TierSql& SqlOf(ReadTier tier) {
 // container and day.
 const TierSql& WorkloadDailySql() {
   static const TierSql kWorkloadDaily{"workload_costs_daily", "node_costs_daily", "day",
-                                      kRollupContainerSums, kRollupNodeSums};
+                                      RollupContainerFolds(), kRollupNodeSums};
   return kWorkloadDaily;
 }
 
@@ -219,37 +204,16 @@ Money AsMoney(const pqxx::field& f) { return Money::FromNanos(AsInt(f)); }
 }  // namespace
 
 struct PostgresCostReader::Impl {
-  std::string url;
-  std::string password;
-  std::size_t max_idle = 0;
-  std::mutex mutex;
-  std::vector<std::unique_ptr<PgSession>> idle;
+  Impl(std::string url, std::string password, std::size_t max_connections,
+       std::chrono::milliseconds acquire_timeout)
+      : pool(std::move(url), std::move(password), max_connections, acquire_timeout) {}
 
-  // Runs `body` on a pooled session; the session returns to the pool afterwards.
+  PgSessionPool pool;
+
+  // Runs `body` on a session of the pool, waiting for one when all are busy.
   template <typename Body>
   auto Run(std::string_view operation, Body&& body) {
-    std::unique_ptr<PgSession> session;
-    {
-      const std::lock_guard lock(mutex);
-      if (!idle.empty()) {
-        session = std::move(idle.back());
-        idle.pop_back();
-      }
-    }
-    if (!session) {
-      session = std::make_unique<PgSession>();
-      session->Open(url, password);
-    }
-    // NOLINTNEXTLINE(cppcoreguidelines-special-member-functions): a local guard, never copied
-    struct Return {
-      Impl& impl;
-      std::unique_ptr<PgSession>& session;
-      ~Return() {
-        const std::lock_guard lock(impl.mutex);
-        if (impl.idle.size() < impl.max_idle) impl.idle.push_back(std::move(session));
-      }
-    } give_back{*this, session};
-    return session->Run(operation, std::forward<Body>(body));
+    return pool.Run(operation, std::forward<Body>(body));
   }
 
   struct Context {
@@ -278,12 +242,10 @@ struct PostgresCostReader::Impl {
 };
 
 PostgresCostReader::PostgresCostReader(std::string url, std::string password,
-                                       std::size_t max_connections)
-    : impl_(std::make_unique<Impl>()) {
-  impl_->url = std::move(url);
-  impl_->password = std::move(password);
-  impl_->max_idle = max_connections;
-}
+                                       std::size_t max_connections,
+                                       std::chrono::milliseconds acquire_timeout)
+    : impl_(std::make_unique<Impl>(std::move(url), std::move(password), max_connections,
+                                   acquire_timeout)) {}
 
 PostgresCostReader::~PostgresCostReader() = default;
 
@@ -341,23 +303,21 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadAllocations(
     for (std::size_t i = 0; i < grouping.size(); ++i) outer_keys += fmt::format(", k{}", i);
     // One tier read: its branch is already grouped, so the outer query only converts.
     const bool one_branch = branches.find("\nUNION ALL\n") == std::string::npos;
-    const auto agg = [&](std::string_view function, std::string_view column) {
-      return one_branch ? std::string(column) : fmt::format("{}({})", function, column);
-    };
+    // The read columns of kContainerColumns, in its order: folded again across branches,
+    // times as epoch seconds, money as bigint.
+    std::string folds;
+    for (const ContainerColumn& column : kContainerColumns) {
+      if (column.read.empty()) continue;
+      std::string value = one_branch
+                              ? std::string(column.name)
+                              : fmt::format("{}({})", FoldFunction(column.rollup), column.name);
+      if (column.read.time != nullptr) value = fmt::format("extract(epoch FROM {})::bigint", value);
+      if (column.read.cost != nullptr) value += "::bigint";
+      folds += ", " + value;
+    }
     const std::string query = fmt::format(
-        "SELECT step{keys}, extract(epoch FROM {first})::bigint, "
-        "extract(epoch FROM {last})::bigint, {seconds}, {observed}, {cpu_req}, {cpu_use}, "
-        "{cpu_alloc}, {mem_req}, {mem_use}, {mem_alloc}, {gpu}, {gpu_busy}, {cpu_cost}::bigint, "
-        "{ram_cost}::bigint, {gpu_cost}::bigint\nFROM ({branches}) u{group_by}",
-        fmt::arg("keys", outer_keys), fmt::arg("first", agg("min", "first_start")),
-        fmt::arg("last", agg("max", "last_end")), fmt::arg("seconds", agg("sum", "seconds")),
-        fmt::arg("observed", agg("sum", "observed")), fmt::arg("cpu_req", agg("sum", "cpu_req")),
-        fmt::arg("cpu_use", agg("sum", "cpu_use")), fmt::arg("cpu_alloc", agg("sum", "cpu_alloc")),
-        fmt::arg("mem_req", agg("sum", "mem_req")), fmt::arg("mem_use", agg("sum", "mem_use")),
-        fmt::arg("mem_alloc", agg("sum", "mem_alloc")), fmt::arg("gpu", agg("sum", "gpu")),
-        fmt::arg("gpu_busy", agg("sum", "gpu_busy")), fmt::arg("cpu_cost", agg("sum", "cpu_cost")),
-        fmt::arg("ram_cost", agg("sum", "ram_cost")), fmt::arg("gpu_cost", agg("sum", "gpu_cost")),
-        fmt::arg("branches", branches),
+        "SELECT step{keys}{folds}\nFROM ({branches}) u{group_by}", fmt::arg("keys", outer_keys),
+        fmt::arg("folds", folds), fmt::arg("branches", branches),
         fmt::arg("group_by", one_branch ? "" : " GROUP BY step" + outer_keys));
     // Hash aggregation of many groups wants memory; the default 4 MB spills to disk.
     tx.exec("SET LOCAL work_mem = '256MB'");
@@ -371,22 +331,19 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadAllocations(
       row.values.reserve(k);
       for (std::size_t i = 0; i < k; ++i)
         row.values.push_back(r[static_cast<int>(1 + i)].as<std::string>());
-      const auto f = [&](std::size_t i) { return r[static_cast<int>(1 + k + i)]; };
-      row.first_start = FromEpoch(AsInt(f(0)));
-      row.last_end = FromEpoch(AsInt(f(1)));
-      row.container_seconds = AsDouble(f(2));
-      row.usage_observed_seconds = AsDouble(f(3));
-      row.cpu_request_millicore_seconds = AsDouble(f(4));
-      row.cpu_usage_millicore_seconds = AsDouble(f(5));
-      row.cpu_allocated_millicore_seconds = AsDouble(f(6));
-      row.memory_request_byte_seconds = AsDouble(f(7));
-      row.memory_usage_byte_seconds = AsDouble(f(8));
-      row.memory_allocated_byte_seconds = AsDouble(f(9));
-      row.gpu_device_seconds = AsDouble(f(10));
-      row.gpu_busy_device_seconds = AsDouble(f(11));
-      row.cpu_cost = AsMoney(f(12));
-      row.ram_cost = AsMoney(f(13));
-      row.gpu_cost = AsMoney(f(14));
+      int field = static_cast<int>(1 + k);
+      for (const ContainerColumn& column : kContainerColumns) {
+        const AllocationField& read = column.read;
+        if (read.empty()) continue;
+        const pqxx::field f = r[field++];
+        if (read.quantity != nullptr) {
+          row.*read.quantity = AsDouble(f);
+        } else if (read.cost != nullptr) {
+          row.*read.cost = AsMoney(f);
+        } else {
+          row.*read.time = FromEpoch(AsInt(f));
+        }
+      }
       out.push_back(std::move(row));
     }
     return out;

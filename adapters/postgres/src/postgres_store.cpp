@@ -6,7 +6,6 @@
 #include <array>
 #include <charconv>
 #include <future>
-#include <initializer_list>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
@@ -15,11 +14,12 @@
 #include <system_error>
 #include <utility>
 
+#include "batch_copy.hpp"
+#include "container_columns.hpp"
 #include "copy_writer.hpp"
 #include "costledger/model/enum_text.hpp"
 #include "costledger/model/errors.hpp"
 #include "costledger/model/timestamp.hpp"
-#include "costledger/postgres/container_key.hpp"
 #include "embedded_migrations.hpp"
 #include "hour_rollup.hpp"
 #include "pg_session.hpp"
@@ -32,8 +32,9 @@ using std::chrono::sys_days;
 using std::chrono::sys_seconds;
 
 // ---- SQL ----------------------------------------------------------------------------------
-// Every statement of the collector. Table and partition names in the {} placeholders of DDL
-// come from this file only (never from input): identifiers cannot be $n parameters.
+// Every statement of the collector but those generated from kContainerColumns (the container
+// rollups). Table and partition names in the {} placeholders of DDL come from this file only
+// (never from input): identifiers cannot be $n parameters.
 
 // Keys of pg_advisory_lock: "costledger/migrate" and "costledger/partitions".
 constexpr std::int64_t kMigrationLockKey = 7'310'597'434'226'606'401;
@@ -76,56 +77,7 @@ constexpr std::string_view kContainerStaging = "staging_container_costs";
 constexpr std::string_view kNodeStaging = "staging_node_costs";
 constexpr std::string_view kQueryStaging = "staging_query_costs";
 
-// COPY column lists, in table order (the staging tables are LIKE the raw tables).
-constexpr std::array<const char*, 23> kContainerColumns{"cluster",
-                                                        "interval_start",
-                                                        "interval_seconds",
-                                                        "node",
-                                                        "namespace",
-                                                        "controller_kind",
-                                                        "controller",
-                                                        "pod",
-                                                        "container",
-                                                        "team",
-                                                        "capacity_type",
-                                                        "instance_type",
-                                                        "cpu_request_millicores",
-                                                        "cpu_usage_millicores",
-                                                        "memory_request_bytes",
-                                                        "memory_usage_bytes",
-                                                        "gpu_devices",
-                                                        "gpu_busy_devices",
-                                                        "usage_observed",
-                                                        "cpu_cost_nanos",
-                                                        "ram_cost_nanos",
-                                                        "gpu_cost_nanos",
-                                                        "container_key"};
-constexpr std::array<const char*, 26> kNodeColumns{"cluster",
-                                                   "interval_start",
-                                                   "interval_seconds",
-                                                   "node",
-                                                   "instance_type",
-                                                   "zone",
-                                                   "capacity_type",
-                                                   "price_source",
-                                                   "price_per_hour_nanos",
-                                                   "cpu_millicores",
-                                                   "memory_bytes",
-                                                   "gpu_devices",
-                                                   "cpu_per_core_hour",
-                                                   "ram_per_gib_hour",
-                                                   "gpu_per_device_hour",
-                                                   "node_cost_nanos",
-                                                   "pool_cpu_nanos",
-                                                   "pool_ram_nanos",
-                                                   "pool_gpu_nanos",
-                                                   "idle_cpu_nanos",
-                                                   "idle_ram_nanos",
-                                                   "idle_gpu_nanos",
-                                                   "containers",
-                                                   "cpu_overcommitted",
-                                                   "memory_overcommitted",
-                                                   "gpu_overcommitted"};
+// Query COPY columns, in table order (the raw container and node layouts: batch_copy).
 constexpr std::array<const char*, 12> kQueryColumns{"cluster",
                                                     "query_execution_id",
                                                     "work_group",
@@ -200,31 +152,6 @@ constexpr std::string_view kClearContainerHour =
     "DELETE FROM container_costs_hourly WHERE cluster = $1 AND hour = to_timestamp($2::bigint)";
 constexpr std::string_view kClearNodeHour =
     "DELETE FROM node_costs_hourly WHERE cluster = $1 AND hour = to_timestamp($2::bigint)";
-// $1 cluster, $2 epoch seconds of the hour.
-constexpr std::string_view kRollUpContainerHour = R"(
-INSERT INTO container_costs_hourly (
-  cluster, hour, namespace, pod, container, node, controller_kind, controller, team,
-  capacity_type, instance_type, intervals, seconds, usage_observed_seconds,
-  cpu_request_millicore_seconds, cpu_usage_millicore_seconds, memory_request_byte_seconds,
-  memory_usage_byte_seconds, gpu_device_seconds, gpu_busy_device_seconds,
-  gpu_busy_observed_seconds, cpu_cost_nanos, ram_cost_nanos, gpu_cost_nanos,
-  cpu_allocated_millicore_seconds, memory_allocated_byte_seconds, first_start, last_end)
-SELECT cluster, to_timestamp($2::bigint), namespace, pod, container, node,
-  min(controller_kind), min(controller), min(team), min(capacity_type), min(instance_type),
-  count(*), sum(interval_seconds),
-  coalesce(sum(interval_seconds) FILTER (WHERE usage_observed), 0),
-  sum(cpu_request_millicores * interval_seconds), sum(cpu_usage_millicores * interval_seconds),
-  sum(memory_request_bytes * interval_seconds), sum(memory_usage_bytes * interval_seconds),
-  sum(gpu_devices * interval_seconds), coalesce(sum(gpu_busy_devices * interval_seconds), 0),
-  coalesce(sum(interval_seconds) FILTER (WHERE gpu_busy_devices IS NOT NULL), 0),
-  sum(cpu_cost_nanos), sum(ram_cost_nanos), sum(gpu_cost_nanos),
-  sum(greatest(cpu_request_millicores, cpu_usage_millicores) * interval_seconds),
-  sum(greatest(memory_request_bytes, memory_usage_bytes) * interval_seconds),
-  min(interval_start), max(interval_start + interval_seconds * interval '1 second')
-FROM container_costs
-WHERE cluster = $1 AND interval_start >= to_timestamp($2::bigint)
-  AND interval_start < to_timestamp($2::bigint) + interval '1 hour'
-GROUP BY cluster, namespace, pod, container, node)";
 constexpr std::string_view kRollUpNodeHour = R"(
 INSERT INTO node_costs_hourly (
   cluster, hour, node, instance_type, zone, capacity_type, intervals, seconds,
@@ -267,69 +194,17 @@ constexpr std::string_view kClearContainerDay =
     "DELETE FROM container_costs_daily WHERE cluster = $1 AND day = to_timestamp($2::bigint)";
 constexpr std::string_view kClearNodeDay =
     "DELETE FROM node_costs_daily WHERE cluster = $1 AND day = to_timestamp($2::bigint)";
-// The additive columns of every container rollup tier: a coarser tier is their sums.
-constexpr std::array<const char*, 15> kContainerSums{"intervals",
-                                                     "seconds",
-                                                     "usage_observed_seconds",
-                                                     "cpu_request_millicore_seconds",
-                                                     "cpu_usage_millicore_seconds",
-                                                     "memory_request_byte_seconds",
-                                                     "memory_usage_byte_seconds",
-                                                     "gpu_device_seconds",
-                                                     "gpu_busy_device_seconds",
-                                                     "gpu_busy_observed_seconds",
-                                                     "cpu_cost_nanos",
-                                                     "ram_cost_nanos",
-                                                     "gpu_cost_nanos",
-                                                     "cpu_allocated_millicore_seconds",
-                                                     "memory_allocated_byte_seconds"};
-
-// INSERT INTO `target` one row per `keys` of one UTC day ($1 cluster, $2 epoch seconds of the
-// day) from the rows of `source` whose `source_time` lies in that day: `carried` columns (fixed
-// per key) as their min, kContainerSums summed, first_start and last_end as min and max.
-std::string ContainerDayRollUp(std::string_view target, std::string_view source,
-                               std::string_view source_time,
-                               std::initializer_list<std::string_view> keys,
-                               std::initializer_list<std::string_view> carried) {
-  std::string columns = "cluster, day";
-  std::string select = "cluster, to_timestamp($2::bigint)";
-  std::string group_by = "cluster";
-  for (const std::string_view k : keys) {
-    columns += fmt::format(", {}", k);
-    select += fmt::format(", {}", k);
-    group_by += fmt::format(", {}", k);
-  }
-  for (const std::string_view c : carried) {
-    columns += fmt::format(", {}", c);
-    select += fmt::format(", min({})", c);
-  }
-  for (const std::string_view s : kContainerSums) {
-    columns += fmt::format(", {}", s);
-    select += fmt::format(", sum({})", s);
-  }
-  return fmt::format(
-      "INSERT INTO {target} ({columns}, first_start, last_end)\n"
-      "SELECT {select}, min(first_start), max(last_end)\nFROM {source}\n"
-      "WHERE cluster = $1 AND {time} >= to_timestamp($2::bigint)\n"
-      "  AND {time} < to_timestamp($2::bigint) + interval '1 day'\nGROUP BY {group_by}",
-      fmt::arg("target", target), fmt::arg("columns", columns), fmt::arg("select", select),
-      fmt::arg("source", source), fmt::arg("time", source_time), fmt::arg("group_by", group_by));
-}
-
 // Containers per day, from their hours.
 const std::string& RollUpContainerDay() {
-  static const std::string kSql = ContainerDayRollUp(
-      "container_costs_daily", "container_costs_hourly", "hour",
-      {"namespace", "pod", "container", "node"},
-      {"controller_kind", "controller", "team", "capacity_type", "instance_type"});
+  static const std::string kSql =
+      ContainerDayRollUpSql("container_costs_daily", "container_costs_hourly", "hour", false);
   return kSql;
 }
 
 // Workloads per day, from the day's containers (after RollUpContainerDay).
 const std::string& RollUpWorkloadDay() {
   static const std::string kSql =
-      ContainerDayRollUp("workload_costs_daily", "container_costs_daily", "day",
-                         {"namespace", "controller_kind", "controller", "team"}, {});
+      ContainerDayRollUpSql("workload_costs_daily", "container_costs_daily", "day", true);
   return kSql;
 }
 constexpr std::string_view kClearWorkloadDay =
@@ -459,72 +334,12 @@ int CheckedInt(std::int64_t value, std::string_view what) {
   return static_cast<int>(value);
 }
 
-// COPY of a batch's rows into `table` (a raw partition or a staging table of the same shape).
-// Binary: these are the rows of every interval.
-void CopyContainers(pqxx::dbtransaction& tx, const std::string& table,
-                    const model::IntervalBatch& batch, std::int32_t interval_seconds) {
-  const std::vector<std::int64_t> keys = ContainerKeys(batch.costs.containers);
-  CopyWriter<CopyBinary> copy(tx, table, kContainerColumns);
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    const model::ContainerCostRow& r = batch.costs.containers[i];
-    const model::CostLabels& l = r.labels;
-    const model::ContainerDemand& d = r.demand;
-    copy.Row(l.cluster.empty() ? batch.cluster : l.cluster, batch.costs.start, interval_seconds,
-             l.node, l.namespace_name, l.controller_kind, l.controller, l.pod, l.container, l.team,
-             l.capacity_type, l.instance_type, d.cpu_request_millicores, d.cpu_usage_millicores,
-             d.memory_request_bytes, d.memory_usage_bytes, d.gpu_devices, r.gpu_busy_devices,
-             r.usage_observed, r.cost.cpu_nanos, r.cost.ram_nanos, r.cost.gpu_nanos, keys[i]);
-  }
-  copy.Complete();
-}
-
-void CopyNodes(pqxx::dbtransaction& tx, const std::string& table, const model::IntervalBatch& batch,
-               std::int32_t interval_seconds) {
-  CopyWriter<CopyBinary> copy(tx, table, kNodeColumns);
-  for (const model::NodeCostRow& n : batch.costs.nodes) {
-    const model::NodeAttribution& a = n.attribution;
-    copy.Row(batch.cluster, batch.costs.start, interval_seconds, n.node, n.instance_type, n.zone,
-             model::ToString(n.capacity_type), model::ToString(n.price.source),
-             n.price.price.per_hour.nanos(), n.capacity.cpu_millicores, n.capacity.memory_bytes,
-             n.capacity.gpu_devices, n.unit_prices.cpu_per_core_hour,
-             n.unit_prices.ram_per_gib_hour, n.unit_prices.gpu_per_device_hour, a.node_cost.nanos(),
-             a.pools.cpu_nanos, a.pools.ram_nanos, a.pools.gpu_nanos, a.idle.cpu_nanos,
-             a.idle.ram_nanos, a.idle.gpu_nanos,
-             static_cast<std::int32_t>(n.containers),  // checked by Write
-             a.cpu_overcommitted, a.memory_overcommitted, a.gpu_overcommitted);
-  }
-  copy.Complete();
-}
-
-// `parts` one after the other.
-template <std::size_t... N>
-constexpr auto Joined(const std::array<const char*, N>&... parts) {
-  std::array<const char*, (N + ...)> out{};
-  auto next = out.begin();
-  ((next = std::copy(parts.begin(), parts.end(), next)), ...);
-  return out;
-}
-
-// container_costs_hourly's columns, in the order CopyHourlyContainers writes them.
-constexpr auto kHourlyContainerColumns =
-    Joined(std::array<const char*, 11>{"cluster", "hour", "namespace", "pod", "container", "node",
-                                       "controller_kind", "controller", "team", "capacity_type",
-                                       "instance_type"},
-           kContainerSums, std::array<const char*, 2>{"first_start", "last_end"});
-
 // COPY of an hour's container rows kept by HourRollup into container_costs_hourly.
 void CopyHourlyContainers(pqxx::dbtransaction& tx, const std::string& cluster, sys_seconds hour,
                           const std::vector<HourlyContainerRow>& rows) {
-  CopyWriter<CopyBinary> copy(tx, "container_costs_hourly", kHourlyContainerColumns);
+  CopyWriter<CopyBinary> copy(tx, "container_costs_hourly", kHourlyContainerColumnNames);
   for (const HourlyContainerRow& r : rows) {
-    copy.Row(cluster, hour, r.namespace_name, r.pod, r.container, r.node, r.controller_kind,
-             r.controller, r.team, r.capacity_type, r.instance_type,
-             CheckedInt(r.intervals, "intervals"), r.seconds, r.usage_observed_seconds,
-             r.cpu_request_millicore_seconds, r.cpu_usage_millicore_seconds,
-             r.memory_request_byte_seconds, r.memory_usage_byte_seconds, r.gpu_device_seconds,
-             r.gpu_busy_device_seconds, r.gpu_busy_observed_seconds, r.cpu_cost_nanos,
-             r.ram_cost_nanos, r.gpu_cost_nanos, r.cpu_allocated_millicore_seconds,
-             r.memory_allocated_byte_seconds, r.first_start, r.last_end);
+    copy.EncodedRow([&](CopyBinary& out) { EncodeHourlyContainerRow(out, cluster, hour, r); });
   }
   copy.Complete();
 }
@@ -767,16 +582,16 @@ bool PostgresStore::Impl::WriteIn(pqxx::connection& c, const model::IntervalBatc
     // partitions. Otherwise (a replay after a crash, a second collector) insert through
     // staging only what is missing.
     if (new_marks == clusters.size() && !via_staging) {
-      CopyContainers(tx, PartitionName("container_costs", day), batch, interval_seconds);
-      CopyNodes(tx, PartitionName("node_costs", day), batch, interval_seconds);
+      CopyContainerRows(tx, PartitionName("container_costs", day), batch, interval_seconds);
+      CopyNodeRows(tx, PartitionName("node_costs", day), batch, interval_seconds);
       whole_batch_copied = true;
     } else {
       for (const std::string& cluster : clusters) {
         tx.exec_params(Sql(kLockInterval), cluster, EpochSeconds(costs.start));
       }
       tx.exec(Sql(kCreateStaging));
-      CopyContainers(tx, Sql(kContainerStaging), batch, interval_seconds);
-      CopyNodes(tx, Sql(kNodeStaging), batch, interval_seconds);
+      CopyContainerRows(tx, kContainerStaging, batch, interval_seconds);
+      CopyNodeRows(tx, kNodeStaging, batch, interval_seconds);
       const std::size_t containers =
           tx.exec_params(Sql(kInsertContainersFromStaging), model::FormatTimestamp(costs.start))
               .affected_rows();
@@ -875,7 +690,7 @@ std::int64_t PostgresStore::RollUp(sys_seconds complete_before) {
       if (kept) {
         CopyHourlyContainers(tx, cluster, sys_seconds(std::chrono::seconds(hour)), *kept);
       } else {
-        tx.exec_params(Sql(kRollUpContainerHour), cluster, hour);
+        tx.exec_params(ContainerHourRollUpSql(), cluster, hour);
       }
       tx.exec_params(Sql(kRollUpNodeHour), cluster, hour);
       tx.exec_params(Sql(kMarkDayPending), cluster, hour);

@@ -16,8 +16,10 @@ struct ResourceCosts {
   std::int64_t ram_nanos = 0;
   std::int64_t gpu_nanos = 0;
 
-  constexpr std::int64_t TotalNanos() const { return cpu_nanos + ram_nanos + gpu_nanos; }
-  Money Total() const { return Money::FromNanos(TotalNanos()); }
+  /// CPU + RAM + GPU, summed as Money: throws std::overflow_error beyond int64 nano-dollars.
+  Money Total() const {
+    return Money::FromNanos(cpu_nanos) + Money::FromNanos(ram_nanos) + Money::FromNanos(gpu_nanos);
+  }
   friend constexpr bool operator==(const ResourceCosts&, const ResourceCosts&) = default;
 };
 

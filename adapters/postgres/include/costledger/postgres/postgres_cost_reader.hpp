@@ -17,14 +17,22 @@ namespace costledger::postgres {
 /// tier that is exact for each part of it: daily rollups for whole days, hourly rollups for
 /// whole hours, raw intervals for the rest and for every hour or day whose rollup is pending,
 /// so results equal a sum over the raw intervals (while they are retained).
-/// Thread-safe: a small pool of connections. Throws Unavailable when the server is out of
-/// reach, std::runtime_error for other database errors.
+/// Thread-safe: reads share a pool of at most `max_connections` sessions (connections), opened
+/// as needed and kept open; a read that finds every session busy waits for one, at most
+/// `acquire_timeout`. Throws Unavailable when the server is out of reach or no session became
+/// free in time, std::runtime_error for other database errors.
 class PostgresCostReader final : public ports::AllocationReader,
                                  public ports::AssetReader,
                                  public ports::QueryReader,
                                  public ports::StoreHealth {
  public:
-  PostgresCostReader(std::string url, std::string password, std::size_t max_connections = 4);
+  /// How long a read waits for a busy pool by default: as long as libpq may take to connect.
+  static constexpr std::chrono::milliseconds kDefaultAcquireTimeout{10'000};
+
+  /// Connects lazily (nothing happens here). Throws InvalidInput when `max_connections` is 0
+  /// or `acquire_timeout` is negative.
+  PostgresCostReader(std::string url, std::string password, std::size_t max_connections = 4,
+                     std::chrono::milliseconds acquire_timeout = kDefaultAcquireTimeout);
   ~PostgresCostReader() override;
   PostgresCostReader(const PostgresCostReader&) = delete;
   PostgresCostReader& operator=(const PostgresCostReader&) = delete;
@@ -52,7 +60,7 @@ class PostgresCostReader final : public ports::AllocationReader,
   /// Start of the newest stored interval of any cluster; nothing when none is stored.
   std::optional<std::chrono::sys_seconds> LatestInterval() override;
 
-  /// True when a trivial query succeeds now.
+  /// True when a trivial query succeeds now (waiting for a session like any read); never throws.
   bool Ping() override;
 
  private:

@@ -1,0 +1,132 @@
+#include "container_columns.hpp"
+
+#include <fmt/core.h>
+
+#include "costledger/model/errors.hpp"
+
+namespace costledger::postgres {
+
+bool columns::AddChecked(std::int64_t& sum, std::int64_t value) {
+  return !__builtin_add_overflow(sum, value, &sum);
+}
+
+bool columns::AddProduct(std::int64_t& sum, std::int64_t value, std::int64_t seconds) {
+  std::int64_t product = 0;
+  return !__builtin_mul_overflow(value, seconds, &product) &&
+         !__builtin_add_overflow(sum, product, &sum);
+}
+
+namespace {
+
+// An integer column's value, checked against its 32 bits.
+std::int32_t Int32Column(std::int64_t value, std::string_view column) {
+  if (value < std::numeric_limits<std::int32_t>::min() ||
+      value > std::numeric_limits<std::int32_t>::max()) {
+    throw InvalidInput(fmt::format("rollup: {} {} out of range", column, value));
+  }
+  return static_cast<std::int32_t>(value);
+}
+
+// `c` folded over the raw rows `x` of a period. A sum of nothing (NULLs only: GPU busy
+// devices never observed) is 0.
+std::string FoldOverRaw(const ContainerColumn& c) {
+  const std::string_view value = IsRollupValue(c) ? c.per_interval : c.name;
+  const std::string_view prefix = IsRollupValue(c) ? "" : "x.";
+  if (c.rollup == Rollup::kSum) return fmt::format("coalesce(sum({}{}), 0)", prefix, value);
+  return fmt::format("{}({}{})", FoldFunction(c.rollup), prefix, value);
+}
+
+// `c` folded over the rows `x` of a finer rollup.
+std::string FoldOverRollup(const ContainerColumn& c) {
+  return fmt::format("{}(x.{})", FoldFunction(c.rollup), c.name);
+}
+
+// INSERT INTO `target` ... SELECT ... FROM `source` x, one row per key and period: `period`
+// is "hour" or "day", `source_time` the column of `source` that falls in it; `keys` the
+// columns grouped by, `carried` the labels kept; every value folded by `fold`.
+template <typename Keys, typename Carried, typename Fold>
+std::string RollUpSql(std::string_view target, std::string_view source,
+                      std::string_view source_time, std::string_view period, Keys is_key,
+                      Carried is_carried, Fold fold) {
+  std::string columns = fmt::format("cluster, {}", period);
+  std::string select = "x.cluster, to_timestamp($2::bigint)";
+  std::string group_by = "x.cluster";
+  for (const ContainerColumn& c : kContainerColumns) {
+    if (!IsRollupColumn(c)) continue;
+    if (is_key(c)) {
+      select += fmt::format(", x.{}", c.name);
+      group_by += fmt::format(", x.{}", c.name);
+    } else if (is_carried(c) || IsRollupValue(c)) {
+      select += fmt::format(", {}", fold(c));
+    } else {
+      continue;
+    }
+    columns += fmt::format(", {}", c.name);
+  }
+  return fmt::format(
+      "INSERT INTO {target} ({columns})\nSELECT {select}\nFROM {source} x\n"
+      "WHERE x.cluster = $1 AND x.{time} >= to_timestamp($2::bigint)\n"
+      "  AND x.{time} < to_timestamp($2::bigint) + interval '1 {period}'\nGROUP BY {group_by}",
+      fmt::arg("target", target), fmt::arg("columns", columns), fmt::arg("select", select),
+      fmt::arg("source", source), fmt::arg("time", source_time), fmt::arg("period", period),
+      fmt::arg("group_by", group_by));
+}
+
+bool IsKey(const ContainerColumn& c) { return c.rollup == Rollup::kKey; }
+bool IsCarriedLabel(const ContainerColumn& c) { return c.rollup == Rollup::kLabel; }
+bool IsWorkloadKey(const ContainerColumn& c) { return c.workload_key; }
+bool Never(const ContainerColumn& /*column*/) { return false; }
+
+}  // namespace
+
+void EncodeHourlyContainerRow(CopyBinary& out, const std::string& cluster,
+                              std::chrono::sys_seconds hour, const HourlyContainerRow& row) {
+  out.BeginRow(static_cast<std::int16_t>(kHourlyContainerColumnNames.size()));
+  out.Field(cluster);
+  out.Field(hour);
+  ForEachContainerColumn([&](auto i) {
+    constexpr const ContainerColumn& c = kContainerColumns[i];
+    if constexpr (IsRollupLabel(c)) {
+      out.Field(row.labels.*c.label);
+    } else if constexpr (IsRollupValue(c)) {
+      const RollupValue& v = row.values[RollupValueIndex(i)];
+      if constexpr (c.type == SqlType::kInteger) {
+        out.Field(Int32Column(v.whole, c.name));
+      } else if constexpr (c.type == SqlType::kBigint) {
+        out.Field(v.whole);
+      } else if constexpr (c.type == SqlType::kDoublePrecision) {
+        out.Field(v.real);
+      } else {
+        static_assert(c.type == SqlType::kTimestamptz, "a rollup value of no known type");
+        out.Field(std::chrono::sys_seconds(std::chrono::seconds(v.whole)));
+      }
+    }
+  });
+}
+
+const std::string& ContainerHourRollUpSql() {
+  static const std::string kSql =
+      RollUpSql("container_costs_hourly", "container_costs", "interval_start", "hour", IsKey,
+                IsCarriedLabel, FoldOverRaw);
+  return kSql;
+}
+
+std::string ContainerDayRollUpSql(std::string_view target, std::string_view source,
+                                  std::string_view source_time, bool per_workload) {
+  if (per_workload) {
+    return RollUpSql(target, source, source_time, "day", IsWorkloadKey, Never, FoldOverRollup);
+  }
+  return RollUpSql(target, source, source_time, "day", IsKey, IsCarriedLabel, FoldOverRollup);
+}
+
+std::string ContainerReadFolds(bool raw) {
+  std::string out;
+  for (const ContainerColumn& c : kContainerColumns) {
+    if (c.read.empty()) continue;
+    if (!out.empty()) out += ",\n  ";
+    out += fmt::format("{} AS {}", raw ? FoldOverRaw(c) : FoldOverRollup(c), c.name);
+  }
+  return out;
+}
+
+}  // namespace costledger::postgres

@@ -15,7 +15,7 @@
 
 #include "bench_figures.hpp"
 #include "costledger/api/cost_api.hpp"
-#include "costledger/api/http_server.hpp"
+#include "costledger/http/http_server.hpp"
 #include "costledger/postgres/postgres_cost_reader.hpp"
 #include "costledger/postgres/postgres_store.hpp"
 #include "private_postgres.hpp"
@@ -78,6 +78,7 @@ WrkResult RunWrk(const std::string& url, int seconds_to_run) {
 
 int Run() {
   namespace api = costledger::api;
+  namespace http = costledger::http;
   namespace bench = costledger::bench;
   namespace postgres = costledger::postgres;
   namespace testing = costledger::testing;
@@ -102,14 +103,14 @@ int Run() {
   api::CostMetrics metrics;
   api::CostApi cost_api({reader, reader, reader, reader}, &metrics, std::move(settings),
                         [] { return kDay + hours(48); });
-  api::ServerOptions options;
+  http::ServerOptions options;
   options.listen = "127.0.0.1:0";
   options.threads = 2;
-  options.access_log = [&metrics](const api::AccessLogEntry& e) {
+  options.access_log = [&metrics](const http::AccessLogEntry& e) {
     metrics.CountHttpRequest(api::CostApi::RouteOf(e.target.substr(0, e.target.find('?'))),
                              e.status, e.duration);
   };
-  api::HttpServer server(options, [&](const api::HttpRequest& r) { return cost_api.Handle(r); });
+  http::HttpServer server(options, [&](const http::HttpRequest& r) { return cost_api.Handle(r); });
   server.Start();
   const std::string base = fmt::format("http://127.0.0.1:{}", server.port());
   const std::string query = base + "/v1/allocation?window=2d&aggregate=namespace&accumulate=true";

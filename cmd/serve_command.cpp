@@ -13,10 +13,10 @@
 #include "command_line.hpp"
 #include "config.hpp"
 #include "costledger/api/cost_api.hpp"
-#include "costledger/api/http_server.hpp"
 #include "costledger/collector/collector.hpp"
 #include "costledger/fetch/cluster_scraper.hpp"
 #include "costledger/fetch/price_loader.hpp"
+#include "costledger/http/http_server.hpp"
 #include "costledger/model/errors.hpp"
 #include "costledger/postgres/postgres_cost_reader.hpp"
 #include "costledger/postgres/postgres_store.hpp"
@@ -192,7 +192,7 @@ int RunServe(const std::vector<std::string>& args) {
   postgres::PostgresCostReader reader(c.database_url, c.database_password,
                                       static_cast<std::size_t>(c.api.threads) + 1);
   std::unique_ptr<api::CostApi> cost_api;
-  std::unique_ptr<api::HttpServer> server;
+  std::unique_ptr<http::HttpServer> server;
   if (role != "collector") {
     api::CostApiSettings settings;
     if (!c.tokens_file.empty()) {
@@ -207,12 +207,12 @@ int RunServe(const std::vector<std::string>& args) {
         api::CostReaders{reader, reader, reader, reader}, role == "all" ? &metrics : nullptr,
         std::move(settings),
         [] { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); });
-    api::ServerOptions options;
+    http::ServerOptions options;
     options.listen = c.listen;
     options.threads = c.api.threads;
     options.tls_cert_file = c.api.tls_cert_file;
     options.tls_key_file = c.api.tls_key_file;
-    options.access_log = [&log, &metrics](const api::AccessLogEntry& e) {
+    options.access_log = [&log, &metrics](const http::AccessLogEntry& e) {
       const std::string route = api::CostApi::RouteOf(e.target.substr(0, e.target.find('?')));
       metrics.CountHttpRequest(route, e.status, e.duration);
       log.Info("access", {{"remote", e.remote},
@@ -222,8 +222,9 @@ int RunServe(const std::vector<std::string>& args) {
                           {"bytes", static_cast<std::int64_t>(e.response_bytes)},
                           {"duration_us", static_cast<std::int64_t>(e.duration.count())}});
     };
-    server = std::make_unique<api::HttpServer>(
-        std::move(options), [&cost_api](const api::HttpRequest& r) { return cost_api->Handle(r); });
+    server = std::make_unique<http::HttpServer>(
+        std::move(options),
+        [&cost_api](const http::HttpRequest& r) { return cost_api->Handle(r); });
     server->Start();
     log.Info("api listening", {{"listen", c.listen},
                                {"port", static_cast<std::int64_t>(server->port())},

@@ -1,6 +1,6 @@
 // The HTTP server end to end on a loopback port: libcurl as a well-behaved client, raw sockets
 // for malformed and slow ones. No timing assertion is tight: the machine may be loaded.
-#include "costledger/api/http_server.hpp"
+#include "costledger/http/http_server.hpp"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -27,7 +27,7 @@
 
 #include "costledger/model/errors.hpp"
 
-namespace costledger::api {
+namespace costledger::http {
 namespace {
 
 using std::chrono::milliseconds;
@@ -659,4 +659,4 @@ TEST_F(HttpsServerTest, StartNamesUnloadableFiles) {
 }
 
 }  // namespace
-}  // namespace costledger::api
+}  // namespace costledger::http

@@ -10,7 +10,7 @@
 
 #include "costledger/api/auth.hpp"
 #include "costledger/api/cost_metrics.hpp"
-#include "costledger/api/http_types.hpp"
+#include "costledger/http/http_types.hpp"
 #include "costledger/ports/cost_reader.hpp"
 
 namespace costledger::api {
@@ -40,17 +40,18 @@ class CostApi {
   using Clock = std::function<std::chrono::sys_seconds()>;
   CostApi(CostReaders readers, CostMetrics* metrics, CostApiSettings settings, Clock clock);
 
-  HttpResponse Handle(const HttpRequest& request);
+  http::HttpResponse Handle(const http::HttpRequest& request);
 
   /// The route name of a path for metrics and logs ("/v1/allocation", "other").
   static std::string RouteOf(const std::string& path);
 
  private:
-  HttpResponse Allocation(const HttpRequest& request, const Principal& who);
-  HttpResponse Assets(const HttpRequest& request, const Principal& who);
-  HttpResponse Queries(const HttpRequest& request, const Principal& who);
-  HttpResponse Ready();
-  std::optional<HttpResponse> Authorize(const HttpRequest& request, Principal& who) const;
+  http::HttpResponse Allocation(const http::HttpRequest& request, const Principal& who);
+  http::HttpResponse Assets(const http::HttpRequest& request, const Principal& who);
+  http::HttpResponse Queries(const http::HttpRequest& request, const Principal& who);
+  http::HttpResponse Ready();
+  std::optional<http::HttpResponse> Authorize(const http::HttpRequest& request,
+                                              Principal& who) const;
 
   CostReaders readers_;
   CostMetrics* metrics_;
@@ -59,7 +60,7 @@ class CostApi {
 
   struct Cached {
     std::chrono::steady_clock::time_point at;
-    HttpResponse response;
+    http::HttpResponse response;
   };
   std::mutex cache_mutex_;
   std::map<std::string, Cached> cache_;

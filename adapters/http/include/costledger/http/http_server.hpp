@@ -7,9 +7,9 @@
 #include <memory>
 #include <string>
 
-#include "costledger/api/http_types.hpp"
+#include "costledger/http/http_types.hpp"
 
-namespace costledger::api {
+namespace costledger::http {
 
 /// One line of the access log: one per response the server writes (handler responses and the
 /// server's own 4xx/5xx alike).
@@ -82,4 +82,4 @@ class HttpServer {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace costledger::api
+}  // namespace costledger::http

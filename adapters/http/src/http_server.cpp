@@ -1,4 +1,4 @@
-#include "costledger/api/http_server.hpp"
+#include "costledger/http/http_server.hpp"
 
 #include <openssl/ssl.h>
 
@@ -26,14 +26,14 @@
 #include <utility>
 #include <vector>
 
-#include "costledger/api/http_status.hpp"
+#include "costledger/http/http_status.hpp"
 #include "costledger/model/errors.hpp"
 
-namespace costledger::api {
+namespace costledger::http {
 namespace {
 
 namespace beast = boost::beast;
-namespace http = beast::http;
+namespace bhttp = beast::http;
 namespace net = boost::asio;
 namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
@@ -60,9 +60,9 @@ std::string Lower(beast::string_view text) {
   return out;
 }
 
-bool AllowedMethod(http::verb verb) {
-  return verb == http::verb::get || verb == http::verb::head || verb == http::verb::post ||
-         verb == http::verb::put || verb == http::verb::delete_;
+bool AllowedMethod(bhttp::verb verb) {
+  return verb == bhttp::verb::get || verb == bhttp::verb::head || verb == bhttp::verb::post ||
+         verb == bhttp::verb::put || verb == bhttp::verb::delete_;
 }
 
 HttpResponse ErrorResponse(const std::exception& error) {
@@ -71,7 +71,7 @@ HttpResponse ErrorResponse(const std::exception& error) {
 }
 
 // Runs the handler and turns whatever it does into a well-formed response.
-HttpResponse Respond(const Handler& handler, HttpRequest& request, http::verb verb) {
+HttpResponse Respond(const Handler& handler, HttpRequest& request, bhttp::verb verb) {
   if (!AllowedMethod(verb)) {
     HttpResponse response = JsonError(405, "method " + request.method + " is not allowed");
     response.headers.emplace_back("Allow", kAllowedMethods);
@@ -91,7 +91,7 @@ HttpResponse Respond(const Handler& handler, HttpRequest& request, http::verb ve
   if (response.status < 200 || response.status > 599) {
     response = JsonError(500, "internal error");
   } else if (response.status >= 400 && response.body.empty()) {
-    response = JsonError(response.status, ToString(http::obsolete_reason(http::int_to_status(
+    response = JsonError(response.status, ToString(bhttp::obsolete_reason(bhttp::int_to_status(
                                               static_cast<unsigned>(response.status)))));
   }
   return response;
@@ -201,7 +201,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     parser_->body_limit(shared_->options.max_body_bytes);
     Tcp().expires_never();
     StartDeadline();
-    http::async_read_header(
+    bhttp::async_read_header(
         stream_, buffer_, *parser_,
         beast::bind_front_handler(&Session::OnHeader, this->shared_from_this()));
   }
@@ -228,7 +228,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (ec) return OnReadError(ec);
     const auto& header = parser_->get();
     if (header.version() >= 11 && !parser_->is_done() &&
-        Lower(header[http::field::expect]) == "100-continue") {
+        Lower(header[bhttp::field::expect]) == "100-continue") {
       net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
                        beast::bind_front_handler(&Session::OnContinue, this->shared_from_this()));
       return;
@@ -242,8 +242,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void ReadBody() {
-    http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&Session::OnRead, this->shared_from_this()));
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      beast::bind_front_handler(&Session::OnRead, this->shared_from_this()));
   }
 
   void OnReadError(beast::error_code ec) {
@@ -253,20 +253,20 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       if (started) return SendError(408, "request not received within the request timeout");
       return Close();
     }
-    if (ec == http::error::end_of_stream || ec == net::error::eof ||
+    if (ec == bhttp::error::end_of_stream || ec == net::error::eof ||
         ec == net::error::operation_aborted) {
       return Close();
     }
-    if (ec == http::error::header_limit) {
+    if (ec == bhttp::error::header_limit) {
       return SendError(431, "request header fields larger than " +
                                 std::to_string(shared_->options.max_header_bytes) + " bytes");
     }
-    if (ec == http::error::body_limit) {
+    if (ec == bhttp::error::body_limit) {
       return SendError(413, "request body larger than " +
                                 std::to_string(shared_->options.max_body_bytes) + " bytes");
     }
-    if (ec.category() == beast::error_code(http::error::bad_method).category() &&
-        ec != http::error::partial_message) {
+    if (ec.category() == beast::error_code(bhttp::error::bad_method).category() &&
+        ec != bhttp::error::partial_message) {
       return SendError(400, "malformed HTTP request: " + ec.message());
     }
     Close();  // the connection broke; nobody to answer
@@ -294,7 +294,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
     HttpResponse response = Respond(shared_->handler, request, message.method());
     const bool keep_alive = message.keep_alive() && !shared_->stopping;
-    Write(std::move(response), message.version(), keep_alive, message.method() == http::verb::head);
+    Write(std::move(response), message.version(), keep_alive,
+          message.method() == bhttp::verb::head);
   }
 
   void SendError(int status, const std::string& message) {
@@ -310,12 +311,12 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     auto& out = response_.emplace();
     out.version(version);
     out.result(static_cast<unsigned>(response.status));
-    out.set(http::field::server, "costledger");
-    if (!response.content_type.empty()) out.set(http::field::content_type, response.content_type);
+    out.set(bhttp::field::server, "costledger");
+    if (!response.content_type.empty()) out.set(bhttp::field::content_type, response.content_type);
     for (const auto& [name, value] : response.headers) {
-      const http::field field = http::string_to_field(name);
-      if (field == http::field::content_length || field == http::field::transfer_encoding ||
-          field == http::field::connection) {
+      const bhttp::field field = bhttp::string_to_field(name);
+      if (field == bhttp::field::content_length || field == bhttp::field::transfer_encoding ||
+          field == bhttp::field::connection) {
         continue;  // framing is the server's business
       }
       out.insert(name, value);
@@ -329,8 +330,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     log_status_ = status;
     log_bytes_ = out.body().size();
     Tcp().expires_after(shared_->options.request_timeout);
-    http::async_write(stream_, out,
-                      beast::bind_front_handler(&Session::OnWrite, this->shared_from_this()));
+    bhttp::async_write(stream_, out,
+                       beast::bind_front_handler(&Session::OnWrite, this->shared_from_this()));
   }
 
   void OnWrite(beast::error_code ec, std::size_t /*bytes*/) {
@@ -379,8 +380,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   Stream stream_;
   net::steady_timer deadline_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
-  std::optional<http::response<http::string_body>> response_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::response<bhttp::string_body>> response_;
   State state_ = State::kHandshake;
   std::uint64_t read_id_ = 0;
   bool timed_out_ = false;
@@ -596,4 +597,4 @@ void HttpServer::Stop() {
   impl.acceptor->close(ignored);  // in case the posted close never ran
 }
 
-}  // namespace costledger::api
+}  // namespace costledger::http

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-namespace costledger::api {
+namespace costledger::http {
 
 /// One parsed HTTP request as handlers see it; no Beast types, so handlers are plain functions
 /// that tests can call directly.
@@ -64,4 +64,4 @@ struct ParsedTarget {
 /// digits, or a path that decodes to a NUL byte.
 ParsedTarget ParseTarget(std::string_view target);
 
-}  // namespace costledger::api
+}  // namespace costledger::http

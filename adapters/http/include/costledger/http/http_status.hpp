@@ -3,7 +3,7 @@
 #include <exception>
 #include <string>
 
-namespace costledger::api {
+namespace costledger::http {
 
 /// An HTTP status and the message for its JSON error body {"code":..,"message":..}.
 struct ErrorStatus {
@@ -16,4 +16,4 @@ struct ErrorStatus {
 /// internals never leak to clients).
 ErrorStatus ToErrorStatus(const std::exception& error);
 
-}  // namespace costledger::api
+}  // namespace costledger::http

@@ -12,4 +12,15 @@ ErrorStatus ToErrorStatus(const std::exception& error) {
   return {500, "internal error"};
 }
 
+HttpResponse ErrorResponse(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    const ErrorStatus status = ToErrorStatus(e);
+    return JsonError(status.code, status.message);
+  } catch (...) {
+    return JsonError(500, "internal error");
+  }
+}
+
 }  // namespace costledger::http

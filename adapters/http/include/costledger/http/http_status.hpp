@@ -3,6 +3,8 @@
 #include <exception>
 #include <string>
 
+#include "costledger/http/http_types.hpp"
+
 namespace costledger::http {
 
 /// An HTTP status and the message for its JSON error body {"code":..,"message":..}.
@@ -15,5 +17,9 @@ struct ErrorStatus {
 /// NotFound 404, Conflict 409, Unavailable 503, anything else 500 (with a generic message, so
 /// internals never leak to clients).
 ErrorStatus ToErrorStatus(const std::exception& error);
+
+/// The JSON error response for a caught exception (`std::current_exception()` in a catch
+/// block): ToErrorStatus for std::exception, 500 "internal error" for anything else.
+HttpResponse ErrorResponse(const std::exception_ptr& error);
 
 }  // namespace costledger::http

@@ -25,13 +25,6 @@ http::HttpResponse Json(const json& body) {
   return r;
 }
 
-model::TeamScope ScopeOf(const Principal& who) {
-  model::TeamScope scope;
-  scope.all_teams = who.all_teams;
-  for (const std::string& t : who.teams) scope.teams.insert(t);
-  return scope;
-}
-
 void RejectUnknown(const http::HttpRequest& request,
                    std::initializer_list<std::string_view> known) {
   for (const auto& [key, value] : request.query) {
@@ -69,7 +62,7 @@ std::string CostApi::RouteOf(const std::string& path) {
 std::optional<http::HttpResponse> CostApi::Authorize(const http::HttpRequest& request,
                                                      Principal& who) const {
   if (!settings_.tokens) {
-    who = Principal{"anonymous", Role::kAdmin, true, {}};
+    who = Principal{"anonymous", Role::kAdmin, model::TeamScope::All()};
     return std::nullopt;
   }
   const std::string header = request.Header("authorization");  // the token views into it
@@ -129,8 +122,8 @@ http::HttpResponse CostApi::Handle(const http::HttpRequest& request) {
   // once per collector interval.
   std::string key;
   if (settings_.cache_ttl.count() > 0) {
-    key = request.target + '\n' + (who.all_teams ? "*" : "");
-    for (const std::string& t : who.teams) key += t + ',';
+    key = request.target + '\n' + (who.scope.all_teams ? "*" : "");
+    for (const std::string& t : who.scope.teams) key += t + ',';
     const std::lock_guard lock(cache_mutex_);
     const auto it = cache_.find(key);
     if (it != cache_.end() &&
@@ -151,7 +144,7 @@ http::HttpResponse CostApi::Handle(const http::HttpRequest& request) {
 
 http::HttpResponse CostApi::Allocation(const http::HttpRequest& request, const Principal& who) {
   const model::AllocationRequest r = model::ParseAllocationRequest(request.query, clock_());
-  const model::TeamScope scope = ScopeOf(who);
+  const model::TeamScope& scope = who.scope;
   const std::vector<model::PropertyRef> grouping = model::GroupingFor(r, scope);
   const std::chrono::seconds step = r.accumulate ? r.window.length() : r.step;
   // Idle comes from the node tables: read it on a second pooled connection meanwhile.
@@ -172,7 +165,7 @@ http::HttpResponse CostApi::Allocation(const http::HttpRequest& request, const P
 
 http::HttpResponse CostApi::Assets(const http::HttpRequest& request, const Principal& who) {
   RejectUnknown(request, {"window"});
-  if (!who.all_teams) {
+  if (!who.scope.all_teams) {
     return http::JsonError(403,
                            fmt::format("token '{}' is scoped to teams; nodes are shared by every "
                                        "team, so assets need an unscoped token",
@@ -231,7 +224,7 @@ http::HttpResponse CostApi::Queries(const http::HttpRequest& request, const Prin
   std::map<std::string, Group> groups;
   // Rows come most expensive first, so the first few of a group are its top queries.
   for (const model::QueryCostRow& q : readers_.queries.ReadQueries(w.start, w.end)) {
-    if (!who.SeesTeam(q.team) && !who.all_teams) continue;
+    if (!who.SeesTeam(q.team)) continue;
     const std::string name = aggregate == "team"
                                  ? (q.team.empty() ? std::string(model::kUnallocated) : q.team)
                                  : q.work_group;

@@ -13,6 +13,8 @@
 #include "command_line.hpp"
 #include "config.hpp"
 #include "costledger/api/cost_api.hpp"
+#include "costledger/api/pooled_handler.hpp"
+#include "costledger/api/worker_pool.hpp"
 #include "costledger/collector/collector.hpp"
 #include "costledger/fetch/cluster_scraper.hpp"
 #include "costledger/fetch/price_loader.hpp"
@@ -34,7 +36,9 @@ SIGTERM/SIGINT finish the interval in flight and flush.
 The API (on `listen`, default 0.0.0.0:9003): GET /v1/allocation (OpenCost parameters and
 shape; also /allocation), /v1/assets, /v1/queries, /metrics (Prometheus, OpenCost names),
 /healthz, /readyz. Bearer tokens from auth.tokens_file (SHA-256 digests; roles viewer, admin,
-admission; team scopes); TLS with api.tls_cert_file and api.tls_key_file.
+admission; team scopes); TLS with api.tls_cert_file and api.tls_key_file. Database reads run
+on api.workers threads (default 4) with at most api.queue (default 64) waiting; beyond that
+the answer is 503 with Retry-After. /healthz and /metrics never wait behind a read.
 
 options:
   --config FILE             JSON configuration (default: $COSTLEDGER_CONFIG)
@@ -187,11 +191,15 @@ int RunServe(const std::vector<std::string>& args) {
   }
   postgres::PostgresStore store(c.database_url, c.database_password, ToRetention(c));
 
-  // The API: its own threads, reading what the collector stores.
+  // The API: its own threads, reading what the collector stores. The server's I/O threads only
+  // route; database reads run on the worker pool (two connections each: an allocation reads
+  // idle meanwhile).
   api::CostMetrics metrics({c.pricing.region, "amd64"});
   postgres::PostgresCostReader reader(c.database_url, c.database_password,
-                                      static_cast<std::size_t>(c.api.threads) + 1);
+                                      2 * static_cast<std::size_t>(c.api.workers));
   std::unique_ptr<api::CostApi> cost_api;
+  std::unique_ptr<api::WorkerPool> workers;
+  std::unique_ptr<api::PooledHandler> handler;
   std::unique_ptr<http::HttpServer> server;
   if (role != "collector") {
     api::CostApiSettings settings;
@@ -222,17 +230,21 @@ int RunServe(const std::vector<std::string>& args) {
                           {"bytes", static_cast<std::int64_t>(e.response_bytes)},
                           {"duration_us", static_cast<std::int64_t>(e.duration.count())}});
     };
-    server = std::make_unique<http::HttpServer>(
-        std::move(options),
-        [&cost_api](const http::HttpRequest& r) { return cost_api->Handle(r); });
+    workers =
+        std::make_unique<api::WorkerPool>(c.api.workers, static_cast<std::size_t>(c.api.queue));
+    handler = std::make_unique<api::PooledHandler>(*cost_api, *workers);
+    server = std::make_unique<http::HttpServer>(std::move(options), handler->AsHandler());
     server->Start();
     log.Info("api listening", {{"listen", c.listen},
                                {"port", static_cast<std::int64_t>(server->port())},
-                               {"tls", c.api.tls_cert_file.empty() ? "off" : "on"}});
+                               {"tls", c.api.tls_cert_file.empty() ? "off" : "on"},
+                               {"workers", static_cast<std::int64_t>(c.api.workers)},
+                               {"queue", static_cast<std::int64_t>(c.api.queue)}});
   }
   if (role == "api") {
     while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(200));
     server->Stop();
+    workers->Stop();
     return 0;
   }
   try {
@@ -259,6 +271,7 @@ int RunServe(const std::vector<std::string>& args) {
     if (once) g_stop = true;
   });
   if (server) server->Stop();
+  if (workers) workers->Stop();
   return 0;
 }
 

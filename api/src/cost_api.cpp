@@ -85,61 +85,83 @@ std::optional<http::HttpResponse> CostApi::Authorize(const http::HttpRequest& re
   return std::nullopt;
 }
 
-http::HttpResponse CostApi::Handle(const http::HttpRequest& request) {
+CostApi::Decision CostApi::Decide(const http::HttpRequest& request) {
+  Decision d;
   const std::string& path = request.path;
   if (request.method != "GET" && request.method != "HEAD") {
     if (RouteOf(path) != "other") {
       http::HttpResponse r = http::JsonError(405, fmt::format("{} supports GET only", path));
       r.headers.emplace_back("Allow", "GET, HEAD");
-      return r;
+      d.response = std::move(r);
+      return d;
     }
   }
-  if (path == "/healthz") return Json({{"code", 200}, {"status", "ok"}});
-  if (path == "/readyz") return Ready();
+  if (path == "/healthz") {
+    d.response = Json({{"code", 200}, {"status", "ok"}});
+    return d;
+  }
+  if (path == "/readyz") return d;  // asks the database, never cached
   if (path == "/metrics") {
     Principal who;
     if (settings_.protect_metrics) {
-      if (auto denied = Authorize(request, who)) return *denied;
+      if (auto denied = Authorize(request, who)) {
+        d.response = std::move(denied);
+        return d;
+      }
     }
-    if (metrics_ == nullptr) return http::JsonError(404, "metrics are not enabled in this process");
+    if (metrics_ == nullptr) {
+      d.response = http::JsonError(404, "metrics are not enabled in this process");
+      return d;
+    }
     http::HttpResponse r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     r.body = metrics_->Serialize();
-    return r;
+    d.response = std::move(r);
+    return d;
   }
-  const bool allocation =
-      path == "/v1/allocation" || path == "/allocation" || path == "/allocation/compute";
-  if (!allocation && path != "/v1/assets" && path != "/v1/queries") {
-    return http::JsonError(404,
-                           fmt::format("no route {}; try /v1/allocation, /v1/assets, /v1/queries, "
-                                       "/metrics, /healthz or /readyz",
-                                       path));
+  if (RouteOf(path) == "other") {
+    d.response = http::JsonError(
+        404, fmt::format("no route {}; try /v1/allocation, /v1/assets, /v1/queries, "
+                         "/metrics, /healthz or /readyz",
+                         path));
+    return d;
   }
-  Principal who;
-  if (auto denied = Authorize(request, who)) return *denied;
-
+  if (auto denied = Authorize(request, d.who)) {
+    d.response = std::move(denied);
+    return d;
+  }
   // Identical requests of the same scope within the TTL share one answer: the data changes
   // once per collector interval.
-  std::string key;
   if (settings_.cache_ttl.count() > 0) {
-    key = request.target + '\n' + (who.scope.all_teams ? "*" : "");
-    for (const std::string& t : who.scope.teams) key += t + ',';
+    d.cache_key = request.target + '\n' + (d.who.scope.all_teams ? "*" : "");
+    for (const std::string& t : d.who.scope.teams) d.cache_key += t + ',';
     const std::lock_guard lock(cache_mutex_);
-    const auto it = cache_.find(key);
+    const auto it = cache_.find(d.cache_key);
     if (it != cache_.end() &&
         std::chrono::steady_clock::now() - it->second.at < settings_.cache_ttl) {
-      return it->second.response;
+      d.response = it->second.response;
     }
   }
-  http::HttpResponse response = allocation             ? Allocation(request, who)
-                                : path == "/v1/assets" ? Assets(request, who)
-                                                       : Queries(request, who);
-  if (!key.empty()) {
+  return d;
+}
+
+http::HttpResponse CostApi::Answer(const http::HttpRequest& request, const Decision& decision) {
+  if (decision.response) return *decision.response;
+  const std::string& path = request.path;
+  if (path == "/readyz") return Ready();
+  http::HttpResponse response = path == "/v1/assets"    ? Assets(request, decision.who)
+                                : path == "/v1/queries" ? Queries(request, decision.who)
+                                                        : Allocation(request, decision.who);
+  if (!decision.cache_key.empty()) {
     const std::lock_guard lock(cache_mutex_);
     if (cache_.size() >= kCacheEntries) cache_.clear();
-    cache_[key] = {std::chrono::steady_clock::now(), response};
+    cache_[decision.cache_key] = {std::chrono::steady_clock::now(), response};
   }
   return response;
+}
+
+http::HttpResponse CostApi::Handle(const http::HttpRequest& request) {
+  return Answer(request, Decide(request));
 }
 
 http::HttpResponse CostApi::Allocation(const http::HttpRequest& request, const Principal& who) {

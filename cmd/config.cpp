@@ -51,6 +51,8 @@ constexpr auto kScalarKeys = std::to_array<KeySpec>({
     {"auth.tokens_file", Kind::kString},
     {"auth.protect_metrics", Kind::kBool},
     {"api.threads", Kind::kInt},
+    {"api.workers", Kind::kInt},
+    {"api.queue", Kind::kInt},
     {"api.cache_seconds", Kind::kInt},
     {"api.tls_cert_file", Kind::kString},
     {"api.tls_key_file", Kind::kString},
@@ -310,6 +312,8 @@ LoadedConfig ParseConfig(const std::string& json_text,
   c.tokens_file = GetString(root, "auth.tokens_file", "");
   c.api.protect_metrics = GetBool(root, "auth.protect_metrics", c.api.protect_metrics);
   c.api.threads = GetInt(root, "api.threads", c.api.threads, 1, 64);
+  c.api.workers = GetInt(root, "api.workers", c.api.workers, 1, 64);
+  c.api.queue = GetInt(root, "api.queue", c.api.queue, 0, 10000);
   c.api.cache_seconds = GetInt(root, "api.cache_seconds", c.api.cache_seconds, 0, 3600);
   c.api.tls_cert_file = GetString(root, "api.tls_cert_file", "");
   c.api.tls_key_file = GetString(root, "api.tls_key_file", "");
@@ -389,6 +393,8 @@ std::string DescribeConfig(const Config& c) {
   out["auth"]["tokens_file"] = c.tokens_file;
   out["auth"]["protect_metrics"] = c.api.protect_metrics;
   out["api"] = {{"threads", c.api.threads},
+                {"workers", c.api.workers},
+                {"queue", c.api.queue},
                 {"cache_seconds", c.api.cache_seconds},
                 {"tls_cert_file", c.api.tls_cert_file},
                 {"tls_key_file", c.api.tls_key_file}};

@@ -54,7 +54,9 @@ struct Config {
   Retention retention;
   std::string tokens_file;
   struct Api {
-    int threads = 2;               ///< HTTP server threads
+    int threads = 2;               ///< HTTP server (I/O) threads
+    int workers = 4;               ///< threads reading the database for requests
+    int queue = 64;                ///< requests waiting for a worker; more get 503
     int cache_seconds = 5;         ///< answers are reused this long (0: never)
     bool protect_metrics = false;  ///< /metrics needs a token too
     std::string tls_cert_file;     ///< with tls_key_file: HTTPS only

@@ -13,11 +13,13 @@
 #include "command_line.hpp"
 #include "config.hpp"
 #include "costledger/api/cost_api.hpp"
-#include "costledger/api/http_server.hpp"
+#include "costledger/api/pooled_handler.hpp"
+#include "costledger/api/worker_pool.hpp"
 #include "costledger/collector/collector.hpp"
 #include "costledger/common/secrets.hpp"
 #include "costledger/fetch/cluster_scraper.hpp"
 #include "costledger/fetch/price_loader.hpp"
+#include "costledger/http/http_server.hpp"
 #include "costledger/model/errors.hpp"
 #include "costledger/postgres/postgres_cost_reader.hpp"
 #include "costledger/postgres/postgres_store.hpp"
@@ -35,7 +37,9 @@ SIGTERM/SIGINT finish the interval in flight and flush.
 The API (on `listen`, default 0.0.0.0:9003): GET /v1/allocation (OpenCost parameters and
 shape; also /allocation), /v1/assets, /v1/queries, /metrics (Prometheus, OpenCost names),
 /healthz, /readyz. Bearer tokens from auth.tokens_file (SHA-256 digests; roles viewer, admin,
-admission; team scopes); TLS with api.tls_cert_file and api.tls_key_file.
+admission; team scopes); TLS with api.tls_cert_file and api.tls_key_file. Database reads run
+on api.workers threads (default 4) with at most api.queue (default 64) waiting; beyond that
+the answer is 503 with Retry-After. /healthz and /metrics never wait behind a read.
 
 options:
   --config FILE             JSON configuration (default: $COSTLEDGER_CONFIG)
@@ -160,21 +164,29 @@ postgres::RetentionPolicy ToRetention(const Config& c) {
 class ApiWiring {
  public:
   ApiWiring(const Config& c, common::Logger& log, api::CostMetrics* metrics)
-      : reader_(c.database_url, c.database_password, static_cast<std::size_t>(c.api.threads) + 1),
+      // Two connections per worker: an allocation reads idle meanwhile.
+      : reader_(c.database_url, c.database_password, 2 * static_cast<std::size_t>(c.api.workers)),
         cost_api_(
             api::CostReaders{reader_, reader_, reader_, reader_}, metrics, Settings(c, log),
             [] {
               return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
             }),
-        server_(Options(c, log, metrics),
-                [this](const api::HttpRequest& r) { return cost_api_.Handle(r); }) {
+        // The server's I/O threads only route; database reads run on the worker pool.
+        workers_(c.api.workers, static_cast<std::size_t>(c.api.queue)),
+        handler_(cost_api_, workers_),
+        server_(Options(c, log, metrics), handler_.AsHandler()) {
     server_.Start();
     log.Info("api listening", {{"listen", c.listen},
                                {"port", static_cast<std::int64_t>(server_.port())},
-                               {"tls", c.api.tls_cert_file.empty() ? "off" : "on"}});
+                               {"tls", c.api.tls_cert_file.empty() ? "off" : "on"},
+                               {"workers", static_cast<std::int64_t>(c.api.workers)},
+                               {"queue", static_cast<std::int64_t>(c.api.queue)}});
   }
 
-  void Stop() { server_.Stop(); }
+  void Stop() {
+    server_.Stop();
+    workers_.Stop();
+  }
 
  private:
   static api::CostApiSettings Settings(const Config& c, common::Logger& log) {
@@ -190,14 +202,14 @@ class ApiWiring {
     return settings;
   }
 
-  static api::ServerOptions Options(const Config& c, common::Logger& log,
-                                    api::CostMetrics* metrics) {
-    api::ServerOptions options;
+  static http::ServerOptions Options(const Config& c, common::Logger& log,
+                                     api::CostMetrics* metrics) {
+    http::ServerOptions options;
     options.listen = c.listen;
     options.threads = c.api.threads;
     options.tls_cert_file = c.api.tls_cert_file;
     options.tls_key_file = c.api.tls_key_file;
-    options.access_log = [&log, metrics](const api::AccessLogEntry& e) {
+    options.access_log = [&log, metrics](const http::AccessLogEntry& e) {
       if (metrics != nullptr) {
         const std::string route = api::CostApi::RouteOf(e.target.substr(0, e.target.find('?')));
         metrics->CountHttpRequest(route, e.status, e.duration);
@@ -214,7 +226,9 @@ class ApiWiring {
 
   postgres::PostgresCostReader reader_;
   api::CostApi cost_api_;
-  api::HttpServer server_;
+  api::WorkerPool workers_;
+  api::PooledHandler handler_;
+  http::HttpServer server_;
 };
 
 // The collector of --role collector and all: the HTTP sources and the configured prices behind

@@ -78,10 +78,6 @@ std::string_view RoleName(Role role) {
   return "unknown";
 }
 
-bool Principal::SeesTeam(std::string_view team) const {
-  return all_teams || teams.find(std::string(team)) != teams.end();
-}
-
 std::string Sha256Hex(std::string_view data) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string hex;
@@ -145,9 +141,9 @@ TokenRegistry TokenRegistry::Parse(std::string_view json_text) {
       }
       const auto& name = team.get_ref<const std::string&>();
       if (name == "*") {
-        entry.principal.all_teams = true;
+        entry.principal.scope.all_teams = true;
       } else {
-        entry.principal.teams.insert(name);
+        entry.principal.scope.teams.insert(name);
       }
     }
     registry.entries_.push_back(std::move(entry));

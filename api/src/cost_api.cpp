@@ -19,20 +19,14 @@ using std::chrono::sys_seconds;
 constexpr std::size_t kCacheEntries = 512;
 constexpr std::size_t kTopQueries = 5;
 
-HttpResponse Json(const json& body) {
-  HttpResponse r;
+http::HttpResponse Json(const json& body) {
+  http::HttpResponse r;
   r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return r;
 }
 
-model::TeamScope ScopeOf(const Principal& who) {
-  model::TeamScope scope;
-  scope.all_teams = who.all_teams;
-  for (const std::string& t : who.teams) scope.teams.insert(t);
-  return scope;
-}
-
-void RejectUnknown(const HttpRequest& request, std::initializer_list<std::string_view> known) {
+void RejectUnknown(const http::HttpRequest& request,
+                   std::initializer_list<std::string_view> known) {
   for (const auto& [key, value] : request.query) {
     if (std::find(known.begin(), known.end(), key) == known.end()) {
       std::string allowed;
@@ -43,7 +37,7 @@ void RejectUnknown(const HttpRequest& request, std::initializer_list<std::string
   }
 }
 
-model::TimeWindow WindowParam(const HttpRequest& request, sys_seconds now) {
+model::TimeWindow WindowParam(const http::HttpRequest& request, sys_seconds now) {
   const auto w = request.Query("window");
   if (!w || w->empty()) throw InvalidInput("parameter 'window' is required, e.g. window=7d");
   return model::ParseWindow(*w, now);
@@ -65,89 +59,114 @@ std::string CostApi::RouteOf(const std::string& path) {
   return "other";
 }
 
-std::optional<HttpResponse> CostApi::Authorize(const HttpRequest& request, Principal& who) const {
+std::optional<http::HttpResponse> CostApi::Authorize(const http::HttpRequest& request,
+                                                     Principal& who) const {
   if (!settings_.tokens) {
-    who = Principal{"anonymous", Role::kAdmin, true, {}};
+    who = Principal{"anonymous", Role::kAdmin, model::TeamScope::All()};
     return std::nullopt;
   }
   const std::string header = request.Header("authorization");  // the token views into it
   const auto token = BearerToken(header);
   const auto found = token ? settings_.tokens->Authenticate(*token) : std::nullopt;
   if (!found) {
-    HttpResponse r =
-        JsonError(401, token ? "the bearer token is not valid"
-                             : "an 'Authorization: Bearer <token>' header is required");
+    http::HttpResponse r =
+        http::JsonError(401, token ? "the bearer token is not valid"
+                                   : "an 'Authorization: Bearer <token>' header is required");
     r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"costledger\"");
     return r;
   }
   who = *found;
   if (who.role == Role::kAdmission) {
-    return JsonError(403, fmt::format("token '{}' has role admission, which may only call the "
-                                      "admission webhook; cost data needs viewer or admin",
-                                      who.name));
+    return http::JsonError(403,
+                           fmt::format("token '{}' has role admission, which may only call the "
+                                       "admission webhook; cost data needs viewer or admin",
+                                       who.name));
   }
   return std::nullopt;
 }
 
-HttpResponse CostApi::Handle(const HttpRequest& request) {
+CostApi::Decision CostApi::Decide(const http::HttpRequest& request) {
+  Decision d;
   const std::string& path = request.path;
   if (request.method != "GET" && request.method != "HEAD") {
     if (RouteOf(path) != "other") {
-      HttpResponse r = JsonError(405, fmt::format("{} supports GET only", path));
+      http::HttpResponse r = http::JsonError(405, fmt::format("{} supports GET only", path));
       r.headers.emplace_back("Allow", "GET, HEAD");
-      return r;
+      d.response = std::move(r);
+      return d;
     }
   }
-  if (path == "/healthz") return Json({{"code", 200}, {"status", "ok"}});
-  if (path == "/readyz") return Ready();
+  if (path == "/healthz") {
+    d.response = Json({{"code", 200}, {"status", "ok"}});
+    return d;
+  }
+  if (path == "/readyz") return d;  // asks the database, never cached
   if (path == "/metrics") {
     Principal who;
     if (settings_.protect_metrics) {
-      if (auto denied = Authorize(request, who)) return *denied;
+      if (auto denied = Authorize(request, who)) {
+        d.response = std::move(denied);
+        return d;
+      }
     }
-    if (metrics_ == nullptr) return JsonError(404, "metrics are not enabled in this process");
-    HttpResponse r;
+    if (metrics_ == nullptr) {
+      d.response = http::JsonError(404, "metrics are not enabled in this process");
+      return d;
+    }
+    http::HttpResponse r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     r.body = metrics_->Serialize();
-    return r;
+    d.response = std::move(r);
+    return d;
   }
-  const bool allocation =
-      path == "/v1/allocation" || path == "/allocation" || path == "/allocation/compute";
-  if (!allocation && path != "/v1/assets" && path != "/v1/queries") {
-    return JsonError(404, fmt::format("no route {}; try /v1/allocation, /v1/assets, /v1/queries, "
-                                      "/metrics, /healthz or /readyz",
-                                      path));
+  if (RouteOf(path) == "other") {
+    d.response = http::JsonError(
+        404, fmt::format("no route {}; try /v1/allocation, /v1/assets, /v1/queries, "
+                         "/metrics, /healthz or /readyz",
+                         path));
+    return d;
   }
-  Principal who;
-  if (auto denied = Authorize(request, who)) return *denied;
-
+  if (auto denied = Authorize(request, d.who)) {
+    d.response = std::move(denied);
+    return d;
+  }
   // Identical requests of the same scope within the TTL share one answer: the data changes
   // once per collector interval.
-  std::string key;
   if (settings_.cache_ttl.count() > 0) {
-    key = request.target + '\n' + (who.all_teams ? "*" : "");
-    for (const std::string& t : who.teams) key += t + ',';
+    d.cache_key = request.target + '\n' + (d.who.scope.all_teams ? "*" : "");
+    for (const std::string& t : d.who.scope.teams) d.cache_key += t + ',';
     const std::lock_guard lock(cache_mutex_);
-    const auto it = cache_.find(key);
+    const auto it = cache_.find(d.cache_key);
     if (it != cache_.end() &&
         std::chrono::steady_clock::now() - it->second.at < settings_.cache_ttl) {
-      return it->second.response;
+      d.response = it->second.response;
     }
   }
-  HttpResponse response = allocation             ? Allocation(request, who)
-                          : path == "/v1/assets" ? Assets(request, who)
-                                                 : Queries(request, who);
-  if (!key.empty()) {
+  return d;
+}
+
+http::HttpResponse CostApi::Answer(const http::HttpRequest& request, const Decision& decision) {
+  if (decision.response) return *decision.response;
+  const std::string& path = request.path;
+  if (path == "/readyz") return Ready();
+  http::HttpResponse response = path == "/v1/assets"    ? Assets(request, decision.who)
+                                : path == "/v1/queries" ? Queries(request, decision.who)
+                                                        : Allocation(request, decision.who);
+  if (!decision.cache_key.empty()) {
     const std::lock_guard lock(cache_mutex_);
     if (cache_.size() >= kCacheEntries) cache_.clear();
-    cache_[key] = {std::chrono::steady_clock::now(), response};
+    cache_[decision.cache_key] = {std::chrono::steady_clock::now(), response};
   }
   return response;
 }
 
-HttpResponse CostApi::Allocation(const HttpRequest& request, const Principal& who) {
+http::HttpResponse CostApi::Handle(const http::HttpRequest& request) {
+  return Answer(request, Decide(request));
+}
+
+http::HttpResponse CostApi::Allocation(const http::HttpRequest& request, const Principal& who) {
   const model::AllocationRequest r = model::ParseAllocationRequest(request.query, clock_());
-  const model::TeamScope scope = ScopeOf(who);
+  const model::TeamScope& scope = who.scope;
   const std::vector<model::PropertyRef> grouping = model::GroupingFor(r, scope);
   const std::chrono::seconds step = r.accumulate ? r.window.length() : r.step;
   // Idle comes from the node tables: read it on a second pooled connection meanwhile.
@@ -161,17 +180,18 @@ HttpResponse CostApi::Allocation(const HttpRequest& request, const Principal& wh
   const auto rows =
       readers_.allocations.ReadAllocations(r.window.start, r.window.end, step, grouping);
   const auto idle = idle_needed ? idle_read.get() : std::vector<model::IdleRow>{};
-  HttpResponse out;
+  http::HttpResponse out;
   out.body = RenderAllocationResponse(model::BuildAllocationSets(r, scope, grouping, rows, idle));
   return out;
 }
 
-HttpResponse CostApi::Assets(const HttpRequest& request, const Principal& who) {
+http::HttpResponse CostApi::Assets(const http::HttpRequest& request, const Principal& who) {
   RejectUnknown(request, {"window"});
-  if (!who.all_teams) {
-    return JsonError(403, fmt::format("token '{}' is scoped to teams; nodes are shared by every "
-                                      "team, so assets need an unscoped token",
-                                      who.name));
+  if (!who.scope.all_teams) {
+    return http::JsonError(403,
+                           fmt::format("token '{}' is scoped to teams; nodes are shared by every "
+                                       "team, so assets need an unscoped token",
+                                       who.name));
   }
   const model::TimeWindow w = WindowParam(request, clock_());
   json data = json::object();
@@ -209,7 +229,7 @@ HttpResponse CostApi::Assets(const HttpRequest& request, const Principal& who) {
   return Json({{"code", 200}, {"data", std::move(data)}});
 }
 
-HttpResponse CostApi::Queries(const HttpRequest& request, const Principal& who) {
+http::HttpResponse CostApi::Queries(const http::HttpRequest& request, const Principal& who) {
   RejectUnknown(request, {"window", "aggregate"});
   const model::TimeWindow w = WindowParam(request, clock_());
   const std::string aggregate = request.Query("aggregate").value_or("workgroup");
@@ -226,7 +246,7 @@ HttpResponse CostApi::Queries(const HttpRequest& request, const Principal& who) 
   std::map<std::string, Group> groups;
   // Rows come most expensive first, so the first few of a group are its top queries.
   for (const model::QueryCostRow& q : readers_.queries.ReadQueries(w.start, w.end)) {
-    if (!who.SeesTeam(q.team) && !who.all_teams) continue;
+    if (!who.SeesTeam(q.team)) continue;
     const std::string name = aggregate == "team"
                                  ? (q.team.empty() ? std::string(model::kUnallocated) : q.team)
                                  : q.work_group;
@@ -263,14 +283,15 @@ HttpResponse CostApi::Queries(const HttpRequest& request, const Principal& who) 
        {"data", std::move(data)}});
 }
 
-HttpResponse CostApi::Ready() {
-  if (!readers_.health.Ping()) return JsonError(503, "the database is not reachable");
+http::HttpResponse CostApi::Ready() {
+  if (!readers_.health.Ping()) return http::JsonError(503, "the database is not reachable");
   const auto latest = readers_.health.LatestInterval();
-  if (!latest) return JsonError(503, "no interval has been stored yet");
+  if (!latest) return http::JsonError(503, "no interval has been stored yet");
   const auto age = clock_() - *latest;
   if (age > settings_.ready_max_age) {
-    return JsonError(503, fmt::format("the newest stored interval started {} s ago (limit {} s)",
-                                      age.count(), settings_.ready_max_age.count()));
+    return http::JsonError(
+        503, fmt::format("the newest stored interval started {} s ago (limit {} s)", age.count(),
+                         settings_.ready_max_age.count()));
   }
   return Json(
       {{"code", 200}, {"status", "ready"}, {"latestInterval", model::FormatTimestamp(*latest)}});

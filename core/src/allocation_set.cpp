@@ -193,7 +193,7 @@ std::vector<AllocationSet> BuildAllocationSets(const AllocationRequest& request,
     std::unordered_map<std::string, std::size_t> by_name;
     for (std::size_t i = 0; i < step_rows.size(); ++i) {
       const AllocationRow& row = *step_rows[i];
-      bool selected = scope.all_teams || scope.Sees(value_at(row, team_index));
+      bool selected = scope.Sees(value_at(row, team_index));
       for (std::size_t c = 0; selected && c < request.filter.size(); ++c) {
         selected = Matches(request.filter[c], value_at(row, filter_index[c]));
       }

@@ -79,7 +79,7 @@ std::int64_t ContainerAmount(QuotaUnit unit, const ContainerCostRow& row,
                              std::chrono::seconds interval_length) {
   switch (unit) {
     case QuotaUnit::kDollars:
-      return row.cost.TotalNanos();
+      return row.cost.Total().nanos();
     case QuotaUnit::kCpuHours:
       return CheckedProduct(row.demand.CpuAllocationMillicores(), interval_length.count());
     case QuotaUnit::kGpuHours:

@@ -9,7 +9,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "costledger/api/http_server.hpp"
+#include "costledger/http/http_server.hpp"
 #include "costledger/model/attribution.hpp"
 #include "costledger/postgres/postgres_cost_reader.hpp"
 #include "costledger/postgres/postgres_store.hpp"
@@ -117,11 +117,11 @@ class CostApiTest : public ::testing::Test {
     metrics_ = std::make_unique<CostMetrics>();
     api_ = std::make_unique<CostApi>(CostReaders{*reader_, *reader_, *reader_, *reader_},
                                      metrics_.get(), std::move(settings), [] { return now_; });
-    ServerOptions options;
+    http::ServerOptions options;
     options.listen = "127.0.0.1:0";
     options.max_body_bytes = 4096;
-    http_ =
-        std::make_unique<HttpServer>(options, [](const HttpRequest& r) { return api_->Handle(r); });
+    http_ = std::make_unique<http::HttpServer>(
+        options, [](const http::HttpRequest& r) { return api_->Handle(r); });
     http_->Start();
   }
   static void TearDownTestSuite() {
@@ -166,7 +166,7 @@ class CostApiTest : public ::testing::Test {
   static inline std::unique_ptr<postgres::PostgresCostReader> reader_;
   static inline std::unique_ptr<CostMetrics> metrics_;
   static inline std::unique_ptr<CostApi> api_;
-  static inline std::unique_ptr<HttpServer> http_;
+  static inline std::unique_ptr<http::HttpServer> http_;
   static inline sys_seconds now_ = kHour + hours(1) + minutes(1);
 };
 

@@ -1,6 +1,6 @@
 // The HTTP server end to end on a loopback port: libcurl as a well-behaved client, raw sockets
 // for malformed and slow ones. No timing assertion is tight: the machine may be loaded.
-#include "costledger/api/http_server.hpp"
+#include "costledger/http/http_server.hpp"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <functional>
 #include <future>
@@ -28,7 +29,7 @@
 #include "error_of.hpp"
 #include "temp_dir.hpp"
 
-namespace costledger::api {
+namespace costledger::http {
 namespace {
 
 using std::chrono::milliseconds;
@@ -549,6 +550,138 @@ TEST_F(HttpServerTest, ManyConcurrentClients) {
   EXPECT_EQ(WaitForLog(kLogged).size(), kLogged);
 }
 
+// --- The asynchronous handler form. ---
+
+// A request the handler keeps, to answer later from the test's thread.
+struct Kept {
+  std::string path;
+  Responder respond;
+};
+
+class AsyncHttpServerTest : public HttpServerTest {
+ protected:
+  // An AsyncHandler on ONE server thread: /later/... is kept for the test to answer from its
+  // own thread, everything else is answered at once by TestHandler.
+  void StartAsync() {
+    ASSERT_TRUE(kCurlReady);
+    ServerOptions options;
+    options.listen = "127.0.0.1:0";
+    options.threads = 1;
+    server_ = std::make_unique<HttpServer>(
+        std::move(options), AsyncHandler([this](HttpRequest request, Responder respond) {
+          if (request.path.rfind("/later/", 0) != 0) return respond(TestHandler(request));
+          if (request.path == "/later/drop") return;  // every copy of the responder goes away
+          if (request.path == "/later/throw") throw InvalidInput("rejected before queueing");
+          const std::lock_guard lock(kept_mutex_);
+          kept_.push_back({request.path, std::move(respond)});
+          kept_changed_.notify_all();
+        }));
+    server_->Start();
+  }
+
+  // Waits until `count` requests are kept; returns the one at `index`.
+  Kept TakeKept(std::size_t count, std::size_t index) {
+    std::unique_lock lock(kept_mutex_);
+    EXPECT_TRUE(kept_changed_.wait_for(lock, seconds(30), [&] { return kept_.size() >= count; }));
+    return index < kept_.size() ? kept_[index] : Kept{};
+  }
+
+  std::mutex kept_mutex_;
+  std::condition_variable kept_changed_;
+  std::vector<Kept> kept_;
+};
+
+TEST_F(AsyncHttpServerTest, AnswersFromAnotherThreadWhileTheServerThreadServesOthers) {
+  StartAsync();
+  Reply slow;
+  std::thread slow_client([&] { slow = Client().Send(Url("/later/a?x=1")); });
+  const Kept kept = TakeKept(1, 0);
+  EXPECT_EQ(kept.path, "/later/a");
+  // The only server thread is free while /later/a waits: other connections are served.
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Client().Send(Url("/json")).body, R"({"ok":true})");
+  std::thread answer([respond = kept.respond] {
+    respond(HttpResponse{201, "text/plain", "answered later", {}});
+  });
+  answer.join();
+  slow_client.join();
+  EXPECT_EQ(slow.code, CURLE_OK) << curl_easy_strerror(slow.code);
+  EXPECT_EQ(slow.status, 201);
+  EXPECT_EQ(slow.body, "answered later");
+}
+
+TEST_F(AsyncHttpServerTest, KeepAliveContinuesAfterALateAnswerAndLaterCallsAreIgnored) {
+  StartAsync();
+  Client client;
+  std::thread responder([this] {
+    const Kept kept = TakeKept(1, 0);
+    kept.respond(HttpResponse{200, "text/plain", "first", {}});
+    kept.respond(HttpResponse{500, "text/plain", "second", {}});  // ignored
+  });
+  const Reply first = client.Send(Url("/later/one"));
+  responder.join();
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(first.body, "first");
+  const Reply next = client.Send(Url("/json"));
+  EXPECT_EQ(next.status, 200);
+  EXPECT_EQ(next.new_connections, 0);  // the same connection
+}
+
+TEST_F(AsyncHttpServerTest, ADroppedResponderGives500) {
+  StartAsync();
+  ExpectJsonError(Client().Send(Url("/later/drop")), 500, "internal error");
+}
+
+TEST_F(AsyncHttpServerTest, AnExceptionBeforeAnsweringIsMapped) {
+  StartAsync();
+  ExpectJsonError(Client().Send(Url("/later/throw")), 400, "rejected before queueing");
+}
+
+TEST_F(AsyncHttpServerTest, AnAnswerAfterTheServerIsGoneIsDropped) {
+  StartAsync();
+  Reply reply;
+  std::thread client([&] { reply = Client().Send(Url("/later/forever")); });
+  const Kept kept = TakeKept(1, 0);
+  server_->Stop();  // waits its grace period for the answer, then gives up
+  server_.reset();
+  client.join();
+  EXPECT_NE(reply.status, 200);
+  kept.respond(HttpResponse{200, "text/plain", "too late", {}});  // must not crash
+}
+
+TEST_F(HttpServerTest, SharedBodiesAreSentWhole) {
+  const auto shared = std::make_shared<const std::string>(std::string(300'000, 'x') + "end");
+  Start({}, [shared](const HttpRequest&) {
+    HttpResponse response{200, "text/plain", "", {}};
+    response.shared_body = shared;
+    return response;
+  });
+  Client client;
+  const Reply get = client.Send(Url("/big"));
+  EXPECT_EQ(get.status, 200);
+  EXPECT_EQ(get.body, *shared);
+  const Reply head = client.Send(Url("/big"), "HEAD");
+  EXPECT_EQ(head.headers.at("content-length"), std::to_string(shared->size()));
+  EXPECT_EQ(head.body, "");
+}
+
+TEST_F(HttpServerTest, ListenBindsBeforeStartServes) {
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.server_name = "test-server";
+  HttpServer server(options, TestHandler);
+  server.Listen();
+  ASSERT_NE(server.port(), 0);
+  const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/json";
+  Reply reply;
+  std::thread client([&] { reply = Client().Send(url); });  // waits in the backlog
+  std::this_thread::sleep_for(milliseconds(100));
+  server.Start();
+  client.join();
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.headers.at("server"), "test-server");
+  EXPECT_THROW(server.Listen(), std::logic_error);
+}
+
 // --- TLS, with a certificate made for this test by the openssl CLI. ---
 
 class HttpsServerTest : public HttpServerTest {
@@ -649,4 +782,4 @@ TEST_F(HttpsServerTest, StartNamesUnloadableFiles) {
 }
 
 }  // namespace
-}  // namespace costledger::api
+}  // namespace costledger::http

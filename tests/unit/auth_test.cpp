@@ -56,13 +56,13 @@ TEST(TokenRegistryTest, AuthenticatesEachTokenAsItsPrincipal) {
   ASSERT_TRUE(admin.has_value());
   EXPECT_EQ(admin->name, "platform");
   EXPECT_EQ(admin->role, Role::kAdmin);
-  EXPECT_TRUE(admin->all_teams);
+  EXPECT_TRUE(admin->scope.all_teams);
 
   const auto viewer = registry.Authenticate("alpha-secret");
   ASSERT_TRUE(viewer.has_value());
   EXPECT_EQ(viewer->name, "alpha-dash");
   EXPECT_EQ(viewer->role, Role::kViewer);
-  EXPECT_FALSE(viewer->all_teams);
+  EXPECT_FALSE(viewer->scope.all_teams);
 
   const auto hook = registry.Authenticate("hook-secret");
   ASSERT_TRUE(hook.has_value());

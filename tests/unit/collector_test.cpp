@@ -213,7 +213,7 @@ void ExpectSameCosts(const model::IntervalCosts& actual, const model::IntervalCo
     EXPECT_EQ(a.price.price, e.price.price);
     EXPECT_EQ(a.price.source, e.price.source);
     EXPECT_EQ(a.attribution.node_cost, e.attribution.node_cost);
-    EXPECT_EQ(a.attribution.pools.TotalNanos(), e.attribution.pools.TotalNanos());
+    EXPECT_EQ(a.attribution.pools.Total(), e.attribution.pools.Total());
     EXPECT_EQ(a.attribution.idle.cpu_nanos, e.attribution.idle.cpu_nanos);
     EXPECT_EQ(a.attribution.idle.ram_nanos, e.attribution.idle.ram_nanos);
     EXPECT_EQ(a.attribution.idle.gpu_nanos, e.attribution.idle.gpu_nanos);
@@ -312,7 +312,7 @@ TEST_F(CollectorTest, AttributesEachIntervalExactlyAsTheCostModel) {
   // $0.36/h for 60 s; containers and idle share it to the nano-dollar.
   EXPECT_EQ(report.cost.nanos(), 6'000'000);
   std::int64_t containers = 0;
-  for (const auto& c : store_.stored[0].costs.containers) containers += c.cost.TotalNanos();
+  for (const auto& c : store_.stored[0].costs.containers) containers += c.cost.Total().nanos();
   EXPECT_EQ(containers + report.idle.nanos(), 6'000'000);
   EXPECT_EQ(store_.stored[0].cluster, "prod");
   EXPECT_EQ(report.nodes, 1U);

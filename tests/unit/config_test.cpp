@@ -95,6 +95,33 @@ TEST(ConfigTest, WrongTypesAndRangesNameTheKey) {
   EXPECT_THAT(ConfigError("[]"), HasSubstr("must be a JSON object"));
 }
 
+TEST(ConfigTest, ApiWorkersAndQueueHaveDefaultsOverridesAndRanges) {
+  const Config defaults = ParseConfig(kDesignExample, {}).config;
+  EXPECT_EQ(defaults.api.workers, 4);
+  EXPECT_EQ(defaults.api.queue, 64);
+
+  const std::string base =
+      R"("database_url":"postgresql://a@b/c","sources":{"kubernetes":{"api_url":"http://k"}})";
+  const LoadedConfig set = ParseConfig("{" + base + R"(,"api":{"workers":8,"queue":0}})", {});
+  EXPECT_TRUE(set.warnings.empty());
+  EXPECT_EQ(set.config.api.workers, 8);
+  EXPECT_EQ(set.config.api.queue, 0);
+  EXPECT_THAT(DescribeConfig(set.config), HasSubstr(R"("workers": 8)"));
+
+  const Config from_env = ParseConfig("{" + base + "}", {{"COSTLEDGER_API_WORKERS", "2"},
+                                                         {"COSTLEDGER_API_QUEUE", "5"}})
+                              .config;
+  EXPECT_EQ(from_env.api.workers, 2);
+  EXPECT_EQ(from_env.api.queue, 5);
+
+  EXPECT_THAT(ConfigError("{" + base + R"(,"api":{"workers":0}})"),
+              HasSubstr("'api.workers' is 0; allowed 1..64"));
+  EXPECT_THAT(ConfigError("{" + base + R"(,"api":{"queue":-1}})"),
+              HasSubstr("'api.queue' is -1; allowed 0..10000"));
+  EXPECT_THAT(ConfigError("{" + base + R"(,"api":{"queue":"64"}})"),
+              HasSubstr("'api.queue' must be an integer, not string"));
+}
+
 TEST(ConfigTest, RequiredKeys) {
   EXPECT_THAT(ConfigError(R"({"sources":{"kubernetes":{"api_url":"http://k"}}})"),
               HasSubstr("'database_url' is required"));

@@ -1,4 +1,4 @@
-#include "costledger/api/http_types.hpp"
+#include "costledger/http/http_types.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -10,7 +10,7 @@
 
 #include "costledger/model/errors.hpp"
 
-namespace costledger::api {
+namespace costledger::http {
 namespace {
 
 using ::testing::ElementsAre;
@@ -113,4 +113,4 @@ TEST(JsonErrorTest, ReplacesInvalidUtf8InsteadOfThrowing) {
 }
 
 }  // namespace
-}  // namespace costledger::api
+}  // namespace costledger::http

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "costledger/common/secrets.hpp"
 #include "costledger/model/errors.hpp"
 
 namespace costledger::postgres {
@@ -32,7 +33,7 @@ std::unique_ptr<PgSession> PgSessionPool::Acquire(std::string_view operation) {
     throw Unavailable(fmt::format(
         "PostgreSQL at {} is unavailable ({}): all {} connections of the reader stayed busy "
         "for {} ms",
-        DisplayUrl(url_), operation, max_sessions_, acquire_timeout_.count()));
+        common::MaskConnectionSecrets(url_), operation, max_sessions_, acquire_timeout_.count()));
   }
   if (!idle_sessions_.empty()) {
     std::unique_ptr<PgSession> session = std::move(idle_sessions_.back());

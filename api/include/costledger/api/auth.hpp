@@ -3,10 +3,11 @@
 #include <array>
 #include <cstddef>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "costledger/model/team_scope.hpp"
 
 namespace costledger::api {
 
@@ -24,12 +25,11 @@ std::string_view RoleName(Role role);
 struct Principal {
   std::string name;
   Role role = Role::kViewer;
-  /// True when the tokens file lists "*" among the teams.
-  bool all_teams = false;
-  std::set<std::string> teams;
+  /// The teams of the tokens file; all teams when it lists "*". None by default.
+  model::TeamScope scope = model::TeamScope::Only({});
 
-  /// Whether this principal may see data of `team`.
-  bool SeesTeam(std::string_view team) const;
+  /// Whether this principal may see data of `team`: the core's rule, scope.Sees(team).
+  bool SeesTeam(std::string_view team) const { return scope.Sees(team); }
 };
 
 /// SHA-256 of `data` as 64 lower-case hex digits.

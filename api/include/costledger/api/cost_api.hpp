@@ -10,7 +10,7 @@
 
 #include "costledger/api/auth.hpp"
 #include "costledger/api/cost_metrics.hpp"
-#include "costledger/api/http_types.hpp"
+#include "costledger/http/http_types.hpp"
 #include "costledger/ports/cost_reader.hpp"
 
 namespace costledger::api {
@@ -34,23 +34,46 @@ struct CostApiSettings {
 /// The routes of the HTTP API (DESIGN "API"): turns a request into a response without touching
 /// a socket. GET /healthz, /readyz, /metrics, /v1/allocation (also OpenCost's /allocation and
 /// /allocation/compute), /v1/assets, /v1/queries. Access: a Bearer token (viewer or admin) for
-/// /v1/*, scoped to its teams. Thread-safe.
+/// /v1/*, scoped to its teams. In two steps, so that a server can keep database reads off its
+/// I/O threads (PooledHandler): Decide answers what needs no database at once, Answer does the
+/// rest. Thread-safe.
 class CostApi {
  public:
   using Clock = std::function<std::chrono::sys_seconds()>;
   CostApi(CostReaders readers, CostMetrics* metrics, CostApiSettings settings, Clock clock);
 
-  HttpResponse Handle(const HttpRequest& request);
+  /// What Decide makes of a request.
+  struct Decision {
+    /// The response when no database read is needed: /healthz, /metrics, an unknown route or
+    /// method, a refused token, or an answer still cached. Empty for /readyz and for reads.
+    std::optional<http::HttpResponse> response;
+    /// Who asked (for reads).
+    Principal who;
+    /// The key under which the answer is cached ("" when nothing is cached: /readyz, or
+    /// cache_ttl 0). Requests with one key get one answer, so they may share one Answer call.
+    std::string cache_key;
+  };
+
+  /// Routes `request` without reading the database: quick and non-blocking (an SHA-256 per
+  /// token, a cache lookup, or rendering /metrics from memory), so fit for an I/O thread.
+  Decision Decide(const http::HttpRequest& request);
+  /// Answers a request: `decision.response` when set, else the database read (which may take
+  /// long), cached under `decision.cache_key`. Throws InvalidInput for invalid parameters and
+  /// what the readers throw (Unavailable when the database cannot be reached).
+  http::HttpResponse Answer(const http::HttpRequest& request, const Decision& decision);
+  /// Decide and Answer on the calling thread.
+  http::HttpResponse Handle(const http::HttpRequest& request);
 
   /// The route name of a path for metrics and logs ("/v1/allocation", "other").
   static std::string RouteOf(const std::string& path);
 
  private:
-  HttpResponse Allocation(const HttpRequest& request, const Principal& who);
-  HttpResponse Assets(const HttpRequest& request, const Principal& who);
-  HttpResponse Queries(const HttpRequest& request, const Principal& who);
-  HttpResponse Ready();
-  std::optional<HttpResponse> Authorize(const HttpRequest& request, Principal& who) const;
+  http::HttpResponse Allocation(const http::HttpRequest& request, const Principal& who);
+  http::HttpResponse Assets(const http::HttpRequest& request, const Principal& who);
+  http::HttpResponse Queries(const http::HttpRequest& request, const Principal& who);
+  http::HttpResponse Ready();
+  std::optional<http::HttpResponse> Authorize(const http::HttpRequest& request,
+                                              Principal& who) const;
 
   CostReaders readers_;
   CostMetrics* metrics_;
@@ -59,7 +82,7 @@ class CostApi {
 
   struct Cached {
     std::chrono::steady_clock::time_point at;
-    HttpResponse response;
+    http::HttpResponse response;
   };
   std::mutex cache_mutex_;
   std::map<std::string, Cached> cache_;

@@ -7,15 +7,9 @@
 #include <vector>
 
 #include "costledger/model/allocation_request.hpp"
+#include "costledger/model/team_scope.hpp"
 
 namespace costledger::model {
-
-/// Which teams' costs a caller may see.
-struct TeamScope {
-  bool all_teams = true;
-  std::set<std::string, std::less<>> teams;
-  bool Sees(std::string_view team) const { return all_teams || teams.contains(team); }
-};
 
 /// One OpenCost Allocation: a named aggregate of container costs (or idle) within one set.
 struct Allocation {

@@ -7,9 +7,9 @@
 #include <memory>
 #include <string>
 
-#include "costledger/api/http_types.hpp"
+#include "costledger/http/http_types.hpp"
 
-namespace costledger::api {
+namespace costledger::http {
 
 /// One line of the access log: one per response the server writes (handler responses and the
 /// server's own 4xx/5xx alike).
@@ -30,7 +30,8 @@ struct ServerOptions {
   /// "host:port" ("[::1]:port" for IPv6; an empty host means 0.0.0.0); port 0 picks a free port,
   /// see HttpServer::port().
   std::string listen = "0.0.0.0:9003";
-  /// Threads running the I/O loop and the handler (at least 1).
+  /// Threads running the I/O loop and the handler (at least 1). A handler that may block
+  /// should be an AsyncHandler that hands the work to threads of its own.
   int threads = 2;
   /// Larger request bodies get 413.
   std::size_t max_body_bytes = std::size_t{1} << 20U;
@@ -43,6 +44,8 @@ struct ServerOptions {
   /// (TLS 1.2 or newer).
   std::string tls_cert_file;
   std::string tls_key_file;
+  /// The Server header of every response.
+  std::string server_name = "costledger";
   /// Called once per response from a server thread; must be thread-safe and should be quick.
   /// Exceptions it throws are ignored.
   std::function<void(const AccessLogEntry&)> access_log;
@@ -51,13 +54,17 @@ struct ServerOptions {
 /// An asynchronous HTTP/1.1 (or HTTPS) server on Boost.Beast: keep-alive and pipelining, limits
 /// on header and body size, per-request deadlines, and a JSON body {"code":..,"message":..} on
 /// every 4xx/5xx it sends. Each complete request goes to the handler on one of the server's
-/// threads; exceptions from the handler map through ToErrorStatus (unknown ones become 500
+/// threads: a Handler answers there; an AsyncHandler may answer later from any thread, and the
+/// connection waits for that answer (reading no further request) while the I/O threads serve
+/// the others. Exceptions from the handler map through ToErrorStatus (unknown ones become 500
 /// "internal error"). Methods other than GET, HEAD, POST, PUT and DELETE get 405 without reaching
 /// the handler. HEAD reaches the handler as "HEAD"; the server sends its headers but no body.
-/// Start, Stop and port may be called from any one thread (not concurrently with each other).
+/// Listen, Start, Stop and port may be called from any one thread (not concurrently with each
+/// other).
 class HttpServer {
  public:
   HttpServer(ServerOptions options, Handler handler);
+  HttpServer(ServerOptions options, AsyncHandler handler);
   /// Stops the server (see Stop).
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
@@ -65,16 +72,21 @@ class HttpServer {
   HttpServer(HttpServer&&) = delete;
   HttpServer& operator=(HttpServer&&) = delete;
 
-  /// Binds, listens and starts the threads. Throws InvalidInput for a malformed `listen` or a
-  /// non-positive request_timeout or max_header_bytes; std::runtime_error naming the address
+  /// Binds and listens without serving yet: connections wait in the backlog until Start, and
+  /// port() is known. Throws InvalidInput for a malformed `listen` or a non-positive
+  /// request_timeout or max_header_bytes; Unavailable (a std::runtime_error) naming the address
   /// when it cannot be bound; InvalidInput naming the file when the TLS certificate or key cannot
   /// be loaded (or only one of them is set); std::logic_error when called a second time.
+  void Listen();
+  /// Listens (unless Listen was called) and starts the threads. Throws what Listen throws, and
+  /// std::logic_error when called a second time.
   void Start();
-  /// The bound port (the chosen one when `listen` asked for port 0); 0 before Start.
+  /// The bound port (the chosen one when `listen` asked for port 0); 0 before Listen or Start.
   std::uint16_t port() const;
   /// Graceful stop: stops accepting, closes idle connections, lets requests already in the
-  /// handler finish and their responses go out (waiting up to 5 seconds for them), then joins
-  /// the threads. Idempotent; a no-op before Start. Must not be called from the handler.
+  /// handler finish and their responses go out (waiting up to 5 seconds for them, asynchronous
+  /// ones included), then joins the threads; responses that come later are dropped. Idempotent;
+  /// a no-op before Start. Must not be called from the handler.
   void Stop();
 
  private:
@@ -82,4 +94,4 @@ class HttpServer {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace costledger::api
+}  // namespace costledger::http

@@ -1,8 +1,8 @@
-#include "costledger/api/http_status.hpp"
+#include "costledger/http/http_status.hpp"
 
 #include "costledger/model/errors.hpp"
 
-namespace costledger::api {
+namespace costledger::http {
 
 ErrorStatus ToErrorStatus(const std::exception& error) {
   if (dynamic_cast<const InvalidInput*>(&error) != nullptr) return {400, error.what()};
@@ -12,4 +12,15 @@ ErrorStatus ToErrorStatus(const std::exception& error) {
   return {500, "internal error"};
 }
 
-}  // namespace costledger::api
+HttpResponse ErrorResponse(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    const ErrorStatus status = ToErrorStatus(e);
+    return JsonError(status.code, status.message);
+  } catch (...) {
+    return JsonError(500, "internal error");
+  }
+}
+
+}  // namespace costledger::http

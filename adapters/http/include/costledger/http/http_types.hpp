@@ -2,13 +2,14 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-namespace costledger::api {
+namespace costledger::http {
 
 /// One parsed HTTP request as handlers see it; no Beast types, so handlers are plain functions
 /// that tests can call directly.
@@ -35,12 +36,15 @@ struct HttpRequest {
 };
 
 /// What a handler returns. The server adds Content-Length, Server and Connection; `headers`
-/// are extra fields (e.g. Location, Cache-Control).
+/// are extra fields (e.g. Location, Cache-Control, Retry-After).
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  /// When set, sent instead of `body` and without a copy: for a large body many responses
+  /// share (e.g. one rendered answer cached for many clients).
+  std::shared_ptr<const std::string> shared_body = nullptr;
 };
 
 /// A response with status `status` and the JSON error body {"code":<status>,"message":"..."}.
@@ -50,6 +54,18 @@ HttpResponse JsonError(int status, std::string_view message);
 /// Turns one request into one response; called concurrently from the server's threads, so it
 /// must be thread-safe. Exceptions are mapped by ToErrorStatus (http_status.hpp).
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
+
+/// Sends the response to one request. Call it once, from any thread, at any time (before or
+/// after the handler returned); later calls are ignored. When no copy of it has been called by
+/// the time the last copy is destroyed, the client gets 500. After the server has stopped, a
+/// response is dropped. Cheap to copy.
+using Responder = std::function<void(HttpResponse)>;
+
+/// The asynchronous form of Handler: starts handling `request` on a server (I/O) thread and
+/// returns at once, handing the work to another thread when it may block; the response goes to
+/// `respond`. Must be thread-safe. An exception it throws is mapped by ToErrorStatus and sent
+/// unless a response was sent already.
+using AsyncHandler = std::function<void(HttpRequest request, Responder respond)>;
 
 /// A request target split into its decoded path and query.
 struct ParsedTarget {
@@ -64,4 +80,4 @@ struct ParsedTarget {
 /// digits, or a path that decodes to a NUL byte.
 ParsedTarget ParseTarget(std::string_view target);
 
-}  // namespace costledger::api
+}  // namespace costledger::http

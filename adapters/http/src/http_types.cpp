@@ -1,4 +1,4 @@
-#include "costledger/api/http_types.hpp"
+#include "costledger/http/http_types.hpp"
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -6,7 +6,7 @@
 
 #include "costledger/model/errors.hpp"
 
-namespace costledger::api {
+namespace costledger::http {
 namespace {
 
 int HexValue(char c) {
@@ -96,4 +96,4 @@ ParsedTarget ParseTarget(std::string_view target) {
   return parsed;
 }
 
-}  // namespace costledger::api
+}  // namespace costledger::http

@@ -3,7 +3,9 @@
 #include <exception>
 #include <string>
 
-namespace costledger::api {
+#include "costledger/http/http_types.hpp"
+
+namespace costledger::http {
 
 /// An HTTP status and the message for its JSON error body {"code":..,"message":..}.
 struct ErrorStatus {
@@ -16,4 +18,8 @@ struct ErrorStatus {
 /// internals never leak to clients).
 ErrorStatus ToErrorStatus(const std::exception& error);
 
-}  // namespace costledger::api
+/// The JSON error response for a caught exception (`std::current_exception()` in a catch
+/// block): ToErrorStatus for std::exception, 500 "internal error" for anything else.
+HttpResponse ErrorResponse(const std::exception_ptr& error);
+
+}  // namespace costledger::http

@@ -1,4 +1,4 @@
-#include "costledger/api/http_server.hpp"
+#include "costledger/http/http_server.hpp"
 
 #include <openssl/ssl.h>
 
@@ -26,19 +26,20 @@
 #include <utility>
 #include <vector>
 
-#include "costledger/api/http_status.hpp"
+#include "costledger/http/http_status.hpp"
 #include "costledger/model/errors.hpp"
 
-namespace costledger::api {
+namespace costledger::http {
 namespace {
 
 namespace beast = boost::beast;
-namespace http = beast::http;
+namespace bhttp = beast::http;
 namespace net = boost::asio;
 namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
+using Strand = net::strand<net::io_context::executor_type>;
 using PlainStream = beast::tcp_stream;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
@@ -60,42 +61,78 @@ std::string Lower(beast::string_view text) {
   return out;
 }
 
-bool AllowedMethod(http::verb verb) {
-  return verb == http::verb::get || verb == http::verb::head || verb == http::verb::post ||
-         verb == http::verb::put || verb == http::verb::delete_;
+bool AllowedMethod(bhttp::verb verb) {
+  return verb == bhttp::verb::get || verb == bhttp::verb::head || verb == bhttp::verb::post ||
+         verb == bhttp::verb::put || verb == bhttp::verb::delete_;
 }
 
-HttpResponse ErrorResponse(const std::exception& error) {
-  const ErrorStatus status = ToErrorStatus(error);
-  return JsonError(status.code, status.message);
-}
-
-// Runs the handler and turns whatever it does into a well-formed response.
-HttpResponse Respond(const Handler& handler, HttpRequest& request, http::verb verb) {
+// Prepares a request for the handler: the method must be one the server passes on and the
+// target must parse. Returns the response to send instead when not.
+std::optional<HttpResponse> Admit(HttpRequest& request, bhttp::verb verb) {
   if (!AllowedMethod(verb)) {
     HttpResponse response = JsonError(405, "method " + request.method + " is not allowed");
     response.headers.emplace_back("Allow", kAllowedMethods);
     return response;
   }
-  HttpResponse response;
   try {
     ParsedTarget target = ParseTarget(request.target);
     request.path = std::move(target.path);
     request.query = std::move(target.query);
-    response = handler(request);
-  } catch (const std::exception& error) {
-    response = ErrorResponse(error);
   } catch (...) {
-    response = JsonError(500, "internal error");
+    return ErrorResponse(std::current_exception());
   }
-  if (response.status < 200 || response.status > 599) {
-    response = JsonError(500, "internal error");
-  } else if (response.status >= 400 && response.body.empty()) {
-    response = JsonError(response.status, ToString(http::obsolete_reason(http::int_to_status(
-                                              static_cast<unsigned>(response.status)))));
+  return std::nullopt;
+}
+
+// Whatever the handler answered, a well-formed response: a status in range, and a JSON body on
+// every error.
+HttpResponse Normalize(HttpResponse response) {
+  if (response.status < 200 || response.status > 599) return JsonError(500, "internal error");
+  if (response.status >= 400 && response.body.empty() &&
+      (!response.shared_body || response.shared_body->empty())) {
+    return JsonError(response.status, ToString(bhttp::obsolete_reason(bhttp::int_to_status(
+                                          static_cast<unsigned>(response.status)))));
   }
   return response;
 }
+
+// A response body that is owned text or text shared with others (HttpResponse::shared_body),
+// written without a copy either way.
+struct ResponseBody {
+  struct value_type {  // NOLINT(readability-identifier-naming): Beast's Body concept
+    std::string owned;
+    std::shared_ptr<const std::string> shared;
+
+    std::string_view View() const {
+      return shared ? std::string_view(*shared) : std::string_view(owned);
+    }
+  };
+
+  static std::uint64_t size(const value_type& body) { return body.View().size(); }
+
+  class writer {  // NOLINT(readability-identifier-naming): Beast's BodyWriter concept
+   public:
+    using const_buffers_type = net::const_buffer;
+
+    template <bool kIsRequest, class Fields>
+    writer(const bhttp::header<kIsRequest, Fields>& /*header*/, const value_type& body)
+        : body_(body) {}
+
+    void init(beast::error_code& ec) { ec = {}; }
+
+    boost::optional<std::pair<const_buffers_type, bool>> get(beast::error_code& ec) {
+      ec = {};
+      const std::string_view text = body_.View();
+      if (done_ || text.empty()) return boost::none;
+      done_ = true;
+      return std::make_pair(const_buffers_type(text.data(), text.size()), false);
+    }
+
+   private:
+    const value_type& body_;
+    bool done_ = false;
+  };
+};
 
 class SessionBase {
  public:
@@ -107,13 +144,26 @@ class SessionBase {
   virtual ~SessionBase() = default;
   /// Called from Stop on any thread: close the connection unless a request is being handled.
   virtual void OnServerStop() = 0;
+  /// Whether the calling thread runs this session's strand (e.g. inside the handler's call).
+  virtual bool InStrand() = 0;
+  /// Writes the handler's response to the request being handled; on the session's strand.
+  virtual void Answer(HttpResponse response) = 0;
+  /// Queues Answer on the session's strand; any thread, while the io_context exists.
+  virtual void PostAnswer(HttpResponse response) = 0;
+  /// Called by Stop once the threads are joined: drop the reference that keeps a session
+  /// waiting for its response alive.
+  virtual void Abandon() = 0;
 };
 
 // What the server and its sessions share; sessions keep it alive.
 struct SharedState {
   ServerOptions options;
-  Handler handler;
+  AsyncHandler handler;
   std::atomic<bool> stopping{false};
+  // Responses from other threads reach sessions under this lock, and not at all once Stop has
+  // joined the threads: the io_context may be gone by then.
+  std::mutex delivery_mutex;
+  bool delivery_closed = false;
   std::mutex mutex;
   std::condition_variable sessions_gone;
   std::unordered_map<const SessionBase*, std::weak_ptr<SessionBase>> sessions;
@@ -125,6 +175,41 @@ struct SharedState {
     } catch (...) {  // NOLINT(bugprone-empty-catch): a failing log must not break serving
     }
   }
+};
+
+// The way back from a handler to its session; shared by the copies of one Responder. Holds
+// the session weakly: the session keeps itself alive while it waits.
+class PendingResponse {
+ public:
+  PendingResponse(std::shared_ptr<SharedState> shared, std::weak_ptr<SessionBase> session)
+      : shared_(std::move(shared)), session_(std::move(session)) {}
+  ~PendingResponse() {
+    if (!delivered_) Deliver(JsonError(500, "internal error: the request got no response"));
+  }
+  PendingResponse(const PendingResponse&) = delete;
+  PendingResponse& operator=(const PendingResponse&) = delete;
+  PendingResponse(PendingResponse&&) = delete;
+  PendingResponse& operator=(PendingResponse&&) = delete;
+
+  void Deliver(HttpResponse response) {
+    if (delivered_.exchange(true)) return;
+    std::unique_lock lock(shared_->delivery_mutex);
+    if (shared_->delivery_closed) return;
+    const std::shared_ptr<SessionBase> session = session_.lock();  // released before the lock
+    if (!session) return;
+    if (session->InStrand()) {
+      // A server thread, so the io_context cannot go away meanwhile: no need for the lock.
+      lock.unlock();
+      session->Answer(std::move(response));
+    } else {
+      session->PostAnswer(std::move(response));
+    }
+  }
+
+ private:
+  std::shared_ptr<SharedState> shared_;
+  std::weak_ptr<SessionBase> session_;
+  std::atomic<bool> delivered_{false};
 };
 
 // One connection: reads a request, hands it to the handler, writes the response, repeats while
@@ -172,6 +257,26 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     });
   }
 
+  bool InStrand() override {
+    const auto* strand = stream_.get_executor().template target<Strand>();
+    return strand != nullptr && strand->running_in_this_thread();
+  }
+
+  void Answer(HttpResponse response) override {
+    waiting_self_.reset();  // the write keeps the session alive
+    const bool keep_alive = request_keep_alive_ && !shared_->stopping;
+    Write(Normalize(std::move(response)), request_version_, keep_alive, request_head_);
+  }
+
+  void PostAnswer(HttpResponse response) override {
+    net::post(stream_.get_executor(),
+              [self = this->shared_from_this(), response = std::move(response)]() mutable {
+                self->Answer(std::move(response));
+              });
+  }
+
+  void Abandon() override { waiting_self_.reset(); }
+
  private:
   beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
 
@@ -201,7 +306,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     parser_->body_limit(shared_->options.max_body_bytes);
     Tcp().expires_never();
     StartDeadline();
-    http::async_read_header(
+    bhttp::async_read_header(
         stream_, buffer_, *parser_,
         beast::bind_front_handler(&Session::OnHeader, this->shared_from_this()));
   }
@@ -228,7 +333,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (ec) return OnReadError(ec);
     const auto& header = parser_->get();
     if (header.version() >= 11 && !parser_->is_done() &&
-        Lower(header[http::field::expect]) == "100-continue") {
+        Lower(header[bhttp::field::expect]) == "100-continue") {
       net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
                        beast::bind_front_handler(&Session::OnContinue, this->shared_from_this()));
       return;
@@ -242,8 +347,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void ReadBody() {
-    http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&Session::OnRead, this->shared_from_this()));
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      beast::bind_front_handler(&Session::OnRead, this->shared_from_this()));
   }
 
   void OnReadError(beast::error_code ec) {
@@ -253,20 +358,20 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       if (started) return SendError(408, "request not received within the request timeout");
       return Close();
     }
-    if (ec == http::error::end_of_stream || ec == net::error::eof ||
+    if (ec == bhttp::error::end_of_stream || ec == net::error::eof ||
         ec == net::error::operation_aborted) {
       return Close();
     }
-    if (ec == http::error::header_limit) {
+    if (ec == bhttp::error::header_limit) {
       return SendError(431, "request header fields larger than " +
                                 std::to_string(shared_->options.max_header_bytes) + " bytes");
     }
-    if (ec == http::error::body_limit) {
+    if (ec == bhttp::error::body_limit) {
       return SendError(413, "request body larger than " +
                                 std::to_string(shared_->options.max_body_bytes) + " bytes");
     }
-    if (ec.category() == beast::error_code(http::error::bad_method).category() &&
-        ec != http::error::partial_message) {
+    if (ec.category() == beast::error_code(bhttp::error::bad_method).category() &&
+        ec != bhttp::error::partial_message) {
       return SendError(400, "malformed HTTP request: " + ec.message());
     }
     Close();  // the connection broke; nobody to answer
@@ -291,10 +396,22 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     request.remote_address = remote_;
     log_method_ = request.method;
     log_target_ = request.target;
+    request_version_ = message.version();
+    request_keep_alive_ = message.keep_alive();
+    request_head_ = message.method() == bhttp::verb::head;
 
-    HttpResponse response = Respond(shared_->handler, request, message.method());
-    const bool keep_alive = message.keep_alive() && !shared_->stopping;
-    Write(std::move(response), message.version(), keep_alive, message.method() == http::verb::head);
+    if (auto refused = Admit(request, message.method())) return Answer(std::move(*refused));
+    // Nothing but the pending response refers to this session until it is answered.
+    waiting_self_ = this->shared_from_this();
+    const auto pending = std::make_shared<PendingResponse>(shared_, this->weak_from_this());
+    // The response may be written before the handler returns (a synchronous answer runs
+    // Answer inline): nothing below may touch the session.
+    try {
+      shared_->handler(std::move(request),
+                       [pending](HttpResponse response) { pending->Deliver(std::move(response)); });
+    } catch (...) {
+      pending->Deliver(ErrorResponse(std::current_exception()));
+    }
   }
 
   void SendError(int status, const std::string& message) {
@@ -310,27 +427,28 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     auto& out = response_.emplace();
     out.version(version);
     out.result(static_cast<unsigned>(response.status));
-    out.set(http::field::server, "costledger");
-    if (!response.content_type.empty()) out.set(http::field::content_type, response.content_type);
+    out.set(bhttp::field::server, shared_->options.server_name);
+    if (!response.content_type.empty()) out.set(bhttp::field::content_type, response.content_type);
     for (const auto& [name, value] : response.headers) {
-      const http::field field = http::string_to_field(name);
-      if (field == http::field::content_length || field == http::field::transfer_encoding ||
-          field == http::field::connection) {
+      const bhttp::field field = bhttp::string_to_field(name);
+      if (field == bhttp::field::content_length || field == bhttp::field::transfer_encoding ||
+          field == bhttp::field::connection) {
         continue;  // framing is the server's business
       }
       out.insert(name, value);
     }
     const int status = response.status;
     const bool bodiless = status == 204 || status == 304;
-    if (!bodiless) out.content_length(response.body.size());
-    if (!bodiless && !head) out.body() = std::move(response.body);
+    ResponseBody::value_type body{std::move(response.body), std::move(response.shared_body)};
+    if (!bodiless) out.content_length(ResponseBody::size(body));
+    if (!bodiless && !head) out.body() = std::move(body);
     out.keep_alive(keep_alive);
 
     log_status_ = status;
-    log_bytes_ = out.body().size();
+    log_bytes_ = ResponseBody::size(out.body());
     Tcp().expires_after(shared_->options.request_timeout);
-    http::async_write(stream_, out,
-                      beast::bind_front_handler(&Session::OnWrite, this->shared_from_this()));
+    bhttp::async_write(stream_, out,
+                       beast::bind_front_handler(&Session::OnWrite, this->shared_from_this()));
   }
 
   void OnWrite(beast::error_code ec, std::size_t /*bytes*/) {
@@ -379,8 +497,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   Stream stream_;
   net::steady_timer deadline_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
-  std::optional<http::response<http::string_body>> response_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::response<ResponseBody>> response_;
+  std::shared_ptr<Session> waiting_self_;  // set while the handler has the request
   State state_ = State::kHandshake;
   std::uint64_t read_id_ = 0;
   bool timed_out_ = false;
@@ -389,6 +508,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   std::string log_target_;
   int log_status_ = 0;
   std::size_t log_bytes_ = 0;
+  unsigned request_version_ = 11;
+  bool request_keep_alive_ = false;
+  bool request_head_ = false;
   std::array<char, 4096> linger_buffer_{};
 };
 
@@ -436,7 +558,7 @@ tcp::endpoint ParseListen(const std::string& listen, net::io_context& ioc) {
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(ServerOptions options, Handler handler) : shared(std::make_shared<SharedState>()) {
+  Impl(ServerOptions options, AsyncHandler handler) : shared(std::make_shared<SharedState>()) {
     shared->options = std::move(options);
     shared->handler = std::move(handler);
   }
@@ -469,12 +591,12 @@ struct HttpServer::Impl {
     }
   }
 
-  void Listen() {
+  void Bind() {
     const tcp::endpoint endpoint = ParseListen(shared->options.listen, ioc);
     acceptor.emplace(net::make_strand(ioc));
     retry.emplace(acceptor->get_executor());
     const auto fail = [this](const beast::error_code& ec) {
-      return std::runtime_error("cannot listen on " + shared->options.listen + ": " + ec.message());
+      return Unavailable("cannot listen on " + shared->options.listen + ": " + ec.message());
     };
     beast::error_code ec;
     acceptor->open(endpoint.protocol(), ec);
@@ -537,24 +659,38 @@ struct HttpServer::Impl {
   std::optional<net::steady_timer> retry;
   std::vector<std::thread> threads;
   std::uint16_t port = 0;
+  bool listening = false;
   bool started = false;
   bool stopped = false;
 };
 
 HttpServer::HttpServer(ServerOptions options, Handler handler)
+    : HttpServer(std::move(options),
+                 AsyncHandler(
+                     [handler = std::move(handler)](HttpRequest request, const Responder& respond) {
+                       respond(handler(request));
+                     })) {}
+
+HttpServer::HttpServer(ServerOptions options, AsyncHandler handler)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
-void HttpServer::Start() {
-  if (impl_->started) throw std::logic_error("HttpServer::Start called twice");
+void HttpServer::Listen() {
+  if (impl_->listening) throw std::logic_error("HttpServer::Listen called twice");
   const ServerOptions& options = impl_->shared->options;
   if (options.request_timeout <= std::chrono::seconds(0)) {
     throw InvalidInput("request_timeout must be positive");
   }
   if (options.max_header_bytes == 0) throw InvalidInput("max_header_bytes must be positive");
   impl_->LoadTls();
-  impl_->Listen();
+  impl_->Bind();
+  impl_->listening = true;
+}
+
+void HttpServer::Start() {
+  if (impl_->started) throw std::logic_error("HttpServer::Start called twice");
+  if (!impl_->listening) Listen();
   impl_->started = true;
   impl_->work.emplace(impl_->ioc.get_executor());
   impl_->Accept();
@@ -592,8 +728,23 @@ void HttpServer::Stop() {
   impl.ioc.stop();
   for (auto& thread : impl.threads) thread.join();
   impl.threads.clear();
+  {
+    const std::lock_guard lock(shared.delivery_mutex);
+    shared.delivery_closed = true;
+  }
+  // Sessions still waiting for a response: released here, while the io_context they use is
+  // still alive (destroyed outside the lock, as their destructors take it).
+  std::vector<std::shared_ptr<SessionBase>> waiting;
+  {
+    const std::lock_guard lock(shared.mutex);
+    for (const auto& [key, session] : shared.sessions) {
+      if (auto alive = session.lock()) waiting.push_back(std::move(alive));
+    }
+  }
+  for (const auto& session : waiting) session->Abandon();
+  waiting.clear();
   beast::error_code ignored;
   impl.acceptor->close(ignored);  // in case the posted close never ran
 }
 
-}  // namespace costledger::api
+}  // namespace costledger::http

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "costledger/api/cost_api.hpp"
+#include "costledger/api/worker_pool.hpp"
+#include "costledger/http/http_types.hpp"
+
+namespace costledger::api {
+
+/// The API as http::HttpServer's asynchronous handler (DESIGN "API": no database work on the
+/// I/O threads). What needs no database (CostApi::Decide: /healthz, /metrics, refusals, cached
+/// answers) is answered at once on the calling I/O thread; database reads (/v1/allocation,
+/// /allocation, /allocation/compute, /v1/assets, /v1/queries, /readyz) run on `pool`. Requests
+/// with the cache key of a read in flight wait for its answer instead of queueing another
+/// (so a burst of one query costs one read). When the pool's queue is full the answer is 503
+/// with the JSON error body and `Retry-After`. Errors of a read map through http::ErrorResponse.
+/// `api` and `pool` must outlive this handler, which must outlive the server. Thread-safe.
+class PooledHandler {
+ public:
+  PooledHandler(CostApi& api, WorkerPool& pool,
+                std::chrono::seconds retry_after = std::chrono::seconds(1));
+
+  void operator()(http::HttpRequest request, http::Responder respond);
+
+  /// This handler in the form http::HttpServer takes (referring to this object).
+  http::AsyncHandler AsHandler();
+
+ private:
+  http::HttpResponse Busy() const;
+  // Sends `response` to every request waiting on `cache_key`.
+  void Finish(const std::string& cache_key, http::HttpResponse response);
+
+  CostApi& api_;
+  WorkerPool& pool_;
+  std::chrono::seconds retry_after_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::vector<http::Responder>> in_flight_;
+};
+
+}  // namespace costledger::api

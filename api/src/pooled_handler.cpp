@@ -1,0 +1,70 @@
+#include "costledger/api/pooled_handler.hpp"
+
+#include <fmt/core.h>
+
+#include <exception>
+#include <memory>
+#include <utility>
+
+#include "costledger/http/http_status.hpp"
+
+namespace costledger::api {
+
+PooledHandler::PooledHandler(CostApi& api, WorkerPool& pool, std::chrono::seconds retry_after)
+    : api_(api), pool_(pool), retry_after_(retry_after) {}
+
+http::AsyncHandler PooledHandler::AsHandler() {
+  return [this](http::HttpRequest request, http::Responder respond) {
+    (*this)(std::move(request), std::move(respond));
+  };
+}
+
+void PooledHandler::operator()(http::HttpRequest request, http::Responder respond) {
+  CostApi::Decision decision = api_.Decide(request);
+  if (decision.response) return respond(std::move(*decision.response));
+  const std::string key = decision.cache_key;
+  if (!key.empty()) {
+    const std::lock_guard lock(mutex_);
+    const auto [it, first] = in_flight_.try_emplace(key);
+    it->second.push_back(respond);
+    if (!first) return;  // the read in flight answers this one too
+  }
+  // The job holds the request; shared, as std::function needs a copyable callable.
+  auto work = std::make_shared<std::pair<http::HttpRequest, CostApi::Decision>>(
+      std::move(request), std::move(decision));
+  const bool queued = pool_.TrySubmit([this, work, respond] {
+    http::HttpResponse response;
+    try {
+      response = api_.Answer(work->first, work->second);
+    } catch (...) {
+      response = http::ErrorResponse(std::current_exception());
+    }
+    if (work->second.cache_key.empty()) return respond(std::move(response));
+    Finish(work->second.cache_key, std::move(response));
+  });
+  if (queued) return;
+  if (key.empty()) return respond(Busy());
+  Finish(key, Busy());
+}
+
+void PooledHandler::Finish(const std::string& cache_key, http::HttpResponse response) {
+  std::vector<http::Responder> waiting;
+  {
+    const std::lock_guard lock(mutex_);
+    auto node = in_flight_.extract(cache_key);
+    if (!node.empty()) waiting = std::move(node.mapped());
+  }
+  for (std::size_t i = 0; i + 1 < waiting.size(); ++i) waiting[i](response);
+  if (!waiting.empty()) waiting.back()(std::move(response));
+}
+
+http::HttpResponse PooledHandler::Busy() const {
+  http::HttpResponse r = http::JsonError(
+      503, fmt::format("the API is busy: all {} database workers are busy and {} reads are "
+                       "queued; retry in {} s",
+                       pool_.threads(), pool_.waiting(), retry_after_.count()));
+  r.headers.emplace_back("Retry-After", std::to_string(retry_after_.count()));
+  return r;
+}
+
+}  // namespace costledger::api

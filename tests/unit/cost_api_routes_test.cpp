@@ -1,0 +1,506 @@
+// The API's routes through fake reader ports (no database, no socket): team scoping, the error
+// mapping, readiness, the cache, and the worker pool behind PooledHandler (a full queue is 503
+// with Retry-After; /healthz and /metrics never wait behind a read).
+#include <fmt/core.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "costledger/api/cost_api.hpp"
+#include "costledger/api/pooled_handler.hpp"
+#include "costledger/api/worker_pool.hpp"
+#include "costledger/http/http_types.hpp"
+#include "costledger/model/errors.hpp"
+
+namespace costledger::api {
+namespace {
+
+using model::CostProperty;
+using model::Money;
+using std::chrono::hours;
+using std::chrono::seconds;
+using std::chrono::sys_seconds;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+const sys_seconds kNow{seconds{1'763'287'200}};  // 2025-11-16T10:00:00Z
+
+constexpr const char* kAdmin = "admin-token-0123456789";
+constexpr const char* kAlpha = "alpha-token-0123456789";
+constexpr const char* kHook = "hook-token-0123456789";
+
+// One container's costs over the window, with the properties the reader groups by.
+struct FakeContainer {
+  std::map<CostProperty, std::string> properties;
+  Money cpu_cost;
+};
+
+// A gate the fake reader waits at, so that tests can hold reads on the pool's threads.
+class Gate {
+ public:
+  void Close() {
+    const std::lock_guard lock(mutex_);
+    open_ = false;
+  }
+  void Open() {
+    {
+      const std::lock_guard lock(mutex_);
+      open_ = true;
+    }
+    changed_.notify_all();
+  }
+  // Called by a read: counts it, then waits while the gate is closed.
+  void Pass() {
+    std::unique_lock lock(mutex_);
+    ++waiting_;
+    changed_.notify_all();
+    changed_.wait(lock, [this] { return open_; });
+    --waiting_;
+  }
+  // Waits until `count` reads are held at the gate.
+  bool AwaitWaiting(int count) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, seconds(30), [&] { return waiting_ >= count; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool open_ = true;
+  int waiting_ = 0;
+};
+
+// The four reader ports over fixed rows. ReadAllocations groups the containers by whatever it
+// is asked to, as the store does; `error` makes every read throw.
+class FakeStore final : public ports::AllocationReader,
+                        public ports::AssetReader,
+                        public ports::QueryReader,
+                        public ports::StoreHealth {
+ public:
+  std::vector<model::AllocationRow> ReadAllocations(
+      sys_seconds start, sys_seconds end, std::chrono::seconds /*step*/,
+      std::span<const model::PropertyRef> grouping) override {
+    ++allocation_reads;
+    gate.Pass();
+    Throw();
+    std::map<std::vector<std::string>, model::AllocationRow> rows;
+    for (const FakeContainer& c : containers) {
+      std::vector<std::string> values;
+      for (const model::PropertyRef& p : grouping) {
+        const auto it = c.properties.find(p.property);
+        values.push_back(it == c.properties.end() ? "" : it->second);
+      }
+      model::AllocationRow& row = rows[values];
+      row.values = values;
+      row.first_start = start;
+      row.last_end = end;
+      row.container_seconds += static_cast<double>((end - start).count());
+      row.cpu_cost += c.cpu_cost;
+    }
+    std::vector<model::AllocationRow> out;
+    for (auto& [values, row] : rows) out.push_back(row);
+    return out;
+  }
+
+  std::vector<model::IdleRow> ReadIdle(sys_seconds start, sys_seconds end,
+                                       std::chrono::seconds /*step*/) override {
+    Throw();
+    model::IdleRow idle;
+    idle.cluster = "c1";
+    idle.node = "n1";
+    idle.first_start = start;
+    idle.last_end = end;
+    idle.cpu_cost = Money::ParseDollars("0.50");
+    return {idle};
+  }
+
+  std::vector<model::NodeAssetRow> ReadAssets(sys_seconds start, sys_seconds end) override {
+    ++asset_reads;
+    Throw();
+    model::NodeAssetRow node;
+    node.cluster = "c1";
+    node.node = "n1";
+    node.first_start = start;
+    node.last_end = end;
+    node.cost = Money::ParseDollars("3.50");
+    return {node};
+  }
+
+  std::vector<model::QueryCostRow> ReadQueries(sys_seconds start, sys_seconds /*end*/) override {
+    Throw();
+    std::vector<model::QueryCostRow> out;
+    for (const auto& [id, team] :
+         {std::pair{"q-alpha", "alpha"}, std::pair{"q-beta", "beta"}, std::pair{"q-none", ""}}) {
+      model::QueryCostRow q;
+      q.query_execution_id = id;
+      q.work_group = std::string("wg-") + (team[0] == '\0' ? "none" : team);
+      q.team = team;
+      q.submitted = start;
+      q.cost = Money::ParseDollars("0.25");
+      out.push_back(q);
+    }
+    return out;
+  }
+
+  std::optional<sys_seconds> LatestInterval() override { return latest; }
+  bool Ping() override { return reachable; }
+
+  std::vector<FakeContainer> containers;
+  std::function<void()> error;  // thrown by every read when set
+  Gate gate;
+  std::atomic<int> allocation_reads{0};
+  std::atomic<int> asset_reads{0};
+  std::optional<sys_seconds> latest = kNow - seconds(60);
+  bool reachable = true;
+
+ private:
+  void Throw() const {
+    if (error) error();
+  }
+};
+
+FakeContainer Container(const std::string& ns, const std::string& team, const char* dollars) {
+  return {{{CostProperty::kCluster, "c1"},
+           {CostProperty::kNode, "n1"},
+           {CostProperty::kNamespace, ns},
+           {CostProperty::kPod, ns + "-pod"},
+           {CostProperty::kContainer, "main"},
+           {CostProperty::kTeam, team}},
+          Money::ParseDollars(dollars)};
+}
+
+// A request as the server hands it over: path and query parsed from the target.
+http::HttpRequest Request(const std::string& target, const char* token = kAdmin) {
+  http::HttpRequest request;
+  request.method = "GET";
+  request.target = target;
+  http::ParsedTarget parsed = http::ParseTarget(target);
+  request.path = std::move(parsed.path);
+  request.query = std::move(parsed.query);
+  if (token != nullptr) request.headers["authorization"] = fmt::format("Bearer {}", token);
+  return request;
+}
+
+// The names of the allocations of the first (only) set of an allocation response.
+std::vector<std::string> AllocationNames(const http::HttpResponse& response) {
+  const nlohmann::json body = nlohmann::json::parse(response.body);
+  std::vector<std::string> names;
+  for (const auto& [name, allocation] : body.at("data").at(0).items()) names.push_back(name);
+  return names;
+}
+
+void ExpectJsonError(const http::HttpResponse& response, int status,
+                     const std::string& message_part) {
+  EXPECT_EQ(response.status, status) << response.body;
+  EXPECT_THAT(response.body, StartsWith(fmt::format(R"({{"code":{},"message":")", status)));
+  EXPECT_THAT(response.body, HasSubstr(message_part));
+}
+
+class CostApiRoutesTest : public ::testing::Test {
+ protected:
+  CostApiRoutesTest() {
+    store_.containers = {Container("ns-a", "alpha", "1.00"), Container("ns-b", "beta", "2.00"),
+                         Container("ns-c", "", "4.00")};
+  }
+
+  // The API with tokens (admin: all teams; alpha: viewer of team alpha; hook: admission).
+  void Build(std::chrono::seconds cache_ttl = seconds(0), bool with_metrics = false) {
+    CostApiSettings settings;
+    settings.tokens = TokenRegistry::Parse(fmt::format(
+        R"([{{"name":"admin","sha256":"{}","role":"admin","teams":["*"]}},
+            {{"name":"alpha-lead","sha256":"{}","role":"viewer","teams":["alpha"]}},
+            {{"name":"webhook","sha256":"{}","role":"admission","teams":["*"]}}])",
+        Sha256Hex(kAdmin), Sha256Hex(kAlpha), Sha256Hex(kHook)));
+    settings.cache_ttl = cache_ttl;
+    settings.ready_max_age = seconds(180);
+    if (with_metrics) metrics_ = std::make_unique<CostMetrics>();
+    api_ = std::make_unique<CostApi>(CostReaders{store_, store_, store_, store_}, metrics_.get(),
+                                     std::move(settings), [] { return kNow; });
+  }
+
+  // The pooled handler in front of the API, as `costledger serve` runs it.
+  void BuildPool(int threads, std::size_t queue) {
+    pool_ = std::make_unique<WorkerPool>(threads, queue);
+    handler_ = std::make_unique<PooledHandler>(*api_, *pool_);
+  }
+
+  // Sends a request through the pooled handler; the future holds its response.
+  std::future<http::HttpResponse> Send(const http::HttpRequest& request) {
+    auto promise = std::make_shared<std::promise<http::HttpResponse>>();
+    auto future = promise->get_future();
+    (*handler_)(request, [promise](http::HttpResponse response) {
+      promise->set_value(std::move(response));
+    });
+    return future;
+  }
+
+  static http::HttpResponse Get(std::future<http::HttpResponse>& future) {
+    EXPECT_EQ(future.wait_for(seconds(30)), std::future_status::ready);
+    return future.get();
+  }
+
+  http::HttpResponse Call(const http::HttpRequest& request) {
+    auto future = Send(request);
+    return Get(future);
+  }
+
+  static bool AnsweredAlready(const std::future<http::HttpResponse>& future) {
+    return future.wait_for(seconds(0)) == std::future_status::ready;
+  }
+
+  ~CostApiRoutesTest() override { store_.gate.Open(); }  // no read stays held at the end
+  CostApiRoutesTest(const CostApiRoutesTest&) = delete;
+  CostApiRoutesTest& operator=(const CostApiRoutesTest&) = delete;
+  CostApiRoutesTest(CostApiRoutesTest&&) = delete;
+  CostApiRoutesTest& operator=(CostApiRoutesTest&&) = delete;
+
+  FakeStore store_;
+  std::unique_ptr<CostMetrics> metrics_;
+  std::unique_ptr<CostApi> api_;
+  std::unique_ptr<WorkerPool> pool_;  // after the API and the store it reads: stopped first
+  std::unique_ptr<PooledHandler> handler_;
+};
+
+// --- Access scoping ---
+
+TEST_F(CostApiRoutesTest, AnUnscopedTokenSeesEveryTeamAndIdle) {
+  Build();
+  const http::HttpResponse r =
+      api_->Handle(Request("/v1/allocation?window=1d&aggregate=namespace&accumulate=true"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(AllocationNames(r), ElementsAre("__idle__", "ns-a", "ns-b", "ns-c"));
+}
+
+TEST_F(CostApiRoutesTest, ATeamTokenSeesOnlyItsTeamWhateverItAsks) {
+  Build();
+  // Whatever the aggregate or filter, only alpha's container ($1) and, when idle is shared,
+  // some of the node's idle ($0.50): never beta's or the unlabelled container's costs.
+  struct Case {
+    const char* query;
+    bool alpha_selected;
+  };
+  for (const Case c : {Case{"aggregate=namespace", true}, Case{"aggregate=team", true},
+                       Case{"aggregate=cluster", true}, Case{"aggregate=pod", true},
+                       Case{"aggregate=namespace&idle=true", true},
+                       Case{"aggregate=namespace&shareIdle=true", true},
+                       Case{"aggregate=namespace&filter=team:%22beta%22", false},
+                       Case{"aggregate=namespace&filter=namespace!:%22ns-a%22", false}}) {
+    const http::HttpResponse r = api_->Handle(
+        Request(fmt::format("/v1/allocation?window=1d&accumulate=true&{}", c.query), kAlpha));
+    ASSERT_EQ(r.status, 200) << c.query << ": " << r.body;
+    const nlohmann::json set = nlohmann::json::parse(r.body).at("data").at(0);
+    EXPECT_FALSE(set.contains("__idle__")) << c.query;
+    Money total;
+    for (const auto& [name, allocation] : set.items()) {
+      total += Money::FromNanos(allocation.at("totalCostNanos").get<std::int64_t>());
+      if (allocation.at("properties").contains("team")) {
+        EXPECT_EQ(allocation.at("properties").at("team"), "alpha") << c.query;
+      }
+    }
+    if (c.alpha_selected) {
+      EXPECT_GE(total, Money::ParseDollars("1.00")) << c.query;
+      EXPECT_LE(total, Money::ParseDollars("1.50")) << c.query;
+    } else {
+      EXPECT_EQ(total, Money()) << c.query;
+    }
+  }
+  const http::HttpResponse by_team =
+      api_->Handle(Request("/v1/allocation?window=1d&accumulate=true&aggregate=team", kAlpha));
+  EXPECT_THAT(AllocationNames(by_team), ElementsAre("alpha"));
+  const http::HttpResponse beta_only = api_->Handle(Request(
+      "/v1/allocation?window=1d&accumulate=true&aggregate=team&filter=team:%22beta%22", kAlpha));
+  EXPECT_THAT(AllocationNames(beta_only), ElementsAre());
+}
+
+TEST_F(CostApiRoutesTest, ATeamTokenGetsNoAssetsAndOnlyItsQueries) {
+  Build();
+  ExpectJsonError(api_->Handle(Request("/v1/assets?window=1d", kAlpha)), 403,
+                  "assets need an unscoped token");
+  EXPECT_EQ(store_.asset_reads, 0);
+  EXPECT_EQ(api_->Handle(Request("/v1/assets?window=1d")).status, 200);
+
+  const auto groups = [&](const char* token) {
+    const nlohmann::json body = nlohmann::json::parse(
+        api_->Handle(Request("/v1/queries?window=1d&aggregate=team", token)).body);
+    std::vector<std::string> names;
+    for (const auto& [name, group] : body.at("data").items()) names.push_back(name);
+    return names;
+  };
+  EXPECT_THAT(groups(kAlpha), ElementsAre("alpha"));
+  EXPECT_THAT(groups(kAdmin), ElementsAre("__unallocated__", "alpha", "beta"));
+}
+
+TEST_F(CostApiRoutesTest, TokensAreRequiredAndAdmissionTokensRefused) {
+  Build();
+  const http::HttpResponse missing = api_->Handle(Request("/v1/allocation?window=1d", nullptr));
+  ExpectJsonError(missing, 401, "Authorization: Bearer");
+  EXPECT_EQ(missing.headers.at(0).first, "WWW-Authenticate");
+  ExpectJsonError(api_->Handle(Request("/v1/allocation?window=1d", "wrong-token-0123456789")), 401,
+                  "not valid");
+  ExpectJsonError(api_->Handle(Request("/v1/queries?window=1d", kHook)), 403, "role admission");
+  EXPECT_EQ(store_.allocation_reads, 0);
+}
+
+// --- Error mapping, on the pool's threads ---
+
+TEST_F(CostApiRoutesTest, ReadErrorsMapToStatusesWithAJsonBody) {
+  Build();
+  BuildPool(2, 8);
+  const std::string target = "/v1/allocation?window=1d&aggregate=namespace";
+  struct Case {
+    std::function<void()> error;
+    int status;
+    std::string message;
+  };
+  const std::vector<Case> cases{
+      {[] { throw InvalidInput("step must divide the window"); }, 400,
+       "step must divide the window"},
+      {[] { throw Unavailable("the database is unreachable"); }, 503,
+       "the database is unreachable"},
+      {[] { throw NotFound("no cluster named x"); }, 404, "no cluster named x"},
+      {[] { throw std::runtime_error("password=hunter2 in the DSN"); }, 500, "internal error"},
+      {[] { throw 42; }, 500, "internal error"},
+  };
+  for (const Case& c : cases) {
+    store_.error = c.error;
+    const http::HttpResponse r = Call(Request(target));
+    ExpectJsonError(r, c.status, c.message);
+    EXPECT_THAT(r.body, Not(HasSubstr("hunter2")));
+  }
+  store_.error = {};
+  ExpectJsonError(Call(Request("/v1/allocation?window=banana")), 400, "banana");
+  ExpectJsonError(Call(Request("/v1/queries?window=1d&colour=blue")), 400,
+                  "unknown parameter 'colour'");
+  ExpectJsonError(Call(Request("/v2/everything")), 404, "no route /v2/everything");
+  EXPECT_EQ(Call(Request(target)).status, 200);
+}
+
+// --- Readiness ---
+
+TEST_F(CostApiRoutesTest, ReadyNeedsTheDatabaseAndARecentInterval) {
+  Build();
+  BuildPool(1, 4);
+  const http::HttpRequest ready = Request("/readyz", nullptr);
+  const http::HttpResponse fresh = Call(ready);
+  EXPECT_EQ(fresh.status, 200);
+  EXPECT_THAT(fresh.body, HasSubstr(R"("status":"ready")"));
+
+  store_.latest = kNow - seconds(181);
+  ExpectJsonError(Call(ready), 503, "started 181 s ago (limit 180 s)");
+  store_.latest = std::nullopt;
+  ExpectJsonError(Call(ready), 503, "no interval has been stored yet");
+  store_.latest = kNow;
+  store_.reachable = false;
+  ExpectJsonError(Call(ready), 503, "the database is not reachable");
+}
+
+// --- The cache ---
+
+TEST_F(CostApiRoutesTest, IdenticalRequestsOfOneScopeShareACachedAnswer) {
+  Build(seconds(300));
+  const std::string target = "/v1/allocation?window=1d&aggregate=namespace";
+  const http::HttpResponse first = api_->Handle(Request(target));
+  ASSERT_EQ(first.status, 200);
+  EXPECT_EQ(store_.allocation_reads, 1);
+  // Decide answers it from the cache, without the database.
+  const CostApi::Decision cached = api_->Decide(Request(target));
+  ASSERT_TRUE(cached.response.has_value());
+  EXPECT_EQ(cached.response->body, first.body);
+  EXPECT_EQ(api_->Handle(Request(target)).body, first.body);
+  EXPECT_EQ(store_.allocation_reads, 1);
+
+  // Another scope, another answer; another target too.
+  EXPECT_NE(api_->Handle(Request(target, kAlpha)).body, first.body);
+  EXPECT_EQ(store_.allocation_reads, 2);
+  api_->Handle(Request(target + "&idle=false"));
+  EXPECT_EQ(store_.allocation_reads, 3);
+}
+
+TEST_F(CostApiRoutesTest, ErrorsAreNotCachedAndATtlOfZeroCachesNothing) {
+  Build(seconds(300));
+  const http::HttpRequest request = Request("/v1/allocation?window=1d");
+  store_.error = [] { throw Unavailable("down"); };
+  EXPECT_THROW(api_->Handle(request), Unavailable);
+  store_.error = {};
+  EXPECT_EQ(api_->Handle(request).status, 200);
+  EXPECT_EQ(store_.allocation_reads, 2);
+
+  Build(seconds(0));
+  api_->Handle(request);
+  EXPECT_FALSE(api_->Decide(request).response.has_value());
+  EXPECT_TRUE(api_->Decide(request).cache_key.empty());
+  api_->Handle(request);
+  EXPECT_EQ(store_.allocation_reads, 4);
+}
+
+TEST_F(CostApiRoutesTest, IdenticalRequestsInFlightShareOneRead) {
+  Build(seconds(300));
+  BuildPool(2, 8);
+  store_.gate.Close();
+  const http::HttpRequest request = Request("/v1/allocation?window=1d&aggregate=namespace");
+  auto first = Send(request);
+  ASSERT_TRUE(store_.gate.AwaitWaiting(1));
+  auto second = Send(request);
+  auto third = Send(request);
+  EXPECT_FALSE(AnsweredAlready(second));
+  store_.gate.Open();
+  const http::HttpResponse a = Get(first);
+  EXPECT_EQ(a.status, 200);
+  EXPECT_EQ(Get(second).body, a.body);
+  EXPECT_EQ(Get(third).body, a.body);
+  EXPECT_EQ(store_.allocation_reads, 1);
+}
+
+// --- The worker pool ---
+
+TEST_F(CostApiRoutesTest, AFullQueueGets503WithRetryAfterWhileHealthAndMetricsAnswerAtOnce) {
+  Build(seconds(0), /*with_metrics=*/true);
+  BuildPool(1, 1);  // one read running, one waiting
+  store_.gate.Close();
+  auto running = Send(Request("/v1/allocation?window=1d"));
+  ASSERT_TRUE(store_.gate.AwaitWaiting(1));
+  auto queued = Send(Request("/v1/allocation?window=2d"));
+
+  auto refused = Send(Request("/v1/allocation?window=3d"));
+  ASSERT_TRUE(AnsweredAlready(refused));
+  const http::HttpResponse busy = refused.get();
+  ExpectJsonError(busy, 503, "busy");
+  EXPECT_THAT(busy.headers, ElementsAre(std::pair<std::string, std::string>("Retry-After", "1")));
+  // /readyz asks the database, so it queues too.
+  auto ready = Send(Request("/readyz", nullptr));
+  ASSERT_TRUE(AnsweredAlready(ready));
+  EXPECT_EQ(ready.get().status, 503);
+
+  // Health and metrics are answered on the calling (I/O) thread, behind no read.
+  auto health = Send(Request("/healthz", nullptr));
+  ASSERT_TRUE(AnsweredAlready(health));
+  EXPECT_EQ(health.get().status, 200);
+  auto metrics = Send(Request("/metrics", nullptr));
+  ASSERT_TRUE(AnsweredAlready(metrics));
+  EXPECT_EQ(metrics.get().status, 200);
+  EXPECT_FALSE(AnsweredAlready(running));
+  EXPECT_FALSE(AnsweredAlready(queued));
+
+  store_.gate.Open();
+  EXPECT_EQ(Get(running).status, 200);
+  EXPECT_EQ(Get(queued).status, 200);
+  EXPECT_EQ(Call(Request("/v1/allocation?window=3d")).status, 200);  // room again
+}
+
+}  // namespace
+}  // namespace costledger::api

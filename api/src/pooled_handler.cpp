@@ -14,12 +14,12 @@ PooledHandler::PooledHandler(CostApi& api, WorkerPool& pool, std::chrono::second
     : api_(api), pool_(pool), retry_after_(retry_after) {}
 
 http::AsyncHandler PooledHandler::AsHandler() {
-  return [this](http::HttpRequest request, http::Responder respond) {
-    (*this)(std::move(request), std::move(respond));
+  return [this](http::HttpRequest request, const http::Responder& respond) {
+    (*this)(std::move(request), respond);
   };
 }
 
-void PooledHandler::operator()(http::HttpRequest request, http::Responder respond) {
+void PooledHandler::operator()(http::HttpRequest request, const http::Responder& respond) {
   CostApi::Decision decision = api_.Decide(request);
   if (decision.response) return respond(std::move(*decision.response));
   const std::string key = decision.cache_key;

@@ -568,7 +568,7 @@ class AsyncHttpServerTest : public HttpServerTest {
     options.listen = "127.0.0.1:0";
     options.threads = 1;
     server_ = std::make_unique<HttpServer>(
-        std::move(options), AsyncHandler([this](HttpRequest request, Responder respond) {
+        std::move(options), AsyncHandler([this](const HttpRequest& request, Responder respond) {
           if (request.path.rfind("/later/", 0) != 0) return respond(TestHandler(request));
           if (request.path == "/later/drop") return;  // every copy of the responder goes away
           if (request.path == "/later/throw") throw InvalidInput("rejected before queueing");

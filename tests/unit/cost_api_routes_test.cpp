@@ -263,11 +263,7 @@ class CostApiRoutesTest : public ::testing::Test {
     return future.wait_for(seconds(0)) == std::future_status::ready;
   }
 
-  ~CostApiRoutesTest() override { store_.gate.Open(); }  // no read stays held at the end
-  CostApiRoutesTest(const CostApiRoutesTest&) = delete;
-  CostApiRoutesTest& operator=(const CostApiRoutesTest&) = delete;
-  CostApiRoutesTest(CostApiRoutesTest&&) = delete;
-  CostApiRoutesTest& operator=(CostApiRoutesTest&&) = delete;
+  void TearDown() override { store_.gate.Open(); }  // no read stays held for the pool's Stop
 
   FakeStore store_;
   std::unique_ptr<CostMetrics> metrics_;

@@ -104,7 +104,7 @@ struct ResponseBody {
     std::shared_ptr<const std::string> shared;
 
     std::string_view View() const {
-      return shared ? std::string_view(*shared) : std::string_view(owned);
+      return shared ? std::string_view{*shared} : std::string_view{owned};
     }
   };
 
@@ -666,10 +666,10 @@ struct HttpServer::Impl {
 
 HttpServer::HttpServer(ServerOptions options, Handler handler)
     : HttpServer(std::move(options),
-                 AsyncHandler(
-                     [handler = std::move(handler)](HttpRequest request, const Responder& respond) {
-                       respond(handler(request));
-                     })) {}
+                 AsyncHandler([handler = std::move(handler)](const HttpRequest& request,
+                                                             const Responder& respond) {
+                   respond(handler(request));
+                 })) {}
 
 HttpServer::HttpServer(ServerOptions options, AsyncHandler handler)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}

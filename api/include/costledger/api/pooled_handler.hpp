@@ -25,7 +25,7 @@ class PooledHandler {
   PooledHandler(CostApi& api, WorkerPool& pool,
                 std::chrono::seconds retry_after = std::chrono::seconds(1));
 
-  void operator()(http::HttpRequest request, http::Responder respond);
+  void operator()(http::HttpRequest request, const http::Responder& respond);
 
   /// This handler in the form http::HttpServer takes (referring to this object).
   http::AsyncHandler AsHandler();

@@ -481,8 +481,8 @@ constexpr void ForEachContainerColumn(F&& f) {
 inline void EncodeRawContainerRow(CopyBinary& out, const RawContainerRow& row) {
   out.BeginRow(static_cast<std::int16_t>(kRawContainerColumnCount));
   ForEachContainerColumn([&](auto i) {
-    constexpr const ContainerColumn& c = kContainerColumns[i];
-    if constexpr (c.raw != nullptr) c.raw(out, row);
+    constexpr const ContainerColumn& kColumn = kContainerColumns[i];
+    if constexpr (kColumn.raw != nullptr) kColumn.raw(out, row);
   });
 }
 
@@ -503,8 +503,8 @@ constexpr RollupValues InitialRollupValues() {
 inline bool FoldContainerInterval(RollupValues& values, const ContainerInterval& interval) {
   bool ok = true;
   ForEachContainerColumn([&](auto i) {
-    constexpr const ContainerColumn& c = kContainerColumns[i];
-    if constexpr (IsRollupValue(c)) ok &= c.fold(values[RollupValueIndex(i)], interval);
+    constexpr const ContainerColumn& kColumn = kContainerColumns[i];
+    if constexpr (IsRollupValue(kColumn)) ok &= kColumn.fold(values[RollupValueIndex(i)], interval);
   });
   return ok;
 }

@@ -85,20 +85,20 @@ void EncodeHourlyContainerRow(CopyBinary& out, const std::string& cluster,
   out.Field(cluster);
   out.Field(hour);
   ForEachContainerColumn([&](auto i) {
-    constexpr const ContainerColumn& c = kContainerColumns[i];
-    if constexpr (IsRollupLabel(c)) {
-      out.Field(row.labels.*c.label);
-    } else if constexpr (IsRollupValue(c)) {
+    constexpr const ContainerColumn& kColumn = kContainerColumns[i];
+    if constexpr (IsRollupLabel(kColumn)) {
+      out.Field(row.labels.*kColumn.label);
+    } else if constexpr (IsRollupValue(kColumn)) {
       const RollupValue& v = row.values[RollupValueIndex(i)];
-      if constexpr (c.type == SqlType::kInteger) {
-        out.Field(Int32Column(v.whole, c.name));
-      } else if constexpr (c.type == SqlType::kBigint) {
+      if constexpr (kColumn.type == SqlType::kInteger) {
+        out.Field(Int32Column(v.whole, kColumn.name));
+      } else if constexpr (kColumn.type == SqlType::kBigint) {
         out.Field(v.whole);
-      } else if constexpr (c.type == SqlType::kDoublePrecision) {
+      } else if constexpr (kColumn.type == SqlType::kDoublePrecision) {
         out.Field(v.real);
       } else {
-        static_assert(c.type == SqlType::kTimestamptz, "a rollup value of no known type");
-        out.Field(std::chrono::sys_seconds(std::chrono::seconds(v.whole)));
+        static_assert(kColumn.type == SqlType::kTimestamptz, "a rollup value of no known type");
+        out.Field(std::chrono::sys_seconds{std::chrono::seconds{v.whole}});
       }
     }
   });

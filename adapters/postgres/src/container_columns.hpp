@@ -1,10 +1,11 @@
 #pragma once
 
 // Internal to the PostgreSQL adapter: the container-cost columns, in one table. The raw
-// table's COPY layout and row encoding, the rollup tables' layout, the SQL and in-memory
-// rollups and the cost reader's sums are generated from kContainerColumns, so a column is one
-// entry here (plus its migration: the schema stays in SQL files, and a test checks that the
-// table and the migrated schema agree).
+// table's COPY layout and row encoding, the rollup tables' layout and COPY encoding, the SQL
+// and in-memory rollups and the cost reader's folds are generated from kContainerColumns, so
+// adding a column is one edit here: its raw entry and, when the rollups keep it, its rollup
+// entry next to the others (plus its migration: the schema stays in SQL files, and
+// container_columns_test holds the table to the migrated schema).
 
 #include <array>
 #include <chrono>
@@ -481,8 +482,8 @@ constexpr void ForEachContainerColumn(F&& f) {
 inline void EncodeRawContainerRow(CopyBinary& out, const RawContainerRow& row) {
   out.BeginRow(static_cast<std::int16_t>(kRawContainerColumnCount));
   ForEachContainerColumn([&](auto i) {
-    constexpr const ContainerColumn& c = kContainerColumns[i];
-    if constexpr (c.raw != nullptr) c.raw(out, row);
+    constexpr const ContainerColumn& kColumn = kContainerColumns[i];
+    if constexpr (kColumn.raw != nullptr) kColumn.raw(out, row);
   });
 }
 
@@ -503,8 +504,8 @@ constexpr RollupValues InitialRollupValues() {
 inline bool FoldContainerInterval(RollupValues& values, const ContainerInterval& interval) {
   bool ok = true;
   ForEachContainerColumn([&](auto i) {
-    constexpr const ContainerColumn& c = kContainerColumns[i];
-    if constexpr (IsRollupValue(c)) ok &= c.fold(values[RollupValueIndex(i)], interval);
+    constexpr const ContainerColumn& kColumn = kContainerColumns[i];
+    if constexpr (IsRollupValue(kColumn)) ok &= kColumn.fold(values[RollupValueIndex(i)], interval);
   });
   return ok;
 }

@@ -38,17 +38,17 @@ void HourRollup::Add(const model::IntervalBatch& batch) {
     HourlyContainerRow* row = at < h->row_at.size() ? h->row_at[at] : nullptr;
     bool same = row != nullptr;
     ForEachContainerColumn([&](auto i) {
-      constexpr const ContainerColumn& c = kContainerColumns[i];
-      if constexpr (c.rollup == Rollup::kKey)
-        same = same && row->labels.*c.label == r.labels.*c.label;
+      constexpr const ContainerColumn& kColumn = kContainerColumns[i];
+      if constexpr (kColumn.rollup == Rollup::kKey)
+        same = same && row->labels.*kColumn.label == r.labels.*kColumn.label;
     });
     bool inserted = false;
     if (!same) {
       key.clear();
       ForEachContainerColumn([&](auto i) {
-        constexpr const ContainerColumn& c = kContainerColumns[i];
-        if constexpr (c.rollup == Rollup::kKey) {
-          key += r.labels.*c.label;
+        constexpr const ContainerColumn& kColumn = kContainerColumns[i];
+        if constexpr (kColumn.rollup == Rollup::kKey) {
+          key += r.labels.*kColumn.label;
           key += '\0';
         }
       });
@@ -59,12 +59,12 @@ void HourRollup::Add(const model::IntervalBatch& batch) {
       h->row_at[at] = row;
     }
     ForEachContainerColumn([&](auto i) {
-      constexpr const ContainerColumn& c = kContainerColumns[i];
-      if constexpr (IsRollupLabel(c)) {
+      constexpr const ContainerColumn& kColumn = kContainerColumns[i];
+      if constexpr (IsRollupLabel(kColumn)) {
         if (inserted) {
-          row->labels.*c.label = r.labels.*c.label;
-        } else if constexpr (c.rollup == Rollup::kLabel) {
-          KeepMin(row->labels.*c.label, r.labels.*c.label);
+          row->labels.*kColumn.label = r.labels.*kColumn.label;
+        } else if constexpr (kColumn.rollup == Rollup::kLabel) {
+          KeepMin(row->labels.*kColumn.label, r.labels.*kColumn.label);
         }
       }
     });

@@ -16,7 +16,13 @@ namespace costledger::ports {
 /// Container costs and idle, summed per step.
 class AllocationReader {
  public:
+  AllocationReader() = default;
   virtual ~AllocationReader() = default;
+  // An interface: implementations are used by reference, never copied.
+  AllocationReader(const AllocationReader&) = delete;
+  AllocationReader& operator=(const AllocationReader&) = delete;
+  AllocationReader(AllocationReader&&) = delete;
+  AllocationReader& operator=(AllocationReader&&) = delete;
   /// Container costs grouped by step index (floor((t - start) / step)) and `grouping` (values
   /// in that order; labels of pods never seen are "").
   virtual std::vector<model::AllocationRow> ReadAllocations(
@@ -31,7 +37,13 @@ class AllocationReader {
 /// Nodes seen in a window.
 class AssetReader {
  public:
+  AssetReader() = default;
   virtual ~AssetReader() = default;
+  // An interface: implementations are used by reference, never copied.
+  AssetReader(const AssetReader&) = delete;
+  AssetReader& operator=(const AssetReader&) = delete;
+  AssetReader(AssetReader&&) = delete;
+  AssetReader& operator=(AssetReader&&) = delete;
   virtual std::vector<model::NodeAssetRow> ReadAssets(std::chrono::sys_seconds start,
                                                       std::chrono::sys_seconds end) = 0;
 };
@@ -39,7 +51,13 @@ class AssetReader {
 /// Priced queries submitted in a window, most expensive first.
 class QueryReader {
  public:
+  QueryReader() = default;
   virtual ~QueryReader() = default;
+  // An interface: implementations are used by reference, never copied.
+  QueryReader(const QueryReader&) = delete;
+  QueryReader& operator=(const QueryReader&) = delete;
+  QueryReader(QueryReader&&) = delete;
+  QueryReader& operator=(QueryReader&&) = delete;
   virtual std::vector<model::QueryCostRow> ReadQueries(std::chrono::sys_seconds start,
                                                        std::chrono::sys_seconds end) = 0;
 };
@@ -47,7 +65,13 @@ class QueryReader {
 /// Whether the store answers and how fresh it is (for /readyz).
 class StoreHealth {
  public:
+  StoreHealth() = default;
   virtual ~StoreHealth() = default;
+  // An interface: implementations are used by reference, never copied.
+  StoreHealth(const StoreHealth&) = delete;
+  StoreHealth& operator=(const StoreHealth&) = delete;
+  StoreHealth(StoreHealth&&) = delete;
+  StoreHealth& operator=(StoreHealth&&) = delete;
   /// Start of the newest stored interval of any cluster; nothing when none is stored.
   virtual std::optional<std::chrono::sys_seconds> LatestInterval() = 0;
   /// True when a trivial query succeeds now; never throws.

@@ -9,11 +9,10 @@
 #include "costledger/model/errors.hpp"
 #include "costledger/model/quota_text.hpp"
 #include "costledger/model/quota_usage.hpp"
+#include "costledger/model/resource_seconds.hpp"
 
 namespace costledger::model {
 namespace {
-
-constexpr std::int64_t kSecondsPerHour = 3600;
 
 const Quota& QuotaOf(const QuotaWithStatus& q) {
   if (q.quota == nullptr) throw std::invalid_argument("QuotaWithStatus without a quota");

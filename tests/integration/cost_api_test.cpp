@@ -45,12 +45,12 @@ constexpr const char* kAlpha = "alpha-token-0123456789";
 // One on-demand node, 4 cores and 16 GiB at $0.40/h, for one hour in six 10-minute intervals.
 // Container a (team alpha) requests 1 core and 4 GiB: a quarter of both, so a quarter of the
 // price whatever the split weights: $0.10. Container b (team beta) requests 2 cores and 2 GiB.
-model::IntervalBatch ScenarioBatch(sys_seconds start) {
-  model::IntervalBatch batch;
+IntervalBatch ScenarioBatch(sys_seconds start) {
+  IntervalBatch batch;
   batch.cluster = "demo";
   batch.costs.start = start;
   batch.costs.length = minutes(10);
-  model::NodeCostRow n;
+  NodeCostRow n;
   n.node = "node-1";
   n.instance_type = "m5.xlarge";
   n.zone = "us-east-1a";
@@ -58,11 +58,11 @@ model::IntervalBatch ScenarioBatch(sys_seconds start) {
   n.price = {{Money::ParseDollars("0.40")}, model::PriceSource::kOnDemand};
   const std::vector<model::ContainerDemand> demands{{1000, 500, 4 * kGiB, 3 * kGiB, 0},
                                                     {2000, 2500, 2 * kGiB, 1 * kGiB, 0}};
-  std::vector<model::ContainerCostRow> containers;
+  std::vector<ContainerCostRow> containers;
   const char* names[] = {"a", "b"};
   const char* teams[] = {"alpha", "beta"};
   for (int i = 0; i < 2; ++i) {
-    model::ContainerCostRow row;
+    ContainerCostRow row;
     row.labels = {"demo",
                   "node-1",
                   teams[i],

@@ -61,14 +61,14 @@ class SimulatorHttpTest : public ::testing::Test {
     return "http://127.0.0.1:" + std::to_string(server_->port()) + path;
   }
 
-  static fetch::FetchResult Get(const std::string& path) {
-    fetch::FetchOptions options;
+  static FetchResult Get(const std::string& path) {
+    FetchOptions options;
     options.timeout = std::chrono::seconds(20);
     return Fetch(Url(path), options);
   }
 
   static std::vector<std::string> NodeNames() {
-    const fetch::FetchResult nodes = Get("/api/v1/nodes");
+    const FetchResult nodes = Get("/api/v1/nodes");
     EXPECT_TRUE(nodes.ok()) << nodes.error;
     std::vector<std::string> names;
     for (const model::Node& n : sources::ParseNodeList(nodes.body)) names.push_back(n.name);
@@ -81,7 +81,7 @@ class SimulatorHttpTest : public ::testing::Test {
 };
 
 TEST_F(SimulatorHttpTest, ServesEveryEndpointInItsWireFormat) {
-  const fetch::FetchResult health = Get("/healthz");
+  const FetchResult health = Get("/healthz");
   ASSERT_TRUE(health.ok()) << health.error;
   EXPECT_EQ(health.status, 200);
   EXPECT_EQ(health.body, "ok\n");
@@ -89,41 +89,39 @@ TEST_F(SimulatorHttpTest, ServesEveryEndpointInItsWireFormat) {
   const std::vector<std::string> nodes = NodeNames();
   ASSERT_GE(nodes.size(), 38U);
 
-  const fetch::FetchResult pods = Get("/api/v1/pods");
+  const FetchResult pods = Get("/api/v1/pods");
   ASSERT_TRUE(pods.ok()) << pods.error;
   EXPECT_GT(sources::ParsePodList(pods.body).size(), 200U);
 
-  const fetch::FetchResult kubelet =
-      Get("/api/v1/nodes/" + nodes.front() + "/proxy/metrics/resource");
+  const FetchResult kubelet = Get("/api/v1/nodes/" + nodes.front() + "/proxy/metrics/resource");
   ASSERT_TRUE(kubelet.ok()) << kubelet.error;
   EXPECT_FALSE(sources::ParseKubeletResourceMetrics(kubelet.body).empty());
 
-  const fetch::FetchResult dcgm = Get("/dcgm/metrics");
+  const FetchResult dcgm = Get("/dcgm/metrics");
   ASSERT_TRUE(dcgm.ok()) << dcgm.error;
   EXPECT_FALSE(sources::ParseDcgmMetrics(dcgm.body).empty());
 
-  const fetch::FetchResult offer = Get("/pricing/ec2_offer.json");
+  const FetchResult offer = Get("/pricing/ec2_offer.json");
   ASSERT_TRUE(offer.ok()) << offer.error;
   std::istringstream in(offer.body);
   EXPECT_EQ(sources::ParseEc2OfferFile(in, "us-east-1").by_instance_type.size(), 7U);
 
-  const fetch::FetchResult spot = Get("/pricing/spot_price_history.json");
+  const FetchResult spot = Get("/pricing/spot_price_history.json");
   ASSERT_TRUE(spot.ok()) << spot.error;
   EXPECT_FALSE(sources::ParseSpotPriceHistory(spot.body).empty());
 
-  const fetch::FetchResult athena = Get("/athena/query_executions.json");
+  const FetchResult athena = Get("/athena/query_executions.json");
   ASSERT_TRUE(athena.ok()) << athena.error;
   EXPECT_FALSE(sources::ParseAthenaQueryExecutions(athena.body).empty());
 }
 
 TEST_F(SimulatorHttpTest, UnknownPathsAndNodesAre404WithAJsonBody) {
-  const fetch::FetchResult missing = Get("/api/v2/everything");
+  const FetchResult missing = Get("/api/v2/everything");
   EXPECT_FALSE(missing.ok());
   EXPECT_EQ(missing.status, 404);
   EXPECT_NE(missing.error.find("\"code\":404"), std::string::npos) << missing.error;
 
-  const fetch::FetchResult node =
-      Get("/api/v1/nodes/ip-10-99-0-1.ec2.internal/proxy/metrics/resource");
+  const FetchResult node = Get("/api/v1/nodes/ip-10-99-0-1.ec2.internal/proxy/metrics/resource");
   EXPECT_EQ(node.status, 404);
   EXPECT_NE(node.error.find("NotFound"), std::string::npos) << node.error;
 }
@@ -135,12 +133,12 @@ TEST_F(SimulatorHttpTest, TwoHundredParallelKubeletScrapesSucceed) {
   for (std::size_t i = 0; i < 200; ++i) {
     urls.push_back(Url("/api/v1/nodes/" + nodes[i % nodes.size()] + "/proxy/metrics/resource"));
   }
-  fetch::FetchOptions options;
+  FetchOptions options;
   options.timeout = std::chrono::seconds(30);
-  const std::vector<fetch::FetchResult> results = fetch::FetchAll(urls, options, 200);
+  const std::vector<FetchResult> results = FetchAll(urls, options, 200);
   ASSERT_EQ(results.size(), urls.size());
   int ok = 0;
-  for (const fetch::FetchResult& r : results) {
+  for (const FetchResult& r : results) {
     // Simulated time runs 60x: a node may be interrupted between listing and scraping.
     if (r.status == 404) continue;
     EXPECT_TRUE(r.ok()) << r.url << ": " << r.error;
@@ -221,8 +219,8 @@ TEST(SimulatorHttpServerTest, StopsWhileClientsAreConnected) {
   server.Stop();
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
   ::close(fd);
-  const fetch::FetchResult after =
-      Fetch("http://127.0.0.1:" + std::to_string(port) + "/healthz", fetch::FetchOptions{});
+  const FetchResult after =
+      Fetch("http://127.0.0.1:" + std::to_string(port) + "/healthz", FetchOptions{});
   EXPECT_FALSE(after.ok());
 }
 

@@ -27,10 +27,10 @@ using LabelMap = std::map<std::string, std::string>;
 constexpr std::int64_t kGiB = std::int64_t{1} << 30;
 const std::chrono::sys_seconds kStart{seconds{1'763'287'200}};
 
-model::NodeCostRow MakeNode(const std::string& name, const std::string& instance_type,
-                            const std::string& zone, model::CapacityType type, std::int64_t gpus,
-                            const char* price_per_hour) {
-  model::NodeCostRow n;
+NodeCostRow MakeNode(const std::string& name, const std::string& instance_type,
+                     const std::string& zone, model::CapacityType type, std::int64_t gpus,
+                     const char* price_per_hour) {
+  NodeCostRow n;
   n.node = name;
   n.instance_type = instance_type;
   n.zone = zone;
@@ -41,11 +41,11 @@ model::NodeCostRow MakeNode(const std::string& name, const std::string& instance
   return n;
 }
 
-model::ContainerCostRow MakeContainer(const std::string& ns, const std::string& pod,
-                                      const std::string& container, const std::string& node,
-                                      const std::string& team, model::ContainerDemand demand,
-                                      model::ResourceCosts cost) {
-  model::ContainerCostRow row;
+ContainerCostRow MakeContainer(const std::string& ns, const std::string& pod,
+                               const std::string& container, const std::string& node,
+                               const std::string& team, model::ContainerDemand demand,
+                               model::ResourceCosts cost) {
+  ContainerCostRow row;
   row.labels.cluster = "prod";
   row.labels.namespace_name = ns;
   row.labels.pod = pod;
@@ -57,10 +57,9 @@ model::ContainerCostRow MakeContainer(const std::string& ns, const std::string& 
   return row;
 }
 
-model::PricedQuery MakeQuery(const std::string& id, const std::string& workgroup,
-                             const std::string& team, model::QueryState state,
-                             std::int64_t cost_nanos) {
-  model::PricedQuery q;
+PricedQuery MakeQuery(const std::string& id, const std::string& workgroup, const std::string& team,
+                      model::QueryState state, std::int64_t cost_nanos) {
+  PricedQuery q;
   q.execution.query_execution_id = id;
   q.execution.work_group = workgroup;
   q.execution.state = state;
@@ -70,15 +69,15 @@ model::PricedQuery MakeQuery(const std::string& id, const std::string& workgroup
 }
 
 // Two nodes (one on-demand CPU node, one spot GPU node) and three containers.
-model::IntervalBatch TwoNodeBatch(std::chrono::sys_seconds start = kStart) {
-  model::IntervalBatch batch;
+IntervalBatch TwoNodeBatch(std::chrono::sys_seconds start = kStart) {
+  IntervalBatch batch;
   batch.cluster = "prod";
   batch.costs.start = start;
   batch.costs.length = seconds(60);
-  model::NodeCostRow cpu = MakeNode("ip-10-0-1-1", "m5.xlarge", "us-east-1a",
-                                    model::CapacityType::kOnDemand, 0, "0.192");
+  NodeCostRow cpu = MakeNode("ip-10-0-1-1", "m5.xlarge", "us-east-1a",
+                             model::CapacityType::kOnDemand, 0, "0.192");
   cpu.attribution.idle = {1'000, 2'000, 0};
-  model::NodeCostRow gpu =
+  NodeCostRow gpu =
       MakeNode("gpu-1", "g5.xlarge", "us-east-1b", model::CapacityType::kSpot, 1, "0.4");
   gpu.attribution.idle = {500, 0, 100};
   batch.costs.nodes = {cpu, gpu};
@@ -105,23 +104,23 @@ model::IntervalBatch TwoNodeBatch(std::chrono::sys_seconds start = kStart) {
   return batch;
 }
 
-TickReport MakeTick(model::IntervalBatch batch, bool attributed = true) {
+TickReport MakeTick(IntervalBatch batch, bool attributed = true) {
   TickReport tick;
   tick.interval_start = batch.costs.start;
   tick.attributed = attributed;
   tick.duration = std::chrono::milliseconds(1500);
   tick.spool_depth = 0;
   tick.database_available = true;
-  tick.batch = std::make_shared<const model::IntervalBatch>(std::move(batch));
+  tick.batch = std::make_shared<const IntervalBatch>(std::move(batch));
   tick.statuses = {{"nodes", "", {}}, {"pods", "", {}}};
   return tick;
 }
 
-LabelMap LabelsOf(const sources::PromSample& s) { return {s.labels.begin(), s.labels.end()}; }
+LabelMap LabelsOf(const PromSample& s) { return {s.labels.begin(), s.labels.end()}; }
 
 class CostMetricsTest : public ::testing::Test {
  protected:
-  std::vector<sources::PromSample> Scrape() {
+  std::vector<PromSample> Scrape() {
     text_ = metrics_.Serialize();
     return sources::ParsePrometheusText(text_);
   }
@@ -129,7 +128,7 @@ class CostMetricsTest : public ::testing::Test {
   // Every sample of family `name` (exact sample name), keyed by its labels.
   std::map<LabelMap, double> Series(const std::string& name) {
     std::map<LabelMap, double> out;
-    for (const sources::PromSample& s : Scrape()) {
+    for (const PromSample& s : Scrape()) {
       if (s.name == name) out[LabelsOf(s)] = s.value;
     }
     return out;
@@ -189,12 +188,12 @@ TEST_F(CostMetricsTest, NodeFamiliesCarryOpenCostLabelsAndPrices) {
 
 TEST_F(CostMetricsTest, RegionComesFromZoneElseFromSettings) {
   CostMetrics metrics({.region = "eu-west-1", .arch = "arm64"});
-  model::IntervalBatch batch = TwoNodeBatch();
+  IntervalBatch batch = TwoNodeBatch();
   batch.costs.nodes[0].zone = "";
   batch.costs.nodes[1].zone = "europe-west4-b";
   metrics.Observe(MakeTick(batch));
   std::map<std::string, std::string> region_by_node;
-  for (const sources::PromSample& s : sources::ParsePrometheusText(metrics.Serialize())) {
+  for (const PromSample& s : sources::ParsePrometheusText(metrics.Serialize())) {
     if (s.name != "node_total_hourly_cost") continue;
     region_by_node[std::string(s.Label("node"))] = s.Label("region");
     EXPECT_EQ(s.Label("arch"), "arm64");
@@ -222,7 +221,7 @@ TEST_F(CostMetricsTest, ContainerAllocationIsMaxOfRequestAndUsage) {
 
 TEST_F(CostMetricsTest, GonePodsAndNodesAreRemoved) {
   metrics_.Observe(MakeTick(TwoNodeBatch()));
-  model::IntervalBatch next = TwoNodeBatch(kStart + seconds(60));
+  IntervalBatch next = TwoNodeBatch(kStart + seconds(60));
   next.costs.nodes.pop_back();  // gpu-1 left the cluster
   next.costs.containers.erase(next.costs.containers.begin() + 1,
                               next.costs.containers.end());  // web-2 and train-0 gone
@@ -266,7 +265,7 @@ TEST_F(CostMetricsTest, CostCountersAccumulateExactlyAcrossIntervals) {
 }
 
 TEST_F(CostMetricsTest, CountersSumManySmallAmountsWithoutDrift) {
-  model::IntervalBatch batch = TwoNodeBatch();
+  IntervalBatch batch = TwoNodeBatch();
   batch.costs.containers.resize(1);
   batch.costs.containers[0].cost = {100'000'000, 0, 0};  // $0.1
   for (int i = 0; i < 1000; ++i) metrics_.Observe(MakeTick(batch));
@@ -277,7 +276,7 @@ TEST_F(CostMetricsTest, CountersSumManySmallAmountsWithoutDrift) {
 }
 
 TEST_F(CostMetricsTest, QueriesCountedByWorkgroupTeamAndState) {
-  model::IntervalBatch batch = TwoNodeBatch();
+  IntervalBatch batch = TwoNodeBatch();
   batch.queries = {
       MakeQuery("q1", "analytics", "alpha", model::QueryState::kSucceeded, 50'000'000),
       MakeQuery("q2", "analytics", "alpha", model::QueryState::kSucceeded, 25'000'000),
@@ -286,7 +285,7 @@ TEST_F(CostMetricsTest, QueriesCountedByWorkgroupTeamAndState) {
   };
   metrics_.Observe(MakeTick(batch));
   // Queries of an interval that could not be attributed still count.
-  model::IntervalBatch only_queries;
+  IntervalBatch only_queries;
   only_queries.cluster = "prod";
   only_queries.queries = {
       MakeQuery("q5", "analytics", "alpha", model::QueryState::kSucceeded, 25'000'000)};
@@ -330,7 +329,7 @@ TEST_F(CostMetricsTest, UnattributedTickKeepsGaugesAndUpdatesHealth) {
   EXPECT_EQ(Value("costledger_interval_start_timestamp_seconds", {}),
             static_cast<double>(kStart.time_since_epoch().count()));
 
-  model::IntervalBatch empty;
+  IntervalBatch empty;
   empty.cluster = "prod";
   empty.costs.start = kStart + seconds(60);
   empty.costs.length = seconds(60);
@@ -364,7 +363,7 @@ TEST_F(CostMetricsTest, UnattributedTickKeepsGaugesAndUpdatesHealth) {
 
 TEST_F(CostMetricsTest, AttributedTickWithoutNodesEmptiesGauges) {
   metrics_.Observe(MakeTick(TwoNodeBatch()));
-  model::IntervalBatch empty;
+  IntervalBatch empty;
   empty.cluster = "prod";
   empty.costs.start = kStart + seconds(60);
   metrics_.Observe(MakeTick(empty));
@@ -404,7 +403,7 @@ TEST_F(CostMetricsTest, SerializeWhileObservingIsSafe) {
     }
   });
   for (int i = 0; i < 200; ++i) {
-    model::IntervalBatch batch = TwoNodeBatch(kStart + seconds(60 * i));
+    IntervalBatch batch = TwoNodeBatch(kStart + seconds(60 * i));
     if (i % 2 == 1) batch.costs.containers.pop_back();
     metrics_.Observe(MakeTick(batch, i % 7 != 0));
     metrics_.CountHttpRequest("/metrics", 200, std::chrono::microseconds(100));

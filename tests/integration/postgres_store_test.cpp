@@ -148,7 +148,8 @@ class PostgresStoreTest : public ::testing::Test {
     std::vector<std::string> names;
     for (const pqxx::row& r : tx.exec(R"(
         SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-        WHERE c.relkind = 'r' ORDER BY 1)")) {
+        WHERE i.inhparent IN ('container_costs'::regclass, 'node_costs'::regclass)
+        ORDER BY 1)")) {
       names.push_back(r[0].as<std::string>());
     }
     return names;
@@ -162,12 +163,12 @@ std::unique_ptr<testing::PrivatePostgres> PostgresStoreTest::server_;
 
 TEST_F(PostgresStoreTest, MigrationsApplyOnceAndAreIdempotent) {
   PostgresStore store(url_, "");
-  EXPECT_EQ(store.Migrate(),
-            (std::vector<std::string>{"0001_initial", "0002_allocation_reads",
-                                      "0003_workload_daily", "0004_interval_markers"}));
+  EXPECT_EQ(store.Migrate(), (std::vector<std::string>{
+                                 "0001_initial", "0002_allocation_reads", "0003_workload_daily",
+                                 "0004_interval_markers", "0006_raw_rows_by_hour"}));
   EXPECT_EQ(store.Migrate(), std::vector<std::string>{});
   EXPECT_EQ(PostgresStore(url_, "").Migrate(), std::vector<std::string>{});
-  EXPECT_EQ(Count("SELECT count(*) FROM schema_migrations WHERE applied_at IS NOT NULL"), 4);
+  EXPECT_EQ(Count("SELECT count(*) FROM schema_migrations WHERE applied_at IS NOT NULL"), 5);
   EXPECT_EQ(Count(R"(SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename IN
       ('container_costs', 'node_costs', 'container_costs_hourly', 'node_costs_hourly',
        'query_costs', 'schema_migrations'))"),
@@ -212,8 +213,8 @@ TEST_F(PostgresStoreTest, ConcurrentMigrateIsSafe) {
   for (const std::exception_ptr& e : errors) {
     if (e) std::rethrow_exception(e);
   }
-  EXPECT_EQ(applied[0].size() + applied[1].size(), 4U);
-  EXPECT_EQ(Count("SELECT count(*) FROM schema_migrations"), 4);
+  EXPECT_EQ(applied[0].size() + applied[1].size(), 5U);
+  EXPECT_EQ(Count("SELECT count(*) FROM schema_migrations"), 5);
 }
 
 TEST_F(PostgresStoreTest, WriteStoresTheBatchTotalsExactly) {
@@ -541,6 +542,53 @@ TEST_F(PostgresStoreTest, AmendedIntervalsAreRolledUpFromRawRows) {
             ContainerCostNanos(full));
 }
 
+// The schema leaves the interval length to the writer (migration 0006 dropped the CHECK).
+TEST_F(PostgresStoreTest, AnIntervalOfNoLengthIsRefusedAndNothingIsStored) {
+  auto store = MigratedStore();
+  model::IntervalBatch batch = MakeBatch("prod", kHour, 1, 2);
+  batch.costs.length = std::chrono::seconds(0);
+  EXPECT_THROW(store->Write(batch), InvalidInput);
+  batch.costs.length = std::chrono::seconds(-60);
+  EXPECT_THROW(store->Write(batch), InvalidInput);
+  EXPECT_EQ(Count("SELECT count(*) FROM container_costs"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM node_costs"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM stored_intervals"), 0);
+}
+
+// Raw container rows carry no index: every index costs each row of every write (BRIN alone
+// was about 11% of ingest); reads are pruned to hour partitions instead.
+TEST_F(PostgresStoreTest, RawContainerRowsHaveNoIndex) {
+  auto store = MigratedStore();
+  store->Write(MakeBatch("prod", kHour, 1, 2));
+  EXPECT_EQ(Count(R"(SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+                     WHERE c.relname LIKE 'container\_costs\_2%')"),
+            0);
+  EXPECT_EQ(Count(R"(SELECT count(*) FROM pg_constraint
+                     WHERE conrelid = 'container_costs'::regclass AND contype = 'c')"),
+            0);
+}
+
+// A day partition created before migration 0006 is whole (not partitioned by hour): writes
+// into that day still land in it, since rows are routed through the parent.
+TEST_F(PostgresStoreTest, ADayCreatedBeforeHourPartitionsStillTakesRows) {
+  auto store = MigratedStore();
+  {
+    pqxx::connection c(url_);
+    pqxx::work tx(c);
+    tx.exec0(R"(CREATE TABLE container_costs_20251116 PARTITION OF container_costs
+                FOR VALUES FROM ('2025-11-16T00:00:00Z') TO ('2025-11-17T00:00:00Z'))");
+    tx.commit();
+  }
+  const model::IntervalBatch batch = MakeBatch("prod", kHour, 2, 3);
+  store->Write(batch);
+  EXPECT_EQ(Count("SELECT count(*) FROM container_costs_20251116"), 6);
+  EXPECT_EQ(Count("SELECT count(*) FROM pg_inherits WHERE inhparent = "
+                  "'container_costs_20251116'::regclass"),
+            0);
+  EXPECT_EQ(store->RollUp(kHour + hours(1)), 1);
+  ExpectRollupsMatchRaw(ReadSums());
+}
+
 TEST_F(PostgresStoreTest, PartitionsExistPerDayAndRetentionDropsOldOnes) {
   auto store = MigratedStore();
   const sys_days today = std::chrono::floor<days>(kHour);  // 2025-11-16
@@ -554,6 +602,12 @@ TEST_F(PostgresStoreTest, PartitionsExistPerDayAndRetentionDropsOldOnes) {
             (std::vector<std::string>{"container_costs_20251114", "container_costs_20251115",
                                       "container_costs_20251116", "node_costs_20251114",
                                       "node_costs_20251115", "node_costs_20251116"}));
+  // A day of container rows is partitioned by hour; each row is in its hour's partition.
+  EXPECT_EQ(Count("SELECT count(*) FROM pg_inherits WHERE inhparent = "
+                  "'container_costs_20251115'::regclass"),
+            24);
+  EXPECT_EQ(Count("SELECT count(*) FROM container_costs_20251115_10"), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM container_costs_20251115_11"), 0);
   store->EnsurePartitions(today, 2);
   EXPECT_EQ(Partitions().size(), 10U);
   EXPECT_EQ(Count("SELECT count(*) FROM container_costs_20251115"), 2);

@@ -56,9 +56,13 @@ constexpr std::string_view kPing = "SELECT 1";
 constexpr std::string_view kMissingPartitions =
     "SELECT name FROM unnest($1::text[]) AS name WHERE to_regclass(name) IS NULL";
 constexpr std::string_view kLockPartitions = "SELECT pg_advisory_xact_lock($1)";
-// {0} partition, {1} parent, {2} and {3} the day's bounds as timestamptz literals.
+// {0} partition, {1} parent, {2} and {3} its bounds as timestamptz literals, {4} "" or a
+// PARTITION BY clause.
 constexpr std::string_view kCreatePartition =
-    "CREATE TABLE IF NOT EXISTS {0} PARTITION OF {1} FOR VALUES FROM ('{2}') TO ('{3}');\n";
+    "CREATE TABLE IF NOT EXISTS {0} PARTITION OF {1} FOR VALUES FROM ('{2}') TO ('{3}'){4};\n";
+// A day of container_costs is partitioned again by hour (migration 0006): its raw rows carry
+// no index, a read of raw rows scans only the hours it asks for.
+constexpr std::string_view kByHour = " PARTITION BY RANGE (interval_start)";
 constexpr std::string_view kListPartitions = R"(
 SELECT c.relname
 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
@@ -290,6 +294,8 @@ constexpr std::string_view kDeleteQueries =
 
 // Raw tables partitioned by day, in the order their locks are taken.
 constexpr std::array<std::string_view, 2> kPartitionedTables{"container_costs", "node_costs"};
+// The raw table whose days are partitioned by hour.
+constexpr std::string_view kHourPartitionedTable = "container_costs";
 
 // ---- helpers ------------------------------------------------------------------------------
 
@@ -306,6 +312,11 @@ std::string PartitionName(std::string_view table, sys_days day) {
   const std::chrono::year_month_day ymd(day);
   return fmt::format("{}_{:04}{:02}{:02}", table, static_cast<int>(ymd.year()),
                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+}
+
+// "container_costs_20251116_07": hour 07 UTC of a day partition.
+std::string HourPartitionName(std::string_view day_partition, int hour) {
+  return fmt::format("{}_{:02}", day_partition, hour);
 }
 
 // The day of "container_costs_20251116" (any partitioned table); nothing for other names.
@@ -435,8 +446,15 @@ struct PostgresStore::Impl {
     std::string ddl;
     for (const Partition& p : wanted) {
       if (!missing_names.contains(p.name)) continue;
+      const bool by_hour = p.parent == kHourPartitionedTable;
       ddl += fmt::format(kCreatePartition, p.name, p.parent, model::FormatTimestamp(p.day),
-                         model::FormatTimestamp(p.day + days(1)));
+                         model::FormatTimestamp(p.day + days(1)), by_hour ? kByHour : "");
+      for (int hour = 0; by_hour && hour < 24; ++hour) {
+        const sys_seconds from = p.day + std::chrono::hours(hour);
+        ddl += fmt::format(kCreatePartition, HourPartitionName(p.name, hour), p.name,
+                           model::FormatTimestamp(from),
+                           model::FormatTimestamp(from + std::chrono::hours(1)), "");
+      }
     }
     tx.exec(ddl);
   }
@@ -582,7 +600,9 @@ bool PostgresStore::Impl::WriteIn(pqxx::connection& c, const model::IntervalBatc
     // partitions. Otherwise (a replay after a crash, a second collector) insert through
     // staging only what is missing.
     if (new_marks == clusters.size() && !via_staging) {
-      CopyContainerRows(tx, PartitionName("container_costs", day), batch, interval_seconds);
+      // Through the parent: days created before migration 0006 are not partitioned by hour,
+      // and routing a row costs no more than checking the partition's bounds for it.
+      CopyContainerRows(tx, kHourPartitionedTable, batch, interval_seconds);
       CopyNodeRows(tx, PartitionName("node_costs", day), batch, interval_seconds);
       whole_batch_copied = true;
     } else {

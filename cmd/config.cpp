@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "costledger/common/secrets.hpp"
+#include "costledger/common/time_zone.hpp"
 #include "costledger/model/errors.hpp"
 
 namespace costledger::cli {
@@ -59,10 +60,26 @@ constexpr auto kScalarKeys = std::to_array<KeySpec>({
     {"retention.raw_days", Kind::kInt},
     {"retention.hourly_days", Kind::kInt},
     {"retention.queries_days", Kind::kInt},
+    {"time_zone", Kind::kString},
+    {"reports.enabled", Kind::kBool},
+    {"reports.weekday", Kind::kString},
+    {"reports.hour", Kind::kInt},
+    {"reports.base_url", Kind::kString},
+    {"reports.from", Kind::kString},
+    {"reports.out_dir", Kind::kString},
+    {"reports.top_workloads", Kind::kInt},
+    {"reports.share_idle", Kind::kBool},
+    {"smtp.url", Kind::kString},
+    {"smtp.username", Kind::kString},
+    {"smtp.password_file", Kind::kString},
+    {"smtp.starttls", Kind::kString},
+    {"smtp.timeout_seconds", Kind::kInt},
 });
 // Objects whose keys are free-form (maps).
-constexpr std::array<std::string_view, 2> kMapKeys{"sources.pricing.custom_hourly",
-                                                   "sources.athena.workgroup_teams"};
+constexpr std::array<std::string_view, 3> kMapKeys{
+    "sources.pricing.custom_hourly", "sources.athena.workgroup_teams", "reports.teams"};
+constexpr std::array<std::string_view, 7> kWeekdays{"monday", "tuesday",  "wednesday", "thursday",
+                                                    "friday", "saturday", "sunday"};
 
 std::vector<std::string> Split(const std::string& path, char sep) {
   std::vector<std::string> parts;
@@ -240,6 +257,90 @@ std::string ReadFileOrThrow(const std::string& path, const std::string& what) {
   return out.str();
 }
 
+std::string TrimmedFile(const std::string& path, const std::string& what) {
+  std::string text = ReadFileOrThrow(path, what);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
+void ParseReports(const json& root, Config::Reports& r) {
+  r.enabled = GetBool(root, "reports.enabled", r.enabled);
+  const std::string weekday = GetString(root, "reports.weekday", "monday");
+  const auto day = std::find(kWeekdays.begin(), kWeekdays.end(), weekday);
+  if (day == kWeekdays.end()) {
+    throw InvalidInput(fmt::format(
+        "configuration key 'reports.weekday' is '{}'; allowed: monday, tuesday, wednesday, "
+        "thursday, friday, saturday, sunday",
+        weekday));
+  }
+  r.weekday = static_cast<int>(day - kWeekdays.begin()) + 1;
+  r.hour = GetInt(root, "reports.hour", r.hour, 0, 23);
+  r.base_url = GetString(root, "reports.base_url", r.base_url);
+  r.from = GetString(root, "reports.from", r.from);
+  r.out_dir = GetString(root, "reports.out_dir", r.out_dir);
+  r.top_workloads = GetInt(root, "reports.top_workloads", r.top_workloads, 1, 1000);
+  r.share_idle = GetBool(root, "reports.share_idle", r.share_idle);
+  const json* teams = Find(root, "reports.teams");
+  if (teams == nullptr) return;
+  if (!teams->is_object()) {
+    throw InvalidInput(
+        "configuration key 'reports.teams' must be an object: team -> "
+        "{\"mail\": [addresses], \"webhook\": URL}");
+  }
+  for (auto it = teams->begin(); it != teams->end(); ++it) {
+    const std::string path = "reports.teams." + it.key();
+    if (!it->is_object())
+      throw InvalidInput(fmt::format("configuration key '{}' must be an object", path));
+    for (auto field = it->begin(); field != it->end(); ++field) {
+      if (field.key() != "mail" && field.key() != "webhook") {
+        throw InvalidInput(fmt::format(
+            "configuration key '{}.{}' is unknown; allowed: mail, webhook", path, field.key()));
+      }
+    }
+    Config::Reports::Team team;
+    team.mail = GetStringList(root, path + ".mail");
+    for (const std::string& address : team.mail) {
+      const auto at = address.find('@');
+      if (at == std::string::npos || at == 0 || at + 1 == address.size() ||
+          address.find_first_of(" <>\r\n") != std::string::npos) {
+        throw InvalidInput(fmt::format(
+            "configuration key '{}.mail' has '{}', which is not a mail address", path, address));
+      }
+    }
+    team.webhook = GetString(root, path + ".webhook", "");
+    if (!team.webhook.empty() && team.webhook.rfind("http://", 0) != 0 &&
+        team.webhook.rfind("https://", 0) != 0) {
+      throw InvalidInput(
+          fmt::format("configuration key '{}.webhook' must be an http:// or https:// URL", path));
+    }
+    r.teams[it.key()] = std::move(team);
+  }
+}
+
+void ParseSmtp(const json& root, const std::map<std::string, std::string>& env, Config::Smtp& s) {
+  s.url = GetString(root, "smtp.url", s.url);
+  if (!s.url.empty() && s.url.rfind("smtp://", 0) != 0 && s.url.rfind("smtps://", 0) != 0) {
+    throw InvalidInput("configuration key 'smtp.url' must start with smtp:// or smtps://");
+  }
+  if (common::HasConnectionSecret(s.url)) {
+    throw InvalidInput(
+        "smtp.url contains a password; secrets go in COSTLEDGER_SMTP_PASSWORD or "
+        "smtp.password_file, never in the file");
+  }
+  s.username = GetString(root, "smtp.username", s.username);
+  s.starttls = GetString(root, "smtp.starttls", s.starttls);
+  if (s.starttls != "required" && s.starttls != "try" && s.starttls != "none") {
+    throw InvalidInput(fmt::format(
+        "configuration key 'smtp.starttls' is '{}'; allowed: required, try, none", s.starttls));
+  }
+  s.timeout_seconds = GetInt(root, "smtp.timeout_seconds", s.timeout_seconds, 1, 600);
+  if (const auto it = env.find("COSTLEDGER_SMTP_PASSWORD"); it != env.end()) {
+    s.password = it->second;
+  } else if (const std::string file = GetString(root, "smtp.password_file", ""); !file.empty()) {
+    s.password = TrimmedFile(file, "smtp.password_file");
+  }
+}
+
 }  // namespace
 
 LoadedConfig ParseConfig(const std::string& json_text,
@@ -309,6 +410,14 @@ LoadedConfig ParseConfig(const std::string& json_text,
       GetInt(root, "retention.hourly_days", c.retention.hourly_days, 1, 36500);
   c.retention.queries_days =
       GetInt(root, "retention.queries_days", c.retention.queries_days, 1, 36500);
+  c.time_zone = GetString(root, "time_zone", c.time_zone);
+  try {
+    common::LoadTimeZone(c.time_zone);
+  } catch (const InvalidInput& e) {
+    throw InvalidInput(fmt::format("configuration key 'time_zone': {}", e.what()));
+  }
+  ParseReports(root, c.reports);
+  ParseSmtp(root, env, c.smtp);
   c.tokens_file = GetString(root, "auth.tokens_file", "");
   c.api.protect_metrics = GetBool(root, "auth.protect_metrics", c.api.protect_metrics);
   c.api.threads = GetInt(root, "api.threads", c.api.threads, 1, 64);
@@ -390,6 +499,24 @@ std::string DescribeConfig(const Config& c) {
   out["retention"] = {{"raw_days", c.retention.raw_days},
                       {"hourly_days", c.retention.hourly_days},
                       {"queries_days", c.retention.queries_days}};
+  out["time_zone"] = c.time_zone;
+  out["reports"] = {{"enabled", c.reports.enabled},
+                    {"weekday", kWeekdays.at(static_cast<std::size_t>(c.reports.weekday - 1))},
+                    {"hour", c.reports.hour},
+                    {"base_url", c.reports.base_url},
+                    {"from", c.reports.from},
+                    {"out_dir", c.reports.out_dir},
+                    {"top_workloads", c.reports.top_workloads},
+                    {"share_idle", c.reports.share_idle},
+                    {"teams", json::object()}};
+  for (const auto& [team, t] : c.reports.teams) {
+    out["reports"]["teams"][team] = {{"mail", t.mail}, {"webhook", t.webhook}};
+  }
+  out["smtp"] = {{"url", c.smtp.url},
+                 {"username", c.smtp.username},
+                 {"password", c.smtp.password.empty() ? "" : "***"},
+                 {"starttls", c.smtp.starttls},
+                 {"timeout_seconds", c.smtp.timeout_seconds}};
   out["auth"]["tokens_file"] = c.tokens_file;
   out["auth"]["protect_metrics"] = c.api.protect_metrics;
   out["api"] = {{"threads", c.api.threads},

@@ -52,7 +52,36 @@ struct Config {
   Pricing pricing;
   Athena athena;
   Retention retention;
+  std::string time_zone = "UTC";  ///< IANA name: report weeks and quota periods
   std::string tokens_file;
+  /// Weekly reports (issue 12): built for the previous ISO week in `time_zone` once
+  /// `weekday` `hour` (local) has passed and that week's last interval is stored.
+  struct Reports {
+    bool enabled = true;   ///< build, archive and (with recipients) deliver on schedule
+    int weekday = 1;       ///< ISO: 1 = Monday .. 7 = Sunday
+    int hour = 6;          ///< local hour of `weekday`
+    std::string base_url;  ///< links in mails and webhooks, e.g. https://cost.example.com
+    std::string from = "costledger@localhost";  ///< the mails' From address
+    std::string out_dir;                        ///< also writes every built report here when set
+    int top_workloads = 10;                     ///< workloads listed before "others"
+    bool share_idle = false;                    ///< teams' costs include their share of idle
+    struct Team {
+      std::vector<std::string> mail;  ///< recipients
+      std::string webhook;            ///< Slack-compatible incoming webhook URL
+    };
+    std::map<std::string, Team> teams;  ///< team -> recipients; other teams are archived only
+  };
+  /// SMTP for reports and alerts; the password only from COSTLEDGER_SMTP_PASSWORD or a file.
+  struct Smtp {
+    std::string url;  ///< smtp://host:587 or smtps://host:465; empty: no mail
+    std::string username;
+    std::string password;          ///< secret, never logged
+    std::string starttls = "try";  ///< required | try | none (smtp:// only)
+    int timeout_seconds = 30;
+  };
+  Reports reports;
+  Smtp smtp;
+
   struct Api {
     int threads = 2;               ///< HTTP server (I/O) threads
     int workers = 4;               ///< threads reading the database for requests

@@ -146,5 +146,57 @@ TEST(ConfigTest, PasswordsNeverComeFromTheFileAndAreMasked) {
             "host=db password=*** user=x");
 }
 
+TEST(ConfigTest, ReportsSmtpAndTimeZoneHaveDefaultsAndNameBadValues) {
+  const Config defaults = ParseConfig(kDesignExample, {}).config;
+  EXPECT_EQ(defaults.time_zone, "UTC");
+  EXPECT_TRUE(defaults.reports.enabled);
+  EXPECT_EQ(defaults.reports.weekday, 1);
+  EXPECT_EQ(defaults.reports.hour, 6);
+  EXPECT_TRUE(defaults.reports.teams.empty());
+  EXPECT_EQ(defaults.smtp.starttls, "try");
+
+  const std::string base =
+      R"("database_url":"postgresql://a@b/c","sources":{"kubernetes":{"api_url":"http://k"}})";
+  const LoadedConfig set = ParseConfig("{" + base + R"(,"time_zone":"Europe/Berlin",
+        "reports":{"weekday":"tuesday","hour":7,"base_url":"https://cost.example.com",
+                   "teams":{"alpha":{"mail":["lead@example.com","ds@example.com"],
+                                     "webhook":"https://hooks.example.com/T1"}}},
+        "smtp":{"url":"smtp://mail.example.com:587","username":"costledger",
+                "starttls":"required"}})",
+                                       {{"COSTLEDGER_SMTP_PASSWORD", "mail-s3cret"}});
+  EXPECT_TRUE(set.warnings.empty());
+  const Config& c = set.config;
+  EXPECT_EQ(c.time_zone, "Europe/Berlin");
+  EXPECT_EQ(c.reports.weekday, 2);
+  EXPECT_EQ(c.reports.hour, 7);
+  ASSERT_TRUE(c.reports.teams.contains("alpha"));
+  EXPECT_EQ(c.reports.teams.at("alpha").mail,
+            (std::vector<std::string>{"lead@example.com", "ds@example.com"}));
+  EXPECT_EQ(c.reports.teams.at("alpha").webhook, "https://hooks.example.com/T1");
+  EXPECT_EQ(c.smtp.password, "mail-s3cret");
+  const std::string described = DescribeConfig(c);
+  EXPECT_THAT(described, Not(HasSubstr("mail-s3cret")));
+  EXPECT_THAT(described, HasSubstr(R"("weekday": "tuesday")"));
+
+  EXPECT_THAT(ConfigError("{" + base + R"(,"time_zone":"Mars/Olympus"})"),
+              HasSubstr("'time_zone': time zone 'Mars/Olympus' is not in the tz database"));
+  EXPECT_THAT(ConfigError("{" + base + R"(,"reports":{"weekday":"mon"}})"),
+              HasSubstr("'reports.weekday' is 'mon'; allowed: monday, tuesday"));
+  EXPECT_THAT(ConfigError("{" + base + R"(,"reports":{"hour":24}})"),
+              HasSubstr("'reports.hour' is 24; allowed 0..23"));
+  EXPECT_THAT(ConfigError("{" + base + R"(,"reports":{"teams":{"a":{"mail":["nobody"]}}}})"),
+              HasSubstr("'reports.teams.a.mail' has 'nobody', which is not a mail address"));
+  EXPECT_THAT(ConfigError("{" + base + R"(,"reports":{"teams":{"a":{"slack":"x"}}}})"),
+              HasSubstr("'reports.teams.a.slack' is unknown; allowed: mail, webhook"));
+  EXPECT_THAT(ConfigError("{" + base + R"(,"reports":{"teams":{"a":{"webhook":"ftp://x"}}}})"),
+              HasSubstr("'reports.teams.a.webhook' must be an http:// or https:// URL"));
+  EXPECT_THAT(ConfigError("{" + base + R"(,"smtp":{"url":"mail.example.com"}})"),
+              HasSubstr("'smtp.url' must start with smtp:// or smtps://"));
+  EXPECT_THAT(ConfigError("{" + base + R"(,"smtp":{"url":"smtp://u:pw@mail"}})"),
+              HasSubstr("smtp.url contains a password"));
+  EXPECT_THAT(ConfigError("{" + base + R"(,"smtp":{"starttls":"always"}})"),
+              HasSubstr("'smtp.starttls' is 'always'; allowed: required, try, none"));
+}
+
 }  // namespace
 }  // namespace costledger::cli

@@ -45,8 +45,18 @@ model::NodeCostRow MakeNode(std::string name, model::CapacityType type, model::P
 
 model::ContainerCostRow MakeContainer(std::string pod, std::string container) {
   model::ContainerCostRow c;
-  c.labels = {"prod-eu",      "ip-10-0-0-1",        "ml",    "RayCluster", "trainer",
-              std::move(pod), std::move(container), "alpha", "spot",       "p4d.24xlarge"};
+  c.labels = {"prod-eu",
+              "ip-10-0-0-1",
+              "ml",
+              "RayCluster",
+              "trainer",
+              std::move(pod),
+              std::move(container),
+              "alpha",
+              "spot",
+              "p4d.24xlarge",
+              "",
+              ""};
   c.demand = {4000, 3999, 16 * kGiB, 17 * kGiB + 1, 2};
   c.cost = {111, 222, 333};
   c.gpu_busy_devices = 1.0 / 7.0;
@@ -198,18 +208,26 @@ model::IntervalBatch Format1Batch() {
               "shop",      "Deployment",
               "web",       "web-5d8c7b9f4-x2x9q",
               "app",       "alpha",
-              "on-demand", "m5.xlarge"};
+              "on-demand", "m5.xlarge",
+              "",          ""};
   c.demand = {1000, 1500, 4 * kGiB, 3'758'096'384, 0};
   c.cost = {829'352, 247'097, 0};
   c.usage_observed = true;
   b.costs.containers.push_back(c);
 
   c = {};
-  c.labels = {"prod-eu",     "ip-10-0-1-17.ec2.internal",
-              "data",        "Job",
-              "nightly-etl", "nightly-etl-x7k2p",
-              "etl",         "",
-              "on-demand",   "m5.xlarge"};
+  c.labels = {"prod-eu",
+              "ip-10-0-1-17.ec2.internal",
+              "data",
+              "Job",
+              "nightly-etl",
+              "nightly-etl-x7k2p",
+              "etl",
+              "",
+              "on-demand",
+              "m5.xlarge",
+              "",
+              ""};
   c.demand = {500, 0, 2 * kGiB, 0, 0};
   c.cost = {276'453, 247'097, 0};
   c.gpu_busy_devices = 0.0;
@@ -220,7 +238,8 @@ model::IntervalBatch Format1Batch() {
               "ml",         "RayCluster",
               "trainer",    "trainer-gpu-worker-0",
               "ray-worker", "beta",
-              "spot",       "g5.2xlarge"};
+              "spot",       "g5.2xlarge",
+              "",           ""};
   c.demand = {4000, 3987, 16 * kGiB, 30 * kGiB, 1};
   c.cost = {756'172, 756'239, 5'816'000};
   c.gpu_busy_devices = 0.875;
@@ -232,7 +251,8 @@ model::IntervalBatch Format1Batch() {
               "jupyterhub", "",
               "",           "jupyter-ana",
               "notebook",   "gamma",
-              "spot",       "g5.2xlarge"};
+              "spot",       "g5.2xlarge",
+              "",           ""};
   c.demand = {250, 12, kGiB, 536'870'912, 0};
   c.cost = {756'173, 50'416, 0};
   c.gpu_busy_devices = 1.0 / 3.0;

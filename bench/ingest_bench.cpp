@@ -75,7 +75,9 @@ IntervalBatch MakeBatch(std::chrono::sys_seconds start) {
                   "main",
                   teams[ns % 4],
                   "on-demand",
-                  "m5.2xlarge"};
+                  "m5.2xlarge",
+                  "kubernetes",
+                  std::string("Deployment:app-") + std::to_string(c % 300)};
     row.demand = {static_cast<std::int64_t>(100 + rng() % 900),
                   static_cast<std::int64_t>(rng() % 1200),
                   static_cast<std::int64_t>(256 + rng() % 2048) << 20,

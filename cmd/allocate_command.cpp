@@ -34,7 +34,8 @@ options:
   --at TIME                  interval start, RFC 3339 (default: from sample-dir/at.txt)
   --interval-seconds N       interval length (default 60)
   --region CODE              price list region (default us-east-1)
-  --aggregate KEY            namespace (default), team, node, controller, pod, container
+  --aggregate KEY            namespace (default), team, node, controller, pod, container,
+                             platform, workload
   --offer FILE               EC2 offer file instead of DIR/ec2_offer.json
   --spot FILE                spot price history instead of DIR/spot_price_history.json
   --cluster NAME             cluster name on every row (default "demo")
@@ -65,9 +66,12 @@ std::string AggregateKey(const model::CostLabels& l, const std::string& aggregat
   }
   if (aggregate == "pod") return l.namespace_name + "/" + l.pod;
   if (aggregate == "container") return l.namespace_name + "/" + l.pod + "/" + l.container;
-  throw InvalidInput(fmt::format(
-      "unknown --aggregate '{}' (allowed: namespace, team, node, controller, pod, container)",
-      aggregate));
+  if (aggregate == "platform") return l.platform;
+  if (aggregate == "workload") return l.namespace_name + "/" + l.workload;
+  throw InvalidInput(
+      fmt::format("unknown --aggregate '{}' (allowed: namespace, team, node, controller, pod, "
+                  "container, platform, workload)",
+                  aggregate));
 }
 
 std::string Dollars(std::int64_t nanos) { return model::Money::FromNanos(nanos).ToDecimalString(); }

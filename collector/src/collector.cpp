@@ -7,6 +7,7 @@
 
 #include "costledger/model/errors.hpp"
 #include "costledger/model/query_cost.hpp"
+#include "costledger/model/workload_naming.hpp"
 
 namespace costledger::collector {
 namespace {
@@ -161,14 +162,14 @@ std::vector<model::PodLabelSet> Collector::ChangedPodLabels(const std::vector<mo
 
 void Collector::KeepOnlyWhatLaterIntervalsNeed() {
   // Node labels were read when parsed (instance type, zone, capacity type); of a pod's labels
-  // only the team is read again, should this state stand in for a failed scrape. Dropping the
-  // rest halves what is held while the next scrape is read.
+  // only the team and those its workload is named by are read again, should this state stand
+  // in for a failed scrape. Dropping the rest halves what is held while the next scrape is read.
   for (model::Node& node : *last_nodes_) model::Labels().swap(node.labels);
   for (model::Pod& pod : *last_pods_) {
-    if (pod.labels.empty()) continue;
-    model::Labels kept;
-    if (auto team = pod.labels.extract(settings_.interval.team_label)) kept.insert(std::move(team));
-    pod.labels.swap(kept);
+    std::erase_if(pod.labels, [this](const auto& label) {
+      return label.first != settings_.interval.team_label &&
+             !model::IsWorkloadNamingLabel(label.first);
+    });
   }
 }
 

@@ -23,9 +23,13 @@ namespace {
 using Json = nlohmann::json;
 
 // Bumped on any incompatible change; DecodeBatch refuses formats it does not know.
-// tests/data/spool/format-1.batch records format 1 byte for byte: a change that breaks its test
-// needs a new version here and a decoder that still reads the old one, never a new recording.
-constexpr std::int64_t kFormatVersion = 1;
+// tests/data/spool/format-<N>.batch records each format byte for byte: a change that breaks
+// their tests needs a new version here and a decoder that still reads the old ones, never a new
+// recording of an old format.
+//  1: the first.
+//  2: containers' labels carry platform and workload (format 1 decodes with both "").
+constexpr std::int64_t kFormatVersion = 2;
+constexpr std::int64_t kOldestFormatVersion = 1;
 
 std::int64_t EpochSeconds(std::chrono::sys_seconds t) { return t.time_since_epoch().count(); }
 
@@ -226,8 +230,10 @@ void WriteContainer(BatchWriter& w, const model::ContainerCostRow& c) {
       .Member("instance_type", l.instance_type)
       .Member("namespace", l.namespace_name)
       .Member("node", l.node)
+      .Member("platform", l.platform)
       .Member("pod", l.pod)
       .Member("team", l.team)
+      .Member("workload", l.workload)
       .EndObject();
   w.Member("usage_observed", c.usage_observed).EndObject();
 }
@@ -395,7 +401,7 @@ model::NodeCostRow DecodeNode(const Reader& r) {
   return n;
 }
 
-model::ContainerCostRow DecodeContainer(const Reader& r) {
+model::ContainerCostRow DecodeContainer(const Reader& r, std::int64_t format) {
   model::ContainerCostRow c;
   const Reader l = r.Object("labels");
   c.labels.cluster = l.String("cluster");
@@ -408,6 +414,10 @@ model::ContainerCostRow DecodeContainer(const Reader& r) {
   c.labels.team = l.String("team");
   c.labels.capacity_type = l.String("capacity_type");
   c.labels.instance_type = l.String("instance_type");
+  if (format >= 2) {
+    c.labels.platform = l.String("platform");
+    c.labels.workload = l.String("workload");
+  }
 
   const Reader d = r.Object("demand");
   c.demand.cpu_request_millicores = d.Int("cpu_request_millicores");
@@ -491,8 +501,10 @@ model::IntervalBatch DecodeBatch(std::string_view json) {
     throw InvalidInput(fmt::format("batch: not valid JSON: {}", e.what()));
   }
   const Reader r(root, "batch");
-  if (const std::int64_t format = r.Int("format"); format != kFormatVersion) {
-    r.Fail("format", fmt::format("unsupported format {} (expected {})", format, kFormatVersion));
+  const std::int64_t format = r.Int("format");
+  if (format < kOldestFormatVersion || format > kFormatVersion) {
+    r.Fail("format", fmt::format("unsupported format {} (expected {} to {})", format,
+                                 kOldestFormatVersion, kFormatVersion));
   }
   model::IntervalBatch batch;
   batch.cluster = r.String("cluster");
@@ -508,7 +520,7 @@ model::IntervalBatch DecodeBatch(std::string_view json) {
   batch.costs.containers.reserve(containers.size());
   for (std::size_t i = 0; i < containers.size(); ++i) {
     batch.costs.containers.push_back(
-        DecodeContainer(Reader(containers[i], r.Path("containers", i))));
+        DecodeContainer(Reader(containers[i], r.Path("containers", i)), format));
   }
   const Json& warnings = r.Array("warnings");
   batch.costs.warnings.reserve(warnings.size());

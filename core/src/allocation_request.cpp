@@ -15,7 +15,9 @@ struct NamedProperty {
   CostProperty property;
 };
 
-constexpr std::array<NamedProperty, 8> kProperties{{
+// OpenCost's names, then costledger's own: the node's capacity and instance type, and the
+// platform and workload a pod was named by (NameWorkload).
+constexpr std::array<NamedProperty, 12> kProperties{{
     {"cluster", CostProperty::kCluster},
     {"node", CostProperty::kNode},
     {"namespace", CostProperty::kNamespace},
@@ -24,10 +26,15 @@ constexpr std::array<NamedProperty, 8> kProperties{{
     {"pod", CostProperty::kPod},
     {"container", CostProperty::kContainer},
     {"team", CostProperty::kTeam},
+    {"capacityType", CostProperty::kCapacityType},
+    {"instanceType", CostProperty::kInstanceType},
+    {"platform", CostProperty::kPlatform},
+    {"workload", CostProperty::kWorkload},
 }};
 
 constexpr std::string_view kAllowedAggregates =
-    "cluster, node, namespace, controllerKind, controller, pod, container, team, label:<name>";
+    "cluster, node, namespace, controllerKind, controller, pod, container, team, capacityType, "
+    "instanceType, platform, workload, label:<name>";
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);

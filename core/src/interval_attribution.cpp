@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <map>
 
+#include "costledger/model/workload_naming.hpp"
+
 namespace costledger::model {
 namespace {
 
@@ -137,8 +139,15 @@ IntervalCosts AttributeInterval(std::chrono::sys_seconds start, std::chrono::sec
                                          settings.weights, demands, costs);
     n.containers = rows.size();
 
+    // A pod's rows are adjacent: its workload is named once.
+    const Pod* named_pod = nullptr;
+    WorkloadName workload;
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const Pod& pod = *rows[i].pod;
+      if (named_pod != &pod) {
+        workload = NameWorkload(pod);
+        named_pod = &pod;
+      }
       ContainerCostRow row;
       row.labels = {settings.cluster,
                     node.name,
@@ -149,7 +158,9 @@ IntervalCosts AttributeInterval(std::chrono::sys_seconds start, std::chrono::sec
                     rows[i].container,
                     {},
                     std::string(model::ToString(node.capacity_type)),
-                    node.instance_type};
+                    node.instance_type,
+                    workload.platform,
+                    workload.workload};
       if (const auto team = pod.labels.find(settings.team_label); team != pod.labels.end()) {
         row.labels.team = team->second;
       }

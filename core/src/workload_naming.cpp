@@ -1,5 +1,6 @@
 #include "costledger/model/workload_naming.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <initializer_list>
@@ -224,6 +225,28 @@ WorkloadName NameWorkload(const Labels& pod_labels, std::string_view /*namespace
     return std::move(*name);
   }
   return ControllerWorkload(pod_labels, pod_name, controller_kind, controller_name, hints);
+}
+
+bool IsWorkloadNamingLabel(std::string_view key) {
+  // Every label the rules above read.
+  static constexpr std::array<std::string_view, 15> kRead{
+      "dag_id",
+      "task_id",
+      "hub.jupyter.org/username",
+      "hub.jupyter.org/servername",
+      "component",
+      "app.kubernetes.io/component",
+      "sparkoperator.k8s.io/scheduled-app-name",
+      "sparkoperator.k8s.io/app-name",
+      "spark-app-name",
+      "spark-app-selector",
+      "ray.io/originated-from-crd",
+      "ray.io/originated-from-cr-name",
+      "ray.io/cluster",
+      "batch.kubernetes.io/job-name",
+      "job-name",
+  };
+  return std::find(kRead.begin(), kRead.end(), key) != kRead.end();
 }
 
 WorkloadName NameWorkload(const Pod& pod, const WorkloadHints& hints) {

@@ -71,6 +71,20 @@ TEST(CliTest, AllocateByTeamSumsToTheSameTotal) {
   EXPECT_THAT(out.text, HasSubstr("node cost 0.013445000 $"));
 }
 
+// Workloads as their platforms name them: the Spark application and the Ray cluster of the
+// sample pods (owned by a SparkApplication and a RayCluster), per namespace.
+TEST(CliTest, AllocateByWorkloadNamesThePlatformsWorkloads) {
+  const Output out = RunCostledger(DemoArgs() + " --aggregate workload");
+  ASSERT_EQ(out.exit_code, 0) << out.text;
+  EXPECT_THAT(out.text, HasSubstr("spark/spark:etl-daily"));
+  EXPECT_THAT(out.text, HasSubstr("ray/raycluster:raycluster-alpha"));
+  EXPECT_THAT(out.text, HasSubstr("node cost 0.013445000 $"));
+  const Output by_platform = RunCostledger(DemoArgs() + " --aggregate platform");
+  ASSERT_EQ(by_platform.exit_code, 0) << by_platform.text;
+  EXPECT_THAT(by_platform.text, HasSubstr("kubernetes"));
+  EXPECT_THAT(by_platform.text, HasSubstr("spark"));
+}
+
 TEST(CliTest, BadInputIsAClearErrorNotACrash) {
   const Output missing = RunCostledger("allocate --sample-dir /nonexistent");
   EXPECT_EQ(missing.exit_code, 2);

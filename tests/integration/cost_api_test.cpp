@@ -72,7 +72,9 @@ IntervalBatch ScenarioBatch(sys_seconds start) {
                   "main",
                   teams[i],
                   "on-demand",
-                  "m5.xlarge"};
+                  "m5.xlarge",
+                  "kubernetes",
+                  "Deployment:" + std::string(names[i]) + "-app"};
     row.demand = demands[static_cast<std::size_t>(i)];
     row.usage_observed = true;
     containers.push_back(row);
@@ -229,6 +231,40 @@ TEST_F(CostApiTest, ShareIdleStepsAndOpenCostPaths) {
                 .body["data"][0]["alpha"]["totalCostNanos"]);
   EXPECT_EQ(total, teams["alpha"]["totalCostNanos"].get<std::int64_t>() +
                        teams["beta"]["totalCostNanos"].get<std::int64_t>());
+}
+
+// costledger's own aggregates: each container's workload, its platform, its node's capacity
+// type; in filters too, and within a team scope.
+TEST_F(CostApiTest, AggregatesAndFiltersByPlatformAndWorkload) {
+  const auto set = [](const Reply& r) {
+    EXPECT_EQ(r.status, 200) << r.text;
+    return r.body["data"][0];
+  };
+  const auto by_namespace =
+      set(Get("/v1/allocation?window=" + Window() + "&aggregate=namespace&idle=false"));
+  const std::int64_t alpha = by_namespace["alpha"]["totalCostNanos"].get<std::int64_t>();
+  const std::int64_t beta = by_namespace["beta"]["totalCostNanos"].get<std::int64_t>();
+  const auto workloads =
+      set(Get("/v1/allocation?window=" + Window() + "&aggregate=workload&idle=false"));
+  ASSERT_EQ(workloads.size(), 2u) << workloads.dump();
+  EXPECT_EQ(workloads["Deployment:a-app"]["totalCostNanos"], alpha);
+  EXPECT_EQ(workloads["Deployment:b-app"]["totalCostNanos"], beta);
+  EXPECT_EQ(workloads["Deployment:a-app"]["properties"]["workload"], "Deployment:a-app");
+  const auto platforms = set(Get("/v1/allocation?window=" + Window() + "&aggregate=platform"));
+  EXPECT_EQ(platforms["kubernetes"]["totalCostNanos"], alpha + beta);
+  EXPECT_EQ(platforms["kubernetes"]["totalCostNanos"].get<std::int64_t>() +
+                platforms["__idle__"]["totalCostNanos"].get<std::int64_t>(),
+            kNodeHourNanos);
+  const auto filtered = set(
+      Get("/v1/allocation?window=" + Window() +
+          "&aggregate=team&filter=workload:%22Deployment:b-app%22%2BcapacityType:%22on-demand%22"
+          "&idle=false"));
+  ASSERT_EQ(filtered.size(), 1u) << filtered.dump();
+  EXPECT_EQ(filtered["beta"]["totalCostNanos"], beta);
+  const auto scoped =
+      set(Get("/v1/allocation?window=" + Window() + "&aggregate=workload,instanceType", kAlpha));
+  ASSERT_EQ(scoped.size(), 1u) << scoped.dump();
+  EXPECT_EQ(scoped["Deployment:a-app/m5.xlarge"]["totalCostNanos"], alpha);
 }
 
 TEST_F(CostApiTest, TeamScopedTokenSeesOnlyItsTeam) {

@@ -134,15 +134,22 @@ TEST_F(PostgresCostReaderTest, EmptyDatabaseReadsNothing) {
 }
 
 // Workload-grained (read from workload_costs_daily for whole days) and container-grained
-// (container_costs_daily) groupings.
-const std::vector<std::vector<PropertyRef>> kTierGroupings{{{CostProperty::kCluster, {}},
-                                                            {CostProperty::kNamespace, {}},
-                                                            {CostProperty::kTeam, {}},
-                                                            {CostProperty::kController, {}}},
-                                                           {{CostProperty::kCluster, {}},
-                                                            {CostProperty::kNode, {}},
-                                                            {CostProperty::kPod, {}},
-                                                            {CostProperty::kContainer, {}}}};
+// (container_costs_daily) groupings, then the same for the platform and workload, and the
+// capacity and instance type (carried labels of the container rollups).
+const std::vector<std::vector<PropertyRef>> kTierGroupings{
+    {{CostProperty::kCluster, {}},
+     {CostProperty::kNamespace, {}},
+     {CostProperty::kTeam, {}},
+     {CostProperty::kController, {}}},
+    {{CostProperty::kCluster, {}},
+     {CostProperty::kNode, {}},
+     {CostProperty::kPod, {}},
+     {CostProperty::kContainer, {}}},
+    {{CostProperty::kPlatform, {}}, {CostProperty::kWorkload, {}}, {CostProperty::kTeam, {}}},
+    {{CostProperty::kCapacityType, {}},
+     {CostProperty::kInstanceType, {}},
+     {CostProperty::kWorkload, {}}},
+};
 
 TEST_F(PostgresCostReaderTest, RollupTiersAnswerExactlyAsTheRawIntervals) {
   WriteHistory();
@@ -156,8 +163,7 @@ TEST_F(PostgresCostReaderTest, RollupTiersAnswerExactlyAsTheRawIntervals) {
   }
   const auto raw_idle = reader_->ReadIdle(kDay, End(), window);
   const auto [containers, idle] = StoredTotals(kDay, End());
-  EXPECT_EQ(Cost(raw[0]), containers);
-  EXPECT_EQ(Cost(raw[1]), containers);
+  for (const auto& rows : raw) EXPECT_EQ(Cost(rows), containers);
   EXPECT_EQ(Cost(raw_idle), idle);
 
   // Every complete hour rolled up, and the complete day: read from daily and hourly tiers.
@@ -195,6 +201,64 @@ TEST_F(PostgresCostReaderTest, WorkloadGroupingsReadTheWorkloadDailyTier) {
                  reader_->ReadAllocations(kDay, End(), End() - kDay, kTierGroupings[0]));
   EXPECT_EQ(Cost(reader_->ReadAllocations(kDay, End(), End() - kDay, kTierGroupings[1])),
             Cost(by_container) - StoredTotals(kDay, kDay + days(1)).first);
+}
+
+// The same for a grouping by platform and workload: both are keys of the per-workload daily
+// rollup, so whole days of them need no container rows either.
+TEST_F(PostgresCostReaderTest, PlatformAndWorkloadReadTheWorkloadDailyTier) {
+  WriteHistory();
+  store_->RollUp(End());
+  const std::vector<PropertyRef> grouping{{CostProperty::kPlatform, {}},
+                                          {CostProperty::kWorkload, {}}};
+  const auto before = reader_->ReadAllocations(kDay, End(), End() - kDay, grouping);
+  {
+    pqxx::connection c(url_);
+    pqxx::work tx(c);
+    tx.exec0("DELETE FROM container_costs_daily");
+    tx.commit();
+  }
+  ExpectSameRows(before, reader_->ReadAllocations(kDay, End(), End() - kDay, grouping));
+  EXPECT_EQ(Cost(before), StoredTotals(kDay, End()).first);
+}
+
+// Grouped by each of platform, workload, capacity type and instance type (alone, and as
+// filters would ask, with the cluster), the reads give every value's cost exactly as the
+// batches written hold it, from raw intervals and from every rollup tier alike.
+TEST_F(PostgresCostReaderTest, GroupsByPlatformWorkloadCapacityAndInstanceType) {
+  WriteHistory();
+  using Expected = std::map<std::string, Money>;
+  std::map<CostProperty, Expected> expected;
+  for (sys_seconds t = kDay; t < End(); t += kInterval) {
+    for (const model::ContainerCostRow& c :
+         testing::MakeBatch("c1", t, 2, 4, kInterval).costs.containers) {
+      expected[CostProperty::kPlatform][c.labels.platform] += c.cost.Total();
+      expected[CostProperty::kWorkload][c.labels.workload] += c.cost.Total();
+      expected[CostProperty::kCapacityType][c.labels.capacity_type] += c.cost.Total();
+      expected[CostProperty::kInstanceType][c.labels.instance_type] += c.cost.Total();
+    }
+  }
+  EXPECT_EQ(expected[CostProperty::kPlatform].size(), 4U);
+  EXPECT_EQ(expected[CostProperty::kWorkload].size(), 4U);
+  EXPECT_EQ(expected[CostProperty::kCapacityType].size(), 2U);
+  EXPECT_EQ(expected[CostProperty::kInstanceType].size(), 2U);
+  const auto read = [&](CostProperty p) {
+    Expected out;
+    const std::vector<PropertyRef> grouping{{CostProperty::kCluster, {}}, {p, {}}};
+    for (const auto& r : reader_->ReadAllocations(kDay, End(), End() - kDay, grouping)) {
+      EXPECT_EQ(r.values.at(0), "c1");
+      out[r.values.at(1)] += r.cpu_cost + r.ram_cost + r.gpu_cost;
+    }
+    return out;
+  };
+  for (const bool rolled_up : {false, true}) {
+    if (rolled_up) store_->RollUp(End());
+    for (const auto& [property, by_value] : expected) {
+      SCOPED_TRACE(fmt::format("property {} rolled up {}", static_cast<int>(property), rolled_up));
+      EXPECT_EQ(read(property), by_value);
+    }
+  }
+  EXPECT_TRUE(expected[CostProperty::kWorkload].contains("notebook:user-1"));
+  EXPECT_TRUE(expected[CostProperty::kPlatform].contains("spark"));
 }
 
 TEST_F(PostgresCostReaderTest, StepsPartitionTheWindow) {

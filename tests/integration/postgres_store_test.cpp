@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <exception>
 #include <latch>
+#include <map>
 #include <memory>
 #include <pqxx/pqxx>
 #include <string>
@@ -18,6 +19,8 @@
 #include "costledger/model/attribution.hpp"
 #include "costledger/model/errors.hpp"
 #include "costledger/model/split_weights.hpp"
+#include "costledger/postgres/postgres_cost_reader.hpp"
+#include "embedded_migrations.hpp"
 #include "private_postgres.hpp"
 #include "sample_batches.hpp"
 
@@ -163,9 +166,10 @@ std::unique_ptr<testing::PrivatePostgres> PostgresStoreTest::server_;
 
 TEST_F(PostgresStoreTest, MigrationsApplyOnceAndAreIdempotent) {
   PostgresStore store(url_, "");
-  const std::vector<std::string> all = {"0001_initial",          "0002_allocation_reads",
-                                        "0003_workload_daily",   "0004_interval_markers",
-                                        "0006_raw_rows_by_hour", "0007_reports_and_notifications"};
+  const std::vector<std::string> all = {
+      "0001_initial",          "0002_allocation_reads", "0003_workload_daily",
+      "0004_interval_markers", "0005_workload_names",   "0006_raw_rows_by_hour",
+      "0007_reports_and_notifications"};
   EXPECT_EQ(store.Migrate(), all);
   EXPECT_EQ(store.Migrate(), std::vector<std::string>{});
   EXPECT_EQ(PostgresStore(url_, "").Migrate(), std::vector<std::string>{});
@@ -175,6 +179,100 @@ TEST_F(PostgresStoreTest, MigrationsApplyOnceAndAreIdempotent) {
       ('container_costs', 'node_costs', 'container_costs_hourly', 'node_costs_hourly',
        'query_costs', 'schema_migrations'))"),
             6);
+}
+
+// A database of schema version 4 with costs in every container table, its raw partition made
+// before: migration 5 gives the stored rows platform and workload '' (in the partition too) and
+// puts both in the per-workload daily rollup's key; the upgraded store then writes named rows
+// into that partition and day, and reads group old and new by workload, each tier alike.
+TEST_F(PostgresStoreTest, UpgradeToWorkloadNamesKeepsEarlierRowsWithEmptyNames) {
+  {
+    pqxx::connection c(url_);
+    pqxx::work tx(c);
+    tx.exec0(
+        "CREATE TABLE schema_migrations (version text PRIMARY KEY, "
+        "applied_at timestamptz NOT NULL DEFAULT now())");
+    for (const Migration& m : EmbeddedMigrations()) {
+      if (m.version > "0004_interval_markers") break;
+      tx.exec0(std::string(m.sql));
+      tx.exec_params0("INSERT INTO schema_migrations (version) VALUES ($1)",
+                      std::string(m.version));
+    }
+    // An hour of one container, as a version-4 store left it: raw, hourly, daily, per workload.
+    tx.exec0(R"(
+      CREATE TABLE container_costs_20251116 PARTITION OF container_costs
+        FOR VALUES FROM ('2025-11-16 00:00:00+00') TO ('2025-11-17 00:00:00+00');
+      INSERT INTO clusters VALUES ('prod');
+      INSERT INTO container_costs (cluster, interval_start, interval_seconds, node, namespace,
+        controller_kind, controller, pod, container, team, capacity_type, instance_type,
+        cpu_request_millicores, cpu_usage_millicores, memory_request_bytes, memory_usage_bytes,
+        gpu_devices, gpu_busy_devices, usage_observed, cpu_cost_nanos, ram_cost_nanos,
+        gpu_cost_nanos, container_key)
+      VALUES ('prod', '2025-11-16 10:00:00+00', 3600, 'n0', 'ns-0', 'Deployment', 'old', 'old-1',
+        'app', 'team-0', 'spot', 'm5.4xlarge', 1000, 500, 1073741824, 0, 0, NULL, true, 7000,
+        3000, 0, 1);
+      INSERT INTO container_costs_hourly SELECT cluster, interval_start, namespace, pod,
+        container, node, controller_kind, controller, team, capacity_type, instance_type, 1,
+        interval_seconds, interval_seconds, cpu_request_millicores * 3600, 0,
+        memory_request_bytes * 3600, 0, 0, 0, 0, cpu_cost_nanos, ram_cost_nanos, gpu_cost_nanos,
+        cpu_request_millicores * 3600, memory_request_bytes * 3600, interval_start,
+        interval_start + interval '1 hour'
+      FROM container_costs;
+      INSERT INTO container_costs_daily SELECT * FROM container_costs_hourly;
+      INSERT INTO workload_costs_daily SELECT cluster, hour, namespace, controller_kind,
+        controller, team, intervals, seconds, usage_observed_seconds,
+        cpu_request_millicore_seconds, cpu_usage_millicore_seconds, memory_request_byte_seconds,
+        memory_usage_byte_seconds, gpu_device_seconds, gpu_busy_device_seconds,
+        gpu_busy_observed_seconds, cpu_cost_nanos, ram_cost_nanos, gpu_cost_nanos,
+        cpu_allocated_millicore_seconds, memory_allocated_byte_seconds, first_start, last_end
+      FROM container_costs_hourly;
+      UPDATE container_costs_daily SET day = '2025-11-16 00:00:00+00';
+      UPDATE workload_costs_daily SET day = '2025-11-16 00:00:00+00';)");
+    tx.commit();
+  }
+  auto store = std::make_unique<PostgresStore>(url_, "");
+  EXPECT_EQ(store->Migrate(), std::vector<std::string>{"0005_workload_names"});
+  for (const char* table : {"container_costs", "container_costs_20251116", "container_costs_hourly",
+                            "container_costs_daily", "workload_costs_daily"}) {
+    EXPECT_EQ(
+        Count(fmt::format("SELECT count(*) FROM {} WHERE platform = '' AND workload = ''", table)),
+        1)
+        << table;
+  }
+  EXPECT_EQ(Query1(R"(
+      SELECT string_agg(a.attname, ',' ORDER BY k.n)
+      FROM pg_index i
+      CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
+      JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+      WHERE i.indrelid = 'workload_costs_daily'::regclass AND i.indisprimary)")[0]
+                .as<std::string>(),
+            "cluster,day,namespace,controller_kind,controller,team,platform,workload");
+
+  // The next hour, written and rolled up (hour and day) by the upgraded store.
+  model::IntervalBatch batch = MakeBatch("prod", kHour + hours(1), 1, 4, hours(1));
+  store->Write(batch);
+  EXPECT_EQ(Count("SELECT count(*) FROM container_costs_20251116 WHERE workload <> ''"), 4);
+  std::map<std::string, model::Money> expected{{"", model::Money::FromNanos(10'000)}};
+  for (const model::ContainerCostRow& c : batch.costs.containers) {
+    expected[c.labels.workload] += c.cost.Total();
+  }
+  ASSERT_EQ(expected.size(), 5U);
+  const auto by_workload = [&](sys_seconds from, sys_seconds to) {
+    PostgresCostReader reader(url_, "");
+    std::map<std::string, model::Money> out;
+    const std::vector<model::PropertyRef> grouping{{model::CostProperty::kWorkload, {}}};
+    for (const model::AllocationRow& r : reader.ReadAllocations(from, to, to - from, grouping)) {
+      out[r.values.at(0)] += r.cpu_cost + r.ram_cost + r.gpu_cost;
+    }
+    return out;
+  };
+  EXPECT_EQ(by_workload(kHour, kHour + hours(2)), expected);  // hourly and raw
+  store->RollUp(kHour + hours(2));
+  EXPECT_EQ(by_workload(kHour, kHour + hours(2)), expected);  // hourly
+  const sys_seconds day{std::chrono::floor<days>(kHour)};
+  store->RollUp(day + days(1));
+  EXPECT_EQ(Count("SELECT count(*) FROM workload_costs_daily"), 5);
+  EXPECT_EQ(by_workload(day, day + days(1)), expected);  // per-workload daily
 }
 
 TEST_F(PostgresStoreTest, EveryKeyStartsWithCluster) {
@@ -254,7 +352,7 @@ TEST_F(PostgresStoreTest, RowsCarryEveryLabelAndQuantity) {
            namespace, controller_kind, controller, pod, container, team, capacity_type,
            instance_type, cpu_request_millicores, cpu_usage_millicores, memory_request_bytes,
            memory_usage_bytes, gpu_devices, gpu_busy_devices, usage_observed, cpu_cost_nanos,
-           ram_cost_nanos, gpu_cost_nanos
+           ram_cost_nanos, gpu_cost_nanos, platform, workload
          FROM container_costs WHERE pod = '{}' AND container = '{}')",
       c.labels.pod, c.labels.container));
   EXPECT_EQ(r[0].as<std::string>(), "prod");
@@ -279,6 +377,14 @@ TEST_F(PostgresStoreTest, RowsCarryEveryLabelAndQuantity) {
   EXPECT_EQ(r[19].as<std::int64_t>(), c.cost.cpu_nanos);
   EXPECT_EQ(r[20].as<std::int64_t>(), c.cost.ram_nanos);
   EXPECT_EQ(r[21].as<std::int64_t>(), c.cost.gpu_nanos);
+  EXPECT_EQ(r[22].as<std::string>(), "kubernetes");
+  EXPECT_EQ(r[23].as<std::string>(), "Deployment:app-0");
+  const model::ContainerCostRow& notebook = batch.costs.containers[1];
+  EXPECT_EQ(Query1(fmt::format("SELECT platform || ' ' || workload FROM container_costs "
+                               "WHERE pod = '{}'",
+                               notebook.labels.pod))[0]
+                .as<std::string>(),
+            "jupyterhub notebook:user-1");
   EXPECT_TRUE(Query1("SELECT gpu_busy_devices FROM container_costs WHERE container = 'sidecar'")[0]
                   .is_null());
 
@@ -470,10 +576,12 @@ TEST_F(PostgresStoreTest, HourlyRollupOfSixtyMinutesEqualsTheirSum) {
 TEST_F(PostgresStoreTest, HourSumsKeptInMemoryEqualTheSqlRollupFieldByField) {
   auto writer = MigratedStore();
   for (int i = 0; i < 6; ++i) {
-    // Containers come and go, a label changes (min() is kept) and GPU usage is observed.
+    // Containers come and go, labels change (min() is kept) and GPU usage is observed.
     model::IntervalBatch b = MakeBatch("prod", kHour + minutes(10 * i), 3, 8 + i, minutes(10));
     for (model::ContainerCostRow& r : b.costs.containers) {
       if (i % 2 == 1) r.labels.team = "team-" + std::to_string(5 - i);
+      if (i % 3 == 1) r.labels.workload += "-" + std::to_string(5 - i);
+      if (i == 4) r.labels.platform = "";
     }
     writer->Write(b);
   }

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <array>
+#include <string_view>
 #include <vector>
 
 #include "costledger/model/attribution.hpp"
@@ -11,6 +13,21 @@ namespace costledger::testing {
 namespace {
 constexpr std::int64_t kMiB = std::int64_t{1} << 20;
 constexpr std::int64_t kGiB = std::int64_t{1} << 30;
+
+// Container c's platform and workload, as NameWorkload would name them: one of each platform.
+constexpr std::array<std::string_view, 4> kPlatforms{"kubernetes", "jupyterhub", "spark", "ray"};
+std::string WorkloadOf(int c) {
+  switch (c % 4) {
+    case 0:
+      return fmt::format("Deployment:app-{}", c % 13);
+    case 1:
+      return fmt::format("notebook:user-{}", c % 3);
+    case 2:
+      return fmt::format("spark:etl-{}", c % 5);
+    default:
+      return "raycluster:train";
+  }
+}
 }  // namespace
 
 void AddCostedNode(model::IntervalBatch& batch, model::NodeCostRow node,
@@ -58,7 +75,9 @@ model::IntervalBatch MakeBatch(const std::string& cluster, std::chrono::sys_seco
                     c % 2 == 0 ? "main" : "sidecar",
                     fmt::format("team-{}", c % 3),
                     std::string(model::ToString(n.capacity_type)),
-                    n.instance_type};
+                    n.instance_type,
+                    std::string(kPlatforms[c % 4]),
+                    WorkloadOf(c)};
       row.demand.cpu_request_millicores = 100 + 7 * c;
       row.demand.cpu_usage_millicores = c % 5 == 0 ? 0 : 60 + 11 * c;
       row.demand.memory_request_bytes = (200 + c) * kMiB;

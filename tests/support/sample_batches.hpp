@@ -16,7 +16,9 @@ void AddCostedNode(model::IntervalBatch& batch, model::NodeCostRow node,
 
 /// A batch of `nodes` nodes with `per_node` containers each, costed by the real cost model so
 /// that container costs plus idle equal each node's cost. Deterministic: namespaces ns-0..6,
-/// teams team-0..2, every fourth node a GPU node, every third spot.
+/// teams team-0..2, platforms kubernetes, jupyterhub, spark and ray in turn (workloads
+/// "Deployment:app-N", "notebook:user-N", "spark:etl-N", "raycluster:train"), every fourth
+/// node a GPU node, every third spot.
 model::IntervalBatch MakeBatch(const std::string& cluster, std::chrono::sys_seconds start,
                                int nodes, int per_node,
                                std::chrono::seconds length = std::chrono::seconds(60));

@@ -58,11 +58,45 @@ TEST(AllocationRequestTest, Aggregates) {
   }
 }
 
+// costledger's own properties (OpenCost has none of them): the node's capacity and instance
+// type, and the platform and workload each pod is named by.
+TEST(AllocationRequestTest, PlatformWorkloadCapacityAndInstanceType) {
+  const auto a = ParseAggregate("platform, workload,capacityType,instanceType");
+  ASSERT_EQ(a.size(), 4u);
+  EXPECT_EQ(a[0], (PropertyRef{CostProperty::kPlatform, {}}));
+  EXPECT_EQ(a[1], (PropertyRef{CostProperty::kWorkload, {}}));
+  EXPECT_EQ(a[2], (PropertyRef{CostProperty::kCapacityType, {}}));
+  EXPECT_EQ(a[3], (PropertyRef{CostProperty::kInstanceType, {}}));
+  for (const char* name : {"platform", "workload", "capacityType", "instanceType"}) {
+    EXPECT_EQ(PropertyName(ParseAggregate(name).at(0)), name);
+  }
+  const auto f = ParseFilter(
+      R"(workload:"notebook:alice","dag:etl/load"+platform!:"kubernetes"+capacityType:"spot")"
+      R"(+instanceType:"g5.xlarge")");
+  ASSERT_EQ(f.size(), 4u);
+  EXPECT_EQ(f[0].property.property, CostProperty::kWorkload);
+  EXPECT_EQ(f[0].values, (std::vector<std::string>{"notebook:alice", "dag:etl/load"}));
+  EXPECT_EQ(f[1].property.property, CostProperty::kPlatform);
+  EXPECT_TRUE(f[1].negated);
+  EXPECT_EQ(f[2].property.property, CostProperty::kCapacityType);
+  EXPECT_EQ(f[3].property.property, CostProperty::kInstanceType);
+  EXPECT_EQ(f[3].values, std::vector<std::string>{"g5.xlarge"});
+  const AllocationRequest r = ParseAllocationRequest(
+      {{"window", "7d"}, {"aggregate", "workload"}, {"filter", R"(platform:"spark")"}}, kNow);
+  EXPECT_EQ(r.aggregate, (std::vector<PropertyRef>{{CostProperty::kWorkload, {}}}));
+  ASSERT_EQ(r.filter.size(), 1u);
+  EXPECT_EQ(r.filter[0].property.property, CostProperty::kPlatform);
+  // Names are case-sensitive, as OpenCost's are.
+  EXPECT_NE(RequestError({{"window", "1d"}, {"aggregate", "Workload"}}), "");
+  EXPECT_NE(RequestError({{"window", "1d"}, {"aggregate", "workload,workload"}}), "");
+}
+
 TEST(AllocationRequestTest, UnknownAggregateNamesTheAllowedOnes) {
   const std::string error = RequestError({{"window", "1d"}, {"aggregate", "department"}});
   EXPECT_NE(error.find("'department'"), std::string::npos) << error;
   EXPECT_NE(error.find("controllerKind"), std::string::npos) << error;
   EXPECT_NE(error.find("label:<name>"), std::string::npos) << error;
+  EXPECT_NE(error.find("platform, workload"), std::string::npos) << error;
   EXPECT_NE(RequestError({{"window", "1d"}, {"aggregate", "namespace,namespace"}}), "");
   EXPECT_NE(RequestError({{"window", "1d"}, {"aggregate", "label:"}}), "");
   EXPECT_NE(RequestError({{"window", "1d"}, {"aggregate", "label:a b"}}), "");

@@ -226,6 +226,8 @@ void ExpectSameCosts(const model::IntervalCosts& actual, const model::IntervalCo
     EXPECT_EQ(a.labels.pod, e.labels.pod);
     EXPECT_EQ(a.labels.container, e.labels.container);
     EXPECT_EQ(a.labels.team, e.labels.team);
+    EXPECT_EQ(a.labels.platform, e.labels.platform);
+    EXPECT_EQ(a.labels.workload, e.labels.workload);
     EXPECT_EQ(a.demand.CpuAllocationMillicores(), e.demand.CpuAllocationMillicores());
     EXPECT_EQ(a.demand.MemoryAllocationBytes(), e.demand.MemoryAllocationBytes());
     EXPECT_EQ(a.usage_observed, e.usage_observed);
@@ -344,7 +346,14 @@ TEST_F(CollectorTest, KubeletCountersBecomeUsageRatesBetweenTicks) {
 
 TEST_F(CollectorTest, AFailedApiScrapeUsesThePreviousStateForAtMostTheConfiguredIntervals) {
   settings_.stale_snapshot_intervals = 2;
+  // A Spark driver: named by its labels, which the stale state must keep.
+  model::Pod& driver = cluster_.pods->at(1);
+  driver.labels["spark-app-name"] = "etl";
+  driver.labels["spark-role"] = "driver";
+  driver.controller_kind = "SparkApplication";
+  driver.controller_name = "etl-1763287200";
   ASSERT_TRUE(Tick(0).attributed);
+  ASSERT_EQ(store_.stored.at(0).costs.containers.at(1).labels.workload, "spark:etl");
   const std::vector<model::Node> nodes = *cluster_.nodes;
   const std::vector<model::Pod> pods = *cluster_.pods;
   cluster_.nodes.reset();

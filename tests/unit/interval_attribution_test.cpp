@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
 #include <vector>
 
 namespace costledger::model {
@@ -68,10 +69,51 @@ TEST_F(IntervalAttributionTest, RowsCarryEveryLabelAndSumToNodeCost) {
   EXPECT_EQ(row.labels.team, "alpha");
   EXPECT_EQ(row.labels.capacity_type, "on-demand");
   EXPECT_EQ(row.labels.instance_type, "m5.xlarge");
+  EXPECT_EQ(row.labels.platform, "kubernetes");
+  EXPECT_EQ(row.labels.workload, "Deployment:web");
   EXPECT_TRUE(row.usage_observed);
   EXPECT_EQ(row.demand.CpuAllocationMillicores(), 1500);  // usage above request
   EXPECT_EQ(out.TotalCost().nanos(), 3'200'000);
   EXPECT_EQ(row.cost.Total() + out.IdleCost(), out.TotalCost());
+}
+
+// Every row of a pod, the init-container reservation's too, carries the workload NameWorkload
+// names from the pod's labels; pods on one node are named each by their own.
+TEST_F(IntervalAttributionTest, RowsCarryTheWorkloadTheirPodIsNamedBy) {
+  const std::vector<Node> nodes{MakeNode("n1", model::CapacityType::kOnDemand)};
+  Pod notebook = MakePod("jupyter-alice", "n1", PodPhase::kRunning, 500, kGiB);
+  notebook.controller_kind.clear();
+  notebook.controller_name.clear();
+  notebook.labels["component"] = "singleuser-server";
+  notebook.labels["hub.jupyter.org/username"] = "alice";
+  notebook.init_containers.push_back({"block-cloud-metadata", {1000, kGiB, 0}, {}});
+  notebook.effective_requests = {1000, kGiB, 0};
+  Pod driver = MakePod("etl-driver", "n1", PodPhase::kRunning, 500, kGiB);
+  driver.controller_kind = "SparkApplication";
+  driver.controller_name = "etl-1763287200";
+  driver.labels["spark-app-name"] = "etl";
+  driver.labels["spark-role"] = "driver";
+  driver.containers.push_back({"sidecar", {100, kGiB, 0}, {}});
+  Pod task = MakePod("load-task", "n1", PodPhase::kRunning, 500, kGiB);
+  task.controller_kind.clear();
+  task.controller_name.clear();
+  task.labels["dag_id"] = "etl";
+  task.labels["task_id"] = "load";
+  const std::vector<Pod> pods{notebook, driver, task};
+  const IntervalCosts out =
+      AttributeInterval(kStart, seconds(60), nodes, pods, usage_, prices_, settings_);
+  std::vector<std::string> named;
+  for (const ContainerCostRow& row : out.containers) {
+    named.push_back(row.labels.pod + " " + row.labels.container + " " + row.labels.platform + " " +
+                    row.labels.workload);
+  }
+  EXPECT_EQ(named, (std::vector<std::string>{
+                       "jupyter-alice app jupyterhub notebook:alice",
+                       "jupyter-alice block-cloud-metadata jupyterhub notebook:alice",
+                       "etl-driver app spark spark:etl",
+                       "etl-driver sidecar spark spark:etl",
+                       "load-task app airflow dag:etl/load",
+                   }));
 }
 
 TEST_F(IntervalAttributionTest, FinishedPodsCostNothingAfterTheyEnd) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -46,7 +47,8 @@ model::NodeCostRow MakeNode(std::string name, model::CapacityType type, model::P
 model::ContainerCostRow MakeContainer(std::string pod, std::string container) {
   model::ContainerCostRow c;
   c.labels = {"prod-eu",      "ip-10-0-0-1",        "ml",    "RayCluster", "trainer",
-              std::move(pod), std::move(container), "alpha", "spot",       "p4d.24xlarge"};
+              std::move(pod), std::move(container), "alpha", "spot",       "p4d.24xlarge",
+              "ray",          "raycluster:trainer"};
   c.demand = {4000, 3999, 16 * kGiB, 17 * kGiB + 1, 2};
   c.cost = {111, 222, 333};
   c.gpu_busy_devices = 1.0 / 7.0;
@@ -93,10 +95,14 @@ model::IntervalBatch RichBatch() {
   unobserved.labels.team = "";
   unobserved.labels.controller_kind = "";
   unobserved.labels.controller = "";
+  unobserved.labels.platform = "";
+  unobserved.labels.workload = "";
   unobserved.cost = {kMax, 0, kMin};
   b.costs.containers.push_back(unobserved);
   model::ContainerCostRow odd = MakeContainer("weird \"pod\"\n\t\\", "c/ü");
   odd.gpu_busy_devices = 0.0;
+  odd.labels.platform = "jupyterhub";
+  odd.labels.workload = "notebook:josé/\"gpu\"\t\\";
   b.costs.containers.push_back(odd);
 
   b.costs.warnings = {"node ip-10-0-0-3: no price for instance type 'x'; costed at $0",
@@ -198,18 +204,26 @@ model::IntervalBatch Format1Batch() {
               "shop",      "Deployment",
               "web",       "web-5d8c7b9f4-x2x9q",
               "app",       "alpha",
-              "on-demand", "m5.xlarge"};
+              "on-demand", "m5.xlarge",
+              "",          ""};  // format 1 has no platform and workload
   c.demand = {1000, 1500, 4 * kGiB, 3'758'096'384, 0};
   c.cost = {829'352, 247'097, 0};
   c.usage_observed = true;
   b.costs.containers.push_back(c);
 
   c = {};
-  c.labels = {"prod-eu",     "ip-10-0-1-17.ec2.internal",
-              "data",        "Job",
-              "nightly-etl", "nightly-etl-x7k2p",
-              "etl",         "",
-              "on-demand",   "m5.xlarge"};
+  c.labels = {"prod-eu",
+              "ip-10-0-1-17.ec2.internal",
+              "data",
+              "Job",
+              "nightly-etl",
+              "nightly-etl-x7k2p",
+              "etl",
+              "",
+              "on-demand",
+              "m5.xlarge",
+              "",
+              ""};  // format 1 has no platform and workload
   c.demand = {500, 0, 2 * kGiB, 0, 0};
   c.cost = {276'453, 247'097, 0};
   c.gpu_busy_devices = 0.0;
@@ -220,7 +234,8 @@ model::IntervalBatch Format1Batch() {
               "ml",         "RayCluster",
               "trainer",    "trainer-gpu-worker-0",
               "ray-worker", "beta",
-              "spot",       "g5.2xlarge"};
+              "spot",       "g5.2xlarge",
+              "",           ""};  // format 1 has no platform and workload
   c.demand = {4000, 3987, 16 * kGiB, 30 * kGiB, 1};
   c.cost = {756'172, 756'239, 5'816'000};
   c.gpu_busy_devices = 0.875;
@@ -232,7 +247,8 @@ model::IntervalBatch Format1Batch() {
               "jupyterhub", "",
               "",           "jupyter-ana",
               "notebook",   "gamma",
-              "spot",       "g5.2xlarge"};
+              "spot",       "g5.2xlarge",
+              "",           ""};  // format 1 has no platform and workload
   c.demand = {250, 12, kGiB, 536'870'912, 0};
   c.cost = {756'173, 50'416, 0};
   c.gpu_busy_devices = 1.0 / 3.0;
@@ -291,6 +307,23 @@ model::IntervalBatch Format1Batch() {
                            {"team", "beta"},
                            {"étiquette", "ü"}}});
   b.pod_labels.push_back({"jupyterhub", "jupyter-ana", {}});
+  return b;
+}
+
+// The batch recorded in tests/data/spool/format-2.batch: format 1's, its containers named as
+// NameWorkload names them (one with text to escape). Never edit it, nor regenerate that file.
+model::IntervalBatch Format2Batch() {
+  model::IntervalBatch b = Format1Batch();
+  const std::array<std::pair<const char*, const char*>, 4> names{{
+      {"kubernetes", "Deployment:web"},
+      {"kubernetes", "CronJob:nightly-etl"},
+      {"ray", "rayjob:trainer"},
+      {"jupyterhub", "notebook:ana/gpü \"big\"\t\\"},
+  }};
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    b.costs.containers.at(i).labels.platform = names[i].first;
+    b.costs.containers.at(i).labels.workload = names[i].second;
+  }
   return b;
 }
 
@@ -355,6 +388,8 @@ void ExpectEqual(const model::IntervalBatch& a, const model::IntervalBatch& b) {
     EXPECT_EQ(x.labels.team, y.labels.team);
     EXPECT_EQ(x.labels.capacity_type, y.labels.capacity_type);
     EXPECT_EQ(x.labels.instance_type, y.labels.instance_type);
+    EXPECT_EQ(x.labels.platform, y.labels.platform);
+    EXPECT_EQ(x.labels.workload, y.labels.workload);
     EXPECT_EQ(x.demand.cpu_request_millicores, y.demand.cpu_request_millicores);
     EXPECT_EQ(x.demand.cpu_usage_millicores, y.demand.cpu_usage_millicores);
     EXPECT_EQ(x.demand.memory_request_bytes, y.demand.memory_request_bytes);
@@ -418,12 +453,51 @@ TEST(IntervalBatchCodecTest, EncodingIsStable) {
 // tests/data/spool/format-1.batch was written once by EncodeBatch(Format1Batch()) at format 1
 // and is committed as it came out. It must never be regenerated: a change to the encoding that
 // this test catches needs a new format version and a migration of format-1 files (DecodeBatch
-// reading both), or spooled batches are moved to corrupt/ after an upgrade.
+// reading both), or spooled batches are moved to corrupt/ after an upgrade. Format 1 has no
+// platform and workload: they decode as "", and the batch is written again in the newest format
+// (which reads back the same).
 TEST(IntervalBatchCodecTest, DecodesTheRecordedFormat1SpoolFile) {
   const std::string recorded = testing::ReadTestData("spool/format-1.batch");
+  ASSERT_EQ(Json::parse(recorded).at("format"), 1);
   const model::IntervalBatch decoded = DecodeBatch(recorded);
   ExpectEqual(decoded, Format1Batch());
+  for (const model::ContainerCostRow& c : decoded.costs.containers) {
+    EXPECT_EQ(c.labels.platform, "");
+    EXPECT_EQ(c.labels.workload, "");
+  }
+  const std::string again = EncodeBatch(decoded);
+  EXPECT_EQ(Json::parse(again).at("format"), 2);
+  ExpectEqual(DecodeBatch(again), Format1Batch());
+}
+
+// tests/data/spool/format-2.batch was written once by EncodeBatch(Format2Batch()) at format 2;
+// the same rules hold for it as for format 1.
+TEST(IntervalBatchCodecTest, DecodesTheRecordedFormat2SpoolFile) {
+  const std::string recorded = testing::ReadTestData("spool/format-2.batch");
+  const model::IntervalBatch decoded = DecodeBatch(recorded);
+  ExpectEqual(decoded, Format2Batch());
   EXPECT_EQ(EncodeBatch(decoded), recorded);
+}
+
+// Format 2 requires what format 1 did not have; format 1 never holds it.
+TEST(IntervalBatchCodecTest, PlatformAndWorkloadAreRequiredFromFormat2) {
+  EXPECT_EQ(DecodeError(Mutated([](Json& j) { j["containers"][1]["labels"].erase("workload"); })),
+            "batch.containers[1].labels.workload: missing");
+  EXPECT_EQ(DecodeError(Mutated([](Json& j) { j["containers"][0]["labels"]["platform"] = 4; })),
+            "batch.containers[0].labels.platform: expected a string");
+  const model::IntervalBatch old_format = DecodeBatch(Mutated([](Json& j) {
+    j["format"] = 1;
+    for (Json& c : j["containers"]) {
+      c["labels"].erase("platform");
+      c["labels"].erase("workload");
+    }
+  }));
+  ASSERT_EQ(old_format.costs.containers.size(), 3U);
+  EXPECT_EQ(old_format.costs.containers[0].labels.workload, "");
+  EXPECT_EQ(old_format.costs.containers[0].labels.pod, "trainer-head-0");
+  const model::IntervalBatch current = DecodeBatch(EncodeBatch(RichBatch()));
+  EXPECT_EQ(current.costs.containers[0].labels.platform, "ray");
+  EXPECT_EQ(current.costs.containers[2].labels.workload, "notebook:josé/\"gpu\"\t\\");
 }
 
 TEST(IntervalBatchCodecTest, EmptyBatchRoundTrips) {
@@ -479,8 +553,10 @@ TEST(IntervalBatchCodecTest, ErrorsNameTheField) {
   EXPECT_EQ(
       DecodeError(Mutated([](Json& j) { j["nodes"][0]["unit_prices"]["ram_per_gib_hour"] = "x"; })),
       "batch.nodes[0].unit_prices.ram_per_gib_hour: expected a number");
-  EXPECT_EQ(DecodeError(Mutated([](Json& j) { j["format"] = 2; })),
-            "batch.format: unsupported format 2 (expected 1)");
+  EXPECT_EQ(DecodeError(Mutated([](Json& j) { j["format"] = 3; })),
+            "batch.format: unsupported format 3 (expected 1 to 2)");
+  EXPECT_EQ(DecodeError(Mutated([](Json& j) { j["format"] = 0; })),
+            "batch.format: unsupported format 0 (expected 1 to 2)");
   EXPECT_EQ(DecodeError(Mutated([](Json& j) { j.erase("cluster"); })), "batch.cluster: missing");
 }
 

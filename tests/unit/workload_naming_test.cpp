@@ -824,5 +824,63 @@ TEST(WorkloadNamingTest, SimulatorDeploymentsStatefulSetsAndDaemonSets) {
   EXPECT_EQ(NameSimulated(dcgm), Expect("kubernetes", "DaemonSet:nvidia-dcgm-exporter"));
 }
 
+// ---- The labels the rules read ----
+
+// A pod that keeps only the labels IsWorkloadNamingLabel names (as the collector keeps them on a
+// list it may price again) is named as with all its labels: for every combination of the
+// labels each rule reads, among labels no rule reads, under controllers of each kind.
+TEST(WorkloadNamingTest, KeepingOnlyTheNamingLabelsKeepsTheName) {
+  constexpr std::array<std::pair<std::string_view, std::string_view>, 15> kRead{{
+      {"dag_id", "etl"},
+      {"task_id", "load"},
+      {"hub.jupyter.org/username", "alice"},
+      {"hub.jupyter.org/servername", "gpu"},
+      {"component", "singleuser-server"},
+      {"app.kubernetes.io/component", "singleuser-server"},
+      {"sparkoperator.k8s.io/scheduled-app-name", "nightly"},
+      {"sparkoperator.k8s.io/app-name", "nightly-1714953600"},
+      {"spark-app-name", "nightly-run"},
+      {"spark-app-selector", "spark-0f3c"},
+      {"ray.io/originated-from-crd", "RayJob"},
+      {"ray.io/originated-from-cr-name", "tune"},
+      {"ray.io/cluster", "tune-x7k2p"},
+      {"batch.kubernetes.io/job-name", "nightly-etl-28582560"},
+      {"job-name", "nightly-etl-28582560"},
+  }};
+  const Labels unrelated{{"team", "alpha"},
+                         {"app", "x"},
+                         {"app.kubernetes.io/name", "x"},
+                         {"pod-template-hash", "5d8c7b9f4"},
+                         {"spark-role", "driver"},
+                         {"ray.io/node-type", "head"},
+                         {"run_id", "scheduled__2024-05-06T00:00:00+00:00"},
+                         {"try_number", "2"},
+                         {"hub.jupyter.org/network-access-hub", "true"}};
+  for (const auto& [key, value] : unrelated) EXPECT_FALSE(IsWorkloadNamingLabel(key)) << key;
+  const std::array<std::pair<std::string_view, std::string_view>, 5> kControllers{{
+      {"", ""},
+      {"Job", "nightly-etl-28582560"},
+      {"SparkApplication", "nightly-1714953600"},
+      {"RayCluster", "tune-x7k2p"},
+      {"Deployment", "web"},
+  }};
+  WorkloadHints hints;
+  hints.pod_created = At(kNightlyEtlScheduled + 60);
+  for (const auto& [key, value] : kRead) EXPECT_TRUE(IsWorkloadNamingLabel(key)) << key;
+  for (std::uint32_t mask = 0; mask < (1U << kRead.size()); ++mask) {
+    Labels kept;
+    for (std::size_t i = 0; i < kRead.size(); ++i) {
+      if ((mask & (1U << i)) != 0) kept.emplace(kRead[i].first, kRead[i].second);
+    }
+    Labels all = kept;
+    all.insert(unrelated.begin(), unrelated.end());
+    for (const auto& [kind, name] : kControllers) {
+      ASSERT_EQ(NameWorkload(kept, "ns", "pod-1", kind, name, hints),
+                NameWorkload(all, "ns", "pod-1", kind, name, hints))
+          << "label mask " << mask << ", controller " << kind;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace costledger::model

@@ -4,8 +4,9 @@
 // table's COPY layout and row encoding, the rollup tables' layout and COPY encoding, the SQL
 // and in-memory rollups and the cost reader's folds are generated from kContainerColumns, so
 // adding a column is one edit here: its raw entry and, when the rollups keep it, its rollup
-// entry next to the others (plus its migration: the schema stays in SQL files, and
-// container_columns_test holds the table to the migrated schema).
+// entry, each at the end of its part as ALTER TABLE ADD COLUMN appends it (plus its
+// migration: the schema stays in SQL files, and container_columns_test holds the table to the
+// migrated schema).
 
 #include <array>
 #include <chrono>
@@ -224,8 +225,9 @@ using model::ResourceCosts;
 
 // clang-format off
 /// Every container-cost column: the raw table's, in its order (the COPY layout), then the
-/// rollup tables', in container_costs_hourly's order after cluster and hour (keys, labels,
-/// values; the hourly COPY layout).
+/// rollup tables', in container_costs_hourly's order after cluster and hour (keys, then labels
+/// and values, the labels added by later migrations after the values; the hourly COPY
+/// layout).
 inline constexpr std::array kContainerColumns{
     // container_costs: one row per container and interval, partitioned by day (and the
     // staging table like it).
@@ -274,6 +276,11 @@ inline constexpr std::array kContainerColumns{
                     .raw = &columns::RawCost<&columns::ResourceCosts::gpu_nanos>},
     ContainerColumn{.name = "container_key", .type = SqlType::kBigint,
                     .raw = &columns::RawContainerKey},
+    // Added by 0005_workload_names.sql: ALTER TABLE ADD COLUMN appends, so they come last.
+    ContainerColumn{.name = "platform", .type = SqlType::kText,
+                    .raw = &columns::RawLabel<&columns::CostLabels::platform>},
+    ContainerColumn{.name = "workload", .type = SqlType::kText,
+                    .raw = &columns::RawLabel<&columns::CostLabels::workload>},
 
     // container_costs_hourly, container_costs_daily (day for hour) and, for the columns
     // marked workload_key and the values, workload_costs_daily. Byte-seconds are summed as
@@ -376,6 +383,12 @@ inline constexpr std::array kContainerColumns{
                     .per_interval = "x.interval_start + x.interval_seconds * interval '1 second'",
                     .fold = &columns::FoldLastEnd,
                     .read = {.time = &columns::AllocationRow::last_end}},
+    // Added by 0005_workload_names.sql, after the values (ALTER TABLE ADD COLUMN appends);
+    // a pod's platform and workload are one, so they also key its workload's daily rollup.
+    ContainerColumn{.name = "platform", .type = SqlType::kText, .rollup = Rollup::kLabel,
+                    .label = &columns::CostLabels::platform, .workload_key = true},
+    ContainerColumn{.name = "workload", .type = SqlType::kText, .rollup = Rollup::kLabel,
+                    .label = &columns::CostLabels::workload, .workload_key = true},
 };
 // clang-format on
 
@@ -410,18 +423,16 @@ constexpr std::array<const char*, N> NamesOf(Predicate predicate) {
 }
 
 // Whether the table is what the generators assume: every column in exactly one table, raw
-// columns first (cluster leading) and then the rollup's keys, labels and values in that
-// order; names unique per table; every rollup label naming its label, every value folded in
-// SQL and in memory; only values read.
+// columns first (cluster leading), then the rollup's keys, then its labels and values (a
+// label added by a later migration follows the values, as ALTER TABLE ADD COLUMN puts it);
+// names unique per table; every rollup label naming its label, every value folded in SQL and
+// in memory; only values read.
 constexpr bool Consistent() {
-  int section = 0;  // 0 raw, 1 keys, 2 labels, 3 values
+  int section = 0;  // 0 raw, 1 keys, 2 labels and values
   for (std::size_t i = 0; i < kContainerColumns.size(); ++i) {
     const ContainerColumn& c = kContainerColumns[i];
     if (IsRawColumn(c) == IsRollupColumn(c)) return false;
-    const int at = IsRawColumn(c)               ? 0
-                   : c.rollup == Rollup::kKey   ? 1
-                   : c.rollup == Rollup::kLabel ? 2
-                                                : 3;
+    const int at = IsRawColumn(c) ? 0 : c.rollup == Rollup::kKey ? 1 : 2;
     if (at < section) return false;
     section = at;
     for (std::size_t j = 0; j < i; ++j) {

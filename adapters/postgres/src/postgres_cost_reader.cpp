@@ -88,9 +88,9 @@ const TierSql& SqlOf(ReadTier tier) {
   return kRaw;
 }
 
-// Daily rollups per workload (namespace, controller kind, controller, team): exact for any
-// grouping by those and the cluster, with one row per workload and day instead of one per
-// container and day.
+// Daily rollups per workload (namespace, controller kind, controller, team, platform,
+// workload): exact for any grouping by those and the cluster, with one row per workload and day
+// instead of one per container and day.
 const TierSql& WorkloadDailySql() {
   static const TierSql kWorkloadDaily{"workload_costs_daily", "node_costs_daily", "day",
                                       RollupContainerFolds(), kRollupNodeSums};
@@ -105,10 +105,14 @@ bool WorkloadGrained(std::span<const PropertyRef> grouping) {
       case CostProperty::kControllerKind:
       case CostProperty::kController:
       case CostProperty::kTeam:
+      case CostProperty::kPlatform:
+      case CostProperty::kWorkload:
         return true;
       case CostProperty::kNode:
       case CostProperty::kPod:
       case CostProperty::kContainer:
+      case CostProperty::kCapacityType:
+      case CostProperty::kInstanceType:
       case CostProperty::kLabel:
         return false;
     }
@@ -134,6 +138,14 @@ std::string_view ColumnOf(CostProperty p) {
       return "x.container";
     case CostProperty::kTeam:
       return "x.team";
+    case CostProperty::kCapacityType:
+      return "x.capacity_type";
+    case CostProperty::kInstanceType:
+      return "x.instance_type";
+    case CostProperty::kPlatform:
+      return "x.platform";
+    case CostProperty::kWorkload:
+      return "x.workload";
     case CostProperty::kLabel:
       break;
   }

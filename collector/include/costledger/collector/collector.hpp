@@ -81,7 +81,8 @@ class Collector {
   // become rates against them.
   std::map<std::string, std::pair<std::chrono::sys_seconds, model::CpuCounters>> previous_kubelet_;
   // The latest nodes and pods, with only the labels later intervals read (node labels none,
-  // pod labels the team): the rest is read when parsed or sent to the store at once.
+  // pod labels the team and those the workload is named by): the rest is read when parsed or
+  // sent to the store at once.
   std::optional<std::vector<model::Node>> last_nodes_;
   std::optional<std::vector<model::Pod>> last_pods_;
   std::chrono::sys_seconds last_state_at_{};

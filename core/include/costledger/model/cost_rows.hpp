@@ -19,7 +19,11 @@ enum class CostProperty {
   kPod,
   kContainer,
   kTeam,
-  kLabel,  ///< a pod label, named by `label`
+  kCapacityType,  ///< "on-demand" or "spot": the node's
+  kInstanceType,  ///< the node's, e.g. "m5.xlarge"
+  kPlatform,      ///< the platform that launched the pod (NameWorkload), e.g. "spark"
+  kWorkload,      ///< the workload as its people know it (NameWorkload), e.g. "notebook:alice"
+  kLabel,         ///< a pod label, named by `label`
 };
 
 struct PropertyRef {

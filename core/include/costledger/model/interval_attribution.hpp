@@ -25,6 +25,11 @@ struct CostLabels {
   std::string team;
   std::string capacity_type;
   std::string instance_type;
+  /// The platform that launched the pod and the workload people know it by (NameWorkload:
+  /// "jupyterhub" and "notebook:alice", "spark" and "spark:etl", ...); "" in rows stored
+  /// before they were collected.
+  std::string platform;
+  std::string workload;
 };
 
 /// One container's cost for one interval.
@@ -72,6 +77,7 @@ struct IntervalCosts {
 /// Running pods, and Succeeded/Failed pods only until they finished. Each app container gets
 /// its requests and observed usage; when the pod's effective request (init-container rule)
 /// exceeds its containers' sum, the excess is charged as a row for the largest init container.
+/// Every row of a pod carries the platform and workload NameWorkload(pod) gives it.
 /// Pure: no I/O, no clock.
 IntervalCosts AttributeInterval(std::chrono::sys_seconds start, std::chrono::seconds length,
                                 std::span<const Node> nodes, std::span<const Pod> pods,

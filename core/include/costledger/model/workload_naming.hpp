@@ -67,4 +67,9 @@ WorkloadName NameWorkload(const Labels& pod_labels, std::string_view namespace_n
 /// `hints.pod_created` unless `hints` give one.
 WorkloadName NameWorkload(const Pod& pod, const WorkloadHints& hints = {});
 
+/// Whether NameWorkload reads the pod label `key`: a pod keeping only the labels for which this
+/// is true is named as with all of them. (The collector keeps just these, and the team, on pods
+/// it may have to price again from a stale list.) Never throws.
+bool IsWorkloadNamingLabel(std::string_view key);
+
 }  // namespace costledger::model

@@ -166,10 +166,13 @@ std::unique_ptr<testing::PrivatePostgres> PostgresStoreTest::server_;
 
 TEST_F(PostgresStoreTest, MigrationsApplyOnceAndAreIdempotent) {
   PostgresStore store(url_, "");
-  const std::vector<std::string> all = {
-      "0001_initial",          "0002_allocation_reads", "0003_workload_daily",
-      "0004_interval_markers", "0005_workload_names",   "0006_raw_rows_by_hour",
-      "0007_reports_and_notifications"};
+  const std::vector<std::string> all = {"0001_initial",
+                                        "0002_allocation_reads",
+                                        "0003_workload_daily",
+                                        "0004_interval_markers",
+                                        "0005_workload_names",
+                                        "0006_raw_rows_by_hour",
+                                        "0007_reports_and_notifications"};
   EXPECT_EQ(store.Migrate(), all);
   EXPECT_EQ(store.Migrate(), std::vector<std::string>{});
   EXPECT_EQ(PostgresStore(url_, "").Migrate(), std::vector<std::string>{});
@@ -231,7 +234,13 @@ TEST_F(PostgresStoreTest, UpgradeToWorkloadNamesKeepsEarlierRowsWithEmptyNames) 
     tx.commit();
   }
   auto store = std::make_unique<PostgresStore>(url_, "");
-  EXPECT_EQ(store->Migrate(), std::vector<std::string>{"0005_workload_names"});
+  EXPECT_EQ(store->Migrate(),
+            (std::vector<std::string>{"0005_workload_names", "0006_raw_rows_by_hour",
+                                      "0007_reports_and_notifications"}));
+  // A day stored before migration 0006 stays whole and keeps a BRIN index of its own.
+  EXPECT_EQ(Count(R"(SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+                     WHERE c.relname = 'container_costs_20251116')"),
+            1);
   for (const char* table : {"container_costs", "container_costs_20251116", "container_costs_hourly",
                             "container_costs_daily", "workload_costs_daily"}) {
     EXPECT_EQ(

@@ -102,8 +102,13 @@ model::IntervalBatch Batch(const std::string& cluster, sys_seconds start,
     for (const Use& u : uses) {
       if (u.node != node) continue;
       ContainerCostRow row;
-      row.labels = {cluster, node,        u.namespace_name, u.controller_kind, u.controller,
-                    u.pod,   u.container, u.team,           "on-demand",       "m5.4xlarge"};
+      row.labels = {
+          cluster,          node,
+          u.namespace_name, u.controller_kind,
+          u.controller,     u.pod,
+          u.container,      u.team,
+          "on-demand",      "m5.4xlarge",
+          "kubernetes",     std::string(u.controller_kind) + ":" + std::string(u.controller)};
       row.demand.cpu_request_millicores = u.cpu_request;
       row.demand.memory_request_bytes = u.memory_request;
       if (u.usage) {
@@ -206,6 +211,10 @@ TEST_F(PostgresUsageReaderTest, HourlyAveragesOfEveryReplicaMergedPerControllerC
   EXPECT_EQ(Key(series[1]), "c1/shop/Deployment/web/app");
   EXPECT_EQ(Key(series[2]), "c1/shop/Deployment/web/proxy");
   EXPECT_EQ(Key(series[3]), "c2/shop/Deployment/web/app");
+  for (const ContainerUsageSeries& s : series) {  // the names the rows were stored with
+    EXPECT_EQ(s.platform, "kubernetes");
+    EXPECT_EQ(s.workload, s.controller_kind + ":" + s.controller);
+  }
 
   const ContainerUsageSeries& app = series[1];
   EXPECT_EQ(app.team, "alpha");

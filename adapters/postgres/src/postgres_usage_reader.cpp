@@ -30,6 +30,8 @@ constexpr std::array kSeriesKey{
     SeriesKeyColumn{"namespace", &ContainerUsageSeries::namespace_name},
     SeriesKeyColumn{"controller_kind", &ContainerUsageSeries::controller_kind},
     SeriesKeyColumn{"controller", &ContainerUsageSeries::controller},
+    SeriesKeyColumn{"platform", &ContainerUsageSeries::platform},
+    SeriesKeyColumn{"workload", &ContainerUsageSeries::workload},
     SeriesKeyColumn{"container", &ContainerUsageSeries::container},
 };
 

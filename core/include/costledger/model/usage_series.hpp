@@ -15,6 +15,8 @@ struct ContainerUsageSeries {
   std::string namespace_name;
   std::string controller_kind;
   std::string controller;
+  std::string platform;  ///< as NameWorkload named the pods ("" for rows stored before)
+  std::string workload;
   std::string container;
   std::string team;  ///< the smallest team label its rows carry in the window
 

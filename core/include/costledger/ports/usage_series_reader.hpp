@@ -21,7 +21,8 @@ class UsageSeriesReader {
   UsageSeriesReader(UsageSeriesReader&&) = delete;
   UsageSeriesReader& operator=(UsageSeriesReader&&) = delete;
 
-  /// One series per cluster, namespace, controller kind, controller and container with rows
+  /// One series per cluster, namespace, controller kind, controller, platform, workload and
+  /// container with rows
   /// in `window` (of `team` only, when given), every replica (pod) merged; ordered by those
   /// labels. Reads the hourly rollups: hours not rolled up yet are missing. Throws InvalidInput
   /// unless the window's ends are whole UTC hours and start <= end.

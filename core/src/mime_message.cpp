@@ -46,7 +46,7 @@ bool IsDomain(std::string_view s) {
   for (;;) {
     const std::size_t dot = s.find('.', start);
     const std::string_view label =
-        s.substr(start, dot == std::string_view::npos ? s.npos : dot - start);
+        s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
     if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
       return false;
     }
@@ -172,8 +172,8 @@ std::vector<std::string> SplitAtSpaces(std::string_view text) {
   std::size_t start = 0;
   for (;;) {
     const std::size_t space = text.find(' ', start);
-    words.emplace_back(
-        text.substr(start, space == std::string_view::npos ? text.npos : space - start));
+    words.emplace_back(text.substr(
+        start, space == std::string_view::npos ? std::string_view::npos : space - start));
     if (space == std::string_view::npos) return words;
     start = space + 1;
   }
@@ -323,12 +323,12 @@ bool IsMailAddress(std::string_view address) {
 }
 
 std::string FormatMailDate(std::chrono::sys_seconds time) {
-  using namespace std::chrono;
-  const sys_days day = floor<days>(time);
-  const year_month_day ymd(day);
-  const hh_mm_ss<seconds> clock(time - day);
+  const std::chrono::sys_days day = std::chrono::floor<std::chrono::days>(time);
+  const std::chrono::year_month_day ymd(day);
+  const std::chrono::hh_mm_ss<std::chrono::seconds> clock(time - day);
   return fmt::format("{}, {} {} {:04} {:02}:{:02}:{:02} +0000",
-                     kWeekdays[weekday(day).c_encoding()], static_cast<unsigned>(ymd.day()),
+                     kWeekdays[std::chrono::weekday(day).c_encoding()],
+                     static_cast<unsigned>(ymd.day()),
                      kMonths[static_cast<unsigned>(ymd.month()) - 1], static_cast<int>(ymd.year()),
                      clock.hours().count(), clock.minutes().count(), clock.seconds().count());
 }

@@ -38,7 +38,7 @@ std::optional<std::chrono::milliseconds> RetryDelay(const RetryPolicy& policy, i
   if (failed_attempt >= policy.max_attempts) return std::nullopt;
   const auto cap = static_cast<double>(policy.max_delay.count());
   // In doubles, capped before it can overflow: factor^(n-1) grows past any cap quickly.
-  double delay = static_cast<double>(policy.initial_delay.count());
+  auto delay = static_cast<double>(policy.initial_delay.count());
   for (int n = 1; n < failed_attempt && delay < cap; ++n) delay *= policy.backoff_factor;
   delay = std::min(delay, cap);
   const double r = std::isnan(random_unit) ? 0.0 : std::clamp(random_unit, 0.0, 1.0);

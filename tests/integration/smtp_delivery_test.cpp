@@ -108,7 +108,7 @@ void ExpectNothingArrives(const PrivateSmtp& smtp) {
   EXPECT_TRUE(smtp.Messages().empty());
 }
 
-TEST(SmtpMailSenderTest, TextHtmlAndCsvArriveOnceAndWellFormed) {
+TEST(SmtpDeliveryTest, TextHtmlAndCsvArriveOnceAndWellFormed) {
   PrivateSmtp smtp;
   SmtpMailSender sender(Plain(smtp));
   const Mail mail = ReportMail();
@@ -156,7 +156,7 @@ TEST(SmtpMailSenderTest, TextHtmlAndCsvArriveOnceAndWellFormed) {
   EXPECT_EQ(m.parts[2].bytes, mail.attachments[0].bytes);  // byte for byte, CRLFs included
 }
 
-TEST(SmtpMailSenderTest, NonAsciiNamesAndTextOnlyMailsDecodeAsSent) {
+TEST(SmtpDeliveryTest, NonAsciiNamesAndTextOnlyMailsDecodeAsSent) {
   PrivateSmtp smtp;
   SmtpMailSender sender(Plain(smtp));
   Mail mail = ReportMail();
@@ -184,7 +184,7 @@ TEST(SmtpMailSenderTest, NonAsciiNamesAndTextOnlyMailsDecodeAsSent) {
   EXPECT_EQ(m.parts[2].bytes, mail.attachments[1].bytes);
 }
 
-TEST(SmtpMailSenderTest, EveryRecipientGetsTheOneMessageAndBccStaysHidden) {
+TEST(SmtpDeliveryTest, EveryRecipientGetsTheOneMessageAndBccStaysHidden) {
   PrivateSmtp smtp;
   SmtpMailSender sender(Plain(smtp));
   Mail mail = ReportMail();
@@ -208,7 +208,7 @@ TEST(SmtpMailSenderTest, EveryRecipientGetsTheOneMessageAndBccStaysHidden) {
   EXPECT_THAT(received[0].raw, Not(HasSubstr("archive@")));
 }
 
-TEST(SmtpMailSenderTest, AuthAfterStartTlsDelivers) {
+TEST(SmtpDeliveryTest, AuthAfterStartTlsDelivers) {
   PrivateSmtp smtp(AuthServer(PrivateSmtpOptions::Tls::kStartTls));
   SmtpMailSender sender(WithAuth(smtp, kPassword));
   sender.Send(ReportMail());
@@ -218,7 +218,7 @@ TEST(SmtpMailSenderTest, AuthAfterStartTlsDelivers) {
   EXPECT_TRUE(m.parsed.at("defects").empty());
 }
 
-TEST(SmtpMailSenderTest, AuthOverImplicitTlsDelivers) {
+TEST(SmtpDeliveryTest, AuthOverImplicitTlsDelivers) {
   PrivateSmtp smtp(AuthServer(PrivateSmtpOptions::Tls::kImplicit));
   ASSERT_EQ(smtp.Url().rfind("smtps://", 0), 0U);
   SmtpMailSender sender(WithAuth(smtp, kPassword));
@@ -228,7 +228,7 @@ TEST(SmtpMailSenderTest, AuthOverImplicitTlsDelivers) {
   EXPECT_TRUE(m.tls);
 }
 
-TEST(SmtpMailSenderTest, AuthWithoutTlsDeliversWhenAllowed) {
+TEST(SmtpDeliveryTest, AuthWithoutTlsDeliversWhenAllowed) {
   PrivateSmtp smtp(AuthServer(PrivateSmtpOptions::Tls::kNone));
   SmtpOptions o = WithAuth(smtp, kPassword);
   o.starttls = StartTls::kNone;
@@ -240,7 +240,7 @@ TEST(SmtpMailSenderTest, AuthWithoutTlsDeliversWhenAllowed) {
   EXPECT_FALSE(m.tls);
 }
 
-TEST(SmtpMailSenderTest, WrongPasswordFailsPermanentlyAndIsNeverShown) {
+TEST(SmtpDeliveryTest, WrongPasswordFailsPermanentlyAndIsNeverShown) {
   PrivateSmtp smtp(AuthServer(PrivateSmtpOptions::Tls::kStartTls));
   const std::string wrong = "wrong-Passw0rd";
   SmtpOptions o = WithAuth(smtp, wrong);
@@ -276,7 +276,7 @@ TEST(SmtpMailSenderTest, WrongPasswordFailsPermanentlyAndIsNeverShown) {
   ExpectNothingArrives(smtp);
 }
 
-TEST(SmtpMailSenderTest, StartTlsRequiredButNotOfferedFailsPermanently) {
+TEST(SmtpDeliveryTest, StartTlsRequiredButNotOfferedFailsPermanently) {
   PrivateSmtp smtp;
   SmtpOptions o = Plain(smtp);
   o.starttls = StartTls::kRequired;
@@ -286,7 +286,7 @@ TEST(SmtpMailSenderTest, StartTlsRequiredButNotOfferedFailsPermanently) {
   ExpectNothingArrives(smtp);
 }
 
-TEST(SmtpMailSenderTest, CertificateThatDoesNotVerifyFailsPermanently) {
+TEST(SmtpDeliveryTest, CertificateThatDoesNotVerifyFailsPermanently) {
   PrivateSmtp smtp(AuthServer(PrivateSmtpOptions::Tls::kStartTls));
   SmtpOptions o = WithAuth(smtp, kPassword);
   o.ca_file.clear();  // the system's CAs do not know the test's self-signed certificate
@@ -295,7 +295,7 @@ TEST(SmtpMailSenderTest, CertificateThatDoesNotVerifyFailsPermanently) {
   ExpectNothingArrives(smtp);
 }
 
-TEST(SmtpMailSenderTest, DownServerIsTransient) {
+TEST(SmtpDeliveryTest, DownServerIsTransient) {
   PrivateSmtp smtp;
   SmtpMailSender sender(Plain(smtp));
   smtp.Stop();
@@ -311,7 +311,7 @@ TEST(SmtpMailSenderTest, DownServerIsTransient) {
   EXPECT_EQ(reply, 0);
 }
 
-TEST(SmtpMailSenderTest, RefusedRecipientFailsPermanentlyAndNothingIsSent) {
+TEST(SmtpDeliveryTest, RefusedRecipientFailsPermanentlyAndNothingIsSent) {
   PrivateSmtp smtp;
   SmtpMailSender sender(Plain(smtp));
   Mail mail = ReportMail();
@@ -329,7 +329,7 @@ TEST(SmtpMailSenderTest, RefusedRecipientFailsPermanentlyAndNothingIsSent) {
   ExpectNothingArrives(smtp);
 }
 
-TEST(SmtpMailSenderTest, DeferredRecipientIsTransient) {
+TEST(SmtpDeliveryTest, DeferredRecipientIsTransient) {
   PrivateSmtp smtp;
   SmtpMailSender sender(Plain(smtp));
   Mail mail = ReportMail();
@@ -347,7 +347,7 @@ TEST(SmtpMailSenderTest, DeferredRecipientIsTransient) {
   ExpectNothingArrives(smtp);
 }
 
-TEST(SmtpMailSenderTest, MalformedAddressFailsPermanentlyBeforeAnythingIsSent) {
+TEST(SmtpDeliveryTest, MalformedAddressFailsPermanentlyBeforeAnythingIsSent) {
   PrivateSmtp smtp;
   SmtpMailSender sender(Plain(smtp));
   Mail mail = ReportMail();
@@ -356,7 +356,7 @@ TEST(SmtpMailSenderTest, MalformedAddressFailsPermanentlyBeforeAnythingIsSent) {
   ExpectNothingArrives(smtp);
 }
 
-TEST(SmtpMailSenderTest, SendsFromSeveralThreadsAtOnce) {
+TEST(SmtpDeliveryTest, SendsFromSeveralThreadsAtOnce) {
   PrivateSmtp smtp;
   SmtpMailSender sender(Plain(smtp));
   constexpr int kThreads = 4;

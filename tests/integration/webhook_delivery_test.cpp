@@ -75,7 +75,7 @@ int ReplyCodeOf(const std::function<void()>& f) {
   return -1;
 }
 
-TEST(HttpWebhookSenderTest, PostsTheJsonWithContentTypeAndBearerToken) {
+TEST(WebhookDeliveryTest, PostsTheJsonWithContentTypeAndBearerToken) {
   PrivateWebhookReceiver receiver;
   HttpWebhookSender sender;
   const std::string body = model::GenericJsonPayload(Summary());
@@ -94,7 +94,7 @@ TEST(HttpWebhookSenderTest, PostsTheJsonWithContentTypeAndBearerToken) {
   EXPECT_EQ(json.at("fields").at(2).at("value"), "spark:nightly-etl");
 }
 
-TEST(HttpWebhookSenderTest, SlackPayloadArrivesAsSentAndWithoutTokenNoAuthorization) {
+TEST(WebhookDeliveryTest, SlackPayloadArrivesAsSentAndWithoutTokenNoAuthorization) {
   PrivateWebhookReceiver receiver;
   HttpWebhookSender sender;
   sender.Post(Request(receiver, model::SlackPayload(Summary()), ""));
@@ -106,7 +106,7 @@ TEST(HttpWebhookSenderTest, SlackPayloadArrivesAsSentAndWithoutTokenNoAuthorizat
   EXPECT_EQ(json.at("blocks").back().at("elements").at(0).at("url"), Summary().link);
 }
 
-TEST(HttpWebhookSenderTest, ServerErrorsThenSuccessWithTheRetryHelper) {
+TEST(WebhookDeliveryTest, ServerErrorsThenSuccessWithTheRetryHelper) {
   PrivateWebhookReceiverOptions options;
   options.fail_first = 2;
   options.fail_status = 500;
@@ -128,7 +128,7 @@ TEST(HttpWebhookSenderTest, ServerErrorsThenSuccessWithTheRetryHelper) {
   EXPECT_THAT(statuses, ElementsAre(500, 500, 200));
 }
 
-TEST(HttpWebhookSenderTest, RetriesStopAfterMaxAttemptsWithTheLastTransientError) {
+TEST(WebhookDeliveryTest, RetriesStopAfterMaxAttemptsWithTheLastTransientError) {
   PrivateWebhookReceiverOptions options;
   options.fail_first = 100;
   options.fail_status = 503;
@@ -144,7 +144,7 @@ TEST(HttpWebhookSenderTest, RetriesStopAfterMaxAttemptsWithTheLastTransientError
   EXPECT_EQ(waits.waits.size(), 2U);
 }
 
-TEST(HttpWebhookSenderTest, ClientErrorIsPermanentAndNotRetried) {
+TEST(WebhookDeliveryTest, ClientErrorIsPermanentAndNotRetried) {
   PrivateWebhookReceiverOptions options;
   options.fail_first = 100;
   options.fail_status = 404;
@@ -160,7 +160,7 @@ TEST(HttpWebhookSenderTest, ClientErrorIsPermanentAndNotRetried) {
   EXPECT_TRUE(waits.waits.empty());
 }
 
-TEST(HttpWebhookSenderTest, TooManyRequestsIsTransientAndItsRetryAfterIsHonoured) {
+TEST(WebhookDeliveryTest, TooManyRequestsIsTransientAndItsRetryAfterIsHonoured) {
   PrivateWebhookReceiverOptions options;
   options.fail_first = 1;
   options.fail_status = 429;
@@ -182,7 +182,7 @@ TEST(HttpWebhookSenderTest, TooManyRequestsIsTransientAndItsRetryAfterIsHonoured
   EXPECT_THAT(waits.waits, ElementsAre(milliseconds(2000)));  // not the policy's 100 ms
 }
 
-TEST(HttpWebhookSenderTest, ConnectionRefusedIsTransient) {
+TEST(WebhookDeliveryTest, ConnectionRefusedIsTransient) {
   HttpWebhookSender sender;
   ports::WebhookRequest request;
   request.url = "http://127.0.0.1:" + std::to_string(testing::FreeTcpPort()) + "/hook";
@@ -198,7 +198,7 @@ TEST(HttpWebhookSenderTest, ConnectionRefusedIsTransient) {
             0);
 }
 
-TEST(HttpWebhookSenderTest, TimeoutIsTransient) {
+TEST(WebhookDeliveryTest, TimeoutIsTransient) {
   PrivateWebhookReceiverOptions options;
   options.delay = milliseconds(3000);
   PrivateWebhookReceiver receiver(options);
@@ -210,7 +210,7 @@ TEST(HttpWebhookSenderTest, TimeoutIsTransient) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(2500));
 }
 
-TEST(HttpWebhookSenderTest, ErrorsNameTheHostButNeitherThePathNorTheToken) {
+TEST(WebhookDeliveryTest, ErrorsNameTheHostButNeitherThePathNorTheToken) {
   PrivateWebhookReceiverOptions options;
   options.fail_first = 1;
   PrivateWebhookReceiver receiver(options);
@@ -223,7 +223,7 @@ TEST(HttpWebhookSenderTest, ErrorsNameTheHostButNeitherThePathNorTheToken) {
   EXPECT_THAT(message, Not(HasSubstr("secret")));
 }
 
-TEST(HttpWebhookSenderTest, MalformedRequestsFailPermanentlyWithoutSending) {
+TEST(WebhookDeliveryTest, MalformedRequestsFailPermanentlyWithoutSending) {
   PrivateWebhookReceiver receiver;
   HttpWebhookSender sender;
   ports::WebhookRequest bad_header = Request(receiver, "{}");

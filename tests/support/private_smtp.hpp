@@ -36,6 +36,7 @@ struct ReceivedPart {
 };
 
 /// A message the server accepted.
+// NOLINTNEXTLINE(bugprone-exception-escape): basic_json's noexcept move asserts invariants only
 struct ReceivedMail {
   std::string mail_from;
   std::vector<std::string> rcpt_tos;

@@ -79,6 +79,16 @@ plant api/CMakeLists.txt 'target_link_libraries(costledger_api PRIVATE costledge
   'costledger_api must not link costledger::collector'
 plant adapters/fetch/CMakeLists.txt 'target_link_libraries(costledger_fetch PUBLIC CURL::libcurl)' \
   'costledger_fetch links CURL::libcurl PUBLIC'
+plant adapters/delivery/src/smtp_mail_sender.cpp '#include "costledger/postgres/postgres_store.hpp"' \
+  'adapters/delivery/ must not include costledger/postgres/'
+plant adapters/delivery/include/costledger/delivery/smtp_mail_sender.hpp '#include <curl/curl.h>' \
+  'public header includes libcurl'
+plant api/src/cost_api.cpp '#include "costledger/delivery/smtp_mail_sender.hpp"' \
+  'api/ must not include costledger/delivery/'
+plant adapters/delivery/CMakeLists.txt 'target_link_libraries(costledger_delivery PUBLIC OpenSSL::SSL)' \
+  'costledger_delivery links OpenSSL::SSL PUBLIC'
+plant collector/CMakeLists.txt 'target_link_libraries(costledger_collector PRIVATE costledger::delivery)' \
+  'costledger_collector must not link costledger::delivery'
 
 set +e
 "$check" "$copy" >"$copy/planted.out" 2>/dev/null

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <string>
+
+namespace costledger::model {
+
+struct WeeklyReport;
+
+/// The report's one-paragraph summary for people, e.g.
+///   "Team alpha spent $1,234.56 on Kubernetes workloads in 2026-W48 (23–29 Nov 2026,
+///    Europe/Berlin), up $123.45 (+11.1%) from $1,111.11 the week before. The biggest changes:
+///    spark:daily-agg in analytics up $300.00 (from $100.00 to $400.00); ..."
+/// followed, when they apply, by Athena queries, spot savings, right-sizing and quotas at or
+/// over their limit. Deterministic: the same report gives the same words. A team without spend
+/// gets one sentence. Pure; throws nothing but std::bad_alloc.
+std::string SummarizeWeeklyReport(const WeeklyReport& report);
+
+}  // namespace costledger::model

@@ -15,7 +15,9 @@ Money Abs(Money m) { return m < Money{} ? Money{} - m : m; }
 
 std::string Direction(Money change) { return change > Money{} ? "up" : "down"; }
 
-std::string ChangeText(const CostChange& c) {
+}  // namespace
+
+std::string DescribeChange(const CostChange& c) {
   const std::string who = c.kind == CostChange::Kind::kWorkload
                               ? fmt::format("{} in {}", c.workload, c.namespace_name)
                               : fmt::format("namespace {}", c.namespace_name);
@@ -23,12 +25,16 @@ std::string ChangeText(const CostChange& c) {
     return fmt::format("{} is new ({})", who, FormatDollars(c.cost));
   }
   if (c.cost == Money{}) {
-    return fmt::format("{} did not run ({} the week before)", who, FormatDollars(c.previous_cost));
+    return fmt::format("{} {} ({} the week before)", who,
+                       c.kind == CostChange::Kind::kWorkload ? "did not run" : "had no spend",
+                       FormatDollars(c.previous_cost));
   }
   return fmt::format("{} {} {} (from {} to {})", who, Direction(c.change),
                      FormatDollars(Abs(c.change)), FormatDollars(c.previous_cost),
                      FormatDollars(c.cost));
 }
+
+namespace {
 
 std::string Joined(const std::vector<std::string>& parts) {
   std::string out;
@@ -67,7 +73,7 @@ std::string SummarizeWeeklyReport(const WeeklyReport& r) {
   }
   if (!r.biggest_changes.empty()) {
     std::vector<std::string> parts;
-    for (const CostChange& c : r.biggest_changes) parts.push_back(ChangeText(c));
+    for (const CostChange& c : r.biggest_changes) parts.push_back(DescribeChange(c));
     text += fmt::format(" The biggest change{}: {}.", parts.size() == 1 ? " was" : "s were",
                         Joined(parts));
   }

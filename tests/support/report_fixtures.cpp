@@ -1,5 +1,6 @@
 #include "report_fixtures.hpp"
 
+#include <array>
 #include <cmath>
 #include <utility>
 #include <vector>
@@ -26,7 +27,7 @@ struct WorkloadSpec {
   double memory_usage_gib;
   double gpus;
   double gpu_utilisation;
-  double hours_per_day;  ///< container-hours (replicas x hours) per weekday; a third on weekends
+  double hours_per_day;  ///< container-hours (replicas x hours) on an average weekday
 };
 
 // Unit prices (on-demand m5/g5-like; spot about 70% off).
@@ -66,7 +67,10 @@ const std::vector<WorkloadSpec>& Specs() {
 Money Nanos(double dollars) { return Money::FromNanos(std::llround(dollars * 1e9)); }
 
 ReportCostRow SpecRow(const WorkloadSpec& s, std::size_t day, double scale) {
-  const double hours = (day < 5 ? s.hours_per_day : s.hours_per_day / 3) * scale;
+  // Busier mid-week, quiet at the weekend.
+  constexpr std::array<double, model::kDaysPerWeek> kDayFactor = {0.9,  1.1,  1.0, 1.2,
+                                                                  0.85, 0.33, 0.3};
+  const double hours = s.hours_per_day * kDayFactor[day] * scale;
   const double seconds = std::round(hours * 3600);
   const double factor = std::string_view(s.capacity_type) == "spot" ? kSpotFactor : 1.0;
   ReportCostRow row;

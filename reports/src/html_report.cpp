@@ -23,7 +23,7 @@ using model::Money;
 constexpr std::string_view kBody =
     "margin:0;padding:0;background:#eef0f3;color:#1f2328;font-family:-apple-system,"
     "BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:15px;"
-    "line-height:1.45;-webkit-text-size-adjust:100%;";
+    "line-height:1.45;-webkit-text-size-adjust:100%;overflow-wrap:break-word;";
 constexpr std::string_view kPage =
     "max-width:640px;margin:0 auto;background:#ffffff;padding:20px 16px 28px;"
     "box-sizing:border-box;";
@@ -121,8 +121,8 @@ std::string WorkloadFigure(const model::WorkloadLine& w) {
 // --- sections ---
 
 std::string Header(const model::WeeklyReport& r, const HtmlOptions& options) {
-  std::string html =
-      fmt::format("<header><h1 style=\"{}\">Weekly cost report: team {}</h1>", kH1, Escape(r.team));
+  std::string html = fmt::format("<header><h1 style=\"{}\">Weekly cost report: team {}</h1>", kH1,
+                                 EscapeBreakable(r.team));
   std::string zone = Escape(r.zone_name);
   if (!r.week.start_abbreviation.empty()) {
     zone += r.week.start_abbreviation == r.week.end_abbreviation
@@ -199,7 +199,7 @@ std::string KeyFigures(const model::WeeklyReport& r) {
   if (r.spot.team_spot_cost > Money{}) {
     rows +=
         KeyFigureRow("Saved by spot capacity", Figure("spot_saving", FormatDollars(r.spot.saving)),
-                     fmt::format("{} of workload cost ran on spot",
+                     fmt::format("against on-demand prices; {} of workload cost ran on spot",
                                  Escape(model::FormatRatio(r.spot.spot_share))));
   }
   if (r.rightsizing.total_saving > Money{}) {
@@ -239,10 +239,10 @@ std::string LegendHtml(const std::vector<Legend>& items) {
       "<ul style=\"list-style:none;margin:8px 0 0;padding:0;font-size:13px;line-height:1.6;\">";
   for (const Legend& item : items) {
     html += fmt::format(
-        "<li style=\"display:inline-block;margin:0 14px 2px 0;\"><span style=\"display:inline-"
-        "block;width:11px;height:11px;background:{};border-radius:2px;margin-right:5px;"
-        "vertical-align:-1px;\"></span>{} <span style=\"{}\">{}</span></li>",
-        item.color, Escape(item.name), kMuted, item.amount_html);
+        "<li style=\"display:inline-block;max-width:100%;margin:0 14px 2px 0;\"><span "
+        "style=\"display:inline-block;width:11px;height:11px;background:{};border-radius:2px;"
+        "margin-right:5px;vertical-align:-1px;\"></span>{} <span style=\"{}\">{}</span></li>",
+        item.color, EscapeBreakable(item.name), kMuted, item.amount_html);
   }
   return html + "</ul>";
 }
@@ -435,7 +435,7 @@ std::string Queries(const model::WeeklyReport& r) {
     body += fmt::format(
         "<h3 style=\"{}\">Workgroup {} <span style=\"font-weight:normal;{}\">\u00b7 {} \u00b7 "
         "{} quer{} \u00b7 {} scanned</span></h3>",
-        kH3, Escape(g.work_group), kMuted,
+        kH3, EscapeBreakable(g.work_group), kMuted,
         Figure(fmt::format("workgroup_cost:{}", g.work_group), FormatDollars(g.cost)),
         g.query_count, g.query_count == 1 ? "y" : "ies",
         Escape(model::FormatBytes(g.data_scanned_bytes)));

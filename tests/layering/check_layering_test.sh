@@ -16,7 +16,7 @@ fail() {
 
 copy="$(mktemp -d "${TMPDIR:-/tmp}/costledger-layering-XXXXXX")"
 trap 'rm -rf "$copy"' EXIT
-for folder in core sources common collector api adapters; do cp -r "$src/$folder" "$copy/"; done
+for folder in core sources common collector api reports adapters; do cp -r "$src/$folder" "$copy/"; done
 
 "$check" "$copy" >"$copy/clean.out" 2>&1 || fail "the unplanted copy fails: $(cat "$copy/clean.out")"
 
@@ -65,6 +65,11 @@ plant api/src/cost_api.cpp '#include "costledger/collector/spool.hpp"' \
   'api/ must not include costledger/collector/'
 plant api/include/costledger/api/cost_metrics.hpp '#include <prometheus/counter.h>' \
   'public header includes prometheus-cpp'
+plant reports/src/html_report.cpp '#include "costledger/postgres/postgres_store.hpp"' \
+  'reports/ must not include costledger/postgres/'
+plant reports/src/csv_report.cpp '#include <pqxx/pqxx>' 'reports/ must not include libpqxx'
+plant reports/include/costledger/reports/html_report.hpp '#include <curl/curl.h>' \
+  'public header includes libcurl'
 plant adapters/postgres/src/read_plan.cpp '#include "costledger/api/http_server.hpp"' \
   'adapters/postgres/ must not include costledger/api/'
 
@@ -77,6 +82,8 @@ plant collector/CMakeLists.txt 'target_link_libraries(costledger_collector PRIVA
   'costledger_collector must not link costledger::postgres'
 plant api/CMakeLists.txt 'target_link_libraries(costledger_api PRIVATE costledger::collector)' \
   'costledger_api must not link costledger::collector'
+plant reports/CMakeLists.txt 'target_link_libraries(costledger_reports PRIVATE costledger::postgres)' \
+  'costledger_reports must not link costledger::postgres'
 plant adapters/fetch/CMakeLists.txt 'target_link_libraries(costledger_fetch PUBLIC CURL::libcurl)' \
   'costledger_fetch links CURL::libcurl PUBLIC'
 plant adapters/delivery/src/smtp_mail_sender.cpp '#include "costledger/postgres/postgres_store.hpp"' \

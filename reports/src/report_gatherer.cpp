@@ -1,0 +1,215 @@
+#include "costledger/reports/report_gatherer.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "costledger/model/allocation_set.hpp"
+#include "costledger/model/report_week.hpp"
+#include "costledger/model/spot_savings.hpp"
+
+namespace costledger::reports {
+namespace {
+
+using model::AllocationRequest;
+using model::CostProperty;
+using model::Money;
+using model::PropertyRef;
+using model::ReportCostRow;
+using model::TimeWindow;
+
+// The properties a report row is grouped by, in ReportRowKey's order, then the team.
+const std::vector<PropertyRef>& ReportAggregate() {
+  static const std::vector<PropertyRef> kAggregate{
+      {CostProperty::kCluster, ""},      {CostProperty::kNamespace, ""},
+      {CostProperty::kPlatform, ""},     {CostProperty::kWorkload, ""},
+      {CostProperty::kCapacityType, ""}, {CostProperty::kInstanceType, ""},
+      {CostProperty::kTeam, ""}};
+  return kAggregate;
+}
+
+std::string PropertyOf(const model::Allocation& a, CostProperty property) {
+  const auto it = a.properties.find(model::PropertyName({property, ""}));
+  return it == a.properties.end() ? std::string() : it->second;
+}
+
+// One team's row of one allocation: its own costs and, apart, the idle shared into it.
+struct TeamRow {
+  std::string team;
+  ReportCostRow row;
+};
+
+// The allocations of `window` as one set, idle kept apart or shared by cost; plus the idle of
+// each cluster in the window.
+struct WindowCosts {
+  std::vector<TeamRow> rows;
+  std::map<std::string, Money> idle_by_cluster;
+  std::map<std::string, Money> own_cost_by_cluster;  // containers of every team, without idle
+};
+
+WindowCosts ReadWindow(ports::AllocationReader& reader, TimeWindow window, std::size_t day,
+                       model::IdleSharing sharing) {
+  AllocationRequest request;
+  request.window = window;
+  request.step = window.length();
+  request.accumulate = true;
+  request.aggregate = ReportAggregate();
+  request.include_idle = false;
+  request.share_idle = sharing != model::IdleSharing::kSeparate;
+  const model::TeamScope everyone = model::TeamScope::All();
+  const std::vector<PropertyRef> grouping = model::GroupingFor(request, everyone);
+  const auto rows = reader.ReadAllocations(window.start, window.end, request.step, grouping);
+  const auto idle = reader.ReadIdle(window.start, window.end, request.step);
+  WindowCosts out;
+  for (const model::IdleRow& i : idle) {
+    out.idle_by_cluster[i.cluster] += i.cpu_cost + i.ram_cost + i.gpu_cost;
+  }
+  for (model::AllocationSet& set :
+       model::BuildAllocationSets(request, everyone, grouping, rows, idle)) {
+    for (model::Allocation& a : set.allocations) {
+      const Money shared = a.cpu_idle_cost + a.ram_idle_cost + a.gpu_idle_cost;
+      model::AllocationRow own = a.sums;
+      own.cpu_cost -= a.cpu_idle_cost;
+      own.ram_cost -= a.ram_idle_cost;
+      own.gpu_cost -= a.gpu_idle_cost;
+      model::ReportRowKey key{PropertyOf(a, CostProperty::kCluster),
+                              PropertyOf(a, CostProperty::kNamespace),
+                              PropertyOf(a, CostProperty::kPlatform),
+                              PropertyOf(a, CostProperty::kWorkload),
+                              PropertyOf(a, CostProperty::kCapacityType),
+                              PropertyOf(a, CostProperty::kInstanceType)};
+      out.own_cost_by_cluster[key.cluster] += own.cpu_cost + own.ram_cost + own.gpu_cost;
+      out.rows.push_back({PropertyOf(a, CostProperty::kTeam),
+                          model::MakeReportCostRow(day, std::move(key), own, shared)});
+    }
+  }
+  return out;
+}
+
+// Whole UTC hours covering `window` (the hourly usage rollups are per UTC hour).
+TimeWindow WholeHours(TimeWindow window) {
+  using std::chrono::hours;
+  TimeWindow out;
+  out.start = std::chrono::floor<hours>(window.start);
+  out.end = std::chrono::ceil<hours>(window.end);
+  return out;
+}
+
+}  // namespace
+
+std::vector<model::WeeklyReportInput> GatherWeek(const ReportSources& sources, model::IsoWeek week,
+                                                 const model::ZoneRules& zone,
+                                                 const std::string& zone_name,
+                                                 const GatherSettings& settings) {
+  const model::ReportWeek report_week = model::WeekWindows(week, zone);
+  const model::ReportWeek previous_week = model::WeekWindows(model::PreviousWeek(week), zone);
+
+  std::map<std::string, model::WeeklyReportInput> inputs;
+  const auto wanted = [&](const std::string& team) {
+    return !team.empty() && (!settings.only_team || *settings.only_team == team);
+  };
+  const auto input_of = [&](const std::string& team) -> model::WeeklyReportInput& {
+    auto [it, inserted] = inputs.try_emplace(team);
+    if (inserted) {
+      it->second.team = team;
+      it->second.week = report_week;
+      it->second.zone_name = zone_name;
+      it->second.idle_sharing = settings.idle_sharing;
+      it->second.rightsizing_policy = settings.rightsizing;
+      it->second.limits = settings.limits;
+    }
+    return it->second;
+  };
+  for (const std::string& team : settings.teams) {
+    if (wanted(team)) input_of(team);
+  }
+
+  // This week, day by day (local days: 23, 24 or 25 hours).
+  std::map<std::string, Money> idle_by_cluster;
+  std::map<std::string, Money> own_by_cluster;
+  std::map<std::string, std::set<std::string>> clusters_of_team;
+  for (std::size_t d = 0; d < report_week.days.size(); ++d) {
+    WindowCosts day = ReadWindow(sources.allocations, report_week.days[d].window, d,
+                                 settings.idle_sharing);
+    for (const auto& [cluster, idle] : day.idle_by_cluster) idle_by_cluster[cluster] += idle;
+    for (const auto& [cluster, cost] : day.own_cost_by_cluster) own_by_cluster[cluster] += cost;
+    for (TeamRow& r : day.rows) {
+      if (!wanted(r.team)) continue;
+      clusters_of_team[r.team].insert(r.row.cluster);
+      input_of(r.team).rows.push_back(std::move(r.row));
+    }
+  }
+
+  // The week before, as one window: known when anything at all was stored then.
+  WindowCosts before =
+      ReadWindow(sources.allocations, previous_week.window, 0, settings.idle_sharing);
+  const bool previous_known = !before.rows.empty() || !before.idle_by_cluster.empty();
+  std::map<std::string, std::vector<ReportCostRow>> previous_rows;
+  for (TeamRow& r : before.rows) previous_rows[r.team].push_back(std::move(r.row));
+
+  const std::vector<model::QueryCostRow> queries =
+      sources.queries.ReadQueries(report_week.window.start, report_week.window.end);
+  std::map<std::string, Money> previous_query_cost;
+  if (previous_known) {
+    for (const model::QueryCostRow& q :
+         sources.queries.ReadQueries(previous_week.window.start, previous_week.window.end)) {
+      previous_query_cost[q.team] += q.cost;
+    }
+  }
+  for (const model::QueryCostRow& q : queries) {
+    if (wanted(q.team)) input_of(q.team).queries.push_back(q);
+  }
+
+  // Spot nodes of the week, priced at on-demand list prices.
+  const std::vector<model::NodeAssetRow> assets =
+      sources.assets.ReadAssets(report_week.window.start, report_week.window.end);
+  std::map<std::string, Money, std::less<>> on_demand;
+  if (sources.on_demand_per_hour) {
+    for (const model::NodeAssetRow& n : assets) {
+      if (n.capacity_type != model::kCapacityTypeSpot || on_demand.contains(n.instance_type)) {
+        continue;
+      }
+      if (const auto price = sources.on_demand_per_hour(n.instance_type)) {
+        on_demand[n.instance_type] = *price;
+      }
+    }
+  }
+  const std::vector<model::SpotNodeCost> spot_nodes = model::SummarizeSpotNodes(assets, on_demand);
+
+  std::vector<model::ContainerUsageSeries> usage;
+  if (sources.usage != nullptr) {
+    usage = sources.usage->ReadUsageSeries(WholeHours(report_week.window), std::nullopt);
+  }
+
+  std::vector<model::WeeklyReportInput> out;
+  for (auto& [team, input] : inputs) {
+    if (previous_known) {
+      input.previous_rows = std::move(previous_rows[team]);
+      input.previous_query_cost = previous_query_cost[team];
+    }
+    for (const std::string& cluster : clusters_of_team[team]) {
+      input.cluster_idle.push_back(
+          {cluster, idle_by_cluster[cluster], own_by_cluster[cluster] + idle_by_cluster[cluster]});
+    }
+    input.spot_nodes = spot_nodes;
+    for (const model::ContainerUsageSeries& s : usage) {
+      if (s.team != team) continue;
+      model::RightsizingInput r;
+      r.namespace_name = s.namespace_name;
+      r.workload = s.workload;
+      r.container = s.container;
+      r.cpu_millicores = s.cpu_millicores;
+      r.memory_bytes = s.memory_bytes;
+      r.cpu_request_millicores = s.cpu_request_millicores;
+      r.memory_request_bytes = s.memory_request_bytes;
+      r.container_seconds = static_cast<double>(s.container_seconds);
+      input.rightsizing.push_back(std::move(r));
+    }
+    out.push_back(std::move(input));
+  }
+  return out;
+}
+
+}  // namespace costledger::reports

@@ -74,12 +74,10 @@ WindowCosts ReadWindow(ports::AllocationReader& reader, TimeWindow window, std::
       own.cpu_cost -= a.cpu_idle_cost;
       own.ram_cost -= a.ram_idle_cost;
       own.gpu_cost -= a.gpu_idle_cost;
-      model::ReportRowKey key{PropertyOf(a, CostProperty::kCluster),
-                              PropertyOf(a, CostProperty::kNamespace),
-                              PropertyOf(a, CostProperty::kPlatform),
-                              PropertyOf(a, CostProperty::kWorkload),
-                              PropertyOf(a, CostProperty::kCapacityType),
-                              PropertyOf(a, CostProperty::kInstanceType)};
+      model::ReportRowKey key{
+          PropertyOf(a, CostProperty::kCluster),      PropertyOf(a, CostProperty::kNamespace),
+          PropertyOf(a, CostProperty::kPlatform),     PropertyOf(a, CostProperty::kWorkload),
+          PropertyOf(a, CostProperty::kCapacityType), PropertyOf(a, CostProperty::kInstanceType)};
       out.own_cost_by_cluster[key.cluster] += own.cpu_cost + own.ram_cost + own.gpu_cost;
       out.rows.push_back({PropertyOf(a, CostProperty::kTeam),
                           model::MakeReportCostRow(day, std::move(key), own, shared)});
@@ -131,8 +129,8 @@ std::vector<model::WeeklyReportInput> GatherWeek(const ReportSources& sources, m
   std::map<std::string, Money> own_by_cluster;
   std::map<std::string, std::set<std::string>> clusters_of_team;
   for (std::size_t d = 0; d < report_week.days.size(); ++d) {
-    WindowCosts day = ReadWindow(sources.allocations, report_week.days[d].window, d,
-                                 settings.idle_sharing);
+    WindowCosts day =
+        ReadWindow(sources.allocations, report_week.days[d].window, d, settings.idle_sharing);
     for (const auto& [cluster, idle] : day.idle_by_cluster) idle_by_cluster[cluster] += idle;
     for (const auto& [cluster, cost] : day.own_cost_by_cluster) own_by_cluster[cluster] += cost;
     for (TeamRow& r : day.rows) {

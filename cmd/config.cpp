@@ -69,6 +69,8 @@ constexpr auto kScalarKeys = std::to_array<KeySpec>({
     {"reports.out_dir", Kind::kString},
     {"reports.top_workloads", Kind::kInt},
     {"reports.share_idle", Kind::kBool},
+    {"reports.poll_seconds", Kind::kInt},
+    {"reports.retry_seconds", Kind::kInt},
     {"smtp.url", Kind::kString},
     {"smtp.username", Kind::kString},
     {"smtp.password_file", Kind::kString},
@@ -280,6 +282,8 @@ void ParseReports(const json& root, Config::Reports& r) {
   r.out_dir = GetString(root, "reports.out_dir", r.out_dir);
   r.top_workloads = GetInt(root, "reports.top_workloads", r.top_workloads, 1, 1000);
   r.share_idle = GetBool(root, "reports.share_idle", r.share_idle);
+  r.poll_seconds = GetInt(root, "reports.poll_seconds", r.poll_seconds, 1, 86400);
+  r.retry_seconds = GetInt(root, "reports.retry_seconds", r.retry_seconds, 1, 86400);
   const json* teams = Find(root, "reports.teams");
   if (teams == nullptr) return;
   if (!teams->is_object()) {
@@ -508,6 +512,8 @@ std::string DescribeConfig(const Config& c) {
                     {"out_dir", c.reports.out_dir},
                     {"top_workloads", c.reports.top_workloads},
                     {"share_idle", c.reports.share_idle},
+                    {"poll_seconds", c.reports.poll_seconds},
+                    {"retry_seconds", c.reports.retry_seconds},
                     {"teams", json::object()}};
   for (const auto& [team, t] : c.reports.teams) {
     out["reports"]["teams"][team] = {{"mail", t.mail}, {"webhook", t.webhook}};

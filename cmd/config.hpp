@@ -65,6 +65,8 @@ struct Config {
     std::string out_dir;                        ///< also writes every built report here when set
     int top_workloads = 10;                     ///< workloads listed before "others"
     bool share_idle = false;                    ///< teams' costs include their share of idle
+    int poll_seconds = 60;                      ///< how often serve checks whether reports are due
+    int retry_seconds = 300;  ///< a failed delivery is tried again after this, doubling
     struct Team {
       std::vector<std::string> mail;  ///< recipients
       std::string webhook;            ///< Slack-compatible incoming webhook URL

@@ -23,6 +23,7 @@
 #include "costledger/model/errors.hpp"
 #include "costledger/postgres/postgres_cost_reader.hpp"
 #include "costledger/postgres/postgres_store.hpp"
+#include "report_wiring.hpp"
 
 namespace costledger::cli {
 
@@ -268,8 +269,38 @@ int ServeCollector(const Config& c, common::Logger& log, bool once) {
   return 0;
 }
 
+// The weekly report scheduler on a thread of its own (every replica may run one: each
+// delivery is claimed in PostgreSQL, so it happens once). Joined at destruction.
+class ReportScheduler {
+ public:
+  ReportScheduler(const Config& c, common::Logger& log) {
+    if (!c.reports.enabled) return;
+    wiring_ = std::make_unique<ReportWiring>(c, log);
+    thread_ = std::thread([this, poll = std::chrono::seconds(c.reports.poll_seconds)] {
+      wiring_->RunSchedule(g_stop, poll);
+    });
+    log.Info("report scheduler started",
+             {{"time_zone", c.time_zone},
+              {"weekday", static_cast<std::int64_t>(c.reports.weekday)},
+              {"hour", static_cast<std::int64_t>(c.reports.hour)},
+              {"teams_with_recipients", static_cast<std::int64_t>(c.reports.teams.size())}});
+  }
+  ~ReportScheduler() {
+    if (thread_.joinable()) thread_.join();  // RunSchedule returns once g_stop is set
+  }
+  ReportScheduler(const ReportScheduler&) = delete;
+  ReportScheduler& operator=(const ReportScheduler&) = delete;
+  ReportScheduler(ReportScheduler&&) = delete;
+  ReportScheduler& operator=(ReportScheduler&&) = delete;
+
+ private:
+  std::unique_ptr<ReportWiring> wiring_;
+  std::thread thread_;
+};
+
 int ServeApi(const Config& c, common::Logger& log) {
   ApiWiring api(c, log, nullptr);
+  ReportScheduler reports(c, log);
   while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(200));
   api.Stop();
   return 0;
@@ -278,7 +309,9 @@ int ServeApi(const Config& c, common::Logger& log) {
 int ServeAll(const Config& c, common::Logger& log, bool once) {
   api::CostMetrics metrics({c.pricing.region, "amd64"});
   ApiWiring api(c, log, &metrics);
+  ReportScheduler reports(c, log);
   RunCollector(c, log, once, &metrics);
+  g_stop = true;  // --once: the scheduler stops too
   api.Stop();
   return 0;
 }

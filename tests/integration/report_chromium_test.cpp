@@ -4,7 +4,6 @@
 // Set COSTLEDGER_REPORT_SCREENSHOTS=DIR to keep the page and its screenshots in DIR.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "child_process.hpp"
 #include "costledger/model/quota.hpp"
 #include "costledger/model/report_text.hpp"
 #include "costledger/model/weekly_report.hpp"
@@ -30,37 +30,37 @@ using nlohmann::json;
 
 constexpr const char* kChromium = "/usr/bin/chromium";
 
-std::string Quote(const std::string& arg) {
-  std::string out = "'";
-  for (const char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 struct BrowserRun {
   int status = -1;
   std::string out;
   std::string err;
 };
 
-/// Runs headless Chromium on `url` with `flags`; stdout is returned, stderr read from a file.
+/// Runs headless Chromium on `url` with `flags`: its stdout (the DOM with --dump-dom) and its
+/// stderr (logs, console messages) are kept apart, through a shell that only redirects stderr.
 BrowserRun Chromium(const costledger::testing::TempDir& dir, const std::string& name,
                     const std::vector<std::string>& flags, const std::string& url) {
-  std::string command = "timeout 120 " + Quote(kChromium) +
-                        " --headless=new --no-sandbox --disable-gpu --no-first-run"
-                        " --hide-scrollbars --enable-logging=stderr --v=0 --user-data-dir=" +
-                        Quote(dir.Path("profile-" + name));
-  for (const std::string& f : flags) command += " " + Quote(f);
+  std::vector<std::string> argv = {"/bin/sh",
+                                   "-c",
+                                   R"(exec "$0" "$@" 2>"$CHROMIUM_STDERR")",
+                                   kChromium,
+                                   "--headless=new",
+                                   "--no-sandbox",
+                                   "--disable-gpu",
+                                   "--no-first-run",
+                                   "--hide-scrollbars",
+                                   "--enable-logging=stderr",
+                                   "--v=0",
+                                   "--user-data-dir=" + dir.Path("profile-" + name)};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  argv.push_back(url);
   const std::string err_path = dir.Path(name + ".stderr");
-  command += " " + Quote(url) + " 2>" + Quote(err_path);
+  costledger::testing::ChildProcess chromium(argv, dir.Path(name + ".stdout"),
+                                             {"CHROMIUM_STDERR=" + err_path});
   BrowserRun run;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buffer[65536];
-  std::size_t n = 0;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) run.out.append(buffer, n);
-  run.status = pclose(pipe);
-  std::ifstream err(err_path);
-  run.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
+  run.status = chromium.Wait(std::chrono::seconds{120});
+  run.out = chromium.Log();
+  run.err = costledger::testing::ChildProcess::ReadFile(err_path);
   return run;
 }
 
@@ -254,7 +254,9 @@ class ReportChromiumTest : public ::testing::Test {
   }
 
   void TearDown() override {
-    const char* keep = std::getenv("COSTLEDGER_REPORT_SCREENSHOTS");
+    // Read once, on the test's only thread.
+    const char* keep =
+        std::getenv("COSTLEDGER_REPORT_SCREENSHOTS");  // NOLINT(concurrency-mt-unsafe)
     if (keep == nullptr || *keep == '\0') return;
     std::filesystem::create_directories(keep);
     for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {

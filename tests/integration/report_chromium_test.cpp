@@ -209,8 +209,9 @@ void CheckFigures(const std::map<std::string, std::string>& shown, const Expecte
 /// A page that loads the report in an iframe `width` px wide and writes what the browser laid
 /// out into its own DOM: page and client widths, tables or charts wider than the page, and
 /// each figure's visible text.
-std::string LayoutProbe(int width) {
-  return R"(<!DOCTYPE html><html><body style="margin:0"><iframe id="r" src="report.html" )"
+std::string LayoutProbe(int width, const std::string& page = "report.html") {
+  return R"(<!DOCTYPE html><html><body style="margin:0"><iframe id="r" src=")" + page +
+         R"(" )"
          R"(style="border:0;width:)" +
          std::to_string(width) + R"(px;height:2000px"></iframe><script>
 document.getElementById('r').addEventListener('load', function () {
@@ -330,8 +331,8 @@ TEST_F(ReportChromiumTest, LongNamesWrapInsteadOfWideningAPhonesPage) {
                                                  "spark:spark-" + id + "-driver", "900"));
   in.queries.at(0).query = "SELECT " + std::string(200, 'c') + " FROM t";
   in.queries.at(0).work_group = "workgroup_" + std::string(80, 'w');
-  std::ofstream(dir_.Path("report.html")) << RenderHtml(model::BuildWeeklyReport(in));
-  std::ofstream(dir_.Path("probe-long.html")) << LayoutProbe(390);
+  std::ofstream(dir_.Path("long-names.html")) << RenderHtml(model::BuildWeeklyReport(in));
+  std::ofstream(dir_.Path("probe-long.html")) << LayoutProbe(390, "long-names.html");
   const BrowserRun run = Chromium(dir_, "probe-long",
                                   {"--window-size=430,2200", "--allow-file-access-from-files",
                                    "--virtual-time-budget=15000", "--dump-dom"},

@@ -459,7 +459,7 @@ RightsizingSection BuildRightsizing(const WeeklyReportInput& input, const RowSum
     ++out.containers_considered;
     const Int128 seconds = in.container_seconds > 0
                                ? Whole(in.container_seconds, "container_seconds")
-                               : Int128{kHoursPerWeek * kSecondsPerHour};
+                               : Int128{kHoursPerWeek} * kSecondsPerHour;
     line.container_hours = ToDouble(seconds) / kSecondsPerHour;
     auto price = [&](const std::optional<ResourceRecommendation>& r, Money unit_price,
                      std::int64_t per_unit) {

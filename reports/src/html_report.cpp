@@ -76,7 +76,7 @@ std::string Figure(std::string_view name, std::string_view shown) {
 }
 
 std::string Th(std::string_view text, bool numeric = false) {
-  return fmt::format("<th scope=\"col\" style=\"{}\">{}</th>", numeric ? kThNum : kTh, text);
+  return fmt::format(R"(<th scope="col" style="{}">{}</th>)", numeric ? kThNum : kTh, text);
 }
 
 std::string Td(const std::string& html) {
@@ -150,8 +150,8 @@ std::string KeyFigureRow(std::string_view label, const std::string& value_html,
   std::string label_html(label);
   if (!note_html.empty())
     label_html += fmt::format("<span style=\"{}\">{}</span>", kSub, note_html);
-  return fmt::format("<tr><th scope=\"row\" style=\"{}\">{}</th><td style=\"{}\">{}</td></tr>",
-                     kThRow, label_html, kTdNum, value_html);
+  return fmt::format(R"(<tr><th scope="row" style="{}">{}</th><td style="{}">{}</td></tr>)", kThRow,
+                     label_html, kTdNum, value_html);
 }
 
 std::string KeyFigures(const model::WeeklyReport& r) {
@@ -305,7 +305,7 @@ std::string Days(const model::WeeklyReport& r) {
         TdNum(Figure(fmt::format("day_cost:{}", model::FormatDate(d.day.date)),
                      FormatDollars(d.total))));
   }
-  rows += fmt::format("<tr><td style=\"{}\">Week</td><td style=\"{}\">{}</td></tr>", kTdTotal,
+  rows += fmt::format(R"(<tr><td style="{}">Week</td><td style="{}">{}</td></tr>)", kTdTotal,
                       kTdTotalNum, Escape(FormatDollars(r.total)));
   body += fmt::format(
       "<table style=\"{}\"><caption style=\"{}\">Days are local days in {}.</caption><thead><tr>"
@@ -521,7 +521,10 @@ std::string Idle(const model::WeeklyReport& r) {
 
 std::string QuotaBar(double ratio) {
   const double width = std::clamp(ratio, 0.0, 1.0) * 100;
-  const std::string_view color = ratio >= 1 ? "#b42318" : (ratio >= 0.8 ? "#b54708" : "#0072B2");
+  constexpr std::string_view kOver = "#b42318";
+  constexpr std::string_view kNear = "#b54708";
+  constexpr std::string_view kUnder = "#0072B2";
+  const std::string_view color = ratio >= 1 ? kOver : (ratio >= 0.8 ? kNear : kUnder);
   return fmt::format(
       "<span style=\"display:block;height:6px;background:#e5e7eb;border-radius:3px;margin-top:4px;"
       "\"><span style=\"display:block;height:6px;width:{:.1f}%;background:{};border-radius:3px;"

@@ -55,7 +55,7 @@ std::string RenderStackedBars(const StackedBarChart& chart) {
       "style=\"display:block;width:100%;max-width:520px;height:auto;\">"
       "<title>{}</title>",
       kWidth, kHeight, Escape(chart.title), Escape(chart.title));
-  svg += fmt::format("<text x=\"2\" y=\"16\" font-size=\"14\" fill=\"#4b5563\">{}</text>",
+  svg += fmt::format(R"(<text x="2" y="16" font-size="14" fill="#4b5563">{}</text>)",
                      Escape(chart.y_unit));
   for (int t = 0; t <= ticks; ++t) {
     const double value = step * t;
@@ -107,7 +107,7 @@ std::string RenderStackedBars(const StackedBarChart& chart) {
         "text-anchor=\"middle\">{}",
         cx, kBottom + 18, Escape(label.substr(0, space)));
     if (space != std::string::npos) {
-      svg += fmt::format("<tspan x=\"{:.1f}\" dy=\"17\">{}</tspan>", cx,
+      svg += fmt::format(R"(<tspan x="{:.1f}" dy="17">{}</tspan>)", cx,
                          Escape(label.substr(space + 1)));
     }
     svg += "</text>";

@@ -4,7 +4,6 @@
 // Set COSTLEDGER_REPORT_SCREENSHOTS=DIR to keep the page and its screenshots in DIR.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "child_process.hpp"
 #include "costledger/model/quota.hpp"
 #include "costledger/model/report_text.hpp"
 #include "costledger/model/weekly_report.hpp"
@@ -30,37 +30,37 @@ using nlohmann::json;
 
 constexpr const char* kChromium = "/usr/bin/chromium";
 
-std::string Quote(const std::string& arg) {
-  std::string out = "'";
-  for (const char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 struct BrowserRun {
   int status = -1;
   std::string out;
   std::string err;
 };
 
-/// Runs headless Chromium on `url` with `flags`; stdout is returned, stderr read from a file.
+/// Runs headless Chromium on `url` with `flags`: its stdout (the DOM with --dump-dom) and its
+/// stderr (logs, console messages) are kept apart, through a shell that only redirects stderr.
 BrowserRun Chromium(const costledger::testing::TempDir& dir, const std::string& name,
                     const std::vector<std::string>& flags, const std::string& url) {
-  std::string command = "timeout 120 " + Quote(kChromium) +
-                        " --headless=new --no-sandbox --disable-gpu --no-first-run"
-                        " --hide-scrollbars --enable-logging=stderr --v=0 --user-data-dir=" +
-                        Quote(dir.Path("profile-" + name));
-  for (const std::string& f : flags) command += " " + Quote(f);
+  std::vector<std::string> argv = {"/bin/sh",
+                                   "-c",
+                                   R"(exec "$0" "$@" 2>"$CHROMIUM_STDERR")",
+                                   kChromium,
+                                   "--headless=new",
+                                   "--no-sandbox",
+                                   "--disable-gpu",
+                                   "--no-first-run",
+                                   "--hide-scrollbars",
+                                   "--enable-logging=stderr",
+                                   "--v=0",
+                                   "--user-data-dir=" + dir.Path("profile-" + name)};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  argv.push_back(url);
   const std::string err_path = dir.Path(name + ".stderr");
-  command += " " + Quote(url) + " 2>" + Quote(err_path);
+  costledger::testing::ChildProcess chromium(argv, dir.Path(name + ".stdout"),
+                                             {"CHROMIUM_STDERR=" + err_path});
   BrowserRun run;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buffer[65536];
-  std::size_t n = 0;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) run.out.append(buffer, n);
-  run.status = pclose(pipe);
-  std::ifstream err(err_path);
-  run.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
+  run.status = chromium.Wait(std::chrono::seconds{120});
+  run.out = chromium.Log();
+  run.err = costledger::testing::ChildProcess::ReadFile(err_path);
   return run;
 }
 
@@ -209,8 +209,9 @@ void CheckFigures(const std::map<std::string, std::string>& shown, const Expecte
 /// A page that loads the report in an iframe `width` px wide and writes what the browser laid
 /// out into its own DOM: page and client widths, tables or charts wider than the page, and
 /// each figure's visible text.
-std::string LayoutProbe(int width) {
-  return R"(<!DOCTYPE html><html><body style="margin:0"><iframe id="r" src="report.html" )"
+std::string LayoutProbe(int width, const std::string& page = "report.html") {
+  return R"(<!DOCTYPE html><html><body style="margin:0"><iframe id="r" src=")" + page +
+         R"(" )"
          R"(style="border:0;width:)" +
          std::to_string(width) + R"(px;height:2000px"></iframe><script>
 document.getElementById('r').addEventListener('load', function () {
@@ -254,7 +255,9 @@ class ReportChromiumTest : public ::testing::Test {
   }
 
   void TearDown() override {
-    const char* keep = std::getenv("COSTLEDGER_REPORT_SCREENSHOTS");
+    // Read once, on the test's only thread.
+    const char* keep =
+        std::getenv("COSTLEDGER_REPORT_SCREENSHOTS");  // NOLINT(concurrency-mt-unsafe)
     if (keep == nullptr || *keep == '\0') return;
     std::filesystem::create_directories(keep);
     for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
@@ -328,8 +331,8 @@ TEST_F(ReportChromiumTest, LongNamesWrapInsteadOfWideningAPhonesPage) {
                                                  "spark:spark-" + id + "-driver", "900"));
   in.queries.at(0).query = "SELECT " + std::string(200, 'c') + " FROM t";
   in.queries.at(0).work_group = "workgroup_" + std::string(80, 'w');
-  std::ofstream(dir_.Path("report.html")) << RenderHtml(model::BuildWeeklyReport(in));
-  std::ofstream(dir_.Path("probe-long.html")) << LayoutProbe(390);
+  std::ofstream(dir_.Path("long-names.html")) << RenderHtml(model::BuildWeeklyReport(in));
+  std::ofstream(dir_.Path("probe-long.html")) << LayoutProbe(390, "long-names.html");
   const BrowserRun run = Chromium(dir_, "probe-long",
                                   {"--window-size=430,2200", "--allow-file-access-from-files",
                                    "--virtual-time-budget=15000", "--dump-dom"},

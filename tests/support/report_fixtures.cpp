@@ -100,7 +100,7 @@ ReportCostRow SpecRow(const WorkloadSpec& s, std::size_t day, double scale) {
 
 model::QueryCostRow Query(std::string id, std::string work_group, std::int64_t scanned_bytes,
                           std::chrono::sys_seconds submitted, std::string sql,
-                          std::string state = "SUCCEEDED") {
+                          const std::string& state = "SUCCEEDED") {
   model::QueryCostRow q;
   q.cluster = "prod-eu";
   q.query_execution_id = std::move(id);
@@ -183,9 +183,12 @@ model::WeeklyReportInput RealisticReportInput() {
 
   // Spot nodes of the cluster in the week and their on-demand list prices.
   in.spot_nodes = {
-      {"m5.2xlarge", Money::ParseDollars("0.384"), Money::ParseDollars("96.77"), 6 * 168 * 3600},
-      {"r5.4xlarge", Money::ParseDollars("1.008"), Money::ParseDollars("541.86"), 14 * 140 * 3600},
-      {"g5.12xlarge", Money::ParseDollars("5.672"), Money::ParseDollars("1612.40"), 4 * 150 * 3600},
+      {"m5.2xlarge", Money::ParseDollars("0.384"), Money::ParseDollars("96.77"),
+       std::int64_t{6} * 168 * 3600},
+      {"r5.4xlarge", Money::ParseDollars("1.008"), Money::ParseDollars("541.86"),
+       std::int64_t{14} * 140 * 3600},
+      {"g5.12xlarge", Money::ParseDollars("5.672"), Money::ParseDollars("1612.40"),
+       std::int64_t{4} * 150 * 3600},
   };
 
   const auto monday = in.week.window.start;
@@ -210,7 +213,7 @@ model::WeeklyReportInput RealisticReportInput() {
             "(session_id)"),
       Query("5c1f0a3e-0007", "analytics", 220 * kGiB, at(4, 9), "SELECT * FROM events.clicks",
             "FAILED"),
-      Query("5c1f0a3e-0008", "analytics", 5 * 1048576, at(4, 17), "SELECT 1"),
+      Query("5c1f0a3e-0008", "analytics", std::int64_t{5} * 1048576, at(4, 17), "SELECT 1"),
       Query("9d22b7c1-0001", "data-science", 2300 * kGiB, at(0, 13),
             "SELECT features.* FROM ml.features_v3 features JOIN ml.labels USING (entity_id)"),
       Query("9d22b7c1-0002", "data-science", 310 * kGiB, at(2, 15),
@@ -232,13 +235,13 @@ model::WeeklyReportInput RealisticReportInput() {
   gpu.name = "ml-gpu-hours";
   gpu.scope.namespace_name = "ml-training";
   gpu.period = model::QuotaPeriod::kWeek;
-  gpu.limit = {model::QuotaUnit::kGpuHours, 600 * 3600};
+  gpu.limit = {model::QuotaUnit::kGpuHours, std::int64_t{600} * 3600};
   gpu.action = model::QuotaAction::kAlert;
   gpu.thresholds_ppm = {800'000, 1'000'000};
   const auto end = in.week.window.end;
   in.quotas = {
       {dollars, model::StatusAt(dollars, in.week.window, 4210 * Money::kNanosPerDollar, end)},
-      {gpu, model::StatusAt(gpu, in.week.window, 655 * 3600, end)},
+      {gpu, model::StatusAt(gpu, in.week.window, std::int64_t{655} * 3600, end)},
   };
 
   // Four containers to right-size, with hourly samples over the week.

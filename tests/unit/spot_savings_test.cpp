@@ -11,7 +11,8 @@ namespace {
 Money Dollars(const char* text) { return Money::ParseDollars(text); }
 
 // Two m5.xlarge spot nodes for 24 h each at $0.0576/h; on demand they list at $0.192/h.
-const SpotNodeCost kM5{"m5.xlarge", Dollars("0.192"), Dollars("2.7648"), 2 * 24 * 3600};
+const SpotNodeCost kM5{"m5.xlarge", Dollars("0.192"), Dollars("2.7648"),
+                       std::int64_t{2} * 24 * 3600};
 
 TEST(SpotSavingsTest, OnDemandEquivalentIsListPriceTimesNodeHours) {
   EXPECT_EQ(OnDemandEquivalent(kM5), Dollars("9.216"));
@@ -32,7 +33,7 @@ TEST(SpotSavingsTest, SavingScalesTheTeamsSpotCostByTheDiscountAndRoundsOnce) {
 }
 
 TEST(SpotSavingsTest, NeverNegative) {
-  const SpotNodeCost dearer{"p3.2xlarge", Dollars("3.06"), Dollars("80"), 24 * 3600};
+  const SpotNodeCost dearer{"p3.2xlarge", Dollars("3.06"), Dollars("80"), std::int64_t{24} * 3600};
   EXPECT_EQ(SpotSaving(Dollars("10"), dearer), Money{});
   const SpotNodeCost free{"t3.micro", Dollars("0.0104"), Money{}, 3600};
   EXPECT_EQ(SpotSaving(Dollars("10"), free), Money{});

@@ -126,8 +126,8 @@ WeeklyReportInput RandomInput(std::mt19937_64& rng) {
     const std::int64_t n = Uniform(rng, 0, 12);
     for (std::int64_t i = 0; i < n; ++i) {
       volumes.push_back({"eu", "ns0", "pv" + std::to_string(i), "",
-                         Uniform(rng, 0, 1) ? "gp3" : "io2", Uniform(rng, 0, std::int64_t{1} << 40),
-                         RandomCost(rng)});
+                         Uniform(rng, 0, 1) == 1 ? "gp3" : "io2",
+                         Uniform(rng, 0, std::int64_t{1} << 40), RandomCost(rng)});
     }
     in.storage = std::move(volumes);
   }

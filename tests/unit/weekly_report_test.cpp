@@ -317,7 +317,7 @@ TEST(WeeklyReportTest, RightsizingNeverGoesBelowUsageAndPricesTheTimeItRan) {
   for (int h = 0; h < 168; ++h) {
     const auto at = in.week.window.start + std::chrono::hours{h};
     cpu.push_back({at, h == 100 ? 3000 : 400 + h % 10});  // one spike, long ago
-    memory.push_back({at, (std::int64_t{1} << 30) + h * 1000});
+    memory.push_back({at, (std::int64_t{1} << 30) + std::int64_t{h} * 1000});
   }
   in.rightsizing = {{"ns", "Deployment:web", "app", cpu, memory, 2000, std::int64_t{4} << 30,
                      D("0.04"), D("0.005"), 84 * 3600}};

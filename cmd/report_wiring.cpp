@@ -161,7 +161,10 @@ reports::DeliveryRun ReportWiring::Deliver(const std::vector<reports::BuiltRepor
   return run;
 }
 
-void ReportWiring::RunSchedule(const std::atomic<bool>& stop, std::chrono::seconds poll) {
+void ReportWiring::RunSchedule(
+    const std::atomic<bool>& stop, std::chrono::seconds poll,
+    const std::function<void(const reports::DeliveryRun&,
+                             std::span<const model::NotificationCount>)>& on_delivered) {
   Impl& i = *impl_;
   const model::ReportSchedule schedule{i.config.reports.weekday, i.config.reports.hour};
   std::optional<model::IsoWeek> done;  // built, archived and every delivery settled
@@ -181,6 +184,7 @@ void ReportWiring::RunSchedule(const std::atomic<bool>& stop, std::chrono::secon
       }
       const reports::DeliveryRun run =
           Deliver(BuildAndArchive(*due, std::nullopt, i.config.reports.out_dir));
+      if (on_delivered) on_delivered(run, i.ledger.CountByState());
       if (run.failed == 0) done = due;
     } catch (const std::exception& e) {
       i.log.Error("weekly reports failed; retrying at the next poll", {{"error", e.what()}});

@@ -2,8 +2,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -42,7 +44,12 @@ class ReportWiring {
   /// Serve's scheduler: every `poll`, when a week's reports are due (reports.weekday/hour) and
   /// its data is stored, builds, archives and delivers them; failed deliveries are retried at
   /// later polls as the ledger allows. Returns when `stop` is set.
-  void RunSchedule(const std::atomic<bool>& stop, std::chrono::seconds poll);
+  /// After each delivery `on_delivered` (optional) gets the run and the ledger's counts (for
+  /// /metrics).
+  void RunSchedule(
+      const std::atomic<bool>& stop, std::chrono::seconds poll,
+      const std::function<void(const reports::DeliveryRun&,
+                               std::span<const model::NotificationCount>)>& on_delivered = {});
 
  private:
   struct Impl;

@@ -273,11 +273,17 @@ int ServeCollector(const Config& c, common::Logger& log, bool once) {
 // delivery is claimed in PostgreSQL, so it happens once). Joined at destruction.
 class ReportScheduler {
  public:
-  ReportScheduler(const Config& c, common::Logger& log) {
+  ReportScheduler(const Config& c, common::Logger& log, api::CostMetrics* metrics) {
     if (!c.reports.enabled) return;
     wiring_ = std::make_unique<ReportWiring>(c, log);
-    thread_ = std::thread([this, poll = std::chrono::seconds(c.reports.poll_seconds)] {
-      wiring_->RunSchedule(g_stop, poll);
+    thread_ = std::thread([this, metrics, poll = std::chrono::seconds(c.reports.poll_seconds)] {
+      wiring_->RunSchedule(g_stop, poll,
+                           [metrics](const reports::DeliveryRun& run,
+                                     std::span<const model::NotificationCount> counts) {
+                             if (metrics == nullptr) return;
+                             metrics->ObserveReportDeliveries(run.sent, run.failed, run.given_up,
+                                                              counts);
+                           });
     });
     log.Info("report scheduler started",
              {{"time_zone", c.time_zone},
@@ -300,7 +306,7 @@ class ReportScheduler {
 
 int ServeApi(const Config& c, common::Logger& log) {
   ApiWiring api(c, log, nullptr);
-  ReportScheduler reports(c, log);
+  ReportScheduler reports(c, log, nullptr);
   while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(200));
   api.Stop();
   return 0;
@@ -309,7 +315,7 @@ int ServeApi(const Config& c, common::Logger& log) {
 int ServeAll(const Config& c, common::Logger& log, bool once) {
   api::CostMetrics metrics({c.pricing.region, "amd64"});
   ApiWiring api(c, log, &metrics);
-  ReportScheduler reports(c, log);
+  ReportScheduler reports(c, log, &metrics);
   RunCollector(c, log, once, &metrics);
   g_stop = true;  // --once: the scheduler stops too
   api.Stop();

@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <set>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -254,7 +256,38 @@ struct CostMetrics::Impl {
           .Name("costledger_http_request_duration_seconds")
           .Help("Time to answer an API request")
           .Register(registry);
+  prometheus::Family<prometheus::Counter>& report_deliveries =
+      prometheus::BuildCounter()
+          .Name("costledger_report_deliveries_total")
+          .Help("Weekly report mails and webhooks by outcome (failed ones are retried later)")
+          .Register(registry);
+  prometheus::Family<prometheus::Gauge>& notifications =
+      prometheus::BuildGauge()
+          .Name("costledger_notifications")
+          .Help("Deliveries in the exactly-once ledger by kind and state")
+          .Register(registry);
 };
+
+void CostMetrics::ObserveReportDeliveries(int sent, int failed, int given_up,
+                                          std::span<const model::NotificationCount> counts) {
+  impl_->report_deliveries.Add({{"outcome", "sent"}}).Increment(sent);
+  impl_->report_deliveries.Add({{"outcome", "failed"}}).Increment(failed);
+  impl_->report_deliveries.Add({{"outcome", "given_up"}}).Increment(given_up);
+  std::set<std::string> kinds;
+  for (const model::NotificationCount& c : counts) kinds.insert(c.kind);
+  for (const std::string& kind : kinds) {
+    for (const model::NotificationState state :
+         {model::NotificationState::kClaimed, model::NotificationState::kSent,
+          model::NotificationState::kFailed, model::NotificationState::kGivenUp}) {
+      std::int64_t count = 0;
+      for (const model::NotificationCount& c : counts) {
+        if (c.kind == kind && c.state == state) count = c.count;
+      }
+      impl_->notifications.Add({{"kind", kind}, {"state", std::string(ToString(state))}})
+          .Set(static_cast<double>(count));
+    }
+  }
+}
 
 CostMetrics::CostMetrics(CostMetricsSettings settings)
     : impl_(std::make_unique<Impl>(std::move(settings))) {}

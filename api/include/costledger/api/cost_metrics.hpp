@@ -2,9 +2,11 @@
 
 #include <chrono>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
+#include "costledger/model/notification.hpp"
 #include "costledger/model/tick_report.hpp"
 
 namespace prometheus {
@@ -38,7 +40,8 @@ struct CostMetricsSettings {
 ///   histograms costledger_interval_duration_seconds,
 ///   costledger_http_request_duration_seconds{route};
 ///   gauges costledger_interval_start_timestamp_seconds, costledger_spool_depth,
-///   costledger_database_up.
+///   costledger_database_up; costledger_report_deliveries_total{outcome},
+///   costledger_notifications{kind,state}.
 /// Dollar counters are summed exactly in nano-dollars and converted to a double only when
 /// serialized. Thread-safe: every method may be called concurrently with every other.
 class CostMetrics {
@@ -61,6 +64,12 @@ class CostMetrics {
   /// never the raw target, so the series stay few; `status` becomes the `code` label and
   /// `duration` (time to respond) is observed in seconds.
   void CountHttpRequest(std::string_view route, int status, std::chrono::microseconds duration);
+
+  /// Counts the outcome of one weekly-report delivery run (costledger_report_deliveries_total
+  /// {outcome="sent"|"failed"|"given_up"}) and replaces costledger_notifications{kind,state}
+  /// with the ledger's `counts` (states not listed read 0), so a failing delivery is visible.
+  void ObserveReportDeliveries(int sent, int failed, int given_up,
+                               std::span<const model::NotificationCount> counts);
 
   /// Every family in the text exposition format 0.0.4 (Content-Type
   /// "text/plain; version=0.0.4; charset=utf-8").

@@ -1,0 +1,186 @@
+#include "costledger/reports/report_gatherer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "costledger/model/allocation_request.hpp"
+#include "costledger/model/report_week.hpp"
+#include "costledger/model/weekly_report.hpp"
+
+namespace costledger::reports {
+namespace {
+
+using model::CostProperty;
+using model::Money;
+using std::chrono::days;
+using std::chrono::hours;
+using std::chrono::sys_seconds;
+
+// 2026-W48 in UTC: Monday 23 November 2026.
+const model::IsoWeek kWeek{2026, 48};
+const model::FixedOffsetZone kUtc = model::FixedOffsetZone::Utc();
+const sys_seconds kStart = model::WeekWindows(kWeek, kUtc).window.start;
+
+// A stored container-hour: its labels and costs.
+struct Record {
+  sys_seconds at;
+  std::map<CostProperty, std::string> labels;
+  std::int64_t cpu_nanos = 0;
+};
+
+class FakeStore final : public ports::AllocationReader,
+                        public ports::AssetReader,
+                        public ports::QueryReader {
+ public:
+  std::vector<Record> records;
+  std::vector<model::IdleRow> idle;  // first_start says when
+  std::vector<model::QueryCostRow> queries;
+
+  std::vector<model::AllocationRow> ReadAllocations(
+      sys_seconds start, sys_seconds end, std::chrono::seconds step,
+      std::span<const model::PropertyRef> grouping) override {
+    std::vector<model::AllocationRow> out;
+    for (const Record& r : records) {
+      if (r.at < start || r.at >= end) continue;
+      model::AllocationRow row;
+      row.step = static_cast<std::size_t>((r.at - start) / step);
+      for (const model::PropertyRef& p : grouping) {
+        const auto it = r.labels.find(p.property);
+        row.values.push_back(it == r.labels.end() ? "" : it->second);
+      }
+      row.first_start = r.at;
+      row.last_end = r.at + hours(1);
+      row.container_seconds = 3600;
+      row.cpu_cost = Money::FromNanos(r.cpu_nanos);
+      out.push_back(row);
+    }
+    return out;
+  }
+  std::vector<model::IdleRow> ReadIdle(sys_seconds start, sys_seconds end,
+                                       std::chrono::seconds step) override {
+    std::vector<model::IdleRow> out;
+    for (model::IdleRow i : idle) {
+      if (i.first_start < start || i.first_start >= end) continue;
+      i.step = static_cast<std::size_t>((i.first_start - start) / step);
+      out.push_back(i);
+    }
+    return out;
+  }
+  std::vector<model::NodeAssetRow> ReadAssets(sys_seconds, sys_seconds) override { return {}; }
+  std::vector<model::QueryCostRow> ReadQueries(sys_seconds start, sys_seconds end) override {
+    std::vector<model::QueryCostRow> out;
+    for (const model::QueryCostRow& q : queries) {
+      if (q.submitted >= start && q.submitted < end) out.push_back(q);
+    }
+    return out;
+  }
+};
+
+Record Row(sys_seconds at, const std::string& team, const std::string& workload,
+           std::int64_t cpu_nanos) {
+  return {at,
+          {{CostProperty::kCluster, "c1"},
+           {CostProperty::kNamespace, "ns-" + team},
+           {CostProperty::kPlatform, "kubernetes"},
+           {CostProperty::kWorkload, workload},
+           {CostProperty::kCapacityType, "on-demand"},
+           {CostProperty::kInstanceType, "m5.xlarge"},
+           {CostProperty::kTeam, team},
+           {CostProperty::kNode, "n1"}},
+          cpu_nanos};
+}
+
+model::IdleRow Idle(sys_seconds at, std::int64_t cpu_nanos) {
+  model::IdleRow i;
+  i.cluster = "c1";
+  i.node = "n1";
+  i.first_start = at;
+  i.last_end = at + hours(1);
+  i.cpu_cost = Money::FromNanos(cpu_nanos);
+  return i;
+}
+
+std::vector<model::WeeklyReportInput> Gather(FakeStore& store, const GatherSettings& settings) {
+  return GatherWeek(ReportSources{store, store, store, nullptr, {}}, kWeek, kUtc, "UTC", settings);
+}
+
+TEST(ReportGathererTest, RowsGoToTheirTeamAndDayWithTheClusterIdle) {
+  FakeStore store;
+  store.records = {Row(kStart + hours(10), "alpha", "Deployment:web", 300),
+                   Row(kStart + days(2) + hours(5), "alpha", "Deployment:web", 500),
+                   Row(kStart + days(6) + hours(23), "beta", "notebook:bo", 200),
+                   Row(kStart + days(1), "", "pod:orphan", 1000),         // no team: in no report
+                   Row(kStart + days(7), "alpha", "Deployment:web", 9)};  // next week
+  store.idle = {Idle(kStart + hours(10), 100), Idle(kStart + days(3), 400)};
+  const auto inputs = Gather(store, {});
+  ASSERT_EQ(inputs.size(), 2U);
+  const model::WeeklyReportInput& alpha = inputs[0];
+  EXPECT_EQ(alpha.team, "alpha");
+  ASSERT_EQ(alpha.rows.size(), 2U);
+  EXPECT_EQ(alpha.rows[0].day, 0U);
+  EXPECT_EQ(alpha.rows[1].day, 2U);
+  EXPECT_EQ(alpha.rows[0].workload, "Deployment:web");
+  EXPECT_EQ(alpha.rows[0].shared_idle_cost, Money{});
+  ASSERT_EQ(alpha.cluster_idle.size(), 1U);
+  EXPECT_EQ(alpha.cluster_idle[0].idle_cost, Money::FromNanos(500));
+  // Every container of the cluster, teamless ones included, plus its idle.
+  EXPECT_EQ(alpha.cluster_idle[0].total_cost, Money::FromNanos(300 + 500 + 200 + 1000 + 500));
+  EXPECT_EQ(inputs[1].rows.at(0).day, 6U);
+  // Nothing was stored the week before: no change is claimed.
+  EXPECT_FALSE(alpha.previous_rows.has_value());
+  EXPECT_EQ(model::BuildWeeklyReport(alpha).total, Money::FromNanos(800));
+}
+
+TEST(ReportGathererTest, SharedIdleIsCarriedApartAndAddsUpToTheClusterIdle) {
+  FakeStore store;
+  store.records = {Row(kStart + hours(1), "alpha", "Deployment:web", 300),
+                   Row(kStart + hours(1), "beta", "notebook:bo", 100)};
+  store.idle = {Idle(kStart + hours(1), 401)};
+  GatherSettings settings;
+  settings.idle_sharing = model::IdleSharing::kWeightedByCost;
+  const auto inputs = Gather(store, settings);
+  ASSERT_EQ(inputs.size(), 2U);
+  const Money alpha_idle = inputs[0].rows.at(0).shared_idle_cost;
+  const Money beta_idle = inputs[1].rows.at(0).shared_idle_cost;
+  EXPECT_EQ(alpha_idle + beta_idle, Money::FromNanos(401));  // every nano-dollar, once
+  EXPECT_EQ(alpha_idle, Money::FromNanos(301));  // 3:1 by cost, the remainder to the larger
+  EXPECT_EQ(inputs[0].rows[0].cpu_cost, Money::FromNanos(300));  // own cost stays apart
+  EXPECT_EQ(model::BuildWeeklyReport(inputs[0]).total, Money::FromNanos(601));
+}
+
+TEST(ReportGathererTest, ThePreviousWeekQueriesAndTeamsWithoutSpend) {
+  FakeStore store;
+  store.records = {Row(kStart - days(3), "alpha", "Deployment:web", 70),
+                   Row(kStart + hours(3), "alpha", "Deployment:web", 90)};
+  model::QueryCostRow q;
+  q.team = "alpha";
+  q.work_group = "analytics";
+  q.cost = Money::FromNanos(5);
+  q.submitted = kStart + hours(4);
+  store.queries = {q};
+  q.submitted = kStart - hours(4);
+  q.cost = Money::FromNanos(3);
+  store.queries.push_back(q);
+  GatherSettings settings;
+  settings.teams = {"quiet"};  // has recipients, spent nothing
+  const auto inputs = Gather(store, settings);
+  ASSERT_EQ(inputs.size(), 2U);
+  const model::WeeklyReportInput& alpha = inputs[0];
+  ASSERT_TRUE(alpha.previous_rows.has_value());
+  ASSERT_EQ(alpha.previous_rows->size(), 1U);
+  EXPECT_EQ(alpha.previous_rows->at(0).cpu_cost, Money::FromNanos(70));
+  ASSERT_EQ(alpha.queries.size(), 1U);
+  EXPECT_EQ(alpha.previous_query_cost, Money::FromNanos(3));
+  EXPECT_EQ(inputs[1].team, "quiet");
+  EXPECT_TRUE(inputs[1].rows.empty());
+  ASSERT_TRUE(inputs[1].previous_rows.has_value());  // known, and nothing
+  EXPECT_TRUE(inputs[1].previous_rows->empty());
+  EXPECT_FALSE(model::BuildWeeklyReport(inputs[1]).HasSpend());
+
+  settings.only_team = "alpha";
+  EXPECT_EQ(Gather(store, settings).size(), 1U);
+}
+
+}  // namespace
+}  // namespace costledger::reports

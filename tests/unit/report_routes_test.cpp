@@ -294,7 +294,7 @@ TEST_F(ReportRoutesTest, IfNoneMatchWithTheETagGets304WithoutABody) {
   const std::string target = "/v1/reports/2026-W48/alpha.html";
   const std::string sha = Sha256Hex("html of alpha 2026-W48");
   for (const std::string& condition : {fmt::format("\"{}\"", sha), fmt::format("W/\"{}\"", sha),
-                                       fmt::format("\"other\", \"{}\"", sha), std::string("*")}) {
+                                       fmt::format(R"("other", "{}")", sha), std::string("*")}) {
     http::HttpRequest request = Request(target);
     request.headers["if-none-match"] = condition;
     const http::HttpResponse r = Handle(request);

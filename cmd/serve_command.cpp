@@ -22,6 +22,7 @@
 #include "costledger/http/http_server.hpp"
 #include "costledger/model/errors.hpp"
 #include "costledger/postgres/postgres_cost_reader.hpp"
+#include "costledger/postgres/postgres_report_archive.hpp"
 #include "costledger/postgres/postgres_store.hpp"
 #include "report_wiring.hpp"
 
@@ -36,11 +37,12 @@ appends the batch to a durable on-disk spool and writes it to PostgreSQL (COPY, 
 hourly rollups). When PostgreSQL is down, batches wait in the spool and are replayed in order.
 SIGTERM/SIGINT finish the interval in flight and flush.
 The API (on `listen`, default 0.0.0.0:9003): GET /v1/allocation (OpenCost parameters and
-shape; also /allocation), /v1/assets, /v1/queries, /metrics (Prometheus, OpenCost names),
-/healthz, /readyz. Bearer tokens from auth.tokens_file (SHA-256 digests; roles viewer, admin,
-admission; team scopes); TLS with api.tls_cert_file and api.tls_key_file. Database reads run
-on api.workers threads (default 4) with at most api.queue (default 64) waiting; beyond that
-the answer is 503 with Retry-After. /healthz and /metrics never wait behind a read.
+shape; also /allocation), /v1/assets, /v1/queries, /v1/reports and
+/v1/reports/{week}/{team}.{html,csv,json,txt} (archived weekly reports), /metrics (Prometheus,
+OpenCost names), /healthz, /readyz. Bearer tokens from auth.tokens_file (SHA-256 digests; roles
+viewer, admin, admission; team scopes); TLS with api.tls_cert_file and api.tls_key_file.
+Database reads run on api.workers threads (default 4) with at most api.queue (default 64)
+waiting; beyond that the answer is 503 with Retry-After. /healthz and /metrics never wait behind a read.
 
 options:
   --config FILE             JSON configuration (default: $COSTLEDGER_CONFIG)
@@ -159,16 +161,20 @@ postgres::RetentionPolicy ToRetention(const Config& c) {
   return {c.retention.raw_days, c.retention.hourly_days, c.retention.queries_days};
 }
 
-// The API of --role api and all: PostgreSQL behind the four reader ports, the routes, and the
-// Beast server on `listen`, started by the constructor. `metrics` (nullptr for --role api: no
-// collector feeds it) is what /metrics serves and what counts requests.
+// The API of --role api and all: PostgreSQL behind the four reader ports and the report
+// archive, the routes, and the Beast server on `listen`, started by the constructor. `metrics`
+// (nullptr for --role api: no collector feeds it) is what /metrics serves and what counts
+// requests.
 class ApiWiring {
  public:
   ApiWiring(const Config& c, common::Logger& log, api::CostMetrics* metrics)
       // Two connections per worker: an allocation reads idle meanwhile.
       : reader_(c.database_url, c.database_password, 2 * static_cast<std::size_t>(c.api.workers)),
+        // A report request reads it once or twice in a row: one connection per worker.
+        reports_(c.database_url, c.database_password, static_cast<std::size_t>(c.api.workers)),
         cost_api_(
-            api::CostReaders{reader_, reader_, reader_, reader_}, metrics, Settings(c, log),
+            api::CostReaders{reader_, reader_, reader_, reader_, &reports_}, metrics,
+            Settings(c, log),
             [] {
               return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
             }),
@@ -226,6 +232,7 @@ class ApiWiring {
   }
 
   postgres::PostgresCostReader reader_;
+  postgres::PostgresReportArchive reports_;
   api::CostApi cost_api_;
   api::WorkerPool workers_;
   api::PooledHandler handler_;

@@ -6,9 +6,11 @@
 #include <nlohmann/json.hpp>
 
 #include "costledger/api/allocation_json.hpp"
+#include "costledger/api/report_routes.hpp"
 #include "costledger/model/allocation_set.hpp"
 #include "costledger/model/errors.hpp"
 #include "costledger/model/timestamp.hpp"
+#include "query_params.hpp"
 
 namespace costledger::api {
 namespace {
@@ -19,22 +21,14 @@ using std::chrono::sys_seconds;
 constexpr std::size_t kCacheEntries = 512;
 constexpr std::size_t kTopQueries = 5;
 
+http::HttpResponse ReportsDisabled() {
+  return http::JsonError(404, "reports are not enabled in this process");
+}
+
 http::HttpResponse Json(const json& body) {
   http::HttpResponse r;
   r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return r;
-}
-
-void RejectUnknown(const http::HttpRequest& request,
-                   std::initializer_list<std::string_view> known) {
-  for (const auto& [key, value] : request.query) {
-    if (std::find(known.begin(), known.end(), key) == known.end()) {
-      std::string allowed;
-      for (const std::string_view k : known)
-        allowed += (allowed.empty() ? "" : ", ") + std::string(k);
-      throw InvalidInput(fmt::format("unknown parameter '{}'; allowed: {}", key, allowed));
-    }
-  }
 }
 
 model::TimeWindow WindowParam(const http::HttpRequest& request, sys_seconds now) {
@@ -56,6 +50,8 @@ std::string CostApi::RouteOf(const std::string& path) {
                             "/allocation/compute", "/v1/assets", "/v1/queries"}) {
     if (path == route) return route;
   }
+  if (path == kReportsPath) return std::string(kReportsPath);
+  if (IsReportsPath(path)) return "/v1/reports/{week}/{team}.{format}";
   return "other";
 }
 
@@ -122,12 +118,17 @@ CostApi::Decision CostApi::Decide(const http::HttpRequest& request) {
   if (RouteOf(path) == "other") {
     d.response = http::JsonError(
         404, fmt::format("no route {}; try /v1/allocation, /v1/assets, /v1/queries, "
-                         "/metrics, /healthz or /readyz",
+                         "/v1/reports, /metrics, /healthz or /readyz",
                          path));
     return d;
   }
   if (auto denied = Authorize(request, d.who)) {
     d.response = std::move(denied);
+    return d;
+  }
+  if (IsReportsPath(path)) {
+    // Read from the archive on the pool, never cached (see Decision::cache_key).
+    if (readers_.reports == nullptr) d.response = ReportsDisabled();
     return d;
   }
   // Identical requests of the same scope within the TTL share one answer: the data changes
@@ -149,6 +150,11 @@ http::HttpResponse CostApi::Answer(const http::HttpRequest& request, const Decis
   if (decision.response) return *decision.response;
   const std::string& path = request.path;
   if (path == "/readyz") return Ready();
+  if (IsReportsPath(path)) {
+    if (readers_.reports == nullptr) return ReportsDisabled();
+    return path == kReportsPath ? ListReports(*readers_.reports, request, decision.who)
+                                : ServeReport(*readers_.reports, request, decision.who);
+  }
   http::HttpResponse response = path == "/v1/assets"    ? Assets(request, decision.who)
                                 : path == "/v1/queries" ? Queries(request, decision.who)
                                                         : Allocation(request, decision.who);

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "api_request.hpp"
 #include "costledger/api/cost_api.hpp"
 #include "costledger/api/pooled_handler.hpp"
 #include "costledger/api/worker_pool.hpp"
@@ -34,9 +35,9 @@ using std::chrono::hours;
 using std::chrono::seconds;
 using std::chrono::sys_seconds;
 using ::testing::ElementsAre;
+using testing::ExpectJsonError;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using ::testing::StartsWith;
 
 const sys_seconds kNow{seconds{1'763'287'200}};  // 2025-11-16T10:00:00Z
 
@@ -186,14 +187,7 @@ FakeContainer Container(const std::string& ns, const std::string& team, const ch
 
 // A request as the server hands it over: path and query parsed from the target.
 http::HttpRequest Request(const std::string& target, const char* token = kAdmin) {
-  http::HttpRequest request;
-  request.method = "GET";
-  request.target = target;
-  http::ParsedTarget parsed = http::ParseTarget(target);
-  request.path = std::move(parsed.path);
-  request.query = std::move(parsed.query);
-  if (token != nullptr) request.headers["authorization"] = fmt::format("Bearer {}", token);
-  return request;
+  return testing::ApiRequest(target, token);
 }
 
 // The names of the allocations of the first (only) set of an allocation response.
@@ -202,13 +196,6 @@ std::vector<std::string> AllocationNames(const http::HttpResponse& response) {
   std::vector<std::string> names;
   for (const auto& [name, allocation] : body.at("data").at(0).items()) names.push_back(name);
   return names;
-}
-
-void ExpectJsonError(const http::HttpResponse& response, int status,
-                     const std::string& message_part) {
-  EXPECT_EQ(response.status, status) << response.body;
-  EXPECT_THAT(response.body, StartsWith(fmt::format(R"({{"code":{},"message":")", status)));
-  EXPECT_THAT(response.body, HasSubstr(message_part));
 }
 
 class CostApiRoutesTest : public ::testing::Test {

@@ -12,15 +12,19 @@
 #include "costledger/api/cost_metrics.hpp"
 #include "costledger/http/http_types.hpp"
 #include "costledger/ports/cost_reader.hpp"
+#include "costledger/ports/report_archive.hpp"
 
 namespace costledger::api {
 
-/// Where the routes read stored costs (one adapter usually implements all four).
+/// Where the routes read stored costs (one adapter usually implements all four) and archived
+/// reports.
 struct CostReaders {
   ports::AllocationReader& allocations;
   ports::AssetReader& assets;
   ports::QueryReader& queries;
   ports::StoreHealth& health;
+  /// Serves /v1/reports; nullptr: those routes answer 404 "reports are not enabled".
+  ports::ReportArchive* reports = nullptr;
 };
 
 struct CostApiSettings {
@@ -33,8 +37,9 @@ struct CostApiSettings {
 
 /// The routes of the HTTP API (DESIGN "API"): turns a request into a response without touching
 /// a socket. GET /healthz, /readyz, /metrics, /v1/allocation (also OpenCost's /allocation and
-/// /allocation/compute), /v1/assets, /v1/queries. Access: a Bearer token (viewer or admin) for
-/// /v1/*, scoped to its teams. In two steps, so that a server can keep database reads off its
+/// /allocation/compute), /v1/assets, /v1/queries, /v1/reports and /v1/reports/{week}/{team}.
+/// {format} (report_routes.hpp). Access: a Bearer token (viewer or admin) for /v1/*, scoped to
+/// its teams. In two steps, so that a server can keep database reads off its
 /// I/O threads (PooledHandler): Decide answers what needs no database at once, Answer does the
 /// rest. Thread-safe.
 class CostApi {
@@ -45,12 +50,14 @@ class CostApi {
   /// What Decide makes of a request.
   struct Decision {
     /// The response when no database read is needed: /healthz, /metrics, an unknown route or
-    /// method, a refused token, or an answer still cached. Empty for /readyz and for reads.
+    /// method, a refused token, reports when no archive is configured, or an answer still
+    /// cached. Empty for /readyz and for reads (archived reports included).
     std::optional<http::HttpResponse> response;
     /// Who asked (for reads).
     Principal who;
-    /// The key under which the answer is cached ("" when nothing is cached: /readyz, or
-    /// cache_ttl 0). Requests with one key get one answer, so they may share one Answer call.
+    /// The key under which the answer is cached ("" when nothing is cached: /readyz, reports
+    /// (conditional requests, and a rebuilt report shows at once), or cache_ttl 0). Requests with
+    /// one key get one answer, so they may share one Answer call.
     std::string cache_key;
   };
 
@@ -64,7 +71,8 @@ class CostApi {
   /// Decide and Answer on the calling thread.
   http::HttpResponse Handle(const http::HttpRequest& request);
 
-  /// The route name of a path for metrics and logs ("/v1/allocation", "other").
+  /// The route name of a path for metrics and logs ("/v1/allocation",
+  /// "/v1/reports/{week}/{team}.{format}", "other").
   static std::string RouteOf(const std::string& path);
 
  private:

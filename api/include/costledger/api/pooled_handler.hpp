@@ -15,7 +15,8 @@ namespace costledger::api {
 /// The API as http::HttpServer's asynchronous handler (DESIGN "API": no database work on the
 /// I/O threads). What needs no database (CostApi::Decide: /healthz, /metrics, refusals, cached
 /// answers) is answered at once on the calling I/O thread; database reads (/v1/allocation,
-/// /allocation, /allocation/compute, /v1/assets, /v1/queries, /readyz) run on `pool`. Requests
+/// /allocation, /allocation/compute, /v1/assets, /v1/queries, /v1/reports and below, /readyz)
+/// run on `pool`. Requests
 /// with the cache key of a read in flight wait for its answer instead of queueing another
 /// (so a burst of one query costs one read). When the pool's queue is full the answer is 503
 /// with the JSON error body and `Retry-After`. Errors of a read map through http::ErrorResponse.

@@ -44,18 +44,6 @@ bool Unreserved(char c) {
          c == '.' || c == '_' || c == '~';
 }
 
-std::string PercentEncode(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    if (Unreserved(c)) {
-      out += c;
-    } else {
-      out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
-    }
-  }
-  return out;
-}
-
 std::string Join(const auto& items) {
   std::string out;
   for (const auto& item : items) out += (out.empty() ? "" : ", ") + std::string(item);
@@ -131,7 +119,7 @@ ReportTarget ParseReportTarget(std::string_view target) {
 
 json Links(model::IsoWeek week, std::string_view team, const std::vector<std::string>& formats) {
   json links = json::object();
-  for (const std::string& f : formats) links[f] = ReportPath(week, team, f);
+  for (const std::string& f : formats) links[f] = model::ReportPath(week, team, f);
   return links;
 }
 
@@ -143,7 +131,7 @@ http::HttpResponse Missing(ports::ReportArchive& archive, const ReportTarget& t)
     return http::JsonError(404,
                            fmt::format("no report of team '{}' is archived for week {}; "
                                        "GET /v1/reports?team={} lists the weeks archived for it",
-                                       t.team, week, PercentEncode(t.team)));
+                                       t.team, week, model::PercentEncode(t.team)));
   }
   const std::vector<std::string>& formats = found.front().formats;
   // Ordered, so that the body starts {"code":..,"message":.. as every error's does.
@@ -194,11 +182,6 @@ bool IsReportsPath(std::string_view path) {
   return path == kReportsPath ||
          (path.starts_with(kReportsPath) && path.size() > kReportsPath.size() &&
           path[kReportsPath.size()] == '/');
-}
-
-std::string ReportPath(model::IsoWeek week, std::string_view team, std::string_view format) {
-  return fmt::format("{}/{}/{}.{}", kReportsPath, model::ToString(week), PercentEncode(team),
-                     format);
 }
 
 http::HttpResponse ListReports(ports::ReportArchive& archive, const http::HttpRequest& request,

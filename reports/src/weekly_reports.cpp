@@ -20,20 +20,6 @@ namespace {
 
 using std::chrono::sys_seconds;
 
-// Percent-encodes a path segment (team names are labels: letters, digits, '-', '_', '.').
-std::string PathSegment(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += c;
-    } else {
-      out += fmt::format("%{:02X}", u);
-    }
-  }
-  return out;
-}
-
 std::string Subject(const model::WeeklyReport& r) {
   std::string subject = fmt::format("costledger: {} spent {} in {}", r.team,
                                     model::FormatDollars(r.combined_total), ToString(r.week.week));
@@ -64,7 +50,7 @@ std::string ReportUrl(const std::string& base_url, model::IsoWeek week, const st
   if (base_url.empty()) return {};
   std::string base = base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  return fmt::format("{}/v1/reports/{}/{}.{}", base, ToString(week), PathSegment(team), format);
+  return base + model::ReportPath(week, team, format);
 }
 
 std::vector<BuiltReport> BuildWeek(const ReportSources& sources, model::IsoWeek week,
@@ -118,8 +104,9 @@ model::Mail ReportMail(const BuiltReport& report, const std::string& from,
   // The same id for every send of this team-week: a resend (after a crash between the send and
   // its record) reads as the same message.
   const auto at = from.find('@');
-  mail.message_id = fmt::format("<{}.{}.report@{}>", ToString(r.week.week), PathSegment(r.team),
-                                at == std::string::npos ? "costledger" : from.substr(at + 1));
+  mail.message_id =
+      fmt::format("<{}.{}.report@{}>", ToString(r.week.week), model::PercentEncode(r.team),
+                  at == std::string::npos ? "costledger" : from.substr(at + 1));
   mail.date = report.archived.built_at;
   mail.extra_headers.push_back(
       {"X-Costledger-Report", fmt::format("{}/{}", ToString(r.week.week), r.team)});

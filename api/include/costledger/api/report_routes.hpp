@@ -21,11 +21,6 @@ inline constexpr std::string_view kReportHtmlPolicy =
 /// Whether `path` is /v1/reports or below it.
 bool IsReportsPath(std::string_view path);
 
-/// The path that serves `team`'s report of `week` in `format`, e.g.
-/// "/v1/reports/2026-W48/alpha.html"; every byte of the team outside RFC 3986's unreserved
-/// characters is percent-encoded ("team a/b" -> "team%20a%2Fb"). Pure.
-std::string ReportPath(model::IsoWeek week, std::string_view team, std::string_view format);
-
 /// GET /v1/reports?team=&week=: the archived team-weeks, newest week first, then by team,
 /// only those `who` may see: {"code":200,"data":[{"team","week","timeZone","formats":[...],
 /// "totalCost" (dollars),"totalCostNanos","builtAt" (RFC 3339),"links":{"<format>":"<path>"}}]}.

@@ -21,6 +21,13 @@ constexpr std::optional<std::string_view> ReportContentType(std::string_view for
   return std::nullopt;
 }
 
+/// `text` percent-encoded for one URL path segment or query value: every byte but the
+/// unreserved ones (A-Z a-z 0-9 - . _ ~) as %XX. Pure.
+std::string PercentEncode(std::string_view text);
+
+/// Where the API serves a report: "/v1/reports/2026-W48/alpha.html" (the team percent-encoded).
+std::string ReportPath(IsoWeek week, std::string_view team, std::string_view format);
+
 /// One rendering of a weekly report.
 struct ReportDocument {
   std::string format;  ///< one that ReportContentType knows

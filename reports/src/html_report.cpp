@@ -124,7 +124,10 @@ std::string Header(const model::WeeklyReport& r, const HtmlOptions& options) {
   std::string html = fmt::format("<header><h1 style=\"{}\">Weekly cost report: team {}</h1>", kH1,
                                  EscapeBreakable(r.team));
   std::string zone = Escape(r.zone_name);
-  if (!r.week.start_abbreviation.empty()) {
+  // "UTC (UTC)" says nothing twice: the abbreviation only when it differs from the name.
+  const bool same_as_name =
+      r.week.start_abbreviation == r.zone_name && r.week.end_abbreviation == r.zone_name;
+  if (!r.week.start_abbreviation.empty() && !same_as_name) {
     zone += r.week.start_abbreviation == r.week.end_abbreviation
                 ? fmt::format(" ({})", Escape(r.week.start_abbreviation))
                 : fmt::format(" ({} to {})", Escape(r.week.start_abbreviation),

@@ -185,3 +185,19 @@ TEST(HtmlReportTest, ADstWeekSaysItsLength) {
 
 }  // namespace
 }  // namespace costledger::reports
+
+namespace costledger::reports {
+namespace {
+
+TEST(HtmlReportTest, AZoneNamedByItsAbbreviationIsNotRepeated) {
+  model::WeeklyReportInput input;
+  input.team = "alpha";
+  input.zone_name = "UTC";
+  input.week = model::WeekWindows({2026, 49}, model::FixedOffsetZone::Utc());
+  const std::string html = RenderHtml(model::BuildWeeklyReport(input));
+  EXPECT_EQ(html.find("UTC (UTC)"), std::string::npos);
+  EXPECT_NE(html.find("30 Nov – 6 Dec 2026 · UTC"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace costledger::reports

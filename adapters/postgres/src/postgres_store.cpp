@@ -7,6 +7,7 @@
 #include <charconv>
 #include <future>
 #include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 #include <set>
@@ -63,6 +64,9 @@ constexpr std::string_view kCreatePartition =
 // A day of container_costs is partitioned again by hour (migration 0006): its raw rows carry
 // no index, a read of raw rows scans only the hours it asks for.
 constexpr std::string_view kByHour = " PARTITION BY RANGE (interval_start)";
+// $1: a partition's name; true when it is partitioned itself.
+constexpr std::string_view kIsPartitioned =
+    "SELECT coalesce((SELECT relkind = 'p' FROM pg_class WHERE oid = to_regclass($1)), false)";
 constexpr std::string_view kListPartitions = R"(
 SELECT c.relname
 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
@@ -402,6 +406,9 @@ struct PostgresStore::Impl {
   // Days whose raw partitions this store created or found, and clusters it recorded: checked
   // once, not on every write. Forgotten when a write fails or retention drops partitions.
   std::set<sys_days> partition_days;
+  // Whether a day of container_costs is partitioned by hour (days created before migration
+  // 0006 are not); found with its partition, forgotten with it.
+  mutable std::map<sys_days, bool> day_by_hour;
   std::set<std::string, std::less<>> recorded_clusters;
   // Set when RollUp found nothing pending and complete before it; reset by a write into an
   // hour complete by then (see RollUp).
@@ -545,6 +552,7 @@ void PostgresStore::Write(const model::IntervalBatch& batch) {
     ~ForgetCachesUnlessDone() {
       if (done) return;
       impl.partition_days.clear();
+      impl.day_by_hour.clear();
       impl.recorded_clusters.clear();
     }
   } forget{*impl_};
@@ -590,6 +598,11 @@ bool PostgresStore::Impl::WriteIn(pqxx::connection& c, const model::IntervalBatc
   if (has_rows) {
     const sys_days day = std::chrono::floor<days>(costs.start);
     if (!partition_days.contains(day)) Impl::CreatePartitions(tx, day, day);
+    if (!day_by_hour.contains(day)) {
+      day_by_hour[day] =
+          tx.exec_params1(Sql(kIsPartitioned), PartitionName(kHourPartitionedTable, day))[0]
+              .as<bool>();
+    }
     std::size_t new_marks = 0;
     for (const std::string& cluster : clusters) {
       new_marks +=
@@ -600,9 +613,17 @@ bool PostgresStore::Impl::WriteIn(pqxx::connection& c, const model::IntervalBatc
     // partitions. Otherwise (a replay after a crash, a second collector) insert through
     // staging only what is missing.
     if (new_marks == clusters.size() && !via_staging) {
-      // Through the parent: days created before migration 0006 are not partitioned by hour,
-      // and routing a row costs no more than checking the partition's bounds for it.
-      CopyContainerRows(tx, kHourPartitionedTable, batch, interval_seconds);
+      // Straight into the hour's partition (routing each row through the parent and the day
+      // costs more than checking the partition's bounds); a day created before migration 0006
+      // is one partition.
+      const std::string day_partition = PartitionName(kHourPartitionedTable, day);
+      CopyContainerRows(
+          tx,
+          day_by_hour.at(day)
+              ? HourPartitionName(day_partition,
+                                  static_cast<int>((costs.start - day) / std::chrono::hours(1)))
+              : day_partition,
+          batch, interval_seconds);
       CopyNodeRows(tx, PartitionName("node_costs", day), batch, interval_seconds);
       whole_batch_copied = true;
     } else {
@@ -782,6 +803,7 @@ std::int64_t PostgresStore::ApplyRetention(const RetentionPolicy& policy, sys_se
     }
     if (!drop.empty()) tx.exec(fmt::format(kDropPartitions, drop));
     impl_->partition_days.clear();
+    impl_->day_by_hour.clear();
     // The marks of the dropped days go with them (bookkeeping, not counted as removed rows).
     tx.exec_params(Sql(kDeleteIntervalMarks), EpochSeconds(std::chrono::floor<days>(raw_cutoff)));
     removed += static_cast<std::int64_t>(

@@ -350,9 +350,8 @@ class QuotaFileWatcher {
             ReconcileQuotaFile(path, store, log);
             due = false;
           } catch (const std::exception& e) {
-            log.Error("quotas file not applied; retrying", {{"file", path},
-                                                            {"error", e.what()},
-                                                            {"retry_seconds", kRetry.count()}});
+            log.Error("quotas file not applied; retrying",
+                      {{"file", path}, {"error", e.what()}, {"retry_seconds", kRetry.count()}});
             next_try = std::chrono::steady_clock::now() + kRetry;
           }
         }

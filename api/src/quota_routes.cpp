@@ -62,10 +62,10 @@ QuotaTarget TargetOf(std::string_view path) {
 
 void CheckName(const std::string& name) {
   if (!model::IsValidQuotaName(name)) {
-    throw InvalidInput(fmt::format(
-        "name: '{}' is not a quota name: lowercase letters, digits and '-', at most 63 "
-        "characters, starting and ending with a letter or digit",
-        name.substr(0, 64)));
+    throw InvalidInput(
+        fmt::format("name: '{}' is not a quota name: lowercase letters, digits and '-', at most 63 "
+                    "characters, starting and ending with a letter or digit",
+                    name.substr(0, 64)));
   }
 }
 
@@ -153,9 +153,9 @@ http::HttpResponse Put(ports::QuotaStore& store, const http::HttpRequest& reques
 bool IsReservedQuotaName(std::string_view name) { return name == "check"; }
 
 bool IsQuotasPath(std::string_view path) {
-  return path == kQuotasPath || (path.starts_with(kQuotasPath) &&
-                                 path.size() > kQuotasPath.size() + 1 &&
-                                 path[kQuotasPath.size()] == '/');
+  return path == kQuotasPath ||
+         (path.starts_with(kQuotasPath) && path.size() > kQuotasPath.size() + 1 &&
+          path[kQuotasPath.size()] == '/');
 }
 
 std::string QuotaRouteOf(std::string_view path) {
@@ -206,15 +206,15 @@ http::HttpResponse AnswerQuotas(ports::QuotaStore& store, const http::HttpReques
   RejectUnknown(request, {});
   if (request.method == "PUT") {
     if (IsReservedQuotaName(t.name)) {
-      throw InvalidInput(fmt::format(
-          "name: '{}' is reserved for POST {}/{}; choose another name", t.name, kQuotasPath, t.name));
+      throw InvalidInput(fmt::format("name: '{}' is reserved for POST {}/{}; choose another name",
+                                     t.name, kQuotasPath, t.name));
     }
     return Put(store, request, who, t.name);
   }
   const auto current = store.Get(t.name);
   const auto missing = [&] {
-    return http::JsonError(404, fmt::format("no quota '{}'; GET {} lists them", t.name,
-                                            kQuotasPath));
+    return http::JsonError(404,
+                           fmt::format("no quota '{}'; GET {} lists them", t.name, kQuotasPath));
   };
   if (!current) return missing();
   if (!Sees(who, current->quota)) return OutOfScope(who, t.name);

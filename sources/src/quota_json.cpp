@@ -16,8 +16,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 8> kKeys = {
-    "name", "scope", "period", "limit", "action", "thresholds", "forecast", "contact"};
+constexpr std::array<std::string_view, 8> kKeys = {"name",   "scope",      "period",   "limit",
+                                                   "action", "thresholds", "forecast", "contact"};
 constexpr std::array<std::string_view, 5> kScopeKeys = {"cluster", "namespace", "team", "labels",
                                                         "workgroup"};
 constexpr std::array<std::string_view, 4> kLimitKeys = {"dollars", "gpu_hours", "cpu_hours",
@@ -51,7 +51,8 @@ void RejectUnknownKeys(const json& object, std::string_view prefix,
                        const std::array<std::string_view, N>& allowed) {
   for (const auto& [key, value] : object.items()) {
     if (std::ranges::find(allowed, key) == allowed.end()) {
-      Fail(fmt::format("{}{}", prefix, key), fmt::format("unknown key; allowed: {}", Join(allowed)));
+      Fail(fmt::format("{}{}", prefix, key),
+           fmt::format("unknown key; allowed: {}", Join(allowed)));
     }
   }
 }
@@ -96,8 +97,8 @@ model::QuotaScopeSpec ParseScope(const json& scope) {
 
 model::QuotaLimitSpec ParseLimit(const json& limit) {
   if (!limit.is_object()) {
-    Fail("limit", fmt::format("expected an object with exactly one of {}, got {}",
-                              Join(kLimitKeys), TypeName(limit)));
+    Fail("limit", fmt::format("expected an object with exactly one of {}, got {}", Join(kLimitKeys),
+                              TypeName(limit)));
   }
   RejectUnknownKeys(limit, "limit.", kLimitKeys);
   model::QuotaLimitSpec out;
@@ -197,8 +198,7 @@ std::vector<model::Quota> ParseQuotaFile(std::string_view text) {
   if (doc.is_object()) {
     const auto it = doc.find("quotas");
     if (it == doc.end() || doc.size() != 1) {
-      throw InvalidInput(
-          "quotas file: expected {\"quotas\": [...]} (one key) or a list of quotas");
+      throw InvalidInput("quotas file: expected {\"quotas\": [...]} (one key) or a list of quotas");
     }
     list = &*it;
   }
@@ -249,8 +249,7 @@ std::string QuotaToJson(const model::Quota& q) {
       R"("thresholds":{},"forecast":{},"contact":{}}})",
       dump(q.name), dump(scope), model::ToString(q.period), model::ToString(q.limit.unit),
       AmountJson(DecimalText(q.limit.amount, model::BaseUnitsPerUnit(q.limit.unit))),
-      model::ToString(q.action), thresholds, q.forecast_alert ? "true" : "false",
-      dump(q.contact));
+      model::ToString(q.action), thresholds, q.forecast_alert ? "true" : "false", dump(q.contact));
 }
 
 }  // namespace costledger::sources

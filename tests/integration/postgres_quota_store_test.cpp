@@ -108,9 +108,8 @@ TEST_F(PostgresQuotaStoreTest, DeleteRemovesTheQuotaAndKeepsItsHistory) {
 TEST_F(PostgresQuotaStoreTest, ReconcileAppliesTheFileAndLeavesApiQuotasAlone) {
   store_->Put(MakeQuota("api-only", "5"), "token:x", QuotaSource::kApi);
   store_->Put(MakeQuota("taken-over", "5"), "token:x", QuotaSource::kApi);
-  auto r = store_->Reconcile({MakeQuota("f1", "1"), MakeQuota("f2", "2"),
-                              MakeQuota("taken-over", "5")},
-                             "file:/q.json");
+  auto r = store_->Reconcile(
+      {MakeQuota("f1", "1"), MakeQuota("f2", "2"), MakeQuota("taken-over", "5")}, "file:/q.json");
   EXPECT_EQ(r.created, (std::vector<std::string>{"f1", "f2"}));
   EXPECT_EQ(r.replaced, std::vector<std::string>{"taken-over"});  // same spec, new manager
   EXPECT_TRUE(r.deleted.empty());

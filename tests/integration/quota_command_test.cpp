@@ -107,9 +107,8 @@ class QuotaCommandTest : public ::testing::Test {
 
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    url_ = server_->CreateDatabase(info->name() == std::string("CliAppliesListsAndDeletes")
-                                       ? "cli"
-                                       : "serve");
+    url_ = server_->CreateDatabase(
+        info->name() == std::string("CliAppliesListsAndDeletes") ? "cli" : "serve");
     postgres::PostgresStore(url_, "").Migrate();
     store_ = std::make_unique<postgres::PostgresQuotaStore>(url_, "");
     dir_ = std::make_unique<testing::TempDir>("quota-command");

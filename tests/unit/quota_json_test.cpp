@@ -35,8 +35,8 @@ TEST(QuotaJsonTest, DecodesTheContractsExample) {
 }
 
 TEST(QuotaJsonTest, KeepsLimitDecimalsExact) {
-  const model::Quota q = model::ValidateQuota(ParseQuotaSpec(
-      R"({"name":"a","scope":{},"period":"day","limit":{"dollars":0.1}})"));
+  const model::Quota q = model::ValidateQuota(
+      ParseQuotaSpec(R"({"name":"a","scope":{},"period":"day","limit":{"dollars":0.1}})"));
   EXPECT_EQ(q.limit.amount, 100'000'000);
   const model::Quota s = model::ValidateQuota(ParseQuotaSpec(
       R"({"name":"a","scope":{},"period":"day","limit":{"dollars":"123456789.123456789"}})"));

@@ -76,13 +76,11 @@ class FakeQuotaStore final : public ports::QuotaStore {
     if (current && current->quota == quota && current->source == source) {
       return ports::QuotaPutOutcome::kUnchanged;
     }
-    Record(quota.name, who, source, current ? std::optional(current->quota) : std::nullopt,
-           quota);
+    Record(quota.name, who, source, current ? std::optional(current->quota) : std::nullopt, quota);
     quotas_[quota.name] = {quota, current ? current->created_at : kNow, kNow, who, source};
     return current ? ports::QuotaPutOutcome::kReplaced : ports::QuotaPutOutcome::kCreated;
   }
-  bool Delete(const std::string& name, const std::string& who,
-              ports::QuotaSource source) override {
+  bool Delete(const std::string& name, const std::string& who, ports::QuotaSource source) override {
     const auto current = Get(name);
     if (!current) return false;
     Record(name, who, source, current->quota, std::nullopt);
@@ -197,8 +195,8 @@ TEST_F(QuotaRoutesTest, BadSpecsGet400NamingTheFieldAndNothingIsStored) {
   const auto put = [&](std::string body) { return Send("PUT", "/v1/quotas/q", std::move(body)); };
   ExpectJsonError(put(R"({"scope":{},"period":"fortnight","limit":{"dollars":1}})"), 400,
                   "period: 'fortnight' is not one of day, week, month");
-  ExpectJsonError(put(R"({"scope":{},"period":"day","limit":{"dollars":1},"action":"block"})"),
-                  400, "action: 'block' is not one of alert, deny");
+  ExpectJsonError(put(R"({"scope":{},"period":"day","limit":{"dollars":1},"action":"block"})"), 400,
+                  "action: 'block' is not one of alert, deny");
   ExpectJsonError(put(R"({"scope":{},"period":"day","limit":{"dollars":1,"gpu_hours":2}})"), 400,
                   "limit: exactly one of dollars, gpu_hours, cpu_hours, bytes_scanned");
   ExpectJsonError(put(R"({"scope":{},"period":"day","limit":{"dollars":-1}})"), 400,
@@ -230,10 +228,9 @@ TEST_F(QuotaRoutesTest, DeleteIs204ThenItIs404) {
   ExpectJsonError(Send("DELETE", "/v1/quotas/alpha-weekly"), 404, "no quota 'alpha-weekly'");
   ExpectJsonError(Send("GET", "/v1/quotas/alpha-weekly"), 404, "no quota 'alpha-weekly'");
   // Its history outlives it.
-  EXPECT_EQ(nlohmann::json::parse(Send("GET", "/v1/quotas/alpha-weekly/history").body)
-                .at("data")
-                .size(),
-            2U);
+  EXPECT_EQ(
+      nlohmann::json::parse(Send("GET", "/v1/quotas/alpha-weekly/history").body).at("data").size(),
+      2U);
 }
 
 TEST_F(QuotaRoutesTest, ViewersReadAndOnlyAdminsChange) {
@@ -247,10 +244,10 @@ TEST_F(QuotaRoutesTest, ViewersReadAndOnlyAdminsChange) {
 TEST_F(QuotaRoutesTest, ATeamScopedTokenManagesOnlyItsTeamsQuotas) {
   EXPECT_EQ(Send("PUT", "/v1/quotas/alpha-weekly", std::string(kAlphaWeekly), kAlphaAdmin).status,
             201);
-  ExpectJsonError(Send("PUT", "/v1/quotas/beta",
-                       R"({"scope":{"team":"beta"},"period":"day","limit":{"dollars":1}})",
-                       kAlphaAdmin),
-                  403, "scope.team is one of alpha");
+  ExpectJsonError(
+      Send("PUT", "/v1/quotas/beta",
+           R"({"scope":{"team":"beta"},"period":"day","limit":{"dollars":1}})", kAlphaAdmin),
+      403, "scope.team is one of alpha");
   EXPECT_EQ(
       Send("PUT", "/v1/quotas/all", R"({"scope":{},"period":"day","limit":{"dollars":1}})").status,
       201);

@@ -92,7 +92,7 @@ int Apply(ports::QuotaStore& store, const std::string& file, const std::string& 
 
 int RunQuota(const std::vector<std::string>& args) {
   if (args.empty()) throw InvalidInput("quota: give list, apply -f FILE or delete NAME");
-  const std::string action = args[0];
+  const std::string& action = args[0];
   std::vector<std::string> rest;
   std::string name;
   for (std::size_t i = 1; i < args.size(); ++i) {

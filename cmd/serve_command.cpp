@@ -72,8 +72,9 @@ const char* const kCheckConfigHelp =
     R"(usage: costledger check-config [--config FILE] [--set KEY=VALUE]
 
 Validates a configuration file: unknown keys are warned about; wrong types, out-of-range values
-and missing required keys are errors naming the key; the database is contacted and an
-unreachable one is reported. Prints the effective settings with secrets masked.
+and missing required keys are errors naming the key; quotas_file, when set, is read and
+validated; the database is contacted and an unreachable one is reported. Prints the effective
+settings with secrets masked.
 )";
 
 namespace {
@@ -438,6 +439,15 @@ int RunCheckConfig(const std::vector<std::string>& args) {
   const Config& c = l.loaded.config;
   for (const std::string& w : l.loaded.warnings) fmt::print(stderr, "warning: {}\n", w);
   fmt::print("{}\n", DescribeConfig(c));
+  if (!c.quotas_file.empty()) {
+    try {
+      fmt::print(stderr, "check-config: quotas_file {} holds {} valid quota(s)\n", c.quotas_file,
+                 LoadQuotaFile(c.quotas_file).size());
+    } catch (const InvalidInput& e) {
+      fmt::print(stderr, "check-config: {}\n", e.what());
+      return 1;
+    }
+  }
   postgres::PostgresStore store(c.database_url, c.database_password);
   if (!store.Ping()) {
     fmt::print(stderr, "check-config: database_url {} is unreachable\n",

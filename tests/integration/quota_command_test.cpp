@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -107,8 +108,9 @@ class QuotaCommandTest : public ::testing::Test {
 
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    url_ = server_->CreateDatabase(
-        info->name() == std::string("CliAppliesListsAndDeletes") ? "cli" : "serve");
+    std::string name = info->name();
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    url_ = server_->CreateDatabase(name);
     postgres::PostgresStore(url_, "").Migrate();
     store_ = std::make_unique<postgres::PostgresQuotaStore>(url_, "");
     dir_ = std::make_unique<testing::TempDir>("quota-command");
@@ -182,6 +184,23 @@ TEST_F(QuotaCommandTest, CliAppliesListsAndDeletes) {
   EXPECT_THAT(history[0].who, ::testing::StartsWith("cli:"));
   EXPECT_FALSE(history[0].after);
   EXPECT_EQ(RunCostledger(fmt::format("quota frobnicate --config {}", config)).exit_code, 2);
+}
+
+TEST_F(QuotaCommandTest, CheckConfigValidatesTheQuotasFile) {
+  const std::string good = Write("good.json", fmt::format("[{}]", Quota("a", 1)));
+  Output out =
+      RunCostledger(fmt::format("check-config --config {}", WriteConfig({{"quotas_file", good}})));
+  EXPECT_EQ(out.exit_code, 0) << out.text;
+  EXPECT_THAT(out.text, HasSubstr("holds 1 valid quota(s)"));
+  const std::string bad = Write("bad.json", R"([{"name":"a","scope":{},"period":"day"}])");
+  out = RunCostledger(fmt::format("check-config --config {}", WriteConfig({{"quotas_file", bad}})));
+  EXPECT_EQ(out.exit_code, 1) << out.text;
+  EXPECT_THAT(out.text, HasSubstr("quotas[0] (a): limit: exactly one of"));
+  const std::string yaml = Write("quotas.yaml", "quotas: []\n");
+  out =
+      RunCostledger(fmt::format("check-config --config {}", WriteConfig({{"quotas_file", yaml}})));
+  EXPECT_EQ(out.exit_code, 1) << out.text;
+  EXPECT_THAT(out.text, HasSubstr("YAML is not supported"));
 }
 
 TEST_F(QuotaCommandTest, ServeAppliesTheQuotasFileAtStartAndOnSighup) {

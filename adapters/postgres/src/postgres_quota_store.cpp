@@ -208,6 +208,7 @@ ports::QuotaReconcileResult PostgresQuotaStore::Reconcile(const std::vector<mode
     }
     ports::QuotaReconcileResult result;
     std::vector<const model::Quota*> ordered;
+    ordered.reserve(quotas.size());
     for (const model::Quota& q : quotas) ordered.push_back(&q);
     std::ranges::sort(ordered, [](const auto* a, const auto* b) { return a->name < b->name; });
     for (const model::Quota* q : ordered) {

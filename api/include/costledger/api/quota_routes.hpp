@@ -14,7 +14,7 @@ namespace costledger::api {
 inline constexpr std::string_view kQuotasPath = "/v1/quotas";
 
 /// Largest quota body a PUT accepts, bytes (a quota is a few hundred).
-inline constexpr std::size_t kMaxQuotaBodyBytes = 64 * 1024;
+inline constexpr std::size_t kMaxQuotaBodyBytes = std::size_t{64} * 1024;
 
 /// Names reserved for routes below /v1/quotas (POST /v1/quotas/check): no quota may have them.
 bool IsReservedQuotaName(std::string_view name);

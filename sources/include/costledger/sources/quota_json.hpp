@@ -17,13 +17,13 @@ namespace costledger::sources {
 /// decimal strings, for more digits than a double holds), kept as their decimal text. Throws
 /// InvalidInput whose message starts with the field, e.g. "scope.team: expected a string",
 /// "thresholdz: unknown key; allowed: name, scope, ...", or "malformed JSON at byte 12: ...".
-model::QuotaSpec ParseQuotaSpec(std::string_view json);
+model::QuotaSpec ParseQuotaSpec(std::string_view text);
 
 /// Decodes and validates the quotas of a quotas file: `{"quotas": [...]}` or a bare array.
 /// Throws InvalidInput naming the element and field ("quotas[2] (alpha-weekly): period: 'x' is
 /// not one of day, week, month"), or a name given twice. Nothing is returned unless every
 /// element is valid.
-std::vector<model::Quota> ParseQuotaFile(std::string_view json);
+std::vector<model::Quota> ParseQuotaFile(std::string_view text);
 
 /// The canonical JSON of a validated quota, every field written (defaults included), limit
 /// amounts as exact decimals (dollars to the nano-dollar; hours to 9 decimals, enough that

@@ -89,7 +89,7 @@ Reply Http(int port, const std::string& method, const std::string& path,
 // Waits until `text` is in the log at least `times` times.
 std::string WaitForLogCount(const testing::ChildProcess& p, const std::string& text, int times) {
   for (int i = 0; i < 300; ++i) {
-    const std::string log = p.Log();
+    std::string log = p.Log();
     int found = 0;
     for (std::size_t at = log.find(text); at != std::string::npos; at = log.find(text, at + 1)) {
       ++found;
@@ -123,13 +123,13 @@ class QuotaCommandTest : public ::testing::Test {
                    {"sources", {{"kubernetes", {{"api_url", "http://127.0.0.1:9"}}}}},
                    {"reports", {{"enabled", false}}}};
     config.update(extra);
-    const std::string path = dir_->Path("config.json");
+    std::string path = dir_->Path("config.json");
     std::ofstream(path) << config.dump();
     return path;
   }
 
   std::string Write(const std::string& name, const std::string& text) {
-    const std::string path = dir_->Path(name);
+    std::string path = dir_->Path(name);
     std::ofstream(path) << text;
     return path;
   }

@@ -25,7 +25,6 @@ namespace {
 using std::chrono::seconds;
 using std::chrono::sys_seconds;
 using testing::ExpectJsonError;
-using ::testing::HasSubstr;
 
 const sys_seconds kNow{seconds{1'796'018'400}};  // 2026-11-30T06:00:00Z
 

@@ -124,7 +124,7 @@ int RunQuota(const std::vector<std::string>& args) {
   for (const std::string& w : loaded.warnings) fmt::print(stderr, "warning: {}\n", w);
   const Config& c = loaded.config;
   postgres::PostgresQuotaStore store(c.database_url, c.database_password, 1);
-  const std::string who = "cli:" + User();
+  const std::string who = fmt::format("cli:{}", User());
   if (action == "list") return List(store, cl.Flag("json"));
   if (action == "apply") return Apply(store, *cl.Option("file"), who);
   if (!store.Delete(name, who, ports::QuotaSource::kApi)) {

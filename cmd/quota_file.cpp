@@ -37,7 +37,7 @@ bool ReconcileQuotaFile(const std::string& path, ports::QuotaStore& store, commo
     log.Error("quotas file rejected; no quota changed", {{"file", path}, {"error", e.what()}});
     return false;
   }
-  const ports::QuotaReconcileResult r = store.Reconcile(quotas, "file:" + path);
+  const ports::QuotaReconcileResult r = store.Reconcile(quotas, fmt::format("file:{}", path));
   const auto names = [](const std::vector<std::string>& list) {
     return list.empty() ? std::string("-") : fmt::format("{}", fmt::join(list, ","));
   };

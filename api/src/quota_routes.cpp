@@ -71,7 +71,10 @@ void CheckName(const std::string& name) {
 
 std::string TeamsOf(const Principal& who) {
   std::string out;
-  for (const std::string& t : who.scope.teams) out += (out.empty() ? "" : ", ") + t;
+  for (const std::string& t : who.scope.teams) {
+    out += out.empty() ? "" : ", ";
+    out += t;
+  }
   return out;
 }
 
@@ -109,7 +112,7 @@ bool IsJsonContentType(std::string_view type) {
   return lower.empty() || lower == "application/json";
 }
 
-std::string Who(const Principal& who) { return "token:" + who.name; }
+std::string Who(const Principal& who) { return fmt::format("token:{}", who.name); }
 
 http::HttpResponse Put(ports::QuotaStore& store, const http::HttpRequest& request,
                        const Principal& who, const std::string& name) {

@@ -175,7 +175,8 @@ std::string DecimalText(std::int64_t numerator, std::int64_t denominator) {
   if (fraction != 0) {
     std::string digits = fmt::format("{:09d}", fraction);
     while (digits.back() == '0') digits.pop_back();
-    out += '.' + digits;
+    out += '.';
+    out += digits;
   }
   return out;
 }
@@ -184,7 +185,7 @@ std::string DecimalText(std::int64_t numerator, std::int64_t denominator) {
 /// string (ParseQuotaSpec takes both), so that no digit is lost.
 std::string AmountJson(const std::string& decimal) {
   if (json::parse(decimal).dump() == decimal) return decimal;
-  return '"' + decimal + '"';
+  return fmt::format("\"{}\"", decimal);
 }
 
 }  // namespace

@@ -61,6 +61,7 @@ constexpr auto kScalarKeys = std::to_array<KeySpec>({
     {"retention.hourly_days", Kind::kInt},
     {"retention.queries_days", Kind::kInt},
     {"time_zone", Kind::kString},
+    {"quotas_file", Kind::kString},
     {"reports.enabled", Kind::kBool},
     {"reports.weekday", Kind::kString},
     {"reports.hour", Kind::kInt},
@@ -420,6 +421,7 @@ LoadedConfig ParseConfig(const std::string& json_text,
   } catch (const InvalidInput& e) {
     throw InvalidInput(fmt::format("configuration key 'time_zone': {}", e.what()));
   }
+  c.quotas_file = GetString(root, "quotas_file", "");
   ParseReports(root, c.reports);
   ParseSmtp(root, env, c.smtp);
   c.tokens_file = GetString(root, "auth.tokens_file", "");
@@ -504,6 +506,7 @@ std::string DescribeConfig(const Config& c) {
                       {"hourly_days", c.retention.hourly_days},
                       {"queries_days", c.retention.queries_days}};
   out["time_zone"] = c.time_zone;
+  out["quotas_file"] = c.quotas_file;
   out["reports"] = {{"enabled", c.reports.enabled},
                     {"weekday", kWeekdays.at(static_cast<std::size_t>(c.reports.weekday - 1))},
                     {"hour", c.reports.hour},

@@ -54,6 +54,9 @@ struct Config {
   Retention retention;
   std::string time_zone = "UTC";  ///< IANA name: report weeks and quota periods
   std::string tokens_file;
+  /// JSON file of quotas managed in Git ({"quotas": [...]} or a list; DESIGN "Quotas"),
+  /// reconciled by serve at start and on SIGHUP; empty: none.
+  std::string quotas_file;
   /// Weekly reports (issue 12): built for the previous ISO week in `time_zone` once
   /// `weekday` `hour` (local) has passed and that week's last interval is stored.
   struct Reports {

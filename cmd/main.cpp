@@ -9,6 +9,7 @@
 
 #include "allocate_command.hpp"
 #include "costledger/model/errors.hpp"
+#include "quota_command.hpp"
 #include "report_command.hpp"
 #include "serve_command.hpp"
 #include "simulate_command.hpp"
@@ -25,7 +26,8 @@ commands:
   migrate        apply pending database migrations
   check-config   validate a configuration file and print the effective settings
   allocate       price one interval of a recorded cluster snapshot and print the table
-  report         (not available yet) build or send one week's team reports
+  report         build or send one week's team reports
+  quota          list, apply or delete quotas (list | apply -f FILE | delete NAME)
 
 Run `costledger <command> --help` for a command's options.
 )";
@@ -48,6 +50,7 @@ int main(int argc, char** argv) {
       {"migrate", cli::kMigrateHelp, cli::RunMigrate},
       {"check-config", cli::kCheckConfigHelp, cli::RunCheckConfig},
       {"allocate", cli::kAllocateHelp, cli::RunAllocate},
+      {"quota", cli::kQuotaHelp, cli::RunQuota},
   };
   const std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {

@@ -22,8 +22,10 @@
 #include "costledger/http/http_server.hpp"
 #include "costledger/model/errors.hpp"
 #include "costledger/postgres/postgres_cost_reader.hpp"
+#include "costledger/postgres/postgres_quota_store.hpp"
 #include "costledger/postgres/postgres_report_archive.hpp"
 #include "costledger/postgres/postgres_store.hpp"
+#include "quota_file.hpp"
 #include "report_wiring.hpp"
 
 namespace costledger::cli {
@@ -38,11 +40,15 @@ hourly rollups). When PostgreSQL is down, batches wait in the spool and are repl
 SIGTERM/SIGINT finish the interval in flight and flush.
 The API (on `listen`, default 0.0.0.0:9003): GET /v1/allocation (OpenCost parameters and
 shape; also /allocation), /v1/assets, /v1/queries, /v1/reports and
-/v1/reports/{week}/{team}.{html,csv,json,txt} (archived weekly reports), /metrics (Prometheus,
+/v1/reports/{week}/{team}.{html,csv,json,txt} (archived weekly reports), GET/PUT/DELETE
+/v1/quotas[/{name}] and /v1/quotas/{name}/history (quota management; PUT and DELETE need an
+admin token), /metrics (Prometheus,
 OpenCost names), /healthz, /readyz. Bearer tokens from auth.tokens_file (SHA-256 digests; roles
 viewer, admin, admission; team scopes); TLS with api.tls_cert_file and api.tls_key_file.
 Database reads run on api.workers threads (default 4) with at most api.queue (default 64)
 waiting; beyond that the answer is 503 with Retry-After. /healthz and /metrics never wait behind a read.
+With quotas_file set, the API applies that JSON file as the set of file-managed quotas at start
+and again on SIGHUP; a bad file changes nothing and its error is logged.
 
 options:
   --config FILE             JSON configuration (default: $COSTLEDGER_CONFIG)
@@ -66,8 +72,9 @@ const char* const kCheckConfigHelp =
     R"(usage: costledger check-config [--config FILE] [--set KEY=VALUE]
 
 Validates a configuration file: unknown keys are warned about; wrong types, out-of-range values
-and missing required keys are errors naming the key; the database is contacted and an
-unreachable one is reported. Prints the effective settings with secrets masked.
+and missing required keys are errors naming the key; quotas_file, when set, is read and
+validated; the database is contacted and an unreachable one is reported. Prints the effective
+settings with secrets masked.
 )";
 
 namespace {
@@ -78,6 +85,11 @@ constexpr int kMmapThresholdBytes = 2 << 20;
 std::atomic<bool> g_stop{false};  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 
 extern "C" void OnSignal(int /*signal*/) { g_stop = true; }
+
+// Set by the SIGHUP handler: the quotas file is applied again.
+std::atomic<bool> g_reload{false};  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+
+extern "C" void OnReload(int /*signal*/) { g_reload = true; }
 
 struct Loaded {
   LoadedConfig loaded;
@@ -172,8 +184,10 @@ class ApiWiring {
       : reader_(c.database_url, c.database_password, 2 * static_cast<std::size_t>(c.api.workers)),
         // A report request reads it once or twice in a row: one connection per worker.
         reports_(c.database_url, c.database_password, static_cast<std::size_t>(c.api.workers)),
+        // A quota request reads or writes once or twice in a row: one connection per worker.
+        quotas_(c.database_url, c.database_password, static_cast<std::size_t>(c.api.workers)),
         cost_api_(
-            api::CostReaders{reader_, reader_, reader_, reader_, &reports_}, metrics,
+            api::CostReaders{reader_, reader_, reader_, reader_, &reports_, &quotas_}, metrics,
             Settings(c, log),
             [] {
               return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -194,6 +208,8 @@ class ApiWiring {
     server_.Stop();
     workers_.Stop();
   }
+
+  ports::QuotaStore& quotas() { return quotas_; }
 
  private:
   static api::CostApiSettings Settings(const Config& c, common::Logger& log) {
@@ -233,6 +249,7 @@ class ApiWiring {
 
   postgres::PostgresCostReader reader_;
   postgres::PostgresReportArchive reports_;
+  postgres::PostgresQuotaStore quotas_;
   api::CostApi cost_api_;
   api::WorkerPool workers_;
   api::PooledHandler handler_;
@@ -311,8 +328,53 @@ class ReportScheduler {
   std::thread thread_;
 };
 
+// Applies quotas_file at start and on every SIGHUP, on a thread of its own. A start that finds
+// the database unreachable (or not yet migrated) tries again every kRetry; a bad file is only
+// logged (the quotas stay as they were) until the next SIGHUP. Joined at destruction.
+class QuotaFileWatcher {
+ public:
+  QuotaFileWatcher(const Config& c, common::Logger& log, ports::QuotaStore& store) {
+    if (c.quotas_file.empty()) return;
+    thread_ = std::thread([&log, &store, path = c.quotas_file] {
+      constexpr auto kTick = std::chrono::milliseconds(200);
+      constexpr auto kRetry = std::chrono::seconds(5);
+      bool due = true;
+      auto next_try = std::chrono::steady_clock::now();
+      while (!g_stop) {
+        if (g_reload.exchange(false)) {
+          log.Info("SIGHUP: applying the quotas file again", {{"file", path}});
+          due = true;
+          next_try = std::chrono::steady_clock::now();
+        }
+        if (due && std::chrono::steady_clock::now() >= next_try) {
+          try {
+            ReconcileQuotaFile(path, store, log);
+            due = false;
+          } catch (const std::exception& e) {
+            log.Error("quotas file not applied; retrying",
+                      {{"file", path}, {"error", e.what()}, {"retry_seconds", kRetry.count()}});
+            next_try = std::chrono::steady_clock::now() + kRetry;
+          }
+        }
+        std::this_thread::sleep_for(kTick);
+      }
+    });
+  }
+  ~QuotaFileWatcher() {
+    if (thread_.joinable()) thread_.join();  // the loop ends once g_stop is set
+  }
+  QuotaFileWatcher(const QuotaFileWatcher&) = delete;
+  QuotaFileWatcher& operator=(const QuotaFileWatcher&) = delete;
+  QuotaFileWatcher(QuotaFileWatcher&&) = delete;
+  QuotaFileWatcher& operator=(QuotaFileWatcher&&) = delete;
+
+ private:
+  std::thread thread_;
+};
+
 int ServeApi(const Config& c, common::Logger& log) {
   ApiWiring api(c, log, nullptr);
+  QuotaFileWatcher quota_file(c, log, api.quotas());
   ReportScheduler reports(c, log, nullptr);
   while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(200));
   api.Stop();
@@ -322,6 +384,7 @@ int ServeApi(const Config& c, common::Logger& log) {
 int ServeAll(const Config& c, common::Logger& log, bool once) {
   api::CostMetrics metrics({c.pricing.region, "amd64"});
   ApiWiring api(c, log, &metrics);
+  QuotaFileWatcher quota_file(c, log, api.quotas());
   ReportScheduler reports(c, log, &metrics);
   RunCollector(c, log, once, &metrics);
   g_stop = true;  // --once: the scheduler stops too
@@ -351,8 +414,9 @@ int RunServe(const std::vector<std::string>& args) {
                         {"interval_seconds", static_cast<std::int64_t>(c.interval_seconds)},
                         {"role", role},
                         {"spool_dir", c.spool_dir}});
-  if (std::signal(SIGTERM, OnSignal) == SIG_ERR || std::signal(SIGINT, OnSignal) == SIG_ERR) {
-    throw std::runtime_error("cannot install the SIGTERM and SIGINT handlers");
+  if (std::signal(SIGTERM, OnSignal) == SIG_ERR || std::signal(SIGINT, OnSignal) == SIG_ERR ||
+      std::signal(SIGHUP, OnReload) == SIG_ERR) {
+    throw std::runtime_error("cannot install the SIGTERM, SIGINT and SIGHUP handlers");
   }
   const bool once = l.cl.Flag("once");
   if (role == "collector") return ServeCollector(c, log, once);
@@ -375,6 +439,15 @@ int RunCheckConfig(const std::vector<std::string>& args) {
   const Config& c = l.loaded.config;
   for (const std::string& w : l.loaded.warnings) fmt::print(stderr, "warning: {}\n", w);
   fmt::print("{}\n", DescribeConfig(c));
+  if (!c.quotas_file.empty()) {
+    try {
+      fmt::print(stderr, "check-config: quotas_file {} holds {} valid quota(s)\n", c.quotas_file,
+                 LoadQuotaFile(c.quotas_file).size());
+    } catch (const InvalidInput& e) {
+      fmt::print(stderr, "check-config: {}\n", e.what());
+      return 1;
+    }
+  }
   postgres::PostgresStore store(c.database_url, c.database_password);
   if (!store.Ping()) {
     fmt::print(stderr, "check-config: database_url {} is unreachable\n",

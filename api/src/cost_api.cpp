@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "costledger/api/allocation_json.hpp"
+#include "costledger/api/quota_routes.hpp"
 #include "costledger/api/report_routes.hpp"
 #include "costledger/model/allocation_set.hpp"
 #include "costledger/model/errors.hpp"
@@ -23,6 +24,10 @@ constexpr std::size_t kTopQueries = 5;
 
 http::HttpResponse ReportsDisabled() {
   return http::JsonError(404, "reports are not enabled in this process");
+}
+
+http::HttpResponse QuotasDisabled() {
+  return http::JsonError(404, "quotas are not enabled in this process");
 }
 
 http::HttpResponse Json(const json& body) {
@@ -52,6 +57,7 @@ std::string CostApi::RouteOf(const std::string& path) {
   }
   if (path == kReportsPath) return std::string(kReportsPath);
   if (IsReportsPath(path)) return "/v1/reports/{week}/{team}.{format}";
+  if (std::string route = QuotaRouteOf(path); !route.empty()) return route;
   return "other";
 }
 
@@ -84,7 +90,16 @@ std::optional<http::HttpResponse> CostApi::Authorize(const http::HttpRequest& re
 CostApi::Decision CostApi::Decide(const http::HttpRequest& request) {
   Decision d;
   const std::string& path = request.path;
-  if (request.method != "GET" && request.method != "HEAD") {
+  if (const std::string route = QuotaRouteOf(path); !route.empty()) {
+    const std::string_view allowed = QuotaRouteMethods(route);
+    if (allowed.find(request.method) == std::string_view::npos) {
+      http::HttpResponse r =
+          http::JsonError(405, fmt::format("{} supports {} only", route, allowed));
+      r.headers.emplace_back("Allow", std::string(allowed));
+      d.response = std::move(r);
+      return d;
+    }
+  } else if (request.method != "GET" && request.method != "HEAD") {
     if (RouteOf(path) != "other") {
       http::HttpResponse r = http::JsonError(405, fmt::format("{} supports GET only", path));
       r.headers.emplace_back("Allow", "GET, HEAD");
@@ -118,7 +133,7 @@ CostApi::Decision CostApi::Decide(const http::HttpRequest& request) {
   if (RouteOf(path) == "other") {
     d.response = http::JsonError(
         404, fmt::format("no route {}; try /v1/allocation, /v1/assets, /v1/queries, "
-                         "/v1/reports, /metrics, /healthz or /readyz",
+                         "/v1/reports, /v1/quotas, /metrics, /healthz or /readyz",
                          path));
     return d;
   }
@@ -129,6 +144,11 @@ CostApi::Decision CostApi::Decide(const http::HttpRequest& request) {
   if (IsReportsPath(path)) {
     // Read from the archive on the pool, never cached (see Decision::cache_key).
     if (readers_.reports == nullptr) d.response = ReportsDisabled();
+    return d;
+  }
+  if (IsQuotasPath(path)) {
+    // Read and written on the pool, never cached: a change shows at once.
+    if (readers_.quotas == nullptr) d.response = QuotasDisabled();
     return d;
   }
   // Identical requests of the same scope within the TTL share one answer: the data changes
@@ -154,6 +174,10 @@ http::HttpResponse CostApi::Answer(const http::HttpRequest& request, const Decis
     if (readers_.reports == nullptr) return ReportsDisabled();
     return path == kReportsPath ? ListReports(*readers_.reports, request, decision.who)
                                 : ServeReport(*readers_.reports, request, decision.who);
+  }
+  if (IsQuotasPath(path)) {
+    if (readers_.quotas == nullptr) return QuotasDisabled();
+    return AnswerQuotas(*readers_.quotas, request, decision.who);
   }
   http::HttpResponse response = path == "/v1/assets"    ? Assets(request, decision.who)
                                 : path == "/v1/queries" ? Queries(request, decision.who)

@@ -172,7 +172,8 @@ TEST_F(PostgresStoreTest, MigrationsApplyOnceAndAreIdempotent) {
                                         "0004_interval_markers",
                                         "0005_workload_names",
                                         "0006_raw_rows_by_hour",
-                                        "0007_reports_and_notifications"};
+                                        "0007_reports_and_notifications",
+                                        "0008_quotas"};
   EXPECT_EQ(store.Migrate(), all);
   EXPECT_EQ(store.Migrate(), std::vector<std::string>{});
   EXPECT_EQ(PostgresStore(url_, "").Migrate(), std::vector<std::string>{});
@@ -236,7 +237,7 @@ TEST_F(PostgresStoreTest, UpgradeToWorkloadNamesKeepsEarlierRowsWithEmptyNames) 
   auto store = std::make_unique<PostgresStore>(url_, "");
   EXPECT_EQ(store->Migrate(),
             (std::vector<std::string>{"0005_workload_names", "0006_raw_rows_by_hour",
-                                      "0007_reports_and_notifications"}));
+                                      "0007_reports_and_notifications", "0008_quotas"}));
   // A day stored before migration 0006 stays whole and keeps a BRIN index of its own.
   EXPECT_EQ(Count(R"(SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
                      WHERE c.relname = 'container_costs_20251116')"),
@@ -296,8 +297,9 @@ TEST_F(PostgresStoreTest, EveryKeyStartsWithCluster) {
       JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]
       WHERE n.nspname = 'public' AND (i.indisprimary OR i.indisunique)
         AND t.relname <> 'schema_migrations'
-        -- Per deployment, not per cluster: Citus reference tables (migration 0007 says why).
-        AND t.relname NOT IN ('report_archive', 'notifications'))");
+        -- Per deployment, not per cluster: Citus reference tables (migrations 0007 and 0008
+        -- say why).
+        AND t.relname NOT IN ('report_archive', 'notifications', 'quotas', 'quota_changes'))");
   EXPECT_GE(keys.size(), 5U);
   for (const pqxx::row& r : keys) {
     EXPECT_EQ(r[1].as<std::string>(), "cluster") << r[0].as<std::string>();

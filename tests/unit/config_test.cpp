@@ -198,5 +198,16 @@ TEST(ConfigTest, ReportsSmtpAndTimeZoneHaveDefaultsAndNameBadValues) {
               HasSubstr("'smtp.starttls' is 'always'; allowed: required, try, none"));
 }
 
+TEST(ConfigTest, QuotasFileIsAKeyWithAnEnvironmentOverride) {
+  EXPECT_EQ(ParseConfig(kDesignExample, {}).config.quotas_file, "");
+  const std::string with = std::string(kDesignExample).insert(1, R"("quotas_file":"q.json",)");
+  const LoadedConfig loaded = ParseConfig(with, {});
+  EXPECT_EQ(loaded.config.quotas_file, "q.json");
+  EXPECT_TRUE(loaded.warnings.empty());
+  EXPECT_EQ(ParseConfig(with, {{"COSTLEDGER_QUOTAS_FILE", "/etc/q.json"}}).config.quotas_file,
+            "/etc/q.json");
+  EXPECT_THAT(DescribeConfig(loaded.config), HasSubstr(R"("quotas_file": "q.json")"));
+}
+
 }  // namespace
 }  // namespace costledger::cli

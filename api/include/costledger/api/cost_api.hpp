@@ -12,6 +12,7 @@
 #include "costledger/api/cost_metrics.hpp"
 #include "costledger/http/http_types.hpp"
 #include "costledger/ports/cost_reader.hpp"
+#include "costledger/ports/quota_store.hpp"
 #include "costledger/ports/report_archive.hpp"
 
 namespace costledger::api {
@@ -25,6 +26,9 @@ struct CostReaders {
   ports::StoreHealth& health;
   /// Serves /v1/reports; nullptr: those routes answer 404 "reports are not enabled".
   ports::ReportArchive* reports = nullptr;
+  /// Serves /v1/quotas (quota_routes.hpp); nullptr: those routes answer 404 "quotas are not
+  /// enabled".
+  ports::QuotaStore* quotas = nullptr;
 };
 
 struct CostApiSettings {
@@ -38,7 +42,8 @@ struct CostApiSettings {
 /// The routes of the HTTP API (DESIGN "API"): turns a request into a response without touching
 /// a socket. GET /healthz, /readyz, /metrics, /v1/allocation (also OpenCost's /allocation and
 /// /allocation/compute), /v1/assets, /v1/queries, /v1/reports and /v1/reports/{week}/{team}.
-/// {format} (report_routes.hpp). Access: a Bearer token (viewer or admin) for /v1/*, scoped to
+/// {format} (report_routes.hpp), GET/PUT/DELETE /v1/quotas[/{name}[/history]] (quota_routes.hpp;
+/// PUT and DELETE need admin). Access: a Bearer token (viewer or admin) for /v1/*, scoped to
 /// its teams. In two steps, so that a server can keep database reads off its
 /// I/O threads (PooledHandler): Decide answers what needs no database at once, Answer does the
 /// rest. Thread-safe.
@@ -51,7 +56,7 @@ class CostApi {
   struct Decision {
     /// The response when no database read is needed: /healthz, /metrics, an unknown route or
     /// method, a refused token, reports when no archive is configured, or an answer still
-    /// cached. Empty for /readyz and for reads (archived reports included).
+    /// cached. Empty for /readyz and for reads (archived reports and quotas included).
     std::optional<http::HttpResponse> response;
     /// Who asked (for reads).
     Principal who;

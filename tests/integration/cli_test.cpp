@@ -2,10 +2,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <memory>
 #include <string>
 
+#include "shell_command.hpp"
 #include "test_data.hpp"
 
 namespace costledger::cli {
@@ -13,20 +12,10 @@ namespace {
 
 using ::testing::HasSubstr;
 
-struct Output {
-  int exit_code = 0;
-  std::string text;  // stdout and stderr
-};
+using Output = testing::CommandOutput;
 
 Output RunCostledger(const std::string& args) {
-  const std::string command = std::string(COSTLEDGER_BINARY) + " " + args + " 2>&1";
-  // NOLINTNEXTLINE(cert-env33-c): runs the binary under test through sh to capture 2>&1
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  Output out;
-  char buffer[4096];
-  while (std::fgets(buffer, sizeof(buffer), pipe.get()) != nullptr) out.text += buffer;
-  out.exit_code = WEXITSTATUS(::pclose(pipe.release()));
-  return out;
+  return testing::RunShellCommand(std::string(COSTLEDGER_BINARY) + " " + args);
 }
 
 std::string DemoArgs() {

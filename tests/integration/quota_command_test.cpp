@@ -19,6 +19,7 @@
 #include "costledger/postgres/postgres_quota_store.hpp"
 #include "costledger/postgres/postgres_store.hpp"
 #include "private_postgres.hpp"
+#include "shell_command.hpp"
 #include "temp_dir.hpp"
 
 namespace costledger {
@@ -27,20 +28,10 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-struct Output {
-  int exit_code = 0;
-  std::string text;
-};
+using Output = testing::CommandOutput;
 
 Output RunCostledger(const std::string& args) {
-  const std::string command = std::string(COSTLEDGER_BINARY) + " " + args + " 2>&1";
-  // NOLINTNEXTLINE(cert-env33-c): runs the binary under test through sh to capture 2>&1
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  Output out;
-  char buffer[4096];
-  while (std::fgets(buffer, sizeof(buffer), pipe.get()) != nullptr) out.text += buffer;
-  out.exit_code = WEXITSTATUS(::pclose(pipe.release()));
-  return out;
+  return testing::RunShellCommand(std::string(COSTLEDGER_BINARY) + " " + args);
 }
 
 std::string Quota(const std::string& name, int dollars, const std::string& team = "alpha") {

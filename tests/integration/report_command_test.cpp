@@ -20,6 +20,7 @@
 #include "private_postgres.hpp"
 #include "private_smtp.hpp"
 #include "sample_batches.hpp"
+#include "shell_command.hpp"
 #include "temp_dir.hpp"
 
 namespace costledger {
@@ -33,20 +34,10 @@ using std::chrono::sys_days;
 using std::chrono::sys_seconds;
 using ::testing::HasSubstr;
 
-struct Output {
-  int exit_code = 0;
-  std::string text;
-};
+using Output = testing::CommandOutput;
 
 Output RunCostledger(const std::string& args) {
-  const std::string command = std::string(COSTLEDGER_BINARY) + " " + args + " 2>&1";
-  // NOLINTNEXTLINE(cert-env33-c): runs the binary under test through sh to capture 2>&1
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  Output out;
-  char buffer[4096];
-  while (std::fgets(buffer, sizeof(buffer), pipe.get()) != nullptr) out.text += buffer;
-  out.exit_code = WEXITSTATUS(::pclose(pipe.release()));
-  return out;
+  return testing::RunShellCommand(std::string(COSTLEDGER_BINARY) + " " + args);
 }
 
 std::string ReadFile(const std::filesystem::path& path) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -453,11 +454,7 @@ LoadedConfig ParseConfig(const std::string& json_text,
     c.database_password = it->second;
   } else if (const std::string file = GetString(root, "database_password_file", "");
              !file.empty()) {
-    c.database_password = ReadFileOrThrow(file, "database_password_file");
-    while (!c.database_password.empty() &&
-           (c.database_password.back() == '\n' || c.database_password.back() == '\r')) {
-      c.database_password.pop_back();
-    }
+    c.database_password = TrimmedFile(file, "database_password_file");
   }
   return loaded;
 }
@@ -473,6 +470,18 @@ LoadedConfig LoadConfigFile(const std::string& path,
   }
   for (const auto& [name, value] : overrides) env[name] = value;
   return ParseConfig(ReadFileOrThrow(path, "configuration file"), env);
+}
+
+std::string ConfigPath(const std::string& flag_value) {
+  std::string path = flag_value;
+  if (path.empty()) {
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): read at startup, before any thread is started
+    if (const char* env = std::getenv("COSTLEDGER_CONFIG")) path = env;
+  }
+  if (path.empty()) {
+    throw InvalidInput("no configuration: pass --config FILE or set COSTLEDGER_CONFIG");
+  }
+  return path;
 }
 
 std::string DescribeConfig(const Config& c) {

@@ -116,6 +116,11 @@ LoadedConfig ParseConfig(const std::string& json_text,
 LoadedConfig LoadConfigFile(const std::string& path,
                             const std::map<std::string, std::string>& overrides = {});
 
+/// The configuration file to read: `flag_value` (--config) when not empty, else
+/// $COSTLEDGER_CONFIG. Throws InvalidInput saying how to give one when neither is set.
+/// Call before any thread starts (reads the environment).
+std::string ConfigPath(const std::string& flag_value);
+
 /// The effective configuration as JSON text with secrets masked (check-config prints it).
 std::string DescribeConfig(const Config& config);
 

@@ -110,14 +110,7 @@ int RunQuota(const std::vector<std::string>& args) {
         fmt::format("quota: '{}' is not one of list, apply -f FILE, delete NAME", action));
   }
   const CommandLine cl(rest, {"config", "file"}, {"json"});
-  std::string path = cl.OptionOr("config", "");
-  if (path.empty()) {
-    // NOLINTNEXTLINE(concurrency-mt-unsafe): read at startup, before any thread is started
-    if (const char* env = std::getenv("COSTLEDGER_CONFIG")) path = env;
-  }
-  if (path.empty()) {
-    throw InvalidInput("no configuration: pass --config FILE or set COSTLEDGER_CONFIG");
-  }
+  const std::string path = ConfigPath(cl.OptionOr("config", ""));
   if (action == "apply" && !cl.Option("file")) throw InvalidInput("quota apply: give -f FILE");
   if (action == "delete" && name.empty()) throw InvalidInput("quota delete: give the NAME");
   const LoadedConfig loaded = LoadConfigFile(path);

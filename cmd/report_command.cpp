@@ -2,8 +2,6 @@
 
 #include <fmt/core.h>
 
-#include <cstdlib>
-
 #include "command_line.hpp"
 #include "config.hpp"
 #include "costledger/common/logger.hpp"
@@ -33,14 +31,7 @@ options:
 
 int RunReport(const std::vector<std::string>& args) {
   const CommandLine cl(args, {"config", "week", "team", "format", "out", "log-format"}, {"send"});
-  std::string path = cl.OptionOr("config", "");
-  if (path.empty()) {
-    // NOLINTNEXTLINE(concurrency-mt-unsafe): read at startup, before any thread is started
-    if (const char* env = std::getenv("COSTLEDGER_CONFIG")) path = env;
-  }
-  if (path.empty()) {
-    throw InvalidInput("no configuration: pass --config FILE or set COSTLEDGER_CONFIG");
-  }
+  const std::string path = ConfigPath(cl.OptionOr("config", ""));
   const std::optional<std::string> format = cl.Option("format");
   const std::optional<std::string> team = cl.Option("team");
   if (format && *format != "html" && *format != "csv" && *format != "json" && *format != "txt") {

@@ -5,7 +5,6 @@
 
 #include <atomic>
 #include <csignal>
-#include <cstdlib>
 #include <memory>
 #include <stdexcept>
 #include <thread>
@@ -125,13 +124,7 @@ Loaded Load(const std::vector<std::string>& args, const std::vector<std::string>
     overrides[env] = value.substr(eq + 1);
   }
   CommandLine cl(rest, options, extra_flags);
-  std::string path = cl.OptionOr("config", "");
-  if (path.empty()) {
-    // NOLINTNEXTLINE(concurrency-mt-unsafe): read at startup, before any thread is started
-    if (const char* env = std::getenv("COSTLEDGER_CONFIG")) path = env;
-  }
-  if (path.empty())
-    throw InvalidInput("no configuration: pass --config FILE or set COSTLEDGER_CONFIG");
+  const std::string path = ConfigPath(cl.OptionOr("config", ""));
   Loaded out{LoadConfigFile(path, overrides),
              common::Logger::ParseFormat(cl.OptionOr("log-format", "text")), cl};
   return out;

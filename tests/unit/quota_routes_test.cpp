@@ -18,6 +18,7 @@
 #include "costledger/api/cost_api.hpp"
 #include "costledger/http/http_status.hpp"
 #include "costledger/model/errors.hpp"
+#include "no_cost_reads.hpp"
 
 namespace costledger::api {
 namespace {
@@ -31,31 +32,6 @@ const sys_seconds kNow{seconds{1'796'018'400}};  // 2026-11-30T06:00:00Z
 constexpr const char* kAdmin = "admin-token-0123456789";
 constexpr const char* kViewer = "viewer-token-0123456789";
 constexpr const char* kAlphaAdmin = "alpha-admin-token-0123456789";
-
-class NoCosts final : public ports::AllocationReader,
-                      public ports::AssetReader,
-                      public ports::QueryReader,
-                      public ports::StoreHealth {
- public:
-  std::vector<model::AllocationRow> ReadAllocations(
-      sys_seconds /*start*/, sys_seconds /*end*/, std::chrono::seconds /*step*/,
-      std::span<const model::PropertyRef> /*grouping*/) override {
-    throw std::logic_error("cost read");
-  }
-  std::vector<model::IdleRow> ReadIdle(sys_seconds /*start*/, sys_seconds /*end*/,
-                                       std::chrono::seconds /*step*/) override {
-    throw std::logic_error("cost read");
-  }
-  std::vector<model::NodeAssetRow> ReadAssets(sys_seconds /*start*/, sys_seconds /*end*/) override {
-    throw std::logic_error("cost read");
-  }
-  std::vector<model::QueryCostRow> ReadQueries(sys_seconds /*start*/,
-                                               sys_seconds /*end*/) override {
-    throw std::logic_error("cost read");
-  }
-  std::optional<sys_seconds> LatestInterval() override { return std::nullopt; }
-  bool Ping() override { return false; }
-};
 
 // The store's contract over a map, with every change in a history.
 class FakeQuotaStore final : public ports::QuotaStore {
@@ -140,7 +116,7 @@ class QuotaRoutesTest : public ::testing::Test {
     }
   }
 
-  NoCosts costs_;
+  testing::NoCostReads costs_;
   FakeQuotaStore store_;
   std::unique_ptr<CostApi> api_;
 };

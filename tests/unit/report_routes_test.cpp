@@ -29,6 +29,7 @@
 #include "costledger/api/worker_pool.hpp"
 #include "costledger/http/http_status.hpp"
 #include "costledger/model/errors.hpp"
+#include "no_cost_reads.hpp"
 
 namespace costledger::api {
 namespace {
@@ -52,32 +53,6 @@ const IsoWeek kW48{2026, 48};
 constexpr const char* kAdmin = "admin-token-0123456789";
 constexpr const char* kAlpha = "alpha-token-0123456789";
 constexpr const char* kHook = "hook-token-0123456789";
-
-// The report routes read no costs: every cost read fails the test loudly (a 500).
-class NoCosts final : public ports::AllocationReader,
-                      public ports::AssetReader,
-                      public ports::QueryReader,
-                      public ports::StoreHealth {
- public:
-  std::vector<model::AllocationRow> ReadAllocations(
-      sys_seconds /*start*/, sys_seconds /*end*/, std::chrono::seconds /*step*/,
-      std::span<const model::PropertyRef> /*grouping*/) override {
-    throw std::logic_error("cost read");
-  }
-  std::vector<model::IdleRow> ReadIdle(sys_seconds /*start*/, sys_seconds /*end*/,
-                                       std::chrono::seconds /*step*/) override {
-    throw std::logic_error("cost read");
-  }
-  std::vector<model::NodeAssetRow> ReadAssets(sys_seconds /*start*/, sys_seconds /*end*/) override {
-    throw std::logic_error("cost read");
-  }
-  std::vector<model::QueryCostRow> ReadQueries(sys_seconds /*start*/,
-                                               sys_seconds /*end*/) override {
-    throw std::logic_error("cost read");
-  }
-  std::optional<sys_seconds> LatestInterval() override { return std::nullopt; }
-  bool Ping() override { return false; }
-};
 
 // The archive's contract over a map: List newest week first, then by team; formats ascending.
 class FakeArchive final : public ports::ReportArchive {
@@ -202,7 +177,7 @@ class ReportRoutesTest : public ::testing::Test {
     return Handle(Request(target, token));
   }
 
-  NoCosts costs_;
+  testing::NoCostReads costs_;
   FakeArchive archive_;
   std::unique_ptr<CostApi> api_;
 };

@@ -16,7 +16,7 @@ fail() {
 
 copy="$(mktemp -d "${TMPDIR:-/tmp}/costledger-layering-XXXXXX")"
 trap 'rm -rf "$copy"' EXIT
-for folder in core sources common collector api reports adapters; do cp -r "$src/$folder" "$copy/"; done
+for folder in core sources common collector api reports quotas adapters; do cp -r "$src/$folder" "$copy/"; done
 
 "$check" "$copy" >"$copy/clean.out" 2>&1 || fail "the unplanted copy fails: $(cat "$copy/clean.out")"
 
@@ -82,6 +82,10 @@ plant collector/CMakeLists.txt 'target_link_libraries(costledger_collector PRIVA
   'costledger_collector must not link costledger::postgres'
 plant api/CMakeLists.txt 'target_link_libraries(costledger_api PRIVATE costledger::collector)' \
   'costledger_api must not link costledger::collector'
+plant quotas/src/quota_board.cpp '#include "costledger/postgres/postgres_store.hpp"' \
+  'quotas/ must not include costledger/postgres/'
+plant quotas/CMakeLists.txt 'target_link_libraries(costledger_quotas PRIVATE costledger::delivery)' \
+  'costledger_quotas must not link costledger::delivery'
 plant reports/CMakeLists.txt 'target_link_libraries(costledger_reports PRIVATE costledger::postgres)' \
   'costledger_reports must not link costledger::postgres'
 plant adapters/fetch/CMakeLists.txt 'target_link_libraries(costledger_fetch PUBLIC CURL::libcurl)' \

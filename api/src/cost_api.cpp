@@ -55,6 +55,7 @@ std::string CostApi::RouteOf(const std::string& path) {
                             "/allocation/compute", "/v1/assets", "/v1/queries"}) {
     if (path == route) return route;
   }
+  if (IsEnforcementPath(path)) return path;
   if (path == kReportsPath) return std::string(kReportsPath);
   if (IsReportsPath(path)) return "/v1/reports/{week}/{team}.{format}";
   if (std::string route = QuotaRouteOf(path); !route.empty()) return route;
@@ -90,6 +91,11 @@ std::optional<http::HttpResponse> CostApi::Authorize(const http::HttpRequest& re
 CostApi::Decision CostApi::Decide(const http::HttpRequest& request) {
   Decision d;
   const std::string& path = request.path;
+  if (IsEnforcementPath(path)) {  // from memory, on this (I/O) thread: never behind a read
+    d.response = AnswerEnforcement(
+        settings_.enforcement, settings_.tokens ? &*settings_.tokens : nullptr, request, clock_());
+    return d;
+  }
   if (const std::string route = QuotaRouteOf(path); !route.empty()) {
     const std::string_view allowed = QuotaRouteMethods(route);
     if (allowed.find(request.method) == std::string_view::npos) {

@@ -10,6 +10,7 @@
 
 #include "costledger/api/auth.hpp"
 #include "costledger/api/cost_metrics.hpp"
+#include "costledger/api/enforcement_routes.hpp"
 #include "costledger/http/http_types.hpp"
 #include "costledger/ports/cost_reader.hpp"
 #include "costledger/ports/quota_store.hpp"
@@ -37,6 +38,9 @@ struct CostApiSettings {
   bool protect_metrics = false;             ///< /metrics needs a token too
   std::chrono::seconds cache_ttl{5};        ///< identical requests reuse an answer this long
   std::chrono::seconds ready_max_age{180};  ///< /readyz: the newest interval is this recent
+  /// POST /v1/admission and /v1/quotas/check (enforcement_routes.hpp): answered by Decide from
+  /// the quota board's memory, never on the worker pool.
+  EnforcementSettings enforcement;
 };
 
 /// The routes of the HTTP API (DESIGN "API"): turns a request into a response without touching

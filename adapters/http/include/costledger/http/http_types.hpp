@@ -27,6 +27,9 @@ struct HttpRequest {
   std::string body;
   /// IP address of the peer, without the port.
   std::string remote_address;
+  /// Subject (one-line form, e.g. "/CN=kube-apiserver") of the TLS client certificate the
+  /// server verified against ServerOptions::tls_client_ca_file; empty without one.
+  std::string client_certificate;
 
   /// The first value of query parameter `name` (when it is repeated, later values are ignored),
   /// or nullopt when absent.

@@ -1,6 +1,7 @@
 #include "costledger/http/http_server.hpp"
 
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <algorithm>
 #include <atomic>
@@ -15,6 +16,7 @@
 #include <boost/beast/ssl.hpp>
 #include <condition_variable>
 #include <cstdint>
+#include <filesystem>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -221,10 +223,14 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   enum class State { kHandshake, kReading, kHandling, kClosing };
 
  public:
+  /// `tls_context` keeps the TLS context of a TlsStream alive (null for plain connections): a
+  /// reload replaces the server's context while older connections still use theirs.
   template <class... StreamArgs>
-  Session(std::shared_ptr<SharedState> shared, std::string remote, StreamArgs&&... stream_args)
+  Session(std::shared_ptr<SharedState> shared, std::string remote,
+          std::shared_ptr<ssl::context> tls_context, StreamArgs&&... stream_args)
       : shared_(std::move(shared)),
         remote_(std::move(remote)),
+        tls_context_(std::move(tls_context)),
         stream_(std::forward<StreamArgs>(stream_args)...),
         deadline_(stream_.get_executor()) {}
 
@@ -294,7 +300,24 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void OnHandshake(beast::error_code ec) {
     if (ec) return;  // not TLS, or gave up: nothing to answer
+    if constexpr (kTls) client_certificate_ = VerifiedPeerSubject(stream_.native_handle());
     ReadRequest();
+  }
+
+  // The subject of the client's certificate when it verified against the client CAs, else "".
+  static std::string VerifiedPeerSubject(SSL* ssl) {
+    X509* cert = SSL_get1_peer_certificate(ssl);
+    if (cert == nullptr) return "";
+    std::string subject;
+    if (SSL_get_verify_result(ssl) == X509_V_OK) {
+      std::array<char, 512> buffer{};
+      if (X509_NAME_oneline(X509_get_subject_name(cert), buffer.data(),
+                            static_cast<int>(buffer.size())) != nullptr) {
+        subject = buffer.data();
+      }
+    }
+    X509_free(cert);
+    return subject;
   }
 
   void ReadRequest() {
@@ -394,6 +417,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
     request.body = std::move(message.body());
     request.remote_address = remote_;
+    request.client_certificate = client_certificate_;
     log_method_ = request.method;
     log_target_ = request.target;
     request_version_ = message.version();
@@ -494,6 +518,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   std::shared_ptr<SharedState> shared_;
   std::string remote_;
+  std::shared_ptr<ssl::context> tls_context_;  // before stream_, which refers to it
+  std::string client_certificate_;
   Stream stream_;
   net::steady_timer deadline_;
   beast::flat_buffer buffer_;
@@ -563,31 +589,95 @@ struct HttpServer::Impl {
     shared->handler = std::move(handler);
   }
 
-  void LoadTls() {
-    const ServerOptions& options = shared->options;
-    if (options.tls_cert_file.empty() && options.tls_key_file.empty()) return;
-    if (options.tls_cert_file.empty() || options.tls_key_file.empty()) {
-      throw InvalidInput("TLS needs both tls_cert_file and tls_key_file");
-    }
-    auto& context = tls.emplace(ssl::context::tls_server);
-    context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
-                        ssl::context::single_dh_use);
-    SSL_CTX_set_min_proto_version(context.native_handle(), TLS1_2_VERSION);
+  // A TLS context from the configured files. Throws InvalidInput naming the file.
+  static std::shared_ptr<ssl::context> MakeTlsContext(const ServerOptions& options) {
+    auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
+    context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                         ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                         ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION);
     beast::error_code ec;
-    context.use_certificate_chain_file(options.tls_cert_file, ec);
+    context->use_certificate_chain_file(options.tls_cert_file, ec);
     if (ec) {
       throw InvalidInput("cannot load TLS certificate " + options.tls_cert_file + ": " +
                          ec.message());
     }
-    context.use_private_key_file(options.tls_key_file, ssl::context::pem, ec);
+    context->use_private_key_file(options.tls_key_file, ssl::context::pem, ec);
     if (ec) {
       throw InvalidInput("cannot load TLS private key " + options.tls_key_file + ": " +
                          ec.message());
     }
-    if (SSL_CTX_check_private_key(context.native_handle()) != 1) {
+    if (SSL_CTX_check_private_key(context->native_handle()) != 1) {
       throw InvalidInput("TLS private key " + options.tls_key_file +
                          " does not match certificate " + options.tls_cert_file);
+    }
+    if (!options.tls_client_ca_file.empty()) {
+      context->load_verify_file(options.tls_client_ca_file, ec);
+      if (ec) {
+        throw InvalidInput("cannot load TLS client CA " + options.tls_client_ca_file + ": " +
+                           ec.message());
+      }
+      // Ask for a certificate (naming the CAs) but do not require one: tokens still work.
+      SSL_CTX_set_client_CA_list(context->native_handle(),
+                                 SSL_load_client_CA_file(options.tls_client_ca_file.c_str()));
+      context->set_verify_mode(ssl::verify_peer);
+      static constexpr unsigned char kSessionContext[] = "costledger";
+      SSL_CTX_set_session_id_context(context->native_handle(), kSessionContext,
+                                     sizeof(kSessionContext) - 1);
+    }
+    return context;
+  }
+
+  // What identifies the current contents of the TLS files (modification times and sizes).
+  std::string TlsFilesStamp() const {
+    const ServerOptions& options = shared->options;
+    std::string stamp;
+    for (const std::string* path :
+         {&options.tls_cert_file, &options.tls_key_file, &options.tls_client_ca_file}) {
+      if (path->empty()) continue;
+      std::error_code ec;
+      const auto time = std::filesystem::last_write_time(*path, ec);
+      const auto size = std::filesystem::file_size(*path, ec);
+      stamp +=
+          ec ? "?" : std::to_string(time.time_since_epoch().count()) + ":" + std::to_string(size);
+      stamp += ';';
+    }
+    return stamp;
+  }
+
+  void LoadTls() {
+    const ServerOptions& options = shared->options;
+    if (options.tls_cert_file.empty() && options.tls_key_file.empty()) {
+      if (!options.tls_client_ca_file.empty()) {
+        throw InvalidInput("tls_client_ca_file needs tls_cert_file and tls_key_file");
+      }
+      return;
+    }
+    if (options.tls_cert_file.empty() || options.tls_key_file.empty()) {
+      throw InvalidInput("TLS needs both tls_cert_file and tls_key_file");
+    }
+    tls_stamp = TlsFilesStamp();
+    tls = MakeTlsContext(options);
+    tls_checked = Clock::now();
+  }
+
+  // On the acceptor's strand: loads the TLS files again when they changed since the last load.
+  void MaybeReloadTls() {
+    if (!tls || Clock::now() - tls_checked < shared->options.tls_reload_check) return;
+    tls_checked = Clock::now();
+    const std::string stamp = TlsFilesStamp();
+    if (stamp == tls_stamp) return;
+    tls_stamp = stamp;  // a broken pair is reported once, not on every connection
+    const ServerOptions& options = shared->options;
+    try {
+      tls = MakeTlsContext(options);
+      if (options.tls_reload_log) {
+        options.tls_reload_log(true, "TLS certificate reloaded from " + options.tls_cert_file);
+      }
+    } catch (const std::exception& e) {
+      if (options.tls_reload_log) {
+        options.tls_reload_log(false, std::string(e.what()) + "; keeping the previous one");
+      }
     }
   }
 
@@ -630,11 +720,13 @@ struct HttpServer::Impl {
     socket.set_option(tcp::no_delay(true), ignored);
     const tcp::endpoint peer = socket.remote_endpoint(ignored);
     std::string remote = ignored ? std::string() : peer.address().to_string();
+    MaybeReloadTls();
     if (tls) {
-      std::make_shared<Session<TlsStream>>(shared, std::move(remote), std::move(socket), *tls)
+      std::make_shared<Session<TlsStream>>(shared, std::move(remote), tls, std::move(socket), *tls)
           ->Start();
     } else {
-      std::make_shared<Session<PlainStream>>(shared, std::move(remote), std::move(socket))->Start();
+      std::make_shared<Session<PlainStream>>(shared, std::move(remote), nullptr, std::move(socket))
+          ->Start();
     }
     Accept();
   }
@@ -652,7 +744,9 @@ struct HttpServer::Impl {
   std::shared_ptr<SharedState> shared;
   // Declaration order matters: sessions left in the io_context when it is destroyed still use
   // the TLS context, and the acceptor must go before the io_context.
-  std::optional<ssl::context> tls;
+  std::shared_ptr<ssl::context> tls;  // sessions share it, so a reload never pulls it away
+  std::string tls_stamp;
+  Clock::time_point tls_checked{};
   net::io_context ioc;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   std::optional<tcp::acceptor> acceptor;

@@ -41,9 +41,20 @@ struct ServerOptions {
   /// writing one response); a request not complete in time gets 408 and the connection closes.
   std::chrono::seconds request_timeout{30};
   /// PEM certificate chain and private key; when both are set the server speaks HTTPS only
-  /// (TLS 1.2 or newer).
+  /// (TLS 1.2 or newer). Both files are watched: when either changes (modification time or
+  /// size, checked at most every tls_reload_check on an accepted connection), they are loaded
+  /// again and new connections get the new certificate; connections already open keep theirs.
+  /// A pair that fails to load leaves the previous one in use (reported to tls_reload_log).
   std::string tls_cert_file;
   std::string tls_key_file;
+  /// PEM CA bundle for client certificates (optional): a client may present a certificate, which
+  /// must then verify against these CAs (else the handshake fails); its subject reaches the
+  /// handler as HttpRequest::client_certificate. Clients without one are served as before.
+  std::string tls_client_ca_file;
+  std::chrono::milliseconds tls_reload_check{1000};
+  /// Called (from a server thread) after each reload attempt with what happened, e.g.
+  /// "TLS certificate reloaded from /etc/tls/tls.crt". Must be thread-safe; may be empty.
+  std::function<void(bool ok, const std::string& message)> tls_reload_log;
   /// The Server header of every response.
   std::string server_name = "costledger";
   /// Called once per response from a server thread; must be thread-safe and should be quick.
@@ -75,8 +86,9 @@ class HttpServer {
   /// Binds and listens without serving yet: connections wait in the backlog until Start, and
   /// port() is known. Throws InvalidInput for a malformed `listen` or a non-positive
   /// request_timeout or max_header_bytes; Unavailable (a std::runtime_error) naming the address
-  /// when it cannot be bound; InvalidInput naming the file when the TLS certificate or key cannot
-  /// be loaded (or only one of them is set); std::logic_error when called a second time.
+  /// when it cannot be bound; InvalidInput naming the file when the TLS certificate, key or client
+  /// CA cannot be loaded (or only one of certificate and key is set, or a client CA without
+  /// them); std::logic_error when called a second time.
   void Listen();
   /// Listens (unless Listen was called) and starts the threads. Throws what Listen throws, and
   /// std::logic_error when called a second time.

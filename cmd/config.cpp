@@ -58,6 +58,12 @@ constexpr auto kScalarKeys = std::to_array<KeySpec>({
     {"api.cache_seconds", Kind::kInt},
     {"api.tls_cert_file", Kind::kString},
     {"api.tls_key_file", Kind::kString},
+    {"tls.cert_file", Kind::kString},
+    {"tls.key_file", Kind::kString},
+    {"tls.client_ca_file", Kind::kString},
+    {"admission.failure_policy", Kind::kString},
+    {"admission.stale_after_seconds", Kind::kInt},
+    {"admission.contact", Kind::kString},
     {"retention.raw_days", Kind::kInt},
     {"retention.hourly_days", Kind::kInt},
     {"retention.queries_days", Kind::kInt},
@@ -84,6 +90,45 @@ constexpr std::array<std::string_view, 3> kMapKeys{
     "sources.pricing.custom_hourly", "sources.athena.workgroup_teams", "reports.teams"};
 constexpr std::array<std::string_view, 7> kWeekdays{"monday", "tuesday",  "wednesday", "thursday",
                                                     "friday", "saturday", "sunday"};
+
+std::vector<std::string> Split(const std::string& path, char sep);
+std::string GetString(const json& root, const std::string& path, const std::string& fallback);
+int GetInt(const json& root, const std::string& path, int fallback, int min, int max);
+
+// tls.* (the same files as api.tls_cert_file/api.tls_key_file, which stay accepted) and
+// admission.* (the webhook's failure policy and staleness, issue 11).
+void ParseTlsAndAdmission(const json& root, Config& c) {
+  const auto either = [&root](const std::string& key, const std::string& legacy) {
+    const std::string value = GetString(root, key, "");
+    const std::string old = GetString(root, legacy, "");
+    if (!value.empty() && !old.empty() && value != old) {
+      throw InvalidInput(
+          fmt::format("configuration keys '{}' and '{}' name different files; set "
+                      "one of them",
+                      key, legacy));
+    }
+    return value.empty() ? old : value;
+  };
+  c.api.tls_cert_file = either("tls.cert_file", "api.tls_cert_file");
+  c.api.tls_key_file = either("tls.key_file", "api.tls_key_file");
+  if (c.api.tls_cert_file.empty() != c.api.tls_key_file.empty()) {
+    throw InvalidInput("tls.cert_file and tls.key_file must be set together");
+  }
+  c.api.tls_client_ca_file = GetString(root, "tls.client_ca_file", "");
+  if (!c.api.tls_client_ca_file.empty() && c.api.tls_cert_file.empty()) {
+    throw InvalidInput("tls.client_ca_file needs tls.cert_file and tls.key_file (HTTPS)");
+  }
+  c.admission.failure_policy =
+      GetString(root, "admission.failure_policy", c.admission.failure_policy);
+  if (c.admission.failure_policy != "fail-open" && c.admission.failure_policy != "fail-closed") {
+    throw InvalidInput(fmt::format(
+        "configuration key 'admission.failure_policy' is '{}'; allowed: fail-open, fail-closed",
+        c.admission.failure_policy));
+  }
+  c.admission.stale_after_seconds =
+      GetInt(root, "admission.stale_after_seconds", c.admission.stale_after_seconds, 60, 7 * 86400);
+  c.admission.contact = GetString(root, "admission.contact", c.admission.contact);
+}
 
 std::vector<std::string> Split(const std::string& path, char sep) {
   std::vector<std::string> parts;
@@ -433,9 +478,7 @@ LoadedConfig ParseConfig(const std::string& json_text,
   c.api.cache_seconds = GetInt(root, "api.cache_seconds", c.api.cache_seconds, 0, 3600);
   c.api.tls_cert_file = GetString(root, "api.tls_cert_file", "");
   c.api.tls_key_file = GetString(root, "api.tls_key_file", "");
-  if (c.api.tls_cert_file.empty() != c.api.tls_key_file.empty()) {
-    throw InvalidInput("api.tls_cert_file and api.tls_key_file must be set together");
-  }
+  ParseTlsAndAdmission(root, c);
 
   if (c.cluster.empty()) throw InvalidInput("configuration key 'cluster' must not be empty");
   if (c.database_url.empty()) {
@@ -543,6 +586,12 @@ std::string DescribeConfig(const Config& c) {
                 {"cache_seconds", c.api.cache_seconds},
                 {"tls_cert_file", c.api.tls_cert_file},
                 {"tls_key_file", c.api.tls_key_file}};
+  out["tls"] = {{"cert_file", c.api.tls_cert_file},
+                {"key_file", c.api.tls_key_file},
+                {"client_ca_file", c.api.tls_client_ca_file}};
+  out["admission"] = {{"failure_policy", c.admission.failure_policy},
+                      {"stale_after_seconds", c.admission.stale_after_seconds},
+                      {"contact", c.admission.contact}};
   return out.dump(2);
 }
 

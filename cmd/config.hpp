@@ -93,9 +93,20 @@ struct Config {
     int queue = 64;                ///< requests waiting for a worker; more get 503
     int cache_seconds = 5;         ///< answers are reused this long (0: never)
     bool protect_metrics = false;  ///< /metrics needs a token too
-    std::string tls_cert_file;     ///< with tls_key_file: HTTPS only
-    std::string tls_key_file;
+    std::string tls_cert_file;     ///< with tls_key_file: HTTPS only (tls.cert_file)
+    std::string tls_key_file;      ///< tls.key_file
+    /// tls.client_ca_file: client certificates verified against it authenticate as `admission`.
+    std::string tls_client_ca_file;
   } api;
+
+  /// The admission webhook and POST /v1/quotas/check (issue 11).
+  struct Admission {
+    /// fail-open | fail-closed: what to answer while the quota state is stale.
+    std::string failure_policy = "fail-open";
+    /// The state is stale when the last evaluation, or the last interval it counted, is older.
+    int stale_after_seconds = 600;
+    std::string contact;  ///< whom denial messages name when a quota names nobody
+  } admission;
 };
 
 struct LoadedConfig {

@@ -12,10 +12,12 @@
 #include "command_line.hpp"
 #include "config.hpp"
 #include "costledger/api/cost_api.hpp"
+#include "costledger/api/enforcement_routes.hpp"
 #include "costledger/api/pooled_handler.hpp"
 #include "costledger/api/worker_pool.hpp"
 #include "costledger/collector/collector.hpp"
 #include "costledger/common/secrets.hpp"
+#include "costledger/common/time_zone.hpp"
 #include "costledger/fetch/cluster_scraper.hpp"
 #include "costledger/fetch/price_loader.hpp"
 #include "costledger/http/http_server.hpp"
@@ -24,6 +26,7 @@
 #include "costledger/postgres/postgres_quota_store.hpp"
 #include "costledger/postgres/postgres_report_archive.hpp"
 #include "costledger/postgres/postgres_store.hpp"
+#include "costledger/quotas/quota_board.hpp"
 #include "quota_file.hpp"
 #include "report_wiring.hpp"
 
@@ -41,9 +44,13 @@ The API (on `listen`, default 0.0.0.0:9003): GET /v1/allocation (OpenCost parame
 shape; also /allocation), /v1/assets, /v1/queries, /v1/reports and
 /v1/reports/{week}/{team}.{html,csv,json,txt} (archived weekly reports), GET/PUT/DELETE
 /v1/quotas[/{name}] and /v1/quotas/{name}/history (quota management; PUT and DELETE need an
-admin token), /metrics (Prometheus,
+admin token), POST /v1/admission (the Kubernetes validating admission webhook: AdmissionReview v1;
+see deploy/admission/) and POST /v1/quotas/check (a job launcher asks before it starts a job),
+both answered from memory with admission.failure_policy when the quota state is older than
+admission.stale_after_seconds, /metrics (Prometheus,
 OpenCost names), /healthz, /readyz. Bearer tokens from auth.tokens_file (SHA-256 digests; roles
-viewer, admin, admission; team scopes); TLS with api.tls_cert_file and api.tls_key_file.
+viewer, admin, admission; team scopes); TLS with tls.cert_file and tls.key_file (reloaded when
+they change), client certificates verified against tls.client_ca_file act as role admission.
 Database reads run on api.workers threads (default 4) with at most api.queue (default 64)
 waiting; beyond that the answer is 503 with Retry-After. /healthz and /metrics never wait behind a read.
 With quotas_file set, the API applies that JSON file as the set of file-managed quotas at start
@@ -181,7 +188,7 @@ class ApiWiring {
         quotas_(c.database_url, c.database_password, static_cast<std::size_t>(c.api.workers)),
         cost_api_(
             api::CostReaders{reader_, reader_, reader_, reader_, &reports_, &quotas_}, metrics,
-            Settings(c, log),
+            Settings(c, log, &board_),
             [] {
               return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
             }),
@@ -203,10 +210,21 @@ class ApiWiring {
   }
 
   ports::QuotaStore& quotas() { return quotas_; }
+  /// Where the quota evaluator publishes: the admission webhook and /v1/quotas/check read it.
+  quotas::QuotaBoard& board() { return board_; }
 
  private:
-  static api::CostApiSettings Settings(const Config& c, common::Logger& log) {
+  static api::CostApiSettings Settings(const Config& c, common::Logger& log,
+                                       const quotas::QuotaBoard* board) {
     api::CostApiSettings settings;
+    settings.enforcement.board = board;
+    settings.enforcement.cluster = c.cluster;
+    settings.enforcement.team_label = c.team_label;
+    settings.enforcement.weights = c.weights;
+    settings.enforcement.zone = common::LoadTimeZone(c.time_zone);
+    settings.enforcement.default_contact = c.admission.contact;
+    settings.enforcement.stale_after = std::chrono::seconds(c.admission.stale_after_seconds);
+    settings.enforcement.failure_policy = api::ParseFailurePolicy(c.admission.failure_policy);
     if (!c.tokens_file.empty()) {
       settings.tokens = api::TokenRegistry::LoadFile(c.tokens_file);
     } else {
@@ -225,6 +243,14 @@ class ApiWiring {
     options.threads = c.api.threads;
     options.tls_cert_file = c.api.tls_cert_file;
     options.tls_key_file = c.api.tls_key_file;
+    options.tls_client_ca_file = c.api.tls_client_ca_file;
+    options.tls_reload_log = [&log](bool ok, const std::string& message) {
+      if (ok) {
+        log.Info("tls reloaded", {{"message", message}});
+      } else {
+        log.Error("tls reload failed", {{"error", message}});
+      }
+    };
     options.access_log = [&log, metrics](const http::AccessLogEntry& e) {
       if (metrics != nullptr) {
         const std::string route = api::CostApi::RouteOf(e.target.substr(0, e.target.find('?')));
@@ -240,6 +266,7 @@ class ApiWiring {
     return options;
   }
 
+  quotas::QuotaBoard board_;  // first: the API's settings point at it
   postgres::PostgresCostReader reader_;
   postgres::PostgresReportArchive reports_;
   postgres::PostgresQuotaStore quotas_;

@@ -86,6 +86,8 @@ settings with secrets masked.
 namespace {
 
 constexpr int kMmapThresholdBytes = 2 << 20;
+// How much nicer the API's database-read workers run than its I/O threads.
+constexpr int kWorkerNice = 5;
 
 // Set by the SIGTERM/SIGINT handler, which can reach nothing but a global.
 std::atomic<bool> g_stop{false};  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
@@ -193,7 +195,8 @@ class ApiWiring {
               return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
             }),
         // The server's I/O threads only route; database reads run on the worker pool.
-        workers_(c.api.workers, static_cast<std::size_t>(c.api.queue)),
+        // ... at a lower CPU priority, so /healthz and /v1/admission answer first on a busy node.
+        workers_(c.api.workers, static_cast<std::size_t>(c.api.queue), kWorkerNice),
         handler_(cost_api_, workers_),
         server_(Options(c, log, metrics), handler_.AsHandler()) {
     server_.Start();

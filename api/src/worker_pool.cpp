@@ -1,17 +1,31 @@
 #include "costledger/api/worker_pool.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <utility>
 
 #include "costledger/model/errors.hpp"
 
 namespace costledger::api {
 
-WorkerPool::WorkerPool(int threads, std::size_t queue_capacity) : queue_capacity_(queue_capacity) {
+WorkerPool::WorkerPool(int threads, std::size_t queue_capacity, int nice_increment)
+    : queue_capacity_(queue_capacity) {
   if (threads < 1) {
     throw InvalidInput("a worker pool needs at least one thread, got " + std::to_string(threads));
   }
   threads_.reserve(static_cast<std::size_t>(threads));
-  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
+  for (int i = 0; i < threads; ++i) {
+    threads_.emplace_back([this, nice_increment] {
+      if (nice_increment > 0) {
+        // On Linux a thread id names one thread for setpriority: only this one gets nicer.
+        const auto self = static_cast<id_t>(gettid());
+        // NOLINTNEXTLINE(cert-err33-c): best effort; the pool works at any priority
+        setpriority(PRIO_PROCESS, self, getpriority(PRIO_PROCESS, self) + nice_increment);
+      }
+      Work();
+    });
+  }
 }
 
 WorkerPool::~WorkerPool() { Stop(); }

@@ -17,8 +17,11 @@ class WorkerPool {
  public:
   /// Starts `threads` threads; at most `queue_capacity` jobs wait for a free thread (0: a job is
   /// taken only when a thread is free), so at most threads + queue_capacity jobs are unfinished.
-  /// Throws InvalidInput when `threads` is below 1.
-  WorkerPool(int threads, std::size_t queue_capacity);
+  /// Throws InvalidInput when `threads` is below 1. `nice_increment` > 0 lowers the threads'
+  /// CPU priority by that much (Linux per-thread nice), so that on a busy machine the HTTP
+  /// server's I/O threads (/healthz, /v1/admission) are scheduled ahead of long reads; a
+  /// failure to lower it is ignored.
+  WorkerPool(int threads, std::size_t queue_capacity, int nice_increment = 0);
   /// Stops (see Stop).
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;

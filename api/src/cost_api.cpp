@@ -91,7 +91,7 @@ std::optional<http::HttpResponse> CostApi::Authorize(const http::HttpRequest& re
 CostApi::Decision CostApi::Decide(const http::HttpRequest& request) {
   Decision d;
   const std::string& path = request.path;
-  if (IsEnforcementPath(path)) {  // from memory, on this (I/O) thread: never behind a read
+  if (IsEnforcementRequest(request)) {  // from memory, on this (I/O) thread: never behind a read
     d.response = AnswerEnforcement(
         settings_.enforcement, settings_.tokens ? &*settings_.tokens : nullptr, request, clock_());
     return d;

@@ -71,6 +71,11 @@ bool IsEnforcementPath(std::string_view path) {
   return path == kAdmissionPath || path == kQuotaCheckPath;
 }
 
+bool IsEnforcementRequest(const http::HttpRequest& request) {
+  return request.path == kAdmissionPath ||
+         (request.path == kQuotaCheckPath && request.method == "POST");
+}
+
 EnforcementState CurrentState(const EnforcementSettings& settings, std::chrono::sys_seconds now) {
   EnforcementState s;
   s.zone = settings.zone ? settings.zone.get() : &Utc();

@@ -318,6 +318,10 @@ TEST_F(EnforcementRoutesTest, CostApiDecidesWithoutTheDatabase) {
   const CostApi::Decision c = api.Decide(check);
   ASSERT_TRUE(c.response);
   EXPECT_EQ(c.response->status, 200);
+  // Other methods on /v1/quotas/check are the quota routes': a quota may not be named so.
+  http::HttpRequest put = ApiRequest(std::string(kQuotaCheckPath), kAdmin, "PUT");
+  EXPECT_FALSE(IsEnforcementRequest(put));
+  EXPECT_TRUE(IsEnforcementRequest(ApiRequest(std::string(kAdmissionPath), kAdmin, "GET")));
   EXPECT_EQ(CostApi::RouteOf("/v1/admission"), "/v1/admission");
   EXPECT_EQ(CostApi::RouteOf("/v1/quotas/check"), "/v1/quotas/check");
 }

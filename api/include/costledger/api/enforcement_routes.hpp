@@ -53,6 +53,11 @@ struct EnforcementSettings {
 /// calling I/O thread: both read memory only).
 bool IsEnforcementPath(std::string_view path);
 
+/// Whether AnswerEnforcement answers `request`: anything to /v1/admission, and POST to
+/// /v1/quotas/check (other methods there are the quota routes' business: PUT of a quota named
+/// "check" is refused as a reserved name).
+bool IsEnforcementRequest(const http::HttpRequest& request);
+
 /// Answers POST /v1/admission and POST /v1/quotas/check at `now`.
 ///
 /// Access: with `tokens` null every caller is let in (as the other routes); otherwise a verified

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <exception>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -61,7 +62,7 @@ struct Latencies {
   double Percentile(double p) {
     if (ms.empty()) return 0;
     std::sort(ms.begin(), ms.end());
-    const auto i = static_cast<std::size_t>(p * static_cast<double>(ms.size() - 1) + 0.5);
+    const auto i = static_cast<std::size_t>(std::lround(p * static_cast<double>(ms.size() - 1)));
     return ms[std::min(i, ms.size() - 1)];
   }
 };

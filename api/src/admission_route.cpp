@@ -1,5 +1,7 @@
 #include <fmt/core.h>
 
+#include <algorithm>
+
 #include "costledger/model/admission_decision.hpp"
 #include "costledger/model/errors.hpp"
 #include "costledger/model/pod_price_estimate.hpp"
@@ -50,14 +52,11 @@ model::PodToAdmit PodOf(const EnforcementSettings& settings,
 
 // Whether a deny quota of the last snapshot covers the pod (fail-closed on stale state).
 bool CoveredByDenyQuota(const quotas::QuotaSnapshot& snapshot, const model::PodToAdmit& pod) {
-  for (const model::Quota& q : snapshot.quotas) {
-    if (q.action == model::QuotaAction::kDeny &&
-        model::ScopeMatchesContainer(q.scope, pod.cluster, pod.namespace_name, pod.team,
-                                     pod.labels)) {
-      return true;
-    }
-  }
-  return false;
+  return std::ranges::any_of(snapshot.quotas, [&pod](const model::Quota& q) {
+    return q.action == model::QuotaAction::kDeny &&
+           model::ScopeMatchesContainer(q.scope, pod.cluster, pod.namespace_name, pod.team,
+                                        pod.labels);
+  });
 }
 
 }  // namespace

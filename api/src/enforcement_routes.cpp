@@ -10,8 +10,8 @@ namespace costledger::api {
 namespace {
 
 const model::FixedOffsetZone& Utc() {
-  static const model::FixedOffsetZone utc = model::FixedOffsetZone::Utc();
-  return utc;
+  static const model::FixedOffsetZone kUtc = model::FixedOffsetZone::Utc();
+  return kUtc;
 }
 
 http::HttpResponse Unauthenticated(std::string_view message) {

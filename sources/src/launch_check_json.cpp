@@ -66,7 +66,7 @@ std::int64_t Quantity(const json& value, std::string_view field, Parse parse) {
   } else if (value.is_number()) {
     text = value.dump();
   } else {
-    Fail(field, "expected a quantity such as \"4\", \"500m\" or \"16Gi\"");
+    Fail(field, R"(expected a quantity such as "4", "500m" or "16Gi")");
   }
   if (!text.empty() && text.front() == '-') Fail(field, "must not be negative");
   try {

@@ -122,7 +122,7 @@ class AdmissionWebhookTest : public ::testing::Test {
         Snapshot({TeamQuota("alpha-weekly", "alpha", "deny", "1000")}, {1'034'200'000'000}, Now()));
   }
 
-  ~AdmissionWebhookTest() override {
+  void TearDown() override {
     blocking_.Release();
     server_->Stop();
     pool_.Stop();

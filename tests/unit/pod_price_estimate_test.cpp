@@ -62,9 +62,9 @@ TEST(PodPriceEstimateTest, PartOfANodeIsItsShareOfEachPoolRoundedOncePerResource
 TEST(PodPriceEstimateTest, ShareOfEveryResourceSumsToTheNodePriceWithinRounding) {
   std::mt19937_64 rng(11);
   for (int i = 0; i < 2000; ++i) {
-    const std::int64_t cores = 1 + static_cast<std::int64_t>(rng() % 96);
-    const std::int64_t gib = 1 + static_cast<std::int64_t>(rng() % 768);
-    const std::int64_t gpus = static_cast<std::int64_t>(rng() % 9);
+    const auto cores = static_cast<std::int64_t>(1 + rng() % 96);
+    const auto gib = static_cast<std::int64_t>(1 + rng() % 768);
+    const auto gpus = static_cast<std::int64_t>(rng() % 9);
     const auto price = static_cast<std::int64_t>(rng() % 40'000'000'000);
     const std::vector<OfferingPrice> one{
         Offering("x", CapacityType::kOnDemand, price, cores, gib, gpus, 1)};

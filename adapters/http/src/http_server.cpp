@@ -4,6 +4,7 @@
 #include <openssl/x509.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -621,9 +622,10 @@ struct HttpServer::Impl {
       SSL_CTX_set_client_CA_list(context->native_handle(),
                                  SSL_load_client_CA_file(options.tls_client_ca_file.c_str()));
       context->set_verify_mode(ssl::verify_peer);
-      static constexpr unsigned char kSessionContext[] = "costledger";
-      SSL_CTX_set_session_id_context(context->native_handle(), kSessionContext,
-                                     sizeof(kSessionContext) - 1);
+      static constexpr std::array<unsigned char, 10> kSessionContext{'c', 'o', 's', 't', 'l',
+                                                                     'e', 'd', 'g', 'e', 'r'};
+      SSL_CTX_set_session_id_context(context->native_handle(), kSessionContext.data(),
+                                     static_cast<unsigned>(kSessionContext.size()));
     }
     return context;
   }

@@ -239,6 +239,26 @@ int Run() {
   server.Stop();
   workers.Stop();
 
+  // The decision's own cost, without sockets or load: CostApi::Decide on this thread.
+  const auto in_process = [&cost_api](const std::string& method, const std::string& path,
+                                      const std::string& body) {
+    http::HttpRequest request;
+    request.method = method;
+    request.target = path;
+    request.path = path;
+    request.body = body;
+    Latencies l;
+    for (int i = 0; i < 20'000; ++i) {
+      const auto t0 = Clock::now();
+      const api::CostApi::Decision d = cost_api.Decide(request);
+      l.ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      if (!d.response || d.response->status != 200) ++l.errors;
+    }
+    return l;
+  };
+  Latencies decide = in_process("POST", "/v1/admission", review);
+  Latencies decide_health = in_process("GET", "/healthz", "");
+
   const double a50 = admission.Percentile(0.50);
   const double a99 = admission.Percentile(0.99);
   const double h50 = health.Percentile(0.50);
@@ -251,8 +271,15 @@ int Run() {
              health.Percentile(1.0));
   fmt::print("allocation answers during the run: {} (refused or failed: {})\n", load.answered(),
              load.failed());
+  fmt::print(
+      "in process (CostApi::Decide, no socket, no load): admission p50 {:.3f} ms, p99 "
+      "{:.3f} ms; /healthz p50 {:.3f} ms, p99 {:.3f} ms\n",
+      decide.Percentile(0.5), decide.Percentile(0.99), decide_health.Percentile(0.5),
+      decide_health.Percentile(0.99));
   bench::PrintFigure("admission_p50", a50, "ms", h50, "GET /healthz under the same load");
   bench::PrintFigure("admission_p99", a99, "ms", h99, "GET /healthz under the same load");
+  bench::PrintFigure("admission_decide_p99", decide.Percentile(0.99), "ms",
+                     decide_health.Percentile(0.99), "GET /healthz in process");
   fmt::print("BENCH {{\"bench\":\"admission_errors\",\"value\":{},\"unit\":\"errors\"}}\n",
              admission.errors);
   const bool met = a99 <= 5.0 && admission.errors == 0;

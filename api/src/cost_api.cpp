@@ -7,6 +7,7 @@
 
 #include "costledger/api/allocation_json.hpp"
 #include "costledger/api/quota_routes.hpp"
+#include "costledger/api/quota_status_route.hpp"
 #include "costledger/api/report_routes.hpp"
 #include "costledger/model/allocation_set.hpp"
 #include "costledger/model/errors.hpp"
@@ -177,6 +178,10 @@ http::HttpResponse CostApi::Answer(const http::HttpRequest& request, const Decis
   }
   if (IsQuotasPath(path)) {
     if (readers_.quotas == nullptr) return QuotasDisabled();
+    if (IsQuotaStatusPath(path)) {
+      return AnswerQuotaStatus(*readers_.quotas, readers_.quota_board, readers_.allocations,
+                               request, decision.who);
+    }
     return AnswerQuotas(*readers_.quotas, request, decision.who);
   }
   http::HttpResponse response = path == "/v1/assets"    ? Assets(request, decision.who)

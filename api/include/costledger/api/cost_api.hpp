@@ -15,6 +15,10 @@
 #include "costledger/ports/quota_store.hpp"
 #include "costledger/ports/report_archive.hpp"
 
+namespace costledger::quotas {
+class QuotaBoard;
+}  // namespace costledger::quotas
+
 namespace costledger::api {
 
 /// Where the routes read stored costs (one adapter usually implements all four) and archived
@@ -29,6 +33,9 @@ struct CostReaders {
   /// Serves /v1/quotas (quota_routes.hpp); nullptr: those routes answer 404 "quotas are not
   /// enabled".
   ports::QuotaStore* quotas = nullptr;
+  /// The quota evaluator's latest snapshot, for GET /v1/quotas/{name}/status
+  /// (quota_status_route.hpp); nullptr: that route answers 503 (no evaluator in this process).
+  const quotas::QuotaBoard* quota_board = nullptr;
 };
 
 struct CostApiSettings {

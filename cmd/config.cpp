@@ -78,10 +78,16 @@ constexpr auto kScalarKeys = std::to_array<KeySpec>({
     {"smtp.password_file", Kind::kString},
     {"smtp.starttls", Kind::kString},
     {"smtp.timeout_seconds", Kind::kInt},
+    {"quotas.enabled", Kind::kBool},
+    {"quotas.evaluate_seconds", Kind::kInt},
+    {"quotas.query_lookback_seconds", Kind::kInt},
+    {"quotas.alerts.retry_seconds", Kind::kInt},
+    {"quotas.alerts.mail", Kind::kStringList},
 });
 // Objects whose keys are free-form (maps).
-constexpr std::array<std::string_view, 3> kMapKeys{
-    "sources.pricing.custom_hourly", "sources.athena.workgroup_teams", "reports.teams"};
+constexpr std::array<std::string_view, 5> kMapKeys{
+    "sources.pricing.custom_hourly", "sources.athena.workgroup_teams", "reports.teams",
+    "quotas.alerts.webhooks", "quotas.alerts.quotas"};
 constexpr std::array<std::string_view, 7> kWeekdays{"monday", "tuesday",  "wednesday", "thursday",
                                                     "friday", "saturday", "sunday"};
 
@@ -347,6 +353,104 @@ void ParseSmtp(const json& root, const std::map<std::string, std::string>& env, 
   }
 }
 
+void CheckMailAddresses(const std::string& key, const std::vector<std::string>& addresses) {
+  for (const std::string& address : addresses) {
+    const auto at = address.find('@');
+    if (at == std::string::npos || at == 0 || at + 1 == address.size() ||
+        address.find_first_of(" <>\r\n") != std::string::npos) {
+      throw InvalidInput(fmt::format(
+          "configuration key '{}' has '{}', which is not a mail address", key, address));
+    }
+  }
+}
+
+// {"webhooks": [{"url": ..., "format": "json"|"slack"}], "mail": [addresses]} at `path`.
+Config::QuotaEvaluation::Destinations ParseAlertDestinations(const json& root,
+                                                             const std::string& path,
+                                                             bool allow_other_keys) {
+  Config::QuotaEvaluation::Destinations d;
+  const json* node = Find(root, path);
+  if (node == nullptr || node->is_null()) return d;
+  if (!node->is_object()) {
+    throw InvalidInput(fmt::format(
+        "configuration key '{}' must be an object: {{\"webhooks\": [{{\"url\": URL, "
+        "\"format\": \"json\"|\"slack\"}}], \"mail\": [addresses]}}",
+        path));
+  }
+  if (!allow_other_keys) {
+    for (auto it = node->begin(); it != node->end(); ++it) {
+      if (it.key() != "webhooks" && it.key() != "mail") {
+        throw InvalidInput(fmt::format(
+            "configuration key '{}.{}' is unknown; allowed: webhooks, mail", path, it.key()));
+      }
+    }
+  }
+  d.mail = GetStringList(root, path + ".mail");
+  CheckMailAddresses(path + ".mail", d.mail);
+  const json* hooks = Find(root, path + ".webhooks");
+  if (hooks == nullptr || hooks->is_null()) return d;
+  if (!hooks->is_array()) {
+    throw InvalidInput(fmt::format(
+        "configuration key '{}.webhooks' must be an array of {{\"url\", \"format\"}}", path));
+  }
+  for (std::size_t i = 0; i < hooks->size(); ++i) {
+    const std::string key = fmt::format("{}.webhooks[{}]", path, i);
+    const json& h = (*hooks)[i];
+    Config::QuotaEvaluation::Webhook w;  // a bare URL is taken as {"url": URL}
+    if (h.is_string()) {
+      w.url = h.get<std::string>();
+    } else if (h.is_object()) {
+      for (auto it = h.begin(); it != h.end(); ++it) {
+        if (it.key() != "url" && it.key() != "format") {
+          throw InvalidInput(fmt::format("configuration key '{}.{}' is unknown; allowed: url, "
+                                         "format",
+                                         key, it.key()));
+        }
+        if (!it->is_string()) {
+          throw InvalidInput(
+              fmt::format("configuration key '{}.{}' must be a string", key, it.key()));
+        }
+      }
+      w.url = h.value("url", "");
+      w.format = h.value("format", "json");
+    } else {
+      throw InvalidInput(fmt::format(
+          "configuration key '{}' must be an object {{\"url\", \"format\"}}", key));
+    }
+    if (w.url.rfind("http://", 0) != 0 && w.url.rfind("https://", 0) != 0) {
+      throw InvalidInput(
+          fmt::format("configuration key '{}.url' must be an http:// or https:// URL", key));
+    }
+    if (w.format != "json" && w.format != "slack") {
+      throw InvalidInput(fmt::format(
+          "configuration key '{}.format' is '{}'; allowed: json, slack", key, w.format));
+    }
+    d.webhooks.push_back(std::move(w));
+  }
+  return d;
+}
+
+void ParseQuotaEvaluation(const json& root, Config::QuotaEvaluation& q) {
+  q.enabled = GetBool(root, "quotas.enabled", q.enabled);
+  q.evaluate_seconds = GetInt(root, "quotas.evaluate_seconds", q.evaluate_seconds, 1, 3600);
+  q.query_lookback_seconds = GetInt(root, "quotas.query_lookback_seconds",
+                                    q.query_lookback_seconds, 0, 7 * 86400);
+  q.alert_retry_seconds =
+      GetInt(root, "quotas.alerts.retry_seconds", q.alert_retry_seconds, 1, 86400);
+  q.alerts = ParseAlertDestinations(root, "quotas.alerts", true);
+  const json* per_quota = Find(root, "quotas.alerts.quotas");
+  if (per_quota == nullptr || per_quota->is_null()) return;
+  if (!per_quota->is_object()) {
+    throw InvalidInput(
+        "configuration key 'quotas.alerts.quotas' must be an object: quota name -> "
+        "{\"webhooks\": [...], \"mail\": [...]}");
+  }
+  for (auto it = per_quota->begin(); it != per_quota->end(); ++it) {
+    q.alerts_by_quota[it.key()] =
+        ParseAlertDestinations(root, "quotas.alerts.quotas." + it.key(), false);
+  }
+}
+
 }  // namespace
 
 LoadedConfig ParseConfig(const std::string& json_text,
@@ -425,6 +529,7 @@ LoadedConfig ParseConfig(const std::string& json_text,
   c.quotas_file = GetString(root, "quotas_file", "");
   ParseReports(root, c.reports);
   ParseSmtp(root, env, c.smtp);
+  ParseQuotaEvaluation(root, c.quota_evaluation);
   c.tokens_file = GetString(root, "auth.tokens_file", "");
   c.api.protect_metrics = GetBool(root, "auth.protect_metrics", c.api.protect_metrics);
   c.api.threads = GetInt(root, "api.threads", c.api.threads, 1, 64);
@@ -535,6 +640,21 @@ std::string DescribeConfig(const Config& c) {
                  {"password", c.smtp.password.empty() ? "" : "***"},
                  {"starttls", c.smtp.starttls},
                  {"timeout_seconds", c.smtp.timeout_seconds}};
+  const auto destinations = [](const Config::QuotaEvaluation::Destinations& d) {
+    json hooks = json::array();
+    for (const auto& w : d.webhooks) hooks.push_back({{"url", w.url}, {"format", w.format}});
+    return json{{"webhooks", hooks}, {"mail", d.mail}};
+  };
+  const Config::QuotaEvaluation& q = c.quota_evaluation;
+  out["quotas"] = {{"enabled", q.enabled},
+                   {"evaluate_seconds", q.evaluate_seconds},
+                   {"query_lookback_seconds", q.query_lookback_seconds},
+                   {"alerts", destinations(q.alerts)}};
+  out["quotas"]["alerts"]["retry_seconds"] = q.alert_retry_seconds;
+  out["quotas"]["alerts"]["quotas"] = json::object();
+  for (const auto& [name, d] : q.alerts_by_quota) {
+    out["quotas"]["alerts"]["quotas"][name] = destinations(d);
+  }
   out["auth"]["tokens_file"] = c.tokens_file;
   out["auth"]["protect_metrics"] = c.api.protect_metrics;
   out["api"] = {{"threads", c.api.threads},

@@ -25,6 +25,7 @@
 #include "costledger/postgres/postgres_report_archive.hpp"
 #include "costledger/postgres/postgres_store.hpp"
 #include "quota_file.hpp"
+#include "quota_wiring.hpp"
 #include "report_wiring.hpp"
 
 namespace costledger::cli {
@@ -180,7 +181,9 @@ class ApiWiring {
         // A quota request reads or writes once or twice in a row: one connection per worker.
         quotas_(c.database_url, c.database_password, static_cast<std::size_t>(c.api.workers)),
         cost_api_(
-            api::CostReaders{reader_, reader_, reader_, reader_, &reports_, &quotas_}, metrics,
+            api::CostReaders{reader_, reader_, reader_, reader_, &reports_, &quotas_,
+                             &quota_board_},
+            metrics,
             Settings(c, log),
             [] {
               return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -203,6 +206,7 @@ class ApiWiring {
   }
 
   ports::QuotaStore& quotas() { return quotas_; }
+  quotas::QuotaBoard& quota_board() { return quota_board_; }
 
  private:
   static api::CostApiSettings Settings(const Config& c, common::Logger& log) {
@@ -240,6 +244,7 @@ class ApiWiring {
     return options;
   }
 
+  quotas::QuotaBoard quota_board_;  // published by the quota evaluator, read by the routes
   postgres::PostgresCostReader reader_;
   postgres::PostgresReportArchive reports_;
   postgres::PostgresQuotaStore quotas_;
@@ -369,6 +374,7 @@ int ServeApi(const Config& c, common::Logger& log) {
   ApiWiring api(c, log, nullptr);
   QuotaFileWatcher quota_file(c, log, api.quotas());
   ReportScheduler reports(c, log, nullptr);
+  QuotaEvaluatorThread quota_evaluator(c, log, nullptr, api.quota_board(), g_stop);
   while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(200));
   api.Stop();
   return 0;
@@ -379,6 +385,7 @@ int ServeAll(const Config& c, common::Logger& log, bool once) {
   ApiWiring api(c, log, &metrics);
   QuotaFileWatcher quota_file(c, log, api.quotas());
   ReportScheduler reports(c, log, &metrics);
+  QuotaEvaluatorThread quota_evaluator(c, log, &metrics, api.quota_board(), g_stop);
   RunCollector(c, log, once, &metrics);
   g_stop = true;  // --once: the scheduler stops too
   api.Stop();

@@ -209,5 +209,46 @@ TEST(ConfigTest, QuotasFileIsAKeyWithAnEnvironmentOverride) {
   EXPECT_THAT(DescribeConfig(loaded.config), HasSubstr(R"("quotas_file": "q.json")"));
 }
 
+TEST(ConfigTest, QuotaEvaluationKeysHaveDefaultsAndNameBadValues) {
+  const Config defaults = ParseConfig(kDesignExample, {}).config;
+  EXPECT_TRUE(defaults.quota_evaluation.enabled);
+  EXPECT_EQ(defaults.quota_evaluation.evaluate_seconds, 30);
+  EXPECT_TRUE(defaults.quota_evaluation.alerts.webhooks.empty());
+
+  const std::string base =
+      R"("database_url":"postgresql://a@b/c","sources":{"kubernetes":{"api_url":"http://k"}})";
+  const LoadedConfig set = ParseConfig("{" + base + R"(,"quotas":{"evaluate_seconds":10,
+      "alerts":{"webhooks":[{"url":"https://hooks.slack.com/x","format":"slack"},
+                            {"url":"http://alerts.internal/q"}],
+                "mail":["finops@example.com"], "retry_seconds": 30,
+                "quotas":{"alpha-weekly":{"webhooks":["https://alpha.example.com/hook"]}}}}})",
+                                       {});
+  EXPECT_TRUE(set.warnings.empty()) << set.warnings.front();
+  const Config::QuotaEvaluation& q = set.config.quota_evaluation;
+  EXPECT_EQ(q.evaluate_seconds, 10);
+  EXPECT_EQ(q.alert_retry_seconds, 30);
+  ASSERT_EQ(q.alerts.webhooks.size(), 2U);
+  EXPECT_EQ(q.alerts.webhooks[0].format, "slack");
+  EXPECT_EQ(q.alerts.webhooks[1].format, "json");
+  EXPECT_EQ(q.alerts.mail, std::vector<std::string>{"finops@example.com"});
+  ASSERT_EQ(q.alerts_by_quota.at("alpha-weekly").webhooks.size(), 1U);
+  EXPECT_THAT(DescribeConfig(set.config), HasSubstr(R"("evaluate_seconds": 10)"));
+  EXPECT_EQ(ParseConfig("{" + base + "}", {{"COSTLEDGER_QUOTAS_EVALUATE_SECONDS", "5"}})
+                .config.quota_evaluation.evaluate_seconds,
+            5);
+
+  EXPECT_THAT(ConfigError("{" + base + R"(,"quotas":{"evaluate_seconds":0}})"),
+              HasSubstr("'quotas.evaluate_seconds' is 0; allowed 1..3600"));
+  EXPECT_THAT(
+      ConfigError("{" + base + R"(,"quotas":{"alerts":{"webhooks":[{"url":"http://x","format":"teams"}]}}})"),
+      HasSubstr("'quotas.alerts.webhooks[0].format' is 'teams'; allowed: json, slack"));
+  EXPECT_THAT(ConfigError("{" + base + R"(,"quotas":{"alerts":{"webhooks":[{"url":"ftp://x"}]}}})"),
+              HasSubstr("'quotas.alerts.webhooks[0].url' must be an http:// or https:// URL"));
+  EXPECT_THAT(ConfigError("{" + base + R"(,"quotas":{"alerts":{"mail":["nobody"]}}})"),
+              HasSubstr("'quotas.alerts.mail' has 'nobody', which is not a mail address"));
+  EXPECT_THAT(ConfigError("{" + base + R"(,"quotas":{"alerts":{"quotas":{"a":{"slack":1}}}}})"),
+              HasSubstr("'quotas.alerts.quotas.a.slack' is unknown; allowed: webhooks, mail"));
+}
+
 }  // namespace
 }  // namespace costledger::cli

@@ -358,8 +358,8 @@ void CheckMailAddresses(const std::string& key, const std::vector<std::string>& 
     const auto at = address.find('@');
     if (at == std::string::npos || at == 0 || at + 1 == address.size() ||
         address.find_first_of(" <>\r\n") != std::string::npos) {
-      throw InvalidInput(fmt::format(
-          "configuration key '{}' has '{}', which is not a mail address", key, address));
+      throw InvalidInput(fmt::format("configuration key '{}' has '{}', which is not a mail address",
+                                     key, address));
     }
   }
 }
@@ -372,10 +372,10 @@ Config::QuotaEvaluation::Destinations ParseAlertDestinations(const json& root,
   const json* node = Find(root, path);
   if (node == nullptr || node->is_null()) return d;
   if (!node->is_object()) {
-    throw InvalidInput(fmt::format(
-        "configuration key '{}' must be an object: {{\"webhooks\": [{{\"url\": URL, "
-        "\"format\": \"json\"|\"slack\"}}], \"mail\": [addresses]}}",
-        path));
+    throw InvalidInput(
+        fmt::format("configuration key '{}' must be an object: {{\"webhooks\": [{{\"url\": URL, "
+                    "\"format\": \"json\"|\"slack\"}}], \"mail\": [addresses]}}",
+                    path));
   }
   if (!allow_other_keys) {
     for (auto it = node->begin(); it != node->end(); ++it) {
@@ -402,9 +402,10 @@ Config::QuotaEvaluation::Destinations ParseAlertDestinations(const json& root,
     } else if (h.is_object()) {
       for (auto it = h.begin(); it != h.end(); ++it) {
         if (it.key() != "url" && it.key() != "format") {
-          throw InvalidInput(fmt::format("configuration key '{}.{}' is unknown; allowed: url, "
-                                         "format",
-                                         key, it.key()));
+          throw InvalidInput(
+              fmt::format("configuration key '{}.{}' is unknown; allowed: url, "
+                          "format",
+                          key, it.key()));
         }
         if (!it->is_string()) {
           throw InvalidInput(
@@ -414,16 +415,16 @@ Config::QuotaEvaluation::Destinations ParseAlertDestinations(const json& root,
       w.url = h.value("url", "");
       w.format = h.value("format", "json");
     } else {
-      throw InvalidInput(fmt::format(
-          "configuration key '{}' must be an object {{\"url\", \"format\"}}", key));
+      throw InvalidInput(
+          fmt::format("configuration key '{}' must be an object {{\"url\", \"format\"}}", key));
     }
     if (w.url.rfind("http://", 0) != 0 && w.url.rfind("https://", 0) != 0) {
       throw InvalidInput(
           fmt::format("configuration key '{}.url' must be an http:// or https:// URL", key));
     }
     if (w.format != "json" && w.format != "slack") {
-      throw InvalidInput(fmt::format(
-          "configuration key '{}.format' is '{}'; allowed: json, slack", key, w.format));
+      throw InvalidInput(fmt::format("configuration key '{}.format' is '{}'; allowed: json, slack",
+                                     key, w.format));
     }
     d.webhooks.push_back(std::move(w));
   }
@@ -433,8 +434,8 @@ Config::QuotaEvaluation::Destinations ParseAlertDestinations(const json& root,
 void ParseQuotaEvaluation(const json& root, Config::QuotaEvaluation& q) {
   q.enabled = GetBool(root, "quotas.enabled", q.enabled);
   q.evaluate_seconds = GetInt(root, "quotas.evaluate_seconds", q.evaluate_seconds, 1, 3600);
-  q.query_lookback_seconds = GetInt(root, "quotas.query_lookback_seconds",
-                                    q.query_lookback_seconds, 0, 7 * 86400);
+  q.query_lookback_seconds =
+      GetInt(root, "quotas.query_lookback_seconds", q.query_lookback_seconds, 0, 7 * 86400);
   q.alert_retry_seconds =
       GetInt(root, "quotas.alerts.retry_seconds", q.alert_retry_seconds, 1, 86400);
   q.alerts = ParseAlertDestinations(root, "quotas.alerts", true);

@@ -90,19 +90,19 @@ struct Config {
   /// The quota evaluator (issue 11), JSON keys under "quotas": serve (roles all and api)
   /// evaluates every quota every `evaluate_seconds` and sends its alerts.
   struct QuotaEvaluation {
-    bool enabled = true;                  ///< quotas.enabled
-    int evaluate_seconds = 30;            ///< quotas.evaluate_seconds
-    int query_lookback_seconds = 21600;   ///< quotas.query_lookback_seconds: late Athena queries
-    int alert_retry_seconds = 60;         ///< quotas.alerts.retry_seconds, doubling per attempt
+    bool enabled = true;                 ///< quotas.enabled
+    int evaluate_seconds = 30;           ///< quotas.evaluate_seconds
+    int query_lookback_seconds = 21600;  ///< quotas.query_lookback_seconds: late Athena queries
+    int alert_retry_seconds = 60;        ///< quotas.alerts.retry_seconds, doubling per attempt
     struct Webhook {
-      std::string url;                    ///< http:// or https://
-      std::string format = "json";        ///< json (costledger's generic JSON) or slack
+      std::string url;              ///< http:// or https://
+      std::string format = "json";  ///< json (costledger's generic JSON) or slack
     };
     struct Destinations {
       std::vector<Webhook> webhooks;
-      std::vector<std::string> mail;      ///< one mail to all of them per alert (smtp.url)
+      std::vector<std::string> mail;  ///< one mail to all of them per alert (smtp.url)
     };
-    Destinations alerts;                  ///< quotas.alerts {webhooks, mail}: every quota's
+    Destinations alerts;  ///< quotas.alerts {webhooks, mail}: every quota's
     /// quotas.alerts.quotas.<name> {webhooks, mail}: that quota's alerts go there instead.
     std::map<std::string, Destinations> alerts_by_quota;
   };

@@ -149,11 +149,12 @@ QuotaEvaluatorThread::QuotaEvaluatorThread(const Config& c, common::Logger& log,
       }
     }
   });
-  log.Info("quota evaluator started",
-           {{"evaluate_seconds", every.count()},
-            {"time_zone", c.time_zone},
-            {"alert_webhooks", static_cast<std::int64_t>(c.quota_evaluation.alerts.webhooks.size())},
-            {"alert_mail", static_cast<std::int64_t>(c.quota_evaluation.alerts.mail.size())}});
+  log.Info(
+      "quota evaluator started",
+      {{"evaluate_seconds", every.count()},
+       {"time_zone", c.time_zone},
+       {"alert_webhooks", static_cast<std::int64_t>(c.quota_evaluation.alerts.webhooks.size())},
+       {"alert_mail", static_cast<std::int64_t>(c.quota_evaluation.alerts.mail.size())}});
 }
 
 QuotaEvaluatorThread::~QuotaEvaluatorThread() {

@@ -183,8 +183,7 @@ class ApiWiring {
         cost_api_(
             api::CostReaders{reader_, reader_, reader_, reader_, &reports_, &quotas_,
                              &quota_board_},
-            metrics,
-            Settings(c, log),
+            metrics, Settings(c, log),
             [] {
               return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
             }),

@@ -73,8 +73,8 @@ ordered_json TopSpenders(ports::AllocationReader& allocations, const model::Quot
   grouping.push_back({model::CostProperty::kWorkload, ""});
   std::map<std::string, std::int64_t> by_namespace;
   std::map<std::string, std::int64_t> by_workload;
-  for (const model::AllocationRow& row : allocations.ReadAllocations(
-           status.period.start, end, end - status.period.start, grouping)) {
+  for (const model::AllocationRow& row :
+       allocations.ReadAllocations(status.period.start, end, end - status.period.start, grouping)) {
     model::QuotaUsage one(quota, status.period);
     one.AddStored(row, grouping);
     if (one.spent() == 0) continue;
@@ -95,9 +95,8 @@ std::optional<double> Contract(model::QuotaUnit unit, const std::optional<std::i
 
 bool IsQuotaStatusPath(std::string_view path) {
   if (!IsQuotasPath(path) || !path.ends_with(kStatusSuffix)) return false;
-  const std::string_view name =
-      path.substr(kQuotasPath.size() + 1,
-                  path.size() - kQuotasPath.size() - 1 - kStatusSuffix.size());
+  const std::string_view name = path.substr(
+      kQuotasPath.size() + 1, path.size() - kQuotasPath.size() - 1 - kStatusSuffix.size());
   return !name.empty() && name.find('/') == std::string_view::npos;
 }
 
@@ -106,8 +105,8 @@ http::HttpResponse AnswerQuotaStatus(ports::QuotaStore& store, const quotas::Quo
                                      const http::HttpRequest& request, const Principal& who) {
   RejectUnknown(request, {});
   const std::string_view path = request.path;
-  const std::string name(path.substr(kQuotasPath.size() + 1, path.size() - kQuotasPath.size() -
-                                                                   1 - kStatusSuffix.size()));
+  const std::string name(path.substr(kQuotasPath.size() + 1,
+                                     path.size() - kQuotasPath.size() - 1 - kStatusSuffix.size()));
   const auto snapshot = board != nullptr ? board->Current() : nullptr;
   const model::Quota* quota = nullptr;
   const model::QuotaStatus* status = nullptr;
@@ -125,8 +124,8 @@ http::HttpResponse AnswerQuotaStatus(ports::QuotaStore& store, const quotas::Quo
   if (quota == nullptr) {
     const auto stored = model::IsValidQuotaName(name) ? store.Get(name) : std::nullopt;
     if (!stored) {
-      return http::JsonError(404, fmt::format("no quota '{}'; GET {} lists them",
-                                              name.substr(0, 64), kQuotasPath));
+      return http::JsonError(
+          404, fmt::format("no quota '{}'; GET {} lists them", name.substr(0, 64), kQuotasPath));
     }
     if (!sees(stored->quota)) {
       return http::JsonError(403, fmt::format("token '{}' may not see quota '{}'", who.name, name));
@@ -161,8 +160,8 @@ http::HttpResponse AnswerQuotaStatus(ports::QuotaStore& store, const quotas::Quo
       {"limit", model::ToContractUnits(unit, s.limit)},
       {"remaining", model::ToContractUnits(unit, s.remaining)},
       {"ratio", s.ratio},
-      {"forecast", Contract(unit, s.forecast) ? ordered_json(*Contract(unit, s.forecast))
-                                              : ordered_json()},
+      {"forecast",
+       Contract(unit, s.forecast) ? ordered_json(*Contract(unit, s.forecast)) : ordered_json()},
       {"spentBase", s.spent},
       {"limitBase", s.limit},
       {"remainingBase", s.remaining},

@@ -37,9 +37,9 @@ std::string WebhookChannel(const std::string& url) {
 }
 
 std::string AlertKey(const model::QuotaAlert& alert, std::string_view channel) {
-  std::string key = fmt::format("{}/{}/{}", alert.quota,
-                                model::FormatTimestamp(alert.status.period.start),
-                                model::ToString(alert.kind));
+  std::string key =
+      fmt::format("{}/{}/{}", alert.quota, model::FormatTimestamp(alert.status.period.start),
+                  model::ToString(alert.kind));
   if (alert.kind == model::QuotaAlertKind::kThreshold && !alert.thresholds_ppm.empty()) {
     key += fmt::format("/{}", alert.thresholds_ppm.back());
   }
@@ -87,10 +87,9 @@ model::Mail AlertMail(const model::QuotaAlert& alert, const std::string& from,
   mail.subject = alert.subject;
   mail.text_body = alert.message + "\n";
   const model::QuotaStatus& s = alert.status;
-  mail.text_body += fmt::format("\nSpent: {}\nLimit: {}\nSince: {}\n",
-                                model::FormatQuotaAmount(s.unit, s.spent),
-                                model::FormatQuotaAmount(s.unit, s.limit),
-                                model::FormatTimestamp(s.period.start));
+  mail.text_body += fmt::format(
+      "\nSpent: {}\nLimit: {}\nSince: {}\n", model::FormatQuotaAmount(s.unit, s.spent),
+      model::FormatQuotaAmount(s.unit, s.limit), model::FormatTimestamp(s.period.start));
   // One id per alert: a resend (a crash between the send and its record) reads as the same.
   std::string id;
   for (const char c : key) {
@@ -149,12 +148,10 @@ AlertRun QuotaAlerter::Deliver(const std::vector<model::QuotaAlert>& alerts,
 
 void QuotaAlerter::Attempt(Delivery d, const std::function<sys_seconds()>& now, AlertRun& run,
                            std::vector<Delivery>& still_pending) {
-  const nlohmann::json payload = {{"quota", d.alert.quota},
-                                  {"alert", model::ToString(d.alert.kind)},
-                                  {"channel", d.channel},
-                                  {"spent", d.alert.status.spent},
-                                  {"limit", d.alert.status.limit},
-                                  {"unit", model::ToString(d.alert.status.unit)}};
+  const nlohmann::json payload = {
+      {"quota", d.alert.quota},        {"alert", model::ToString(d.alert.kind)},
+      {"channel", d.channel},          {"spent", d.alert.status.spent},
+      {"limit", d.alert.status.limit}, {"unit", model::ToString(d.alert.status.unit)}};
   const std::optional<model::NotificationClaim> claim = ports_.ledger.Claim(
       kQuotaAlertKind, d.key, settings_.owner, settings_.lease, now(), payload.dump());
   if (!claim) {

@@ -59,7 +59,8 @@ class QuotaEvaluationTest : public ::testing::Test {
   }
 
   void WriteMinutes(sys_seconds from, int count) {
-    for (int m = 0; m < count; ++m) store_->Write(testing::MakeBatch("c1", from + minutes{m}, 3, 4));
+    for (int m = 0; m < count; ++m)
+      store_->Write(testing::MakeBatch("c1", from + minutes{m}, 3, 4));
   }
 
   static const model::QuotaStatus& StatusOf(const Evaluation& e, const std::string& name) {
@@ -133,7 +134,8 @@ TEST_F(QuotaEvaluationTest, UsageEqualsAllocationForTheSameScopeAndPeriodToTheNa
   EXPECT_EQ(data["since"], "2026-11-30T00:00:00Z");
   ASSERT_FALSE(data["topSpenders"]["namespaces"].empty());
   std::int64_t top_sum = 0;
-  for (const auto& n : data["topSpenders"]["namespaces"]) top_sum += n["spentBase"].get<std::int64_t>();
+  for (const auto& n : data["topSpenders"]["namespaces"])
+    top_sum += n["spentBase"].get<std::int64_t>();
   EXPECT_LE(top_sum, data["spentBase"].get<std::int64_t>());
   EXPECT_EQ(cost_api.Handle(testing::ApiRequest("/v1/quotas/nope/status", nullptr)).status, 404);
 }
@@ -142,7 +144,10 @@ TEST_F(QuotaEvaluationTest, UsageEqualsAllocationForTheSameScopeAndPeriodToTheNa
 struct Replica {
   Replica(const std::string& url, const std::string& owner, AlertDestinations to,
           ports::MailSender& mail, ports::WebhookSender& webhook)
-      : reader(url, "", 2), quotas(url, ""), ledger(url, ""), board(),
+      : reader(url, "", 2),
+        quotas(url, ""),
+        ledger(url, ""),
+        board(),
         evaluator({quotas, reader, reader, reader, reader}, {},
                   std::make_shared<model::FixedOffsetZone>(model::FixedOffsetZone::Utc()), board),
         alerter(Settings(owner, std::move(to)), {ledger, &mail, &webhook, {}}) {}
@@ -188,7 +193,8 @@ TEST_F(QuotaEvaluationTest, EachAlertArrivesOnceAcrossARestartAndWithTwoEvaluato
   const std::vector<model::PropertyRef> by_team{{model::CostProperty::kTeam, ""}};
   std::int64_t minute_nanos = 0;
   for (const auto& row : reader.ReadAllocations(At(9, 0), At(9, 1), minutes{1}, by_team)) {
-    if (row.values[0] == "team-0") minute_nanos = (row.cpu_cost + row.ram_cost + row.gpu_cost).nanos();
+    if (row.values[0] == "team-0")
+      minute_nanos = (row.cpu_cost + row.ram_cost + row.gpu_cost).nanos();
   }
   ASSERT_GT(minute_nanos, 0);
   {
@@ -251,10 +257,9 @@ TEST_F(QuotaEvaluationTest, EachAlertArrivesOnceAcrossARestartAndWithTwoEvaluato
   ASSERT_EQ(mails.size(), 4U);
   std::vector<std::string> subjects;
   for (const auto& m : mails) subjects.push_back(m.parsed["headers"]["Subject"].get<std::string>());
-  EXPECT_THAT(subjects, ::testing::ElementsAre(::testing::HasSubstr("50%"),
-                                               ::testing::HasSubstr("80%"),
-                                               ::testing::HasSubstr("100%"),
-                                               ::testing::HasSubstr("new day")));
+  EXPECT_THAT(subjects, ::testing::ElementsAre(
+                            ::testing::HasSubstr("50%"), ::testing::HasSubstr("80%"),
+                            ::testing::HasSubstr("100%"), ::testing::HasSubstr("new day")));
 }
 
 }  // namespace

@@ -240,7 +240,8 @@ TEST(ConfigTest, QuotaEvaluationKeysHaveDefaultsAndNameBadValues) {
   EXPECT_THAT(ConfigError("{" + base + R"(,"quotas":{"evaluate_seconds":0}})"),
               HasSubstr("'quotas.evaluate_seconds' is 0; allowed 1..3600"));
   EXPECT_THAT(
-      ConfigError("{" + base + R"(,"quotas":{"alerts":{"webhooks":[{"url":"http://x","format":"teams"}]}}})"),
+      ConfigError("{" + base +
+                  R"(,"quotas":{"alerts":{"webhooks":[{"url":"http://x","format":"teams"}]}}})"),
       HasSubstr("'quotas.alerts.webhooks[0].format' is 'teams'; allowed: json, slack"));
   EXPECT_THAT(ConfigError("{" + base + R"(,"quotas":{"alerts":{"webhooks":[{"url":"ftp://x"}]}}})"),
               HasSubstr("'quotas.alerts.webhooks[0].url' must be an http:// or https:// URL"));

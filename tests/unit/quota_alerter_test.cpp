@@ -139,7 +139,8 @@ TEST(QuotaAlerterTest, EachAlertGoesToEachChannelOnceAcrossTwoAlertersOnOneLedge
 }
 
 TEST(QuotaAlerterTest, KeysNameQuotaPeriodKindHighestThresholdAndChannel) {
-  EXPECT_EQ(AlertKey(ThresholdAlert(), "mail"), "alpha-weekly/2024-10-04T00:00:00Z/threshold/800000/mail");
+  EXPECT_EQ(AlertKey(ThresholdAlert(), "mail"),
+            "alpha-weekly/2024-10-04T00:00:00Z/threshold/800000/mail");
   EXPECT_EQ(WebhookChannel("http://a/x"), WebhookChannel("http://a/x"));
   EXPECT_NE(WebhookChannel("http://a/x"), WebhookChannel("http://a/y"));
   EXPECT_THAT(WebhookChannel("http://a/x"), ::testing::StartsWith("webhook:"));

@@ -223,7 +223,8 @@ TEST_F(QuotaEvaluatorTest, PeriodRollsWhereTheDataCrossesMidnightAndAlertsTheEnd
   ASSERT_EQ(second.alerts.size(), 2U);
   EXPECT_EQ(second.alerts[0].kind, model::QuotaAlertKind::kThreshold);
   EXPECT_EQ(second.alerts[0].status.period.start, Utc(2026, 12, 3));
-  EXPECT_EQ(second.alerts[0].thresholds_ppm, (std::vector<std::int64_t>{500'000, 800'000, 1'000'000}));
+  EXPECT_EQ(second.alerts[0].thresholds_ppm,
+            (std::vector<std::int64_t>{500'000, 800'000, 1'000'000}));
   EXPECT_EQ(second.alerts[1].kind, model::QuotaAlertKind::kNewPeriod);
   EXPECT_EQ(second.alerts[1].previous_period_start, Utc(2026, 12, 3));
 }

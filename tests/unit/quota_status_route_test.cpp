@@ -117,10 +117,12 @@ TEST(QuotaGaugesTest, SpentLimitAndRatioByQuotaAndUnit) {
   const std::vector<model::QuotaWithStatus> one{{&q, s}};
   metrics.ObserveQuotas(one);
   const std::string text = metrics.Serialize();
-  EXPECT_THAT(text, HasSubstr(R"(costledger_quota_spent{quota="alpha-weekly",unit="dollars"} 250)"));
-  EXPECT_THAT(text, HasSubstr(R"(costledger_quota_limit{quota="alpha-weekly",unit="dollars"} 1000)"));
   EXPECT_THAT(text,
-              HasSubstr(R"(costledger_quota_usage_ratio{quota="alpha-weekly",unit="dollars"} 0.25)"));
+              HasSubstr(R"(costledger_quota_spent{quota="alpha-weekly",unit="dollars"} 250)"));
+  EXPECT_THAT(text,
+              HasSubstr(R"(costledger_quota_limit{quota="alpha-weekly",unit="dollars"} 1000)"));
+  EXPECT_THAT(
+      text, HasSubstr(R"(costledger_quota_usage_ratio{quota="alpha-weekly",unit="dollars"} 0.25)"));
   metrics.ObserveQuotas({});  // the quota was deleted
   EXPECT_THAT(metrics.Serialize(), ::testing::Not(HasSubstr(R"(quota="alpha-weekly")")));
 }

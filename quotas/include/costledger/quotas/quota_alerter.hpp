@@ -36,10 +36,10 @@ struct AlerterSettings {
   /// Per quota name (config quotas.alerts.quotas.<name>): replaces `defaults` for that quota.
   std::map<std::string, AlertDestinations> by_quota;
   std::string from = "costledger@localhost";  ///< the mails' From address
-  std::string base_url;  ///< links to GET /v1/quotas/{name}/status when set
-  std::string owner;     ///< this process in the ledger ("host:pid")
-  std::chrono::seconds lease{600};  ///< longer than one send with its in-process retries
-  model::RetryPolicy retry;         ///< in-process retries of a transient failure
+  std::string base_url;                       ///< links to GET /v1/quotas/{name}/status when set
+  std::string owner;                          ///< this process in the ledger ("host:pid")
+  std::chrono::seconds lease{600};            ///< longer than one send with its in-process retries
+  model::RetryPolicy retry;                   ///< in-process retries of a transient failure
   /// Then the ledger's retries: claimed again after this, doubling per attempt.
   std::chrono::seconds retry_after{60};
   int max_attempts = 8;  ///< then given up (and logged)
@@ -79,7 +79,7 @@ std::string WebhookChannel(const std::string& url);
 /// (alert, spent, limit, ratio, since, forecast, action), a link to its status when `base_url`
 /// is set. Pure.
 model::Notification AlertNotification(const model::QuotaAlert& alert, const model::Quota* quota,
-                                       const std::string& base_url);
+                                      const std::string& base_url);
 
 /// The mail of an alert, with a stable Message-ID derived from `key`. Pure.
 model::Mail AlertMail(const model::QuotaAlert& alert, const std::string& from,
@@ -89,18 +89,18 @@ model::Mail AlertMail(const model::QuotaAlert& alert, const std::string& from,
 /// Delivers quota alerts to webhooks (generic JSON or Slack-compatible) and mail, each alert on
 /// each channel exactly once across restarts and replicas: claimed in the NotificationLedger
 /// first, sent with in-process retries (settings.retry), then recorded sent, failed (claimable
-/// again after a backoff; this alerter retries it at a later Deliver) or given up. A process
-/// that dies during a send's backoff leaves the retry to the ledger's next claim of that key,
-/// which happens when the alert is decided again (see QuotaEvaluator). Not thread-safe: one
-/// thread delivers.
+/// again after a backoff; this alerter retries it at a later Deliver) or given up. Pending
+/// retries live in this object: a process that restarts during a backoff does not resume them
+/// (the key stays failed in the ledger; never sent twice, possibly not sent). Not thread-safe:
+/// one thread delivers.
 class QuotaAlerter {
  public:
   QuotaAlerter(AlerterSettings settings, AlerterPorts ports);
 
   /// Delivers `alerts` (of `quotas`, looked up by name for the message's figures) and retries
   /// the failed deliveries whose backoff has passed. Never throws for a failed send; throws
-  /// Unavailable when the ledger cannot be reached (the alerts are then decided again later
-  /// only if their quota's state was not committed; see the evaluator).
+  /// Unavailable when the ledger cannot be reached (alerts not yet claimed are then lost for
+  /// this process; another replica's evaluator decides them too).
   AlertRun Deliver(const std::vector<model::QuotaAlert>& alerts,
                    const std::vector<model::Quota>& quotas,
                    const std::function<std::chrono::sys_seconds()>& now);

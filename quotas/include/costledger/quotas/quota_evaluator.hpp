@@ -42,7 +42,7 @@ struct Evaluation {
   /// Alerts decided by this evaluation, in quota order; they are recorded as decided, so
   /// deliver them (QuotaAlerter) before the next evaluation decides more.
   std::vector<model::QuotaAlert> alerts;
-  std::size_t seeded = 0;          ///< quotas whose period was read whole (new, changed, first)
+  std::size_t seeded = 0;            ///< quotas whose period was read whole (new, changed, first)
   std::size_t allocation_reads = 0;  ///< AllocationReader::ReadAllocations calls
   std::size_t query_reads = 0;       ///< QueryReader::ReadQueries calls
 };
@@ -79,8 +79,7 @@ class QuotaEvaluator {
   void Sync(std::chrono::sys_seconds now, Evaluation& out);
   void ReadNewIntervals(std::chrono::sys_seconds from, std::chrono::sys_seconds to,
                         Evaluation& out);
-  void ReadNewQueries(std::chrono::sys_seconds from, std::chrono::sys_seconds to,
-                      Evaluation& out);
+  void ReadNewQueries(std::chrono::sys_seconds from, std::chrono::sys_seconds to, Evaluation& out);
   void Seed(Tracked& t, std::chrono::sys_seconds now, Evaluation& out);
   void RollAll(std::chrono::sys_seconds at, Evaluation& out);
   void Decide(Tracked& t, std::chrono::sys_seconds at, Evaluation& out);

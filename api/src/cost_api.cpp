@@ -180,7 +180,7 @@ http::HttpResponse CostApi::Answer(const http::HttpRequest& request, const Decis
     if (readers_.quotas == nullptr) return QuotasDisabled();
     if (IsQuotaStatusPath(path)) {
       return AnswerQuotaStatus(*readers_.quotas, readers_.quota_board, readers_.allocations,
-                               request, decision.who);
+                               readers_.queries, request, decision.who);
     }
     return AnswerQuotas(*readers_.quotas, request, decision.who);
   }

@@ -57,16 +57,32 @@ ordered_json TopJson(const std::map<std::string, std::int64_t>& sums, model::Quo
   return out;
 }
 
-// Who in the scope spends most this period, by namespace and by workload, in the quota's unit.
+// Who in the scope spends most this period, by namespace, workload and Athena workgroup, in the
+// quota's unit.
 // Each row is measured by the model's own rule (a QuotaUsage fed that row alone), so the scope
 // and the unit are those the evaluator counts.
-ordered_json TopSpenders(ports::AllocationReader& allocations, const model::Quota& quota,
-                         const model::QuotaStatus& status,
+ordered_json TopSpenders(ports::AllocationReader& allocations, ports::QueryReader& queries,
+                         const model::Quota& quota, const model::QuotaStatus& status,
                          std::optional<std::chrono::sys_seconds> counted_through) {
-  ordered_json out = {{"namespaces", ordered_json::array()}, {"workloads", ordered_json::array()}};
-  if (!quota.scope.CoversContainers() || !counted_through) return out;
+  ordered_json out = {{"namespaces", ordered_json::array()},
+                      {"workloads", ordered_json::array()},
+                      {"workgroups", ordered_json::array()}};
+  if (!counted_through) return out;
   const auto end = std::min(*counted_through, status.period.end);
   if (end <= status.period.start) return out;
+  if (quota.scope.CoversQueries() && (status.unit == model::QuotaUnit::kDollars ||
+                                      status.unit == model::QuotaUnit::kBytesScanned)) {
+    std::map<std::string, std::int64_t> by_workgroup;
+    model::QuotaUsage all(quota, status.period);  // counts each execution once
+    for (const model::QueryCostRow& row : queries.ReadQueries(status.period.start, end)) {
+      const std::int64_t before = all.spent();
+      if (all.AddQuery(model::ToQuerySpend(row))) {
+        by_workgroup[row.work_group] += all.spent() - before;
+      }
+    }
+    out["workgroups"] = TopJson(by_workgroup, status.unit);
+  }
+  if (!quota.scope.CoversContainers()) return out;
   std::vector<model::PropertyRef> grouping = model::GroupingFor(quota.scope);
   const std::size_t ns_index = grouping.size();
   grouping.push_back({model::CostProperty::kNamespace, ""});
@@ -102,7 +118,8 @@ bool IsQuotaStatusPath(std::string_view path) {
 
 http::HttpResponse AnswerQuotaStatus(ports::QuotaStore& store, const quotas::QuotaBoard* board,
                                      ports::AllocationReader& allocations,
-                                     const http::HttpRequest& request, const Principal& who) {
+                                     ports::QueryReader& queries, const http::HttpRequest& request,
+                                     const Principal& who) {
   RejectUnknown(request, {});
   const std::string_view path = request.path;
   const std::string name(path.substr(kQuotasPath.size() + 1,
@@ -172,7 +189,7 @@ http::HttpResponse AnswerQuotaStatus(ports::QuotaStore& store, const quotas::Quo
                              ? ordered_json(model::FormatTimestamp(*snapshot->counted_through))
                              : ordered_json()},
   };
-  data["topSpenders"] = TopSpenders(allocations, *quota, s, snapshot->counted_through);
+  data["topSpenders"] = TopSpenders(allocations, queries, *quota, s, snapshot->counted_through);
   http::HttpResponse r;
   r.body = ordered_json{{"code", 200}, {"data", std::move(data)}}.dump(
       -1, ' ', false, ordered_json::error_handler_t::replace);

@@ -38,6 +38,23 @@ class OneQuotaStore final : public ports::QuotaStore {
   model::Quota quota;
 };
 
+// Athena queries of the quota's workgroup, submitted on kDay.
+class Queries final : public ports::QueryReader {
+ public:
+  std::vector<model::QueryCostRow> ReadQueries(sys_seconds start, sys_seconds end) override {
+    EXPECT_EQ(start, kDay);
+    EXPECT_EQ(end, kDay + std::chrono::hours{50});
+    model::QueryCostRow q;
+    q.query_execution_id = "q1";
+    q.work_group = "analytics";
+    q.state = "SUCCEEDED";
+    q.statement_type = "DML";
+    q.submitted = kDay + std::chrono::hours{1};
+    q.cost = model::Money::FromNanos(2'500'000'000);
+    return {q, q};  // seen twice, counted once
+  }
+};
+
 model::Quota AlphaQuota() {
   model::Quota q;
   q.name = "alpha-weekly";
@@ -51,7 +68,7 @@ class QuotaStatusRouteTest : public ::testing::Test {
  protected:
   QuotaStatusRouteTest() { store.quota = AlphaQuota(); }
   http::HttpResponse Get(const std::string& target, const quotas::QuotaBoard* b) {
-    CostApi api(CostReaders{reads, reads, reads, reads, nullptr, &store, b}, nullptr, {},
+    CostApi api(CostReaders{reads, reads, queries, reads, nullptr, &store, b}, nullptr, {},
                 [] { return kDay; });
     return api.Handle(testing::ApiRequest(target, nullptr));
   }
@@ -73,6 +90,7 @@ class QuotaStatusRouteTest : public ::testing::Test {
   }
 
   testing::NoCostReads reads;
+  Queries queries;
   OneQuotaStore store;
   quotas::QuotaBoard board;
 };
@@ -92,6 +110,9 @@ TEST_F(QuotaStatusRouteTest, AnswersFromTheBoardInContractUnitsAndExactBaseUnits
   EXPECT_EQ(d["action"], "alert");
   EXPECT_EQ(d["period"], "week");
   EXPECT_TRUE(d["topSpenders"]["namespaces"].empty());
+  ASSERT_EQ(d["topSpenders"]["workgroups"].size(), 1U);
+  EXPECT_EQ(d["topSpenders"]["workgroups"][0]["name"], "analytics");
+  EXPECT_EQ(d["topSpenders"]["workgroups"][0]["spentBase"].get<std::int64_t>(), 2'500'000'000);
 }
 
 TEST_F(QuotaStatusRouteTest, UnknownQuotaIs404AndNoEvaluationYetIs503SayingWhy) {

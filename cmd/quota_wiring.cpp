@@ -83,7 +83,7 @@ struct QuotaEvaluatorThread::Impl {
                   common::LoadTimeZone(c.time_zone), board),
         alerter(AlerterSettingsOf(c),
                 {ledger, mail.get(), &webhook,
-                 [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }}) {}
+                 [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }, &ledger}) {}
 
   void EvaluateOnce() {
     const auto started = std::chrono::steady_clock::now();

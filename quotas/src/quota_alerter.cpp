@@ -117,6 +117,14 @@ AlertRun QuotaAlerter::Deliver(const std::vector<model::QuotaAlert>& alerts,
                                const std::vector<model::Quota>& quotas,
                                const std::function<sys_seconds()>& now) {
   AlertRun run;
+  if (!log_read_ && ports_.log != nullptr) {
+    for (const model::NotificationRecord& r : ports_.log->List(kQuotaAlertKind, 1000)) {
+      if (r.state == model::NotificationState::kFailed) {
+        failed_before_start_[r.key] = r.next_attempt_at.value_or(now());
+      }
+    }
+  }
+  log_read_ = true;
   std::vector<Delivery> still_pending;
   std::vector<Delivery> due;
   for (Delivery& d : pending_) {
@@ -155,6 +163,13 @@ void QuotaAlerter::Attempt(Delivery d, const std::function<sys_seconds()>& now, 
   const std::optional<model::NotificationClaim> claim = ports_.ledger.Claim(
       kQuotaAlertKind, d.key, settings_.owner, settings_.lease, now(), payload.dump());
   if (!claim) {
+    // Failed before this process started and not due yet: retry it when it is.
+    if (const auto it = failed_before_start_.find(d.key); it != failed_before_start_.end()) {
+      d.due = it->second;
+      failed_before_start_.erase(it);
+      still_pending.push_back(std::move(d));
+      return;
+    }
     ++run.already_done;
     return;
   }

@@ -150,7 +150,7 @@ struct Replica {
         board(),
         evaluator({quotas, reader, reader, reader, reader}, {},
                   std::make_shared<model::FixedOffsetZone>(model::FixedOffsetZone::Utc()), board),
-        alerter(Settings(owner, std::move(to)), {ledger, &mail, &webhook, {}}) {}
+        alerter(Settings(owner, std::move(to)), {ledger, &mail, &webhook, {}, &ledger}) {}
 
   static AlerterSettings Settings(const std::string& owner, AlertDestinations to) {
     AlerterSettings s;

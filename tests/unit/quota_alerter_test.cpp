@@ -15,8 +15,23 @@ using std::chrono::seconds;
 using std::chrono::sys_seconds;
 
 // The ledger's claim rules in memory (see ports::NotificationLedger).
-class MemoryLedger final : public ports::NotificationLedger {
+class MemoryLedger final : public ports::NotificationLedger, public ports::NotificationLog {
  public:
+  std::vector<model::NotificationCount> CountByState() override { return {}; }
+  std::vector<model::NotificationRecord> List(std::string_view kind, std::size_t) override {
+    std::vector<model::NotificationRecord> out;
+    for (const auto& [id, r] : rows) {
+      if (id.rfind(std::string(kind) + "|", 0) != 0) continue;
+      model::NotificationRecord rec;
+      rec.kind = std::string(kind);
+      rec.key = id.substr(kind.size() + 1);
+      rec.state = r.state;
+      rec.attempts = r.attempt;
+      if (r.state == model::NotificationState::kFailed) rec.next_attempt_at = r.next;
+      out.push_back(rec);
+    }
+    return out;
+  }
   std::optional<model::NotificationClaim> Claim(std::string_view kind, std::string_view key,
                                                 std::string_view owner, seconds lease,
                                                 sys_seconds now, std::string_view) override {
@@ -193,6 +208,29 @@ TEST(QuotaAlerterTest, AQuotaWithItsOwnDestinationsUsesOnlyThose) {
   ASSERT_EQ(webhook.posts.size(), 1U);
   EXPECT_EQ(webhook.posts[0].url, "http://127.0.0.1:1/beta");
   EXPECT_TRUE(mail.mails.empty());
+}
+
+TEST(QuotaAlerterTest, ARestartedAlerterResumesARetryThatWasWaiting) {
+  MemoryLedger ledger;
+  RecordingWebhook webhook;
+  webhook.fail_next = 2;
+  AlerterSettings s = Settings();
+  s.defaults.mail.clear();
+  s.defaults.webhooks.resize(1);
+  sys_seconds t = kNow;
+  const auto now = [&] { return t; };
+  {
+    QuotaAlerter before(s, {ledger, nullptr, &webhook, {}, &ledger});
+    EXPECT_EQ(before.Deliver({ThresholdAlert()}, {}, now).failed, 1);
+  }  // the process stops during the backoff
+  QuotaAlerter after(s, {ledger, nullptr, &webhook, {}, &ledger});
+  t += seconds{10};
+  EXPECT_EQ(after.Deliver({ThresholdAlert()}, {}, now).sent, 0);  // decided again: not due yet
+  EXPECT_EQ(after.pending(), 1U);
+  t += seconds{60};
+  EXPECT_EQ(after.Deliver({}, {}, now).sent, 1);
+  EXPECT_EQ(webhook.posts.size(), 1U);
+  EXPECT_EQ(after.Deliver({ThresholdAlert()}, {}, now).already_done, 1);
 }
 
 }  // namespace

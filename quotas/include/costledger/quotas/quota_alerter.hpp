@@ -52,6 +52,10 @@ struct AlerterPorts {
   ports::WebhookSender* webhook = nullptr;
   /// Waits between in-process retries (tests pass a no-op).
   std::function<void(std::chrono::milliseconds)> wait;
+  /// The ledger's records (usually the same adapter as `ledger`); when given, the first Deliver
+  /// reads which alerts failed and wait for a retry, so that a restarted process resumes them
+  /// when its evaluator decides them again. Null: retries pending at a restart are not resumed.
+  ports::NotificationLog* log = nullptr;
 };
 
 /// What one Deliver call did, per alert and channel.
@@ -90,9 +94,9 @@ model::Mail AlertMail(const model::QuotaAlert& alert, const std::string& from,
 /// each channel exactly once across restarts and replicas: claimed in the NotificationLedger
 /// first, sent with in-process retries (settings.retry), then recorded sent, failed (claimable
 /// again after a backoff; this alerter retries it at a later Deliver) or given up. Pending
-/// retries live in this object: a process that restarts during a backoff does not resume them
-/// (the key stays failed in the ledger; never sent twice, possibly not sent). Not thread-safe:
-/// one thread delivers.
+/// retries live in this object; with `ports.log`, a new process finds the failed keys in the
+/// ledger and resumes each when its alert is decided again (the evaluator decides every reached
+/// threshold again after a start). Not thread-safe: one thread delivers.
 class QuotaAlerter {
  public:
   QuotaAlerter(AlerterSettings settings, AlerterPorts ports);
@@ -126,6 +130,9 @@ class QuotaAlerter {
   AlerterSettings settings_;
   AlerterPorts ports_;
   std::vector<Delivery> pending_;
+  bool log_read_ = false;
+  /// Keys the ledger holds as failed (from ports.log at the first Deliver), by next attempt.
+  std::map<std::string, std::chrono::sys_seconds> failed_before_start_;
 };
 
 }  // namespace costledger::quotas

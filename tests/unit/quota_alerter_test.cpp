@@ -18,7 +18,8 @@ using std::chrono::sys_seconds;
 class MemoryLedger final : public ports::NotificationLedger, public ports::NotificationLog {
  public:
   std::vector<model::NotificationCount> CountByState() override { return {}; }
-  std::vector<model::NotificationRecord> List(std::string_view kind, std::size_t) override {
+  std::vector<model::NotificationRecord> List(std::string_view kind,
+                                              std::size_t /*limit*/) override {
     std::vector<model::NotificationRecord> out;
     for (const auto& [id, r] : rows) {
       if (id.rfind(std::string(kind) + "|", 0) != 0) continue;
@@ -34,7 +35,8 @@ class MemoryLedger final : public ports::NotificationLedger, public ports::Notif
   }
   std::optional<model::NotificationClaim> Claim(std::string_view kind, std::string_view key,
                                                 std::string_view owner, seconds lease,
-                                                sys_seconds now, std::string_view) override {
+                                                sys_seconds now,
+                                                std::string_view /*payload*/) override {
     Row& r = rows[std::string(kind) + "|" + std::string(key)];
     const bool claimable = r.attempt == 0 ||
                            (r.state == model::NotificationState::kFailed && r.next <= now) ||
@@ -47,14 +49,15 @@ class MemoryLedger final : public ports::NotificationLedger, public ports::Notif
     return model::NotificationClaim{std::string(kind), std::string(key), std::string(owner),
                                     r.attempt, r.until};
   }
-  bool MarkSent(const model::NotificationClaim& c, sys_seconds) override {
+  bool MarkSent(const model::NotificationClaim& c, sys_seconds /*now*/) override {
     return Mark(c, model::NotificationState::kSent, {});
   }
-  bool MarkFailed(const model::NotificationClaim& c, std::string_view, sys_seconds,
-                  sys_seconds next) override {
+  bool MarkFailed(const model::NotificationClaim& c, std::string_view /*error*/,
+                  sys_seconds /*now*/, sys_seconds next) override {
     return Mark(c, model::NotificationState::kFailed, next);
   }
-  bool MarkGivenUp(const model::NotificationClaim& c, std::string_view, sys_seconds) override {
+  bool MarkGivenUp(const model::NotificationClaim& c, std::string_view /*error*/,
+                   sys_seconds /*now*/) override {
     return Mark(c, model::NotificationState::kGivenUp, {});
   }
 

@@ -44,16 +44,25 @@ class FakeStore final : public ports::QuotaStore,
     for (const model::Quota& q : quotas) out.push_back({q, {}, {}, "test", {}});
     return out;
   }
-  std::optional<ports::StoredQuota> Get(const std::string&) override { return std::nullopt; }
-  ports::QuotaPutOutcome Put(const model::Quota&, const std::string&, ports::QuotaSource) override {
+  std::optional<ports::StoredQuota> Get(const std::string& /*name*/) override {
+    return std::nullopt;
+  }
+  ports::QuotaPutOutcome Put(const model::Quota& /*quota*/, const std::string& /*who*/,
+                             ports::QuotaSource /*source*/) override {
     return ports::QuotaPutOutcome::kUnchanged;
   }
-  bool Delete(const std::string&, const std::string&, ports::QuotaSource) override { return false; }
-  ports::QuotaReconcileResult Reconcile(const std::vector<model::Quota>&,
-                                        const std::string&) override {
+  bool Delete(const std::string& /*name*/, const std::string& /*who*/,
+              ports::QuotaSource /*source*/) override {
+    return false;
+  }
+  ports::QuotaReconcileResult Reconcile(const std::vector<model::Quota>& /*quotas*/,
+                                        const std::string& /*who*/) override {
     return {};
   }
-  std::vector<ports::QuotaChange> History(const std::string&, std::size_t) override { return {}; }
+  std::vector<ports::QuotaChange> History(const std::string& /*name*/,
+                                          std::size_t /*limit*/) override {
+    return {};
+  }
 
   std::vector<model::AllocationRow> ReadAllocations(
       sys_seconds start, sys_seconds end, seconds step,
@@ -85,10 +94,13 @@ class FakeStore final : public ports::QuotaStore,
     for (auto& [key, row] : rows) out.push_back(row);
     return out;
   }
-  std::vector<model::IdleRow> ReadIdle(sys_seconds, sys_seconds, seconds) override { return {}; }
+  std::vector<model::IdleRow> ReadIdle(sys_seconds /*start*/, sys_seconds /*end*/,
+                                       seconds /*step*/) override {
+    return {};
+  }
 
   std::vector<model::QueryCostRow> ReadQueries(sys_seconds start, sys_seconds end) override {
-    query_reads.push_back({start, end});
+    query_reads.emplace_back(start, end);
     std::vector<model::QueryCostRow> out;
     for (const model::QueryCostRow& q : queries) {
       if (q.submitted >= start && q.submitted < end) out.push_back(q);
@@ -96,7 +108,7 @@ class FakeStore final : public ports::QuotaStore,
     return out;
   }
   std::vector<model::NodeAssetRow> ReadAssets(sys_seconds start, sys_seconds end) override {
-    asset_reads.push_back({start, end});
+    asset_reads.emplace_back(start, end);
     return nodes;
   }
   std::optional<sys_seconds> LatestInterval() override {
@@ -141,8 +153,8 @@ class QuotaEvaluatorTest : public ::testing::Test {
  protected:
   QuotaEvaluator Make(std::shared_ptr<const model::ZoneRules> zone =
                           std::make_shared<model::FixedOffsetZone>(model::FixedOffsetZone::Utc())) {
-    return QuotaEvaluator({store, store, store, store, store}, EvaluatorSettings{}, std::move(zone),
-                          board);
+    return QuotaEvaluator({store_, store_, store_, store_, store_}, EvaluatorSettings{},
+                          std::move(zone), board_);
   }
   const model::QuotaStatus& StatusOf(const Evaluation& e, const std::string& name) {
     for (std::size_t i = 0; i < e.snapshot->quotas.size(); ++i) {
@@ -151,72 +163,72 @@ class QuotaEvaluatorTest : public ::testing::Test {
     throw std::runtime_error("no quota " + name);
   }
 
-  FakeStore store;
-  QuotaBoard board;
+  FakeStore store_;
+  QuotaBoard board_;
 };
 
 TEST_F(QuotaEvaluatorTest, SeedsThePeriodThenReadsOnlyTheNewIntervals) {
-  store.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 100)};
-  store.AddMinutes(Utc(2026, 12, 3, 10, 0), 6, "alpha", kDollar);
-  store.AddMinutes(Utc(2026, 12, 3, 10, 0), 6, "beta", 7 * kDollar);
+  store_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 100)};
+  store_.AddMinutes(Utc(2026, 12, 3, 10, 0), 6, "alpha", kDollar);
+  store_.AddMinutes(Utc(2026, 12, 3, 10, 0), 6, "beta", 7 * kDollar);
   QuotaEvaluator evaluator = Make();
 
   const Evaluation first = evaluator.Evaluate(Utc(2026, 12, 3, 10, 6, 30));
-  ASSERT_EQ(store.reads.size(), 1U);
-  EXPECT_EQ(store.reads[0].start, Utc(2026, 12, 3));
-  EXPECT_EQ(store.reads[0].end, Utc(2026, 12, 3, 10, 6));
-  EXPECT_EQ(store.reads[0].grouping,
+  ASSERT_EQ(store_.reads.size(), 1U);
+  EXPECT_EQ(store_.reads[0].start, Utc(2026, 12, 3));
+  EXPECT_EQ(store_.reads[0].end, Utc(2026, 12, 3, 10, 6));
+  EXPECT_EQ(store_.reads[0].grouping,
             (std::vector<model::PropertyRef>{{model::CostProperty::kTeam, ""}}));
   EXPECT_EQ(first.seeded, 1U);
   EXPECT_EQ(StatusOf(first, "alpha-daily").spent, 6 * kDollar);
   EXPECT_EQ(first.snapshot->counted_through, Utc(2026, 12, 3, 10, 6));
-  EXPECT_EQ(board.Current(), first.snapshot);
+  EXPECT_EQ(board_.Current(), first.snapshot);
 
-  store.AddMinutes(Utc(2026, 12, 3, 10, 6), 2, "alpha", 2 * kDollar);
+  store_.AddMinutes(Utc(2026, 12, 3, 10, 6), 2, "alpha", 2 * kDollar);
   const Evaluation second = evaluator.Evaluate(Utc(2026, 12, 3, 10, 8, 30));
-  ASSERT_EQ(store.reads.size(), 2U);
-  EXPECT_EQ(store.reads[1].start, Utc(2026, 12, 3, 10, 6));  // only what is new
-  EXPECT_EQ(store.reads[1].end, Utc(2026, 12, 3, 10, 8));
+  ASSERT_EQ(store_.reads.size(), 2U);
+  EXPECT_EQ(store_.reads[1].start, Utc(2026, 12, 3, 10, 6));  // only what is new
+  EXPECT_EQ(store_.reads[1].end, Utc(2026, 12, 3, 10, 8));
   EXPECT_EQ(second.seeded, 0U);
   EXPECT_EQ(StatusOf(second, "alpha-daily").spent, 10 * kDollar);
 
   // Nothing new stored: nothing read.
   const Evaluation third = evaluator.Evaluate(Utc(2026, 12, 3, 10, 8, 50));
-  EXPECT_EQ(store.reads.size(), 2U);
+  EXPECT_EQ(store_.reads.size(), 2U);
   EXPECT_EQ(third.allocation_reads, 0U);
   EXPECT_EQ(StatusOf(third, "alpha-daily").spent, 10 * kDollar);
 }
 
 TEST_F(QuotaEvaluatorTest, QuotasOfOneGroupingShareOneRead) {
-  store.quotas = {TeamQuota("a", "alpha", model::QuotaPeriod::kDay, 100),
-                  TeamQuota("b", "beta", model::QuotaPeriod::kDay, 100)};
-  store.AddMinutes(Utc(2026, 12, 3, 10, 0), 1, "alpha", kDollar);
+  store_.quotas = {TeamQuota("a", "alpha", model::QuotaPeriod::kDay, 100),
+                   TeamQuota("b", "beta", model::QuotaPeriod::kDay, 100)};
+  store_.AddMinutes(Utc(2026, 12, 3, 10, 0), 1, "alpha", kDollar);
   QuotaEvaluator evaluator = Make();
   evaluator.Evaluate(Utc(2026, 12, 3, 10, 1));
-  store.AddMinutes(Utc(2026, 12, 3, 10, 1), 1, "beta", 3 * kDollar);
-  store.reads.clear();
+  store_.AddMinutes(Utc(2026, 12, 3, 10, 1), 1, "beta", 3 * kDollar);
+  store_.reads.clear();
   const Evaluation e = evaluator.Evaluate(Utc(2026, 12, 3, 10, 2));
-  EXPECT_EQ(store.reads.size(), 1U);
+  EXPECT_EQ(store_.reads.size(), 1U);
   EXPECT_EQ(StatusOf(e, "a").spent, kDollar);
   EXPECT_EQ(StatusOf(e, "b").spent, 3 * kDollar);
 }
 
 TEST_F(QuotaEvaluatorTest, PeriodRollsWhereTheDataCrossesMidnightAndAlertsTheEndingPeriodFirst) {
-  store.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 10)};
-  store.AddMinutes(Utc(2026, 12, 3, 23, 50), 4, "alpha", kDollar);  // 40%
+  store_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 10)};
+  store_.AddMinutes(Utc(2026, 12, 3, 23, 50), 4, "alpha", kDollar);  // 40%
   QuotaEvaluator evaluator = Make();
   const Evaluation first = evaluator.Evaluate(Utc(2026, 12, 3, 23, 54, 10));
   EXPECT_TRUE(first.alerts.empty());
 
-  store.AddMinutes(Utc(2026, 12, 3, 23, 54), 6, "alpha", kDollar);  // 100% by midnight
-  store.AddMinutes(Utc(2026, 12, 4, 0, 0), 2, "alpha", kDollar);
-  store.reads.clear();
+  store_.AddMinutes(Utc(2026, 12, 3, 23, 54), 6, "alpha", kDollar);  // 100% by midnight
+  store_.AddMinutes(Utc(2026, 12, 4, 0, 0), 2, "alpha", kDollar);
+  store_.reads.clear();
   const Evaluation second = evaluator.Evaluate(Utc(2026, 12, 4, 0, 2, 10));
-  ASSERT_EQ(store.reads.size(), 2U);  // cut at midnight
-  EXPECT_EQ(store.reads[0].start, Utc(2026, 12, 3, 23, 54));
-  EXPECT_EQ(store.reads[0].end, Utc(2026, 12, 4));
-  EXPECT_EQ(store.reads[1].start, Utc(2026, 12, 4));
-  EXPECT_EQ(store.reads[1].end, Utc(2026, 12, 4, 0, 2));
+  ASSERT_EQ(store_.reads.size(), 2U);  // cut at midnight
+  EXPECT_EQ(store_.reads[0].start, Utc(2026, 12, 3, 23, 54));
+  EXPECT_EQ(store_.reads[0].end, Utc(2026, 12, 4));
+  EXPECT_EQ(store_.reads[1].start, Utc(2026, 12, 4));
+  EXPECT_EQ(store_.reads[1].end, Utc(2026, 12, 4, 0, 2));
   const model::QuotaStatus& s = StatusOf(second, "alpha-daily");
   EXPECT_EQ(s.period.start, Utc(2026, 12, 4));
   EXPECT_EQ(s.spent, 2 * kDollar);
@@ -230,8 +242,8 @@ TEST_F(QuotaEvaluatorTest, PeriodRollsWhereTheDataCrossesMidnightAndAlertsTheEnd
 }
 
 TEST_F(QuotaEvaluatorTest, TheClockRollsThePeriodWhenNoDataCrossesIt) {
-  store.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 10)};
-  store.AddMinutes(Utc(2026, 12, 3, 23, 50), 3, "alpha", kDollar);
+  store_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 10)};
+  store_.AddMinutes(Utc(2026, 12, 3, 23, 50), 3, "alpha", kDollar);
   QuotaEvaluator evaluator = Make();
   evaluator.Evaluate(Utc(2026, 12, 3, 23, 54));
   const Evaluation e = evaluator.Evaluate(Utc(2026, 12, 4, 0, 5));  // collector silent
@@ -244,10 +256,10 @@ TEST_F(QuotaEvaluatorTest, DstWeekIsCountedOver167Hours) {
   // Berlin, ISO week 2026-W13: Mon 2026-03-23 00:00 CET (= 03-22 23:00 UTC) to Mon 03-30 00:00
   // CEST (= 03-29 22:00 UTC): 167 hours.
   model::Quota q = TeamQuota("alpha-weekly", "alpha", model::QuotaPeriod::kWeek, 1000);
-  store.quotas = {q};
-  store.AddMinutes(Utc(2026, 3, 22, 22, 59), 1, "alpha", 100 * kDollar);  // the week before
-  store.AddMinutes(Utc(2026, 3, 22, 23, 0), 1, "alpha", kDollar);         // first minute
-  store.AddMinutes(Utc(2026, 3, 29, 21, 59), 1, "alpha", 2 * kDollar);    // last minute
+  store_.quotas = {q};
+  store_.AddMinutes(Utc(2026, 3, 22, 22, 59), 1, "alpha", 100 * kDollar);  // the week before
+  store_.AddMinutes(Utc(2026, 3, 22, 23, 0), 1, "alpha", kDollar);         // first minute
+  store_.AddMinutes(Utc(2026, 3, 29, 21, 59), 1, "alpha", 2 * kDollar);    // last minute
   QuotaEvaluator evaluator =
       Make(std::make_shared<model::testing::EuRulesZone>(model::testing::EuRulesZone::Berlin()));
   const Evaluation e = evaluator.Evaluate(Utc(2026, 3, 29, 21, 59, 30));
@@ -256,35 +268,35 @@ TEST_F(QuotaEvaluatorTest, DstWeekIsCountedOver167Hours) {
   EXPECT_EQ(s.period.end, Utc(2026, 3, 29, 22));
   EXPECT_EQ(s.period.length(), hours{167});
   EXPECT_EQ(s.spent, 3 * kDollar);
-  ASSERT_EQ(store.reads.size(), 1U);
-  EXPECT_EQ(store.reads[0].start, Utc(2026, 3, 22, 23));
+  ASSERT_EQ(store_.reads.size(), 1U);
+  EXPECT_EQ(store_.reads[0].start, Utc(2026, 3, 22, 23));
 
-  store.AddMinutes(Utc(2026, 3, 29, 22, 0), 1, "alpha", 5 * kDollar);  // the next week
+  store_.AddMinutes(Utc(2026, 3, 29, 22, 0), 1, "alpha", 5 * kDollar);  // the next week
   const Evaluation next = evaluator.Evaluate(Utc(2026, 3, 29, 22, 1, 10));
   EXPECT_EQ(StatusOf(next, "alpha-weekly").period.start, Utc(2026, 3, 29, 22));
   EXPECT_EQ(StatusOf(next, "alpha-weekly").spent, 5 * kDollar);
 }
 
 TEST_F(QuotaEvaluatorTest, AChangedQuotaIsReadWholeAgainAndAnUnchangedOneIsNot) {
-  store.quotas = {TeamQuota("a", "alpha", model::QuotaPeriod::kDay, 100),
-                  TeamQuota("b", "beta", model::QuotaPeriod::kDay, 100)};
-  store.AddMinutes(Utc(2026, 12, 3, 10, 0), 5, "alpha", kDollar);
-  store.AddMinutes(Utc(2026, 12, 3, 10, 0), 5, "beta", kDollar);
+  store_.quotas = {TeamQuota("a", "alpha", model::QuotaPeriod::kDay, 100),
+                   TeamQuota("b", "beta", model::QuotaPeriod::kDay, 100)};
+  store_.AddMinutes(Utc(2026, 12, 3, 10, 0), 5, "alpha", kDollar);
+  store_.AddMinutes(Utc(2026, 12, 3, 10, 0), 5, "beta", kDollar);
   QuotaEvaluator evaluator = Make();
   evaluator.Evaluate(Utc(2026, 12, 3, 10, 5, 30));
 
-  store.quotas[0].scope.team = "beta";  // now counts beta
-  store.quotas[0].limit.amount = 8 * kDollar;
-  store.reads.clear();
+  store_.quotas[0].scope.team = "beta";  // now counts beta
+  store_.quotas[0].limit.amount = 8 * kDollar;
+  store_.reads.clear();
   const Evaluation e = evaluator.Evaluate(Utc(2026, 12, 3, 10, 5, 40));
   EXPECT_EQ(e.seeded, 1U);
-  ASSERT_EQ(store.reads.size(), 1U);
-  EXPECT_EQ(store.reads[0].start, Utc(2026, 12, 3));
+  ASSERT_EQ(store_.reads.size(), 1U);
+  EXPECT_EQ(store_.reads[0].start, Utc(2026, 12, 3));
   EXPECT_EQ(StatusOf(e, "a").spent, 5 * kDollar);
   EXPECT_EQ(StatusOf(e, "a").limit, 8 * kDollar);
   EXPECT_EQ(StatusOf(e, "b").spent, 5 * kDollar);
 
-  store.quotas.erase(store.quotas.begin());
+  store_.quotas.erase(store_.quotas.begin());
   const Evaluation after_delete = evaluator.Evaluate(Utc(2026, 12, 3, 10, 5, 50));
   ASSERT_EQ(after_delete.snapshot->quotas.size(), 1U);
   EXPECT_EQ(after_delete.snapshot->quotas[0].name, "b");
@@ -305,69 +317,69 @@ model::QueryCostRow Query(std::string id, sys_seconds submitted, std::int64_t na
 }
 
 TEST_F(QuotaEvaluatorTest, QueriesAreCountedOnceThoughLookbackReadsSeeThemAgain) {
-  store.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 100)};
-  store.AddMinutes(Utc(2026, 12, 3, 10, 0), 1, "alpha", kDollar);
-  store.queries = {Query("q1", Utc(2026, 12, 3, 9, 30), 3 * kDollar)};
+  store_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 100)};
+  store_.AddMinutes(Utc(2026, 12, 3, 10, 0), 1, "alpha", kDollar);
+  store_.queries = {Query("q1", Utc(2026, 12, 3, 9, 30), 3 * kDollar)};
   QuotaEvaluator evaluator = Make();
   EXPECT_EQ(StatusOf(evaluator.Evaluate(Utc(2026, 12, 3, 10, 1)), "alpha-daily").spent,
             4 * kDollar);
 
   // A query that ran long is stored late under its submission time, before what is counted.
-  store.queries.push_back(Query("q2", Utc(2026, 12, 3, 9, 45), 5 * kDollar));
-  store.AddMinutes(Utc(2026, 12, 3, 10, 1), 1, "alpha", kDollar);
+  store_.queries.push_back(Query("q2", Utc(2026, 12, 3, 9, 45), 5 * kDollar));
+  store_.AddMinutes(Utc(2026, 12, 3, 10, 1), 1, "alpha", kDollar);
   const Evaluation e = evaluator.Evaluate(Utc(2026, 12, 3, 10, 2));
-  EXPECT_EQ(store.query_reads.back().first, Utc(2026, 12, 3, 4, 1));  // 6 h of lookback
-  EXPECT_EQ(store.query_reads.back().second, Utc(2026, 12, 3, 10, 2));
+  EXPECT_EQ(store_.query_reads.back().first, Utc(2026, 12, 3, 4, 1));  // 6 h of lookback
+  EXPECT_EQ(store_.query_reads.back().second, Utc(2026, 12, 3, 10, 2));
   EXPECT_EQ(StatusOf(e, "alpha-daily").spent, 10 * kDollar);  // q1 once, q2 once
 
-  store.AddMinutes(Utc(2026, 12, 3, 10, 2), 1, "alpha", kDollar);
+  store_.AddMinutes(Utc(2026, 12, 3, 10, 2), 1, "alpha", kDollar);
   EXPECT_EQ(StatusOf(evaluator.Evaluate(Utc(2026, 12, 3, 10, 3)), "alpha-daily").spent,
             11 * kDollar);
 }
 
 TEST_F(QuotaEvaluatorTest, EachThresholdIsDecidedOncePerPeriod) {
-  store.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 10)};
-  store.AddMinutes(Utc(2026, 12, 3, 10, 0), 6, "alpha", kDollar);
+  store_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 10)};
+  store_.AddMinutes(Utc(2026, 12, 3, 10, 0), 6, "alpha", kDollar);
   QuotaEvaluator evaluator = Make();
   const Evaluation first = evaluator.Evaluate(Utc(2026, 12, 3, 10, 6));
   ASSERT_EQ(first.alerts.size(), 1U);
   EXPECT_EQ(first.alerts[0].thresholds_ppm, (std::vector<std::int64_t>{500'000}));
   EXPECT_TRUE(evaluator.Evaluate(Utc(2026, 12, 3, 10, 6, 30)).alerts.empty());
-  store.AddMinutes(Utc(2026, 12, 3, 10, 6), 3, "alpha", kDollar);
+  store_.AddMinutes(Utc(2026, 12, 3, 10, 6), 3, "alpha", kDollar);
   const Evaluation third = evaluator.Evaluate(Utc(2026, 12, 3, 10, 9));
   ASSERT_EQ(third.alerts.size(), 1U);
   EXPECT_EQ(third.alerts[0].thresholds_ppm, (std::vector<std::int64_t>{800'000}));
 }
 
 TEST_F(QuotaEvaluatorTest, AFailedReadCountsNothingTwice) {
-  store.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 100)};
-  store.AddMinutes(Utc(2026, 12, 3, 10, 0), 2, "alpha", kDollar);
+  store_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 100)};
+  store_.AddMinutes(Utc(2026, 12, 3, 10, 0), 2, "alpha", kDollar);
   QuotaEvaluator evaluator = Make();
   evaluator.Evaluate(Utc(2026, 12, 3, 10, 2));
-  store.AddMinutes(Utc(2026, 12, 3, 10, 2), 2, "alpha", kDollar);
-  store.fail_reads = true;
+  store_.AddMinutes(Utc(2026, 12, 3, 10, 2), 2, "alpha", kDollar);
+  store_.fail_reads = true;
   EXPECT_THROW(evaluator.Evaluate(Utc(2026, 12, 3, 10, 4)), Unavailable);
-  store.fail_reads = false;
+  store_.fail_reads = false;
   const Evaluation e = evaluator.Evaluate(Utc(2026, 12, 3, 10, 4, 10));
   EXPECT_EQ(StatusOf(e, "alpha-daily").spent, 4 * kDollar);
-  EXPECT_EQ(store.reads.back().start, Utc(2026, 12, 3, 10, 2));
+  EXPECT_EQ(store_.reads.back().start, Utc(2026, 12, 3, 10, 2));
 }
 
 TEST_F(QuotaEvaluatorTest, NothingStoredYetPublishesQuotasWithoutCountedThrough) {
-  store.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 100)};
+  store_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 100)};
   QuotaEvaluator evaluator = Make();
   const Evaluation e = evaluator.Evaluate(Utc(2026, 12, 3, 10, 0));
   EXPECT_FALSE(e.snapshot->counted_through);
   EXPECT_EQ(StatusOf(e, "alpha-daily").spent, 0);
-  store.AddMinutes(Utc(2026, 12, 3, 9, 0), 3, "alpha", kDollar);
+  store_.AddMinutes(Utc(2026, 12, 3, 9, 0), 3, "alpha", kDollar);
   const Evaluation later = evaluator.Evaluate(Utc(2026, 12, 3, 10, 1));
   EXPECT_EQ(later.seeded, 1U);
   EXPECT_EQ(StatusOf(later, "alpha-daily").spent, 3 * kDollar);
 }
 
 TEST_F(QuotaEvaluatorTest, OfferingsComeFromTheNodesOfTheLatestInterval) {
-  store.quotas = {};
-  store.AddMinutes(Utc(2026, 12, 3, 10, 0), 1, "alpha", kDollar);
+  store_.quotas = {};
+  store_.AddMinutes(Utc(2026, 12, 3, 10, 0), 1, "alpha", kDollar);
   model::NodeAssetRow a;
   a.instance_type = "g5.xlarge";
   a.capacity_type = "spot";
@@ -377,12 +389,12 @@ TEST_F(QuotaEvaluatorTest, OfferingsComeFromTheNodesOfTheLatestInterval) {
   a.max_price_per_hour = model::Money::FromNanos(400'000'000);
   model::NodeAssetRow b = a;
   b.max_price_per_hour = model::Money::FromNanos(450'000'000);
-  store.nodes = {a, b};
+  store_.nodes = {a, b};
   QuotaEvaluator evaluator = Make();
   const Evaluation e = evaluator.Evaluate(Utc(2026, 12, 3, 10, 1));
-  ASSERT_EQ(store.asset_reads.size(), 1U);
-  EXPECT_EQ(store.asset_reads[0].first, Utc(2026, 12, 3, 10, 0));
-  EXPECT_EQ(store.asset_reads[0].second, Utc(2026, 12, 3, 10, 1));
+  ASSERT_EQ(store_.asset_reads.size(), 1U);
+  EXPECT_EQ(store_.asset_reads[0].first, Utc(2026, 12, 3, 10, 0));
+  EXPECT_EQ(store_.asset_reads[0].second, Utc(2026, 12, 3, 10, 1));
   ASSERT_EQ(e.snapshot->offerings.size(), 1U);
   const model::OfferingPrice& o = e.snapshot->offerings[0];
   EXPECT_EQ(o.instance_type, "g5.xlarge");

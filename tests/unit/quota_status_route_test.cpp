@@ -26,15 +26,22 @@ class OneQuotaStore final : public ports::QuotaStore {
     if (name != quota.name) return std::nullopt;
     return ports::StoredQuota{quota, kDay, kDay, "test", ports::QuotaSource::kApi};
   }
-  ports::QuotaPutOutcome Put(const model::Quota&, const std::string&, ports::QuotaSource) override {
+  ports::QuotaPutOutcome Put(const model::Quota& /*quota*/, const std::string& /*who*/,
+                             ports::QuotaSource /*source*/) override {
     return ports::QuotaPutOutcome::kUnchanged;
   }
-  bool Delete(const std::string&, const std::string&, ports::QuotaSource) override { return false; }
-  ports::QuotaReconcileResult Reconcile(const std::vector<model::Quota>&,
-                                        const std::string&) override {
+  bool Delete(const std::string& /*name*/, const std::string& /*who*/,
+              ports::QuotaSource /*source*/) override {
+    return false;
+  }
+  ports::QuotaReconcileResult Reconcile(const std::vector<model::Quota>& /*quotas*/,
+                                        const std::string& /*who*/) override {
     return {};
   }
-  std::vector<ports::QuotaChange> History(const std::string&, std::size_t) override { return {}; }
+  std::vector<ports::QuotaChange> History(const std::string& /*name*/,
+                                          std::size_t /*limit*/) override {
+    return {};
+  }
   model::Quota quota;
 };
 
@@ -66,9 +73,9 @@ model::Quota AlphaQuota() {
 
 class QuotaStatusRouteTest : public ::testing::Test {
  protected:
-  QuotaStatusRouteTest() { store.quota = AlphaQuota(); }
+  QuotaStatusRouteTest() { store_.quota = AlphaQuota(); }
   http::HttpResponse Get(const std::string& target, const quotas::QuotaBoard* b) {
-    CostApi api(CostReaders{reads, reads, queries, reads, nullptr, &store, b}, nullptr, {},
+    CostApi api(CostReaders{reads_, reads_, queries_, reads_, nullptr, &store_, b}, nullptr, {},
                 [] { return kDay; });
     return api.Handle(testing::ApiRequest(target, nullptr));
   }
@@ -86,18 +93,18 @@ class QuotaStatusRouteTest : public ::testing::Test {
     s->statuses = {status};
     s->evaluated_at = kDay + std::chrono::hours{50};
     s->counted_through = kDay + std::chrono::hours{50};
-    board.Publish(s);
+    board_.Publish(s);
   }
 
-  testing::NoCostReads reads;
-  Queries queries;
-  OneQuotaStore store;
-  quotas::QuotaBoard board;
+  testing::NoCostReads reads_;
+  Queries queries_;
+  OneQuotaStore store_;
+  quotas::QuotaBoard board_;
 };
 
 TEST_F(QuotaStatusRouteTest, AnswersFromTheBoardInContractUnitsAndExactBaseUnits) {
   Publish();
-  const http::HttpResponse r = Get("/v1/quotas/alpha-weekly/status", &board);
+  const http::HttpResponse r = Get("/v1/quotas/alpha-weekly/status", &board_);
   ASSERT_EQ(r.status, 200) << r.body;
   const nlohmann::json d = nlohmann::json::parse(r.body)["data"];
   EXPECT_DOUBLE_EQ(d["spent"].get<double>(), 812.4);
@@ -116,15 +123,15 @@ TEST_F(QuotaStatusRouteTest, AnswersFromTheBoardInContractUnitsAndExactBaseUnits
 }
 
 TEST_F(QuotaStatusRouteTest, UnknownQuotaIs404AndNoEvaluationYetIs503SayingWhy) {
-  EXPECT_EQ(Get("/v1/quotas/nope/status", &board).status, 404);
-  const http::HttpResponse before = Get("/v1/quotas/alpha-weekly/status", &board);
+  EXPECT_EQ(Get("/v1/quotas/nope/status", &board_).status, 404);
+  const http::HttpResponse before = Get("/v1/quotas/alpha-weekly/status", &board_);
   EXPECT_EQ(before.status, 503);
   EXPECT_THAT(before.body, HasSubstr("has not finished its first evaluation"));
   const http::HttpResponse none = Get("/v1/quotas/alpha-weekly/status", nullptr);
   EXPECT_EQ(none.status, 503);
   EXPECT_THAT(none.body, HasSubstr("does not run in this process"));
   EXPECT_EQ(CostApi::RouteOf("/v1/quotas/alpha-weekly/status"), "/v1/quotas/{name}/status");
-  EXPECT_EQ(Get("/v1/quotas/alpha-weekly/status", &board).status, 503);
+  EXPECT_EQ(Get("/v1/quotas/alpha-weekly/status", &board_).status, 503);
 }
 
 TEST(QuotaGaugesTest, SpentLimitAndRatioByQuotaAndUnit) {

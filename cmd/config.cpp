@@ -391,7 +391,7 @@ Config::QuotaEvaluation::Destinations ParseAlertDestinations(const json& root,
   if (hooks == nullptr || hooks->is_null()) return d;
   if (!hooks->is_array()) {
     throw InvalidInput(fmt::format(
-        "configuration key '{}.webhooks' must be an array of {{\"url\", \"format\"}}", path));
+        R"(configuration key '{}.webhooks' must be an array of {{"url", "format"}})", path));
   }
   for (std::size_t i = 0; i < hooks->size(); ++i) {
     const std::string key = fmt::format("{}.webhooks[{}]", path, i);
@@ -416,7 +416,7 @@ Config::QuotaEvaluation::Destinations ParseAlertDestinations(const json& root,
       w.format = h.value("format", "json");
     } else {
       throw InvalidInput(
-          fmt::format("configuration key '{}' must be an object {{\"url\", \"format\"}}", key));
+          fmt::format(R"(configuration key '{}' must be an object {{"url", "format"}})", key));
     }
     if (w.url.rfind("http://", 0) != 0 && w.url.rfind("https://", 0) != 0) {
       throw InvalidInput(

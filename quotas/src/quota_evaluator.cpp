@@ -93,11 +93,13 @@ void QuotaEvaluator::ReadNewIntervals(sys_seconds from, sys_seconds to, Evaluati
     if (t.seeded) groups[model::GroupingFor(t.usage.quota().scope)].push_back(&t);
   }
   for (auto& [grouping, members] : groups) {
-    // Cut where a member's period ends, so that each read lies within one period of each.
+    // Cut where a member's period starts or ends, so that each read lies within one period of
+    // each (or wholly before it, when the clock rolled the period before the data came).
     std::set<sys_seconds> cuts{from, to};
     for (const Tracked* t : members) {
-      const sys_seconds end = t->usage.period().end;
-      if (end > from && end < to) cuts.insert(end);
+      for (const sys_seconds at : {t->usage.period().start, t->usage.period().end}) {
+        if (at > from && at < to) cuts.insert(at);
+      }
     }
     const bool needs_rows = std::ranges::any_of(
         members, [](const Tracked* t) { return CountsContainers(t->usage.quota()); });

@@ -252,6 +252,18 @@ TEST_F(QuotaEvaluatorTest, TheClockRollsThePeriodWhenNoDataCrossesIt) {
   EXPECT_EQ(s.spent, 0);
 }
 
+TEST_F(QuotaEvaluatorTest, LateIntervalsOfTheEndedPeriodDoNotCountInTheNewOne) {
+  store_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 100)};
+  store_.AddMinutes(Utc(2026, 12, 3, 23, 50), 3, "alpha", kDollar);
+  QuotaEvaluator evaluator = Make();
+  evaluator.Evaluate(Utc(2026, 12, 3, 23, 53));
+  evaluator.Evaluate(Utc(2026, 12, 4, 0, 30));  // the collector is down; the clock rolls
+  store_.AddMinutes(Utc(2026, 12, 3, 23, 53), 18, "alpha", kDollar);  // its spool, replayed
+  const Evaluation e = evaluator.Evaluate(Utc(2026, 12, 4, 0, 31));
+  EXPECT_EQ(StatusOf(e, "alpha-daily").period.start, Utc(2026, 12, 4));
+  EXPECT_EQ(StatusOf(e, "alpha-daily").spent, 11 * kDollar);  // 00:00 to 00:11 only
+}
+
 TEST_F(QuotaEvaluatorTest, DstWeekIsCountedOver167Hours) {
   // Berlin, ISO week 2026-W13: Mon 2026-03-23 00:00 CET (= 03-22 23:00 UTC) to Mon 03-30 00:00
   // CEST (= 03-29 22:00 UTC): 167 hours.

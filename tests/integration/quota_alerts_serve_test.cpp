@@ -46,8 +46,10 @@ TEST(QuotaAlertsServeTest, TwoReplicasAndARestartSendEachAlertOncePerWebhook) {
   {
     postgres::PostgresStore store(url, "");
     store.Migrate();
-    for (int m = 5; m >= 1; --m)
+    // The current minute too, so that spend falls in the current month even on its first minute.
+    for (int m = 5; m >= 0; --m) {
       store.Write(testing::MakeBatch("c1", now - std::chrono::minutes(m), 2, 3));
+    }
     postgres::PostgresQuotaStore quotas(url, "");
     model::Quota q;
     q.name = "team0-monthly";

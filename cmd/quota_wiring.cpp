@@ -77,7 +77,7 @@ struct QuotaEvaluatorThread::Impl {
         log(l),
         metrics(m),
         mail(MakeMail(c)),
-        evaluator({store, costs, costs, costs, costs},
+        evaluator({store, costs, costs, costs, costs, &ledger},
                   {std::chrono::seconds(c.interval_seconds),
                    std::chrono::seconds(c.quota_evaluation.query_lookback_seconds)},
                   common::LoadTimeZone(c.time_zone), board),

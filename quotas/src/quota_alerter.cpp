@@ -48,6 +48,55 @@ std::string AlertKey(const model::QuotaAlert& alert, std::string_view channel) {
   return key;
 }
 
+model::QuotaAlertLedger SentAlerts(const model::Quota& quota,
+                                   const std::vector<model::NotificationRecord>& records) {
+  struct Seen {
+    sys_seconds period;
+    std::string kind;
+    std::int64_t ppm = 0;
+  };
+  std::vector<Seen> seen;
+  const std::string prefix = quota.name + "/";
+  for (const model::NotificationRecord& r : records) {
+    if (r.kind != kQuotaAlertKind || r.key.rfind(prefix, 0) != 0 ||
+        r.state == model::NotificationState::kFailed) {
+      continue;
+    }
+    // <quota>/<period start>/<kind>[/<ppm>]/<channel>
+    std::vector<std::string> parts;
+    for (std::size_t at = 0, next = 0; next != std::string::npos; at = next + 1) {
+      next = r.key.find('/', at);
+      parts.push_back(r.key.substr(at, next == std::string::npos ? next : next - at));
+    }
+    if (parts.size() < 4) continue;
+    try {
+      Seen s{model::ParseTimestamp(parts[1]), parts[2], 0};
+      if (s.kind == "threshold") {
+        if (parts.size() < 5) continue;
+        s.ppm = std::stoll(parts[3]);
+      }
+      seen.push_back(std::move(s));
+    } catch (const std::exception&) {
+      continue;  // not a key this version writes
+    }
+  }
+  model::QuotaAlertLedger ledger;
+  for (const Seen& s : seen) {
+    if (!ledger.period_start || s.period > *ledger.period_start) ledger.period_start = s.period;
+  }
+  if (!ledger.period_start) return ledger;
+  std::int64_t highest = 0;
+  for (const Seen& s : seen) {
+    if (s.period != *ledger.period_start) continue;
+    if (s.kind == "threshold") highest = std::max(highest, s.ppm);
+    if (s.kind == "forecast") ledger.forecast_sent = true;
+  }
+  for (const std::int64_t ppm : quota.thresholds_ppm) {
+    if (ppm <= highest) ledger.thresholds_sent_ppm.push_back(ppm);
+  }
+  return ledger;
+}
+
 model::Notification AlertNotification(const model::QuotaAlert& alert, const model::Quota* quota,
                                       const std::string& base_url) {
   const model::QuotaStatus& s = alert.status;

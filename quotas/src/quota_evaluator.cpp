@@ -7,11 +7,15 @@
 #include "costledger/model/enum_text.hpp"
 #include "costledger/model/quota_period.hpp"
 #include "costledger/model/quota_status.hpp"
+#include "costledger/quotas/quota_alerter.hpp"
 
 namespace costledger::quotas {
 namespace {
 
 using std::chrono::sys_seconds;
+
+/// How many alert records a process reads at start (the newest; a few per quota and period).
+constexpr std::size_t kAlertRecordsRead = 5000;
 
 bool CountsContainers(const model::Quota& q) {
   return q.scope.CoversContainers() && q.limit.unit != model::QuotaUnit::kBytesScanned;
@@ -39,6 +43,10 @@ Evaluation QuotaEvaluator::Evaluate(sys_seconds now) {
   std::map<std::string, Tracked> previous = tracked_;
   const std::optional<sys_seconds> previous_through = through_;
   try {
+    if (!alert_log_read_ && ports_.alert_log != nullptr) {
+      alert_records_ = ports_.alert_log->List(kQuotaAlertKind, kAlertRecordsRead);
+    }
+    alert_log_read_ = true;
     Sync(now, out);
     if (through_ && stored_through && *stored_through > *through_) {
       ReadNewIntervals(*through_, *stored_through, out);
@@ -80,8 +88,9 @@ void QuotaEvaluator::Sync(sys_seconds now, Evaluation& /*out*/) {
       continue;
     }
     Tracked t{model::QuotaUsage(q, model::QuotaPeriodWindow(q.period, now, *zone_)), {}, false};
-    // A changed quota keeps what was sent this period: its thresholds are not sent again.
-    if (it != tracked_.end()) t.alerts = it->second.alerts;
+    // A changed quota keeps what was sent this period: its thresholds are not sent again. A
+    // quota new to this process starts from what the ledger says was sent.
+    t.alerts = it != tracked_.end() ? it->second.alerts : SentAlerts(q, alert_records_);
     next.emplace(q.name, std::move(t));
   }
   tracked_ = std::move(next);

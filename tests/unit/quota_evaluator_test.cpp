@@ -31,8 +31,15 @@ class FakeStore final : public ports::QuotaStore,
                         public ports::AllocationReader,
                         public ports::QueryReader,
                         public ports::AssetReader,
-                        public ports::StoreHealth {
+                        public ports::StoreHealth,
+                        public ports::NotificationLog {
  public:
+  std::vector<model::NotificationCount> CountByState() override { return {}; }
+  std::vector<model::NotificationRecord> List(std::string_view /*kind*/,
+                                              std::size_t /*limit*/) override {
+    ++log_reads;
+    return records;
+  }
   struct Read {
     sys_seconds start, end;
     seconds step;
@@ -132,6 +139,8 @@ class FakeStore final : public ports::QuotaStore,
   std::vector<Read> reads;
   std::vector<std::pair<sys_seconds, sys_seconds>> query_reads;
   std::vector<std::pair<sys_seconds, sys_seconds>> asset_reads;
+  std::vector<model::NotificationRecord> records;
+  int log_reads = 0;
   bool fail_reads = false;
   bool fail_health = false;
 };
@@ -153,7 +162,7 @@ class QuotaEvaluatorTest : public ::testing::Test {
  protected:
   QuotaEvaluator Make(std::shared_ptr<const model::ZoneRules> zone =
                           std::make_shared<model::FixedOffsetZone>(model::FixedOffsetZone::Utc())) {
-    return QuotaEvaluator({store_, store_, store_, store_, store_}, EvaluatorSettings{},
+    return QuotaEvaluator({store_, store_, store_, store_, store_, &store_}, EvaluatorSettings{},
                           std::move(zone), board_);
   }
   const model::QuotaStatus& StatusOf(const Evaluation& e, const std::string& name) {
@@ -414,6 +423,42 @@ TEST_F(QuotaEvaluatorTest, OfferingsComeFromTheNodesOfTheLatestInterval) {
   EXPECT_EQ(o.nodes, 2);
   EXPECT_EQ(o.node_price.per_hour.nanos(), 450'000'000);
   EXPECT_EQ(o.capacity.gpu_devices, 1);
+}
+
+model::NotificationRecord Record(std::string key, model::NotificationState state) {
+  model::NotificationRecord r;
+  r.kind = "quota_alert";
+  r.key = std::move(key);
+  r.state = state;
+  return r;
+}
+
+TEST_F(QuotaEvaluatorTest, AStartedProcessKnowsFromTheLedgerWhatWasSent) {
+  store_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 10)};
+  store_.AddMinutes(Utc(2026, 12, 3, 10, 0), 6, "alpha", kDollar);  // 60% today
+  // Yesterday went to 100%; today 50% was sent, 80% failed (the alerter resumes that one).
+  store_.records = {
+      Record("alpha-daily/2026-12-02T00:00:00Z/threshold/1000000/mail",
+             model::NotificationState::kSent),
+      Record("alpha-daily/2026-12-03T00:00:00Z/threshold/500000/webhook:00",
+             model::NotificationState::kSent),
+      Record("alpha-daily/2026-12-03T00:00:00Z/threshold/800000/mail",
+             model::NotificationState::kFailed),
+      Record("other/2026-12-03T00:00:00Z/threshold/1000000/mail", model::NotificationState::kSent)};
+  QuotaEvaluator evaluator = Make();
+  EXPECT_TRUE(evaluator.Evaluate(Utc(2026, 12, 3, 10, 6)).alerts.empty());
+  EXPECT_EQ(store_.log_reads, 1);
+
+  // Only yesterday's alerts are in the ledger: today starts with a "new period" alert.
+  store_.records.erase(store_.records.begin() + 1, store_.records.end());
+  QuotaEvaluator restarted = Make();
+  const Evaluation e = restarted.Evaluate(Utc(2026, 12, 3, 10, 6));
+  ASSERT_EQ(e.alerts.size(), 2U);
+  EXPECT_EQ(e.alerts[0].kind, model::QuotaAlertKind::kNewPeriod);
+  EXPECT_EQ(e.alerts[0].previous_period_start, Utc(2026, 12, 2));
+  EXPECT_EQ(e.alerts[1].thresholds_ppm, (std::vector<std::int64_t>{500'000}));
+  restarted.Evaluate(Utc(2026, 12, 3, 10, 6, 30));
+  EXPECT_EQ(store_.log_reads, 2);  // once per process
 }
 
 }  // namespace

@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "costledger/model/mail.hpp"
+#include "costledger/model/notification.hpp"
 #include "costledger/model/notification_message.hpp"
+#include "costledger/model/quota.hpp"
 #include "costledger/model/quota_alerts.hpp"
 #include "costledger/model/retry_policy.hpp"
 #include "costledger/model/webhook_payload.hpp"
@@ -78,6 +80,15 @@ std::string AlertKey(const model::QuotaAlert& alert, std::string_view channel);
 /// The channel name of a webhook: "webhook:" + 16 hex digits of a digest of its URL (so the
 /// key names no secret a URL may hold, and reordering the configuration changes nothing).
 std::string WebhookChannel(const std::string& url);
+
+/// What the ledger's `records` (kind kQuotaAlertKind) say was sent for `quota`, as the
+/// evaluator's alert ledger, so that a restarted process neither decides those alerts again nor
+/// misses the "new period" alert: the latest period with a record, its thresholds up to the
+/// highest one sent (an alert covers every threshold below the one it names) and whether its
+/// forecast alert went. Records that failed and wait for a retry do not count (the alerter
+/// resumes them); claimed ones do (their holder sends them). Empty when there are none. Pure.
+model::QuotaAlertLedger SentAlerts(const model::Quota& quota,
+                                   const std::vector<model::NotificationRecord>& records);
 
 /// The webhook summary of an alert: kind "quota_alert", the alert's subject and message, figures
 /// (alert, spent, limit, ratio, since, forecast, action), a link to its status when `base_url`

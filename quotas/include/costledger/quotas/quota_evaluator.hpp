@@ -12,6 +12,7 @@
 #include "costledger/model/quota_usage.hpp"
 #include "costledger/model/zone_rules.hpp"
 #include "costledger/ports/cost_reader.hpp"
+#include "costledger/ports/notification_ledger.hpp"
 #include "costledger/ports/quota_store.hpp"
 #include "costledger/quotas/quota_board.hpp"
 
@@ -24,6 +25,9 @@ struct EvaluatorPorts {
   ports::QueryReader& queries;
   ports::AssetReader& assets;
   ports::StoreHealth& health;
+  /// The notification ledger's records (optional): read once, at the first evaluation, to know
+  /// which alerts were sent before this process started (see SentAlerts).
+  ports::NotificationLog* alert_log = nullptr;
 };
 
 struct EvaluatorSettings {
@@ -92,6 +96,8 @@ class QuotaEvaluator {
   QuotaBoard& board_;
   std::map<std::string, Tracked> tracked_;  ///< by quota name
   std::optional<std::chrono::sys_seconds> through_;
+  bool alert_log_read_ = false;
+  std::vector<model::NotificationRecord> alert_records_;  ///< as they were at the start
 };
 
 }  // namespace costledger::quotas

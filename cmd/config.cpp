@@ -531,6 +531,15 @@ LoadedConfig ParseConfig(const std::string& json_text,
   ParseReports(root, c.reports);
   ParseSmtp(root, env, c.smtp);
   ParseQuotaEvaluation(root, c.quota_evaluation);
+  if (c.smtp.url.empty()) {
+    bool mails = !c.quota_evaluation.alerts.mail.empty();
+    for (const auto& [name, d] : c.quota_evaluation.alerts_by_quota) mails |= !d.mail.empty();
+    if (mails) {
+      loaded.warnings.emplace_back(
+          "quotas.alerts has mail recipients but smtp.url is not set: quota alert mails are not "
+          "sent");
+    }
+  }
   c.tokens_file = GetString(root, "auth.tokens_file", "");
   c.api.protect_metrics = GetBool(root, "auth.protect_metrics", c.api.protect_metrics);
   c.api.threads = GetInt(root, "api.threads", c.api.threads, 1, 64);

@@ -221,7 +221,8 @@ TEST(ConfigTest, QuotaEvaluationKeysHaveDefaultsAndNameBadValues) {
       "alerts":{"webhooks":[{"url":"https://hooks.slack.com/x","format":"slack"},
                             {"url":"http://alerts.internal/q"}],
                 "mail":["finops@example.com"], "retry_seconds": 30,
-                "quotas":{"alpha-weekly":{"webhooks":["https://alpha.example.com/hook"]}}}}})",
+                "quotas":{"alpha-weekly":{"webhooks":["https://alpha.example.com/hook"]}}}},
+      "smtp":{"url":"smtp://mail:25"}})",
                                        {});
   EXPECT_TRUE(set.warnings.empty()) << set.warnings.front();
   const Config::QuotaEvaluation& q = set.config.quota_evaluation;
@@ -233,6 +234,10 @@ TEST(ConfigTest, QuotaEvaluationKeysHaveDefaultsAndNameBadValues) {
   EXPECT_EQ(q.alerts.mail, std::vector<std::string>{"finops@example.com"});
   ASSERT_EQ(q.alerts_by_quota.at("alpha-weekly").webhooks.size(), 1U);
   EXPECT_THAT(DescribeConfig(set.config), HasSubstr(R"("evaluate_seconds": 10)"));
+  const LoadedConfig no_smtp =
+      ParseConfig("{" + base + R"(,"quotas":{"alerts":{"mail":["a@example.com"]}}})", {});
+  ASSERT_EQ(no_smtp.warnings.size(), 1U);
+  EXPECT_THAT(no_smtp.warnings[0], HasSubstr("smtp.url is not set"));
   EXPECT_EQ(ParseConfig("{" + base + "}", {{"COSTLEDGER_QUOTAS_EVALUATE_SECONDS", "5"}})
                 .config.quota_evaluation.evaluate_seconds,
             5);

@@ -97,7 +97,12 @@ TEST_F(QuotaEvaluationTest, UsageEqualsAllocationForTheSameScopeAndPeriodToTheNa
   EXPECT_EQ(seeded.seeded, 2U);
 
   // What /v1/allocation says through the same reader port.
-  api::CostApi cost_api(api::CostReaders{reader, reader, reader, reader, nullptr, &quotas, &board},
+  api::CostApi cost_api(api::CostReaders{.allocations = reader,
+                                         .assets = reader,
+                                         .queries = reader,
+                                         .health = reader,
+                                         .quotas = &quotas,
+                                         .quota_board = &board},
                         nullptr, {}, [] { return At(23, 0); });
   const auto allocation = [&](sys_seconds end, const std::string& aggregate,
                               const std::string& name) {

@@ -75,8 +75,13 @@ class QuotaStatusRouteTest : public ::testing::Test {
  protected:
   QuotaStatusRouteTest() { store_.quota = AlphaQuota(); }
   http::HttpResponse Get(const std::string& target, const quotas::QuotaBoard* b) {
-    CostApi api(CostReaders{reads_, reads_, queries_, reads_, nullptr, &store_, b}, nullptr, {},
-                [] { return kDay; });
+    CostApi api(CostReaders{.allocations = reads_,
+                            .assets = reads_,
+                            .queries = queries_,
+                            .health = reads_,
+                            .quotas = &store_,
+                            .quota_board = b},
+                nullptr, {}, [] { return kDay; });
     return api.Handle(testing::ApiRequest(target, nullptr));
   }
   void Publish() {

@@ -10,6 +10,7 @@
 
 #include "costledger/api/auth.hpp"
 #include "costledger/api/cost_metrics.hpp"
+#include "costledger/api/efficiency_routes.hpp"
 #include "costledger/http/http_types.hpp"
 #include "costledger/ports/cost_reader.hpp"
 #include "costledger/ports/quota_store.hpp"
@@ -29,6 +30,10 @@ struct CostReaders {
   /// Serves /v1/quotas (quota_routes.hpp); nullptr: those routes answer 404 "quotas are not
   /// enabled".
   ports::QuotaStore* quotas = nullptr;
+  /// Recommendations and cost per item in /v1/efficiency (efficiency_routes.hpp); nullptr:
+  /// those parts are null.
+  ports::UsageSeriesReader* usage = nullptr;
+  ports::WorkCounterReader* work = nullptr;
 };
 
 struct CostApiSettings {
@@ -37,6 +42,7 @@ struct CostApiSettings {
   bool protect_metrics = false;             ///< /metrics needs a token too
   std::chrono::seconds cache_ttl{5};        ///< identical requests reuse an answer this long
   std::chrono::seconds ready_max_age{180};  ///< /readyz: the newest interval is this recent
+  EfficiencySettings efficiency;            ///< /v1/efficiency and below
 };
 
 /// The routes of the HTTP API (DESIGN "API"): turns a request into a response without touching

@@ -117,13 +117,34 @@ std::vector<WorkloadSummary> BuildWorkloadFeed(
     std::span<const AllocationRow> rows, TimeWindow window, std::chrono::seconds step,
     std::span<const ContainerUsageSeries> usage, const RightsizingPolicy& policy,
     const std::map<std::string, WindowWorkCost, std::less<>>& work) {
-  WorkloadEfficiencyAccumulator accumulator;
+  // Rows of one name and step (several controllers, teams or clusters under one name) merge
+  // into one record: the accumulator takes one interval per workload and step.
+  std::map<std::pair<std::string, std::size_t>, AllocationRow> merged;
   for (const AllocationRow& row : rows) {
     if (row.values.size() < 4) continue;
+    const std::string name =
+        FeedWorkloadName(row.values[0], row.values[1], row.values[2], row.values[3]);
+    auto [it, fresh] = merged.try_emplace({name, row.step}, row);
+    if (fresh) continue;
+    AllocationRow& m = it->second;
+    m.first_start = std::min(m.first_start, row.first_start);
+    m.last_end = std::max(m.last_end, row.last_end);
+    m.cpu_request_millicore_seconds += row.cpu_request_millicore_seconds;
+    m.cpu_usage_millicore_seconds += row.cpu_usage_millicore_seconds;
+    m.memory_request_byte_seconds += row.memory_request_byte_seconds;
+    m.memory_usage_byte_seconds += row.memory_usage_byte_seconds;
+    m.gpu_device_seconds += row.gpu_device_seconds;
+    m.gpu_busy_device_seconds += row.gpu_busy_device_seconds;
+    m.cpu_cost += row.cpu_cost;
+    m.ram_cost += row.ram_cost;
+    m.gpu_cost += row.gpu_cost;
+  }
+  WorkloadEfficiencyAccumulator accumulator;
+  for (const auto& [key, row] : merged) {
     const sys_seconds step_start = window.start + step * static_cast<std::int64_t>(row.step);
     const sys_seconds step_end = std::min(window.end, step_start + step);
     WorkloadIntervalRecord r;
-    r.workload = FeedWorkloadName(row.values[0], row.values[1], row.values[2], row.values[3]);
+    r.workload = key.first;
     // The part of the step it ran in, so cost per hour counts the hours it ran.
     r.interval = {std::max(step_start, row.first_start), std::min(step_end, row.last_end)};
     if (r.interval.end <= r.interval.start) r.interval = {step_start, step_end};

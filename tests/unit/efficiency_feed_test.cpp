@@ -143,6 +143,25 @@ TEST(WorkloadFeedTest, CostPerHourCountsOnlyTheTimeItRanAndNamesByPlatform) {
   EXPECT_EQ(feed[1].efficiency.cost_per_hour, HourlyPrice{Nanos(5'000'000)});
 }
 
+TEST(WorkloadFeedTest, RowsOfOneNameInOneStepMerge) {
+  const TimeWindow window{kT0, kT0 + seconds(3600)};
+  AllocationRow driver;
+  driver.values = {"spark", "app-driver", "spark", "spark:app"};
+  driver.first_start = kT0;
+  driver.last_end = kT0 + seconds(1200);
+  driver.cpu_cost = Nanos(1'000'000);
+  AllocationRow executor = driver;
+  executor.values = {"spark", "app-exec", "spark", "spark:app"};
+  executor.first_start = kT0 + seconds(600);
+  executor.last_end = kT0 + seconds(1800);
+  const auto feed =
+      BuildWorkloadFeed(std::vector{driver, executor}, window, seconds(3600), {}, {}, {});
+  ASSERT_EQ(feed.size(), 1U);
+  EXPECT_EQ(feed[0].efficiency.workload, "spark/spark:app");
+  EXPECT_EQ(feed[0].efficiency.cost, Nanos(2'000'000));
+  EXPECT_EQ(feed[0].efficiency.active_seconds, 1800);
+}
+
 TEST(WorkloadFeedTest, RecommendationIsPricedAtTheWorkloadsOwnCorePrice) {
   const TimeWindow window{kT0, kT0 + seconds(3600)};
   AllocationRow api;

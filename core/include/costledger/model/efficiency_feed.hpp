@@ -53,7 +53,7 @@ std::string FeedWorkloadName(const std::string& namespace_name, const std::strin
 /// Builds the workload feed:
 /// - `rows`: container sums per step grouped by namespace, controller, platform and workload
 ///   (in that order; AllocationReader::ReadAllocations), each step one interval of `window`
-///   cut into `step`s;
+///   cut into `step`s (rows of one name and step, e.g. two controllers of one Spark app, merge);
 /// - `usage`: hourly usage series (UsageSeriesReader) for the recommendations, priced at the
 ///   workload's own cost per requested core-hour and GiB-hour over the window;
 /// - `work`: per workload name, its work over the window (CostPerUnitOfWork), when it has a

@@ -59,7 +59,7 @@ constexpr const char* kTypes[] = {"m5.xlarge", "m5.2xlarge", "c5.2xlarge", "r5.2
 struct Scenario {
   std::string name;
   std::int64_t worker_millicores = 3000;  // request; a busy worker uses this much CPU
-  std::int64_t worker_memory_mib = 10 * 1024;
+  std::int64_t worker_memory_mib = std::int64_t{10} * 1024;
   double item_vcpu_seconds = 1800;    // mean work per item (exponential)
   double base_items_per_minute = 6;   // trough; the daily peak is 3x
   std::uint64_t seed = kDefaultSeed;  // arrivals, item sizes, spot prices and reclaims
@@ -283,7 +283,7 @@ void Step(World& w, std::int64_t minute, std::int64_t arrivals, std::mt19937_64&
             if (w.queue.empty()) break;
             worker = w.queue.front();
             w.queue.pop_front();
-            const double wait = static_cast<double>(minute - worker->arrived_minute);
+            const auto wait = static_cast<double>(minute - worker->arrived_minute);
             out.waits.push_back(wait);
             out.max_wait_minutes = std::max(out.max_wait_minutes, wait);
           }
@@ -307,7 +307,8 @@ void Step(World& w, std::int64_t minute, std::int64_t arrivals, std::mt19937_64&
     if (learning) {
       node.used_millicore_seconds += used_millicores_x_seconds;
       const model::Money cost = model::Money::FromNanos(std::llround(price / 60.0 * 1e9));
-      const model::Capacity capacity{o.type->vcpus * 1000, o.type->memory_mib * 1024 * 1024, 0};
+      const model::Capacity capacity{std::int64_t{o.type->vcpus} * 1000,
+                                     o.type->memory_mib * 1024 * 1024, 0};
       const model::UnitPrices unit = model::SplitNodePrice(
           model::HourlyPrice{model::Money::FromNanos(std::llround(price * 1e9))}, capacity, {});
       const double cpu_share = unit.cpu_per_core_hour * o.type->vcpus / std::max(price, 1e-12);
@@ -489,7 +490,8 @@ void Report(const Scenario& s, Run& run, const std::string& bench_name) {
   for (std::size_t i = 0; i < offerings.size(); ++i) {
     const auto& a = run.measured.adjusted[i];
     const double list =
-        PriceDollarsPerHour(offerings[i], kEpoch + kLearnDays * 86400) / offerings[i].type->vcpus;
+        PriceDollarsPerHour(offerings[i], kEpoch + std::int64_t{kLearnDays} * 86400) /
+        offerings[i].type->vcpus;
     fmt::print(
         "  {:<32} {:>5} {:>10.4f} {:>11} {:>13} {:>12}\n", offerings[i].Name(), offerings[i].pods,
         list,
@@ -510,11 +512,11 @@ void Report(const Scenario& s, Run& run, const std::string& bench_name) {
         o->lost_items, o->max_backlog, o->P99Wait(), o->max_wait_minutes);
     std::vector<std::pair<double, std::string>> top;
     for (const auto& [offering, hours] : o->node_hours_by_offering)
-      top.push_back({hours, offering});
+      top.emplace_back(hours, offering);
     std::sort(top.rbegin(), top.rend());
     std::string line;
     for (std::size_t i = 0; i < std::min<std::size_t>(3, top.size()); ++i) {
-      line += fmt::format("{}{} {:.0f} node-h", i ? ", " : "", top[i].second, top[i].first);
+      line += fmt::format("{}{} {:.0f} node-h", i > 0 ? ", " : "", top[i].second, top[i].first);
     }
     fmt::print("    mostly on: {}\n", line);
   }
@@ -540,13 +542,18 @@ int main(int argc, char** argv) {
     if (arg.rfind("--seed=", 0) == 0) seed = std::stoull(arg.substr(7));
   }
   // The headline: a memory-heavy worker (3 vCPU, 10 GiB), which packs differently per type.
-  Scenario memory_heavy{"queue workers, 3 vCPU + 10 GiB each", 3000, 10 * 1024, 1800, 6, seed};
+  Scenario memory_heavy{
+      "queue workers, 3 vCPU + 10 GiB each", 3000, std::int64_t{10} * 1024, 1800, 6, seed};
   auto run = costledger::bench::Simulate(memory_heavy);
   costledger::bench::Report(memory_heavy, run, "scaling");
   // The control: a worker that packs alike on every type (1.9 vCPU, 3 GiB): what is left is
   // spot interruptions, clock speed and price.
-  Scenario cpu_shaped{
-      "queue workers, 1.9 vCPU + 3 GiB each (packs alike)", 1900, 3 * 1024, 1800, 6, seed};
+  Scenario cpu_shaped{"queue workers, 1.9 vCPU + 3 GiB each (packs alike)",
+                      1900,
+                      std::int64_t{3} * 1024,
+                      1800,
+                      6,
+                      seed};
   auto control = costledger::bench::Simulate(cpu_shaped);
   costledger::bench::Report(cpu_shaped, control, "scaling_cpu_shaped");
   return 0;

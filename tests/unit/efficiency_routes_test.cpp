@@ -42,7 +42,10 @@ class FakeReads final : public ports::AllocationReader, public ports::AssetReade
     }
     return {r};
   }
-  std::vector<model::IdleRow> ReadIdle(sys_seconds, sys_seconds, seconds) override { return {}; }
+  std::vector<model::IdleRow> ReadIdle(sys_seconds /*start*/, sys_seconds /*end*/,
+                                       seconds /*step*/) override {
+    return {};
+  }
   std::vector<model::NodeAssetRow> ReadAssets(sys_seconds start, sys_seconds /*end*/) override {
     model::NodeAssetRow a;
     a.cluster = "c";
@@ -69,7 +72,7 @@ class FakeReads final : public ports::AllocationReader, public ports::AssetReade
 
 class EfficiencyRoutesTest : public ::testing::Test {
  protected:
-  http::HttpResponse Get(const std::string& target, Principal who = All()) {
+  http::HttpResponse Get(const std::string& target, const Principal& who = All()) {
     return AnswerEfficiency({reads_, reads_}, settings_, ApiRequest(target, nullptr), who, kNow);
   }
   static Principal All() { return {"t", Role::kViewer, model::TeamScope::All()}; }

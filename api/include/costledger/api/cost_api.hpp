@@ -49,7 +49,8 @@ struct CostApiSettings {
 /// a socket. GET /healthz, /readyz, /metrics, /v1/allocation (also OpenCost's /allocation and
 /// /allocation/compute), /v1/assets, /v1/queries, /v1/reports and /v1/reports/{week}/{team}.
 /// {format} (report_routes.hpp), GET/PUT/DELETE /v1/quotas[/{name}[/history]] (quota_routes.hpp;
-/// PUT and DELETE need admin). Access: a Bearer token (viewer or admin) for /v1/*, scoped to
+/// PUT and DELETE need admin), GET /v1/efficiency[/priority-expander|/karpenter]
+/// (efficiency_routes.hpp). Access: a Bearer token (viewer or admin) for /v1/*, scoped to
 /// its teams. In two steps, so that a server can keep database reads off its
 /// I/O threads (PooledHandler): Decide answers what needs no database at once, Answer does the
 /// rest. Thread-safe.

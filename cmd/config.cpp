@@ -83,11 +83,17 @@ constexpr auto kScalarKeys = std::to_array<KeySpec>({
     {"quotas.query_lookback_seconds", Kind::kInt},
     {"quotas.alerts.retry_seconds", Kind::kInt},
     {"quotas.alerts.mail", Kind::kStringList},
+    {"efficiency.window", Kind::kString},
+    {"efficiency.refresh_seconds", Kind::kInt},
+    {"efficiency.lost_work_seconds", Kind::kInt},
+    {"efficiency.percentile", Kind::kInt},
+    {"efficiency.headroom_percent", Kind::kInt},
+    {"efficiency.expander_namespace", Kind::kString},
 });
 // Objects whose keys are free-form (maps).
-constexpr std::array<std::string_view, 5> kMapKeys{
+constexpr std::array<std::string_view, 6> kMapKeys{
     "sources.pricing.custom_hourly", "sources.athena.workgroup_teams", "reports.teams",
-    "quotas.alerts.webhooks", "quotas.alerts.quotas"};
+    "efficiency.work_counters",      "quotas.alerts.webhooks",         "quotas.alerts.quotas"};
 constexpr std::array<std::string_view, 7> kWeekdays{"monday", "tuesday",  "wednesday", "thursday",
                                                     "friday", "saturday", "sunday"};
 
@@ -329,6 +335,37 @@ void ParseReports(const json& root, Config::Reports& r) {
   }
 }
 
+void ParseEfficiency(const json& root, Config::Efficiency& e) {
+  e.window = GetString(root, "efficiency.window", e.window);
+  e.refresh_seconds = GetInt(root, "efficiency.refresh_seconds", e.refresh_seconds, 10, 86400);
+  e.lost_work_seconds =
+      GetInt(root, "efficiency.lost_work_seconds", e.lost_work_seconds, 0, 7 * 86400);
+  e.percentile = GetInt(root, "efficiency.percentile", e.percentile, 1, 100);
+  e.headroom_percent = GetInt(root, "efficiency.headroom_percent", e.headroom_percent, 0, 1000);
+  e.expander_namespace = GetString(root, "efficiency.expander_namespace", e.expander_namespace);
+  const json* counters = Find(root, "efficiency.work_counters");
+  if (counters == nullptr) return;
+  if (!counters->is_object()) {
+    throw InvalidInput(
+        "configuration key 'efficiency.work_counters' must be an object: workload -> "
+        "{\"url\": URL, \"counter\": name}");
+  }
+  for (auto it = counters->begin(); it != counters->end(); ++it) {
+    const std::string path = "efficiency.work_counters." + it.key();
+    Config::Efficiency::WorkCounter w;
+    w.url = GetString(root, path + ".url", "");
+    w.counter = GetString(root, path + ".counter", "");
+    if (w.url.rfind("http://", 0) != 0 && w.url.rfind("https://", 0) != 0) {
+      throw InvalidInput(
+          fmt::format("configuration key '{}.url' must be an http:// or https:// URL", path));
+    }
+    if (w.counter.empty()) {
+      throw InvalidInput(fmt::format("configuration key '{}.counter' is required", path));
+    }
+    e.work_counters[it.key()] = std::move(w);
+  }
+}
+
 void ParseSmtp(const json& root, const std::map<std::string, std::string>& env, Config::Smtp& s) {
   s.url = GetString(root, "smtp.url", s.url);
   if (!s.url.empty() && s.url.rfind("smtp://", 0) != 0 && s.url.rfind("smtps://", 0) != 0) {
@@ -529,6 +566,7 @@ LoadedConfig ParseConfig(const std::string& json_text,
   }
   c.quotas_file = GetString(root, "quotas_file", "");
   ParseReports(root, c.reports);
+  ParseEfficiency(root, c.efficiency);
   ParseSmtp(root, env, c.smtp);
   ParseQuotaEvaluation(root, c.quota_evaluation);
   if (c.smtp.url.empty()) {
@@ -673,6 +711,16 @@ std::string DescribeConfig(const Config& c) {
                 {"cache_seconds", c.api.cache_seconds},
                 {"tls_cert_file", c.api.tls_cert_file},
                 {"tls_key_file", c.api.tls_key_file}};
+  out["efficiency"] = {{"window", c.efficiency.window},
+                       {"refresh_seconds", c.efficiency.refresh_seconds},
+                       {"lost_work_seconds", c.efficiency.lost_work_seconds},
+                       {"percentile", c.efficiency.percentile},
+                       {"headroom_percent", c.efficiency.headroom_percent},
+                       {"expander_namespace", c.efficiency.expander_namespace}};
+  for (const auto& [name, w] : c.efficiency.work_counters) {
+    out["efficiency"]["work_counters"][name] = {{"url", common::MaskConnectionSecrets(w.url)},
+                                                {"counter", w.counter}};
+  }
   return out.dump(2);
 }
 

@@ -117,6 +117,21 @@ struct Config {
     std::string tls_cert_file;     ///< with tls_key_file: HTTPS only
     std::string tls_key_file;
   } api;
+  /// The scaling-engine feed (issue 14): /v1/efficiency and the costledger_offering_* and
+  /// costledger_workload_* gauges.
+  struct Efficiency {
+    std::string window = "7d";     ///< window of the gauges and of formats asked without one
+    int refresh_seconds = 300;     ///< how often the gauges are recomputed
+    int lost_work_seconds = 1800;  ///< work an interruption loses (InterruptionAssumption)
+    int percentile = 95;           ///< recommended requests: usage percentile ...
+    int headroom_percent = 15;     ///< ... plus this headroom
+    std::string expander_namespace = "kube-system";
+    struct WorkCounter {
+      std::string url;      ///< Prometheus text endpoint, e.g. http://worker:9100/metrics
+      std::string counter;  ///< counter name, e.g. items_processed_total (series summed)
+    };
+    std::map<std::string, WorkCounter> work_counters;  ///< feed workload name -> its counter
+  } efficiency;
 };
 
 struct LoadedConfig {

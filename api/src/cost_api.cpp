@@ -59,6 +59,7 @@ std::string CostApi::RouteOf(const std::string& path) {
   if (path == kReportsPath) return std::string(kReportsPath);
   if (IsReportsPath(path)) return "/v1/reports/{week}/{team}.{format}";
   if (std::string route = QuotaRouteOf(path); !route.empty()) return route;
+  if (std::string route = EfficiencyRouteOf(path); !route.empty()) return route;
   return "other";
 }
 
@@ -184,9 +185,13 @@ http::HttpResponse CostApi::Answer(const http::HttpRequest& request, const Decis
     }
     return AnswerQuotas(*readers_.quotas, request, decision.who);
   }
-  http::HttpResponse response = path == "/v1/assets"    ? Assets(request, decision.who)
-                                : path == "/v1/queries" ? Queries(request, decision.who)
-                                                        : Allocation(request, decision.who);
+  http::HttpResponse response =
+      path == "/v1/assets"    ? Assets(request, decision.who)
+      : path == "/v1/queries" ? Queries(request, decision.who)
+      : !EfficiencyRouteOf(path).empty()
+          ? AnswerEfficiency({readers_.allocations, readers_.assets, readers_.usage, readers_.work},
+                             settings_.efficiency, request, decision.who, clock_())
+          : Allocation(request, decision.who);
   if (!decision.cache_key.empty()) {
     const std::lock_guard lock(cache_mutex_);
     if (cache_.size() >= kCacheEntries) cache_.clear();

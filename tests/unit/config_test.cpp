@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "costledger/common/secrets.hpp"
 #include "costledger/model/errors.hpp"
 #include "error_of.hpp"
@@ -254,6 +256,30 @@ TEST(ConfigTest, QuotaEvaluationKeysHaveDefaultsAndNameBadValues) {
               HasSubstr("'quotas.alerts.mail' has 'nobody', which is not a mail address"));
   EXPECT_THAT(ConfigError("{" + base + R"(,"quotas":{"alerts":{"quotas":{"a":{"slack":1}}}}})"),
               HasSubstr("'quotas.alerts.quotas.a.slack' is unknown; allowed: webhooks, mail"));
+}
+
+TEST(ConfigTest, EfficiencyHasDefaultsWorkCountersAndNamesBadValues) {
+  const Config defaults = ParseConfig(kDesignExample, {}).config;
+  EXPECT_EQ(defaults.efficiency.window, "7d");
+  EXPECT_EQ(defaults.efficiency.refresh_seconds, 300);
+  EXPECT_EQ(defaults.efficiency.lost_work_seconds, 1800);
+  EXPECT_TRUE(defaults.efficiency.work_counters.empty());
+  const std::string base = std::string(kDesignExample).substr(1, std::strlen(kDesignExample) - 2);
+  const LoadedConfig set = ParseConfig("{" + base + R"(,"efficiency":{"window":"3d",
+      "headroom_percent":20,"work_counters":{"queue/worker":{"url":"http://w:9100/metrics",
+      "counter":"items_processed_total"}}}})",
+                                       {{"COSTLEDGER_EFFICIENCY_REFRESH_SECONDS", "60"}});
+  EXPECT_TRUE(set.warnings.empty()) << set.warnings.front();
+  EXPECT_EQ(set.config.efficiency.window, "3d");
+  EXPECT_EQ(set.config.efficiency.headroom_percent, 20);
+  EXPECT_EQ(set.config.efficiency.refresh_seconds, 60);
+  ASSERT_EQ(set.config.efficiency.work_counters.size(), 1U);
+  EXPECT_EQ(set.config.efficiency.work_counters.at("queue/worker").counter,
+            "items_processed_total");
+  EXPECT_THAT(ConfigError("{" + base + R"(,"efficiency":{"work_counters":{"w":{"url":"w:9"}}}})"),
+              HasSubstr("efficiency.work_counters.w.url"));
+  EXPECT_THAT(ConfigError("{" + base + R"(,"efficiency":{"percentile":0}})"),
+              HasSubstr("efficiency.percentile"));
 }
 
 }  // namespace

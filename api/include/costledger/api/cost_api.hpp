@@ -10,6 +10,7 @@
 
 #include "costledger/api/auth.hpp"
 #include "costledger/api/cost_metrics.hpp"
+#include "costledger/api/efficiency_routes.hpp"
 #include "costledger/http/http_types.hpp"
 #include "costledger/ports/cost_reader.hpp"
 #include "costledger/ports/quota_store.hpp"
@@ -33,6 +34,10 @@ struct CostReaders {
   /// Serves /v1/quotas (quota_routes.hpp); nullptr: those routes answer 404 "quotas are not
   /// enabled".
   ports::QuotaStore* quotas = nullptr;
+  /// Recommendations and cost per item in /v1/efficiency (efficiency_routes.hpp); nullptr:
+  /// those parts are null.
+  ports::UsageSeriesReader* usage = nullptr;
+  ports::WorkCounterReader* work = nullptr;
   /// The quota evaluator's latest snapshot, for GET /v1/quotas/{name}/status
   /// (quota_status_route.hpp); nullptr: that route answers 503 (no evaluator in this process).
   const quotas::QuotaBoard* quota_board = nullptr;
@@ -44,13 +49,15 @@ struct CostApiSettings {
   bool protect_metrics = false;             ///< /metrics needs a token too
   std::chrono::seconds cache_ttl{5};        ///< identical requests reuse an answer this long
   std::chrono::seconds ready_max_age{180};  ///< /readyz: the newest interval is this recent
+  EfficiencySettings efficiency;            ///< /v1/efficiency and below
 };
 
 /// The routes of the HTTP API (DESIGN "API"): turns a request into a response without touching
 /// a socket. GET /healthz, /readyz, /metrics, /v1/allocation (also OpenCost's /allocation and
 /// /allocation/compute), /v1/assets, /v1/queries, /v1/reports and /v1/reports/{week}/{team}.
 /// {format} (report_routes.hpp), GET/PUT/DELETE /v1/quotas[/{name}[/history]] (quota_routes.hpp;
-/// PUT and DELETE need admin). Access: a Bearer token (viewer or admin) for /v1/*, scoped to
+/// PUT and DELETE need admin), GET /v1/efficiency[/priority-expander|/karpenter]
+/// (efficiency_routes.hpp). Access: a Bearer token (viewer or admin) for /v1/*, scoped to
 /// its teams. In two steps, so that a server can keep database reads off its
 /// I/O threads (PooledHandler): Decide answers what needs no database at once, Answer does the
 /// rest. Thread-safe.

@@ -84,10 +84,22 @@ constexpr auto kScalarKeys = std::to_array<KeySpec>({
     {"smtp.password_file", Kind::kString},
     {"smtp.starttls", Kind::kString},
     {"smtp.timeout_seconds", Kind::kInt},
+    {"quotas.enabled", Kind::kBool},
+    {"quotas.evaluate_seconds", Kind::kInt},
+    {"quotas.query_lookback_seconds", Kind::kInt},
+    {"quotas.alerts.retry_seconds", Kind::kInt},
+    {"quotas.alerts.mail", Kind::kStringList},
+    {"efficiency.window", Kind::kString},
+    {"efficiency.refresh_seconds", Kind::kInt},
+    {"efficiency.lost_work_seconds", Kind::kInt},
+    {"efficiency.percentile", Kind::kInt},
+    {"efficiency.headroom_percent", Kind::kInt},
+    {"efficiency.expander_namespace", Kind::kString},
 });
 // Objects whose keys are free-form (maps).
-constexpr std::array<std::string_view, 3> kMapKeys{
-    "sources.pricing.custom_hourly", "sources.athena.workgroup_teams", "reports.teams"};
+constexpr std::array<std::string_view, 6> kMapKeys{
+    "sources.pricing.custom_hourly", "sources.athena.workgroup_teams", "reports.teams",
+    "efficiency.work_counters",      "quotas.alerts.webhooks",         "quotas.alerts.quotas"};
 constexpr std::array<std::string_view, 7> kWeekdays{"monday", "tuesday",  "wednesday", "thursday",
                                                     "friday", "saturday", "sunday"};
 
@@ -368,6 +380,37 @@ void ParseReports(const json& root, Config::Reports& r) {
   }
 }
 
+void ParseEfficiency(const json& root, Config::Efficiency& e) {
+  e.window = GetString(root, "efficiency.window", e.window);
+  e.refresh_seconds = GetInt(root, "efficiency.refresh_seconds", e.refresh_seconds, 10, 86400);
+  e.lost_work_seconds =
+      GetInt(root, "efficiency.lost_work_seconds", e.lost_work_seconds, 0, 7 * 86400);
+  e.percentile = GetInt(root, "efficiency.percentile", e.percentile, 1, 100);
+  e.headroom_percent = GetInt(root, "efficiency.headroom_percent", e.headroom_percent, 0, 1000);
+  e.expander_namespace = GetString(root, "efficiency.expander_namespace", e.expander_namespace);
+  const json* counters = Find(root, "efficiency.work_counters");
+  if (counters == nullptr) return;
+  if (!counters->is_object()) {
+    throw InvalidInput(
+        "configuration key 'efficiency.work_counters' must be an object: workload -> "
+        "{\"url\": URL, \"counter\": name}");
+  }
+  for (auto it = counters->begin(); it != counters->end(); ++it) {
+    const std::string path = "efficiency.work_counters." + it.key();
+    Config::Efficiency::WorkCounter w;
+    w.url = GetString(root, path + ".url", "");
+    w.counter = GetString(root, path + ".counter", "");
+    if (w.url.rfind("http://", 0) != 0 && w.url.rfind("https://", 0) != 0) {
+      throw InvalidInput(
+          fmt::format("configuration key '{}.url' must be an http:// or https:// URL", path));
+    }
+    if (w.counter.empty()) {
+      throw InvalidInput(fmt::format("configuration key '{}.counter' is required", path));
+    }
+    e.work_counters[it.key()] = std::move(w);
+  }
+}
+
 void ParseSmtp(const json& root, const std::map<std::string, std::string>& env, Config::Smtp& s) {
   s.url = GetString(root, "smtp.url", s.url);
   if (!s.url.empty() && s.url.rfind("smtp://", 0) != 0 && s.url.rfind("smtps://", 0) != 0) {
@@ -389,6 +432,105 @@ void ParseSmtp(const json& root, const std::map<std::string, std::string>& env, 
     s.password = it->second;
   } else if (const std::string file = GetString(root, "smtp.password_file", ""); !file.empty()) {
     s.password = TrimmedFile(file, "smtp.password_file");
+  }
+}
+
+void CheckMailAddresses(const std::string& key, const std::vector<std::string>& addresses) {
+  for (const std::string& address : addresses) {
+    const auto at = address.find('@');
+    if (at == std::string::npos || at == 0 || at + 1 == address.size() ||
+        address.find_first_of(" <>\r\n") != std::string::npos) {
+      throw InvalidInput(fmt::format("configuration key '{}' has '{}', which is not a mail address",
+                                     key, address));
+    }
+  }
+}
+
+// {"webhooks": [{"url": ..., "format": "json"|"slack"}], "mail": [addresses]} at `path`.
+Config::QuotaEvaluation::Destinations ParseAlertDestinations(const json& root,
+                                                             const std::string& path,
+                                                             bool allow_other_keys) {
+  Config::QuotaEvaluation::Destinations d;
+  const json* node = Find(root, path);
+  if (node == nullptr || node->is_null()) return d;
+  if (!node->is_object()) {
+    throw InvalidInput(
+        fmt::format("configuration key '{}' must be an object: {{\"webhooks\": [{{\"url\": URL, "
+                    "\"format\": \"json\"|\"slack\"}}], \"mail\": [addresses]}}",
+                    path));
+  }
+  if (!allow_other_keys) {
+    for (auto it = node->begin(); it != node->end(); ++it) {
+      if (it.key() != "webhooks" && it.key() != "mail") {
+        throw InvalidInput(fmt::format(
+            "configuration key '{}.{}' is unknown; allowed: webhooks, mail", path, it.key()));
+      }
+    }
+  }
+  d.mail = GetStringList(root, path + ".mail");
+  CheckMailAddresses(path + ".mail", d.mail);
+  const json* hooks = Find(root, path + ".webhooks");
+  if (hooks == nullptr || hooks->is_null()) return d;
+  if (!hooks->is_array()) {
+    throw InvalidInput(fmt::format(
+        R"(configuration key '{}.webhooks' must be an array of {{"url", "format"}})", path));
+  }
+  for (std::size_t i = 0; i < hooks->size(); ++i) {
+    const std::string key = fmt::format("{}.webhooks[{}]", path, i);
+    const json& h = (*hooks)[i];
+    Config::QuotaEvaluation::Webhook w;  // a bare URL is taken as {"url": URL}
+    if (h.is_string()) {
+      w.url = h.get<std::string>();
+    } else if (h.is_object()) {
+      for (auto it = h.begin(); it != h.end(); ++it) {
+        if (it.key() != "url" && it.key() != "format") {
+          throw InvalidInput(
+              fmt::format("configuration key '{}.{}' is unknown; allowed: url, "
+                          "format",
+                          key, it.key()));
+        }
+        if (!it->is_string()) {
+          throw InvalidInput(
+              fmt::format("configuration key '{}.{}' must be a string", key, it.key()));
+        }
+      }
+      w.url = h.value("url", "");
+      w.format = h.value("format", "json");
+    } else {
+      throw InvalidInput(
+          fmt::format(R"(configuration key '{}' must be an object {{"url", "format"}})", key));
+    }
+    if (w.url.rfind("http://", 0) != 0 && w.url.rfind("https://", 0) != 0) {
+      throw InvalidInput(
+          fmt::format("configuration key '{}.url' must be an http:// or https:// URL", key));
+    }
+    if (w.format != "json" && w.format != "slack") {
+      throw InvalidInput(fmt::format("configuration key '{}.format' is '{}'; allowed: json, slack",
+                                     key, w.format));
+    }
+    d.webhooks.push_back(std::move(w));
+  }
+  return d;
+}
+
+void ParseQuotaEvaluation(const json& root, Config::QuotaEvaluation& q) {
+  q.enabled = GetBool(root, "quotas.enabled", q.enabled);
+  q.evaluate_seconds = GetInt(root, "quotas.evaluate_seconds", q.evaluate_seconds, 1, 3600);
+  q.query_lookback_seconds =
+      GetInt(root, "quotas.query_lookback_seconds", q.query_lookback_seconds, 0, 7 * 86400);
+  q.alert_retry_seconds =
+      GetInt(root, "quotas.alerts.retry_seconds", q.alert_retry_seconds, 1, 86400);
+  q.alerts = ParseAlertDestinations(root, "quotas.alerts", true);
+  const json* per_quota = Find(root, "quotas.alerts.quotas");
+  if (per_quota == nullptr || per_quota->is_null()) return;
+  if (!per_quota->is_object()) {
+    throw InvalidInput(
+        "configuration key 'quotas.alerts.quotas' must be an object: quota name -> "
+        "{\"webhooks\": [...], \"mail\": [...]}");
+  }
+  for (auto it = per_quota->begin(); it != per_quota->end(); ++it) {
+    q.alerts_by_quota[it.key()] =
+        ParseAlertDestinations(root, "quotas.alerts.quotas." + it.key(), false);
   }
 }
 
@@ -469,7 +611,18 @@ LoadedConfig ParseConfig(const std::string& json_text,
   }
   c.quotas_file = GetString(root, "quotas_file", "");
   ParseReports(root, c.reports);
+  ParseEfficiency(root, c.efficiency);
   ParseSmtp(root, env, c.smtp);
+  ParseQuotaEvaluation(root, c.quota_evaluation);
+  if (c.smtp.url.empty()) {
+    bool mails = !c.quota_evaluation.alerts.mail.empty();
+    for (const auto& [name, d] : c.quota_evaluation.alerts_by_quota) mails |= !d.mail.empty();
+    if (mails) {
+      loaded.warnings.emplace_back(
+          "quotas.alerts has mail recipients but smtp.url is not set: quota alert mails are not "
+          "sent");
+    }
+  }
   c.tokens_file = GetString(root, "auth.tokens_file", "");
   c.api.protect_metrics = GetBool(root, "auth.protect_metrics", c.api.protect_metrics);
   c.api.threads = GetInt(root, "api.threads", c.api.threads, 1, 64);
@@ -578,6 +731,21 @@ std::string DescribeConfig(const Config& c) {
                  {"password", c.smtp.password.empty() ? "" : "***"},
                  {"starttls", c.smtp.starttls},
                  {"timeout_seconds", c.smtp.timeout_seconds}};
+  const auto destinations = [](const Config::QuotaEvaluation::Destinations& d) {
+    json hooks = json::array();
+    for (const auto& w : d.webhooks) hooks.push_back({{"url", w.url}, {"format", w.format}});
+    return json{{"webhooks", hooks}, {"mail", d.mail}};
+  };
+  const Config::QuotaEvaluation& q = c.quota_evaluation;
+  out["quotas"] = {{"enabled", q.enabled},
+                   {"evaluate_seconds", q.evaluate_seconds},
+                   {"query_lookback_seconds", q.query_lookback_seconds},
+                   {"alerts", destinations(q.alerts)}};
+  out["quotas"]["alerts"]["retry_seconds"] = q.alert_retry_seconds;
+  out["quotas"]["alerts"]["quotas"] = json::object();
+  for (const auto& [name, d] : q.alerts_by_quota) {
+    out["quotas"]["alerts"]["quotas"][name] = destinations(d);
+  }
   out["auth"]["tokens_file"] = c.tokens_file;
   out["auth"]["protect_metrics"] = c.api.protect_metrics;
   out["api"] = {{"threads", c.api.threads},
@@ -592,6 +760,16 @@ std::string DescribeConfig(const Config& c) {
   out["admission"] = {{"failure_policy", c.admission.failure_policy},
                       {"stale_after_seconds", c.admission.stale_after_seconds},
                       {"contact", c.admission.contact}};
+  out["efficiency"] = {{"window", c.efficiency.window},
+                       {"refresh_seconds", c.efficiency.refresh_seconds},
+                       {"lost_work_seconds", c.efficiency.lost_work_seconds},
+                       {"percentile", c.efficiency.percentile},
+                       {"headroom_percent", c.efficiency.headroom_percent},
+                       {"expander_namespace", c.efficiency.expander_namespace}};
+  for (const auto& [name, w] : c.efficiency.work_counters) {
+    out["efficiency"]["work_counters"][name] = {{"url", common::MaskConnectionSecrets(w.url)},
+                                                {"counter", w.counter}};
+  }
   return out.dump(2);
 }
 

@@ -87,6 +87,27 @@ struct Config {
   Reports reports;
   Smtp smtp;
 
+  /// The quota evaluator (issue 11), JSON keys under "quotas": serve (roles all and api)
+  /// evaluates every quota every `evaluate_seconds` and sends its alerts.
+  struct QuotaEvaluation {
+    bool enabled = true;                 ///< quotas.enabled
+    int evaluate_seconds = 30;           ///< quotas.evaluate_seconds
+    int query_lookback_seconds = 21600;  ///< quotas.query_lookback_seconds: late Athena queries
+    int alert_retry_seconds = 60;        ///< quotas.alerts.retry_seconds, doubling per attempt
+    struct Webhook {
+      std::string url;              ///< http:// or https://
+      std::string format = "json";  ///< json (costledger's generic JSON) or slack
+    };
+    struct Destinations {
+      std::vector<Webhook> webhooks;
+      std::vector<std::string> mail;  ///< one mail to all of them per alert (smtp.url)
+    };
+    Destinations alerts;  ///< quotas.alerts {webhooks, mail}: every quota's
+    /// quotas.alerts.quotas.<name> {webhooks, mail}: that quota's alerts go there instead.
+    std::map<std::string, Destinations> alerts_by_quota;
+  };
+  QuotaEvaluation quota_evaluation;
+
   struct Api {
     int threads = 2;               ///< HTTP server (I/O) threads
     int workers = 4;               ///< threads reading the database for requests
@@ -107,6 +128,21 @@ struct Config {
     int stale_after_seconds = 600;
     std::string contact;  ///< whom denial messages name when a quota names nobody
   } admission;
+  /// The scaling-engine feed (issue 14): /v1/efficiency and the costledger_offering_* and
+  /// costledger_workload_* gauges.
+  struct Efficiency {
+    std::string window = "7d";     ///< window of the gauges and of formats asked without one
+    int refresh_seconds = 300;     ///< how often the gauges are recomputed
+    int lost_work_seconds = 1800;  ///< work an interruption loses (InterruptionAssumption)
+    int percentile = 95;           ///< recommended requests: usage percentile ...
+    int headroom_percent = 15;     ///< ... plus this headroom
+    std::string expander_namespace = "kube-system";
+    struct WorkCounter {
+      std::string url;      ///< Prometheus text endpoint, e.g. http://worker:9100/metrics
+      std::string counter;  ///< counter name, e.g. items_processed_total (series summed)
+    };
+    std::map<std::string, WorkCounter> work_counters;  ///< feed workload name -> its counter
+  } efficiency;
 };
 
 struct LoadedConfig {

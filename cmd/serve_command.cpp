@@ -12,6 +12,7 @@
 #include "command_line.hpp"
 #include "config.hpp"
 #include "costledger/api/cost_api.hpp"
+#include "costledger/api/efficiency_metrics.hpp"
 #include "costledger/api/enforcement_routes.hpp"
 #include "costledger/api/pooled_handler.hpp"
 #include "costledger/api/worker_pool.hpp"
@@ -20,14 +21,17 @@
 #include "costledger/common/time_zone.hpp"
 #include "costledger/fetch/cluster_scraper.hpp"
 #include "costledger/fetch/price_loader.hpp"
+#include "costledger/fetch/work_counter_scraper.hpp"
 #include "costledger/http/http_server.hpp"
 #include "costledger/model/errors.hpp"
 #include "costledger/postgres/postgres_cost_reader.hpp"
 #include "costledger/postgres/postgres_quota_store.hpp"
 #include "costledger/postgres/postgres_report_archive.hpp"
 #include "costledger/postgres/postgres_store.hpp"
+#include "costledger/postgres/postgres_usage_reader.hpp"
 #include "costledger/quotas/quota_board.hpp"
 #include "quota_file.hpp"
+#include "quota_wiring.hpp"
 #include "report_wiring.hpp"
 
 namespace costledger::cli {
@@ -188,9 +192,12 @@ class ApiWiring {
         reports_(c.database_url, c.database_password, static_cast<std::size_t>(c.api.workers)),
         // A quota request reads or writes once or twice in a row: one connection per worker.
         quotas_(c.database_url, c.database_password, static_cast<std::size_t>(c.api.workers)),
+        usage_(c.database_url, c.database_password),
+        work_(WorkCounterTargets(c), {}, std::chrono::days(35)),
         cost_api_(
-            api::CostReaders{reader_, reader_, reader_, reader_, &reports_, &quotas_}, metrics,
-            Settings(c, log, &board_),
+            api::CostReaders{reader_, reader_, reader_, reader_, &reports_, &quotas_, &usage_,
+                             &work_, &quota_board_},
+            metrics, Settings(c, log),
             [] {
               return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
             }),
@@ -213,14 +220,33 @@ class ApiWiring {
   }
 
   ports::QuotaStore& quotas() { return quotas_; }
-  /// Where the quota evaluator publishes: the admission webhook and /v1/quotas/check read it.
-  quotas::QuotaBoard& board() { return board_; }
+  quotas::QuotaBoard& quota_board() { return quota_board_; }
+  api::EfficiencyReaders efficiency_readers() { return {reader_, reader_, &usage_, &work_}; }
+  fetch::WorkCounterScraper& work_counters() { return work_; }
+
+  static api::EfficiencySettings Efficiency(const Config& c) {
+    api::EfficiencySettings e;
+    e.interval = std::chrono::seconds(c.interval_seconds);
+    e.assumption.lost_work = std::chrono::seconds(c.efficiency.lost_work_seconds);
+    e.rightsizing.percentile = c.efficiency.percentile;
+    e.rightsizing.headroom_percent = c.efficiency.headroom_percent;
+    e.default_window = c.efficiency.window;
+    e.expander_namespace = c.efficiency.expander_namespace;
+    return e;
+  }
 
  private:
-  static api::CostApiSettings Settings(const Config& c, common::Logger& log,
-                                       const quotas::QuotaBoard* board) {
+  static std::vector<fetch::WorkCounterTarget> WorkCounterTargets(const Config& c) {
+    std::vector<fetch::WorkCounterTarget> targets;
+    for (const auto& [workload, w] : c.efficiency.work_counters) {
+      targets.push_back({workload, w.url, w.counter});
+    }
+    return targets;
+  }
+
+  static api::CostApiSettings Settings(const Config& c, common::Logger& log) {
     api::CostApiSettings settings;
-    settings.enforcement.board = board;
+    // settings.enforcement.board: CostApi takes CostReaders::quota_board.
     settings.enforcement.cluster = c.cluster;
     settings.enforcement.team_label = c.team_label;
     settings.enforcement.weights = c.weights;
@@ -236,6 +262,7 @@ class ApiWiring {
     settings.protect_metrics = c.api.protect_metrics;
     settings.cache_ttl = std::chrono::seconds(c.api.cache_seconds);
     settings.ready_max_age = std::chrono::seconds(std::max(180, 3 * c.interval_seconds));
+    settings.efficiency = Efficiency(c);
     return settings;
   }
 
@@ -269,10 +296,12 @@ class ApiWiring {
     return options;
   }
 
-  quotas::QuotaBoard board_;  // first: the API's settings point at it
+  quotas::QuotaBoard quota_board_;  // published by the quota evaluator, read by the routes
   postgres::PostgresCostReader reader_;
   postgres::PostgresReportArchive reports_;
   postgres::PostgresQuotaStore quotas_;
+  postgres::PostgresUsageReader usage_;
+  fetch::WorkCounterScraper work_;
   api::CostApi cost_api_;
   api::WorkerPool workers_;
   api::PooledHandler handler_;
@@ -395,10 +424,61 @@ class QuotaFileWatcher {
   std::thread thread_;
 };
 
+// The scaling-engine feed's background work, on a thread of its own: reads the work counters
+// every interval and, when `metrics` is set, recomputes the costledger_offering_* and
+// costledger_workload_* gauges every efficiency.refresh_seconds over efficiency.window.
+class EfficiencyLoop {
+ public:
+  EfficiencyLoop(const Config& c, common::Logger& log, ApiWiring& api, api::CostMetrics* metrics) {
+    if (metrics != nullptr) gauges_ = std::make_unique<api::EfficiencyGauges>(metrics->registry());
+    thread_ = std::thread([this, &c, &log, &api] {
+      const auto now = [] {
+        return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+      };
+      const api::EfficiencySettings settings = ApiWiring::Efficiency(c);
+      std::chrono::sys_seconds next_scrape{};
+      std::chrono::sys_seconds next_refresh = now() + std::chrono::seconds(c.interval_seconds);
+      while (!g_stop) {
+        if (!c.efficiency.work_counters.empty() && now() >= next_scrape) {
+          next_scrape = now() + std::chrono::seconds(c.interval_seconds);
+          for (const std::string& e : api.work_counters().Scrape(now())) {
+            log.Warn("work counter", {{"detail", e}});
+          }
+        }
+        if (gauges_ && now() >= next_refresh) {
+          next_refresh = now() + std::chrono::seconds(c.efficiency.refresh_seconds);
+          try {
+            const model::TimeWindow w = model::ParseWindow(settings.default_window, now());
+            const api::Principal all{"efficiency", api::Role::kAdmin, model::TeamScope::All()};
+            gauges_->Publish(api::ReadOfferingFeed(api.efficiency_readers(), w, settings),
+                             api::ReadWorkloadFeed(api.efficiency_readers(), w, settings, all));
+          } catch (const std::exception& e) {
+            log.Warn("efficiency gauges not refreshed", {{"detail", e.what()}});
+          }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      }
+    });
+  }
+  ~EfficiencyLoop() {
+    if (thread_.joinable()) thread_.join();  // the loop ends once g_stop is set
+  }
+  EfficiencyLoop(const EfficiencyLoop&) = delete;
+  EfficiencyLoop& operator=(const EfficiencyLoop&) = delete;
+  EfficiencyLoop(EfficiencyLoop&&) = delete;
+  EfficiencyLoop& operator=(EfficiencyLoop&&) = delete;
+
+ private:
+  std::unique_ptr<api::EfficiencyGauges> gauges_;
+  std::thread thread_;
+};
+
 int ServeApi(const Config& c, common::Logger& log) {
   ApiWiring api(c, log, nullptr);
   QuotaFileWatcher quota_file(c, log, api.quotas());
   ReportScheduler reports(c, log, nullptr);
+  QuotaEvaluatorThread quota_evaluator(c, log, nullptr, api.quota_board(), g_stop);
+  EfficiencyLoop efficiency(c, log, api, nullptr);
   while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(200));
   api.Stop();
   return 0;
@@ -409,6 +489,8 @@ int ServeAll(const Config& c, common::Logger& log, bool once) {
   ApiWiring api(c, log, &metrics);
   QuotaFileWatcher quota_file(c, log, api.quotas());
   ReportScheduler reports(c, log, &metrics);
+  QuotaEvaluatorThread quota_evaluator(c, log, &metrics, api.quota_board(), g_stop);
+  EfficiencyLoop efficiency(c, log, api, &metrics);
   RunCollector(c, log, once, &metrics);
   g_stop = true;  // --once: the scheduler stops too
   api.Stop();

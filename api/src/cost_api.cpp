@@ -7,6 +7,7 @@
 
 #include "costledger/api/allocation_json.hpp"
 #include "costledger/api/quota_routes.hpp"
+#include "costledger/api/quota_status_route.hpp"
 #include "costledger/api/report_routes.hpp"
 #include "costledger/model/allocation_set.hpp"
 #include "costledger/model/errors.hpp"
@@ -48,7 +49,10 @@ CostApi::CostApi(CostReaders readers, CostMetrics* metrics, CostApiSettings sett
     : readers_(readers),
       metrics_(metrics),
       settings_(std::move(settings)),
-      clock_(std::move(clock)) {}
+      clock_(std::move(clock)) {
+  // One board for the status route and enforcement, unless the settings name another.
+  if (settings_.enforcement.board == nullptr) settings_.enforcement.board = readers_.quota_board;
+}
 
 std::string CostApi::RouteOf(const std::string& path) {
   for (const char* route : {"/healthz", "/readyz", "/metrics", "/v1/allocation", "/allocation",
@@ -59,6 +63,7 @@ std::string CostApi::RouteOf(const std::string& path) {
   if (path == kReportsPath) return std::string(kReportsPath);
   if (IsReportsPath(path)) return "/v1/reports/{week}/{team}.{format}";
   if (std::string route = QuotaRouteOf(path); !route.empty()) return route;
+  if (std::string route = EfficiencyRouteOf(path); !route.empty()) return route;
   return "other";
 }
 
@@ -183,11 +188,19 @@ http::HttpResponse CostApi::Answer(const http::HttpRequest& request, const Decis
   }
   if (IsQuotasPath(path)) {
     if (readers_.quotas == nullptr) return QuotasDisabled();
+    if (IsQuotaStatusPath(path)) {
+      return AnswerQuotaStatus(*readers_.quotas, readers_.quota_board, readers_.allocations,
+                               readers_.queries, request, decision.who);
+    }
     return AnswerQuotas(*readers_.quotas, request, decision.who);
   }
-  http::HttpResponse response = path == "/v1/assets"    ? Assets(request, decision.who)
-                                : path == "/v1/queries" ? Queries(request, decision.who)
-                                                        : Allocation(request, decision.who);
+  http::HttpResponse response =
+      path == "/v1/assets"    ? Assets(request, decision.who)
+      : path == "/v1/queries" ? Queries(request, decision.who)
+      : !EfficiencyRouteOf(path).empty()
+          ? AnswerEfficiency({readers_.allocations, readers_.assets, readers_.usage, readers_.work},
+                             settings_.efficiency, request, decision.who, clock_())
+          : Allocation(request, decision.who);
   if (!decision.cache_key.empty()) {
     const std::lock_guard lock(cache_mutex_);
     if (cache_.size() >= kCacheEntries) cache_.clear();

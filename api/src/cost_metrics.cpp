@@ -261,6 +261,13 @@ struct CostMetrics::Impl {
           .Name("costledger_report_deliveries_total")
           .Help("Weekly report mails and webhooks by outcome (failed ones are retried later)")
           .Register(registry);
+  GaugeSet quota_spent{registry, "costledger_quota_spent",
+                       "Spent by the quota in its current period, in its unit (dollars, hours, "
+                       "bytes)"};
+  GaugeSet quota_limit{registry, "costledger_quota_limit",
+                       "The quota's limit per period, in its unit (dollars, hours, bytes)"};
+  GaugeSet quota_usage_ratio{registry, "costledger_quota_usage_ratio",
+                             "Spent / limit of the quota in its current period"};
   prometheus::Family<prometheus::Gauge>& notifications =
       prometheus::BuildGauge()
           .Name("costledger_notifications")
@@ -287,6 +294,23 @@ void CostMetrics::ObserveReportDeliveries(int sent, int failed, int given_up,
           .Set(static_cast<double>(count));
     }
   }
+}
+
+void CostMetrics::ObserveQuotas(std::span<const model::QuotaWithStatus> quotas) {
+  std::map<Labels, double> spent;
+  std::map<Labels, double> limit;
+  std::map<Labels, double> ratio;
+  for (const model::QuotaWithStatus& q : quotas) {
+    const model::QuotaStatus& s = q.status;
+    const Labels labels{{"quota", q.quota->name}, {"unit", std::string(model::ToString(s.unit))}};
+    spent[labels] = model::ToContractUnits(s.unit, s.spent);
+    limit[labels] = model::ToContractUnits(s.unit, s.limit);
+    ratio[labels] = s.ratio;
+  }
+  const std::lock_guard lock(impl_->mutex);
+  impl_->quota_spent.Replace(spent);
+  impl_->quota_limit.Replace(limit);
+  impl_->quota_usage_ratio.Replace(ratio);
 }
 
 CostMetrics::CostMetrics(CostMetricsSettings settings)

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "costledger/api/quota_status_route.hpp"
 #include "costledger/model/errors.hpp"
 #include "costledger/model/timestamp.hpp"
 #include "costledger/sources/quota_json.hpp"
@@ -165,6 +166,7 @@ bool IsQuotasPath(std::string_view path) {
 std::string QuotaRouteOf(std::string_view path) {
   if (!IsQuotasPath(path)) return "";
   if (path == kQuotasPath) return std::string(kQuotasPath);
+  if (IsQuotaStatusPath(path)) return "/v1/quotas/{name}/status";
   const QuotaTarget t = TargetOf(path);
   if (t.name.empty() || t.name.find('/') != std::string::npos) return "";
   return t.history ? "/v1/quotas/{name}/history" : "/v1/quotas/{name}";

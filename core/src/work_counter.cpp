@@ -62,15 +62,15 @@ double CounterIncrease(std::span<const CounterSample> samples) {
   return IncreaseBetween(sorted, 0, sorted.size() - 1);
 }
 
-WorkCost CostPerUnitOfWork(std::span<const IntervalCost> intervals,
+WorkCost CostPerUnitOfWork(std::span<const WorkIntervalCost> intervals,
                            std::span<const CounterSample> samples) {
-  std::vector<IntervalCost> sorted_intervals(intervals.begin(), intervals.end());
+  std::vector<WorkIntervalCost> sorted_intervals(intervals.begin(), intervals.end());
   std::sort(sorted_intervals.begin(), sorted_intervals.end(),
-            [](const IntervalCost& a, const IntervalCost& b) {
+            [](const WorkIntervalCost& a, const WorkIntervalCost& b) {
               return a.interval.start < b.interval.start;
             });
   for (std::size_t i = 0; i < sorted_intervals.size(); ++i) {
-    const IntervalCost& c = sorted_intervals[i];
+    const WorkIntervalCost& c = sorted_intervals[i];
     if (c.interval.end <= c.interval.start) {
       throw InvalidInput("work cost: empty or inverted interval");
     }
@@ -92,7 +92,7 @@ WorkCost CostPerUnitOfWork(std::span<const IntervalCost> intervals,
   const bool have_span = sorted.size() >= 2;
   if (have_span) result.window.increase = IncreaseBetween(sorted, 0, sorted.size() - 1);
   result.intervals.reserve(sorted_intervals.size());
-  for (const IntervalCost& c : sorted_intervals) {
+  for (const WorkIntervalCost& c : sorted_intervals) {
     IntervalWorkCost w;
     w.interval = c.interval;
     w.cost = c.cost;

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "costledger/common/secrets.hpp"
 #include "costledger/model/errors.hpp"
 #include "error_of.hpp"
@@ -207,6 +209,77 @@ TEST(ConfigTest, QuotasFileIsAKeyWithAnEnvironmentOverride) {
   EXPECT_EQ(ParseConfig(with, {{"COSTLEDGER_QUOTAS_FILE", "/etc/q.json"}}).config.quotas_file,
             "/etc/q.json");
   EXPECT_THAT(DescribeConfig(loaded.config), HasSubstr(R"("quotas_file": "q.json")"));
+}
+
+TEST(ConfigTest, QuotaEvaluationKeysHaveDefaultsAndNameBadValues) {
+  const Config defaults = ParseConfig(kDesignExample, {}).config;
+  EXPECT_TRUE(defaults.quota_evaluation.enabled);
+  EXPECT_EQ(defaults.quota_evaluation.evaluate_seconds, 30);
+  EXPECT_TRUE(defaults.quota_evaluation.alerts.webhooks.empty());
+
+  const std::string base =
+      R"("database_url":"postgresql://a@b/c","sources":{"kubernetes":{"api_url":"http://k"}})";
+  const LoadedConfig set = ParseConfig("{" + base + R"(,"quotas":{"evaluate_seconds":10,
+      "alerts":{"webhooks":[{"url":"https://hooks.slack.com/x","format":"slack"},
+                            {"url":"http://alerts.internal/q"}],
+                "mail":["finops@example.com"], "retry_seconds": 30,
+                "quotas":{"alpha-weekly":{"webhooks":["https://alpha.example.com/hook"]}}}},
+      "smtp":{"url":"smtp://mail:25"}})",
+                                       {});
+  EXPECT_TRUE(set.warnings.empty()) << set.warnings.front();
+  const Config::QuotaEvaluation& q = set.config.quota_evaluation;
+  EXPECT_EQ(q.evaluate_seconds, 10);
+  EXPECT_EQ(q.alert_retry_seconds, 30);
+  ASSERT_EQ(q.alerts.webhooks.size(), 2U);
+  EXPECT_EQ(q.alerts.webhooks[0].format, "slack");
+  EXPECT_EQ(q.alerts.webhooks[1].format, "json");
+  EXPECT_EQ(q.alerts.mail, std::vector<std::string>{"finops@example.com"});
+  ASSERT_EQ(q.alerts_by_quota.at("alpha-weekly").webhooks.size(), 1U);
+  EXPECT_THAT(DescribeConfig(set.config), HasSubstr(R"("evaluate_seconds": 10)"));
+  const LoadedConfig no_smtp =
+      ParseConfig("{" + base + R"(,"quotas":{"alerts":{"mail":["a@example.com"]}}})", {});
+  ASSERT_EQ(no_smtp.warnings.size(), 1U);
+  EXPECT_THAT(no_smtp.warnings[0], HasSubstr("smtp.url is not set"));
+  EXPECT_EQ(ParseConfig("{" + base + "}", {{"COSTLEDGER_QUOTAS_EVALUATE_SECONDS", "5"}})
+                .config.quota_evaluation.evaluate_seconds,
+            5);
+
+  EXPECT_THAT(ConfigError("{" + base + R"(,"quotas":{"evaluate_seconds":0}})"),
+              HasSubstr("'quotas.evaluate_seconds' is 0; allowed 1..3600"));
+  EXPECT_THAT(
+      ConfigError("{" + base +
+                  R"(,"quotas":{"alerts":{"webhooks":[{"url":"http://x","format":"teams"}]}}})"),
+      HasSubstr("'quotas.alerts.webhooks[0].format' is 'teams'; allowed: json, slack"));
+  EXPECT_THAT(ConfigError("{" + base + R"(,"quotas":{"alerts":{"webhooks":[{"url":"ftp://x"}]}}})"),
+              HasSubstr("'quotas.alerts.webhooks[0].url' must be an http:// or https:// URL"));
+  EXPECT_THAT(ConfigError("{" + base + R"(,"quotas":{"alerts":{"mail":["nobody"]}}})"),
+              HasSubstr("'quotas.alerts.mail' has 'nobody', which is not a mail address"));
+  EXPECT_THAT(ConfigError("{" + base + R"(,"quotas":{"alerts":{"quotas":{"a":{"slack":1}}}}})"),
+              HasSubstr("'quotas.alerts.quotas.a.slack' is unknown; allowed: webhooks, mail"));
+}
+
+TEST(ConfigTest, EfficiencyHasDefaultsWorkCountersAndNamesBadValues) {
+  const Config defaults = ParseConfig(kDesignExample, {}).config;
+  EXPECT_EQ(defaults.efficiency.window, "7d");
+  EXPECT_EQ(defaults.efficiency.refresh_seconds, 300);
+  EXPECT_EQ(defaults.efficiency.lost_work_seconds, 1800);
+  EXPECT_TRUE(defaults.efficiency.work_counters.empty());
+  const std::string base = std::string(kDesignExample).substr(1, std::strlen(kDesignExample) - 2);
+  const LoadedConfig set = ParseConfig("{" + base + R"(,"efficiency":{"window":"3d",
+      "headroom_percent":20,"work_counters":{"queue/worker":{"url":"http://w:9100/metrics",
+      "counter":"items_processed_total"}}}})",
+                                       {{"COSTLEDGER_EFFICIENCY_REFRESH_SECONDS", "60"}});
+  EXPECT_TRUE(set.warnings.empty()) << set.warnings.front();
+  EXPECT_EQ(set.config.efficiency.window, "3d");
+  EXPECT_EQ(set.config.efficiency.headroom_percent, 20);
+  EXPECT_EQ(set.config.efficiency.refresh_seconds, 60);
+  ASSERT_EQ(set.config.efficiency.work_counters.size(), 1U);
+  EXPECT_EQ(set.config.efficiency.work_counters.at("queue/worker").counter,
+            "items_processed_total");
+  EXPECT_THAT(ConfigError("{" + base + R"(,"efficiency":{"work_counters":{"w":{"url":"w:9"}}}})"),
+              HasSubstr("efficiency.work_counters.w.url"));
+  EXPECT_THAT(ConfigError("{" + base + R"(,"efficiency":{"percentile":0}})"),
+              HasSubstr("efficiency.percentile"));
 }
 
 }  // namespace

@@ -19,12 +19,12 @@ constexpr sys_seconds kT0{seconds(1'700'000'000)};
 
 sys_seconds At(std::int64_t s) { return kT0 + seconds(s); }
 
-IntervalCost Cost(std::int64_t from_s, std::int64_t to_s, std::int64_t nanos) {
+WorkIntervalCost Cost(std::int64_t from_s, std::int64_t to_s, std::int64_t nanos) {
   return {.interval = {At(from_s), At(to_s)}, .cost = Money::FromNanos(nanos)};
 }
 
 /// Three minutes at $0.06, $0.06 and $0.03.
-std::vector<IntervalCost> ThreeMinutes() {
+std::vector<WorkIntervalCost> ThreeMinutes() {
   return {Cost(0, 60, 60'000'000), Cost(60, 120, 60'000'000), Cost(120, 180, 30'000'000)};
 }
 
@@ -124,14 +124,14 @@ TEST(WorkCounterTest, SamplesOutsideTheIntervalsAreIgnored) {
 
 TEST(WorkCounterTest, SubNanoDollarCostPerItemIsKept) {
   // $0.01 for 1e8 requests: 1e-10 $ each, below Money's resolution.
-  const std::vector<IntervalCost> one = {Cost(0, 60, 10'000'000)};
+  const std::vector<WorkIntervalCost> one = {Cost(0, 60, 10'000'000)};
   const std::vector<CounterSample> samples = {{At(0), 0}, {At(60), 1e8}};
   const WorkCost w = CostPerUnitOfWork(one, samples);
   EXPECT_DOUBLE_EQ(*w.intervals[0].cost_per_item_dollars, 1e-10);
 }
 
 TEST(WorkCounterTest, IntervalOrderDoesNotMatter) {
-  std::vector<IntervalCost> intervals = ThreeMinutes();
+  std::vector<WorkIntervalCost> intervals = ThreeMinutes();
   std::vector<CounterSample> samples = {{At(0), 100}, {At(60), 160}, {At(120), 20}, {At(180), 50}};
   const WorkCost reference = CostPerUnitOfWork(intervals, samples);
   std::mt19937 rng(3);
@@ -145,7 +145,7 @@ TEST(WorkCounterTest, IntervalOrderDoesNotMatter) {
 TEST(WorkCounterTest, PerIntervalIncreasesAddUpToTheWindowWhenEverySampleIsThere) {
   std::mt19937_64 rng(5);
   for (int round = 0; round < 100; ++round) {
-    std::vector<IntervalCost> intervals;
+    std::vector<WorkIntervalCost> intervals;
     std::vector<CounterSample> samples = {{At(0), 0}};
     double value = 0;
     for (std::int64_t i = 0; i < 30; ++i) {
@@ -163,13 +163,13 @@ TEST(WorkCounterTest, PerIntervalIncreasesAddUpToTheWindowWhenEverySampleIsThere
 }
 
 TEST(WorkCounterTest, InvalidIntervalsAreRejected) {
-  const std::vector<IntervalCost> inverted = {Cost(60, 0, 1)};
+  const std::vector<WorkIntervalCost> inverted = {Cost(60, 0, 1)};
   EXPECT_THROW((void)CostPerUnitOfWork(inverted, {}), InvalidInput);
-  const std::vector<IntervalCost> empty = {Cost(60, 60, 1)};
+  const std::vector<WorkIntervalCost> empty = {Cost(60, 60, 1)};
   EXPECT_THROW((void)CostPerUnitOfWork(empty, {}), InvalidInput);
-  const std::vector<IntervalCost> overlapping = {Cost(0, 60, 1), Cost(30, 90, 1)};
+  const std::vector<WorkIntervalCost> overlapping = {Cost(0, 60, 1), Cost(30, 90, 1)};
   EXPECT_THROW((void)CostPerUnitOfWork(overlapping, {}), InvalidInput);
-  const std::vector<IntervalCost> negative = {Cost(0, 60, -1)};
+  const std::vector<WorkIntervalCost> negative = {Cost(0, 60, -1)};
   EXPECT_THROW((void)CostPerUnitOfWork(negative, {}), InvalidInput);
   EXPECT_NO_THROW((void)CostPerUnitOfWork({}, {}));
 }

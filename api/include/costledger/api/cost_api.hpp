@@ -10,11 +10,16 @@
 
 #include "costledger/api/auth.hpp"
 #include "costledger/api/cost_metrics.hpp"
+#include "costledger/api/efficiency_routes.hpp"
 #include "costledger/api/enforcement_routes.hpp"
 #include "costledger/http/http_types.hpp"
 #include "costledger/ports/cost_reader.hpp"
 #include "costledger/ports/quota_store.hpp"
 #include "costledger/ports/report_archive.hpp"
+
+namespace costledger::quotas {
+class QuotaBoard;
+}  // namespace costledger::quotas
 
 namespace costledger::api {
 
@@ -30,6 +35,13 @@ struct CostReaders {
   /// Serves /v1/quotas (quota_routes.hpp); nullptr: those routes answer 404 "quotas are not
   /// enabled".
   ports::QuotaStore* quotas = nullptr;
+  /// Recommendations and cost per item in /v1/efficiency (efficiency_routes.hpp); nullptr:
+  /// those parts are null.
+  ports::UsageSeriesReader* usage = nullptr;
+  ports::WorkCounterReader* work = nullptr;
+  /// The quota evaluator's latest snapshot, for GET /v1/quotas/{name}/status
+  /// (quota_status_route.hpp); nullptr: that route answers 503 (no evaluator in this process).
+  const quotas::QuotaBoard* quota_board = nullptr;
 };
 
 struct CostApiSettings {
@@ -41,13 +53,15 @@ struct CostApiSettings {
   /// POST /v1/admission and /v1/quotas/check (enforcement_routes.hpp): answered by Decide from
   /// the quota board's memory, never on the worker pool.
   EnforcementSettings enforcement;
+  EfficiencySettings efficiency;  ///< /v1/efficiency and below
 };
 
 /// The routes of the HTTP API (DESIGN "API"): turns a request into a response without touching
 /// a socket. GET /healthz, /readyz, /metrics, /v1/allocation (also OpenCost's /allocation and
 /// /allocation/compute), /v1/assets, /v1/queries, /v1/reports and /v1/reports/{week}/{team}.
 /// {format} (report_routes.hpp), GET/PUT/DELETE /v1/quotas[/{name}[/history]] (quota_routes.hpp;
-/// PUT and DELETE need admin). Access: a Bearer token (viewer or admin) for /v1/*, scoped to
+/// PUT and DELETE need admin), GET /v1/efficiency[/priority-expander|/karpenter]
+/// (efficiency_routes.hpp). Access: a Bearer token (viewer or admin) for /v1/*, scoped to
 /// its teams. In two steps, so that a server can keep database reads off its
 /// I/O threads (PooledHandler): Decide answers what needs no database at once, Answer does the
 /// rest. Thread-safe.

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "costledger/model/admission_decision.hpp"
 #include "costledger/model/notification.hpp"
 #include "costledger/model/tick_report.hpp"
 
@@ -41,7 +42,8 @@ struct CostMetricsSettings {
 ///   costledger_http_request_duration_seconds{route};
 ///   gauges costledger_interval_start_timestamp_seconds, costledger_spool_depth,
 ///   costledger_database_up; costledger_report_deliveries_total{outcome},
-///   costledger_notifications{kind,state}.
+///   costledger_notifications{kind,state}; costledger_quota_spent, costledger_quota_limit,
+///   costledger_quota_usage_ratio {quota,unit} (ObserveQuotas).
 /// Dollar counters are summed exactly in nano-dollars and converted to a double only when
 /// serialized. Thread-safe: every method may be called concurrently with every other.
 class CostMetrics {
@@ -70,6 +72,11 @@ class CostMetrics {
   /// with the ledger's `counts` (states not listed read 0), so a failing delivery is visible.
   void ObserveReportDeliveries(int sent, int failed, int given_up,
                                std::span<const model::NotificationCount> counts);
+
+  /// Replaces the quota gauges with the evaluator's latest statuses: costledger_quota_spent,
+  /// costledger_quota_limit (in the quota's unit: dollars, hours or bytes) and
+  /// costledger_quota_usage_ratio (spent / limit) {quota, unit}; deleted quotas' series go.
+  void ObserveQuotas(std::span<const model::QuotaWithStatus> quotas);
 
   /// Every family in the text exposition format 0.0.4 (Content-Type
   /// "text/plain; version=0.0.4; charset=utf-8").

@@ -35,7 +35,8 @@ std::string_view ToString(FailurePolicy policy);
 /// What the enforcement routes decide from: the quota board's snapshot in memory (never a
 /// database read), this service's cluster and team label, and how to price and phrase.
 struct EnforcementSettings {
-  /// The evaluator's board; nullptr: both routes answer 404 "quotas are not enabled".
+  /// The evaluator's board; nullptr: both routes answer 404 "quotas are not enabled". CostApi
+  /// fills it from CostReaders::quota_board when left null.
   const quotas::QuotaBoard* board = nullptr;
   std::string cluster;              ///< config "cluster": the scope's cluster
   std::string team_label = "team";  ///< config "team_label": a pod's team is this label's value

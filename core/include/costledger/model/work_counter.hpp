@@ -16,8 +16,9 @@ struct CounterSample {
   double value = 0;
 };
 
-/// A workload's cost over one interval.
-struct IntervalCost {
+/// A workload's cost over one interval. (Not "IntervalCost": attribution.hpp has a function of
+/// that name, which would hide the type where both headers are included.)
+struct WorkIntervalCost {
   TimeWindow interval;
   Money cost;
 };
@@ -70,7 +71,7 @@ struct WorkCost {
 /// span [first start, last end] are ignored.
 /// Throws InvalidInput for an empty or inverted interval, overlapping intervals, a negative
 /// cost, and as CounterIncrease.
-WorkCost CostPerUnitOfWork(std::span<const IntervalCost> intervals,
+WorkCost CostPerUnitOfWork(std::span<const WorkIntervalCost> intervals,
                            std::span<const CounterSample> samples);
 
 }  // namespace costledger::model

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "costledger/model/cost_rows.hpp"
+#include "costledger/model/interruptions.hpp"
+#include "costledger/model/offering_efficiency.hpp"
+#include "costledger/model/usage_series.hpp"
+#include "costledger/model/window.hpp"
+#include "costledger/model/workload_summary.hpp"
+
+namespace costledger::model {
+
+/// One offering's figures for the scaling engine: efficiency and its interruption-adjusted costs.
+struct OfferingFeed {
+  OfferingEfficiency efficiency;
+  InterruptionAdjustedCost adjusted;
+  friend bool operator==(const OfferingFeed&, const OfferingFeed&) = default;
+};
+
+/// How the stored rows of a window are read as node lifetimes.
+struct OfferingFeedSettings {
+  /// The collector's interval. A node counts as gone when its last row ends more than one
+  /// interval before the newest row of its cluster in the window (one missed scrape is not a
+  /// disappearance).
+  std::chrono::seconds interval{60};
+  InterruptionAssumption assumption;
+};
+
+/// Builds the offering feed from what the stores report for one window:
+/// - `nodes`: one row per node (AssetReader::ReadAssets): its offering, present time, pools;
+/// - `usage`: container sums for the whole window grouped by cluster, node and controller kind
+///   (AllocationReader::ReadAllocations with those three properties, one step).
+/// Each node becomes one NodeIntervalRecord spanning its present time (price: its highest in
+/// the window) and one NodeLifetime present in [last_end - seconds, last_end). A node is
+/// interrupted when it is spot, gone (see OfferingFeedSettings::interval) and containers of a
+/// controller other than a DaemonSet were stored in its last interval (their pods were still
+/// bound when it went). Rows of unknown capacity types count as on-demand. Sorted by offering.
+/// Throws InvalidInput as OfferingEfficiencyAccumulator::Add and CountInterruptions.
+std::vector<OfferingFeed> BuildOfferingFeed(std::span<const NodeAssetRow> nodes,
+                                            std::span<const AllocationRow> usage,
+                                            const OfferingFeedSettings& settings);
+
+/// The name of a workload as the feed shows it: "namespace/workload" where the platform named
+/// it (JupyterHub, Airflow, Spark, Ray: issue 8), else "namespace/controller".
+std::string FeedWorkloadName(const std::string& namespace_name, const std::string& controller,
+                             const std::string& platform, const std::string& workload);
+
+/// Builds the workload feed:
+/// - `rows`: container sums per step grouped by namespace, controller, platform and workload
+///   (in that order; AllocationReader::ReadAllocations), each step one interval of `window`
+///   cut into `step`s (rows of one name and step, e.g. two controllers of one Spark app, merge);
+/// - `usage`: hourly usage series (UsageSeriesReader) for the recommendations, priced at the
+///   workload's own cost per requested core-hour and GiB-hour over the window;
+/// - `work`: per workload name, its work over the window (CostPerUnitOfWork), when it has a
+///   counter.
+/// Sorted by workload name. Throws InvalidInput as WorkloadEfficiencyAccumulator::Add.
+std::vector<WorkloadSummary> BuildWorkloadFeed(
+    std::span<const AllocationRow> rows, TimeWindow window, std::chrono::seconds step,
+    std::span<const ContainerUsageSeries> usage, const RightsizingPolicy& policy,
+    const std::map<std::string, WindowWorkCost, std::less<>>& work);
+
+/// What a scaling engine ranks offerings by: the interruption-adjusted cost per used GPU-hour
+/// for offerings with GPUs, else per used vCPU-hour. nullopt when the offering had no usage.
+std::optional<Money> RankingCost(const OfferingFeed& feed);
+
+/// Offerings without GPUs, then those with GPUs (a cost per vCPU-hour and one per GPU-hour do
+/// not compare); within each, cheapest first by RankingCost; those without one go last, by
+/// average price per vCPU-hour of capacity. Ties by offering key.
+std::vector<OfferingFeed> RankOfferings(std::vector<OfferingFeed> feeds);
+
+}  // namespace costledger::model

@@ -1,0 +1,220 @@
+#include "costledger/model/efficiency_feed.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <tuple>
+
+#include "costledger/model/enum_text.hpp"
+
+namespace costledger::model {
+namespace {
+
+using std::chrono::seconds;
+using std::chrono::sys_seconds;
+
+std::int64_t Whole(double quantity) { return std::llround(std::max(0.0, quantity)); }
+
+std::string Key(const std::string& cluster, const std::string& node) {
+  return cluster + '\n' + node;
+}
+
+struct NodeUsage {
+  ResourceSeconds used;
+  ResourceSeconds allocated;
+  sys_seconds last_end_of_work{};  ///< latest end of a non-DaemonSet container row
+  bool has_work = false;
+};
+
+}  // namespace
+
+std::vector<OfferingFeed> BuildOfferingFeed(std::span<const NodeAssetRow> nodes,
+                                            std::span<const AllocationRow> usage,
+                                            const OfferingFeedSettings& settings) {
+  std::map<std::string, NodeUsage> by_node;
+  for (const AllocationRow& row : usage) {
+    if (row.values.size() < 3) continue;
+    NodeUsage& u = by_node[Key(row.values[0], row.values[1])];
+    u.used.cpu_millicore_seconds += Whole(row.cpu_usage_millicore_seconds);
+    u.used.memory_byte_seconds += Whole(row.memory_usage_byte_seconds);
+    u.used.gpu_millidevice_seconds += Whole(row.gpu_busy_device_seconds * kMillidevicesPerDevice);
+    u.allocated.cpu_millicore_seconds += Whole(row.cpu_allocated_millicore_seconds);
+    u.allocated.memory_byte_seconds += Whole(row.memory_allocated_byte_seconds);
+    u.allocated.gpu_millidevice_seconds += Whole(row.gpu_device_seconds * kMillidevicesPerDevice);
+    if (row.values[2] != "DaemonSet") {
+      u.last_end_of_work = u.has_work ? std::max(u.last_end_of_work, row.last_end) : row.last_end;
+      u.has_work = true;
+    }
+  }
+  std::map<std::string, sys_seconds> cluster_end;
+  for (const NodeAssetRow& n : nodes) {
+    auto [it, fresh] = cluster_end.emplace(n.cluster, n.last_end);
+    if (!fresh) it->second = std::max(it->second, n.last_end);
+  }
+
+  OfferingEfficiencyAccumulator accumulator;
+  std::vector<NodeLifetime> lifetimes;
+  for (const NodeAssetRow& n : nodes) {
+    const auto present = seconds(std::llround(n.seconds));
+    if (present <= seconds(0)) continue;
+    OfferingKey key{n.instance_type,
+                    ParseCapacityType(n.capacity_type).value_or(CapacityType::kOnDemand), n.zone,
+                    ""};
+    const NodeUsage& u = by_node[Key(n.cluster, n.node)];
+
+    NodeIntervalRecord record;
+    record.node = n.cluster + "/" + n.node;
+    record.offering = key;
+    record.start = n.last_end - present;
+    record.length = present;
+    record.hourly_price = HourlyPrice{n.max_price_per_hour};
+    record.cpu_pool_cost = n.cpu_cost;
+    record.ram_pool_cost = n.ram_cost;
+    record.gpu_pool_cost = n.gpu_cost;
+    record.capacity = Capacity{n.cpu_millicores, n.memory_bytes, n.gpu_devices};
+    record.cpu_used_millicore_seconds = static_cast<std::int64_t>(u.used.cpu_millicore_seconds);
+    record.memory_used_byte_seconds = static_cast<std::int64_t>(u.used.memory_byte_seconds);
+    record.gpu_busy_millidevice_seconds = static_cast<std::int64_t>(u.used.gpu_millidevice_seconds);
+    record.cpu_allocated_millicore_seconds =
+        static_cast<std::int64_t>(u.allocated.cpu_millicore_seconds);
+    record.memory_allocated_byte_seconds =
+        static_cast<std::int64_t>(u.allocated.memory_byte_seconds);
+    record.gpu_allocated_device_seconds =
+        static_cast<std::int64_t>(u.allocated.gpu_millidevice_seconds / kMillidevicesPerDevice);
+    accumulator.Add(record);
+
+    NodeLifetime life;
+    life.node = record.node;
+    life.offering = key;
+    life.present = {TimeWindow{record.start, n.last_end}};
+    life.disappeared = cluster_end[n.cluster] - n.last_end > settings.interval;
+    life.unfinished_pods_at_disappearance = u.has_work && u.last_end_of_work >= n.last_end;
+    life.used = u.used;
+    lifetimes.push_back(std::move(life));
+  }
+
+  const std::vector<OfferingInterruptions> interruptions =
+      CountInterruptions(lifetimes, settings.assumption);
+  std::map<OfferingKey, const OfferingInterruptions*> by_offering;
+  for (const OfferingInterruptions& i : interruptions) by_offering[i.offering] = &i;
+  std::vector<OfferingFeed> out;
+  for (OfferingEfficiency& e : accumulator.Results()) {
+    const auto it = by_offering.find(e.offering);
+    InterruptionAdjustedCost adjusted = AdjustForInterruptions(
+        e, it == by_offering.end() ? nullptr : it->second, settings.assumption);
+    out.push_back({std::move(e), std::move(adjusted)});
+  }
+  return out;
+}
+
+std::string FeedWorkloadName(const std::string& namespace_name, const std::string& controller,
+                             const std::string& platform, const std::string& workload) {
+  const bool platform_named = !platform.empty() && platform != "kubernetes" && !workload.empty();
+  return namespace_name + "/" + (platform_named ? workload : controller);
+}
+
+std::vector<WorkloadSummary> BuildWorkloadFeed(
+    std::span<const AllocationRow> rows, TimeWindow window, std::chrono::seconds step,
+    std::span<const ContainerUsageSeries> usage, const RightsizingPolicy& policy,
+    const std::map<std::string, WindowWorkCost, std::less<>>& work) {
+  // Rows of one name and step (several controllers, teams or clusters under one name) merge
+  // into one record: the accumulator takes one interval per workload and step.
+  std::map<std::pair<std::string, std::size_t>, AllocationRow> merged;
+  for (const AllocationRow& row : rows) {
+    if (row.values.size() < 4) continue;
+    const std::string name =
+        FeedWorkloadName(row.values[0], row.values[1], row.values[2], row.values[3]);
+    auto [it, fresh] = merged.try_emplace({name, row.step}, row);
+    if (fresh) continue;
+    AllocationRow& m = it->second;
+    m.first_start = std::min(m.first_start, row.first_start);
+    m.last_end = std::max(m.last_end, row.last_end);
+    m.cpu_request_millicore_seconds += row.cpu_request_millicore_seconds;
+    m.cpu_usage_millicore_seconds += row.cpu_usage_millicore_seconds;
+    m.memory_request_byte_seconds += row.memory_request_byte_seconds;
+    m.memory_usage_byte_seconds += row.memory_usage_byte_seconds;
+    m.gpu_device_seconds += row.gpu_device_seconds;
+    m.gpu_busy_device_seconds += row.gpu_busy_device_seconds;
+    m.cpu_cost += row.cpu_cost;
+    m.ram_cost += row.ram_cost;
+    m.gpu_cost += row.gpu_cost;
+  }
+  WorkloadEfficiencyAccumulator accumulator;
+  for (const auto& [key, row] : merged) {
+    const sys_seconds step_start = window.start + step * static_cast<std::int64_t>(row.step);
+    const sys_seconds step_end = std::min(window.end, step_start + step);
+    WorkloadIntervalRecord r;
+    r.workload = key.first;
+    // The part of the step it ran in, so cost per hour counts the hours it ran.
+    r.interval = {std::max(step_start, row.first_start), std::min(step_end, row.last_end)};
+    if (r.interval.end <= r.interval.start) r.interval = {step_start, step_end};
+    r.cpu_cost = row.cpu_cost;
+    r.ram_cost = row.ram_cost;
+    r.gpu_cost = row.gpu_cost;
+    r.cpu_request_millicore_seconds = Whole(row.cpu_request_millicore_seconds);
+    r.cpu_used_millicore_seconds = Whole(row.cpu_usage_millicore_seconds);
+    r.memory_request_byte_seconds = Whole(row.memory_request_byte_seconds);
+    r.memory_used_byte_seconds = Whole(row.memory_usage_byte_seconds);
+    r.gpu_requested_device_seconds = Whole(row.gpu_device_seconds);
+    r.gpu_busy_millidevice_seconds = Whole(row.gpu_busy_device_seconds * kMillidevicesPerDevice);
+    accumulator.Add(r);
+  }
+  const std::vector<WorkloadEfficiency> efficiencies = accumulator.Results();
+
+  std::map<std::string, std::pair<Money, Money>, std::less<>> unit_prices;  // core-h, GiB-h
+  for (const WorkloadEfficiency& e : efficiencies) {
+    unit_prices[e.workload] = {
+        CostPerUnitHour(e.cpu_cost, e.requested.cpu_millicore_seconds, kMillicoresPerCore)
+            .value_or(Money{}),
+        CostPerUnitHour(e.ram_cost, e.requested.memory_byte_seconds, kBytesPerGiB)
+            .value_or(Money{})};
+  }
+  std::map<std::string, std::map<std::string, RightsizingRecommendation, std::less<>>, std::less<>>
+      rightsizing;
+  for (const ContainerUsageSeries& s : usage) {
+    const std::string name =
+        FeedWorkloadName(s.namespace_name, s.controller, s.platform, s.workload);
+    const auto price = unit_prices.find(name);
+    if (price == unit_prices.end()) continue;
+    RightsizingRecommendation rec;
+    rec.cpu = RecommendCpu(s.cpu_millicores, s.cpu_request_millicores, window, price->second.first,
+                           policy);
+    rec.memory = RecommendMemory(s.memory_bytes, s.memory_request_bytes, window,
+                                 price->second.second, policy);
+    if (rec.cpu || rec.memory) rightsizing[name][s.container] = rec;
+  }
+  return SummarizeWorkloads(efficiencies, rightsizing, work);
+}
+
+std::optional<Money> RankingCost(const OfferingFeed& feed) {
+  if (feed.efficiency.capacity.gpu_millidevice_seconds > 0) {
+    return feed.adjusted.adjusted_cost_per_used_gpu_hour;
+  }
+  return feed.adjusted.adjusted_cost_per_used_vcpu_hour;
+}
+
+std::vector<OfferingFeed> RankOfferings(std::vector<OfferingFeed> feeds) {
+  const auto list_per_vcpu = [](const OfferingFeed& f) {
+    const auto per_core = CostPerUnitHour(
+        f.efficiency.cost, f.efficiency.capacity.cpu_millicore_seconds, kMillicoresPerCore);
+    return per_core.value_or(Money::FromNanos(std::numeric_limits<std::int64_t>::max()));
+  };
+  std::stable_sort(feeds.begin(), feeds.end(), [&](const OfferingFeed& a, const OfferingFeed& b) {
+    const bool ga = a.efficiency.capacity.gpu_millidevice_seconds > 0;
+    const bool gb = b.efficiency.capacity.gpu_millidevice_seconds > 0;
+    if (ga != gb) return gb;  // CPU offerings, then GPU ones: their costs are not comparable
+    const auto ca = RankingCost(a);
+    const auto cb = RankingCost(b);
+    if (ca.has_value() != cb.has_value()) return ca.has_value();
+    if (ca && *ca != *cb) return *ca < *cb;
+    if (!ca) {
+      const Money la = list_per_vcpu(a);
+      const Money lb = list_per_vcpu(b);
+      if (la != lb) return la < lb;
+    }
+    return a.efficiency.offering < b.efficiency.offering;
+  });
+  return feeds;
+}
+
+}  // namespace costledger::model

@@ -1,0 +1,184 @@
+#include "costledger/api/efficiency_routes.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "api_request.hpp"
+#include "costledger/api/cost_api.hpp"
+#include "costledger/model/errors.hpp"
+#include "error_of.hpp"
+
+namespace costledger::api {
+namespace {
+
+using nlohmann::json;
+using std::chrono::seconds;
+using std::chrono::sys_seconds;
+using testing::ApiRequest;
+using testing::ErrorOf;
+using ::testing::HasSubstr;
+
+constexpr sys_seconds kNow{seconds(1'700'006'400)};  // 2023-11-15T00:00:00Z
+constexpr std::int64_t kGiB = std::int64_t{1} << 30;
+
+// Two nodes over the last hour: a used spot m5.large and an unused on-demand c5.large.
+class FakeReads final : public ports::AllocationReader, public ports::AssetReader {
+ public:
+  std::vector<model::AllocationRow> ReadAllocations(
+      sys_seconds start, sys_seconds /*end*/, seconds /*step*/,
+      std::span<const model::PropertyRef> grouping) override {
+    model::AllocationRow r;
+    r.first_start = start;
+    r.last_end = start + seconds(3600);
+    r.cpu_usage_millicore_seconds = 1000.0 * 3600;
+    r.cpu_request_millicore_seconds = 2000.0 * 3600;
+    r.cpu_cost = model::Money::FromNanos(60'000'000);
+    if (grouping.size() == 3) {
+      r.values = {"c", "spot-node", "Deployment"};
+    } else {
+      r.values = {"queue", "worker", "kubernetes", "worker", "alpha"};
+    }
+    return {r};
+  }
+  std::vector<model::IdleRow> ReadIdle(sys_seconds /*start*/, sys_seconds /*end*/,
+                                       seconds /*step*/) override {
+    return {};
+  }
+  std::vector<model::NodeAssetRow> ReadAssets(sys_seconds start, sys_seconds /*end*/) override {
+    model::NodeAssetRow a;
+    a.cluster = "c";
+    a.node = "spot-node";
+    a.instance_type = "m5.large";
+    a.zone = "us-east-1a";
+    a.capacity_type = "spot";
+    a.first_start = start;
+    a.last_end = start + seconds(3600);
+    a.seconds = 3600;
+    a.cpu_millicores = 2000;
+    a.memory_bytes = 8 * kGiB;
+    a.max_price_per_hour = model::Money::FromNanos(40'000'000);
+    a.cpu_cost = model::Money::FromNanos(30'000'000);
+    a.ram_cost = model::Money::FromNanos(10'000'000);
+    a.cost = a.cpu_cost + a.ram_cost;
+    model::NodeAssetRow b = a;
+    b.node = "od-node";
+    b.instance_type = "c5.large";
+    b.capacity_type = "on-demand";
+    return {a, b};
+  }
+};
+
+class EfficiencyRoutesTest : public ::testing::Test {
+ protected:
+  http::HttpResponse Get(const std::string& target, const Principal& who = All()) {
+    return AnswerEfficiency({reads_, reads_}, settings_, ApiRequest(target, nullptr), who, kNow);
+  }
+  static Principal All() { return {"t", Role::kViewer, model::TeamScope::All()}; }
+  FakeReads reads_;
+  EfficiencySettings settings_;
+};
+
+TEST_F(EfficiencyRoutesTest, OfferingsFollowTheContractWithNullForNoUsage) {
+  const http::HttpResponse r = Get("/v1/efficiency?window=1h&by=offering");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json body = json::parse(r.body);
+  EXPECT_EQ(body["code"], 200);
+  ASSERT_EQ(body["data"].size(), 2U);
+  const json& unused = body["data"][0];  // c5.large sorts first
+  EXPECT_EQ(unused["instance_type"], "c5.large");
+  EXPECT_EQ(unused["capacity_type"], "on-demand");
+  EXPECT_TRUE(unused["effective_cost_per_used_vcpu_hour"].is_null());
+  EXPECT_TRUE(unused["interruption_adjusted_cost_per_used_vcpu_hour"].is_null());
+  const json& used = body["data"][1];
+  EXPECT_EQ(used["capacity_type"], "spot");
+  EXPECT_EQ(used["zone"], "us-east-1a");
+  EXPECT_DOUBLE_EQ(used["node_hours"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(used["hourly_price"].get<double>(), 0.04);
+  EXPECT_DOUBLE_EQ(used["cpu_utilization"].get<double>(), 0.5);
+  // $0.03 CPU pool over 1 used core-hour.
+  EXPECT_EQ(used["effective_cost_per_used_vcpu_hour_nanos"], 30'000'000);
+  EXPECT_DOUBLE_EQ(used["effective_cost_per_used_vcpu_hour"].get<double>(), 0.03);
+  EXPECT_TRUE(used["effective_cost_per_used_gpu_hour"].is_null());
+  EXPECT_EQ(used["interruptions_per_node_hour"], 0.0);
+  EXPECT_THAT(body["interruption_assumption"].get<std::string>(), HasSubstr("spot"));
+}
+
+TEST_F(EfficiencyRoutesTest, FilterSelectsOfferings) {
+  const json body =
+      json::parse(Get("/v1/efficiency?window=1h&filter=capacity_type:%22spot%22").body);
+  ASSERT_EQ(body["data"].size(), 1U);
+  EXPECT_EQ(body["data"][0]["instance_type"], "m5.large");
+}
+
+TEST_F(EfficiencyRoutesTest, WorkloadsCarryCostPerHourAndEfficiency) {
+  const json body = json::parse(Get("/v1/efficiency?window=1h&by=workload").body);
+  ASSERT_EQ(body["data"].size(), 1U);
+  EXPECT_EQ(body["data"][0]["workload"], "queue/worker");
+  EXPECT_EQ(body["data"][0]["cost_per_hour_nanos"], 60'000'000);
+  EXPECT_DOUBLE_EQ(body["data"][0]["cpu_efficiency"].get<double>(), 0.5);
+  EXPECT_TRUE(body["data"][0]["work"].is_null());
+  // A token of another team sees nothing.
+  const json other = json::parse(Get("/v1/efficiency?window=1h&by=workload",
+                                     {"b", Role::kViewer, model::TeamScope::Only({"beta"})})
+                                     .body);
+  EXPECT_TRUE(other["data"].empty());
+}
+
+TEST_F(EfficiencyRoutesTest, BadParametersNameTheField) {
+  EXPECT_THAT(ErrorOf<InvalidInput>([&] { Get("/v1/efficiency?window=1h&by=node"); }),
+              HasSubstr("'by'"));
+  EXPECT_THAT(ErrorOf<InvalidInput>([&] { Get("/v1/efficiency?window=soon"); }),
+              HasSubstr("'window'"));
+  EXPECT_THAT(ErrorOf<InvalidInput>([&] { Get("/v1/efficiency?window=1h&filter=color:red"); }),
+              HasSubstr("'color'"));
+  EXPECT_THAT(ErrorOf<InvalidInput>([&] { Get("/v1/efficiency?window=1h&step=1h"); }),
+              HasSubstr("'step'"));
+}
+
+TEST_F(EfficiencyRoutesTest, OfferingsNeedAnUnscopedToken) {
+  EXPECT_EQ(Get("/v1/efficiency?window=1h", {"b", Role::kViewer, model::TeamScope::Only({"beta"})})
+                .status,
+            403);
+}
+
+TEST_F(EfficiencyRoutesTest, PriorityExpanderRanksTheUsedOfferingFirst) {
+  const http::HttpResponse r = Get("/v1/efficiency/priority-expander?window=1h");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "application/yaml");
+  EXPECT_EQ(r.body,
+            "apiVersion: v1\n"
+            "kind: ConfigMap\n"
+            "metadata:\n"
+            "  name: cluster-autoscaler-priority-expander\n"
+            "  namespace: kube-system\n"
+            "  labels:\n"
+            "    app.kubernetes.io/managed-by: costledger\n"
+            "data:\n"
+            "  priorities: |-\n"
+            "    20:\n"
+            "      - '.*spot.*m5[.-]large.*'\n"
+            "    10:\n"
+            "      - '.*on-?demand.*c5[.-]large.*'\n"
+            "    1:\n"
+            "      - '.*'\n");
+}
+
+TEST_F(EfficiencyRoutesTest, KarpenterListsInstanceTypesPerCapacityType) {
+  const json body = json::parse(Get("/v1/efficiency/karpenter?window=1h").body);
+  EXPECT_EQ(body["data"]["spot"]["instance_types"][0]["instance_type"], "m5.large");
+  EXPECT_EQ(body["data"]["spot"]["requirements"][1]["values"], json::array({"m5.large"}));
+  EXPECT_EQ(body["data"]["on-demand"]["instance_types"][0]["instance_type"], "c5.large");
+  EXPECT_TRUE(body["data"]["on-demand"]["instance_types"][0]["cost"].is_null());
+}
+
+TEST_F(EfficiencyRoutesTest, RoutesAreNamedForMetrics) {
+  EXPECT_EQ(CostApi::RouteOf("/v1/efficiency"), "/v1/efficiency");
+  EXPECT_EQ(CostApi::RouteOf("/v1/efficiency/priority-expander"),
+            "/v1/efficiency/priority-expander");
+  EXPECT_EQ(CostApi::RouteOf("/v1/efficiency/karpenter"), "/v1/efficiency/karpenter");
+}
+
+}  // namespace
+}  // namespace costledger::api

@@ -22,9 +22,9 @@ namespace costledger::testing {
 struct ReviewPod {
   std::string uid = "705ab4f5-6393-11e8-b7cc-42010a800002";
   std::string namespace_name = "ml";
-  std::string name = "";        ///< empty: generateName "train-" (as a controller's pod)
-  std::string team = "alpha";   ///< the "team" label; empty: none
-  std::string owner_kind = "";  ///< e.g. "Job"; empty: no ownerReferences
+  std::string name;            ///< empty: generateName "train-" (as a controller's pod)
+  std::string team = "alpha";  ///< the "team" label; empty: none
+  std::string owner_kind;      ///< e.g. "Job"; empty: no ownerReferences
   std::string owner_name = "train";
   std::string cpu = "1";
   std::string memory = "2Gi";

@@ -331,16 +331,18 @@ TEST_F(PostgresStoreTest, UpgradeToUsageDigestFillsTheDaysStoredBefore) {
   }
   auto store = std::make_unique<PostgresStore>(url_, "");
   EXPECT_EQ(store->Migrate(), (std::vector<std::string>{"0009_usage_digest"}));
-  EXPECT_EQ(
-      Query1(
-          R"(SELECT string_agg(format('%s %s %s %s %s %s %s %s %s %s', (day AT TIME ZONE 'UTC')::date, hours,
-                        hour_teams, hour_seconds, hour_cpu_request_millicore_seconds, pods,
-                        pod_hours, sample_hours, cpu_millicores, memory_bytes), '; '
-                        ORDER BY day) FROM container_usage_daily)")[0]
-          .as<std::string>(),
-      "2025-11-16 {10,11} {alpha,alpha} {7200,7200} {3600000,3600000} {web-a,web-b} "
-      "{1024,3072} {10,10,11} {100,200,301} {1000,2000,3001}; "
-      "2025-11-17 {9} {beta} {3600} {1800000} {web-c} {512} {9} {400} {4000}");
+  EXPECT_EQ(Query1(
+                R"(SELECT string_agg(format('%s %s %s %s %s %s %s %s %s %s %s %s %s',
+                        (day AT TIME ZONE 'UTC')::date, team, seconds,
+                        cpu_request_millicore_seconds, hours, hour_teams, hour_seconds,
+                        hour_cpu_request_millicore_seconds, pods, pod_hours, pod_sample_hours,
+                        cpu_millicores, memory_bytes), '; ' ORDER BY day)
+              FROM container_usage_daily)")[0]
+                .as<std::string>(),
+            // Samples in hexadecimal: 100 200 301 and 1000 2000 3001; 400 and 4000.
+            "2025-11-16 alpha 14400 7200000 {10,11} {alpha,alpha} {7200,7200} {3600000,3600000} "
+            "{web-a,web-b} {1024,3072} {1024,3072} 64,c8,12d 3e8,7d0,bb9; "
+            "2025-11-17 beta 3600 1800000 {9} {beta} {3600} {1800000} {web-c} {512} {512} 190 fa0");
   // Read from the digest (no day pending), as from the hourly rollups.
   PostgresUsageReader reader(url_, "");
   const sys_seconds day{std::chrono::floor<days>(kHour)};

@@ -336,13 +336,25 @@ TEST_F(PostgresUsageReaderTest, DailyDigestGivesTheSeriesOfTheHourlyRollups) {
   // One row per cluster, day and container of a controller: c1 app, proxy, worker; c2 app.
   EXPECT_EQ(count("SELECT count(*) FROM container_usage_daily"), 4);
   for (std::size_t i = 0; i < DigestWindows().size(); ++i) {
-    EXPECT_EQ(Dump(reader_->ReadUsageSeries(DigestWindows()[i], std::nullopt)), before[i]) << i;
+    const std::vector<ContainerUsageSeries> all =
+        reader_->ReadUsageSeries(DigestWindows()[i], std::nullopt);
+    EXPECT_EQ(Dump(all), before[i]) << i;
+    // Each team's series as the per-row team filter reads them from the hourly rollups (every
+    // series here has one team).
+    for (const std::string team : {"alpha", "beta"}) {
+      std::vector<ContainerUsageSeries> of_team;
+      for (const ContainerUsageSeries& s : all) {
+        if (s.team == team) of_team.push_back(s);
+      }
+      EXPECT_EQ(Dump(reader_->ReadUsageSeries(DigestWindows()[i], team)), Dump(of_team))
+          << i << " " << team;
+    }
   }
   // The stored rows are read, not recomputed: a stored row changed shows (then restored).
   {
     pqxx::work tx(c);
     tx.exec0(
-        "UPDATE container_usage_daily SET cpu_millicores[1] = cpu_millicores[1] + 1 "
+        "UPDATE container_usage_daily SET cpu_millicores = cpu_millicores || '0' "
         "WHERE container = 'worker'");
     tx.commit();
   }
@@ -350,7 +362,7 @@ TEST_F(PostgresUsageReaderTest, DailyDigestGivesTheSeriesOfTheHourlyRollups) {
   {
     pqxx::work tx(c);
     tx.exec0(
-        "UPDATE container_usage_daily SET cpu_millicores[1] = cpu_millicores[1] - 1 "
+        "UPDATE container_usage_daily SET cpu_millicores = left(cpu_millicores, -1) "
         "WHERE container = 'worker'");
     tx.commit();
   }

@@ -10,13 +10,15 @@
 -- (not in rollup_pending_daily, no hour in rollup_pending), else from the same function over
 -- container_costs_hourly, so both give what the hourly rollups hold.
 --
--- Per row, for the hours with rows of the container (`hours`, 0..23 ascending) and in the same
--- order: the smallest team label of the hour's rows, and the sums of seconds and of the
--- request-seconds over them (numeric: a container of many large pods can pass 2^63). Per pod
--- (`pods`, bytewise ascending): a mask of the hours it has rows in (bit h: hour h). Per pod and
--- hour with usage observed, ordered by hour then pod: the hour, and the usage averaged over the
--- observed seconds of the pod's rows in the hour (every node), rounded half up, in millicores
--- and bytes.
+-- Per row: the smallest team label of the day's rows and the sums of seconds and request-
+-- seconds over them (numeric: a container of many large pods can pass 2^63); the same for each
+-- hour with rows (`hours`, 0..23 ascending, and in that order), read only for a window that
+-- takes part of the day. Per pod (`pods`, bytewise ascending): a mask of the hours it has rows
+-- in and one of the hours its usage was observed in (bit h: hour h). Per pod and hour with
+-- usage observed, ordered by hour then pod (so the masks say which pod and hour each is): the
+-- usage averaged over the observed seconds of the pod's rows in the hour (every node), rounded
+-- half up, in millicores and bytes, as comma-separated hexadecimal (to_hex): text goes out as
+-- it is stored, where an array of 1.7M bigints a week spent ~1 s in array_out.
 
 CREATE TABLE container_usage_daily (
   cluster text COLLATE "C" NOT NULL,
@@ -27,6 +29,10 @@ CREATE TABLE container_usage_daily (
   platform text COLLATE "C" NOT NULL,
   workload text COLLATE "C" NOT NULL,
   container text COLLATE "C" NOT NULL,
+  team text COLLATE "C" NOT NULL,
+  seconds bigint NOT NULL,
+  cpu_request_millicore_seconds numeric NOT NULL,
+  memory_request_byte_seconds numeric NOT NULL,
   hours smallint[] NOT NULL,
   hour_teams text[] COLLATE "C" NOT NULL,
   hour_seconds bigint[] NOT NULL,
@@ -34,9 +40,9 @@ CREATE TABLE container_usage_daily (
   hour_memory_request_byte_seconds numeric[] NOT NULL,
   pods text[] COLLATE "C" NOT NULL,
   pod_hours integer[] NOT NULL,
-  sample_hours smallint[] NOT NULL,
-  cpu_millicores bigint[] NOT NULL,
-  memory_bytes bigint[] NOT NULL,
+  pod_sample_hours integer[] NOT NULL,
+  cpu_millicores text NOT NULL,
+  memory_bytes text NOT NULL,
   PRIMARY KEY (cluster, day, namespace, controller_kind, controller, platform, workload,
                container)
 );
@@ -49,10 +55,11 @@ CREATE TABLE container_usage_daily (
 CREATE FUNCTION container_usage_of_day(text, timestamptz)
 RETURNS TABLE (
   namespace text, controller_kind text, controller text, platform text, workload text,
-  container text, hours smallint[], hour_teams text[], hour_seconds bigint[],
-  hour_cpu_request_millicore_seconds numeric[], hour_memory_request_byte_seconds numeric[],
-  pods text[], pod_hours integer[], sample_hours smallint[], cpu_millicores bigint[],
-  memory_bytes bigint[])
+  container text, team text, seconds bigint, cpu_request_millicore_seconds numeric,
+  memory_request_byte_seconds numeric, hours smallint[], hour_teams text[],
+  hour_seconds bigint[], hour_cpu_request_millicore_seconds numeric[],
+  hour_memory_request_byte_seconds numeric[], pods text[], pod_hours integer[],
+  pod_sample_hours integer[], cpu_millicores text, memory_bytes text)
 LANGUAGE sql STABLE
 SET enable_sort = on
 SET jit = off
@@ -73,29 +80,30 @@ WITH ph AS (
   GROUP BY x.namespace, x.controller_kind, x.controller, x.platform, x.workload, x.container,
     x.pod, x.hour),
 by_hour AS (
-  SELECT ns, kind, ctl, pf, wl, ct, array_agg(h ORDER BY h) AS hours,
-    array_agg(team ORDER BY h) AS teams, array_agg(secs::bigint ORDER BY h) AS secs,
-    array_agg(cpu_req ORDER BY h) AS cpu_req, array_agg(mem_req ORDER BY h) AS mem_req
+  SELECT ns, kind, ctl, pf, wl, ct, min(team) AS team, sum(secs)::bigint AS secs,
+    sum(cpu_req) AS cpu_req, sum(mem_req) AS mem_req, array_agg(h ORDER BY h) AS hours,
+    array_agg(team ORDER BY h) AS teams, array_agg(secs::bigint ORDER BY h) AS hour_secs,
+    array_agg(cpu_req ORDER BY h) AS hour_cpu_req, array_agg(mem_req ORDER BY h) AS hour_mem_req
   FROM (SELECT ns, kind, ctl, pf, wl, ct, h, min(team) AS team, sum(secs) AS secs,
           sum(cpu_req) AS cpu_req, sum(mem_req) AS mem_req
         FROM ph GROUP BY ns, kind, ctl, pf, wl, ct, h) a
   GROUP BY ns, kind, ctl, pf, wl, ct),
 by_pod AS (
   SELECT ns, kind, ctl, pf, wl, ct, array_agg(pod ORDER BY pod) AS pods,
-    array_agg(mask ORDER BY pod) AS masks
-  FROM (SELECT ns, kind, ctl, pf, wl, ct, pod, bit_or(1 << h::integer) AS mask
+    array_agg(mask ORDER BY pod) AS masks, array_agg(sample_mask ORDER BY pod) AS sample_masks
+  FROM (SELECT ns, kind, ctl, pf, wl, ct, pod, bit_or(1 << h::integer) AS mask,
+          coalesce(bit_or(1 << h::integer) FILTER (WHERE cpu IS NOT NULL), 0) AS sample_mask
         FROM ph GROUP BY ns, kind, ctl, pf, wl, ct, pod) b
   GROUP BY ns, kind, ctl, pf, wl, ct),
 samples AS (
   SELECT ns, kind, ctl, pf, wl, ct,
-    array_agg(h ORDER BY h, pod) FILTER (WHERE cpu IS NOT NULL) AS hs,
-    array_agg(cpu ORDER BY h, pod) FILTER (WHERE cpu IS NOT NULL) AS cpus,
-    array_agg(mem ORDER BY h, pod) FILTER (WHERE cpu IS NOT NULL) AS mems
+    string_agg(to_hex(cpu), ',' ORDER BY h, pod) FILTER (WHERE cpu IS NOT NULL) AS cpus,
+    string_agg(to_hex(mem), ',' ORDER BY h, pod) FILTER (WHERE cpu IS NOT NULL) AS mems
   FROM ph GROUP BY ns, kind, ctl, pf, wl, ct)
-SELECT by_hour.ns, by_hour.kind, by_hour.ctl, by_hour.pf, by_hour.wl, by_hour.ct,
-  by_hour.hours, by_hour.teams, by_hour.secs, by_hour.cpu_req, by_hour.mem_req, by_pod.pods,
-  by_pod.masks, coalesce(samples.hs, '{}'), coalesce(samples.cpus, '{}'),
-  coalesce(samples.mems, '{}')
+SELECT by_hour.ns, by_hour.kind, by_hour.ctl, by_hour.pf, by_hour.wl, by_hour.ct, by_hour.team,
+  by_hour.secs, by_hour.cpu_req, by_hour.mem_req, by_hour.hours, by_hour.teams,
+  by_hour.hour_secs, by_hour.hour_cpu_req, by_hour.hour_mem_req, by_pod.pods, by_pod.masks,
+  by_pod.sample_masks, coalesce(samples.cpus, ''), coalesce(samples.mems, '')
 FROM by_hour
 JOIN by_pod USING (ns, kind, ctl, pf, wl, ct)
 JOIN samples USING (ns, kind, ctl, pf, wl, ct)

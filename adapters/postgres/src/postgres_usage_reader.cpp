@@ -88,44 +88,72 @@ UNION
 SELECT DISTINCT extract(epoch FROM day)::bigint FROM rollup_pending_daily
 WHERE day >= to_timestamp($1::bigint) - interval '24 hours' AND day < to_timestamp($2::bigint))";
 constexpr std::string_view kClusters = "SELECT cluster FROM clusters";
-// The digest columns after cluster and day, in container_usage_daily's order.
-constexpr std::string_view kDigestColumns =
-    "namespace, controller_kind, controller, platform, workload, container, hours, hour_teams, "
-    "hour_seconds, hour_cpu_request_millicore_seconds, hour_memory_request_byte_seconds, pods, "
-    "pod_hours, sample_hours, cpu_millicores, memory_bytes";
-// $1, $2: the first and the last day overlapping the window (epoch seconds).
+// The digest columns after cluster and day, in container_usage_daily's order; the per-hour
+// ones only for a day the window takes part of ({day}: the day's start; $3, $4: the window).
+constexpr std::string_view kDigestColumns = R"(u.namespace, u.controller_kind, u.controller,
+  u.platform, u.workload, u.container, u.team, u.seconds, u.cpu_request_millicore_seconds,
+  u.memory_request_byte_seconds, CASE WHEN {partial} THEN u.hours END,
+  CASE WHEN {partial} THEN u.hour_teams END, CASE WHEN {partial} THEN u.hour_seconds END,
+  CASE WHEN {partial} THEN u.hour_cpu_request_millicore_seconds END,
+  CASE WHEN {partial} THEN u.hour_memory_request_byte_seconds END, u.pods, u.pod_hours,
+  u.pod_sample_hours, u.cpu_millicores, u.memory_bytes)";
+constexpr std::string_view kPartialDay =
+    "({day} < to_timestamp($3::bigint) OR {day} + interval '24 hours' > to_timestamp($4::bigint))";
+
+std::string DigestColumns(std::string_view day) {
+  const std::string partial = fmt::format(kPartialDay, fmt::arg("day", day));
+  return fmt::format(kDigestColumns, fmt::arg("partial", partial));
+}
+
+// $1, $2: the first and the last day overlapping the window (epoch seconds); $3, $4: the window.
 const std::string& StoredDaysSql() {
   static const std::string kSql = fmt::format(
-      "SELECT cluster, extract(epoch FROM day)::bigint, {} FROM container_usage_daily "
-      "WHERE cluster = ANY(ARRAY(SELECT cluster FROM clusters)) "
-      "AND day >= to_timestamp($1::bigint) AND day <= to_timestamp($2::bigint)",
-      kDigestColumns);
+      "SELECT u.cluster, extract(epoch FROM u.day)::bigint, {} FROM container_usage_daily u "
+      "WHERE u.cluster = ANY(ARRAY(SELECT cluster FROM clusters)) "
+      "AND u.day >= to_timestamp($1::bigint) AND u.day <= to_timestamp($2::bigint)",
+      DigestColumns("u.day"));
   return kSql;
 }
-// $1 cluster, $2 day (epoch seconds): the digest of a day from the hourly rollups.
+// $1 cluster, $2 day (epoch seconds); $3, $4: the window. The digest of a day from the hourly
+// rollups.
 const std::string& ComputedDaySql() {
   static const std::string kSql = fmt::format(
-      "SELECT $1::text, $2::bigint, {} FROM container_usage_of_day($1, to_timestamp($2::bigint))",
-      kDigestColumns);
+      "SELECT $1::text, $2::bigint, {} FROM container_usage_of_day($1, to_timestamp($2::bigint)) u",
+      DigestColumns("to_timestamp($2::bigint)"));
   return kSql;
 }
 enum DigestColumn : int {
   kCluster = 0,
   kDay = 1,
   kFirstLabel = 2,  // namespace .. container: kSeriesKey after cluster
-  kHours = 8,
+  kTeam = 8,
+  kSeconds,
+  kCpuRequest,
+  kMemoryRequest,
+  kHours,  // NULL (so the hour columns too) when the window takes the whole day
   kHourTeams,
   kHourSeconds,
   kHourCpuRequest,
   kHourMemoryRequest,
   kPods,
   kPodHours,
-  kSampleHours,
+  kPodSampleHours,
   kCpu,
   kMemory,
 };
 
 using model::Int128;
+
+// A decimal integer at `p` (optionally negative), advancing `p` past it. Throws
+// std::runtime_error when there is none.
+Int128 ParseDecimal(const char*& p) {
+  const bool negative = *p == '-';
+  if (negative) ++p;
+  if (*p < '0' || *p > '9') throw std::runtime_error("usage digest: malformed integer");
+  Int128 value = 0;
+  while (*p >= '0' && *p <= '9') value = value * 10 + (*p++ - '0');
+  return negative ? -value : value;
+}
 
 // Calls `each` with every element of a PostgreSQL array of non-NULL integers in text form
 // ("{1,-2,3}"), as Int128. Throws std::runtime_error on anything else.
@@ -135,12 +163,7 @@ void ForEachInteger(const pqxx::field& f, Each&& each) {
   if (*p++ != '{') throw std::runtime_error("usage digest: malformed integer array");
   if (*p == '}') return;
   for (;;) {
-    const bool negative = *p == '-';
-    if (negative) ++p;
-    if (*p < '0' || *p > '9') throw std::runtime_error("usage digest: malformed integer array");
-    Int128 value = 0;
-    while (*p >= '0' && *p <= '9') value = value * 10 + (*p++ - '0');
-    each(negative ? -value : value);
+    each(ParseDecimal(p));
     if (*p == '}') return;
     if (*p++ != ',') throw std::runtime_error("usage digest: malformed integer array");
   }
@@ -156,6 +179,39 @@ std::vector<Int128> WideIntegers(const pqxx::field& f) {
   std::vector<Int128> out;
   ForEachInteger(f, [&](Int128 v) { out.push_back(v); });
   return out;
+}
+
+// A numeric without fraction (the digest's sums).
+Int128 WideInteger(const pqxx::field& f) {
+  const char* p = f.c_str();
+  const Int128 value = ParseDecimal(p);
+  if (*p != '\0') throw std::runtime_error("usage digest: malformed integer");
+  return value;
+}
+
+// The comma-separated hexadecimal values of to_hex (two's complement for negative bigints).
+std::vector<std::int64_t> HexValues(const pqxx::field& f) {
+  std::vector<std::int64_t> out;
+  const char* p = f.c_str();
+  if (*p == '\0') return out;
+  for (;;) {
+    std::uint64_t value = 0;
+    int digits = 0;
+    for (;; ++p, ++digits) {
+      const char c = *p;
+      if (c >= '0' && c <= '9') {
+        value = value << 4 | static_cast<std::uint64_t>(c - '0');
+      } else if (c >= 'a' && c <= 'f') {
+        value = value << 4 | static_cast<std::uint64_t>(c - 'a' + 10);
+      } else {
+        break;
+      }
+    }
+    if (digits == 0 || digits > 16) throw std::runtime_error("usage digest: malformed samples");
+    out.push_back(static_cast<std::int64_t>(value));
+    if (*p == '\0') return out;
+    if (*p++ != ',') throw std::runtime_error("usage digest: malformed samples");
+  }
 }
 
 std::vector<std::string> Texts(const pqxx::field& f) {
@@ -193,8 +249,12 @@ void AddDigestRow(const pqxx::row& r, std::int64_t start, std::int64_t end,
   const std::int64_t last = std::min<std::int64_t>(24, (end - day) / 3600);  // exclusive
   if (first >= last) return;
   const auto inside = [&](std::int64_t h) { return h >= first && h < last; };
-  const std::vector<std::int64_t> hours = Integers(r[kHours]);
-  if (std::none_of(hours.begin(), hours.end(), inside)) return;
+  const bool whole_day = r[kHours].is_null();
+  std::vector<std::int64_t> hours;
+  if (!whole_day) {
+    hours = Integers(r[kHours]);
+    if (std::none_of(hours.begin(), hours.end(), inside)) return;
+  }
 
   SeriesLabels labels;
   labels[0] = r[kCluster].as<std::string>();
@@ -208,59 +268,66 @@ void AddDigestRow(const pqxx::row& r, std::int64_t start, std::int64_t end,
       p.series.*kSeriesKey[i].member = it->first[i];
     }
   }
-
-  const std::vector<std::string> teams = Texts(r[kHourTeams]);
-  const std::vector<std::int64_t> seconds = Integers(r[kHourSeconds]);
-  const std::vector<Int128> cpu_request = WideIntegers(r[kHourCpuRequest]);
-  const std::vector<Int128> memory_request = WideIntegers(r[kHourMemoryRequest]);
-  if (teams.size() != hours.size() || seconds.size() != hours.size() ||
-      cpu_request.size() != hours.size() || memory_request.size() != hours.size()) {
-    throw std::runtime_error("usage digest: hour arrays of different lengths");
-  }
-  for (std::size_t i = 0; i < hours.size(); ++i) {
-    if (!inside(hours[i])) continue;
-    if (!p.seen || teams[i] < p.team) p.team = teams[i];
+  const auto add_hour = [&p](std::string team, std::int64_t seconds, Int128 cpu_request,
+                             Int128 memory_request) {
+    if (!p.seen || team < p.team) p.team = std::move(team);
     p.seen = true;
-    p.seconds += seconds[i];
-    p.cpu_request += cpu_request[i];
-    p.memory_request += memory_request[i];
+    p.seconds += seconds;
+    p.cpu_request += cpu_request;
+    p.memory_request += memory_request;
+  };
+  if (whole_day) {
+    add_hour(r[kTeam].as<std::string>(), r[kSeconds].as<std::int64_t>(),
+             WideInteger(r[kCpuRequest]), WideInteger(r[kMemoryRequest]));
+  } else {
+    std::vector<std::string> teams = Texts(r[kHourTeams]);
+    const std::vector<std::int64_t> seconds = Integers(r[kHourSeconds]);
+    const std::vector<Int128> cpu_request = WideIntegers(r[kHourCpuRequest]);
+    const std::vector<Int128> memory_request = WideIntegers(r[kHourMemoryRequest]);
+    if (teams.size() != hours.size() || seconds.size() != hours.size() ||
+        cpu_request.size() != hours.size() || memory_request.size() != hours.size()) {
+      throw std::runtime_error("usage digest: hour arrays of different lengths");
+    }
+    for (std::size_t i = 0; i < hours.size(); ++i) {
+      if (inside(hours[i])) {
+        add_hour(std::move(teams[i]), seconds[i], cpu_request[i], memory_request[i]);
+      }
+    }
   }
 
   std::uint32_t window_mask = 0;
   for (std::int64_t h = first; h < last; ++h) window_mask |= std::uint32_t{1} << h;
   const std::vector<std::string> pods = Texts(r[kPods]);
   const std::vector<std::int64_t> pod_hours = Integers(r[kPodHours]);
-  if (pod_hours.size() != pods.size()) {
+  const std::vector<std::int64_t> pod_sample_hours = Integers(r[kPodSampleHours]);
+  if (pod_hours.size() != pods.size() || pod_sample_hours.size() != pods.size()) {
     throw std::runtime_error("usage digest: pod arrays of different lengths");
   }
   for (std::size_t i = 0; i < pods.size(); ++i) {
     if ((static_cast<std::uint32_t>(pod_hours[i]) & window_mask) != 0) p.pods.insert(pods[i]);
   }
 
-  const std::vector<std::int64_t> sample_hours = Integers(r[kSampleHours]);
-  std::size_t i = 0;
-  bool ok = true;
-  ForEachInteger(r[kCpu], [&](Int128 v) {
-    ok = ok && i < sample_hours.size();
-    if (ok && inside(sample_hours[i])) {
-      p.series.cpu_millicores.push_back(
-          {FromEpochSeconds(day + sample_hours[i] * 3600), static_cast<std::int64_t>(v)});
-    }
-    ++i;
-  });
-  ok = ok && i == sample_hours.size();
-  i = 0;
-  ForEachInteger(r[kMemory], [&](Int128 v) {
-    ok = ok && i < sample_hours.size();
-    if (ok && inside(sample_hours[i])) {
-      p.series.memory_bytes.push_back(
-          {FromEpochSeconds(day + sample_hours[i] * 3600), static_cast<std::int64_t>(v)});
-    }
-    ++i;
-  });
-  if (!ok || i != sample_hours.size()) {
-    throw std::runtime_error("usage digest: sample arrays of different lengths");
+  // The samples are in hour, then pod order: the masks say whose each is.
+  const std::vector<std::int64_t> cpu = HexValues(r[kCpu]);
+  const std::vector<std::int64_t> memory = HexValues(r[kMemory]);
+  if (memory.size() != cpu.size()) {
+    throw std::runtime_error("usage digest: sample lists of different lengths");
   }
+  std::size_t next = 0;
+  for (std::int64_t h = 0; h < 24; ++h) {
+    const std::uint32_t bit = std::uint32_t{1} << h;
+    for (const std::int64_t mask : pod_sample_hours) {
+      if ((static_cast<std::uint32_t>(mask) & bit) == 0) continue;
+      if (next >= cpu.size()) throw std::runtime_error("usage digest: too few samples");
+      if (inside(h)) {
+        const std::chrono::sys_seconds at = FromEpochSeconds(day + h * 3600);
+        p.series.cpu_millicores.push_back({at, cpu[next]});
+        p.series.memory_bytes.push_back({at, memory[next]});
+      }
+      ++next;
+    }
+  }
+  if (next != cpu.size()) throw std::runtime_error("usage digest: too many samples");
 }
 
 // The series of every team from the digest: stored days whose rollup is current, the others
@@ -277,7 +344,7 @@ std::vector<ContainerUsageSeries> ReadFromDigest(pqxx::transaction_base& tx,
     stale.insert(r[0].as<std::int64_t>());
   }
   std::map<SeriesLabels, SeriesParts> parts;
-  for (const pqxx::row& r : tx.exec_params(StoredDaysSql(), first_day, last_day)) {
+  for (const pqxx::row& r : tx.exec_params(StoredDaysSql(), first_day, last_day, start, end)) {
     if (!stale.contains(r[kDay].as<std::int64_t>())) AddDigestRow(r, start, end, parts);
   }
   if (!stale.empty()) {
@@ -288,7 +355,7 @@ std::vector<ContainerUsageSeries> ReadFromDigest(pqxx::transaction_base& tx,
     for (const std::int64_t day : stale) {
       if (day < first_day || day > last_day) continue;
       for (const std::string& cluster : clusters) {
-        for (const pqxx::row& r : tx.exec_params(ComputedDaySql(), cluster, day)) {
+        for (const pqxx::row& r : tx.exec_params(ComputedDaySql(), cluster, day, start, end)) {
           AddDigestRow(r, start, end, parts);
         }
       }

@@ -325,7 +325,8 @@ TEST_F(PostgresStoreTest, UpgradeToUsageDigestFillsTheDaysStoredBefore) {
         ('2025-11-16 10:00:00+00', 'web-b', 'n1', 'alpha', 3600, 200, 2000),
         ('2025-11-16 11:00:00+00', 'web-b', 'n1', 'alpha', 1800, 301, 3001),
         ('2025-11-16 11:00:00+00', 'web-b', 'n2', 'alpha', 0, 0, 0),
-        ('2025-11-17 09:00:00+00', 'web-c', 'n1', 'beta', 3600, 400, 4000))
+        ('2025-11-17 09:00:00+00', 'web-c', 'n1', 'beta', 3600, 400, 4000),
+        ('2025-11-02 23:00:00+00', 'web-d', 'n1', 'alpha', 3600, 500, 5000))
         AS v(h, pod, node, team, obs, cpu, mem);)");
     tx.commit();
   }
@@ -358,6 +359,18 @@ TEST_F(PostgresStoreTest, UpgradeToUsageDigestFillsTheDaysStoredBefore) {
   EXPECT_EQ(series[0].cpu_millicores[3].at, day + hours(33));
   EXPECT_EQ(series[0].memory_bytes[3].value, 4000);
   EXPECT_EQ(Count("SELECT count(*) FROM rollup_pending_daily"), 0);
+  // 2025-11-02 is 15 days before the last day stored: not filled, computed when read.
+  EXPECT_EQ(Count("SELECT count(*) FROM container_usage_daily WHERE day < '2025-11-16'"), 0);
+  EXPECT_EQ(Query1("SELECT (day AT TIME ZONE 'UTC')::date::text FROM usage_digest_start "
+                   "WHERE cluster = 'prod'")[0]
+                .as<std::string>(),
+            "2025-11-16");
+  const auto early = reader.ReadUsageSeries({day - days(14) + hours(23), day}, std::nullopt);
+  ASSERT_EQ(early.size(), 1U);
+  ASSERT_EQ(early[0].cpu_millicores.size(), 1U);
+  EXPECT_EQ(early[0].cpu_millicores[0].value, 500);
+  EXPECT_EQ(early[0].memory_bytes[0].value, 5000);
+  EXPECT_EQ(early[0].pods, 1);
 }
 
 TEST_F(PostgresStoreTest, EveryKeyStartsWithCluster) {

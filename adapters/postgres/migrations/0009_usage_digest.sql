@@ -109,11 +109,28 @@ JOIN by_pod USING (ns, kind, ctl, pf, wl, ct)
 JOIN samples USING (ns, kind, ctl, pf, wl, ct)
 $$;
 
--- The days stored before: every UTC day with hourly rows (days still pending are rewritten by
--- their daily rollup; until then the reader does not use their rows).
+-- Per cluster, the first UTC day the digest holds: days before it were rolled up before this
+-- migration, and the reader computes them from the hourly rollups (a cluster without a row:
+-- every day since is in the digest). Filling every stored day here could take most of an hour
+-- at 10^4 pods and 800 days of hourly rollups, all of it before the service starts.
+CREATE TABLE usage_digest_start (
+  cluster text COLLATE "C" PRIMARY KEY,
+  day timestamptz NOT NULL
+);
+
+-- The last 14 days with hourly rows of each cluster (two weekly reports' worth), filled now;
+-- days still pending are rewritten by their daily rollup, and until then not read from here.
+CREATE TEMP TABLE usage_digest_fill ON COMMIT DROP AS
+SELECT cluster, day
+FROM (SELECT cluster, day, max(day) OVER (PARTITION BY cluster) AS last_day
+      FROM (SELECT DISTINCT cluster,
+              to_timestamp(floor(extract(epoch FROM hour) / 86400) * 86400) AS day
+            FROM container_costs_hourly) h) d
+WHERE day > last_day - interval '14 days';
+
+INSERT INTO usage_digest_start
+SELECT cluster, min(day) FROM usage_digest_fill GROUP BY cluster;
+
 INSERT INTO container_usage_daily
-SELECT d.cluster, d.day, u.*
-FROM (SELECT DISTINCT cluster,
-        to_timestamp(floor(extract(epoch FROM hour) / 86400) * 86400) AS day
-      FROM container_costs_hourly) d,
-  LATERAL container_usage_of_day(d.cluster, d.day) u;
+SELECT f.cluster, f.day, u.*
+FROM usage_digest_fill f, LATERAL container_usage_of_day(f.cluster, f.day) u;

@@ -88,6 +88,9 @@ UNION
 SELECT DISTINCT extract(epoch FROM day)::bigint FROM rollup_pending_daily
 WHERE day >= to_timestamp($1::bigint) - interval '24 hours' AND day < to_timestamp($2::bigint))";
 constexpr std::string_view kClusters = "SELECT cluster FROM clusters";
+// The first day in the digest of clusters stored before it (migration 0009).
+constexpr std::string_view kDigestStarts =
+    "SELECT cluster, extract(epoch FROM day)::bigint FROM usage_digest_start";
 // The digest columns after cluster and day, in container_usage_daily's order; the per-hour
 // ones only for a day the window takes part of ({day}: the day's start; $3, $4: the window).
 constexpr std::string_view kDigestColumns = R"(u.namespace, u.controller_kind, u.controller,
@@ -339,22 +342,34 @@ std::vector<ContainerUsageSeries> ReadFromDigest(pqxx::transaction_base& tx,
   const auto day_of = [](std::int64_t t) { return t - ((t % 86400) + 86400) % 86400; };
   const std::int64_t first_day = day_of(start);
   const std::int64_t last_day = day_of(end - 1);
-  std::set<std::int64_t> stale;
+  std::set<std::int64_t> stale;  // of every cluster
   for (const pqxx::row& r : tx.exec_params(std::string(kPendingDays), first_day, end)) {
     stale.insert(r[0].as<std::int64_t>());
   }
+  std::map<std::string, std::int64_t> digest_start;  // earlier days of a cluster: not digested
+  for (const pqxx::row& r : tx.exec(std::string(kDigestStarts))) {
+    digest_start[r[0].as<std::string>()] = r[1].as<std::int64_t>();
+  }
+  const auto digested = [&](const std::string& cluster, std::int64_t day) {
+    if (stale.contains(day)) return false;
+    const auto it = digest_start.find(cluster);
+    return it == digest_start.end() || day >= it->second;
+  };
   std::map<SeriesLabels, SeriesParts> parts;
   for (const pqxx::row& r : tx.exec_params(StoredDaysSql(), first_day, last_day, start, end)) {
-    if (!stale.contains(r[kDay].as<std::int64_t>())) AddDigestRow(r, start, end, parts);
+    if (digested(r[kCluster].as<std::string>(), r[kDay].as<std::int64_t>())) {
+      AddDigestRow(r, start, end, parts);
+    }
   }
-  if (!stale.empty()) {
+  if (!stale.empty() || std::any_of(digest_start.begin(), digest_start.end(),
+                                    [&](const auto& s) { return first_day < s.second; })) {
     std::vector<std::string> clusters;
     for (const pqxx::row& r : tx.exec(std::string(kClusters))) {
       clusters.push_back(r[0].as<std::string>());
     }
-    for (const std::int64_t day : stale) {
-      if (day < first_day || day > last_day) continue;
+    for (std::int64_t day = first_day; day <= last_day; day += 86400) {
       for (const std::string& cluster : clusters) {
+        if (digested(cluster, day)) continue;
         for (const pqxx::row& r : tx.exec_params(ComputedDaySql(), cluster, day, start, end)) {
           AddDigestRow(r, start, end, parts);
         }

@@ -3,12 +3,13 @@
 -- The weekly reports' right-sizing reads one usage sample per pod and hour for a week: read
 -- from container_costs_hourly that is a sort of ~1.7M pod-hours at 10^4 pods (most of a
 -- report run). The digest holds the same figures per (cluster, UTC day, namespace, controller,
--- platform, workload, container), in arrays, so a week is ~8 rows per container read in key
--- order. It is written by the daily rollup, in the same transaction as container_costs_daily
+-- platform, workload, container), in arrays and lists, so a week is ~8 rows per container and
+-- no sort. It is written by the daily rollup, in the same transaction as container_costs_daily
 -- (the day's rows deleted first: a replayed rollup rewrites the same rows), and deleted by
 -- retention with the daily tier. A day is read from it only when its daily rollup is current
 -- (not in rollup_pending_daily, no hour in rollup_pending), else from the same function over
--- container_costs_hourly, so both give what the hourly rollups hold.
+-- container_costs_hourly, so both give what the hourly rollups hold (days before the digest
+-- existed too: see usage_digest_start below).
 --
 -- Per row: the smallest team label of the day's rows and the sums of seconds and request-
 -- seconds over them (numeric: a container of many large pods can pass 2^63); the same for each

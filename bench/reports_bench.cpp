@@ -1,6 +1,7 @@
 // All teams' weekly reports of one ISO week over 10,000 pods, the way `costledger report` makes
 // them: reports::GatherWeek reads the week (per local day) and the week before through the
-// PostgreSQL reader ports (PostgresCostReader; PostgresUsageReader for right-sizing), then per
+// PostgreSQL reader ports (PostgresCostReader; PostgresUsageReader for right-sizing, from the
+// daily usage digest), as many reader calls at a time as GatherSettings says (2), then per
 // team model::BuildWeeklyReport and the four renderings (HTML, CSV, JSON, text). Against a
 // baseline measured in the same run: the same content computed by SQL over the raw rows, as a
 // competent engineer would write it without rollups (per team: totals by local day, namespace
@@ -46,6 +47,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <pqxx/pqxx>
 #include <set>
@@ -517,7 +519,8 @@ void Load(costledger::testing::PrivatePostgres& server, const std::string& url) 
 
 // ---- Our path ------------------------------------------------------------------------------
 
-// Time spent in each reader call, summed over a GatherWeek (which calls them one at a time).
+// Time spent in each reader call, summed over a GatherWeek's calls (which overlap when it runs
+// several at a time).
 struct ReadTimes {
   double allocations_ms = 0, idle_ms = 0, assets_ms = 0, queries_ms = 0, usage_ms = 0;
   int allocation_calls = 0;
@@ -525,7 +528,7 @@ struct ReadTimes {
 };
 
 // The reader ports GatherWeek reads through, around the PostgreSQL readers, timing each call.
-// Not thread-safe (GatherWeek calls them one after the other).
+// Thread-safe, as the ports must be (GatherWeek calls them from several threads).
 class TimedSources final : public costledger::ports::AllocationReader,
                            public costledger::ports::AssetReader,
                            public costledger::ports::QueryReader,
@@ -540,6 +543,7 @@ class TimedSources final : public costledger::ports::AllocationReader,
       std::span<const costledger::model::PropertyRef> grouping) override {
     const auto t0 = Clock::now();
     auto rows = costs_.ReadAllocations(start, end, step, grouping);
+    const std::lock_guard lock(mutex_);
     times_.allocations_ms += Ms(Clock::now() - t0);
     ++times_.allocation_calls;
     times_.allocation_rows += rows.size();
@@ -549,6 +553,7 @@ class TimedSources final : public costledger::ports::AllocationReader,
                                                    std::chrono::seconds step) override {
     const auto t0 = Clock::now();
     auto rows = costs_.ReadIdle(start, end, step);
+    const std::lock_guard lock(mutex_);
     times_.idle_ms += Ms(Clock::now() - t0);
     return rows;
   }
@@ -556,6 +561,7 @@ class TimedSources final : public costledger::ports::AllocationReader,
                                                           sys_seconds end) override {
     const auto t0 = Clock::now();
     auto rows = costs_.ReadAssets(start, end);
+    const std::lock_guard lock(mutex_);
     times_.assets_ms += Ms(Clock::now() - t0);
     return rows;
   }
@@ -563,6 +569,7 @@ class TimedSources final : public costledger::ports::AllocationReader,
                                                            sys_seconds end) override {
     const auto t0 = Clock::now();
     auto rows = costs_.ReadQueries(start, end);
+    const std::lock_guard lock(mutex_);
     times_.queries_ms += Ms(Clock::now() - t0);
     times_.queries += rows.size();
     return rows;
@@ -571,17 +578,22 @@ class TimedSources final : public costledger::ports::AllocationReader,
       costledger::model::TimeWindow window, const std::optional<std::string>& team) override {
     const auto t0 = Clock::now();
     auto series = usage_.ReadUsageSeries(window, team);
+    const std::lock_guard lock(mutex_);
     times_.usage_ms += Ms(Clock::now() - t0);
     times_.usage_series += series.size();
     for (const auto& s : series) times_.usage_samples += s.cpu_millicores.size();
     return series;
   }
 
-  ReadTimes Take() { return std::exchange(times_, {}); }
+  ReadTimes Take() {
+    const std::lock_guard lock(mutex_);
+    return std::exchange(times_, {});
+  }
 
  private:
   costledger::postgres::PostgresCostReader& costs_;
   costledger::postgres::PostgresUsageReader& usage_;
+  std::mutex mutex_;
   ReadTimes times_;
 };
 
@@ -611,10 +623,11 @@ std::optional<costledger::model::Money> OnDemandPerHour(std::string_view instanc
 // GatherWeek, then per team BuildWeeklyReport and the four renderings; writes them under `out`
 // when given.
 OursRun RunOurs(TimedSources& sources, const WeekCase& c,
-                const std::optional<std::filesystem::path>& out) {
+                const std::optional<std::filesystem::path>& out, std::size_t concurrent_reads) {
   costledger::reports::ReportSources ports{sources, sources, sources, &sources, OnDemandPerHour};
   costledger::reports::GatherSettings settings;
   settings.teams = Teams();
+  settings.concurrent_reads = concurrent_reads;
   OursRun run;
   const auto t0 = Clock::now();
   const std::vector<costledger::model::WeeklyReportInput> inputs =
@@ -1015,6 +1028,7 @@ struct Options {
   int baseline_iterations = 2;
   std::optional<std::filesystem::path> out;
   bool hold = false;
+  std::size_t concurrent_reads = costledger::reports::GatherSettings{}.concurrent_reads;
 };
 
 struct CaseResult {
@@ -1035,7 +1049,7 @@ CaseResult Measure(const WeekCase& wc, TimedSources& sources, pqxx::connection& 
   static_cast<void>(std::fflush(stdout));
   CaseResult result;
   // Warm-ups: their answers are the ones checked.
-  OursRun first = RunOurs(sources, wc, std::nullopt);
+  OursRun first = RunOurs(sources, wc, std::nullopt, options.concurrent_reads);
   Progress("reports warm-up: {:.0f} ms, {} reports", first.total_ms, first.reports.size());
   BaselineRun first_baseline = RunBaseline(sql, wc);
   Progress("baseline warm-up: {:.0f} ms", first_baseline.total_ms);
@@ -1045,7 +1059,7 @@ CaseResult Measure(const WeekCase& wc, TimedSources& sources, pqxx::connection& 
   OursRun last;
   for (int i = 0; i < options.iterations; ++i) {
     const bool final_run = i + 1 == options.iterations;
-    last = RunOurs(sources, wc, final_run ? options.out : std::nullopt);
+    last = RunOurs(sources, wc, final_run ? options.out : std::nullopt, options.concurrent_reads);
     total.push_back(last.total_ms);
     gather.push_back(last.gather_ms);
     build.push_back(last.build_ms);
@@ -1081,18 +1095,23 @@ CaseResult Measure(const WeekCase& wc, TimedSources& sources, pqxx::connection& 
   fmt::print(
       "  reports, median of {}: {:.0f} ms for {} team reports ({} documents, {:.1f} MiB, HTML "
       "{:.0f} KiB per team)\n"
-      "    GatherWeek {:.0f} ms: ReadAllocations {:.0f} ms ({} calls, {} rows), ReadIdle {:.0f} "
-      "ms, ReadAssets {:.0f} ms, ReadQueries {:.0f} ms ({} rows), ReadUsageSeries {:.0f} ms ({} "
-      "series, {} samples), the rest {:.0f} ms\n"
+      "    GatherWeek {:.0f} ms, {} reader calls at a time{}: ReadAllocations {:.0f} ms ({} calls, "
+      "{} rows), ReadIdle {:.0f} ms, ReadAssets {:.0f} ms, ReadQueries {:.0f} ms ({} rows), "
+      "ReadUsageSeries {:.0f} ms ({} series, {} samples){}\n"
       "    BuildWeeklyReport {:.0f} ms, renderings (HTML, CSV, JSON, text) {:.0f} ms\n",
       options.iterations, result.ours_ms, last.reports.size(), last.documents,
       static_cast<double>(last.bytes) / (1 << 20),
       static_cast<double>(last.html_bytes) / 1024 /
           static_cast<double>(std::max<std::size_t>(1, last.reports.size())),
-      Median(gather), Median(allocations), r.allocation_calls, r.allocation_rows, Median(idle),
-      Median(assets), Median(queries), r.queries, Median(usage), r.usage_series, r.usage_samples,
-      Median(gather) - Median(allocations) - Median(idle) - Median(assets) - Median(queries) -
-          Median(usage),
+      Median(gather), options.concurrent_reads,
+      options.concurrent_reads > 1 ? " (so the calls' times, summed per reader, overlap)" : "",
+      Median(allocations), r.allocation_calls, r.allocation_rows, Median(idle), Median(assets),
+      Median(queries), r.queries, Median(usage), r.usage_series, r.usage_samples,
+      options.concurrent_reads > 1
+          ? std::string()
+          : fmt::format(", the rest {:.0f} ms", Median(gather) - Median(allocations) -
+                                                    Median(idle) - Median(assets) -
+                                                    Median(queries) - Median(usage)),
       Median(build), Median(render));
   std::string parts;
   for (const std::string& name : statement_order) {
@@ -1121,14 +1140,15 @@ int Run(const Options& options) {
   fmt::print(
       "reports: all teams' weekly reports of {} ({} teams) over {} pods on {} nodes ({} "
       "namespaces), {} days of data\n"
-      "  ours: reports::GatherWeek through PostgresCostReader and PostgresUsageReader, then per "
-      "team BuildWeeklyReport and RenderHtml, RenderCsv, RenderJson, RenderText\n"
+      "  ours: reports::GatherWeek through PostgresCostReader and PostgresUsageReader ({} reader "
+      "calls at a time), then per team BuildWeeklyReport and RenderHtml, RenderCsv, RenderJson, "
+      "RenderText\n"
       "  baseline: {}: the raw rows are generated at ONE row per pod per HOUR; a real collector "
       "at 60 s intervals stores 60x more, so the baseline is generous\n"
       "  server: a private PostgreSQL 15 with shared_buffers 1GB and jit off, other settings "
       "default (but for the load: less WAL, autovacuum off); {} "
       "hardware threads\n",
-      kWeek, kTeams, kPods, kNodes, kNamespaces, kDays, kBaselineName,
+      kWeek, kTeams, kPods, kNodes, kNamespaces, kDays, options.concurrent_reads, kBaselineName,
       std::thread::hardware_concurrency());
   const std::vector<WeekCase> cases{
       MakeCase("Europe/Berlin", "reports_week_berlin_dst", "Europe/Berlin"),
@@ -1167,7 +1187,7 @@ int Run(const Options& options) {
     fmt::print("{:<28} {:>12.2f} {:>12.2f} {:>8.1f}x\n", fmt::format("{} {}", kWeek, cases[i].name),
                r.ours_ms / 1000, r.baseline_ms / 1000, r.baseline_ms / r.ours_ms);
   }
-  for (std::size_t i = 0; i < cases.size(); ++i) {
+  for (std::size_t i = 0; i < cases.size() && options.concurrent_reads == 1; ++i) {
     const CaseResult& r = results[i];
     fmt::print("{:<28} {:>12.2f} {:>12.2f} {:>8.1f}x  (derived: without right-sizing's reads)\n",
                fmt::format("{} {}", kWeek, cases[i].name), r.ours_without_usage_ms / 1000,
@@ -1208,6 +1228,8 @@ and in UTC, against the same content by SQL over the raw rows, on a private Post
   --out=DIR                write the last run's Europe/Berlin reports to DIR
   --hold                   once loaded, print the database's URL and wait for Enter (to look
                            at plans with psql) before measuring
+  --concurrent-reads=N     GatherWeek's reader calls at a time (default {}, as configured);
+                           with 1, also the times without right-sizing's reads
 )";
 
 int ParseCount(std::string_view arg) {
@@ -1225,12 +1247,15 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") {
-      fmt::print("{}", kHelp);
+      fmt::print(kHelp, costledger::reports::GatherSettings{}.concurrent_reads);
       return 0;
     }
     if (arg.starts_with("--iterations=")) options.iterations = ParseCount(arg);
     if (arg.starts_with("--baseline-iterations=")) options.baseline_iterations = ParseCount(arg);
     if (arg.starts_with("--out=")) options.out = std::filesystem::path(arg.substr(6));
+    if (arg.starts_with("--concurrent-reads=")) {
+      options.concurrent_reads = static_cast<std::size_t>(ParseCount(arg));
+    }
     options.hold |= arg == "--hold";
   }
   try {

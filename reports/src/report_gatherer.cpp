@@ -3,8 +3,14 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
+#include <vector>
 
 #include "costledger/model/allocation_set.hpp"
 #include "costledger/model/report_week.hpp"
@@ -95,6 +101,31 @@ TimeWindow WholeHours(TimeWindow window) {
   return out;
 }
 
+// Runs every task, at most `concurrency` at a time (this thread is one of them), in their
+// order of start; once all have ended, rethrows the first exception any threw.
+void RunAll(const std::vector<std::function<void()>>& tasks, std::size_t concurrency) {
+  std::atomic<std::size_t> next{0};
+  std::mutex error_mutex;
+  std::exception_ptr error;
+  const auto work = [&] {
+    for (std::size_t i = next++; i < tasks.size(); i = next++) {
+      try {
+        tasks[i]();
+      } catch (...) {
+        const std::lock_guard lock(error_mutex);
+        if (!error) error = std::current_exception();
+        next = tasks.size();  // start nothing more
+      }
+    }
+  };
+  std::vector<std::jthread> helpers;
+  const std::size_t threads = std::min(std::max<std::size_t>(concurrency, 1), tasks.size());
+  for (std::size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+  work();
+  helpers.clear();  // joins
+  if (error) std::rethrow_exception(error);
+}
+
 }  // namespace
 
 std::vector<model::WeeklyReportInput> GatherWeek(const ReportSources& sources, model::IsoWeek week,
@@ -124,13 +155,47 @@ std::vector<model::WeeklyReportInput> GatherWeek(const ReportSources& sources, m
     if (wanted(team)) input_of(team);
   }
 
+  // Every read first, `concurrent_reads` at a time, the longest first; each into its own slot,
+  // so what follows sees the same inputs in the same order whatever the concurrency.
+  std::vector<WindowCosts> days(report_week.days.size());
+  WindowCosts before;
+  std::vector<model::QueryCostRow> queries;
+  std::vector<model::QueryCostRow> previous_queries;
+  std::vector<model::NodeAssetRow> assets;
+  std::vector<model::ContainerUsageSeries> usage;
+  std::vector<std::function<void()>> reads;
+  if (sources.usage != nullptr) {
+    reads.emplace_back([&] {
+      usage = sources.usage->ReadUsageSeries(WholeHours(report_week.window), std::nullopt);
+    });
+  }
+  reads.emplace_back([&] {
+    before = ReadWindow(sources.allocations, previous_week.window, 0, settings.idle_sharing);
+  });
   // This week, day by day (local days: 23, 24 or 25 hours).
+  for (std::size_t d = 0; d < report_week.days.size(); ++d) {
+    reads.emplace_back([&, d] {
+      days[d] =
+          ReadWindow(sources.allocations, report_week.days[d].window, d, settings.idle_sharing);
+    });
+  }
+  reads.emplace_back([&] {
+    queries = sources.queries.ReadQueries(report_week.window.start, report_week.window.end);
+  });
+  // Used only when the week before is known (below); read anyway, beside the others.
+  reads.emplace_back([&] {
+    previous_queries =
+        sources.queries.ReadQueries(previous_week.window.start, previous_week.window.end);
+  });
+  reads.emplace_back([&] {
+    assets = sources.assets.ReadAssets(report_week.window.start, report_week.window.end);
+  });
+  RunAll(reads, settings.concurrent_reads);
+
   std::map<std::string, Money> idle_by_cluster;
   std::map<std::string, Money> own_by_cluster;
   std::map<std::string, std::set<std::string>> clusters_of_team;
-  for (std::size_t d = 0; d < report_week.days.size(); ++d) {
-    WindowCosts day =
-        ReadWindow(sources.allocations, report_week.days[d].window, d, settings.idle_sharing);
+  for (WindowCosts& day : days) {
     for (const auto& [cluster, idle] : day.idle_by_cluster) idle_by_cluster[cluster] += idle;
     for (const auto& [cluster, cost] : day.own_cost_by_cluster) own_by_cluster[cluster] += cost;
     for (TeamRow& r : day.rows) {
@@ -141,28 +206,19 @@ std::vector<model::WeeklyReportInput> GatherWeek(const ReportSources& sources, m
   }
 
   // The week before, as one window: known when anything at all was stored then.
-  WindowCosts before =
-      ReadWindow(sources.allocations, previous_week.window, 0, settings.idle_sharing);
   const bool previous_known = !before.rows.empty() || !before.idle_by_cluster.empty();
   std::map<std::string, std::vector<ReportCostRow>> previous_rows;
   for (TeamRow& r : before.rows) previous_rows[r.team].push_back(std::move(r.row));
 
-  const std::vector<model::QueryCostRow> queries =
-      sources.queries.ReadQueries(report_week.window.start, report_week.window.end);
   std::map<std::string, Money> previous_query_cost;
   if (previous_known) {
-    for (const model::QueryCostRow& q :
-         sources.queries.ReadQueries(previous_week.window.start, previous_week.window.end)) {
-      previous_query_cost[q.team] += q.cost;
-    }
+    for (const model::QueryCostRow& q : previous_queries) previous_query_cost[q.team] += q.cost;
   }
   for (const model::QueryCostRow& q : queries) {
     if (wanted(q.team)) input_of(q.team).queries.push_back(q);
   }
 
   // Spot nodes of the week, priced at on-demand list prices.
-  const std::vector<model::NodeAssetRow> assets =
-      sources.assets.ReadAssets(report_week.window.start, report_week.window.end);
   std::map<std::string, Money, std::less<>> on_demand;
   if (sources.on_demand_per_hour) {
     for (const model::NodeAssetRow& n : assets) {
@@ -175,11 +231,6 @@ std::vector<model::WeeklyReportInput> GatherWeek(const ReportSources& sources, m
     }
   }
   const std::vector<model::SpotNodeCost> spot_nodes = model::SummarizeSpotNodes(assets, on_demand);
-
-  std::vector<model::ContainerUsageSeries> usage;
-  if (sources.usage != nullptr) {
-    usage = sources.usage->ReadUsageSeries(WholeHours(report_week.window), std::nullopt);
-  }
 
   std::vector<model::WeeklyReportInput> out;
   for (auto& [team, input] : inputs) {

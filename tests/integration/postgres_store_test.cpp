@@ -20,6 +20,7 @@
 #include "costledger/model/errors.hpp"
 #include "costledger/model/split_weights.hpp"
 #include "costledger/postgres/postgres_cost_reader.hpp"
+#include "costledger/postgres/postgres_usage_reader.hpp"
 #include "embedded_migrations.hpp"
 #include "private_postgres.hpp"
 #include "sample_batches.hpp"
@@ -173,7 +174,8 @@ TEST_F(PostgresStoreTest, MigrationsApplyOnceAndAreIdempotent) {
                                         "0005_workload_names",
                                         "0006_raw_rows_by_hour",
                                         "0007_reports_and_notifications",
-                                        "0008_quotas"};
+                                        "0008_quotas",
+                                        "0009_usage_digest"};
   EXPECT_EQ(store.Migrate(), all);
   EXPECT_EQ(store.Migrate(), std::vector<std::string>{});
   EXPECT_EQ(PostgresStore(url_, "").Migrate(), std::vector<std::string>{});
@@ -237,7 +239,8 @@ TEST_F(PostgresStoreTest, UpgradeToWorkloadNamesKeepsEarlierRowsWithEmptyNames) 
   auto store = std::make_unique<PostgresStore>(url_, "");
   EXPECT_EQ(store->Migrate(),
             (std::vector<std::string>{"0005_workload_names", "0006_raw_rows_by_hour",
-                                      "0007_reports_and_notifications", "0008_quotas"}));
+                                      "0007_reports_and_notifications", "0008_quotas",
+                                      "0009_usage_digest"}));
   // A day stored before migration 0006 stays whole and keeps a BRIN index of its own.
   EXPECT_EQ(Count(R"(SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
                      WHERE c.relname = 'container_costs_20251116')"),
@@ -283,6 +286,91 @@ TEST_F(PostgresStoreTest, UpgradeToWorkloadNamesKeepsEarlierRowsWithEmptyNames) 
   store->RollUp(day + days(1));
   EXPECT_EQ(Count("SELECT count(*) FROM workload_costs_daily"), 5);
   EXPECT_EQ(by_workload(day, day + days(1)), expected);  // per-workload daily
+}
+
+// A database of schema version 8 whose days were rolled up before the usage digest existed:
+// migration 9 fills the digest of every day with hourly rows, so the usage reader answers
+// those days from it (their rollups are current) exactly as from the hourly rollups.
+TEST_F(PostgresStoreTest, UpgradeToUsageDigestFillsTheDaysStoredBefore) {
+  {
+    pqxx::connection c(url_);
+    pqxx::work tx(c);
+    tx.exec0(
+        "CREATE TABLE schema_migrations (version text PRIMARY KEY, "
+        "applied_at timestamptz NOT NULL DEFAULT now())");
+    for (const Migration& m : EmbeddedMigrations()) {
+      if (m.version > "0008_quotas") break;
+      tx.exec0(std::string(m.sql));
+      tx.exec_params0("INSERT INTO schema_migrations (version) VALUES ($1)",
+                      std::string(m.version));
+    }
+    // Two hours of two pods of one container (pod b on two nodes in the second hour, observed
+    // 1800 s of 3600 on one), one hour of another team's pod, as a version-8 store left them;
+    // days rolled up (none pending).
+    tx.exec0(R"(
+      INSERT INTO clusters VALUES ('prod');
+      INSERT INTO container_costs_hourly (cluster, hour, namespace, pod, container, node,
+        controller_kind, controller, team, capacity_type, instance_type, intervals, seconds,
+        usage_observed_seconds, cpu_request_millicore_seconds, cpu_usage_millicore_seconds,
+        memory_request_byte_seconds, memory_usage_byte_seconds, gpu_device_seconds,
+        gpu_busy_device_seconds, gpu_busy_observed_seconds, cpu_cost_nanos, ram_cost_nanos,
+        gpu_cost_nanos, cpu_allocated_millicore_seconds, memory_allocated_byte_seconds,
+        first_start, last_end, platform, workload)
+      SELECT 'prod', h, 'shop', pod, 'app', node, 'Deployment', 'web', team, 'on-demand',
+        'm5.4xlarge', 6, 3600, obs, 500 * 3600, cpu * obs, 1073741824::bigint * 3600, mem * obs,
+        0, 0, 0, 1000, 1000, 0, 500 * 3600, 1073741824::bigint * 3600, h,
+        h + interval '1 hour', 'kubernetes', 'Deployment:web'
+      FROM (VALUES
+        ('2025-11-16 10:00:00+00'::timestamptz, 'web-a', 'n1', 'alpha', 3600, 100, 1000),
+        ('2025-11-16 10:00:00+00', 'web-b', 'n1', 'alpha', 3600, 200, 2000),
+        ('2025-11-16 11:00:00+00', 'web-b', 'n1', 'alpha', 1800, 301, 3001),
+        ('2025-11-16 11:00:00+00', 'web-b', 'n2', 'alpha', 0, 0, 0),
+        ('2025-11-17 09:00:00+00', 'web-c', 'n1', 'beta', 3600, 400, 4000),
+        ('2025-11-02 23:00:00+00', 'web-d', 'n1', 'alpha', 3600, 500, 5000))
+        AS v(h, pod, node, team, obs, cpu, mem);)");
+    tx.commit();
+  }
+  auto store = std::make_unique<PostgresStore>(url_, "");
+  EXPECT_EQ(store->Migrate(), (std::vector<std::string>{"0009_usage_digest"}));
+  EXPECT_EQ(Query1(
+                R"(SELECT string_agg(format('%s %s %s %s %s %s %s %s %s %s %s %s %s',
+                        (day AT TIME ZONE 'UTC')::date, team, seconds,
+                        cpu_request_millicore_seconds, hours, hour_teams, hour_seconds,
+                        hour_cpu_request_millicore_seconds, pods, pod_hours, pod_sample_hours,
+                        cpu_millicores, memory_bytes), '; ' ORDER BY day)
+              FROM container_usage_daily)")[0]
+                .as<std::string>(),
+            // Samples in hexadecimal: 100 200 301 and 1000 2000 3001; 400 and 4000.
+            "2025-11-16 alpha 14400 7200000 {10,11} {alpha,alpha} {7200,7200} {3600000,3600000} "
+            "{web-a,web-b} {1024,3072} {1024,3072} 64,c8,12d 3e8,7d0,bb9; "
+            "2025-11-17 beta 3600 1800000 {9} {beta} {3600} {1800000} {web-c} {512} {512} 190 fa0");
+  // Read from the digest (no day pending), as from the hourly rollups.
+  PostgresUsageReader reader(url_, "");
+  const sys_seconds day{std::chrono::floor<days>(kHour)};
+  const auto series = reader.ReadUsageSeries({day, day + hours(48)}, std::nullopt);
+  ASSERT_EQ(series.size(), 1U);
+  EXPECT_EQ(series[0].team, "alpha");  // the smallest of alpha and beta
+  EXPECT_EQ(series[0].pods, 3);
+  EXPECT_EQ(series[0].container_seconds, 5 * 3600);
+  EXPECT_EQ(series[0].cpu_request_millicores, 500);
+  ASSERT_EQ(series[0].cpu_millicores.size(), 4U);
+  EXPECT_EQ(series[0].cpu_millicores[2].at, day + hours(11));
+  EXPECT_EQ(series[0].cpu_millicores[2].value, 301);
+  EXPECT_EQ(series[0].cpu_millicores[3].at, day + hours(33));
+  EXPECT_EQ(series[0].memory_bytes[3].value, 4000);
+  EXPECT_EQ(Count("SELECT count(*) FROM rollup_pending_daily"), 0);
+  // 2025-11-02 is 15 days before the last day stored: not filled, computed when read.
+  EXPECT_EQ(Count("SELECT count(*) FROM container_usage_daily WHERE day < '2025-11-16'"), 0);
+  EXPECT_EQ(Query1("SELECT (day AT TIME ZONE 'UTC')::date::text FROM usage_digest_start "
+                   "WHERE cluster = 'prod'")[0]
+                .as<std::string>(),
+            "2025-11-16");
+  const auto early = reader.ReadUsageSeries({day - days(14) + hours(23), day}, std::nullopt);
+  ASSERT_EQ(early.size(), 1U);
+  ASSERT_EQ(early[0].cpu_millicores.size(), 1U);
+  EXPECT_EQ(early[0].cpu_millicores[0].value, 500);
+  EXPECT_EQ(early[0].memory_bytes[0].value, 5000);
+  EXPECT_EQ(early[0].pods, 1);
 }
 
 TEST_F(PostgresStoreTest, EveryKeyStartsWithCluster) {
@@ -758,9 +846,11 @@ TEST_F(PostgresStoreTest, PartitionsExistPerDayAndRetentionDropsOldOnes) {
   // Hourly rollups and queries older than their own limits (cutoff the 15th at 12:00): the
   // hours of the 14th and 15th at 10:00 go (2 containers and 1 node each), and so do the
   // queries submitted then, and the daily rollups of the 14th (2 containers, their 2 workloads
-  // and 1 node).
+  // and 1 node) with its usage digest (2 containers).
   EXPECT_EQ(Count("SELECT count(*) FROM workload_costs_daily"), 6);
-  EXPECT_EQ(store->ApplyRetention(policy, now), 2 * 3 + 2 + 3 + 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM container_usage_daily"), 6);
+  EXPECT_EQ(store->ApplyRetention(policy, now), 2 * 3 + 2 + 3 + 2 + 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM container_usage_daily"), 4);
   EXPECT_EQ(Count("SELECT count(*) FROM workload_costs_daily"), 4);
   EXPECT_EQ(Count("SELECT count(*) FROM container_costs_hourly"), 2);
   EXPECT_EQ(Count("SELECT count(*) FROM node_costs_hourly"), 1);

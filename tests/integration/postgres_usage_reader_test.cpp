@@ -6,6 +6,7 @@
 #include <cctype>
 #include <map>
 #include <memory>
+#include <pqxx/pqxx>
 #include <string>
 #include <utility>
 #include <vector>
@@ -280,6 +281,168 @@ TEST_F(PostgresUsageReaderTest, WindowAndTeamChooseTheRows) {
   const auto after = reader_->ReadUsageSeries(TimeWindow{kH2, kH2 + hours(1)}, std::nullopt);
   ASSERT_EQ(after.size(), 1U);
   EXPECT_EQ(Of(after[0].cpu_millicores), (Samples{{kH2, 9999}}));
+}
+
+// Every field of every series, for comparing whole answers.
+std::string Dump(const std::vector<ContainerUsageSeries>& series) {
+  std::string out;
+  for (const ContainerUsageSeries& s : series) {
+    out +=
+        fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|req {} {}|pods {}|s {}\n", s.cluster, s.namespace_name,
+                    s.controller_kind, s.controller, s.platform, s.workload, s.container, s.team,
+                    s.cpu_request_millicores, s.memory_request_bytes, s.pods, s.container_seconds);
+    for (const auto* samples : {&s.cpu_millicores, &s.memory_bytes}) {
+      for (const model::UsageSample& u : *samples) {
+        out += fmt::format(" {}={}", u.at.time_since_epoch().count(), u.value);
+      }
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+// The windows the digest tests read: within the day, around the hours, the whole UTC day and
+// beyond it (a day without rows on either side).
+std::vector<TimeWindow> DigestWindows() {
+  const sys_seconds day = std::chrono::floor<std::chrono::days>(kH0);
+  return {TimeWindow{kH0, kH2},
+          TimeWindow{kH0, kH1},
+          TimeWindow{kH1, kH2 + hours(1)},
+          TimeWindow{kH0 - hours(1), kH2 + hours(1)},
+          TimeWindow{day, day + hours(24)},
+          TimeWindow{day - hours(22), day + hours(50)}};
+}
+
+// Read from the daily digest once the day is rolled up, the series are those read before from
+// the hourly rollups (the day pending: computed by the same function), for every window.
+TEST_F(PostgresUsageReaderTest, DailyDigestGivesTheSeriesOfTheHourlyRollups) {
+  WriteHistory();
+  std::vector<std::string> before;
+  for (const TimeWindow& w : DigestWindows()) {
+    before.push_back(Dump(reader_->ReadUsageSeries(w, std::nullopt)));
+  }
+  ASSERT_NE(before[0].find("c1|shop|Deployment|web|kubernetes|Deployment:web|app|alpha"),
+            std::string::npos);
+  pqxx::connection c(url_);
+  const auto count = [&](const std::string& sql) {
+    pqxx::nontransaction tx(c);
+    return tx.exec1(sql)[0].as<std::int64_t>();
+  };
+  EXPECT_EQ(count("SELECT count(*) FROM container_usage_daily"), 0);
+
+  const sys_seconds day = std::chrono::floor<std::chrono::days>(kH0);
+  store_->RollUp(day + hours(24));
+  EXPECT_EQ(count("SELECT count(*) FROM rollup_pending_daily"), 0);
+  // One row per cluster, day and container of a controller: c1 app, proxy, worker; c2 app.
+  EXPECT_EQ(count("SELECT count(*) FROM container_usage_daily"), 4);
+  for (std::size_t i = 0; i < DigestWindows().size(); ++i) {
+    const std::vector<ContainerUsageSeries> all =
+        reader_->ReadUsageSeries(DigestWindows()[i], std::nullopt);
+    EXPECT_EQ(Dump(all), before[i]) << i;
+    // Each team's series as the per-row team filter reads them from the hourly rollups (every
+    // series here has one team).
+    for (const std::string team : {"alpha", "beta"}) {
+      std::vector<ContainerUsageSeries> of_team;
+      for (const ContainerUsageSeries& s : all) {
+        if (s.team == team) of_team.push_back(s);
+      }
+      EXPECT_EQ(Dump(reader_->ReadUsageSeries(DigestWindows()[i], team)), Dump(of_team))
+          << i << " " << team;
+    }
+  }
+  // The stored rows are read, not recomputed: a stored row changed shows (then restored).
+  {
+    pqxx::work tx(c);
+    tx.exec0(
+        "UPDATE container_usage_daily SET cpu_millicores = cpu_millicores || '0' "
+        "WHERE container = 'worker'");
+    tx.commit();
+  }
+  EXPECT_NE(Dump(reader_->ReadUsageSeries(DigestWindows()[0], std::nullopt)), before[0]);
+  {
+    pqxx::work tx(c);
+    tx.exec0(
+        "UPDATE container_usage_daily SET cpu_millicores = left(cpu_millicores, -1) "
+        "WHERE container = 'worker'");
+    tx.commit();
+  }
+  EXPECT_EQ(Dump(reader_->ReadUsageSeries(DigestWindows()[0], std::nullopt)), before[0]);
+}
+
+// The digest of a day is written once per daily rollup: a replayed rollup of the day (marked
+// pending again, as a late hour does) rewrites the same rows, never adds any.
+TEST_F(PostgresUsageReaderTest, DailyDigestIsRewrittenWholeOnReplay) {
+  WriteHistory();
+  const sys_seconds day = std::chrono::floor<std::chrono::days>(kH0);
+  store_->RollUp(day + hours(24));
+  pqxx::connection c(url_);
+  const auto table = [&] {
+    pqxx::nontransaction tx(c);
+    return tx
+        .exec1(
+            "SELECT count(*)::text || ' ' || coalesce(string_agg(u::text, ';' ORDER BY "
+            "u::text), '') FROM container_usage_daily u")[0]
+        .as<std::string>();
+  };
+  const std::string first = table();
+  ASSERT_EQ(first.substr(0, 2), "4 ");
+  for (int replay = 0; replay < 2; ++replay) {
+    {
+      pqxx::work tx(c);
+      tx.exec_params0(
+          "INSERT INTO rollup_pending_daily (cluster, day) VALUES "
+          "('c1', to_timestamp($1::bigint)), ('c2', to_timestamp($1::bigint))",
+          day.time_since_epoch().count());
+      tx.commit();
+    }
+    store_->RollUp(day + hours(24));
+    EXPECT_EQ(table(), first) << replay;
+  }
+  store_->RollUp(day + hours(48));  // nothing pending: nothing rewritten
+  EXPECT_EQ(table(), first);
+}
+
+// An hour rolled up after its day (a late interval) marks the day pending: until the day is
+// rolled up again, the reader computes the day from the hourly rollups and sees the hour.
+TEST_F(PostgresUsageReaderTest, LateHourIsReadBeforeItsDayIsRolledUpAgain) {
+  WriteHistory();
+  const sys_seconds day = std::chrono::floor<std::chrono::days>(kH0);
+  store_->RollUp(day + hours(24));
+  const sys_seconds late = kH2 + hours(3);
+  for (int i = 0; i < 6; ++i) {
+    store_->Write(Batch("c1", late + i * kInterval, {Worker(std::pair{700, kGiB})}));
+  }
+  const auto worker_samples = [&] {
+    for (const ContainerUsageSeries& s :
+         reader_->ReadUsageSeries(TimeWindow{day, day + hours(24)}, std::nullopt)) {
+      if (s.container == "worker") return Of(s.cpu_millicores);
+    }
+    return Samples{};
+  };
+  // Stored but its hour not rolled up: not in the hourly rollups, so not read.
+  EXPECT_EQ(worker_samples(), (Samples{{kH0, 900}}));
+  store_->RollUp(late + hours(1));  // the hour; the day is pending again
+  EXPECT_EQ(worker_samples(), (Samples{{kH0, 900}, {late, 700}}));
+  store_->RollUp(day + hours(24));  // the day again
+  EXPECT_EQ(worker_samples(), (Samples{{kH0, 900}, {late, 700}}));
+}
+
+// Retention deletes a day's digest with its daily rollups (the hourly cutoff).
+TEST_F(PostgresUsageReaderTest, RetentionDeletesTheDigestWithTheDailyRollups) {
+  WriteHistory();
+  const sys_seconds day = std::chrono::floor<std::chrono::days>(kH0);
+  store_->RollUp(day + hours(24));
+  RetentionPolicy keep_one_day;
+  keep_one_day.raw_days = 1;
+  keep_one_day.hourly_days = 1;
+  keep_one_day.queries_days = 1;
+  store_->ApplyRetention(keep_one_day, day + hours(47));
+  pqxx::connection c(url_);
+  pqxx::nontransaction tx(c);
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM container_usage_daily")[0].as<int>(), 4);
+  store_->ApplyRetention(keep_one_day, day + hours(48));
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM container_usage_daily")[0].as<int>(), 0);
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM container_costs_daily")[0].as<int>(), 0);
 }
 
 TEST_F(PostgresUsageReaderTest, WindowsMustBeWholeHours) {

@@ -2,11 +2,17 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <map>
+#include <string>
+#include <vector>
 
 #include "costledger/model/allocation_request.hpp"
+#include "costledger/model/errors.hpp"
 #include "costledger/model/report_week.hpp"
 #include "costledger/model/weekly_report.hpp"
+#include "costledger/reports/json_report.hpp"
 
 namespace costledger::reports {
 namespace {
@@ -180,6 +186,125 @@ TEST(ReportGathererTest, ThePreviousWeekQueriesAndTeamsWithoutSpend) {
 
   settings.only_team = "alpha";
   EXPECT_EQ(Gather(store, settings).size(), 1U);
+}
+
+// The readers of a FakeStore, counting the calls in flight at once; the call numbered
+// `fail_call` (from 1; 0: none) throws Unavailable.
+class CountingStore final : public ports::AllocationReader,
+                            public ports::AssetReader,
+                            public ports::QueryReader {
+ public:
+  explicit CountingStore(FakeStore& store, int fail_call = 0)
+      : store_(store), fail_call_(fail_call) {}
+
+  std::vector<model::AllocationRow> ReadAllocations(
+      sys_seconds start, sys_seconds end, std::chrono::seconds step,
+      std::span<const model::PropertyRef> grouping) override {
+    const Call call(*this);
+    return store_.ReadAllocations(start, end, step, grouping);
+  }
+  std::vector<model::IdleRow> ReadIdle(sys_seconds start, sys_seconds end,
+                                       std::chrono::seconds step) override {
+    const Call call(*this);
+    return store_.ReadIdle(start, end, step);
+  }
+  std::vector<model::NodeAssetRow> ReadAssets(sys_seconds start, sys_seconds end) override {
+    const Call call(*this);
+    return store_.ReadAssets(start, end);
+  }
+  std::vector<model::QueryCostRow> ReadQueries(sys_seconds start, sys_seconds end) override {
+    const Call call(*this);
+    return store_.ReadQueries(start, end);
+  }
+
+  int most_in_flight() const { return most_in_flight_; }
+  int calls() const { return calls_; }
+
+ private:
+  struct Call {
+    explicit Call(CountingStore& s) : store(s) {
+      const int now = ++store.in_flight_;
+      int most = store.most_in_flight_;
+      while (now > most && !store.most_in_flight_.compare_exchange_weak(most, now)) {
+      }
+      if (++store.calls_ == store.fail_call_) {
+        --store.in_flight_;
+        throw Unavailable("store down");
+      }
+    }
+    ~Call() { --store.in_flight_; }
+    Call(const Call&) = delete;
+    Call& operator=(const Call&) = delete;
+    CountingStore& store;
+  };
+
+  FakeStore& store_;
+  int fail_call_;
+  std::atomic<int> in_flight_{0};
+  std::atomic<int> most_in_flight_{0};
+  std::atomic<int> calls_{0};
+};
+
+// Every team's report as JSON, for comparing whole inputs.
+std::string AllReports(const std::vector<model::WeeklyReportInput>& inputs) {
+  std::string out;
+  for (const model::WeeklyReportInput& input : inputs) {
+    out += RenderJson(model::BuildWeeklyReport(input)) + "\n";
+  }
+  return out;
+}
+
+// Reads run several at a time (never more than asked) and give the inputs they give one at a
+// time.
+TEST(ReportGathererTest, ConcurrentReadsGiveTheSameInputs) {
+  FakeStore store;
+  for (int d = -7; d < 7; ++d) {
+    store.records.push_back(Row(kStart + days(d) + hours(3), "alpha", "Deployment:web", 100 + d));
+    store.records.push_back(Row(kStart + days(d) + hours(9), "beta", "notebook:bo", 50 + 2 * d));
+    store.idle.push_back(Idle(kStart + days(d) + hours(3), 40 + d));
+  }
+  model::QueryCostRow q;
+  q.team = "alpha";
+  q.work_group = "analytics";
+  q.cost = Money::FromNanos(5);
+  q.submitted = kStart + hours(4);
+  store.queries = {q};
+  q.submitted = kStart - hours(4);
+  store.queries.push_back(q);
+  GatherSettings settings;
+  settings.idle_sharing = model::IdleSharing::kWeightedByCost;
+  settings.concurrent_reads = 1;
+  CountingStore one_at_a_time(store);
+  const std::string expected =
+      AllReports(GatherWeek(ReportSources{one_at_a_time, one_at_a_time, one_at_a_time, nullptr, {}},
+                            kWeek, kUtc, "UTC", settings));
+  EXPECT_EQ(one_at_a_time.most_in_flight(), 1);
+  ASSERT_NE(expected.find("beta"), std::string::npos) << expected;
+  for (const std::size_t concurrency : {2U, 3U, 16U}) {
+    settings.concurrent_reads = concurrency;
+    CountingStore counting(store);
+    EXPECT_EQ(AllReports(GatherWeek(ReportSources{counting, counting, counting, nullptr, {}}, kWeek,
+                                    kUtc, "UTC", settings)),
+              expected)
+        << concurrency;
+    EXPECT_LE(counting.most_in_flight(), static_cast<int>(concurrency));
+    EXPECT_EQ(counting.calls(), one_at_a_time.calls());
+  }
+}
+
+// A read that fails fails the gathering with its error, once every read started has ended.
+TEST(ReportGathererTest, AFailedConcurrentReadIsThrown) {
+  FakeStore store;
+  store.records = {Row(kStart + hours(1), "alpha", "Deployment:web", 300)};
+  for (const int fail_call : {1, 5, 12}) {
+    CountingStore failing(store, fail_call);
+    GatherSettings settings;
+    settings.concurrent_reads = 3;
+    EXPECT_THROW(GatherWeek(ReportSources{failing, failing, failing, nullptr, {}}, kWeek, kUtc,
+                            "UTC", settings),
+                 Unavailable)
+        << fail_call;
+  }
 }
 
 }  // namespace

@@ -217,6 +217,13 @@ const std::string& RollUpWorkloadDay() {
 }
 constexpr std::string_view kClearWorkloadDay =
     "DELETE FROM workload_costs_daily WHERE cluster = $1 AND day = to_timestamp($2::bigint)";
+// The day's usage digest for right-sizing (migration 0009), from its hours.
+constexpr std::string_view kClearUsageDay =
+    "DELETE FROM container_usage_daily WHERE cluster = $1 AND day = to_timestamp($2::bigint)";
+constexpr std::string_view kRollUpUsageDay = R"(
+INSERT INTO container_usage_daily
+SELECT $1, to_timestamp($2::bigint), u.*
+FROM container_usage_of_day($1, to_timestamp($2::bigint)) u)";
 constexpr std::string_view kRollUpNodeDay = R"(
 INSERT INTO node_costs_daily (
   cluster, day, node, instance_type, zone, capacity_type, intervals, seconds,
@@ -289,6 +296,8 @@ constexpr std::string_view kDeleteWorkloadDaily =
     "DELETE FROM workload_costs_daily WHERE day <= to_timestamp($1::bigint) - interval '1 day'";
 constexpr std::string_view kDeleteNodeDaily =
     "DELETE FROM node_costs_daily WHERE day <= to_timestamp($1::bigint) - interval '1 day'";
+constexpr std::string_view kDeleteUsageDaily =
+    "DELETE FROM container_usage_daily WHERE day <= to_timestamp($1::bigint) - interval '1 day'";
 // $1: epoch seconds of the first day whose raw partitions stay.
 constexpr std::string_view kDeleteIntervalMarks =
     "DELETE FROM stored_intervals WHERE interval_start < to_timestamp($1::bigint)";
@@ -762,9 +771,11 @@ std::int64_t PostgresStore::RollUp(sys_seconds complete_before) {
       tx.exec_params(Sql(kClearContainerDay), cluster, day);
       tx.exec_params(Sql(kClearWorkloadDay), cluster, day);
       tx.exec_params(Sql(kClearNodeDay), cluster, day);
+      tx.exec_params(Sql(kClearUsageDay), cluster, day);
       tx.exec_params(RollUpContainerDay(), cluster, day);
       tx.exec_params(RollUpWorkloadDay(), cluster, day);
       tx.exec_params(Sql(kRollUpNodeDay), cluster, day);
+      tx.exec_params(Sql(kRollUpUsageDay), cluster, day);
       tx.commit();
       return true;
     });
@@ -816,6 +827,8 @@ std::int64_t PostgresStore::ApplyRetention(const RetentionPolicy& policy, sys_se
         tx.exec_params(Sql(kDeleteWorkloadDaily), EpochSeconds(hourly_cutoff)).affected_rows());
     removed += static_cast<std::int64_t>(
         tx.exec_params(Sql(kDeleteNodeDaily), EpochSeconds(hourly_cutoff)).affected_rows());
+    removed += static_cast<std::int64_t>(
+        tx.exec_params(Sql(kDeleteUsageDaily), EpochSeconds(hourly_cutoff)).affected_rows());
     removed += static_cast<std::int64_t>(
         tx.exec_params(Sql(kDeleteQueries), EpochSeconds(queries_cutoff)).affected_rows());
     tx.commit();

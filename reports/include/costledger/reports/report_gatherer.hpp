@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
@@ -38,9 +39,13 @@ struct GatherSettings {
   std::vector<std::string> teams;
   /// Only this team, when set.
   std::optional<std::string> only_team;
+  /// How many reader calls run at a time (each on a thread of its own, each needing a session
+  /// of its reader's pool); 1: one after another. The inputs are the same either way.
+  std::size_t concurrent_reads = 2;
 };
 
-/// Reads `week` in `zone` and the week before once for all teams (per local day, grouped by
+/// Reads `week` in `zone` and the week before once for all teams, `settings.concurrent_reads`
+/// reader calls at a time (per local day, grouped by
 /// team, cluster, namespace, platform, workload, capacity and instance type) and returns one
 /// input per team, sorted by team. Costs are BuildAllocationSets' over the same rows, so a
 /// team's total equals /v1/allocation's for the same window, team and idle setting to the

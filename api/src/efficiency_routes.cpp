@@ -301,14 +301,23 @@ ordered_json WindowJson(model::TimeWindow w) {
   return {{"start", model::FormatTimestamp(w.start)}, {"end", model::FormatTimestamp(w.end)}};
 }
 
-// A node group's own name, anchored, every character but [A-Za-z0-9_-] escaped (names may hold
-// '.'), so the Cluster Autoscaler matches that group and no other.
+// The Cluster Autoscaler's id of an EKS managed node group is its Auto Scaling group's name,
+// `eks-<node group>-<uuid>`; other groups (eksctl, kops, self-named ASGs) go by their name.
+constexpr std::string_view kManagedNodeGroupPrefix = "(eks-)?";
+constexpr std::string_view kManagedNodeGroupSuffix =
+    "(-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})?";
+
+// A node group's regex: its name, every character but [A-Za-z0-9_-] escaped (names may hold
+// '.'), anchored, optionally inside an EKS managed node group's ASG name, so that the Cluster
+// Autoscaler matches that group and no other.
 std::string AnchoredRegexOf(const std::string& node_group) {
   std::string out = "^";
+  out += kManagedNodeGroupPrefix;
   for (const char c : node_group) {
     if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '-' && c != '_') out += '\\';
     out += c;
   }
+  out += kManagedNodeGroupSuffix;
   return out + "$";
 }
 

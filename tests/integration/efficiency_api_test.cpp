@@ -17,6 +17,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
+#include <regex>
 #include <set>
 #include <string>
 #include <tuple>
@@ -269,7 +270,18 @@ TEST_F(EfficiencyApiTest, FormatsForAutoscalersRankEveryOffering) {
     if (regex == ".*") continue;
     ++entries;
     ASSERT_TRUE(regex.starts_with("^") && regex.ends_with("$")) << regex;
-    named.insert(regex.substr(1, regex.size() - 2));  // the simulator's names need no escape
+    // Each regex matches one stored group: by its name, or as the Cluster Autoscaler knows an
+    // EKS managed node group (its Auto Scaling group, eks-<name>-<uuid>).
+    const std::regex re(regex);
+    std::size_t matched = 0;
+    for (const std::string& group : stored_groups) {
+      if (!std::regex_match(group, re)) continue;
+      ++matched;
+      named.insert(group);
+      EXPECT_TRUE(std::regex_match("eks-" + group + "-40bbb26b-8679-eb64-d33a-4ba475413529", re))
+          << regex;
+    }
+    EXPECT_EQ(matched, 1U) << regex;
   }
   EXPECT_EQ(named, stored_groups) << expander.body;
   EXPECT_EQ(entries, stored_groups.size()) << expander.body;

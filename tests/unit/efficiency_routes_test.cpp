@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "api_request.hpp"
 #include "costledger/api/cost_api.hpp"
@@ -195,13 +196,27 @@ TEST_F(EfficiencyRoutesTest, PriorityExpanderNamesNodeGroupsAnchoredAndEscaped) 
   reads_.grouped = true;
   const http::HttpResponse r = Get("/v1/efficiency/priority-expander?window=1h");
   ASSERT_EQ(r.status, 200);
+  // The name itself, or an EKS managed node group's ASG name for it (eks-<name>-<uuid>).
+  const std::string uuid = "(-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})?";
   EXPECT_THAT(r.body, HasSubstr("  priorities: |-\n"
                                 "    20:\n"
-                                "      - '^workers\\.spot$'\n"
+                                "      - '^(eks-)?workers\\.spot" +
+                                uuid +
+                                "$'\n"
                                 "    10:\n"
-                                "      - '^general$'\n"
+                                "      - '^(eks-)?general" +
+                                uuid +
+                                "$'\n"
                                 "    1:\n"
                                 "      - '.*'\n"));
+  // What the Cluster Autoscaler would match them against.
+  const std::regex spot("^(eks-)?workers\\.spot" + uuid + "$");
+  EXPECT_TRUE(std::regex_match("workers.spot", spot));
+  EXPECT_TRUE(std::regex_match("eks-workers.spot-40bbb26b-8679-eb64-d33a-4ba475413529", spot));
+  EXPECT_FALSE(std::regex_match("workersXspot", spot));
+  EXPECT_FALSE(std::regex_match("workers.spot-2", spot));
+  EXPECT_FALSE(
+      std::regex_match("eks-workers.spot-other-40bbb26b-8679-eb64-d33a-4ba475413529", spot));
 }
 
 TEST_F(EfficiencyRoutesTest, KarpenterRanksPerNodeGroupToo) {

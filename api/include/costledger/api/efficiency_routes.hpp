@@ -58,8 +58,9 @@ std::vector<model::WorkloadSummary> ReadWorkloadFeed(const EfficiencyReaders& re
 /// The Cluster Autoscaler priority expander's ConfigMap for `ranked` offerings (RankOfferings
 /// order) as YAML: metadata.name cluster-autoscaler-priority-expander in `namespace_name`,
 /// data.priorities a YAML map from priority (higher is preferred) to node-group name regexes.
-/// Offerings whose nodes carried a node group are matched by that name, anchored and escaped
-/// (`^workers-spot$`); each group gets the priority of its best-ranked offering. Offerings of
+/// Offerings whose nodes carried a node group are matched by that name, escaped and anchored,
+/// also as an EKS managed node group's ASG name (`eks-<name>-<uuid>`, the Cluster Autoscaler's id
+/// for it); each group gets the priority of its best-ranked offering. Offerings of
 /// nodes without a group fall back to a guess per instance type x capacity type,
 /// `.*spot.*m5[.-]large.*` (on-demand: `on-?demand`), which needs names that carry both. A
 /// catch-all `.*` at priority 1 keeps every other group usable.

@@ -258,6 +258,7 @@ http::HttpResponse CostApi::Assets(const http::HttpRequest& request, const Princ
         {"nodeType", n.instance_type},
         {"capacityType", n.capacity_type},
         {"zone", n.zone},
+        {"nodeGroup", n.node_group},  // "" when the node carried none
         {"preemptible", n.capacity_type == "spot" ? 1.0 : 0.0},
         {"cpuCores", static_cast<double>(n.cpu_millicores) / 1000.0},
         {"ramBytes", static_cast<double>(n.memory_bytes)},

@@ -73,7 +73,8 @@ void EfficiencyGauges::Publish(const std::vector<model::OfferingFeed>& offerings
     const model::InterruptionAdjustedCost& a = f.adjusted;
     const Labels l = {{"instance_type", e.offering.instance_type},
                       {"capacity_type", std::string(model::ToString(e.offering.capacity_type))},
-                      {"zone", e.offering.zone}};
+                      {"zone", e.offering.zone},
+                      {"node_group", e.offering.node_group}};  // "": nodes without one
     put("costledger_offering_hourly_price_dollars", "Latest node price of the offering, $/h", l,
         e.latest_hourly_price.per_hour.Dollars());
     put("costledger_offering_node_hours", "Node-hours of the offering in the feed window", l,

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -114,7 +115,8 @@ bool Matches(const std::vector<Clause>& filter, const std::map<std::string, std:
 std::map<std::string, std::string> OfferingFields(const model::OfferingKey& k) {
   return {{"instance_type", k.instance_type},
           {"capacity_type", std::string(model::ToString(k.capacity_type))},
-          {"zone", k.zone}};
+          {"zone", k.zone},
+          {"node_group", k.node_group}};
 }
 
 model::TimeWindow WindowOf(const http::HttpRequest& request, const EfficiencySettings& settings,
@@ -197,6 +199,7 @@ ordered_json OfferingJson(const model::OfferingFeed& f) {
       {"instance_type", e.offering.instance_type},
       {"capacity_type", model::ToString(e.offering.capacity_type)},
       {"zone", e.offering.zone},
+      {"node_group", e.offering.node_group},
       {"node_hours", e.NodeHours()},
       {"hourly_price", e.latest_hourly_price.per_hour.Dollars()},
       {"hourly_price_nanos", e.latest_hourly_price.per_hour.nanos()},
@@ -298,7 +301,30 @@ ordered_json WindowJson(model::TimeWindow w) {
   return {{"start", model::FormatTimestamp(w.start)}, {"end", model::FormatTimestamp(w.end)}};
 }
 
+// The Cluster Autoscaler's id of an EKS managed node group is its Auto Scaling group's name,
+// `eks-<node group>-<uuid>`; other groups (eksctl, kops, self-named ASGs) go by their name.
+constexpr std::string_view kManagedNodeGroupPrefix = "(eks-)?";
+constexpr std::string_view kManagedNodeGroupSuffix =
+    "(-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})?";
+
+// A node group's regex: its name, every character but [A-Za-z0-9_-] escaped (names may hold
+// '.'), anchored, optionally inside an EKS managed node group's ASG name, so that the Cluster
+// Autoscaler matches that group and no other.
+std::string AnchoredRegexOf(const std::string& node_group) {
+  std::string out = "^";
+  out += kManagedNodeGroupPrefix;
+  for (const char c : node_group) {
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '-' && c != '_') out += '\\';
+    out += c;
+  }
+  out += kManagedNodeGroupSuffix;
+  return out + "$";
+}
+
+// An offering's regex for the expander: its node group's name when its nodes carried one, else
+// a guess over node-group names that contain both the capacity type and the instance type.
 std::string RegexOf(const model::OfferingKey& k) {
+  if (!k.node_group.empty()) return AnchoredRegexOf(k.node_group);
   std::string type;
   for (const char c : k.instance_type) {
     if (c == '.' || c == '-') {
@@ -312,6 +338,45 @@ std::string RegexOf(const model::OfferingKey& k) {
   }
   return fmt::format(".*{}.*{}.*",
                      k.capacity_type == model::CapacityType::kSpot ? "spot" : "on-?demand", type);
+}
+
+// Per capacity type, the instance types of `ranked` (offerings of `node_group` only, unless
+// null), each at its best-ranked offering, with requirements for a NodePool.
+ordered_json KarpenterRanking(const std::vector<model::OfferingFeed>& ranked,
+                              const std::string* node_group) {
+  ordered_json by_capacity = ordered_json::object();
+  for (const model::CapacityType type :
+       {model::CapacityType::kOnDemand, model::CapacityType::kSpot}) {
+    ordered_json list = ordered_json::array();
+    std::vector<std::string> types;
+    for (const model::OfferingFeed& f : ranked) {
+      const model::OfferingKey& k = f.efficiency.offering;
+      if (k.capacity_type != type || (node_group != nullptr && k.node_group != *node_group) ||
+          std::find(types.begin(), types.end(), k.instance_type) != types.end()) {
+        continue;
+      }
+      types.push_back(k.instance_type);
+      const bool gpu = f.efficiency.capacity.gpu_millidevice_seconds > 0;
+      list.push_back({{"rank", types.size()},
+                      {"instance_type", k.instance_type},
+                      {"best_zone", k.zone},
+                      {"node_group", k.node_group},
+                      {"ranked_by", gpu ? "interruption_adjusted_cost_per_used_gpu_hour"
+                                        : "interruption_adjusted_cost_per_used_vcpu_hour"},
+                      {"cost", Dollars(model::RankingCost(f))},
+                      {"cost_nanos", Nanos(model::RankingCost(f))}});
+    }
+    if (node_group != nullptr && types.empty()) continue;  // the group has no such nodes
+    by_capacity[std::string(model::ToString(type))] = {
+        {"instance_types", std::move(list)},
+        {"requirements", ordered_json::array({{{"key", "karpenter.sh/capacity-type"},
+                                               {"operator", "In"},
+                                               {"values", {model::ToString(type)}}},
+                                              {{"key", "node.kubernetes.io/instance-type"},
+                                               {"operator", "In"},
+                                               {"values", types}}})}};
+  }
+  return by_capacity;
 }
 
 http::HttpResponse Forbidden(const Principal& who) {
@@ -338,7 +403,9 @@ std::vector<model::OfferingFeed> ReadOfferingFeed(const EfficiencyReaders& reade
   const auto nodes = readers.assets.ReadAssets(window.start, window.end);
   const auto usage =
       readers.allocations.ReadAllocations(window.start, window.end, window.length(), grouping);
-  return model::BuildOfferingFeed(nodes, usage, {settings.interval, settings.assumption});
+  return model::BuildOfferingFeed(
+      nodes, usage,
+      {settings.interval, settings.assumption, model::OfferingGrouping::kOfferingAndNodeGroup});
 }
 
 std::vector<model::WorkloadSummary> ReadWorkloadFeed(const EfficiencyReaders& readers,
@@ -350,7 +417,8 @@ std::vector<model::WorkloadSummary> ReadWorkloadFeed(const EfficiencyReaders& re
 
 std::string PriorityExpanderConfigMap(const std::vector<model::OfferingFeed>& ranked,
                                       const std::string& namespace_name) {
-  // Best rank per instance type x capacity type (zones are one node group's business).
+  // Best rank per node group (its name, anchored), or per instance type x capacity type for
+  // offerings whose nodes carry no group (zones are one node group's business).
   std::vector<std::string> regexes;
   std::set<std::string> seen;
   for (const model::OfferingFeed& f : ranked) {
@@ -365,7 +433,10 @@ std::string PriorityExpanderConfigMap(const std::vector<model::OfferingFeed>& ra
   // Cheapest first gets the highest number; 10 apart so that hand-made entries fit between.
   const std::size_t n = regexes.size();
   for (std::size_t i = 0; i < n; ++i) {
-    yaml += fmt::format("    {}:\n      - '{}'\n", (n - i) * 10, regexes[i]);
+    // YAML single quotes: a quote inside is written twice.
+    std::string quoted;
+    for (const char c : regexes[i]) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+    yaml += fmt::format("    {}:\n      - '{}'\n", (n - i) * 10, quoted);
   }
   yaml += "    1:\n      - '.*'\n";
   return yaml;
@@ -396,37 +467,18 @@ http::HttpResponse AnswerEfficiency(const EfficiencyReaders& readers,
     if (!who.scope.all_teams) return Forbidden(who);
     const model::TimeWindow window = WindowOf(request, settings, now);
     const auto ranked = model::RankOfferings(ReadOfferingFeed(readers, window, settings));
-    ordered_json by_capacity = ordered_json::object();
-    for (const model::CapacityType type :
-         {model::CapacityType::kOnDemand, model::CapacityType::kSpot}) {
-      ordered_json list = ordered_json::array();
-      std::vector<std::string> types;
-      for (const model::OfferingFeed& f : ranked) {
-        const model::OfferingKey& k = f.efficiency.offering;
-        if (k.capacity_type != type ||
-            std::find(types.begin(), types.end(), k.instance_type) != types.end()) {
-          continue;
-        }
-        types.push_back(k.instance_type);
-        const bool gpu = f.efficiency.capacity.gpu_millidevice_seconds > 0;
-        list.push_back({{"rank", types.size()},
-                        {"instance_type", k.instance_type},
-                        {"best_zone", k.zone},
-                        {"ranked_by", gpu ? "interruption_adjusted_cost_per_used_gpu_hour"
-                                          : "interruption_adjusted_cost_per_used_vcpu_hour"},
-                        {"cost", Dollars(model::RankingCost(f))},
-                        {"cost_nanos", Nanos(model::RankingCost(f))}});
-      }
-      by_capacity[std::string(model::ToString(type))] = {
-          {"instance_types", std::move(list)},
-          {"requirements", ordered_json::array({{{"key", "karpenter.sh/capacity-type"},
-                                                 {"operator", "In"},
-                                                 {"values", {model::ToString(type)}}},
-                                                {{"key", "node.kubernetes.io/instance-type"},
-                                                 {"operator", "In"},
-                                                 {"values", types}}})}};
+    // Across node groups, then per node group (a Karpenter NodePool's own requirements).
+    std::set<std::string> groups;
+    for (const model::OfferingFeed& f : ranked) {
+      if (!f.efficiency.offering.node_group.empty())
+        groups.insert(f.efficiency.offering.node_group);
     }
-    return Json({{"code", 200}, {"window", WindowJson(window)}, {"data", std::move(by_capacity)}});
+    ordered_json by_group = ordered_json::object();
+    for (const std::string& group : groups) by_group[group] = KarpenterRanking(ranked, &group);
+    return Json({{"code", 200},
+                 {"window", WindowJson(window)},
+                 {"data", KarpenterRanking(ranked, nullptr)},
+                 {"node_groups", std::move(by_group)}});
   }
 
   RejectUnknown(request, {"window", "by", "filter"});
@@ -435,7 +487,8 @@ http::HttpResponse AnswerEfficiency(const EfficiencyReaders& readers,
   const std::string filter_text = request.Query("filter").value_or("");
   ordered_json data = ordered_json::array();
   if (by == "offering") {
-    const auto filter = ParseFilter(filter_text, {"instance_type", "capacity_type", "zone"});
+    const auto filter =
+        ParseFilter(filter_text, {"instance_type", "capacity_type", "zone", "node_group"});
     if (!who.scope.all_teams) return Forbidden(who);
     for (const model::OfferingFeed& f : ReadOfferingFeed(readers, window, settings)) {
       if (Matches(filter, OfferingFields(f.efficiency.offering))) data.push_back(OfferingJson(f));

@@ -28,7 +28,8 @@ using Json = nlohmann::json;
 // recording of an old format.
 //  1: the first.
 //  2: containers' labels carry platform and workload (format 1 decodes with both "").
-constexpr std::int64_t kFormatVersion = 2;
+//  3: nodes carry node_group (formats 1 and 2 decode with it "").
+constexpr std::int64_t kFormatVersion = 3;
 constexpr std::int64_t kOldestFormatVersion = 1;
 
 std::int64_t EpochSeconds(std::chrono::sys_seconds t) { return t.time_since_epoch().count(); }
@@ -187,7 +188,8 @@ void WriteNode(BatchWriter& w, const model::NodeCostRow& n) {
   w.Member("capacity_type", model::ToString(n.capacity_type))
       .Member("containers", static_cast<std::int64_t>(n.containers))
       .Member("instance_type", n.instance_type)
-      .Member("node", n.node);
+      .Member("node", n.node)
+      .Member("node_group", n.node_group);
   w.Key("price")
       .BeginObject()
       .Member("per_hour_nanos", n.price.price.per_hour.nanos())
@@ -364,9 +366,10 @@ class Reader {
   std::string path_;
 };
 
-model::NodeCostRow DecodeNode(const Reader& r) {
+model::NodeCostRow DecodeNode(const Reader& r, std::int64_t format) {
   model::NodeCostRow n;
   n.node = r.String("node");
+  if (format >= 3) n.node_group = r.String("node_group");
   n.instance_type = r.String("instance_type");
   n.zone = r.String("zone");
   const auto type = model::ParseCapacityType(r.String("capacity_type"));
@@ -514,7 +517,7 @@ model::IntervalBatch DecodeBatch(std::string_view json) {
   const Json& nodes = r.Array("nodes");
   batch.costs.nodes.reserve(nodes.size());
   for (std::size_t i = 0; i < nodes.size(); ++i) {
-    batch.costs.nodes.push_back(DecodeNode(Reader(nodes[i], r.Path("nodes", i))));
+    batch.costs.nodes.push_back(DecodeNode(Reader(nodes[i], r.Path("nodes", i)), format));
   }
   const Json& containers = r.Array("containers");
   batch.costs.containers.reserve(containers.size());

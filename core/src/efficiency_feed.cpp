@@ -52,14 +52,14 @@ std::vector<OfferingFeed> BuildOfferingFeed(std::span<const NodeAssetRow> nodes,
     if (!fresh) it->second = std::max(it->second, n.last_end);
   }
 
-  OfferingEfficiencyAccumulator accumulator;
+  OfferingEfficiencyAccumulator accumulator(settings.grouping);
   std::vector<NodeLifetime> lifetimes;
   for (const NodeAssetRow& n : nodes) {
     const auto present = seconds(std::llround(n.seconds));
     if (present <= seconds(0)) continue;
     OfferingKey key{n.instance_type,
                     ParseCapacityType(n.capacity_type).value_or(CapacityType::kOnDemand), n.zone,
-                    ""};
+                    n.node_group};
     const NodeUsage& u = by_node[Key(n.cluster, n.node)];
 
     NodeIntervalRecord record;
@@ -94,7 +94,7 @@ std::vector<OfferingFeed> BuildOfferingFeed(std::span<const NodeAssetRow> nodes,
   }
 
   const std::vector<OfferingInterruptions> interruptions =
-      CountInterruptions(lifetimes, settings.assumption);
+      CountInterruptions(lifetimes, settings.assumption, settings.grouping);
   std::map<OfferingKey, const OfferingInterruptions*> by_offering;
   for (const OfferingInterruptions& i : interruptions) by_offering[i.offering] = &i;
   std::vector<OfferingFeed> out;

@@ -115,6 +115,7 @@ IntervalCosts AttributeInterval(std::chrono::sys_seconds start, std::chrono::sec
     n.instance_type = node.instance_type;
     n.zone = node.zone;
     n.capacity_type = node.capacity_type;
+    n.node_group = node.node_group;
     n.capacity = node.capacity;
     n.price = prices.PriceAt(node.instance_type, node.zone, node.capacity_type, start);
     if (n.price.source == model::PriceSource::kMissing) {

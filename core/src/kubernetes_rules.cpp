@@ -51,6 +51,20 @@ CapacityType CapacityTypeOf(const Labels& labels) {
   return CapacityType::kOnDemand;
 }
 
+std::string NodeGroupOf(const Labels& labels) {
+  // Most specific first: an EKS managed node group's nodes may also carry eksctl's label.
+  static constexpr std::array<std::string_view, 6> kGroupLabels{
+      "eks.amazonaws.com/nodegroup",   "karpenter.sh/nodepool",
+      "karpenter.sh/provisioner-name", "alpha.eksctl.io/nodegroup-name",
+      "cloud.google.com/gke-nodepool", "kubernetes.azure.com/agentpool",
+  };
+  for (const std::string_view key : kGroupLabels) {
+    const auto it = labels.find(key);
+    if (it != labels.end() && !it->second.empty()) return it->second;
+  }
+  return "";
+}
+
 PodPhase PodPhaseOf(const std::optional<std::string>& phase) {
   if (!phase) return PodPhase::kUnknown;
   if (*phase == "Running") return PodPhase::kRunning;

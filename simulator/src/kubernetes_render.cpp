@@ -20,6 +20,11 @@ using Label = std::pair<std::string_view, std::string_view>;
 
 constexpr std::array<std::string_view, 3> kZoneIds{"use1-az4", "use1-az6", "use1-az1"};
 constexpr std::string_view kKubeletVersion = "v1.29.3-eks-ae9a62a";
+// EKS managed node groups: `<pool>-on-demand`, on the EKS optimized AMIs (GPU nodes: the
+// accelerated one).
+constexpr std::string_view kManagedNodeGroupSuffix = "-on-demand";
+constexpr std::string_view kManagedNodeGroupImage = "ami-0c1e8a7d3f5b2a946";
+constexpr std::string_view kManagedNodeGroupGpuImage = "ami-07a9e4c1d5b3f8e21";
 
 void WriteTime(JsonWriter& json, std::string_view key, std::int64_t unix_seconds) {
   json.Key(key).StringWith([&](std::string& out) { AppendRfc3339(out, unix_seconds); });
@@ -77,6 +82,13 @@ void WriteNode(JsonWriter& json, const ClusterSpec& spec, const ClusterState& st
   AppendHex(cluster_tag, Hash(spec.seed, kSaltNode), 16);
   AppendHex(cluster_tag, Hash(spec.seed, kSaltNode, 1), 16);
 
+  // On-demand nodes come from EKS managed node groups, one per pool (`general-on-demand`, ...);
+  // spot nodes from Karpenter NodePools named after the pool (`general`, ...), as clusters that
+  // keep an on-demand base under Karpenter's spot capacity run them. Each carries only its own
+  // provisioner's labels.
+  const std::string node_group =
+      slot.spot ? std::string(NodePoolName(slot.pool))
+                : std::string(NodePoolName(slot.pool)) + std::string(kManagedNodeGroupSuffix);
   std::vector<Label> labels{
       {"beta.kubernetes.io/arch", "amd64"},
       {"beta.kubernetes.io/instance-type", type.name},
@@ -84,17 +96,6 @@ void WriteNode(JsonWriter& json, const ClusterSpec& spec, const ClusterState& st
       {"failure-domain.beta.kubernetes.io/region", "us-east-1"},
       {"failure-domain.beta.kubernetes.io/zone", zone},
       {"k8s.io/cloud-provider-aws", cluster_tag},
-      {"karpenter.k8s.aws/instance-category", category},
-      {"karpenter.k8s.aws/instance-cpu", cpus},
-      {"karpenter.k8s.aws/instance-family", type.family},
-      {"karpenter.k8s.aws/instance-generation", generation},
-      {"karpenter.k8s.aws/instance-hypervisor", type.family == "p3" ? "xen" : "nitro"},
-      {"karpenter.k8s.aws/instance-memory", memory},
-      {"karpenter.k8s.aws/instance-size", type.size},
-      {"karpenter.sh/capacity-type", slot.spot ? "spot" : "on-demand"},
-      {"karpenter.sh/initialized", "true"},
-      {"karpenter.sh/nodepool", NodePoolName(slot.pool)},
-      {"karpenter.sh/registered", "true"},
       {"kubernetes.io/arch", "amd64"},
       {"kubernetes.io/hostname", node.name},
       {"kubernetes.io/os", "linux"},
@@ -104,13 +105,32 @@ void WriteNode(JsonWriter& json, const ClusterSpec& spec, const ClusterState& st
       {"topology.kubernetes.io/region", "us-east-1"},
       {"topology.kubernetes.io/zone", zone},
   };
-  if (gpu) {
-    labels.insert(labels.end(), {{"karpenter.k8s.aws/instance-gpu-count", gpu_count},
-                                 {"karpenter.k8s.aws/instance-gpu-manufacturer", "nvidia"},
-                                 {"karpenter.k8s.aws/instance-gpu-memory", gpu_memory},
-                                 {"karpenter.k8s.aws/instance-gpu-name", type.gpu_short_name},
-                                 {"nvidia.com/gpu.present", "true"}});
+  if (slot.spot) {
+    labels.insert(labels.end(),
+                  {{"karpenter.k8s.aws/instance-category", category},
+                   {"karpenter.k8s.aws/instance-cpu", cpus},
+                   {"karpenter.k8s.aws/instance-family", type.family},
+                   {"karpenter.k8s.aws/instance-generation", generation},
+                   {"karpenter.k8s.aws/instance-hypervisor", type.family == "p3" ? "xen" : "nitro"},
+                   {"karpenter.k8s.aws/instance-memory", memory},
+                   {"karpenter.k8s.aws/instance-size", type.size},
+                   {"karpenter.sh/capacity-type", "spot"},
+                   {"karpenter.sh/initialized", "true"},
+                   {"karpenter.sh/nodepool", node_group},
+                   {"karpenter.sh/registered", "true"}});
+    if (gpu) {
+      labels.insert(labels.end(), {{"karpenter.k8s.aws/instance-gpu-count", gpu_count},
+                                   {"karpenter.k8s.aws/instance-gpu-manufacturer", "nvidia"},
+                                   {"karpenter.k8s.aws/instance-gpu-memory", gpu_memory},
+                                   {"karpenter.k8s.aws/instance-gpu-name", type.gpu_short_name}});
+    }
+  } else {
+    labels.insert(labels.end(), {{"eks.amazonaws.com/capacityType", "ON_DEMAND"},
+                                 {"eks.amazonaws.com/nodegroup", node_group},
+                                 {"eks.amazonaws.com/nodegroup-image",
+                                  gpu ? kManagedNodeGroupGpuImage : kManagedNodeGroupImage}});
   }
+  if (gpu) labels.emplace_back("nvidia.com/gpu.present", "true");
 
   json.BeginObject();
   if (with_kind) json.Member("kind", "Node").Member("apiVersion", "v1");
@@ -119,18 +139,18 @@ void WriteNode(JsonWriter& json, const ClusterSpec& spec, const ClusterState& st
   WriteResourceVersion(json, t, key);
   WriteTime(json, "creationTimestamp", node.created);
   WriteLabels(json, labels);
-  json.Key("annotations")
-      .BeginObject()
-      .Member("alpha.kubernetes.io/provided-node-ip", node.ip)
-      .Key("karpenter.k8s.aws/ec2nodeclass-hash")
-      .StringWith([&](std::string& out) {
-        AppendInt(out, static_cast<std::int64_t>(Hash(spec.seed, 7) >> 2U));
-      })
-      .Member("karpenter.sh/nodepool-hash-version", "v2")
-      .Member("node.alpha.kubernetes.io/ttl", "0")
+  json.Key("annotations").BeginObject().Member("alpha.kubernetes.io/provided-node-ip", node.ip);
+  if (slot.spot) {
+    json.Key("karpenter.k8s.aws/ec2nodeclass-hash")
+        .StringWith([&](std::string& out) {
+          AppendInt(out, static_cast<std::int64_t>(Hash(spec.seed, 7) >> 2U));
+        })
+        .Member("karpenter.sh/nodepool-hash-version", "v2");
+  }
+  json.Member("node.alpha.kubernetes.io/ttl", "0")
       .Member("volumes.kubernetes.io/controller-managed-attach-detach", "true")
       .EndObject();
-  json.Key("finalizers").BeginArray().String("karpenter.sh/termination").EndArray();
+  if (slot.spot) json.Key("finalizers").BeginArray().String("karpenter.sh/termination").EndArray();
   json.EndObject();
 
   json.Key("spec").BeginObject();
@@ -368,10 +388,12 @@ WorkloadJson BuildWorkloadJson(const ClusterSpec& spec, const Workload& w, int i
       .Member("serviceAccountName", w.service_account)
       .Member("serviceAccount", w.service_account);
   if (w.on_demand_only || w.pool == NodePool::kGpu) {
+    // On-demand capacity is the managed node groups' (eks.amazonaws.com/capacityType); GPU
+    // nodes of either provisioner carry nvidia.com/gpu.present.
     json.Key("nodeSelector").BeginObject();
-    if (w.on_demand_only) json.Member("karpenter.sh/capacity-type", "on-demand");
+    if (w.on_demand_only) json.Member("eks.amazonaws.com/capacityType", "ON_DEMAND");
     if (w.pool == NodePool::kGpu && w.kind != WorkloadKind::kDaemonSet) {
-      json.Member("karpenter.sh/nodepool", "gpu");
+      json.Member("nvidia.com/gpu.present", "true");
     }
     json.EndObject();
   }

@@ -715,6 +715,7 @@ class ListReader {
       node.region = model::StableOrBetaLabel(node.labels, "topology.kubernetes.io/region",
                                              "failure-domain.beta.kubernetes.io/region");
       node.capacity_type = model::CapacityTypeOf(node.labels);
+      node.node_group = model::NodeGroupOf(node.labels);
       node.capacity = ToCapacity(node_capacity_);
       node.allocatable = ToCapacity(node_allocatable_);
     }

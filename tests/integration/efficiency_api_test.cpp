@@ -2,7 +2,10 @@
 // few hours) scraped by the collector over half a day, stored in PostgreSQL, and served by
 // GET /v1/efficiency, the priority expander and the Karpenter list. The offering figures are
 // checked against SQL written here over the stored rows, independently of the reader; a work
-// counter read from a file (with a reset) gives the cost per item.
+// counter read from a file (with a reset) gives the cost per item. The simulator's nodes carry
+// node groups (on-demand: EKS managed node groups `<pool>-on-demand`; spot: Karpenter NodePools
+// `<pool>`), stored with the node rows: offerings are per node group, and the autoscaler formats
+// name the groups.
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
@@ -14,6 +17,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
+#include <regex>
 #include <set>
 #include <string>
 #include <tuple>
@@ -49,7 +53,13 @@ constexpr seconds kInterval{60};
 // every 4-20 h in the simulator) to go, short enough to collect in seconds.
 constexpr minutes kEvery{15};
 constexpr int kPoints = 48;
-using Offering = std::tuple<std::string, std::string, std::string>;  // type, capacity, zone
+// Instance type, capacity type, zone, node group.
+using Offering = std::tuple<std::string, std::string, std::string, std::string>;
+
+Offering OfferingOf(const pqxx::row& row) {
+  return {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+          row[3].as<std::string>()};
+}
 
 class EfficiencyApiTest : public ::testing::Test {
  protected:
@@ -167,47 +177,50 @@ TEST_F(EfficiencyApiTest, OfferingsMatchTheStoredRows) {
   };
   std::map<Offering, Expected> expected;
   for (const auto& row : Query(R"(
-      SELECT instance_type, capacity_type, zone, sum(interval_seconds)::bigint,
+      SELECT instance_type, capacity_type, zone, node_group, sum(interval_seconds)::bigint,
              sum(pool_cpu_nanos)::bigint, sum(node_cost_nanos)::bigint
-      FROM node_costs GROUP BY 1, 2, 3)")) {
-    Expected& e =
-        expected[{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()}];
-    e.node_seconds = row[3].as<std::int64_t>();
-    e.cpu_pool = row[4].as<std::int64_t>();
-    e.cost = row[5].as<std::int64_t>();
+      FROM node_costs GROUP BY 1, 2, 3, 4)")) {
+    Expected& e = expected[OfferingOf(row)];
+    e.node_seconds = row[4].as<std::int64_t>();
+    e.cpu_pool = row[5].as<std::int64_t>();
+    e.cost = row[6].as<std::int64_t>();
   }
   for (const auto& row : Query(R"(
-      SELECT n.instance_type, n.capacity_type, n.zone,
+      SELECT n.instance_type, n.capacity_type, n.zone, n.node_group,
              sum(c.cpu_usage_millicores * c.interval_seconds)::bigint
       FROM container_costs c JOIN node_costs n USING (cluster, interval_start, node)
-      GROUP BY 1, 2, 3)")) {
-    expected[{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()}]
-        .used_millicore_seconds = row[3].as<std::int64_t>();
+      GROUP BY 1, 2, 3, 4)")) {
+    expected[OfferingOf(row)].used_millicore_seconds = row[4].as<std::int64_t>();
   }
   // A spot node whose last row is more than one interval before the cluster's last one, with
   // pods other than DaemonSets' in that last interval.
   std::int64_t interruptions = 0;
   for (const auto& row : Query(R"(
       WITH last AS (SELECT node, min(instance_type) AS it, min(capacity_type) AS ct,
-                           min(zone) AS z, max(interval_start) AS s
+                           min(zone) AS z, min(node_group) AS g, max(interval_start) AS s
                     FROM node_costs GROUP BY node),
            cluster_end AS (SELECT max(interval_start) AS m FROM node_costs)
-      SELECT it, ct, z, count(*) FROM last, cluster_end
+      SELECT it, ct, z, g, count(*) FROM last, cluster_end
       WHERE ct = 'spot' AND s < m - interval '60 seconds'
         AND EXISTS (SELECT 1 FROM container_costs c WHERE c.node = last.node
                     AND c.interval_start = last.s AND c.controller_kind <> 'DaemonSet')
-      GROUP BY 1, 2, 3)")) {
-    expected[{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()}]
-        .interruptions = row[3].as<std::int64_t>();
-    interruptions += row[3].as<std::int64_t>();
+      GROUP BY 1, 2, 3, 4)")) {
+    expected[OfferingOf(row)].interruptions = row[4].as<std::int64_t>();
+    interruptions += row[4].as<std::int64_t>();
   }
   EXPECT_GT(interruptions, 0) << "the simulator reclaimed no spot node in 12 h";
 
   const Json data = Data("/v1/efficiency?by=offering&window=" + Window());
   ASSERT_EQ(data.size(), expected.size());
   for (const Json& o : data) {
-    const Offering key{o.at("instance_type"), o.at("capacity_type"), o.at("zone")};
+    const Offering key{o.at("instance_type"), o.at("capacity_type"), o.at("zone"),
+                       o.at("node_group")};
     ASSERT_TRUE(expected.contains(key)) << o.dump();
+    // Every simulated node carries its provisioner's group: an EKS managed node group for
+    // on-demand capacity, a Karpenter NodePool for spot.
+    const std::string& group = std::get<3>(key);
+    EXPECT_FALSE(group.empty());
+    EXPECT_EQ(group.ends_with("-on-demand"), std::get<1>(key) == "on-demand") << group;
     const Expected& e = expected.at(key);
     SCOPED_TRACE(o.dump());
     EXPECT_DOUBLE_EQ(o.at("node_hours").get<double>(),
@@ -240,8 +253,39 @@ TEST_F(EfficiencyApiTest, FormatsForAutoscalersRankEveryOffering) {
   ASSERT_EQ(expander.status, 200) << expander.body;
   EXPECT_NE(expander.body.find("name: cluster-autoscaler-priority-expander"), std::string::npos);
   EXPECT_NE(expander.body.find("namespace: autoscaler"), std::string::npos);
-  EXPECT_NE(expander.body.find(".*spot.*"), std::string::npos) << expander.body;
   EXPECT_NE(expander.body.find("    1:\n      - '.*'\n"), std::string::npos);
+  // Every stored node group is named by its own anchored regex, once; nothing is guessed.
+  std::set<std::string> stored_groups;
+  for (const auto& row : Query("SELECT DISTINCT node_group FROM node_costs")) {
+    stored_groups.insert(row[0].as<std::string>());
+  }
+  ASSERT_FALSE(stored_groups.contains(""));
+  ASSERT_GE(stored_groups.size(), 2U);
+  std::set<std::string> named;
+  std::size_t entries = 0;
+  for (std::size_t at = expander.body.find("      - '"); at != std::string::npos;
+       at = expander.body.find("      - '", at + 1)) {
+    const std::size_t begin = at + 9;
+    const std::string regex = expander.body.substr(begin, expander.body.find('\'', begin) - begin);
+    if (regex == ".*") continue;
+    ++entries;
+    ASSERT_TRUE(regex.starts_with("^") && regex.ends_with("$")) << regex;
+    // Each regex matches one stored group: by its name, or as the Cluster Autoscaler knows an
+    // EKS managed node group (its Auto Scaling group, eks-<name>-<uuid>).
+    const std::regex re(regex);
+    std::size_t matched = 0;
+    for (const std::string& group : stored_groups) {
+      if (!std::regex_match(group, re)) continue;
+      ++matched;
+      named.insert(group);
+      EXPECT_TRUE(std::regex_match("eks-" + group + "-40bbb26b-8679-eb64-d33a-4ba475413529", re))
+          << regex;
+    }
+    EXPECT_EQ(matched, 1U) << regex;
+  }
+  EXPECT_EQ(named, stored_groups) << expander.body;
+  EXPECT_EQ(entries, stored_groups.size()) << expander.body;
+  EXPECT_EQ(expander.body.find(".*spot.*"), std::string::npos) << expander.body;
 
   const Json karpenter = Data("/v1/efficiency/karpenter?window=" + Window());
   std::set<std::string> spot_types;
@@ -253,6 +297,27 @@ TEST_F(EfficiencyApiTest, FormatsForAutoscalersRankEveryOffering) {
   for (const Json& t : karpenter.at("spot").at("instance_types"))
     listed.insert(t.at("instance_type"));
   EXPECT_EQ(listed, spot_types);
+
+  // Per node group: each Karpenter NodePool lists the spot instance types its nodes were.
+  const Json by_group =
+      Json::parse(Get("/v1/efficiency/karpenter?window=" + Window()).body).at("node_groups");
+  std::map<std::string, std::set<std::string>> pool_types;
+  for (const auto& row : Query("SELECT DISTINCT node_group, instance_type FROM node_costs WHERE "
+                               "capacity_type = 'spot'")) {
+    pool_types[row[0].as<std::string>()].insert(row[1].as<std::string>());
+  }
+  ASSERT_FALSE(pool_types.empty());
+  for (const auto& [pool, types] : pool_types) {
+    ASSERT_TRUE(by_group.contains(pool)) << pool;
+    std::set<std::string> pool_listed;
+    for (const Json& t : by_group.at(pool).at("spot").at("instance_types")) {
+      EXPECT_EQ(t.at("node_group"), pool);
+      pool_listed.insert(t.at("instance_type"));
+    }
+    EXPECT_EQ(pool_listed, types) << pool;
+    EXPECT_EQ(by_group.at(pool).at("spot").at("requirements").at(1).at("values").size(),
+              types.size());
+  }
 }
 
 TEST_F(EfficiencyApiTest, WorkloadsAndTheirCostPerItem) {
@@ -318,6 +383,7 @@ TEST_F(EfficiencyApiTest, GaugesCarryTheFeed) {
   EXPECT_NE(text.find("costledger_offering_interruptions_per_node_hour{"), std::string::npos);
   EXPECT_NE(text.find("costledger_workload_cost_per_hour_dollars{"), std::string::npos);
   EXPECT_NE(text.find("capacity_type=\"spot\""), std::string::npos);
+  EXPECT_NE(text.find("node_group=\"general-on-demand\""), std::string::npos) << text;
 }
 
 }  // namespace

@@ -46,10 +46,12 @@ class PostgresCostReaderTest : public ::testing::Test {
     reader_ = std::make_unique<PostgresCostReader>(url_, "");
   }
 
-  // One day and three hours of 10-minute intervals: 2 nodes x 4 containers per interval.
+  // One day and three hours of 10-minute intervals: 2 nodes x 4 containers per interval, the
+  // first in node group "gpu-spot", the second in none.
   void WriteHistory(const std::string& cluster = "c1") {
     for (sys_seconds t = kDay; t < End(); t += kInterval) {
       model::IntervalBatch b = testing::MakeBatch(cluster, t, 2, 4, kInterval);
+      b.costs.nodes.at(0).node_group = "gpu-spot";
       if (t == kDay) {
         for (const model::ContainerCostRow& c : b.costs.containers) {
           b.pod_labels.push_back({c.labels.namespace_name,
@@ -325,10 +327,19 @@ TEST_F(PostgresCostReaderTest, AssetsAndLatestInterval) {
   }
   EXPECT_EQ(assets[0].instance_type, "g5.4xlarge");
   EXPECT_EQ(assets[0].gpu_devices, 1);
+  EXPECT_EQ(assets[0].node_group, "gpu-spot");
+  EXPECT_EQ(assets[1].node_group, "");
   const auto [containers, stored_idle] = StoredTotals(kDay, End());
   EXPECT_EQ(node_cost, containers + stored_idle);
   EXPECT_EQ(idle, stored_idle);
   EXPECT_EQ(reader_->LatestInterval(), End() - kInterval);
+  // The same from the hourly and daily rollups.
+  store_->RollUp(End());
+  const auto rolled = reader_->ReadAssets(kDay, End());
+  ASSERT_EQ(rolled.size(), 2u);
+  EXPECT_EQ(rolled[0].node_group, "gpu-spot");
+  EXPECT_EQ(rolled[1].node_group, "");
+  EXPECT_EQ(rolled[0].cost + rolled[1].cost, node_cost);
 }
 
 TEST_F(PostgresCostReaderTest, UnreachableServerIsUnavailable) {

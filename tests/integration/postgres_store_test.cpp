@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <barrier>
 #include <cctype>
 #include <chrono>
@@ -13,6 +14,7 @@
 #include <memory>
 #include <pqxx/pqxx>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -165,17 +167,27 @@ class PostgresStoreTest : public ::testing::Test {
 
 std::unique_ptr<testing::PrivatePostgres> PostgresStoreTest::server_;
 
+// The versions of the embedded migrations after `version`, in order.
+std::vector<std::string> MigrationsAfter(std::string_view version) {
+  std::vector<std::string> out;
+  for (const Migration& m : EmbeddedMigrations()) {
+    if (m.version > version) out.emplace_back(m.version);
+  }
+  return out;
+}
+
 TEST_F(PostgresStoreTest, MigrationsApplyOnceAndAreIdempotent) {
   PostgresStore store(url_, "");
-  const std::vector<std::string> all = {"0001_initial",
-                                        "0002_allocation_reads",
-                                        "0003_workload_daily",
-                                        "0004_interval_markers",
-                                        "0005_workload_names",
-                                        "0006_raw_rows_by_hour",
-                                        "0007_reports_and_notifications",
-                                        "0008_quotas",
-                                        "0009_usage_digest"};
+  // Every embedded migration, in order; those this test knows must be among them (a later one
+  // may be listed too).
+  const std::vector<std::string> all = MigrationsAfter("");
+  for (const char* known :
+       {"0001_initial", "0002_allocation_reads", "0003_workload_daily", "0004_interval_markers",
+        "0005_workload_names", "0006_raw_rows_by_hour", "0007_reports_and_notifications",
+        "0008_quotas", "0009_usage_digest", "0010_node_groups"}) {
+    EXPECT_NE(std::find(all.begin(), all.end(), known), all.end()) << known;
+  }
+  EXPECT_TRUE(std::is_sorted(all.begin(), all.end()));
   EXPECT_EQ(store.Migrate(), all);
   EXPECT_EQ(store.Migrate(), std::vector<std::string>{});
   EXPECT_EQ(PostgresStore(url_, "").Migrate(), std::vector<std::string>{});
@@ -237,10 +249,7 @@ TEST_F(PostgresStoreTest, UpgradeToWorkloadNamesKeepsEarlierRowsWithEmptyNames) 
     tx.commit();
   }
   auto store = std::make_unique<PostgresStore>(url_, "");
-  EXPECT_EQ(store->Migrate(),
-            (std::vector<std::string>{"0005_workload_names", "0006_raw_rows_by_hour",
-                                      "0007_reports_and_notifications", "0008_quotas",
-                                      "0009_usage_digest"}));
+  EXPECT_EQ(store->Migrate(), MigrationsAfter("0004_interval_markers"));
   // A day stored before migration 0006 stays whole and keeps a BRIN index of its own.
   EXPECT_EQ(Count(R"(SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
                      WHERE c.relname = 'container_costs_20251116')"),
@@ -288,6 +297,89 @@ TEST_F(PostgresStoreTest, UpgradeToWorkloadNamesKeepsEarlierRowsWithEmptyNames) 
   EXPECT_EQ(by_workload(day, day + days(1)), expected);  // per-workload daily
 }
 
+// A database of the schema before migration 0010 with an hour of a node in every node table
+// (its raw partition made before): migration 10 gives those rows node_group '' (in the partition
+// too); the upgraded store writes the node's next hour with its group, and ReadAssets names the
+// group over both hours, from raw rows, hourly and daily rollups alike, the earlier hour counted.
+TEST_F(PostgresStoreTest, UpgradeToNodeGroupsKeepsEarlierNodeRows) {
+  std::string last_before;
+  {
+    pqxx::connection c(url_);
+    pqxx::work tx(c);
+    tx.exec0(
+        "CREATE TABLE schema_migrations (version text PRIMARY KEY, "
+        "applied_at timestamptz NOT NULL DEFAULT now())");
+    for (const Migration& m : EmbeddedMigrations()) {
+      if (m.version >= "0010_node_groups") break;
+      tx.exec0(std::string(m.sql));
+      tx.exec_params0("INSERT INTO schema_migrations (version) VALUES ($1)",
+                      std::string(m.version));
+      last_before = m.version;
+    }
+    tx.exec0(R"(
+      CREATE TABLE node_costs_20251116 PARTITION OF node_costs
+        FOR VALUES FROM ('2025-11-16 00:00:00+00') TO ('2025-11-17 00:00:00+00');
+      INSERT INTO clusters VALUES ('prod') ON CONFLICT DO NOTHING;
+      INSERT INTO node_costs (cluster, interval_start, interval_seconds, node, instance_type, zone,
+        capacity_type, price_source, price_per_hour_nanos, cpu_millicores, memory_bytes,
+        gpu_devices, cpu_per_core_hour, ram_per_gib_hour, gpu_per_device_hour, node_cost_nanos,
+        pool_cpu_nanos, pool_ram_nanos, pool_gpu_nanos, idle_cpu_nanos, idle_ram_nanos,
+        idle_gpu_nanos, containers, cpu_overcommitted, memory_overcommitted, gpu_overcommitted)
+      VALUES ('prod', '2025-11-16 10:00:00+00', 3600, 'ip-10-0-0-0', 'm5.4xlarge', 'us-east-1a',
+        'spot', 'spot', 7000, 16000, 68719476736, 0, 0.01, 0.001, 0, 7000, 5000, 2000, 0, 5000,
+        2000, 0, 0, false, false, false);
+      INSERT INTO node_costs_hourly (cluster, hour, node, instance_type, zone, capacity_type,
+        intervals, seconds, price_per_hour_nanos, cpu_millicores, memory_bytes, gpu_devices,
+        node_cost_nanos, pool_cpu_nanos, pool_ram_nanos, pool_gpu_nanos, idle_cpu_nanos,
+        idle_ram_nanos, idle_gpu_nanos, first_start, last_end)
+      SELECT cluster, interval_start, node, instance_type, zone, capacity_type, 1,
+        interval_seconds, price_per_hour_nanos, cpu_millicores, memory_bytes, gpu_devices,
+        node_cost_nanos, pool_cpu_nanos, pool_ram_nanos, pool_gpu_nanos, idle_cpu_nanos,
+        idle_ram_nanos, idle_gpu_nanos, interval_start, interval_start + interval '1 hour'
+      FROM node_costs;
+      INSERT INTO node_costs_daily SELECT * FROM node_costs_hourly;
+      UPDATE node_costs_daily SET day = '2025-11-16 00:00:00+00';)");
+    tx.commit();
+  }
+  ASSERT_LT(last_before, "0010_node_groups");
+  auto store = std::make_unique<PostgresStore>(url_, "");
+  const std::vector<std::string> applied = store->Migrate();
+  EXPECT_EQ(applied, MigrationsAfter(last_before));
+  EXPECT_NE(std::find(applied.begin(), applied.end(), "0010_node_groups"), applied.end());
+  for (const char* table :
+       {"node_costs", "node_costs_20251116", "node_costs_hourly", "node_costs_daily"}) {
+    EXPECT_EQ(Count(fmt::format("SELECT count(*) FROM {} WHERE node_group = ''", table)), 1)
+        << table;
+  }
+
+  // The node's next hour, written with its group by the upgraded store.
+  model::IntervalBatch batch = MakeBatch("prod", kHour + hours(1), 1, 4, hours(1));
+  ASSERT_EQ(batch.costs.nodes.at(0).node, "ip-10-0-0-0");
+  batch.costs.nodes[0].node_group = "workers-spot";
+  store->Write(batch);
+  EXPECT_EQ(Count("SELECT count(*) FROM node_costs_20251116 WHERE node_group = 'workers-spot'"), 1);
+  const model::Money expected =
+      model::Money::FromNanos(7000) + batch.costs.nodes[0].attribution.node_cost;
+  const auto assets = [&](sys_seconds from, sys_seconds to) {
+    PostgresCostReader reader(url_, "");
+    const std::vector<model::NodeAssetRow> rows = reader.ReadAssets(from, to);
+    EXPECT_EQ(rows.size(), 1U);
+    if (!rows.empty()) {
+      EXPECT_EQ(rows[0].node_group, "workers-spot");
+      EXPECT_EQ(rows[0].cost, expected);
+      EXPECT_EQ(rows[0].seconds, 7200);
+    }
+  };
+  assets(kHour, kHour + hours(2));  // hourly and raw
+  store->RollUp(kHour + hours(2));
+  EXPECT_EQ(Count("SELECT count(*) FROM node_costs_hourly WHERE node_group = 'workers-spot'"), 1);
+  assets(kHour, kHour + hours(2));  // hourly
+  const sys_seconds day{std::chrono::floor<days>(kHour)};
+  store->RollUp(day + days(1));
+  EXPECT_EQ(Query1("SELECT node_group FROM node_costs_daily")[0].as<std::string>(), "workers-spot");
+  assets(day, day + days(1));  // daily
+}
+
 // A database of schema version 8 whose days were rolled up before the usage digest existed:
 // migration 9 fills the digest of every day with hourly rows, so the usage reader answers
 // those days from it (their rollups are current) exactly as from the hourly rollups.
@@ -331,7 +423,7 @@ TEST_F(PostgresStoreTest, UpgradeToUsageDigestFillsTheDaysStoredBefore) {
     tx.commit();
   }
   auto store = std::make_unique<PostgresStore>(url_, "");
-  EXPECT_EQ(store->Migrate(), (std::vector<std::string>{"0009_usage_digest"}));
+  EXPECT_EQ(store->Migrate(), MigrationsAfter("0008_quotas"));
   EXPECT_EQ(Query1(
                 R"(SELECT string_agg(format('%s %s %s %s %s %s %s %s %s %s %s %s %s',
                         (day AT TIME ZONE 'UTC')::date, team, seconds,

@@ -139,6 +139,7 @@ class FakeStore final : public ports::AllocationReader,
     node.first_start = start;
     node.last_end = end;
     node.cost = Money::ParseDollars("3.50");
+    node.node_group = "workers-spot";
     return {node};
   }
 
@@ -315,7 +316,10 @@ TEST_F(CostApiRoutesTest, ATeamTokenGetsNoAssetsAndOnlyItsQueries) {
   ExpectJsonError(api_->Handle(Request("/v1/assets?window=1d", kAlpha)), 403,
                   "assets need an unscoped token");
   EXPECT_EQ(store_.asset_reads, 0);
-  EXPECT_EQ(api_->Handle(Request("/v1/assets?window=1d")).status, 200);
+  const http::HttpResponse assets = api_->Handle(Request("/v1/assets?window=1d"));
+  EXPECT_EQ(assets.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(assets.body).at("data").at("c1/n1").at("nodeGroup"),
+            "workers-spot");
 
   const auto groups = [&](const char* token) {
     const nlohmann::json body = nlohmann::json::parse(

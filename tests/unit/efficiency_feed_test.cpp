@@ -67,6 +67,37 @@ TEST(OfferingFeedTest, InterruptedNodeMidWindowIsPricedBackIn) {
   EXPECT_FALSE(f.adjusted.assumption.empty());
 }
 
+// The same two nodes in two node groups: each group is its own entry (by default), the
+// interruption in b's; grouping by offering alone merges them back into the case above.
+TEST(OfferingFeedTest, NodeGroupsSplitAnOfferingUnlessGroupedByOffering) {
+  NodeAssetRow a = Node("a", "spot", 3600, Nanos(60'000'000));
+  NodeAssetRow b = Node("b", "spot", 1800, Nanos(30'000'000));
+  a.node_group = "steady";
+  b.node_group = "flaky";
+  const std::vector<NodeAssetRow> nodes = {a, b};
+  const std::vector<AllocationRow> usage = {Usage("a", "Deployment", 3600, 1000.0 * 3600),
+                                            Usage("b", "Deployment", 1800, 500.0 * 1800)};
+  const auto feed = BuildOfferingFeed(nodes, usage, {});
+  ASSERT_EQ(feed.size(), 2U);
+  EXPECT_EQ(feed[0].efficiency.offering.node_group, "flaky");  // sorted by key
+  EXPECT_EQ(feed[0].efficiency.node_seconds, 1800);
+  EXPECT_EQ(feed[0].adjusted.interruptions, 1);
+  // $0.03 over 0.25 used core-hours; the 30 min lost take all of it: no useful unit left.
+  EXPECT_EQ(feed[0].efficiency.effective_cost_per_used_vcpu_hour, Nanos(120'000'000));
+  EXPECT_FALSE(feed[0].adjusted.adjusted_cost_per_used_vcpu_hour.has_value());
+  EXPECT_EQ(feed[1].efficiency.offering.node_group, "steady");
+  EXPECT_EQ(feed[1].adjusted.interruptions, 0);
+  EXPECT_EQ(feed[1].adjusted.adjusted_cost_per_used_vcpu_hour, Nanos(60'000'000));
+
+  OfferingFeedSettings merged;
+  merged.grouping = OfferingGrouping::kOffering;
+  const auto one = BuildOfferingFeed(nodes, usage, merged);
+  ASSERT_EQ(one.size(), 1U);
+  EXPECT_EQ(one[0].efficiency.offering.node_group, "");
+  EXPECT_EQ(one[0].adjusted.interruptions, 1);
+  EXPECT_EQ(one[0].adjusted.adjusted_cost_per_used_vcpu_hour, Nanos(90'000'000));
+}
+
 TEST(OfferingFeedTest, DaemonSetsAloneOrOnDemandDoNotMakeAnInterruption) {
   NodeAssetRow od = Node("c", "on-demand", 1800, Nanos(30'000'000));
   const std::vector<NodeAssetRow> nodes = {Node("a", "spot", 3600, Nanos(60'000'000)),

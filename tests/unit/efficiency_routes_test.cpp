@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "api_request.hpp"
 #include "costledger/api/cost_api.hpp"
@@ -66,8 +67,13 @@ class FakeReads final : public ports::AllocationReader, public ports::AssetReade
     b.node = "od-node";
     b.instance_type = "c5.large";
     b.capacity_type = "on-demand";
+    if (grouped) {
+      a.node_group = "workers.spot";  // a '.' the expander must escape
+      b.node_group = "general";
+    }
     return {a, b};
   }
+  bool grouped = false;  ///< whether the nodes carry node groups
 };
 
 class EfficiencyRoutesTest : public ::testing::Test {
@@ -171,6 +177,59 @@ TEST_F(EfficiencyRoutesTest, KarpenterListsInstanceTypesPerCapacityType) {
   EXPECT_EQ(body["data"]["spot"]["requirements"][1]["values"], json::array({"m5.large"}));
   EXPECT_EQ(body["data"]["on-demand"]["instance_types"][0]["instance_type"], "c5.large");
   EXPECT_TRUE(body["data"]["on-demand"]["instance_types"][0]["cost"].is_null());
+}
+
+TEST_F(EfficiencyRoutesTest, OfferingsCarryTheirNodeGroup) {
+  EXPECT_EQ(json::parse(Get("/v1/efficiency?window=1h").body)["data"][1]["node_group"], "");
+  reads_.grouped = true;
+  const json body = json::parse(Get("/v1/efficiency?window=1h").body);
+  ASSERT_EQ(body["data"].size(), 2U);
+  EXPECT_EQ(body["data"][0]["node_group"], "general");
+  EXPECT_EQ(body["data"][1]["node_group"], "workers.spot");
+  const json spot =
+      json::parse(Get("/v1/efficiency?window=1h&filter=node_group:%22workers.spot%22").body);
+  ASSERT_EQ(spot["data"].size(), 1U);
+  EXPECT_EQ(spot["data"][0]["instance_type"], "m5.large");
+}
+
+TEST_F(EfficiencyRoutesTest, PriorityExpanderNamesNodeGroupsAnchoredAndEscaped) {
+  reads_.grouped = true;
+  const http::HttpResponse r = Get("/v1/efficiency/priority-expander?window=1h");
+  ASSERT_EQ(r.status, 200);
+  // The name itself, or an EKS managed node group's ASG name for it (eks-<name>-<uuid>).
+  const std::string uuid = "(-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})?";
+  EXPECT_THAT(r.body, HasSubstr("  priorities: |-\n"
+                                "    20:\n"
+                                "      - '^(eks-)?workers\\.spot" +
+                                uuid +
+                                "$'\n"
+                                "    10:\n"
+                                "      - '^(eks-)?general" +
+                                uuid +
+                                "$'\n"
+                                "    1:\n"
+                                "      - '.*'\n"));
+  // What the Cluster Autoscaler would match them against.
+  const std::regex spot("^(eks-)?workers\\.spot" + uuid + "$");
+  EXPECT_TRUE(std::regex_match("workers.spot", spot));
+  EXPECT_TRUE(std::regex_match("eks-workers.spot-40bbb26b-8679-eb64-d33a-4ba475413529", spot));
+  EXPECT_FALSE(std::regex_match("workersXspot", spot));
+  EXPECT_FALSE(std::regex_match("workers.spot-2", spot));
+  EXPECT_FALSE(
+      std::regex_match("eks-workers.spot-other-40bbb26b-8679-eb64-d33a-4ba475413529", spot));
+}
+
+TEST_F(EfficiencyRoutesTest, KarpenterRanksPerNodeGroupToo) {
+  reads_.grouped = true;
+  const json body = json::parse(Get("/v1/efficiency/karpenter?window=1h").body);
+  EXPECT_EQ(body["data"]["spot"]["instance_types"][0]["node_group"], "workers.spot");
+  ASSERT_EQ(body["node_groups"].size(), 2U);
+  const json& pool = body["node_groups"]["workers.spot"];
+  EXPECT_EQ(pool["spot"]["instance_types"][0]["instance_type"], "m5.large");
+  EXPECT_EQ(pool["spot"]["requirements"][1]["values"], json::array({"m5.large"}));
+  EXPECT_FALSE(pool.contains("on-demand"));  // the group had no on-demand nodes
+  EXPECT_EQ(body["node_groups"]["general"]["on-demand"]["instance_types"][0]["instance_type"],
+            "c5.large");
 }
 
 TEST_F(EfficiencyRoutesTest, RoutesAreNamedForMetrics) {

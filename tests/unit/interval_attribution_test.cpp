@@ -52,7 +52,8 @@ class IntervalAttributionTest : public ::testing::Test {
 };
 
 TEST_F(IntervalAttributionTest, RowsCarryEveryLabelAndSumToNodeCost) {
-  const std::vector<Node> nodes{MakeNode("n1", model::CapacityType::kOnDemand)};
+  std::vector<Node> nodes{MakeNode("n1", model::CapacityType::kOnDemand)};
+  nodes[0].node_group = "general-on-demand";
   const std::vector<Pod> pods{MakePod("web-1", "n1", PodPhase::kRunning, 1000, 4 * kGiB)};
   usage_.Set(UsageIndex::Key("ns", "web-1", "app"), {1500, kGiB, std::nullopt});
   const IntervalCosts out =
@@ -75,6 +76,8 @@ TEST_F(IntervalAttributionTest, RowsCarryEveryLabelAndSumToNodeCost) {
   EXPECT_EQ(row.demand.CpuAllocationMillicores(), 1500);  // usage above request
   EXPECT_EQ(out.TotalCost().nanos(), 3'200'000);
   EXPECT_EQ(row.cost.Total() + out.IdleCost(), out.TotalCost());
+  ASSERT_EQ(out.nodes.size(), 1U);
+  EXPECT_EQ(out.nodes[0].node_group, "general-on-demand");  // the node's, for the node rows
 }
 
 // Every row of a pod, the init-container reservation's too, carries the workload NameWorkload

@@ -327,6 +327,17 @@ model::IntervalBatch Format2Batch() {
   return b;
 }
 
+// The batch recorded in tests/data/spool/format-3.batch: format 2's, its nodes in node groups as
+// their provisioners label them (one with text to escape, one without a group). Never edit it,
+// nor regenerate that file.
+model::IntervalBatch Format3Batch() {
+  model::IntervalBatch b = Format2Batch();
+  const std::array<const char*, 5> groups{"general-on-demand", "gpu-spot", "", "edge \"gpü\"\t\\",
+                                          "default"};
+  for (std::size_t i = 0; i < groups.size(); ++i) b.costs.nodes.at(i).node_group = groups[i];
+  return b;
+}
+
 // Doubles must survive bit for bit (NaN aside, which only equals itself by kind).
 void ExpectSameDouble(double a, double b) {
   if (std::isnan(a)) {
@@ -357,6 +368,7 @@ void ExpectEqual(const model::IntervalBatch& a, const model::IntervalBatch& b) {
     EXPECT_EQ(x.instance_type, y.instance_type);
     EXPECT_EQ(x.zone, y.zone);
     EXPECT_EQ(x.capacity_type, y.capacity_type);
+    EXPECT_EQ(x.node_group, y.node_group);
     EXPECT_EQ(x.capacity.cpu_millicores, y.capacity.cpu_millicores);
     EXPECT_EQ(x.capacity.memory_bytes, y.capacity.memory_bytes);
     EXPECT_EQ(x.capacity.gpu_devices, y.capacity.gpu_devices);
@@ -466,17 +478,48 @@ TEST(IntervalBatchCodecTest, DecodesTheRecordedFormat1SpoolFile) {
     EXPECT_EQ(c.labels.workload, "");
   }
   const std::string again = EncodeBatch(decoded);
-  EXPECT_EQ(Json::parse(again).at("format"), 2);
+  EXPECT_EQ(Json::parse(again).at("format"), 3);
   ExpectEqual(DecodeBatch(again), Format1Batch());
 }
 
 // tests/data/spool/format-2.batch was written once by EncodeBatch(Format2Batch()) at format 2;
-// the same rules hold for it as for format 1.
+// the same rules hold for it as for format 1. Format 2 has no node groups: they decode as "".
 TEST(IntervalBatchCodecTest, DecodesTheRecordedFormat2SpoolFile) {
   const std::string recorded = testing::ReadTestData("spool/format-2.batch");
+  ASSERT_EQ(Json::parse(recorded).at("format"), 2);
   const model::IntervalBatch decoded = DecodeBatch(recorded);
   ExpectEqual(decoded, Format2Batch());
+  for (const model::NodeCostRow& n : decoded.costs.nodes) EXPECT_EQ(n.node_group, "");
+  const std::string again = EncodeBatch(decoded);
+  EXPECT_EQ(Json::parse(again).at("format"), 3);
+  ExpectEqual(DecodeBatch(again), Format2Batch());
+}
+
+// tests/data/spool/format-3.batch was written once by EncodeBatch(Format3Batch()) at format 3;
+// while format 3 is the newest, encoding it again gives the same bytes.
+TEST(IntervalBatchCodecTest, DecodesTheRecordedFormat3SpoolFile) {
+  const std::string recorded = testing::ReadTestData("spool/format-3.batch");
+  const model::IntervalBatch decoded = DecodeBatch(recorded);
+  ExpectEqual(decoded, Format3Batch());
+  EXPECT_EQ(decoded.costs.nodes.at(1).node_group, "gpu-spot");
   EXPECT_EQ(EncodeBatch(decoded), recorded);
+}
+
+// Format 3 requires a node group on every node (possibly ""); formats 1 and 2 never hold one.
+TEST(IntervalBatchCodecTest, NodeGroupIsRequiredFromFormat3) {
+  EXPECT_EQ(DecodeError(Mutated([](Json& j) { j["nodes"][1].erase("node_group"); })),
+            "batch.nodes[1].node_group: missing");
+  EXPECT_EQ(DecodeError(Mutated([](Json& j) { j["nodes"][0]["node_group"] = 4; })),
+            "batch.nodes[0].node_group: expected a string");
+  const model::IntervalBatch old_format = DecodeBatch(Mutated([](Json& j) {
+    j["format"] = 2;
+    for (Json& n : j["nodes"]) n.erase("node_group");
+  }));
+  ASSERT_FALSE(old_format.costs.nodes.empty());
+  for (const model::NodeCostRow& n : old_format.costs.nodes) EXPECT_EQ(n.node_group, "");
+  model::IntervalBatch grouped = RichBatch();
+  grouped.costs.nodes.at(0).node_group = "workers-spot";
+  EXPECT_EQ(DecodeBatch(EncodeBatch(grouped)).costs.nodes.at(0).node_group, "workers-spot");
 }
 
 // Format 2 requires what format 1 did not have; format 1 never holds it.
@@ -553,10 +596,10 @@ TEST(IntervalBatchCodecTest, ErrorsNameTheField) {
   EXPECT_EQ(
       DecodeError(Mutated([](Json& j) { j["nodes"][0]["unit_prices"]["ram_per_gib_hour"] = "x"; })),
       "batch.nodes[0].unit_prices.ram_per_gib_hour: expected a number");
-  EXPECT_EQ(DecodeError(Mutated([](Json& j) { j["format"] = 3; })),
-            "batch.format: unsupported format 3 (expected 1 to 2)");
+  EXPECT_EQ(DecodeError(Mutated([](Json& j) { j["format"] = 4; })),
+            "batch.format: unsupported format 4 (expected 1 to 3)");
   EXPECT_EQ(DecodeError(Mutated([](Json& j) { j["format"] = 0; })),
-            "batch.format: unsupported format 0 (expected 1 to 2)");
+            "batch.format: unsupported format 0 (expected 1 to 3)");
   EXPECT_EQ(DecodeError(Mutated([](Json& j) { j.erase("cluster"); })), "batch.cluster: missing");
 }
 

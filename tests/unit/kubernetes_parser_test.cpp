@@ -231,6 +231,34 @@ TEST(KubernetesParserTest, NodeWithoutOptionalFieldsGetsDefaults) {
   EXPECT_FALSE(n.created.has_value());
 }
 
+// Node groups as each provisioner labels them in the recorded sample (real NodeList output).
+TEST(KubernetesParserTest, NodeGroupComesFromTheProvisionersLabel) {
+  EXPECT_EQ(SampleNode("ip-10-0-12-34.ec2.internal").node_group, "general");    // Karpenter
+  EXPECT_EQ(SampleNode("ip-10-0-77-201.ec2.internal").node_group, "gpu-spot");  // EKS managed
+  EXPECT_EQ(SampleNode("gke-analytics-spot-pool-7c2f9d1e-x4kq").node_group, "spot-pool");
+  EXPECT_EQ(SampleNode("aks-spotpool-28446195-vmss000002").node_group, "spotpool");
+  EXPECT_EQ(SampleNode("ip-172-20-41-7.eu-west-1.compute.internal").node_group, "");
+}
+
+TEST(KubernetesParserTest, NodeGroupLabelsInOrderOfPrecedence) {
+  const auto group_of = [](std::string_view labels) {
+    return ParseOneNode(std::string(R"({"metadata":{"name":"n1","labels":)") + std::string(labels) +
+                        "}}")
+        .node_group;
+  };
+  EXPECT_EQ(group_of(R"({"karpenter.sh/provisioner-name":"old-default"})"), "old-default");
+  EXPECT_EQ(group_of(R"({"alpha.eksctl.io/nodegroup-name":"ng-1"})"), "ng-1");
+  EXPECT_EQ(group_of(R"({"karpenter.sh/nodepool":"batch","karpenter.sh/provisioner-name":"old"})"),
+            "batch");
+  EXPECT_EQ(
+      group_of(R"({"eks.amazonaws.com/nodegroup":"web","alpha.eksctl.io/nodegroup-name":"x"})"),
+      "web");
+  // An empty label is no name: the next one counts.
+  EXPECT_EQ(group_of(R"({"eks.amazonaws.com/nodegroup":"","karpenter.sh/nodepool":"spot"})"),
+            "spot");
+  EXPECT_EQ(group_of(R"({"node.kubernetes.io/instance-type":"m5.large"})"), "");
+}
+
 // ---- Pods: identity, owners, phases ----------------------------------------------------------
 
 TEST(KubernetesParserTest, ParsesEveryPodOfTheSampleInOrder) {

@@ -148,7 +148,21 @@ TEST(SimulatorModelTest, NodeListParsesAsAnEksClusterOfDataScienceInstances) {
     EXPECT_EQ(node.capacity.gpu_devices, type->gpus);
     EXPECT_EQ(node.allocatable.cpu_millicores, AllocatableMillicores(*type));
     EXPECT_LT(node.allocatable.memory_bytes, node.capacity.memory_bytes);
-    EXPECT_TRUE(node.labels.contains("karpenter.sh/capacity-type"));
+    // Spot nodes are Karpenter's (NodePool named after the pool), on-demand ones an EKS
+    // managed node group's (`<pool>-on-demand`).
+    if (node.capacity_type == model::CapacityType::kSpot) {
+      EXPECT_EQ(node.labels.at("karpenter.sh/capacity-type"), "spot");
+      EXPECT_EQ(node.node_group, node.labels.at("karpenter.sh/nodepool"));
+      EXPECT_FALSE(node.labels.contains("eks.amazonaws.com/nodegroup"));
+    } else {
+      EXPECT_EQ(node.labels.at("eks.amazonaws.com/capacityType"), "ON_DEMAND");
+      EXPECT_EQ(node.node_group, node.labels.at("eks.amazonaws.com/nodegroup"));
+      EXPECT_TRUE(node.node_group.ends_with("-on-demand")) << node.node_group;
+      EXPECT_FALSE(node.labels.contains("karpenter.sh/capacity-type"));
+    }
+    EXPECT_TRUE(std::regex_match(node.node_group,
+                                 std::regex("(system|general|compute|memory|gpu)(-on-demand)?")))
+        << node.node_group;
     ASSERT_TRUE(node.created.has_value());
     EXPECT_LE(*node.created, kT);
     types.insert(node.instance_type);

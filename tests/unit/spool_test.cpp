@@ -201,9 +201,16 @@ TEST_F(SpoolTest, ReadsABatchSpooledInFormat1) {
 }
 
 TEST_F(SpoolTest, ReadsABatchSpooledInFormat2) {
-  const std::string recorded = testing::ReadTestData("spool/format-2.batch");
+  ExpectReplayed(dir_, testing::ReadTestData("spool/format-2.batch"));
+}
+
+TEST_F(SpoolTest, ReadsABatchSpooledInFormat3) {
+  const std::string recorded = testing::ReadTestData("spool/format-3.batch");
   ExpectReplayed(dir_, recorded);
   EXPECT_EQ(EncodeBatch(DecodeBatch(recorded)), recorded);
+  const auto entry = Spool(dir_).Oldest();
+  ASSERT_TRUE(entry.has_value());
+  EXPECT_EQ(entry->batch.costs.nodes.at(1).node_group, "gpu-spot");
 }
 
 TEST_F(SpoolTest, DepthCountsPendingBatches) {

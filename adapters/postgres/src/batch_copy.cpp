@@ -12,7 +12,7 @@ namespace costledger::postgres {
 namespace {
 
 // node_costs' columns, in table order.
-constexpr std::array<const char*, 26> kNodeColumns{"cluster",
+constexpr std::array<const char*, 27> kNodeColumns{"cluster",
                                                    "interval_start",
                                                    "interval_seconds",
                                                    "node",
@@ -37,7 +37,8 @@ constexpr std::array<const char*, 26> kNodeColumns{"cluster",
                                                    "containers",
                                                    "cpu_overcommitted",
                                                    "memory_overcommitted",
-                                                   "gpu_overcommitted"};
+                                                   "gpu_overcommitted",
+                                                   "node_group"};  // migration 0010
 
 }  // namespace
 
@@ -67,7 +68,7 @@ void CopyNodeRows(pqxx::dbtransaction& tx, std::string_view table,
              a.pools.cpu_nanos, a.pools.ram_nanos, a.pools.gpu_nanos, a.idle.cpu_nanos,
              a.idle.ram_nanos, a.idle.gpu_nanos,
              static_cast<std::int32_t>(n.containers),  // checked by the caller
-             a.cpu_overcommitted, a.memory_overcommitted, a.gpu_overcommitted);
+             a.cpu_overcommitted, a.memory_overcommitted, a.gpu_overcommitted, n.node_group);
   }
   copy.Complete();
 }

@@ -52,7 +52,8 @@ std::string_view RawContainerFolds() {
 constexpr std::string_view kRollupNodeSums = R"(
   min(x.first_start) AS first_start, max(x.last_end) AS last_end, sum(x.seconds) AS seconds,
   min(x.instance_type) AS instance_type, min(x.zone) AS zone,
-  min(x.capacity_type) AS capacity_type, max(x.cpu_millicores) AS cpu, max(x.memory_bytes) AS mem,
+  min(x.capacity_type) AS capacity_type, max(x.node_group) AS node_group,
+  max(x.cpu_millicores) AS cpu, max(x.memory_bytes) AS mem,
   max(x.gpu_devices) AS gpus, max(x.price_per_hour_nanos) AS price,
   sum(x.node_cost_nanos) AS cost, sum(x.pool_cpu_nanos) AS pool_cpu,
   sum(x.pool_ram_nanos) AS pool_ram, sum(x.pool_gpu_nanos) AS pool_gpu,
@@ -63,7 +64,8 @@ constexpr std::string_view kRawNodeSums = R"(
   max(x.interval_start + x.interval_seconds * interval '1 second') AS last_end,
   sum(x.interval_seconds) AS seconds,
   min(x.instance_type) AS instance_type, min(x.zone) AS zone,
-  min(x.capacity_type) AS capacity_type, max(x.cpu_millicores) AS cpu, max(x.memory_bytes) AS mem,
+  min(x.capacity_type) AS capacity_type, max(x.node_group) AS node_group,
+  max(x.cpu_millicores) AS cpu, max(x.memory_bytes) AS mem,
   max(x.gpu_devices) AS gpus, max(x.price_per_hour_nanos) AS price,
   sum(x.node_cost_nanos) AS cost, sum(x.pool_cpu_nanos) AS pool_cpu,
   sum(x.pool_ram_nanos) AS pool_ram, sum(x.pool_gpu_nanos) AS pool_gpu,
@@ -390,7 +392,7 @@ constexpr std::string_view kNodeOuter =
     "extract(epoch FROM max(last_end))::bigint, sum(seconds), min(instance_type), min(zone), "
     "min(capacity_type), max(cpu), max(mem), max(gpus), max(price), sum(cost)::bigint, "
     "sum(pool_cpu)::bigint, sum(pool_ram)::bigint, sum(pool_gpu)::bigint, "
-    "sum(idle_cpu)::bigint, sum(idle_ram)::bigint, sum(idle_gpu)::bigint\n"
+    "sum(idle_cpu)::bigint, sum(idle_ram)::bigint, sum(idle_gpu)::bigint, max(node_group)\n"
     "FROM ({}) u GROUP BY step, cluster, node ORDER BY cluster, node, step";
 
 }  // namespace
@@ -434,6 +436,7 @@ std::vector<PostgresCostReader::NodeStep> PostgresCostReader::ReadNodeSteps(
       row.idle_cpu = AsMoney(r[17]);
       row.idle_ram = AsMoney(r[18]);
       row.idle_gpu = AsMoney(r[19]);
+      row.node_group = r[20].as<std::string>();
       out.push_back(std::move(n));
     }
     return out;

@@ -162,12 +162,13 @@ constexpr std::string_view kClearNodeHour =
     "DELETE FROM node_costs_hourly WHERE cluster = $1 AND hour = to_timestamp($2::bigint)";
 constexpr std::string_view kRollUpNodeHour = R"(
 INSERT INTO node_costs_hourly (
-  cluster, hour, node, instance_type, zone, capacity_type, intervals, seconds,
+  cluster, hour, node, instance_type, zone, capacity_type, node_group, intervals, seconds,
   price_per_hour_nanos, cpu_millicores, memory_bytes, gpu_devices, node_cost_nanos,
   pool_cpu_nanos, pool_ram_nanos, pool_gpu_nanos, idle_cpu_nanos, idle_ram_nanos, idle_gpu_nanos,
   first_start, last_end)
 SELECT cluster, to_timestamp($2::bigint), node,
-  min(instance_type), min(zone), min(capacity_type), count(*), sum(interval_seconds),
+  min(instance_type), min(zone), min(capacity_type), max(node_group), count(*),
+  sum(interval_seconds),
   max(price_per_hour_nanos), max(cpu_millicores), max(memory_bytes), max(gpu_devices),
   sum(node_cost_nanos), sum(pool_cpu_nanos), sum(pool_ram_nanos), sum(pool_gpu_nanos),
   sum(idle_cpu_nanos), sum(idle_ram_nanos), sum(idle_gpu_nanos),
@@ -226,12 +227,13 @@ SELECT $1, to_timestamp($2::bigint), u.*
 FROM container_usage_of_day($1, to_timestamp($2::bigint)) u)";
 constexpr std::string_view kRollUpNodeDay = R"(
 INSERT INTO node_costs_daily (
-  cluster, day, node, instance_type, zone, capacity_type, intervals, seconds,
+  cluster, day, node, instance_type, zone, capacity_type, node_group, intervals, seconds,
   price_per_hour_nanos, cpu_millicores, memory_bytes, gpu_devices, node_cost_nanos,
   pool_cpu_nanos, pool_ram_nanos, pool_gpu_nanos, idle_cpu_nanos, idle_ram_nanos, idle_gpu_nanos,
   first_start, last_end)
 SELECT cluster, to_timestamp($2::bigint), node,
-  min(instance_type), min(zone), min(capacity_type), sum(intervals), sum(seconds),
+  min(instance_type), min(zone), min(capacity_type), max(node_group), sum(intervals),
+  sum(seconds),
   max(price_per_hour_nanos), max(cpu_millicores), max(memory_bytes), max(gpu_devices),
   sum(node_cost_nanos), sum(pool_cpu_nanos), sum(pool_ram_nanos), sum(pool_gpu_nanos),
   sum(idle_cpu_nanos), sum(idle_ram_nanos), sum(idle_gpu_nanos), min(first_start), max(last_end)

@@ -42,8 +42,8 @@ struct EfficiencyReaders {
 /// The route of `path` below /v1/efficiency, or "" when it is not one.
 std::string EfficiencyRouteOf(std::string_view path);
 
-/// Reads `window` through the ports and builds the offering feed (BuildOfferingFeed). Throws
-/// what the readers throw.
+/// Reads `window` through the ports and builds the offering feed (BuildOfferingFeed), per
+/// offering and node group. Throws what the readers throw.
 std::vector<model::OfferingFeed> ReadOfferingFeed(const EfficiencyReaders& readers,
                                                   model::TimeWindow window,
                                                   const EfficiencySettings& settings);
@@ -58,9 +58,12 @@ std::vector<model::WorkloadSummary> ReadWorkloadFeed(const EfficiencyReaders& re
 /// The Cluster Autoscaler priority expander's ConfigMap for `ranked` offerings (RankOfferings
 /// order) as YAML: metadata.name cluster-autoscaler-priority-expander in `namespace_name`,
 /// data.priorities a YAML map from priority (higher is preferred) to node-group name regexes.
-/// Each instance type x capacity type gets the priority of its best-ranked offering; node
-/// groups are matched by name: `.*spot.*m5[.-]large.*` (on-demand: `on-?demand`), so names
-/// must carry both. A catch-all `.*` at priority 1 keeps every other group usable.
+/// Offerings whose nodes carried a node group are matched by that name, escaped and anchored,
+/// also as an EKS managed node group's ASG name (`eks-<name>-<uuid>`, the Cluster Autoscaler's id
+/// for it); each group gets the priority of its best-ranked offering. Offerings of
+/// nodes without a group fall back to a guess per instance type x capacity type,
+/// `.*spot.*m5[.-]large.*` (on-demand: `on-?demand`), which needs names that carry both. A
+/// catch-all `.*` at priority 1 keeps every other group usable.
 std::string PriorityExpanderConfigMap(const std::vector<model::OfferingFeed>& ranked,
                                       const std::string& namespace_name);
 

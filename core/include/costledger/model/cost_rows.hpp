@@ -75,6 +75,7 @@ struct NodeAssetRow {
   std::string instance_type;
   std::string zone;
   std::string capacity_type;
+  std::string node_group;  ///< EKS node group, Karpenter NodePool, ...; "" when it has none
   std::chrono::sys_seconds first_start;
   std::chrono::sys_seconds last_end;
   double seconds = 0;  ///< time the node was seen

@@ -29,18 +29,22 @@ struct OfferingFeedSettings {
   /// disappearance).
   std::chrono::seconds interval{60};
   InterruptionAssumption assumption;
+  /// Per offering and node group by default: nodes without a group (NodeAssetRow::node_group
+  /// "") form the offering's own entry; kOffering merges the groups of an offering.
+  OfferingGrouping grouping = OfferingGrouping::kOfferingAndNodeGroup;
 };
 
 /// Builds the offering feed from what the stores report for one window:
 /// - `nodes`: one row per node (AssetReader::ReadAssets): its offering, present time, pools;
 /// - `usage`: container sums for the whole window grouped by cluster, node and controller kind
 ///   (AllocationReader::ReadAllocations with those three properties, one step).
-/// Each node becomes one NodeIntervalRecord spanning its present time (price: its highest in
-/// the window) and one NodeLifetime present in [last_end - seconds, last_end). A node is
-/// interrupted when it is spot, gone (see OfferingFeedSettings::interval) and containers of a
-/// controller other than a DaemonSet were stored in its last interval (their pods were still
-/// bound when it went). Rows of unknown capacity types count as on-demand. Sorted by offering.
-/// Throws InvalidInput as OfferingEfficiencyAccumulator::Add and CountInterruptions.
+/// Each node becomes one NodeIntervalRecord of its offering and node group spanning its present
+/// time (price: its highest in the window) and one NodeLifetime present in [last_end - seconds,
+/// last_end). A node is interrupted when it is spot, gone (see OfferingFeedSettings::interval) and
+/// containers of a controller other than a DaemonSet were stored in its last interval (their pods
+/// were still bound when it went). Rows of unknown capacity types count as on-demand. Sorted by
+/// offering (instance type, capacity type, zone, node group). Throws InvalidInput as
+/// OfferingEfficiencyAccumulator::Add and CountInterruptions.
 std::vector<OfferingFeed> BuildOfferingFeed(std::span<const NodeAssetRow> nodes,
                                             std::span<const AllocationRow> usage,
                                             const OfferingFeedSettings& settings);

@@ -47,6 +47,7 @@ struct NodeCostRow {
   std::string instance_type;
   std::string zone;
   model::CapacityType capacity_type = model::CapacityType::kOnDemand;
+  std::string node_group;  ///< the node's (Node::node_group); "" when it has none
   model::Capacity capacity;
   model::PriceQuote price;
   model::UnitPrices unit_prices;

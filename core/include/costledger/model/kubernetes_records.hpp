@@ -30,6 +30,7 @@ struct Node {
   std::string zone;           ///< topology.kubernetes.io/zone (or beta label); may be empty
   std::string region;         ///< topology.kubernetes.io/region; may be empty
   model::CapacityType capacity_type = model::CapacityType::kOnDemand;
+  std::string node_group;       ///< NodeGroupOf(labels): EKS node group, Karpenter NodePool, ...
   model::Capacity capacity;     ///< status.capacity
   model::Capacity allocatable;  ///< status.allocatable
   std::string provider_id;

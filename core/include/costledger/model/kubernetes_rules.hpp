@@ -20,6 +20,14 @@ std::string StableOrBetaLabel(const Labels& labels, std::string_view stable, std
 /// preemptible, AKS scale-set priority); on-demand otherwise.
 CapacityType CapacityTypeOf(const Labels& labels);
 
+/// The node group a node belongs to, as its provisioner labels it: an EKS managed node group
+/// (`eks.amazonaws.com/nodegroup`), a Karpenter NodePool (`karpenter.sh/nodepool`, or the
+/// older Provisioner's `karpenter.sh/provisioner-name`), an eksctl node group
+/// (`alpha.eksctl.io/nodegroup-name`), a GKE node pool (`cloud.google.com/gke-nodepool`) or an
+/// AKS agent pool (`kubernetes.azure.com/agentpool`), the first of those present and non-empty.
+/// "" when the node carries none.
+std::string NodeGroupOf(const Labels& labels);
+
 /// "Running", "Pending", "Succeeded", "Failed"; anything else (or nothing) is kUnknown.
 PodPhase PodPhaseOf(const std::optional<std::string>& phase);
 

@@ -24,7 +24,9 @@ struct ClusterSize {
 inline constexpr int kMaxNodes = 5000;
 inline constexpr int kMaxPods = 100'000;
 
-/// Karpenter node pools (karpenter.sh/nodepool); workloads prefer one.
+/// Node pools; workloads prefer one. A pool's spot nodes are a Karpenter NodePool of its name
+/// (karpenter.sh/nodepool), its on-demand nodes an EKS managed node group `<name>-on-demand`
+/// (eks.amazonaws.com/nodegroup).
 enum class NodePool : std::uint8_t { kSystem, kGeneral, kCompute, kMemory, kGpu };
 
 std::string_view NodePoolName(NodePool pool);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <barrier>
 #include <cctype>
+#include <functional>
 #include <memory>
 #include <pqxx/pqxx>
 #include <string>
@@ -63,6 +64,24 @@ class PostgresQuotaStoreTest : public ::testing::Test {
 };
 
 std::unique_ptr<testing::PrivatePostgres> PostgresQuotaStoreTest::server_;
+
+// A fresh database nobody has migrated yet (serve --role all before its collector's first
+// start): quota reads and writes are Unavailable (503) and say how the schema gets made.
+TEST_F(PostgresQuotaStoreTest, ADatabaseWithoutTheSchemaIsUnavailableAndSaysWhy) {
+  PostgresQuotaStore fresh(server_->CreateDatabase("q_fresh_unmigrated"), "", 1);
+  for (const auto& call : std::vector<std::function<void()>>{
+           [&] { fresh.List(); },
+           [&] { fresh.Put(MakeQuota("alpha-weekly", "100"), "test", QuotaSource::kApi); }}) {
+    try {
+      call();
+      ADD_FAILURE() << "no error from a database without the schema";
+    } catch (const Unavailable& e) {
+      EXPECT_NE(std::string(e.what()).find("no costledger schema yet"), std::string::npos)
+          << e.what();
+      EXPECT_NE(std::string(e.what()).find("costledger migrate"), std::string::npos) << e.what();
+    }
+  }
+}
 
 TEST_F(PostgresQuotaStoreTest, PutCreatesReplacesAndKeepsAnUnchangedQuotaAsItIs) {
   const model::Quota q = MakeQuota("alpha-weekly", "1000.000000001");

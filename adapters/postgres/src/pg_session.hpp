@@ -70,6 +70,14 @@ class PgSession {
         }
         // duplicate_table: another writer created the same partition concurrently.
         if (e.sqlstate() == "42P07" && attempt < kAttempts) continue;
+        // undefined_table: a fresh database the collector has not migrated yet. Transient for
+        // the caller (503, not a 500 that says nothing), and it says what to do.
+        if (e.sqlstate() == "42P01") {
+          throw Unavailable(fmt::format(
+              "PostgreSQL at {} has no costledger schema yet ({}): `costledger migrate`, or the "
+              "collector at its start (serve --role all|collector), creates it; {}",
+              display_url_, operation, Trimmed(e.what())));
+        }
         throw std::runtime_error(fmt::format("PostgreSQL {}: {} (SQLSTATE {})", operation,
                                              Trimmed(e.what()), e.sqlstate()));
       } catch (...) {

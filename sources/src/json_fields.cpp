@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -29,6 +30,25 @@ Json ParseTopLevelArray(std::string_view json, std::string_view document, std::s
     throw InvalidInput(fmt::format("{}: missing {} array", document, key));
   }
   return std::move(*array);
+}
+
+std::string JoinKeys(std::span<const std::string_view> keys) {
+  std::string out;
+  for (const std::string_view key : keys) {
+    out += out.empty() ? "" : ", ";
+    out += key;
+  }
+  return out;
+}
+
+void RejectUnknownKeys(const nlohmann::json& object, std::string_view prefix,
+                       std::span<const std::string_view> allowed) {
+  for (const auto& [key, value] : object.items()) {
+    if (std::ranges::find(allowed, key) == allowed.end()) {
+      throw InvalidInput(
+          fmt::format("{}{}: unknown key; allowed: {}", prefix, key, JoinKeys(allowed)));
+    }
+  }
 }
 
 model::Money ParseDollarsAt(std::string_view text, std::string_view where) {

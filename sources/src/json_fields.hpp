@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,14 @@ std::string MalformedJson(std::string_view document, std::size_t byte, std::stri
 /// object, or no such array.
 nlohmann::json ParseTopLevelArray(std::string_view json, std::string_view document,
                                   std::string_view key);
+
+/// `keys` joined by ", " ("cpu, memory, gpu"), for errors that list what is allowed.
+std::string JoinKeys(std::span<const std::string_view> keys);
+
+/// Throws InvalidInput "<prefix><key>: unknown key; allowed: <allowed, joined>" for the first key
+/// of `object` that is not in `allowed` (request bodies the API validates strictly).
+void RejectUnknownKeys(const nlohmann::json& object, std::string_view prefix,
+                       std::span<const std::string_view> allowed);
 
 /// `text` as a decimal dollar amount (Money::ParseDollars); throws InvalidInput
 /// "<where>: <why>" otherwise.

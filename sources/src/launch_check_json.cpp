@@ -26,27 +26,6 @@ constexpr double kMaxHours = 8784;  // a leap year, as model::kMaxLaunchDuration
   throw InvalidInput(fmt::format("{}: {}", field, what));
 }
 
-template <std::size_t N>
-std::string Join(const std::array<std::string_view, N>& items) {
-  std::string out;
-  for (const std::string_view item : items) {
-    out += out.empty() ? "" : ", ";
-    out += item;
-  }
-  return out;
-}
-
-template <std::size_t N>
-void RejectUnknownKeys(const json& object, std::string_view prefix,
-                       const std::array<std::string_view, N>& allowed) {
-  for (const auto& [key, value] : object.items()) {
-    if (std::ranges::find(allowed, key) == allowed.end()) {
-      Fail(fmt::format("{}{}", prefix, key),
-           fmt::format("unknown key; allowed: {}", Join(allowed)));
-    }
-  }
-}
-
 std::optional<std::string> NonEmptyString(const json& object, std::string_view key,
                                           std::string_view field) {
   const auto it = object.find(key);
@@ -79,7 +58,7 @@ std::int64_t Quantity(const json& value, std::string_view field, Parse parse) {
 model::QuotaScope Scope(const json& doc) {
   const auto it = doc.find("scope");
   if (it == doc.end() || it->is_null()) {
-    Fail("scope", fmt::format("required: an object with any of {}", Join(kScopeKeys)));
+    Fail("scope", fmt::format("required: an object with any of {}", JoinKeys(kScopeKeys)));
   }
   if (!it->is_object()) Fail("scope", "expected an object");
   RejectUnknownKeys(*it, "scope.", kScopeKeys);

@@ -23,16 +23,6 @@ constexpr std::array<std::string_view, 5> kScopeKeys = {"cluster", "namespace", 
 constexpr std::array<std::string_view, 4> kLimitKeys = {"dollars", "gpu_hours", "cpu_hours",
                                                         "bytes_scanned"};
 
-template <std::size_t N>
-std::string Join(const std::array<std::string_view, N>& items) {
-  std::string out;
-  for (const std::string_view item : items) {
-    out += out.empty() ? "" : ", ";
-    out += item;
-  }
-  return out;
-}
-
 std::string_view TypeName(const json& value) {
   if (value.is_null()) return "null";
   if (value.is_boolean()) return "a boolean";
@@ -46,17 +36,6 @@ std::string_view TypeName(const json& value) {
   throw InvalidInput(fmt::format("{}: {}", field, what));
 }
 
-template <std::size_t N>
-void RejectUnknownKeys(const json& object, std::string_view prefix,
-                       const std::array<std::string_view, N>& allowed) {
-  for (const auto& [key, value] : object.items()) {
-    if (std::ranges::find(allowed, key) == allowed.end()) {
-      Fail(fmt::format("{}{}", prefix, key),
-           fmt::format("unknown key; allowed: {}", Join(allowed)));
-    }
-  }
-}
-
 std::optional<std::string> StringAt(const json& object, std::string_view key,
                                     std::string_view field) {
   const auto it = object.find(key);
@@ -67,7 +46,7 @@ std::optional<std::string> StringAt(const json& object, std::string_view key,
 
 model::QuotaScopeSpec ParseScope(const json& scope) {
   if (!scope.is_object()) {
-    Fail("scope", fmt::format("expected an object with any of {}, got {}", Join(kScopeKeys),
+    Fail("scope", fmt::format("expected an object with any of {}, got {}", JoinKeys(kScopeKeys),
                               TypeName(scope)));
   }
   RejectUnknownKeys(scope, "scope.", kScopeKeys);
@@ -97,8 +76,8 @@ model::QuotaScopeSpec ParseScope(const json& scope) {
 
 model::QuotaLimitSpec ParseLimit(const json& limit) {
   if (!limit.is_object()) {
-    Fail("limit", fmt::format("expected an object with exactly one of {}, got {}", Join(kLimitKeys),
-                              TypeName(limit)));
+    Fail("limit", fmt::format("expected an object with exactly one of {}, got {}",
+                              JoinKeys(kLimitKeys), TypeName(limit)));
   }
   RejectUnknownKeys(limit, "limit.", kLimitKeys);
   model::QuotaLimitSpec out;

@@ -7,10 +7,12 @@
 #include <map>
 #include <memory>
 #include <pqxx/pqxx>
+#include <random>
 #include <thread>
 #include <vector>
 
 #include "costledger/model/errors.hpp"
+#include "costledger/model/query_summary.hpp"
 #include "costledger/postgres/postgres_store.hpp"
 #include "private_postgres.hpp"
 #include "sample_batches.hpp"
@@ -340,6 +342,45 @@ TEST_F(PostgresCostReaderTest, AssetsAndLatestInterval) {
   EXPECT_EQ(rolled[0].node_group, "gpu-spot");
   EXPECT_EQ(rolled[1].node_group, "");
   EXPECT_EQ(rolled[0].cost + rolled[1].cost, node_cost);
+}
+
+// The summaries the server makes equal model::SummarizeQueries over every query read, for many
+// ties of cost and submission time, several clusters, teams and workgroups, and any top size.
+TEST_F(PostgresCostReaderTest, QuerySummariesEqualSummarizingEveryQuery) {
+  std::mt19937_64 rng(3);
+  for (const std::string cluster : {"c1", "c2"}) {
+    model::IntervalBatch batch;
+    batch.cluster = cluster;
+    for (int i = 0; i < 400; ++i) {
+      model::PricedQuery q;
+      q.execution.query_execution_id = fmt::format("q-{:04}", rng() % 300);  // shared ids
+      q.execution.work_group = fmt::format("wg{}", rng() % 3);
+      q.execution.statement_type = "DML";
+      q.execution.query = fmt::format("SELECT {} -- ✓", i);
+      q.execution.state = model::QueryState::kSucceeded;
+      q.execution.submitted = kDay + seconds(static_cast<std::int64_t>(rng() % 5) * 3600);
+      q.execution.completed = q.execution.submitted + seconds(30);
+      q.execution.data_scanned_bytes = static_cast<std::int64_t>(rng() % 1000);
+      q.execution.engine_execution_millis = 10;
+      q.team = rng() % 4 == 0 ? "" : fmt::format("team{}", rng() % 3);
+      q.cost = Money::FromNanos(static_cast<std::int64_t>(rng() % 4) * 1'000'000);
+      batch.queries.push_back(std::move(q));
+    }
+    store_->Write(batch);
+  }
+  for (const auto& [from, to] :
+       {std::pair{kDay, kDay + days(1)}, std::pair{kDay + hours(1), kDay + hours(3)},
+        std::pair{kDay - days(1), kDay}}) {
+    const auto every = reader_->ReadQueries(from, to);
+    for (const std::size_t top : {0U, 1U, 3U, 1000U}) {
+      const auto summaries = reader_->ReadQuerySummaries(from, to, top);
+      EXPECT_EQ(summaries, model::SummarizeQueries(every, top)) << "top " << top;
+      if (from == kDay && top == 3) {
+        EXPECT_GE(summaries.size(), 6U);
+        EXPECT_EQ(summaries.front().top.size(), 3U);
+      }
+    }
+  }
 }
 
 TEST_F(PostgresCostReaderTest, UnreachableServerIsUnavailable) {

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <limits>
 #include <pqxx/pqxx>
 
 #include "container_columns.hpp"
@@ -498,6 +499,75 @@ ORDER BY cost_nanos DESC, query_execution_id)";
       q.cost = AsMoney(r[9]);
       q.query = r[10].as<std::string>();
       out.push_back(std::move(q));
+    }
+    return out;
+  });
+}
+
+std::vector<model::QueryGroupSummary> PostgresCostReader::ReadQuerySummaries(
+    sys_seconds start, sys_seconds end, std::size_t top_per_group) {
+  // The same rows and order as ReadQueries + model::SummarizeQueries: the window's queries are
+  // ranked per group without their text, and only the top ones are joined back for it.
+  static constexpr std::string_view kSummaries = R"(
+WITH q AS MATERIALIZED (
+  SELECT cluster, query_execution_id, work_group, team,
+    extract(epoch FROM submitted)::bigint AS submitted_s, data_scanned_bytes, cost_nanos
+  FROM query_costs
+  WHERE cluster IN (SELECT cluster FROM clusters UNION SELECT DISTINCT cluster FROM query_costs
+                    WHERE submitted >= to_timestamp($1::bigint)
+                      AND submitted < to_timestamp($2::bigint))
+    AND submitted >= to_timestamp($1::bigint) AND submitted < to_timestamp($2::bigint)),
+g AS (
+  SELECT team, work_group, count(*) AS n, sum(cost_nanos)::bigint AS cost,
+    sum(data_scanned_bytes)::bigint AS bytes
+  FROM q GROUP BY team, work_group),
+t AS (
+  SELECT cluster, query_execution_id, team, work_group, rank FROM (
+    SELECT cluster, query_execution_id, team, work_group,
+      row_number() OVER (PARTITION BY team, work_group
+                         ORDER BY cost_nanos DESC, submitted_s, query_execution_id, cluster) AS rank
+    FROM q) ranked
+  WHERE rank <= $3::bigint)
+SELECT g.team, g.work_group, g.n, g.cost, g.bytes,
+  c.cluster, c.query_execution_id, c.state, c.statement_type,
+  extract(epoch FROM c.submitted)::bigint, c.data_scanned_bytes, c.engine_execution_millis,
+  c.cost_nanos, c.query
+FROM g
+LEFT JOIN t ON t.team = g.team AND t.work_group = g.work_group
+LEFT JOIN query_costs c ON c.cluster = t.cluster AND c.query_execution_id = t.query_execution_id
+ORDER BY g.team, g.work_group, t.rank)";
+  return impl_->Run("read query summaries", [&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c, "query summaries");
+    std::vector<model::QueryGroupSummary> out;
+    const auto top = static_cast<std::int64_t>(
+        std::min<std::size_t>(top_per_group, std::numeric_limits<std::int32_t>::max()));
+    for (const pqxx::row& r :
+         tx.exec_params(std::string(kSummaries), Epoch(start), Epoch(end), top)) {
+      const auto team = r[0].as<std::string>();
+      const auto work_group = r[1].as<std::string>();
+      if (out.empty() || out.back().team != team || out.back().work_group != work_group) {
+        model::QueryGroupSummary g;
+        g.team = team;
+        g.work_group = work_group;
+        g.query_count = static_cast<std::size_t>(r[2].as<std::int64_t>());
+        g.cost = AsMoney(r[3]);
+        g.data_scanned_bytes = r[4].as<std::int64_t>();
+        out.push_back(std::move(g));
+      }
+      if (r[5].is_null()) continue;  // no query asked for, or none of this group
+      model::QueryCostRow q;
+      q.cluster = r[5].as<std::string>();
+      q.query_execution_id = r[6].as<std::string>();
+      q.work_group = work_group;
+      q.team = team;
+      q.state = r[7].as<std::string>();
+      q.statement_type = r[8].as<std::string>();
+      q.submitted = FromEpoch(r[9].as<std::int64_t>());
+      q.data_scanned_bytes = r[10].as<std::int64_t>();
+      q.engine_execution_millis = r[11].as<std::int64_t>();
+      q.cost = AsMoney(r[12]);
+      q.query = r[13].as<std::string>();
+      out.back().top.push_back(std::move(q));
     }
     return out;
   });

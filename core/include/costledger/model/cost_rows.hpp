@@ -101,6 +101,7 @@ struct QueryCostRow {
   std::int64_t engine_execution_millis = 0;
   Money cost;
   std::string query;
+  friend bool operator==(const QueryCostRow&, const QueryCostRow&) = default;
 };
 
 }  // namespace costledger::model

@@ -1,11 +1,13 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <span>
 #include <vector>
 
 #include "costledger/model/cost_rows.hpp"
+#include "costledger/model/query_summary.hpp"
 
 namespace costledger::ports {
 
@@ -60,6 +62,14 @@ class QueryReader {
   QueryReader& operator=(QueryReader&&) = delete;
   virtual std::vector<model::QueryCostRow> ReadQueries(std::chrono::sys_seconds start,
                                                        std::chrono::sys_seconds end) = 0;
+  /// The queries submitted in the window summarized by team and workgroup, each group with its
+  /// `top_per_group` most expensive queries (model::SummarizeQueries' answer). This default
+  /// summarizes ReadQueries; a store overrides it to summarize where the rows are.
+  virtual std::vector<model::QueryGroupSummary> ReadQuerySummaries(std::chrono::sys_seconds start,
+                                                                   std::chrono::sys_seconds end,
+                                                                   std::size_t top_per_group) {
+    return model::SummarizeQueries(ReadQueries(start, end), top_per_group);
+  }
 };
 
 /// Whether the store answers and how fresh it is (for /readyz).

@@ -57,6 +57,12 @@ class PostgresCostReader final : public ports::AllocationReader,
   std::vector<model::QueryCostRow> ReadQueries(std::chrono::sys_seconds start,
                                                std::chrono::sys_seconds end) override;
 
+  /// Queries submitted in [start, end) summarized in the server: one row per group and top
+  /// query, so a week of 100k executions comes back as a few hundred rows.
+  std::vector<model::QueryGroupSummary> ReadQuerySummaries(std::chrono::sys_seconds start,
+                                                           std::chrono::sys_seconds end,
+                                                           std::size_t top_per_group) override;
+
   /// Start of the newest stored interval of any cluster; nothing when none is stored.
   std::optional<std::chrono::sys_seconds> LatestInterval() override;
 

@@ -549,6 +549,17 @@ class TimedSources final : public costledger::ports::AllocationReader,
     times_.allocation_rows += rows.size();
     return rows;
   }
+  std::vector<costledger::model::AllocationRow> ReadAllocationSums(
+      sys_seconds start, sys_seconds end, std::chrono::seconds step,
+      std::span<const costledger::model::PropertyRef> grouping) override {
+    const auto t0 = Clock::now();
+    auto rows = costs_.ReadAllocationSums(start, end, step, grouping);
+    const std::lock_guard lock(mutex_);
+    times_.allocations_ms += Ms(Clock::now() - t0);
+    ++times_.allocation_calls;
+    times_.allocation_rows += rows.size();
+    return rows;
+  }
   std::vector<costledger::model::IdleRow> ReadIdle(sys_seconds start, sys_seconds end,
                                                    std::chrono::seconds step) override {
     const auto t0 = Clock::now();

@@ -66,7 +66,8 @@ WindowCosts ReadWindow(ports::AllocationReader& reader, TimeWindow window, std::
   request.share_idle = sharing != model::IdleSharing::kSeparate;
   const model::TeamScope everyone = model::TeamScope::All();
   const std::vector<PropertyRef> grouping = model::GroupingFor(request, everyone);
-  const auto rows = reader.ReadAllocations(window.start, window.end, request.step, grouping);
+  // Sums only: report rows carry no times, so a local day may be read as a UTC day less hours.
+  const auto rows = reader.ReadAllocationSums(window.start, window.end, request.step, grouping);
   const auto idle = reader.ReadIdle(window.start, window.end, request.step);
   WindowCosts out;
   for (const model::IdleRow& i : idle) {

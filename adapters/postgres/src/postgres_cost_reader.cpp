@@ -45,6 +45,20 @@ std::string_view RollupContainerFolds() {
   static const std::string kFolds = ContainerReadFolds(false);
   return kFolds;
 }
+// The rollup folds negated, for hours taken away: sums subtract, times say nothing (NULL).
+std::string_view NegatedRollupContainerFolds() {
+  static const std::string kFolds = [] {
+    std::string out;
+    for (const ContainerColumn& c : kContainerColumns) {
+      if (c.read.empty()) continue;
+      if (!out.empty()) out += ",\n  ";
+      out += c.rollup == Rollup::kSum ? fmt::format("-sum(x.{0}) AS {0}", c.name)
+                                      : fmt::format("NULL::timestamptz AS {}", c.name);
+    }
+    return out;
+  }();
+  return kFolds;
+}
 std::string_view RawContainerFolds() {
   static const std::string kFolds = ContainerReadFolds(true);
   return kFolds;
@@ -194,10 +208,24 @@ std::string RangeCondition(const std::vector<ReadSegment>& plan, ReadTier tier,
                            std::string_view column, Params& params) {
   std::string out;
   for (const ReadSegment& s : plan) {
-    if (s.tier != tier) continue;
+    if (s.tier != tier || s.subtract) continue;
     if (!out.empty()) out += " OR ";
     out += fmt::format("(x.{0} >= {1} AND x.{0} < {2})", column, params.AddEpoch(s.start),
                        params.AddEpoch(s.end));
+  }
+  return out;
+}
+
+// "(x.hour >= a AND x.hour < b AND d.day = D) OR ..." over the segments to take away (hourly
+// rows `x` of the day `d`); empty when there are none.
+std::string SubtractCondition(const std::vector<ReadSegment>& plan, Params& params) {
+  std::string out;
+  for (const ReadSegment& s : plan) {
+    if (!s.subtract) continue;
+    if (!out.empty()) out += " OR ";
+    out += fmt::format("(x.hour >= {} AND x.hour < {} AND d.day = {})", params.AddEpoch(s.start),
+                       params.AddEpoch(s.end),
+                       params.AddEpoch(std::chrono::floor<std::chrono::days>(s.start)));
   }
   return out;
 }
@@ -237,21 +265,25 @@ struct PostgresCostReader::Impl {
   };
 
   static Context Prepare(pqxx::transaction_base& tx, sys_seconds start, sys_seconds end,
-                         std::chrono::seconds step) {
+                         std::chrono::seconds step, bool complements = false) {
     Context ctx;
     for (const pqxx::row& r : tx.exec(std::string(kClusters))) {
       ctx.clusters.push_back(r[0].as<std::string>());
     }
     std::set<sys_seconds> hours;
     std::set<sys_seconds> days;
+    // Complements read whole days: the hours around the window matter too.
+    const sys_seconds hours_start =
+        complements ? std::chrono::floor<std::chrono::days>(start) : start;
+    const sys_seconds hours_end = complements ? std::chrono::ceil<std::chrono::days>(end) : end;
     for (const pqxx::row& r :
-         tx.exec_params(std::string(kPendingHours), Epoch(start), Epoch(end))) {
+         tx.exec_params(std::string(kPendingHours), Epoch(hours_start), Epoch(hours_end))) {
       hours.insert(FromEpoch(r[0].as<std::int64_t>()));
     }
     for (const pqxx::row& r : tx.exec_params(std::string(kPendingDays), Epoch(start), Epoch(end))) {
       days.insert(FromEpoch(r[0].as<std::int64_t>()));
     }
-    ctx.plan = PlanReads(start, end, step, hours, days);
+    ctx.plan = PlanReads(start, end, step, hours, days, complements);
     return ctx;
   }
 };
@@ -267,9 +299,21 @@ PostgresCostReader::~PostgresCostReader() = default;
 std::vector<model::AllocationRow> PostgresCostReader::ReadAllocations(
     sys_seconds start, sys_seconds end, std::chrono::seconds step,
     std::span<const PropertyRef> grouping) {
+  return ReadContainerSums(start, end, step, grouping, false);
+}
+
+std::vector<model::AllocationRow> PostgresCostReader::ReadAllocationSums(
+    sys_seconds start, sys_seconds end, std::chrono::seconds step,
+    std::span<const PropertyRef> grouping) {
+  return ReadContainerSums(start, end, step, grouping, true);
+}
+
+std::vector<model::AllocationRow> PostgresCostReader::ReadContainerSums(
+    sys_seconds start, sys_seconds end, std::chrono::seconds step,
+    std::span<const PropertyRef> grouping, bool complements) {
   return impl_->Run("read allocations", [&](pqxx::connection& c) {
     pqxx::read_transaction tx(c, "allocations");
-    const Impl::Context ctx = Impl::Prepare(tx, start, end, step);
+    const Impl::Context ctx = Impl::Prepare(tx, start, end, step, complements);
     std::vector<model::AllocationRow> out;
     if (ctx.clusters.empty()) return out;
     Params params;
@@ -280,15 +324,20 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadAllocations(
     const std::string step_seconds = single_step ? "" : params.Add(std::to_string(step.count()));
     bool labels = false;
     std::string keys;
+    std::string day_keys;  // the same, of the daily row `d` an hour is taken from (complements)
     for (std::size_t i = 0; i < grouping.size(); ++i) {
       std::string expr;
+      std::string day_expr;
       if (grouping[i].property == CostProperty::kLabel) {
         expr = fmt::format("coalesce(l.labels->>{}, '')", params.Add(grouping[i].label));
+        day_expr = expr;  // pod labels: keyed by namespace and pod, the same in both
         labels = true;
       } else {
         expr = std::string(ColumnOf(grouping[i].property));
+        day_expr = "d." + expr.substr(2);  // "x.team" -> "d.team"
       }
       keys += fmt::format(", {} AS k{}", expr, i);
+      day_keys += fmt::format(", {} AS k{}", day_expr, i);
     }
     const bool workload_grained = WorkloadGrained(grouping);
     std::string branches;
@@ -314,6 +363,26 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadAllocations(
             return g;
           }()));
     }
+    // Hours of a day read whole that the window does not cover, taken away again: grouped by
+    // the labels of the day's row of the same container (a label that changed within the day
+    // is the day's there), so that they cancel exactly what the day's row added.
+    const std::string taken = SubtractCondition(ctx.plan, params);
+    if (!taken.empty()) {
+      branches += fmt::format(
+          "\nUNION ALL\nSELECT 0::bigint AS step{keys}, {sums}\nFROM container_costs_hourly x\n"
+          "JOIN container_costs_daily d ON d.cluster = x.cluster AND d.namespace = x.namespace "
+          "AND d.pod = x.pod AND d.container = x.container AND d.node = x.node{join}\n"
+          "WHERE x.cluster = ANY({clusters}::text[]) AND ({taken})\nGROUP BY 1{groups}",
+          fmt::arg("keys", day_keys), fmt::arg("sums", NegatedRollupContainerFolds()),
+          fmt::arg("join", labels ? " LEFT JOIN pod_labels l ON l.cluster = x.cluster AND "
+                                    "l.namespace = x.namespace AND l.pod = x.pod"
+                                  : ""),
+          fmt::arg("clusters", clusters), fmt::arg("taken", taken), fmt::arg("groups", [&] {
+            std::string g;
+            for (std::size_t i = 0; i < grouping.size(); ++i) g += fmt::format(", {}", i + 2);
+            return g;
+          }()));
+    }
     std::string outer_keys;
     for (std::size_t i = 0; i < grouping.size(); ++i) outer_keys += fmt::format(", k{}", i);
     // One tier read: its branch is already grouped, so the outer query only converts.
@@ -326,14 +395,25 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadAllocations(
       std::string value = one_branch
                               ? std::string(column.name)
                               : fmt::format("{}({})", FoldFunction(column.rollup), column.name);
-      if (column.read.time != nullptr) value = fmt::format("extract(epoch FROM {})::bigint", value);
+      if (column.read.time != nullptr) {
+        // A day read whole spans more than the window: its times are bounded by the window's.
+        if (!taken.empty()) {
+          value = fmt::format("{}({}, {})", column.rollup == Rollup::kMin ? "GREATEST" : "LEAST",
+                              value, params.AddEpoch(column.rollup == Rollup::kMin ? start : end));
+        }
+        value = fmt::format("extract(epoch FROM {})::bigint", value);
+      }
       if (column.read.cost != nullptr) value += "::bigint";
       folds += ", " + value;
     }
     const std::string query = fmt::format(
         "SELECT step{keys}{folds}\nFROM ({branches}) u{group_by}", fmt::arg("keys", outer_keys),
         fmt::arg("folds", folds), fmt::arg("branches", branches),
-        fmt::arg("group_by", one_branch ? "" : " GROUP BY step" + outer_keys));
+        fmt::arg("group_by", one_branch
+                                 ? std::string()
+                                 : " GROUP BY step" + outer_keys +
+                                       // groups found only in hours taken away: nothing is left
+                                       (taken.empty() ? "" : " HAVING sum(seconds) <> 0")));
     // Hash aggregation of many groups wants memory; the default 4 MB spills to disk.
     tx.exec("SET LOCAL work_mem = '256MB'");
     const pqxx::result result =
@@ -506,43 +586,47 @@ ORDER BY cost_nanos DESC, query_execution_id)";
 
 std::vector<model::QueryGroupSummary> PostgresCostReader::ReadQuerySummaries(
     sys_seconds start, sys_seconds end, std::size_t top_per_group) {
-  // The same rows and order as ReadQueries + model::SummarizeQueries: the window's queries are
-  // ranked per group without their text, and only the top ones are joined back for it.
+  // The same rows and order as ReadQueries + model::SummarizeQueries. The groups' sums are one
+  // hash aggregate over the window; each group's top is a bounded top-N sort of that group's
+  // rows of the window, found through query_costs_group_submitted (migration 0011), and only the
+  // top ones are read in full.
+  static constexpr std::string_view kSums = R"(
+SELECT team, work_group, count(*), sum(cost_nanos)::bigint, sum(data_scanned_bytes)::bigint
+FROM query_costs
+WHERE submitted >= to_timestamp($1::bigint) AND submitted < to_timestamp($2::bigint)
+GROUP BY team, work_group)";
   static constexpr std::string_view kSummaries = R"(
-WITH q AS MATERIALIZED (
-  SELECT cluster, query_execution_id, work_group, team,
-    extract(epoch FROM submitted)::bigint AS submitted_s, data_scanned_bytes, cost_nanos
-  FROM query_costs
-  WHERE cluster IN (SELECT cluster FROM clusters UNION SELECT DISTINCT cluster FROM query_costs
-                    WHERE submitted >= to_timestamp($1::bigint)
-                      AND submitted < to_timestamp($2::bigint))
-    AND submitted >= to_timestamp($1::bigint) AND submitted < to_timestamp($2::bigint)),
-g AS (
+WITH g AS (
   SELECT team, work_group, count(*) AS n, sum(cost_nanos)::bigint AS cost,
     sum(data_scanned_bytes)::bigint AS bytes
-  FROM q GROUP BY team, work_group),
-t AS (
-  SELECT cluster, query_execution_id, team, work_group, rank FROM (
-    SELECT cluster, query_execution_id, team, work_group,
-      row_number() OVER (PARTITION BY team, work_group
-                         ORDER BY cost_nanos DESC, submitted_s, query_execution_id, cluster) AS rank
-    FROM q) ranked
-  WHERE rank <= $3::bigint)
+  FROM query_costs
+  WHERE submitted >= to_timestamp($1::bigint) AND submitted < to_timestamp($2::bigint)
+  GROUP BY team, work_group)
 SELECT g.team, g.work_group, g.n, g.cost, g.bytes,
   c.cluster, c.query_execution_id, c.state, c.statement_type,
   extract(epoch FROM c.submitted)::bigint, c.data_scanned_bytes, c.engine_execution_millis,
   c.cost_nanos, c.query
 FROM g
-LEFT JOIN t ON t.team = g.team AND t.work_group = g.work_group
+LEFT JOIN LATERAL (
+  SELECT y.cluster, y.query_execution_id, y.cost_nanos,
+    extract(epoch FROM y.submitted)::bigint AS submitted_s
+  FROM query_costs y
+  WHERE y.team = g.team AND y.work_group = g.work_group
+    AND y.submitted >= to_timestamp($1::bigint) AND y.submitted < to_timestamp($2::bigint)
+  ORDER BY y.cost_nanos DESC, 4, y.query_execution_id, y.cluster
+  LIMIT $3::bigint) t ON true
 LEFT JOIN query_costs c ON c.cluster = t.cluster AND c.query_execution_id = t.query_execution_id
-ORDER BY g.team, g.work_group, t.rank)";
+ORDER BY g.team, g.work_group, t.cost_nanos DESC, t.submitted_s, t.query_execution_id, t.cluster)";
   return impl_->Run("read query summaries", [&](pqxx::connection& c) {
     pqxx::read_transaction tx(c, "query summaries");
     std::vector<model::QueryGroupSummary> out;
     const auto top = static_cast<std::int64_t>(
         std::min<std::size_t>(top_per_group, std::numeric_limits<std::int32_t>::max()));
-    for (const pqxx::row& r :
-         tx.exec_params(std::string(kSummaries), Epoch(start), Epoch(end), top)) {
+    // Without a top, the sums alone (a week's totals for the week before).
+    const pqxx::result result =
+        top == 0 ? tx.exec_params(std::string(kSums), Epoch(start), Epoch(end))
+                 : tx.exec_params(std::string(kSummaries), Epoch(start), Epoch(end), top);
+    for (const pqxx::row& r : result) {
       const auto team = r[0].as<std::string>();
       const auto work_group = r[1].as<std::string>();
       if (out.empty() || out.back().team != team || out.back().work_group != work_group) {
@@ -554,7 +638,7 @@ ORDER BY g.team, g.work_group, t.rank)";
         g.data_scanned_bytes = r[4].as<std::int64_t>();
         out.push_back(std::move(g));
       }
-      if (r[5].is_null()) continue;  // no query asked for, or none of this group
+      if (top == 0 || r[5].is_null()) continue;
       model::QueryCostRow q;
       q.cluster = r[5].as<std::string>();
       q.query_execution_id = r[6].as<std::string>();

@@ -30,6 +30,14 @@ class AllocationReader {
   virtual std::vector<model::AllocationRow> ReadAllocations(
       std::chrono::sys_seconds start, std::chrono::sys_seconds end, std::chrono::seconds step,
       std::span<const model::PropertyRef> grouping) = 0;
+  /// As ReadAllocations, for callers that use the sums only: a row's first_start and last_end
+  /// may be the window's bounds instead of the exact times, so that a store can read a window
+  /// of most of a day as the day's rollup less the hours outside the window.
+  virtual std::vector<model::AllocationRow> ReadAllocationSums(
+      std::chrono::sys_seconds start, std::chrono::sys_seconds end, std::chrono::seconds step,
+      std::span<const model::PropertyRef> grouping) {
+    return ReadAllocations(start, end, step, grouping);
+  }
   /// Idle cost per step, cluster and node.
   virtual std::vector<model::IdleRow> ReadIdle(std::chrono::sys_seconds start,
                                                std::chrono::sys_seconds end,

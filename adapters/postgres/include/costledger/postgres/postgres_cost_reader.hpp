@@ -45,6 +45,13 @@ class PostgresCostReader final : public ports::AllocationReader,
       std::chrono::sys_seconds start, std::chrono::sys_seconds end, std::chrono::seconds step,
       std::span<const model::PropertyRef> grouping) override;
 
+  /// As ReadAllocations, but a single-step window that covers most of a UTC day from a whole
+  /// hour to a whole hour (a local day of a report) reads the day's rollup less the hours it
+  /// does not cover (PlanReads' complements): the same sums, read from a fraction of the rows.
+  std::vector<model::AllocationRow> ReadAllocationSums(
+      std::chrono::sys_seconds start, std::chrono::sys_seconds end, std::chrono::seconds step,
+      std::span<const model::PropertyRef> grouping) override;
+
   /// Idle cost per step, cluster and node in [start, end).
   std::vector<model::IdleRow> ReadIdle(std::chrono::sys_seconds start, std::chrono::sys_seconds end,
                                        std::chrono::seconds step) override;
@@ -70,6 +77,11 @@ class PostgresCostReader final : public ports::AllocationReader,
   bool Ping() override;
 
  private:
+  std::vector<model::AllocationRow> ReadContainerSums(std::chrono::sys_seconds start,
+                                                      std::chrono::sys_seconds end,
+                                                      std::chrono::seconds step,
+                                                      std::span<const model::PropertyRef> grouping,
+                                                      bool complements);
   struct NodeStep {
     std::size_t step = 0;
     model::NodeAssetRow node;

@@ -116,4 +116,21 @@ std::string RenderAllocationResponse(const std::vector<model::AllocationSet>& se
   return body.dump();
 }
 
+std::string RenderAllocationSummaryResponse(const std::vector<model::AllocationSet>& sets,
+                                            std::chrono::seconds step,
+                                            const std::vector<std::string>& warnings) {
+  json out_sets = json::array();
+  for (const model::AllocationSet& set : sets) {
+    json allocations = json::object();
+    for (const model::Allocation& a : set.allocations) allocations[a.name] = AllocationJson(a);
+    out_sets.push_back(
+        {{"allocations", std::move(allocations)}, {"window", WindowJson(set.window)}});
+  }
+  // OpenCost writes the step as a Go duration: nanoseconds.
+  const std::int64_t step_nanos = step.count() * 1'000'000'000;
+  json body{{"code", 200}, {"data", {{"step", step_nanos}, {"sets", std::move(out_sets)}}}};
+  if (!warnings.empty()) body["warnings"] = warnings;
+  return body.dump();
+}
+
 }  // namespace costledger::api

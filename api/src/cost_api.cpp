@@ -89,7 +89,8 @@ json NodeAssetJson(const model::NodeAssetRow& n, const model::TimeWindow& w) {
 
 bool IsOpenCostPath(std::string_view path) {
   const std::string_view route = OpenCostRoute(path);
-  return route == "/allocation" || route == "/allocation/compute" || route == "/assets";
+  return route == "/allocation" || route == "/allocation/compute" || route == "/assets" ||
+         route == "/allocation/summary";
 }
 
 CostApi::CostApi(CostReaders readers, CostMetrics* metrics, CostApiSettings settings, Clock clock)
@@ -291,8 +292,11 @@ http::HttpResponse CostApi::Allocation(const http::HttpRequest& request, const P
       readers_.allocations.ReadAllocations(r.window.start, r.window.end, step, grouping);
   const auto idle = idle_needed ? idle_read.get() : std::vector<model::IdleRow>{};
   http::HttpResponse out;
-  out.body = RenderAllocationResponse(model::BuildAllocationSets(r, scope, grouping, rows, idle),
-                                      r.warnings);
+  auto sets = model::BuildAllocationSets(r, scope, grouping, rows, idle);
+  out.body = OpenCostRoute(request.path) == "/allocation/summary"
+                 ? RenderAllocationSummaryResponse(sets, r.accumulate ? r.window.length() : r.step,
+                                                   r.warnings)
+                 : RenderAllocationResponse(sets, r.warnings);
   return out;
 }
 

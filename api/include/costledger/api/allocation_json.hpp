@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -13,5 +14,11 @@ namespace costledger::api {
 /// `warnings` list (the ignored parameters) when `warnings` is not empty.
 std::string RenderAllocationResponse(const std::vector<model::AllocationSet>& sets,
                                      const std::vector<std::string>& warnings = {});
+
+/// The body of OpenCost's GET /allocation/summary: {"code":200,"data":{"step":<ns>,"sets":
+/// [{"allocations":{"<name>": Allocation, ...},"window":{...}}, ...]}}, Allocations as above.
+std::string RenderAllocationSummaryResponse(const std::vector<model::AllocationSet>& sets,
+                                            std::chrono::seconds step,
+                                            const std::vector<std::string>& warnings = {});
 
 }  // namespace costledger::api

@@ -66,8 +66,9 @@ struct CostApiSettings {
   model::LabelAliases label_aliases;
 };
 
-/// Whether `path` is one of OpenCost's own paths: /allocation, /allocation/compute, /assets,
-/// and the same under /model/ (the prefix OpenCost's UI and kubectl-cost use).
+/// Whether `path` is one of OpenCost's own paths: /allocation, /allocation/compute,
+/// /allocation/summary, /assets, and the same under /model/ (the prefix OpenCost's UI and
+/// kubectl-cost use).
 bool IsOpenCostPath(std::string_view path);
 
 /// The routes of the HTTP API (DESIGN "API"): turns a request into a response without touching

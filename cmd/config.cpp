@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <utility>
 
 #include "costledger/common/secrets.hpp"
 #include "costledger/common/time_zone.hpp"
@@ -52,6 +53,11 @@ constexpr auto kScalarKeys = std::to_array<KeySpec>({
     {"sources.athena.price_per_tb", Kind::kMoney},
     {"auth.tokens_file", Kind::kString},
     {"auth.protect_metrics", Kind::kBool},
+    {"auth.anonymous_role", Kind::kString},
+    {"opencost.label_mapping.department", Kind::kString},
+    {"opencost.label_mapping.environment", Kind::kString},
+    {"opencost.label_mapping.owner", Kind::kString},
+    {"opencost.label_mapping.product", Kind::kString},
     {"api.threads", Kind::kInt},
     {"api.workers", Kind::kInt},
     {"api.queue", Kind::kInt},
@@ -625,6 +631,23 @@ LoadedConfig ParseConfig(const std::string& json_text,
   }
   c.tokens_file = GetString(root, "auth.tokens_file", "");
   c.api.protect_metrics = GetBool(root, "auth.protect_metrics", c.api.protect_metrics);
+  c.anonymous_role = GetString(root, "auth.anonymous_role", "");
+  if (!c.anonymous_role.empty() && c.anonymous_role != "viewer") {
+    throw InvalidInput(fmt::format(
+        "auth.anonymous_role '{}' is not allowed: only \"viewer\" (read-only, OpenCost's "
+        "paths only) or unset",
+        c.anonymous_role));
+  }
+  for (auto [key, field] : {std::pair{"department", &model::LabelAliases::department},
+                            std::pair{"environment", &model::LabelAliases::environment},
+                            std::pair{"owner", &model::LabelAliases::owner},
+                            std::pair{"product", &model::LabelAliases::product}}) {
+    const std::string path = fmt::format("opencost.label_mapping.{}", key);
+    c.label_aliases.*field = GetString(root, path, c.label_aliases.*field);
+    if ((c.label_aliases.*field).empty()) {
+      throw InvalidInput(fmt::format("configuration key '{}' must not be empty", path));
+    }
+  }
   c.api.threads = GetInt(root, "api.threads", c.api.threads, 1, 64);
   c.api.workers = GetInt(root, "api.workers", c.api.workers, 1, 64);
   c.api.queue = GetInt(root, "api.queue", c.api.queue, 0, 10000);
@@ -748,6 +771,11 @@ std::string DescribeConfig(const Config& c) {
   }
   out["auth"]["tokens_file"] = c.tokens_file;
   out["auth"]["protect_metrics"] = c.api.protect_metrics;
+  out["auth"]["anonymous_role"] = c.anonymous_role;
+  out["opencost"]["label_mapping"] = {{"department", c.label_aliases.department},
+                                      {"environment", c.label_aliases.environment},
+                                      {"owner", c.label_aliases.owner},
+                                      {"product", c.label_aliases.product}};
   out["api"] = {{"threads", c.api.threads},
                 {"workers", c.api.workers},
                 {"queue", c.api.queue},

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "costledger/model/allocation_filter.hpp"
 #include "costledger/model/money.hpp"
 #include "costledger/model/split_weights.hpp"
 
@@ -54,6 +55,12 @@ struct Config {
   Retention retention;
   std::string time_zone = "UTC";  ///< IANA name: report weeks and quota periods
   std::string tokens_file;
+  /// auth.anonymous_role: "viewer" serves OpenCost's paths (/allocation, /allocation/compute,
+  /// /assets, also under /model/) to requests without a token, for OpenCost's token-less
+  /// clients; "" (default): every path needs a token when tokens_file is set.
+  std::string anonymous_role;
+  /// opencost.label_mapping: the labels of OpenCost's department/environment/owner/product.
+  model::LabelAliases label_aliases;
   /// JSON file of quotas managed in Git ({"quotas": [...]} or a list; DESIGN "Quotas"),
   /// reconciled by serve at start and on SIGHUP; empty: none.
   std::string quotas_file;

@@ -260,6 +260,12 @@ class ApiWiring {
       log.Warn("no auth.tokens_file configured: the API is open to anyone who can reach it", {});
     }
     settings.protect_metrics = c.api.protect_metrics;
+    if (!c.anonymous_role.empty()) {
+      settings.anonymous_role = api::ParseRole(c.anonymous_role);
+      log.Info("auth.anonymous_role: OpenCost's paths answer requests without a token",
+               {{"role", c.anonymous_role}});
+    }
+    settings.label_aliases = c.label_aliases;
     settings.cache_ttl = std::chrono::seconds(c.api.cache_seconds);
     settings.ready_max_age = std::chrono::seconds(std::max(180, 3 * c.interval_seconds));
     settings.efficiency = Efficiency(c);

@@ -39,7 +39,11 @@ json AllocationJson(const model::Allocation& a) {
   const double gpu_eff = model::GpuEfficiency(s.gpu_busy_device_seconds, s.gpu_device_seconds);
   json properties = json::object();
   for (const auto& [k, v] : a.properties) properties[k] = v;
-  if (!a.labels.empty()) properties["labels"] = a.labels;
+  // OpenCost's clients read these maps and lists (the parquet exporter flattens labels).
+  properties["labels"] = a.labels;
+  properties["annotations"] = a.annotations;
+  properties["services"] = json::array();
+  properties["providerID"] = "";
   return {
       {"name", a.name},
       {"properties", properties},
@@ -50,6 +54,7 @@ json AllocationJson(const model::Allocation& a) {
       {"cpuCores", per_span(s.cpu_allocated_millicore_seconds) / kMillicoresPerCore},
       {"cpuCoreRequestAverage", cpu_request},
       {"cpuCoreUsageAverage", cpu_usage},
+      {"cpuCoreLimitAverage", 0.0},
       {"cpuCoreHours", s.cpu_allocated_millicore_seconds / kMillicoresPerCore / kSecondsPerHour},
       {"cpuCost", s.cpu_cost.Dollars()},
       {"cpuCostAdjustment", 0.0},
@@ -64,19 +69,27 @@ json AllocationJson(const model::Allocation& a) {
       {"networkTransferBytes", 0.0},
       {"networkReceiveBytes", 0.0},
       {"networkCost", 0.0},
+      {"networkCrossZoneCost", 0.0},
+      {"networkCrossRegionCost", 0.0},
+      {"networkInternetCost", 0.0},
+      {"networkCostAdjustment", 0.0},
       {"loadBalancerCost", 0.0},
+      {"loadBalancerCostAdjustment", 0.0},
+      {"lbAllocations", nullptr},
       {"pvBytes", 0.0},
       {"pvByteHours", 0.0},
       {"pvCost", 0.0},
+      {"pvCostAdjustment", 0.0},
       {"ramBytes", per_span(s.memory_allocated_byte_seconds)},
       {"ramByteRequestAverage", ram_request},
       {"ramByteUsageAverage", ram_usage},
+      {"ramByteLimitAverage", 0.0},
       {"ramByteHours", s.memory_allocated_byte_seconds / kSecondsPerHour},
       {"ramCost", s.ram_cost.Dollars()},
       {"ramCostAdjustment", 0.0},
       {"ramCostIdle", a.ram_idle_cost.Dollars()},
       {"ramEfficiency", ram_eff},
-      {"sharedCost", 0.0},
+      {"sharedCost", a.shared_cost.Dollars()},
       {"externalCost", 0.0},
       {"totalCost", a.TotalCost().Dollars()},
       {"totalEfficiency", model::TotalEfficiency(cpu_eff, s.cpu_cost, ram_eff, s.ram_cost)},
@@ -84,19 +97,40 @@ json AllocationJson(const model::Allocation& a) {
       {"ramCostNanos", s.ram_cost.nanos()},
       {"gpuCostNanos", s.gpu_cost.nanos()},
       {"totalCostNanos", a.TotalCost().nanos()},
+      {"sharedCostNanos", a.shared_cost.nanos()},
   };
 }
 
 }  // namespace
 
-std::string RenderAllocationResponse(const std::vector<model::AllocationSet>& sets) {
+std::string RenderAllocationResponse(const std::vector<model::AllocationSet>& sets,
+                                     const std::vector<std::string>& warnings) {
   json data = json::array();
   for (const model::AllocationSet& set : sets) {
     json entry = json::object();
     for (const model::Allocation& a : set.allocations) entry[a.name] = AllocationJson(a);
     data.push_back(std::move(entry));
   }
-  return json{{"code", 200}, {"data", std::move(data)}}.dump();
+  json body{{"code", 200}, {"data", std::move(data)}};
+  if (!warnings.empty()) body["warnings"] = warnings;
+  return body.dump();
+}
+
+std::string RenderAllocationSummaryResponse(const std::vector<model::AllocationSet>& sets,
+                                            std::chrono::seconds step,
+                                            const std::vector<std::string>& warnings) {
+  json out_sets = json::array();
+  for (const model::AllocationSet& set : sets) {
+    json allocations = json::object();
+    for (const model::Allocation& a : set.allocations) allocations[a.name] = AllocationJson(a);
+    out_sets.push_back(
+        {{"allocations", std::move(allocations)}, {"window", WindowJson(set.window)}});
+  }
+  // OpenCost writes the step as a Go duration: nanoseconds.
+  const std::int64_t step_nanos = step.count() * 1'000'000'000;
+  json body{{"code", 200}, {"data", {{"step", step_nanos}, {"sets", std::move(out_sets)}}}};
+  if (!warnings.empty()) body["warnings"] = warnings;
+  return body.dump();
 }
 
 }  // namespace costledger::api

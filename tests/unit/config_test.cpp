@@ -282,5 +282,28 @@ TEST(ConfigTest, EfficiencyHasDefaultsWorkCountersAndNamesBadValues) {
               HasSubstr("efficiency.percentile"));
 }
 
+// auth.anonymous_role (off by default, viewer only) and OpenCost's alias labels.
+TEST(ConfigTest, AnonymousRoleAndOpenCostLabelMapping) {
+  const std::string base = R"({"database_url":"postgresql://a@b/c",
+    "sources":{"kubernetes":{"api_url":"http://k"}})";
+  const Config defaults = ParseConfig(base + "}", {}).config;
+  EXPECT_EQ(defaults.anonymous_role, "");
+  EXPECT_EQ(defaults.label_aliases.department, "department");
+  EXPECT_EQ(defaults.label_aliases.environment, "env");
+  EXPECT_EQ(defaults.label_aliases.product, "app");
+  const Config set = ParseConfig(base + R"(, "auth": {"anonymous_role": "viewer"},
+    "opencost": {"label_mapping": {"department": "cost-center", "product": "app.kubernetes.io/name"}}})",
+                                 {})
+                         .config;
+  EXPECT_EQ(set.anonymous_role, "viewer");
+  EXPECT_EQ(set.label_aliases.department, "cost-center");
+  EXPECT_EQ(set.label_aliases.product, "app.kubernetes.io/name");
+  EXPECT_EQ(set.label_aliases.owner, "owner");
+  EXPECT_THAT(ConfigError(base + R"(, "auth": {"anonymous_role": "admin"}})"),
+              HasSubstr("auth.anonymous_role"));
+  EXPECT_THAT(ConfigError(base + R"(, "opencost": {"label_mapping": {"owner": ""}}})"),
+              HasSubstr("opencost.label_mapping.owner"));
+}
+
 }  // namespace
 }  // namespace costledger::cli

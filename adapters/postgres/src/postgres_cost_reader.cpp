@@ -131,6 +131,14 @@ bool WorkloadGrained(std::span<const PropertyRef> grouping) {
       case CostProperty::kCapacityType:
       case CostProperty::kInstanceType:
       case CostProperty::kLabel:
+      // Derived or not collected: GroupingFor never asks for them.
+      case CostProperty::kAnnotation:
+      case CostProperty::kNotCollected:
+      case CostProperty::kKindController:
+      case CostProperty::kDeployment:
+      case CostProperty::kStatefulSet:
+      case CostProperty::kDaemonSet:
+      case CostProperty::kJob:
         return false;
     }
     return false;
@@ -164,6 +172,13 @@ std::string_view ColumnOf(CostProperty p) {
     case CostProperty::kWorkload:
       return "x.workload";
     case CostProperty::kLabel:
+    case CostProperty::kAnnotation:
+    case CostProperty::kNotCollected:
+    case CostProperty::kKindController:
+    case CostProperty::kDeployment:
+    case CostProperty::kStatefulSet:
+    case CostProperty::kDaemonSet:
+    case CostProperty::kJob:
       break;
   }
   return "''";

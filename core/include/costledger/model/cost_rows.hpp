@@ -24,6 +24,15 @@ enum class CostProperty {
   kPlatform,      ///< the platform that launched the pod (NameWorkload), e.g. "spark"
   kWorkload,      ///< the workload as its people know it (NameWorkload), e.g. "notebook:alice"
   kLabel,         ///< a pod label, named by `label`
+  // OpenCost's names that costledger derives from the properties above or does not collect;
+  // the store is never grouped by them (GroupingFor asks for what they derive from).
+  kAnnotation,      ///< a pod annotation, named by `label`: not collected, always ""
+  kNotCollected,    ///< an OpenCost field costledger has no data for (`label` names it): ""
+  kKindController,  ///< OpenCost's `controller`: "<kind in lower case>:<name>", "" without one
+  kDeployment,      ///< the controller's name when its kind is Deployment, else ""
+  kStatefulSet,     ///< likewise for StatefulSet
+  kDaemonSet,       ///< likewise for DaemonSet
+  kJob,             ///< likewise for Job
 };
 
 struct PropertyRef {

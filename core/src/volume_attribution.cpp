@@ -98,6 +98,7 @@ void AttributeVolumes(std::chrono::sys_seconds start, std::chrono::seconds lengt
       VolumeShareRow share;
       share.labels.cluster = settings.cluster;
       share.labels.namespace_name = bound ? pv.claim_namespace : std::string(kUnmountedName);
+      share.labels.node = std::string(kUnmountedName);
       share.labels.pod = std::string(kUnmountedName);
       share.labels.container = std::string(kUnmountedName);
       share.volume = pv.name;

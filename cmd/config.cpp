@@ -103,9 +103,13 @@ constexpr auto kScalarKeys = std::to_array<KeySpec>({
     {"efficiency.expander_namespace", Kind::kString},
 });
 // Objects whose keys are free-form (maps).
-constexpr std::array<std::string_view, 6> kMapKeys{
-    "sources.pricing.custom_hourly", "sources.athena.workgroup_teams", "reports.teams",
-    "efficiency.work_counters",      "quotas.alerts.webhooks",         "quotas.alerts.quotas"};
+constexpr std::array<std::string_view, 7> kMapKeys{"sources.pricing.custom_hourly",
+                                                   "sources.pricing.custom_storage",
+                                                   "sources.athena.workgroup_teams",
+                                                   "reports.teams",
+                                                   "efficiency.work_counters",
+                                                   "quotas.alerts.webhooks",
+                                                   "quotas.alerts.quotas"};
 constexpr std::array<std::string_view, 7> kWeekdays{"monday", "tuesday",  "wednesday", "thursday",
                                                     "friday", "saturday", "sunday"};
 
@@ -581,6 +585,15 @@ LoadedConfig ParseConfig(const std::string& json_text,
   c.pricing.spot_history = GetString(root, "sources.pricing.spot_history", "");
   c.pricing.refresh_seconds =
       GetInt(root, "sources.pricing.refresh_seconds", c.pricing.refresh_seconds, 1, 7 * 86400);
+  if (const json* custom = Find(root, "sources.pricing.custom_storage")) {
+    if (!custom->is_object()) {
+      throw InvalidInput("configuration key 'sources.pricing.custom_storage' must be an object");
+    }
+    for (auto it = custom->begin(); it != custom->end(); ++it) {
+      c.pricing.custom_storage[it.key()] =
+          GetMoney(root, "sources.pricing.custom_storage." + it.key(), {});
+    }
+  }
   if (const json* custom = Find(root, "sources.pricing.custom_hourly")) {
     if (!custom->is_object()) {
       throw InvalidInput("configuration key 'sources.pricing.custom_hourly' must be an object");
@@ -724,6 +737,9 @@ std::string DescribeConfig(const Config& c) {
                                {"on_demand", c.pricing.on_demand},
                                {"spot_history", c.pricing.spot_history},
                                {"refresh_seconds", c.pricing.refresh_seconds}};
+  for (const auto& [type, price] : c.pricing.custom_storage) {
+    out["sources"]["pricing"]["custom_storage"][type] = price.Dollars();
+  }
   for (const auto& [type, price] : c.pricing.custom_hourly) {
     out["sources"]["pricing"]["custom_hourly"][type] = price.Dollars();
   }

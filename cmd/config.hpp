@@ -27,6 +27,8 @@ struct Config {
     std::string spot_history;  ///< URL or path of DescribeSpotPriceHistory JSON
     int refresh_seconds = 3600;
     std::map<std::string, model::Money> custom_hourly;  ///< instance type -> $/h override
+    /// EBS volume type (or, not EBS, storage class) -> $ per GiB-month override.
+    std::map<std::string, model::Money> custom_storage;
   };
   struct Athena {
     std::string executions;  ///< URL or path of BatchGetQueryExecution JSON

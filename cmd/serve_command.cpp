@@ -172,6 +172,7 @@ fetch::PriceSettings ToPriceSettings(const Config& c) {
   s.on_demand = c.pricing.on_demand;
   s.spot_history = c.pricing.spot_history;
   s.custom_hourly = c.pricing.custom_hourly;
+  s.custom_storage_per_gib_month = c.pricing.custom_storage;
   return s;
 }
 

@@ -1,5 +1,7 @@
 #include "costledger/api/allocation_json.hpp"
 
+#include <fmt/core.h>
+
 #include <nlohmann/json.hpp>
 
 #include "costledger/model/efficiency.hpp"
@@ -19,6 +21,17 @@ double Seconds(std::chrono::sys_seconds a, std::chrono::sys_seconds b) {
 
 json WindowJson(const model::TimeWindow& w) {
   return {{"start", model::FormatTimestamp(w.start)}, {"end", model::FormatTimestamp(w.end)}};
+}
+
+// OpenCost's `pvs`: per volume, keyed "cluster=<cluster>:name=<volume>"; null when none.
+json PvsJson(const std::vector<model::PvShare>& pvs) {
+  if (pvs.empty()) return nullptr;
+  json out = json::object();
+  for (const model::PvShare& pv : pvs) {
+    out[fmt::format("cluster={}:name={}", pv.cluster, pv.volume)] = {
+        {"byteHours", pv.byte_seconds / kSecondsPerHour}, {"cost", pv.cost.Dollars()}};
+  }
+  return out;
 }
 
 json AllocationJson(const model::Allocation& a) {
@@ -76,9 +89,10 @@ json AllocationJson(const model::Allocation& a) {
       {"loadBalancerCost", 0.0},
       {"loadBalancerCostAdjustment", 0.0},
       {"lbAllocations", nullptr},
-      {"pvBytes", 0.0},
-      {"pvByteHours", 0.0},
-      {"pvCost", 0.0},
+      {"pvBytes", per_span(s.pv_byte_seconds)},
+      {"pvByteHours", s.pv_byte_seconds / kSecondsPerHour},
+      {"pvCost", s.pv_cost.Dollars()},
+      {"pvs", PvsJson(s.pvs)},
       {"pvCostAdjustment", 0.0},
       {"ramBytes", per_span(s.memory_allocated_byte_seconds)},
       {"ramByteRequestAverage", ram_request},
@@ -96,6 +110,7 @@ json AllocationJson(const model::Allocation& a) {
       {"cpuCostNanos", s.cpu_cost.nanos()},
       {"ramCostNanos", s.ram_cost.nanos()},
       {"gpuCostNanos", s.gpu_cost.nanos()},
+      {"pvCostNanos", s.pv_cost.nanos()},
       {"totalCostNanos", a.TotalCost().nanos()},
       {"sharedCostNanos", a.shared_cost.nanos()},
   };

@@ -313,6 +313,34 @@ http::HttpResponse CostApi::Assets(const http::HttpRequest& request, const Princ
   for (const model::NodeAssetRow& n : readers_.assets.ReadAssets(w.start, w.end)) {
     data[n.cluster + "/" + n.node] = NodeAssetJson(n, w);
   }
+  // Persistent volumes (rule 9), as OpenCost's Disk assets.
+  for (const model::VolumeAssetRow& v : readers_.assets.ReadVolumeAssets(w.start, w.end)) {
+    data[v.cluster + "/" + v.volume] = {
+        {"type", "Disk"},
+        {"properties",
+         {{"cluster", v.cluster},
+          {"name", v.volume},
+          {"providerID", v.provider_id},
+          {"category", "Storage"},
+          {"service", "Kubernetes"}}},
+        {"window",
+         {{"start", model::FormatTimestamp(w.start)}, {"end", model::FormatTimestamp(w.end)}}},
+        {"start", model::FormatTimestamp(v.first_start)},
+        {"end", model::FormatTimestamp(v.last_end)},
+        {"minutes", v.seconds / 60.0},
+        {"storageClass", v.storage_class},
+        {"volumeType", v.price_key},
+        {"claimNamespace", v.claim_namespace},
+        {"claimName", v.claim},
+        {"zone", v.zone},
+        {"bytes", static_cast<double>(v.size_bytes)},
+        {"byteHours", v.byte_seconds / 3600.0},
+        {"pricePerGiBMonth", v.per_gib_month.Dollars()},
+        {"adjustment", 0.0},
+        {"totalCost", v.cost.Dollars()},
+        {"totalCostNanos", v.cost.nanos()},
+    };
+  }
   return Json({{"code", 200}, {"data", std::move(data)}});
 }
 

@@ -111,6 +111,19 @@ void Add(AllocationRow& into, const AllocationRow& row) {
   into.cpu_cost += row.cpu_cost;
   into.ram_cost += row.ram_cost;
   into.gpu_cost += row.gpu_cost;
+  into.pv_byte_seconds += row.pv_byte_seconds;
+  into.pv_cost += row.pv_cost;
+  for (const PvShare& pv : row.pvs) {
+    const auto same = std::find_if(into.pvs.begin(), into.pvs.end(), [&](const PvShare& p) {
+      return p.volume == pv.volume && p.cluster == pv.cluster;
+    });
+    if (same == into.pvs.end()) {
+      into.pvs.push_back(pv);
+    } else {
+      same->byte_seconds += pv.byte_seconds;
+      same->cost += pv.cost;
+    }
+  }
 }
 
 struct IdleTotal {
@@ -181,7 +194,7 @@ struct Building {
 }  // namespace
 
 Money Allocation::TotalCost() const {
-  return sums.cpu_cost + sums.ram_cost + sums.gpu_cost + shared_cost;
+  return sums.cpu_cost + sums.ram_cost + sums.gpu_cost + sums.pv_cost + shared_cost;
 }
 
 std::vector<PropertyRef> GroupingFor(const AllocationRequest& request, const TeamScope& scope) {

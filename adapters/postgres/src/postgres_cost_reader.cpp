@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 #include <pqxx/pqxx>
+#include <unordered_map>
 
 #include "container_columns.hpp"
 #include "costledger/postgres/read_plan.hpp"
@@ -259,6 +260,164 @@ double AsDouble(const pqxx::field& f) { return f.is_null() ? 0.0 : f.as<double>(
 std::int64_t AsInt(const pqxx::field& f) { return f.is_null() ? 0 : f.as<std::int64_t>(); }
 Money AsMoney(const pqxx::field& f) { return Money::FromNanos(AsInt(f)); }
 
+// Per tier: the volume share table, its time column and the first/last instant it covers.
+struct VolumeTierSql {
+  std::string_view share_table;
+  std::string_view volume_table;
+  std::string_view time_column;
+  std::string_view first_start;
+  std::string_view last_end;
+  std::string_view seconds;
+  std::string_view byte_seconds;
+};
+
+const VolumeTierSql& VolumeSqlOf(ReadTier tier) {
+  static const VolumeTierSql kDaily{"volume_share_costs_daily",
+                                    "volume_costs_daily",
+                                    "day",
+                                    "x.first_start",
+                                    "x.last_end",
+                                    "x.seconds",
+                                    "x.byte_seconds"};
+  static const VolumeTierSql kHourly{"volume_share_costs_hourly",
+                                     "volume_costs_hourly",
+                                     "hour",
+                                     "x.first_start",
+                                     "x.last_end",
+                                     "x.seconds",
+                                     "x.byte_seconds"};
+  static const VolumeTierSql kRaw{"volume_share_costs",
+                                  "volume_costs",
+                                  "interval_start",
+                                  "x.interval_start",
+                                  "x.interval_start + x.interval_seconds * interval '1 second'",
+                                  "x.interval_seconds",
+                                  "x.size_bytes::numeric * x.interval_seconds"};
+  switch (tier) {
+    case ReadTier::kDaily:
+      return kDaily;
+    case ReadTier::kHourly:
+      return kHourly;
+    case ReadTier::kRaw:
+      return kRaw;
+  }
+  return kRaw;
+}
+
+// The key of an allocation row: its step and grouped values.
+std::string RowKey(std::size_t step, const std::vector<std::string>& values) {
+  std::string key = std::to_string(step);
+  for (const std::string& v : values) {
+    key += '\0';
+    key += v;
+  }
+  return key;
+}
+
+}  // namespace
+
+namespace {
+
+// Volume shares (rule 9) grouped like the container rows and by volume, added to the rows of
+// the same step and values (pods that mount a volume have container rows) or as rows of their
+// own (__unmounted__). A separate statement: volume rows are few, and the container statement
+// stays as it was.
+void AddVolumeShares(pqxx::transaction_base& tx, const std::vector<std::string>& cluster_names,
+                     const std::vector<ReadSegment>& plan, sys_seconds start, sys_seconds end,
+                     std::chrono::seconds step, std::span<const PropertyRef> grouping,
+                     std::vector<model::AllocationRow>& rows) {
+  if (cluster_names.empty()) return;
+  Params params;
+  const std::string clusters = params.Add(TextArray(cluster_names));
+  const bool single_step = step >= end - start;
+  const std::string window_start = single_step ? "" : params.Add(std::to_string(Epoch(start)));
+  const std::string step_seconds = single_step ? "" : params.Add(std::to_string(step.count()));
+  bool labels = false;
+  std::string keys;
+  std::string groups;
+  for (std::size_t i = 0; i < grouping.size(); ++i) {
+    std::string expr;
+    if (grouping[i].property == CostProperty::kLabel) {
+      expr = fmt::format("coalesce(l.labels->>{}, '')", params.Add(grouping[i].label));
+      labels = true;
+    } else {
+      expr = std::string(ColumnOf(grouping[i].property));
+    }
+    keys += fmt::format(", {}", expr);
+    groups += fmt::format(", {}", i + 2);
+  }
+  std::string branches;
+  for (const ReadTier tier : {ReadTier::kDaily, ReadTier::kHourly, ReadTier::kRaw}) {
+    const VolumeTierSql& sql = VolumeSqlOf(tier);
+    const std::string ranges = RangeCondition(plan, tier, sql.time_column, params);
+    if (ranges.empty()) continue;
+    if (!branches.empty()) branches += "\nUNION ALL\n";
+    const std::size_t k = grouping.size();
+    branches += fmt::format(
+        "SELECT {step}{keys}, x.cluster, x.volume, "
+        "extract(epoch FROM min({first}))::bigint, extract(epoch FROM max({last}))::bigint, "
+        "sum(x.byte_seconds)::double precision, sum(x.cost_nanos)::bigint\n"
+        "FROM {table} x{join}\nWHERE x.cluster = ANY({clusters}::text[]) AND ({ranges})\n"
+        "GROUP BY 1{groups}, {c}, {v}",
+        fmt::arg("step", StepExpr(sql.time_column, window_start, step_seconds, single_step)),
+        fmt::arg("keys", keys), fmt::arg("first", sql.first_start), fmt::arg("last", sql.last_end),
+        fmt::arg("table", sql.share_table),
+        fmt::arg("join", labels ? " LEFT JOIN pod_labels l ON l.cluster = x.cluster AND "
+                                  "l.namespace = x.namespace AND l.pod = x.pod"
+                                : ""),
+        fmt::arg("clusters", clusters), fmt::arg("ranges", ranges), fmt::arg("groups", groups),
+        fmt::arg("c", k + 2), fmt::arg("v", k + 3));
+  }
+  if (branches.empty()) return;
+  std::unordered_map<std::string, std::size_t> index;
+  index.reserve(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    index.emplace(RowKey(rows[i].step, rows[i].values), i);
+  const std::size_t k = grouping.size();
+  for (const pqxx::row& r :
+       tx.exec_params(branches, pqxx::prepare::make_dynamic_params(params.values()))) {
+    const auto step_index = static_cast<std::size_t>(r[0].as<std::int64_t>());
+    std::vector<std::string> values;
+    values.reserve(k);
+    for (std::size_t i = 0; i < k; ++i)
+      values.push_back(r[static_cast<int>(1 + i)].as<std::string>());
+    const int f = static_cast<int>(1 + k);
+    model::PvShare pv;
+    pv.cluster = r[f].as<std::string>();
+    pv.volume = r[f + 1].as<std::string>();
+    const sys_seconds first = FromEpoch(AsInt(r[f + 2]));
+    const sys_seconds last = FromEpoch(AsInt(r[f + 3]));
+    pv.byte_seconds = AsDouble(r[f + 4]);
+    pv.cost = AsMoney(r[f + 5]);
+    const std::string key = RowKey(step_index, values);
+    auto it = index.find(key);
+    if (it == index.end()) {
+      model::AllocationRow row;
+      row.step = step_index;
+      row.values = std::move(values);
+      row.first_start = first;
+      row.last_end = last;
+      it = index.emplace(key, rows.size()).first;
+      rows.push_back(std::move(row));
+    }
+    model::AllocationRow& row = rows[it->second];
+    row.first_start = std::min(row.first_start, first);
+    row.last_end = std::max(row.last_end, last);
+    row.pv_byte_seconds += pv.byte_seconds;
+    row.pv_cost += pv.cost;
+    // One row per (step, values, cluster, volume) across tiers: merge a volume's tiers.
+    const auto same = std::find_if(row.pvs.begin(), row.pvs.end(), [&](const model::PvShare& p) {
+      return p.volume == pv.volume && p.cluster == pv.cluster;
+    });
+    if (same == row.pvs.end()) {
+      row.pvs.push_back(std::move(pv));
+    } else {
+      same->byte_seconds += pv.byte_seconds;
+      same->cost += pv.cost;
+    }
+  }
+}
+
 }  // namespace
 
 struct PostgresCostReader::Impl {
@@ -456,6 +615,7 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadContainerSums(
       }
       out.push_back(std::move(row));
     }
+    AddVolumeShares(tx, ctx.clusters, ctx.plan, start, end, step, grouping, out);
     return out;
   });
 }
@@ -695,6 +855,65 @@ bool PostgresCostReader::Ping() {
   } catch (const std::exception&) {
     return false;
   }
+}
+
+std::vector<model::VolumeAssetRow> PostgresCostReader::ReadVolumeAssets(sys_seconds start,
+                                                                        sys_seconds end) {
+  return impl_->Run("read volume assets", [&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c, "volume assets");
+    const Impl::Context ctx = Impl::Prepare(tx, start, end, end - start);
+    std::vector<model::VolumeAssetRow> out;
+    if (ctx.clusters.empty()) return out;
+    Params params;
+    const std::string clusters = params.Add(TextArray(ctx.clusters));
+    std::string branches;
+    for (const ReadTier tier : {ReadTier::kDaily, ReadTier::kHourly, ReadTier::kRaw}) {
+      const VolumeTierSql& sql = VolumeSqlOf(tier);
+      const std::string ranges = RangeCondition(ctx.plan, tier, sql.time_column, params);
+      if (ranges.empty()) continue;
+      if (!branches.empty()) branches += "\nUNION ALL\n";
+      branches += fmt::format(
+          "SELECT x.cluster, x.volume, x.provider_id, x.storage_class, x.price_key, "
+          "x.claim_namespace, x.claim, x.zone, {first} AS first_start, {last} AS last_end, "
+          "{seconds} AS seconds, {bytes} AS byte_seconds, x.size_bytes, "
+          "x.per_gib_month_nanos, x.cost_nanos\nFROM {table} x\n"
+          "WHERE x.cluster = ANY({clusters}::text[]) AND ({ranges})",
+          fmt::arg("first", sql.first_start), fmt::arg("last", sql.last_end),
+          fmt::arg("seconds", sql.seconds), fmt::arg("bytes", sql.byte_seconds),
+          fmt::arg("table", sql.volume_table), fmt::arg("clusters", clusters),
+          fmt::arg("ranges", ranges));
+    }
+    if (branches.empty()) return out;
+    const std::string query = fmt::format(
+        "SELECT cluster, volume, max(provider_id), max(storage_class), max(price_key), "
+        "max(claim_namespace), max(claim), max(zone), extract(epoch FROM "
+        "min(first_start))::bigint, "
+        "extract(epoch FROM max(last_end))::bigint, sum(seconds)::double precision, "
+        "sum(byte_seconds)::double precision, max(size_bytes), max(per_gib_month_nanos), "
+        "sum(cost_nanos)::bigint\nFROM ({}) u GROUP BY cluster, volume ORDER BY cluster, volume",
+        branches);
+    for (const pqxx::row& r :
+         tx.exec_params(query, pqxx::prepare::make_dynamic_params(params.values()))) {
+      model::VolumeAssetRow v;
+      v.cluster = r[0].as<std::string>();
+      v.volume = r[1].as<std::string>();
+      v.provider_id = r[2].as<std::string>();
+      v.storage_class = r[3].as<std::string>();
+      v.price_key = r[4].as<std::string>();
+      v.claim_namespace = r[5].as<std::string>();
+      v.claim = r[6].as<std::string>();
+      v.zone = r[7].as<std::string>();
+      v.first_start = FromEpoch(AsInt(r[8]));
+      v.last_end = FromEpoch(AsInt(r[9]));
+      v.seconds = AsDouble(r[10]);
+      v.byte_seconds = AsDouble(r[11]);
+      v.size_bytes = AsInt(r[12]);
+      v.per_gib_month = AsMoney(r[13]);
+      v.cost = AsMoney(r[14]);
+      out.push_back(std::move(v));
+    }
+    return out;
+  });
 }
 
 }  // namespace costledger::postgres

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,14 @@ struct PropertyRef {
   friend auto operator<=>(const PropertyRef&, const PropertyRef&) = default;
 };
 
+/// One persistent volume's part of an allocation row (OpenCost's `pvs` entry).
+struct PvShare {
+  std::string cluster;
+  std::string volume;
+  double byte_seconds = 0;  ///< the volume's size x seconds, as split to the row
+  Money cost;
+};
+
 /// Exact sums over the container-intervals of one step that share the same property values,
 /// as the store returns them (rule 8: any aggregation is a GROUP BY). Quantity x seconds are
 /// doubles: cluster-wide byte-seconds over a month exceed int64; money stays exact.
@@ -63,6 +72,10 @@ struct AllocationRow {
   Money cpu_cost;
   Money ram_cost;
   Money gpu_cost;
+  /// Persistent volume shares of the rows' pods (rule 9), and per volume.
+  double pv_byte_seconds = 0;
+  Money pv_cost;
+  std::vector<PvShare> pvs;
 };
 
 /// Idle cost (rule 4) of one node within one step.
@@ -95,6 +108,25 @@ struct NodeAssetRow {
   Money cost;
   Money cpu_cost, ram_cost, gpu_cost;  ///< the node cost by resource pool
   Money idle_cpu, idle_ram, idle_gpu;
+};
+
+/// One persistent volume over a window (GET /v1/assets, type Disk).
+struct VolumeAssetRow {
+  std::string cluster;
+  std::string volume;
+  std::string provider_id;
+  std::string storage_class;
+  std::string price_key;  ///< EBS type, e.g. "gp3"; the storage class when not EBS
+  std::string claim_namespace;
+  std::string claim;
+  std::string zone;
+  std::chrono::sys_seconds first_start;
+  std::chrono::sys_seconds last_end;
+  double seconds = 0;       ///< time the volume was seen
+  double byte_seconds = 0;  ///< size x seconds
+  std::int64_t size_bytes = 0;
+  Money per_gib_month;  ///< the size price in force (the largest seen)
+  Money cost;
 };
 
 /// One priced Athena query execution (GET /v1/queries).

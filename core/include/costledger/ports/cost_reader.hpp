@@ -26,7 +26,8 @@ class AllocationReader {
   AllocationReader(AllocationReader&&) = delete;
   AllocationReader& operator=(AllocationReader&&) = delete;
   /// Container costs grouped by step index (floor((t - start) / step)) and `grouping` (values
-  /// in that order; labels of pods never seen are "").
+  /// in that order; labels of pods never seen are ""), persistent volume shares included
+  /// (AllocationRow's pv fields).
   virtual std::vector<model::AllocationRow> ReadAllocations(
       std::chrono::sys_seconds start, std::chrono::sys_seconds end, std::chrono::seconds step,
       std::span<const model::PropertyRef> grouping) = 0;
@@ -56,6 +57,11 @@ class AssetReader {
   AssetReader& operator=(AssetReader&&) = delete;
   virtual std::vector<model::NodeAssetRow> ReadAssets(std::chrono::sys_seconds start,
                                                       std::chrono::sys_seconds end) = 0;
+  /// Persistent volumes seen in a window (rule 9). Default: none (stores without volumes).
+  virtual std::vector<model::VolumeAssetRow> ReadVolumeAssets(std::chrono::sys_seconds /*start*/,
+                                                              std::chrono::sys_seconds /*end*/) {
+    return {};
+  }
 };
 
 /// Priced queries submitted in a window, most expensive first.

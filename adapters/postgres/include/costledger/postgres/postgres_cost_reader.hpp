@@ -40,7 +40,8 @@ class PostgresCostReader final : public ports::AllocationReader,
   PostgresCostReader& operator=(PostgresCostReader&&) = delete;
 
   /// Container costs in [start, end) grouped by step index (floor((t - start) / step)) and
-  /// `grouping` (values in that order; labels of pods never seen are "").
+  /// `grouping` (values in that order; labels of pods never seen are ""), with the persistent
+  /// volume shares of the same groups (pv fields; rows of their own for __unmounted__).
   std::vector<model::AllocationRow> ReadAllocations(
       std::chrono::sys_seconds start, std::chrono::sys_seconds end, std::chrono::seconds step,
       std::span<const model::PropertyRef> grouping) override;
@@ -59,6 +60,10 @@ class PostgresCostReader final : public ports::AllocationReader,
   /// Nodes seen in [start, end).
   std::vector<model::NodeAssetRow> ReadAssets(std::chrono::sys_seconds start,
                                               std::chrono::sys_seconds end) override;
+
+  /// Persistent volumes seen in [start, end), by cluster and name (Disk assets).
+  std::vector<model::VolumeAssetRow> ReadVolumeAssets(std::chrono::sys_seconds start,
+                                                      std::chrono::sys_seconds end) override;
 
   /// Queries submitted in [start, end), most expensive first.
   std::vector<model::QueryCostRow> ReadQueries(std::chrono::sys_seconds start,

@@ -54,6 +54,11 @@ struct CostApiSettings {
   /// the quota board's memory, never on the worker pool.
   EnforcementSettings enforcement;
   EfficiencySettings efficiency;  ///< /v1/efficiency and below
+  /// The console's browser session (console/): for a GET or HEAD without an Authorization
+  /// header, the principal of its session cookie, so that the API call behind a figure opens in
+  /// the logged-in browser (SameSite=Strict cookie; never for PUT, POST or DELETE). Empty: bearer
+  /// tokens only. Must be thread-safe.
+  std::function<std::optional<Principal>(const http::HttpRequest&)> session;
 };
 
 /// The routes of the HTTP API (DESIGN "API"): turns a request into a response without touching

@@ -41,8 +41,9 @@ std::string Head(std::string_view title) {
       Escape(title));
 }
 
-std::string CellHtml(const Cell& c) {
-  std::string inner = EscapeBreakable(c.text);
+std::string CellHtml(const Cell& c, bool numeric = false) {
+  // Numbers never break inside ("$0.<wbr>13"); names break at natural points.
+  std::string inner = numeric ? Escape(c.text) : EscapeBreakable(c.text);
   const std::string title = c.title.empty() ? "" : fmt::format(" title=\"{}\"", Escape(c.title));
   if (c.source) {
     return fmt::format(
@@ -51,7 +52,10 @@ std::string CellHtml(const Cell& c) {
         Escape(c.source->api), Escape(c.source->key), Escape(c.source->field),
         c.title.empty() ? fmt::format(" title=\"API: {}\"", Escape(c.source->api)) : title, inner);
   }
-  if (!c.href.empty()) return fmt::format("<a href=\"{}\"{}>{}</a>", Escape(c.href), title, inner);
+  if (!c.href.empty()) {
+    return fmt::format("<a{} href=\"{}\"{}>{}</a>", c.derived ? " class=\"fig\"" : "",
+                       Escape(c.href), title, inner);
+  }
   if (!title.empty()) return fmt::format("<span{}>{}</span>", title, inner);
   return inner;
 }
@@ -72,7 +76,8 @@ std::string TableHtml(const Table& t) {
     out += "<tr>";
     for (std::size_t i = 0; i < row.size(); ++i) {
       const bool numeric = i < t.columns.size() && t.columns[i].numeric;
-      out += fmt::format("<td{}>{}</td>", numeric ? " class=\"num\"" : "", CellHtml(row[i]));
+      out +=
+          fmt::format("<td{}>{}</td>", numeric ? " class=\"num\"" : "", CellHtml(row[i], numeric));
     }
     out += "</tr>";
   }
@@ -88,7 +93,7 @@ std::string SectionHtml(const Section& s) {
     for (const Card& c : s.cards) {
       out += fmt::format(
           "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{}</div>",
-          Escape(c.label), CellHtml(c.value));
+          Escape(c.label), CellHtml(c.value, true));
       if (!c.note.empty()) out += fmt::format("<div class=\"note\">{}</div>", Escape(c.note));
       out += "</div>";
     }

@@ -221,7 +221,7 @@ PageResult Overview(const PageContext& ctx) {
   const sys_seconds today = model::ParseWindow("today", ctx.now).start;
   const sys_seconds week = model::ParseWindow("week", ctx.now).start;
   const sys_seconds month = model::ParseWindow("month", ctx.now).start;
-  const sys_seconds chart_start = today - days(13);
+  const sys_seconds chart_start = today - days(6);
   const sys_seconds start = std::min({today, week, month, chart_start});
   const sys_seconds end = today + days(1);
   AllocationCall daily{
@@ -293,6 +293,7 @@ PageResult Overview(const PageContext& ctx) {
   head.cards.push_back({"Month to date", Dollars(month_cost, total("month")), "since the 1st"});
   Cell f = Dollars(forecast);
   f.href = daily.Link();
+  f.derived = true;
   head.cards.push_back({"Month-end forecast", f, "month to date + last 7 days' rate"});
   if (ctx.who.scope.all_teams) {
     head.cards.push_back(
@@ -318,20 +319,21 @@ PageResult Overview(const PageContext& ctx) {
     }
     Cell sc = Dollars(saved);
     sc.href = "/v1/assets?window=month";
+    sc.derived = true;
     head.cards.push_back(
         {"Spot savings this month", sc,
          on_demand.empty() ? "on-demand prices unknown" : "spot nodes vs on-demand list price"});
   }
   page.sections.push_back(std::move(head));
 
-  Section chart{"daily", "Cost per day", "The last 14 days, stacked by team.", {}, "", {}, {}};
-  std::vector<AllocationSet> last14;
+  Section chart{"daily", "Cost per day", "The last 7 days, stacked by team.", {}, "", {}, {}};
+  std::vector<AllocationSet> last7;
   for (const AllocationSet& set : sets) {
-    if (set.window.start >= chart_start) last14.push_back(set);
+    if (set.window.start >= chart_start) last7.push_back(set);
   }
   AddDailyChart(
-      chart, last14, [](const model::Allocation& a) { return PropertyOf(a, "team"); },
-      "Cost per day by team, last 14 days");
+      chart, last7, [](const model::Allocation& a) { return PropertyOf(a, "team"); },
+      "Cost per day by team, last 7 days");
   page.sections.push_back(std::move(chart));
 
   Section teams{"by-team", "By team, month to date", "", {}, "", {}, {}};
@@ -467,7 +469,7 @@ PageResult Team(const PageContext& ctx) {
        Dollars(query_cost,
                FigureSource{fmt::format("/v1/queries?window={}&aggregate=team", UrlEncode(window)),
                             team, "cost"}),
-       fmt::format("{} workgroups", by_group.size())});
+       fmt::format("{} workgroup{}", by_group.size(), by_group.size() == 1 ? "" : "s")});
   AddDailyChart(
       head, sets, [](const model::Allocation& a) { return PropertyOf(a, "namespace"); },
       "Cost per day by namespace");
@@ -788,6 +790,7 @@ PageResult Nodes(const PageContext& ctx) {
                         ? Dollars(*e.effective_cost_per_used_vcpu_hour)
                         : Text("-");
     per_vcpu.href = feed_api;
+    per_vcpu.derived = true;
     ot.rows.push_back(
         {Text(e.offering.instance_type),
          Text(e.offering.capacity_type == model::CapacityType::kSpot ? "spot" : "on-demand"),
@@ -954,6 +957,7 @@ PageResult Efficiency(const PageContext& ctx) {
     for (const auto& [container, r] : feed[k].rightsizing) saving += r.WeeklySaving();
     Cell cost = Dollars(e.cost);
     cost.href = api;
+    cost.derived = true;
     t.rows.push_back(
         {Text(e.workload), cost,
          Text(e.cost_per_hour ? FormatDollars(e.cost_per_hour->per_hour) : "-"),

@@ -25,6 +25,9 @@ struct Cell {
   std::string href;                    ///< a console page
   std::optional<FigureSource> source;  ///< a figure from the API
   std::string title;                   ///< a tooltip, e.g. the exact amount
+  /// `href` is the API call a derived figure (a forecast, a saving) is computed from: shown
+  /// like a figure, without data-key (it is not a field of the answer).
+  bool derived = false;
 };
 
 struct Column {

@@ -35,7 +35,7 @@ std::string Head(std::string_view title) {
   return fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-      "<title>{} - costledger</title>"
+      "<title>{} - costledger</title><link rel=\"icon\" href=\"data:,\">"
       "<link rel=\"stylesheet\" href=\"/console/static/console.css\">"
       "<script src=\"/console/static/console.js\" defer></script></head>",
       Escape(title));

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "child_process.hpp"
@@ -241,6 +242,20 @@ TEST_F(ConsoleChromiumTest, AScopedLoginSeesOnlyItsTeam) {
       "fetch('/v1/allocation?window=today&aggregate=team&accumulate=true').then(r => r.json())"
       ".then(j => Object.keys(j.data[0]))");
   EXPECT_EQ(teams, json::array({"team-0"}));
+}
+
+TEST_F(ConsoleChromiumTest, OneClickLoginLinkLogsInAndForgetsTheToken) {
+  browser_->TakeErrors();
+  browser_->Navigate(Url(fmt::format("/console/login#token={}", kTeam0)));
+  json where;
+  for (int i = 0; i < 100; ++i) {
+    where = browser_->Evaluate("location.pathname + location.hash");
+    if (where == "/") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(where, "/");
+  EXPECT_NE(Text(".user").find("team0-viewer"), std::string::npos);
+  EXPECT_EQ(browser_->TakeErrors(), std::vector<std::string>{});
 }
 
 TEST_F(ConsoleChromiumTest, LoginAndLogoutRefuseOtherSitesAndSetAStrictCookie) {

@@ -61,7 +61,10 @@ std::string CellHtml(const Cell& c, bool numeric = false) {
 }
 
 std::string TableHtml(const Table& t) {
-  std::string out = "<div class=\"scroll\"><table>";
+  // Tables of many columns keep their width on a phone and scroll sideways in their box,
+  // rather than squeezing names into a word per line.
+  std::string out = t.columns.size() > 4 ? "<div class=\"scroll\"><table class=\"wide\">"
+                                         : "<div class=\"scroll\"><table>";
   out += fmt::format("<caption>{}</caption><thead><tr>", Escape(t.caption));
   for (const Column& c : t.columns) {
     out += fmt::format("<th scope=\"col\"{}>{}</th>", c.numeric ? " class=\"num\"" : "",
@@ -257,6 +260,7 @@ code { font-size: 13px; overflow-wrap: anywhere; }
   .cards { grid-template-columns: repeat(2, minmax(0, 1fr)); }
   .card .value { font-size: 18px; }
   th, td { padding: 4px 5px; }
+  table.wide { min-width: 720px; }
 }
 )css";
   return kCss;

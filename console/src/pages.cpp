@@ -42,12 +42,16 @@ struct AllocationCall {
   std::string filter;  ///< OpenCost v2 filter, "" for none
   bool accumulate = true;
   std::string step;  ///< when not accumulating
+  /// Keep the cluster's idle as __idle__ (the API's default). Pages of a team, namespace,
+  /// workload or pod leave it out: the cluster's idle is nobody's in particular.
+  bool idle = true;
 
   std::string Link() const {
     std::string out = fmt::format("/v1/allocation?window={}&aggregate={}", UrlEncode(window),
                                   UrlEncode(aggregate));
     out += accumulate ? "&accumulate=true" : "&step=" + step;
     if (!filter.empty()) out += "&filter=" + UrlEncode(filter);
+    if (!idle) out += "&idle=false";
     return out;
   }
   std::multimap<std::string, std::string> Query() const {
@@ -58,6 +62,7 @@ struct AllocationCall {
       q.emplace("step", step);
     }
     if (!filter.empty()) q.emplace("filter", filter);
+    if (!idle) q.emplace("idle", "false");
     return q;
   }
   std::vector<AllocationSet> Read(const PageContext& ctx) const {
@@ -440,10 +445,10 @@ PageResult Team(const PageContext& ctx) {
     const model::TimeWindow w = model::ParseWindow(window, ctx.now);
     return ctx.readers.queries.ReadQueries(w.start, w.end);
   });
-  const AllocationCall daily{window, "namespace,workload", filter, false, "1d"};
+  const AllocationCall daily{window, "namespace,workload", filter, false, "1d", false};
   const auto sets = daily.Read(ctx);
-  const AllocationCall by_ns{window, "namespace", filter, true, ""};
-  const AllocationCall by_workload{window, "namespace,workload", filter, true, ""};
+  const AllocationCall by_ns{window, "namespace", filter, true, "", false};
+  const AllocationCall by_workload{window, "namespace,workload", filter, true, "", false};
 
   std::map<std::string, Money> ns_cost;
   for (const auto& set : sets) {
@@ -550,9 +555,9 @@ PageResult Namespace(const PageContext& ctx) {
   page.windows = WindowLinks(ctx, window);
   page.window_text = WindowText(ctx, window);
   const std::string filter = Quoted("namespace", ns);
-  const AllocationCall daily{window, "workload,team", filter, false, "1d"};
+  const AllocationCall daily{window, "workload,team", filter, false, "1d", false};
   const auto sets = daily.Read(ctx);
-  const AllocationCall call{window, "workload", filter, true, ""};
+  const AllocationCall call{window, "workload", filter, true, "", false};
   std::map<std::string, Money> by_workload;
   std::set<std::string> teams;
   for (const auto& set : sets) {
@@ -647,7 +652,7 @@ PageResult Workload(const PageContext& ctx) {
   page.windows = WindowLinks(ctx, window);
   page.window_text = WindowText(ctx, window);
   const AllocationCall call{window, "pod",
-                            Quoted("namespace", ns) + "+" + Quoted("workload", workload), true, ""};
+                            Quoted("namespace", ns) + "+" + Quoted("workload", workload), true, "", false};
   auto sets = call.Read(ctx);
   for (auto& set : sets)
     std::erase_if(set.allocations, [](auto& a) { return a.name == model::kIdleName; });
@@ -683,7 +688,7 @@ PageResult Pod(const PageContext& ctx) {
   page.windows = WindowLinks(ctx, window);
   page.window_text = WindowText(ctx, window);
   const AllocationCall call{window, "container", Quoted("namespace", ns) + "+" + Quoted("pod", pod),
-                            true, ""};
+                            true, "", false};
   auto sets = call.Read(ctx);
   for (auto& set : sets)
     std::erase_if(set.allocations, [](auto& a) { return a.name == model::kIdleName; });

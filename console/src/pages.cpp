@@ -95,6 +95,20 @@ std::string PropertyOf(const model::Allocation& a, const std::string& property) 
   return it == a.properties.end() ? std::string() : it->second;
 }
 
+/// Cost per day of the last 7 UTC days, today included: what every page's chart shows (a
+/// multi-step read at the workload level over a whole month takes the store far longer).
+AllocationCall LastSevenDays(const PageContext& ctx, std::string aggregate, std::string filter,
+                             bool idle) {
+  const sys_seconds today = model::ParseWindow("today", ctx.now).start;
+  return {fmt::format("{},{}", (today - days(6)).time_since_epoch().count(),
+                      (today + days(1)).time_since_epoch().count()),
+          std::move(aggregate),
+          std::move(filter),
+          false,
+          "1d",
+          idle};
+}
+
 std::string Param(const PageContext& ctx, std::string_view name) {
   return ctx.request.Query(name).value_or("");
 }
@@ -226,19 +240,16 @@ PageResult Overview(const PageContext& ctx) {
   const sys_seconds today = model::ParseWindow("today", ctx.now).start;
   const sys_seconds week = model::ParseWindow("week", ctx.now).start;
   const sys_seconds month = model::ParseWindow("month", ctx.now).start;
-  const sys_seconds chart_start = today - days(6);
-  const sys_seconds start = std::min({today, week, month, chart_start});
-  const sys_seconds end = today + days(1);
-  AllocationCall daily{
-      fmt::format("{},{}", start.time_since_epoch().count(), end.time_since_epoch().count()),
-      "team,namespace", "", false, "1d"};
-  // Spot savings need the nodes (cluster-wide: unscoped logins only), read meanwhile.
-  std::future<std::vector<model::NodeAssetRow>> assets;
-  if (ctx.who.scope.all_teams) {
-    assets = std::async(std::launch::async,
-                        [&] { return ctx.readers.assets.ReadAssets(month, ctx.now); });
-  }
+  // Two reads at once: the month by team and namespace (one set), the last 7 days by team
+  // per day (today, the week to date, the chart and the forecast's rate).
+  const AllocationCall month_call{"month", "team,namespace", "", true, ""};
+  const AllocationCall daily = LastSevenDays(ctx, "team", "", true);
+  auto month_read = std::async(std::launch::async, [&] { return month_call.Read(ctx); });
   const std::vector<AllocationSet> sets = daily.Read(ctx);
+  const std::vector<AllocationSet> month_sets = month_read.get();
+  // Spot savings need the nodes (cluster-wide: unscoped logins only).
+  std::vector<model::NodeAssetRow> nodes;
+  if (ctx.who.scope.all_teams) nodes = ctx.readers.assets.ReadAssets(month, ctx.now);
 
   Money today_cost, week_cost, month_cost, idle_month;
   std::map<std::string, Money> by_team, by_namespace;
@@ -250,12 +261,14 @@ PageResult Overview(const PageContext& ctx) {
     for (const model::Allocation& a : set.allocations) {
       const Money c = a.TotalCost();
       if (s >= today) today_cost += c;
-      if (s >= week) week_cost += c;
-      if (s >= today - days(7)) {
-        recent += c;
-        if (!recent_first || a.start < *recent_first) recent_first = a.start;
-      }
-      if (s < month) continue;
+      if (s >= week) week_cost += c;  // the week began at most 6 days ago
+      recent += c;
+      if (!recent_first || a.start < *recent_first) recent_first = a.start;
+    }
+  }
+  for (const AllocationSet& set : month_sets) {
+    for (const model::Allocation& a : set.allocations) {
+      const Money c = a.TotalCost();
       month_cost += c;
       if (a.name == model::kIdleName) {
         idle_month += c;
@@ -267,15 +280,8 @@ PageResult Overview(const PageContext& ctx) {
       by_namespace[ns.empty() ? std::string(model::kUnallocated) : ns] += c;
     }
   }
-  const sys_seconds month_end =
-      model::ParseWindow("month", ctx.now).start +
-      days(
-          static_cast<int>((std::chrono::year_month_day(std::chrono::floor<days>(ctx.now)).year() /
-                            std::chrono::year_month_day(std::chrono::floor<days>(ctx.now)).month() /
-                            std::chrono::last)
-                               .day()
-                               .
-                               operator unsigned()));
+  const std::chrono::year_month_day ymd{std::chrono::floor<days>(ctx.now)};
+  const sys_seconds month_end = sys_days{ymd.year() / ymd.month() / std::chrono::last} + days(1);
   Money forecast = month_cost;
   if (recent_first && ctx.now > *recent_first) {
     const double rate = static_cast<double>(recent.nanos()) /
@@ -307,7 +313,6 @@ PageResult Overview(const PageContext& ctx) {
                                           std::string(model::kIdleName), "totalCost"}),
          "capacity nobody requested"});
     std::map<std::string, Money, std::less<>> on_demand;
-    const std::vector<model::NodeAssetRow> nodes = assets.get();
     if (ctx.readers.on_demand_per_hour) {
       for (const model::NodeAssetRow& n : nodes) {
         if (n.capacity_type != model::kCapacityTypeSpot || on_demand.contains(n.instance_type)) {
@@ -331,13 +336,10 @@ PageResult Overview(const PageContext& ctx) {
   }
   page.sections.push_back(std::move(head));
 
-  Section chart{"daily", "Cost per day", "The last 7 days, stacked by team.", {}, "", {}, {}};
-  std::vector<AllocationSet> last7;
-  for (const AllocationSet& set : sets) {
-    if (set.window.start >= chart_start) last7.push_back(set);
-  }
+  Section chart{
+      "daily", "Cost per day", "The last 7 days, stacked by team; idle on top.", {}, "", {}, {}};
   AddDailyChart(
-      chart, last7, [](const model::Allocation& a) { return PropertyOf(a, "team"); },
+      chart, sets, [](const model::Allocation& a) { return PropertyOf(a, "team"); },
       "Cost per day by team, last 7 days");
   page.sections.push_back(std::move(chart));
 
@@ -445,10 +447,12 @@ PageResult Team(const PageContext& ctx) {
     const model::TimeWindow w = model::ParseWindow(window, ctx.now);
     return ctx.readers.queries.ReadQueries(w.start, w.end);
   });
-  const AllocationCall daily{window, "namespace,workload", filter, false, "1d", false};
-  const auto sets = daily.Read(ctx);
   const AllocationCall by_ns{window, "namespace", filter, true, "", false};
   const AllocationCall by_workload{window, "namespace,workload", filter, true, "", false};
+  const AllocationCall daily = LastSevenDays(ctx, "namespace", filter, false);
+  auto chart_read = std::async(std::launch::async, [&] { return daily.Read(ctx); });
+  const auto sets = by_workload.Read(ctx);
+  const auto chart_sets = chart_read.get();
 
   std::map<std::string, Money> ns_cost;
   for (const auto& set : sets) {
@@ -475,9 +479,10 @@ PageResult Team(const PageContext& ctx) {
                FigureSource{fmt::format("/v1/queries?window={}&aggregate=team", UrlEncode(window)),
                             team, "cost"}),
        fmt::format("{} workgroup{}", by_group.size(), by_group.size() == 1 ? "" : "s")});
+  head.intro = "The chart shows the last 7 days.";
   AddDailyChart(
-      head, sets, [](const model::Allocation& a) { return PropertyOf(a, "namespace"); },
-      "Cost per day by namespace");
+      head, chart_sets, [](const model::Allocation& a) { return PropertyOf(a, "namespace"); },
+      "Cost per day by namespace, last 7 days");
   page.sections.push_back(std::move(head));
 
   Section ns{"namespaces", "Namespaces", "", {}, "", {}, {}};
@@ -555,9 +560,11 @@ PageResult Namespace(const PageContext& ctx) {
   page.windows = WindowLinks(ctx, window);
   page.window_text = WindowText(ctx, window);
   const std::string filter = Quoted("namespace", ns);
-  const AllocationCall daily{window, "workload,team", filter, false, "1d", false};
-  const auto sets = daily.Read(ctx);
   const AllocationCall call{window, "workload", filter, true, "", false};
+  const AllocationCall daily = LastSevenDays(ctx, "workload", filter, false);
+  auto chart_read = std::async(std::launch::async, [&] { return daily.Read(ctx); });
+  const auto sets = AllocationCall{window, "workload,team", filter, true, "", false}.Read(ctx);
+  const auto chart_sets = chart_read.get();
   std::map<std::string, Money> by_workload;
   std::set<std::string> teams;
   for (const auto& set : sets) {
@@ -582,9 +589,10 @@ PageResult Namespace(const PageContext& ctx) {
                         Text(team_list.empty() ? "-" : team_list,
                              teams.size() == 1 ? TeamHref(*teams.begin(), window) : ""),
                         ""});
+  head.intro = "The chart shows the last 7 days.";
   AddDailyChart(
-      head, sets, [](const model::Allocation& a) { return PropertyOf(a, "workload"); },
-      "Cost per day by workload");
+      head, chart_sets, [](const model::Allocation& a) { return PropertyOf(a, "workload"); },
+      "Cost per day by workload, last 7 days");
   page.sections.push_back(std::move(head));
   Section wl{"workloads", "Workloads", "", {}, "", {}, {}};
   Table t{"Cost by workload", {{"Workload"}, {"Cost", true}}, {}, "No workloads in this window."};
@@ -651,8 +659,8 @@ PageResult Workload(const PageContext& ctx) {
                       {ns, NamespaceHref(ns, window)}};
   page.windows = WindowLinks(ctx, window);
   page.window_text = WindowText(ctx, window);
-  const AllocationCall call{window, "pod",
-                            Quoted("namespace", ns) + "+" + Quoted("workload", workload), true, "", false};
+  const AllocationCall call{
+      window, "pod", Quoted("namespace", ns) + "+" + Quoted("workload", workload), true, "", false};
   auto sets = call.Read(ctx);
   for (auto& set : sets)
     std::erase_if(set.allocations, [](auto& a) { return a.name == model::kIdleName; });
@@ -688,7 +696,7 @@ PageResult Pod(const PageContext& ctx) {
   page.windows = WindowLinks(ctx, window);
   page.window_text = WindowText(ctx, window);
   const AllocationCall call{window, "container", Quoted("namespace", ns) + "+" + Quoted("pod", pod),
-                            true, "", false};
+                            true,   "",          false};
   auto sets = call.Read(ctx);
   for (auto& set : sets)
     std::erase_if(set.allocations, [](auto& a) { return a.name == model::kIdleName; });

@@ -12,7 +12,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "allocation_cluster.hpp"
@@ -58,18 +60,29 @@ double Median(std::vector<double> ms) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  // `--database-url=URL`: measure a database loaded before (by an earlier run) instead of
+  // loading one; bench/run's Google Benchmark flags are ignored.
+  std::string reuse;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg.starts_with("--database-url=")) reuse = arg.substr(arg.find('=') + 1);
+  }
   try {
     fmt::print(
         "console: page server time (Console::Handle in process) over {} days x {} pods, "
         "against the API calls each page makes (CostApi::Handle in process, same reader)\n",
         cluster::kDays, cluster::kPods);
-    costledger::testing::PrivatePostgres server;
-    const std::string url = server.CreateDatabase("console_bench");
-    costledger::bench::LoadAllocationCluster(server, url, [](const std::string& line) {
-      fmt::print("  {}\n", line);
-      static_cast<void>(std::fflush(stdout));
-    });
+    std::optional<costledger::testing::PrivatePostgres> server;
+    std::string url = reuse;
+    if (url.empty()) {
+      server.emplace();
+      url = server->CreateDatabase("console_bench");
+      costledger::bench::LoadAllocationCluster(*server, url, [](const std::string& line) {
+        fmt::print("  {}\n", line);
+        static_cast<void>(std::fflush(stdout));
+      });
+    }
     costledger::postgres::PostgresCostReader reader(url, "");
     costledger::api::CostApiSettings api_settings;
     api_settings.cache_ttl = std::chrono::seconds(0);

@@ -86,6 +86,13 @@ Cell Text(std::string text, std::string href = "") {
   return c;
 }
 
+/// "2026-12-03 18:19" (UTC): short enough not to wrap in a table cell.
+std::string ShortTime(sys_seconds t) {
+  std::string text = model::FormatTimestamp(t);  // 2026-12-03T18:19:39Z
+  text[10] = ' ';
+  return text.substr(0, 16);
+}
+
 std::string Percent(std::optional<double> ratio) { return model::FormatRatio(ratio, 0); }
 
 std::string Hours(double seconds) { return model::FormatHours(seconds / kSecondsPerHour); }
@@ -130,7 +137,7 @@ std::string WindowOf(const PageContext& ctx, std::string_view fallback) {
 std::string WindowText(const PageContext& ctx, const std::string& window) {
   const model::TimeWindow w = model::ParseWindow(window, ctx.now);
   const sys_seconds end = std::min(w.end, ctx.now);
-  return fmt::format("{} to {}", model::FormatTimestamp(w.start), model::FormatTimestamp(end));
+  return fmt::format("{} to {} UTC", ShortTime(w.start), ShortTime(end));
 }
 
 /// The window choices, linking to the same page with the other parameters kept.
@@ -293,7 +300,7 @@ PageResult Overview(const PageContext& ctx) {
   Page page;
   page.title = "Overview";
   page.active = "overview";
-  page.window_text = fmt::format("now {}", model::FormatTimestamp(ctx.now));
+  page.window_text = fmt::format("{} UTC", ShortTime(ctx.now));
 
   Section head{"totals", "Spend", "", {}, "", {}, {}};
   auto total = [](const char* w) {
@@ -855,12 +862,15 @@ PageResult Queries(const PageContext& ctx) {
           {{"Workgroup"}, {"Team"}, {"Queries", true}, {"Scanned", true}, {"Cost", true}},
           {},
           "No queries in this window."};
-  for (const auto& [name, g] : groups) {
+  std::vector<std::pair<std::string, Group>> by_cost(groups.begin(), groups.end());
+  std::stable_sort(by_cost.begin(), by_cost.end(),
+                   [](const auto& a, const auto& b) { return a.second.cost > b.second.cost; });
+  for (const auto& [name, g] : by_cost) {
     Cell count = Text(std::to_string(g.queries));
     count.source = FigureSource{api, name, "queries"};
-    t.rows.push_back({Text(name), Text(g.team, TeamHref(g.team, window)), count,
-                      Text(model::FormatBytes(g.bytes)),
-                      Dollars(g.cost, FigureSource{api, name, "cost"})});
+    t.rows.push_back(
+        {Text(name), Text(g.team.empty() ? "(no team)" : g.team, TeamHref(g.team, window)), count,
+         Text(model::FormatBytes(g.bytes)), Dollars(g.cost, FigureSource{api, name, "cost"})});
   }
   s.tables.push_back(std::move(t));
   page.sections.push_back(std::move(s));
@@ -871,8 +881,8 @@ PageResult Queries(const PageContext& ctx) {
            "No queries in this window."};
   for (const auto& r : top) {
     qt.rows.push_back({Text(r.query.substr(0, 160)), Text(r.work_group), Text(r.state),
-                       Text(model::FormatTimestamp(r.submitted)),
-                       Text(model::FormatBytes(r.data_scanned_bytes)), Dollars(r.cost)});
+                       Text(ShortTime(r.submitted)), Text(model::FormatBytes(r.data_scanned_bytes)),
+                       Dollars(r.cost)});
   }
   q.tables.push_back(std::move(qt));
   page.sections.push_back(std::move(q));
@@ -904,7 +914,7 @@ PageResult Quotas(const PageContext& ctx) {
   if (!snapshot) {
     s.intro = "The quota evaluator has not published yet.";
   } else {
-    s.intro = fmt::format("Evaluated {}.", model::FormatTimestamp(snapshot->evaluated_at));
+    s.intro = fmt::format("Evaluated {} UTC.", ShortTime(snapshot->evaluated_at));
     for (const auto& [quota, status] : snapshot->WithStatus()) {
       if (!ctx.who.scope.all_teams &&
           (!quota->scope.team || !ctx.who.SeesTeam(*quota->scope.team))) {
@@ -918,7 +928,12 @@ PageResult Quotas(const PageContext& ctx) {
            Text(std::string(model::ToString(quota->period))),
            Text(std::string(model::ToString(quota->action))), spent,
            Text(model::FormatQuotaAmount(status.unit, status.limit)), Text(Percent(status.ratio)),
-           Text(status.forecast ? model::FormatQuotaAmount(status.unit, *status.forecast) : "-")});
+           Text(status.forecast ? model::FormatQuotaAmount(status.unit, *status.forecast) : "-"),
+           Text(status.LimitReached()           ? (quota->action == model::QuotaAction::kDeny
+                                                       ? "limit reached: denying new pods"
+                                                       : "limit reached")
+                : status.ForecastReachesLimit() ? "forecast over limit"
+                                                : "ok")});
     }
   }
   s.tables.push_back(std::move(t));

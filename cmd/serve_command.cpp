@@ -6,6 +6,7 @@
 #include <atomic>
 #include <csignal>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -19,6 +20,8 @@
 #include "costledger/collector/collector.hpp"
 #include "costledger/common/secrets.hpp"
 #include "costledger/common/time_zone.hpp"
+#include "costledger/console/console.hpp"
+#include "costledger/console/console_handler.hpp"
 #include "costledger/fetch/cluster_scraper.hpp"
 #include "costledger/fetch/price_loader.hpp"
 #include "costledger/fetch/work_counter_scraper.hpp"
@@ -187,8 +190,9 @@ postgres::RetentionPolicy ToRetention(const Config& c) {
 class ApiWiring {
  public:
   ApiWiring(const Config& c, common::Logger& log, api::CostMetrics* metrics)
-      // Two connections per worker: an allocation reads idle meanwhile.
-      : reader_(c.database_url, c.database_password, 2 * static_cast<std::size_t>(c.api.workers)),
+      : tokens_(Tokens(c, log)),
+        // Two connections per worker: an allocation reads idle meanwhile.
+        reader_(c.database_url, c.database_password, 2 * static_cast<std::size_t>(c.api.workers)),
         // A report request reads it once or twice in a row: one connection per worker.
         reports_(c.database_url, c.database_password, static_cast<std::size_t>(c.api.workers)),
         // A quota request reads or writes once or twice in a row: one connection per worker.
@@ -198,7 +202,17 @@ class ApiWiring {
         cost_api_(
             api::CostReaders{reader_, reader_, reader_, reader_, &reports_, &quotas_, &usage_,
                              &work_, &quota_board_},
-            metrics, Settings(c, log),
+            metrics, Settings(c, tokens_, this),
+            [] {
+              return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+            }),
+        // The console reads through the same ports, behind the same tokens.
+        console_(
+            console::ConsoleReaders{
+                reader_, reader_, reader_, &reports_, &quota_board_,
+                api::EfficiencyReaders{reader_, reader_, &usage_, &work_},
+                [this, &c, &log](std::string_view type) { return OnDemandPerHour(c, log, type); }},
+            ConsoleSettings(c, tokens_),
             [] {
               return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
             }),
@@ -206,7 +220,14 @@ class ApiWiring {
         // ... at a lower CPU priority, so /healthz and /v1/admission answer first on a busy node.
         workers_(c.api.workers, static_cast<std::size_t>(c.api.queue), kWorkerNice),
         handler_(cost_api_, workers_),
-        server_(Options(c, log, metrics), handler_.AsHandler()) {
+        console_handler_(console_, workers_),
+        server_(Options(c, log, metrics),
+                [this](http::HttpRequest request, const http::Responder& respond) {
+                  if (console::IsConsolePath(request.path)) {
+                    return console_handler_(std::move(request), respond);
+                  }
+                  handler_(std::move(request), respond);
+                }) {
     server_.Start();
     log.Info("api listening", {{"listen", c.listen},
                                {"port", static_cast<std::int64_t>(server_.port())},
@@ -245,8 +266,49 @@ class ApiWiring {
     return targets;
   }
 
-  static api::CostApiSettings Settings(const Config& c, common::Logger& log) {
+  static std::optional<api::TokenRegistry> Tokens(const Config& c, common::Logger& log) {
+    if (!c.tokens_file.empty()) return api::TokenRegistry::LoadFile(c.tokens_file);
+    log.Warn("no auth.tokens_file configured: the API is open to anyone who can reach it", {});
+    return std::nullopt;
+  }
+
+  static console::ConsoleSettings ConsoleSettings(const Config& c,
+                                                  const std::optional<api::TokenRegistry>& tokens) {
+    console::ConsoleSettings s;
+    s.tokens = tokens ? &*tokens : nullptr;
+    s.secure_cookie = !c.api.tls_cert_file.empty();
+    s.efficiency = Efficiency(c);
+    return s;
+  }
+
+  // On-demand list prices for the console's spot savings, loaded once when first asked (on a
+  // worker thread, never at start).
+  std::optional<model::Money> OnDemandPerHour(const Config& c, common::Logger& log,
+                                              std::string_view type) {
+    std::call_once(prices_once_, [&] {
+      fetch::PriceSettings s;
+      s.region = c.pricing.region;
+      s.on_demand = c.pricing.on_demand;
+      s.custom_hourly = c.pricing.custom_hourly;
+      ports::LoadedPrices loaded = fetch::LoadPrices(s);
+      for (const std::string& e : loaded.errors) {
+        log.Warn("console: on-demand prices not loaded; spot savings unknown", {{"error", e}});
+      }
+      prices_ = std::move(loaded.book);
+    });
+    const auto p = prices_.OnDemand(type);
+    if (!p) return std::nullopt;
+    return p->per_hour;
+  }
+
+  static api::CostApiSettings Settings(const Config& c,
+                                       const std::optional<api::TokenRegistry>& tokens,
+                                       ApiWiring* self) {
     api::CostApiSettings settings;
+    // A figure's link to its API call opens in the browser logged in to the console.
+    settings.session = [self](const http::HttpRequest& r) {
+      return self->console_.SessionPrincipal(r);
+    };
     // settings.enforcement.board: CostApi takes CostReaders::quota_board.
     settings.enforcement.cluster = c.cluster;
     settings.enforcement.team_label = c.team_label;
@@ -255,11 +317,7 @@ class ApiWiring {
     settings.enforcement.default_contact = c.admission.contact;
     settings.enforcement.stale_after = std::chrono::seconds(c.admission.stale_after_seconds);
     settings.enforcement.failure_policy = api::ParseFailurePolicy(c.admission.failure_policy);
-    if (!c.tokens_file.empty()) {
-      settings.tokens = api::TokenRegistry::LoadFile(c.tokens_file);
-    } else {
-      log.Warn("no auth.tokens_file configured: the API is open to anyone who can reach it", {});
-    }
+    settings.tokens = tokens;
     settings.protect_metrics = c.api.protect_metrics;
     if (!c.anonymous_role.empty()) {
       settings.anonymous_role = api::ParseRole(c.anonymous_role);
@@ -290,7 +348,9 @@ class ApiWiring {
     };
     options.access_log = [&log, metrics](const http::AccessLogEntry& e) {
       if (metrics != nullptr) {
-        const std::string route = api::CostApi::RouteOf(e.target.substr(0, e.target.find('?')));
+        const std::string path = e.target.substr(0, e.target.find('?'));
+        const std::string route =
+            console::IsConsolePath(path) ? std::string("/console") : api::CostApi::RouteOf(path);
         metrics->CountHttpRequest(route, e.status, e.duration);
       }
       log.Info("access", {{"remote", e.remote},
@@ -303,6 +363,7 @@ class ApiWiring {
     return options;
   }
 
+  std::optional<api::TokenRegistry> tokens_;  // the API's and the console's
   quotas::QuotaBoard quota_board_;  // published by the quota evaluator, read by the routes
   postgres::PostgresCostReader reader_;
   postgres::PostgresReportArchive reports_;
@@ -310,8 +371,12 @@ class ApiWiring {
   postgres::PostgresUsageReader usage_;
   fetch::WorkCounterScraper work_;
   api::CostApi cost_api_;
+  console::Console console_;
+  std::once_flag prices_once_;
+  model::PriceBook prices_;
   api::WorkerPool workers_;
   api::PooledHandler handler_;
+  console::ConsoleHandler console_handler_;
   http::HttpServer server_;
 };
 

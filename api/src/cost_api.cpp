@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "costledger/api/allocation_json.hpp"
+#include "costledger/api/allocation_read.hpp"
 #include "costledger/api/quota_routes.hpp"
 #include "costledger/api/quota_status_route.hpp"
 #include "costledger/api/report_routes.hpp"
@@ -123,6 +124,13 @@ std::optional<http::HttpResponse> CostApi::Authorize(const http::HttpRequest& re
     return std::nullopt;
   }
   const std::string header = request.Header("authorization");  // the token views into it
+  if (header.empty() && settings_.session &&
+      (request.method == "GET" || request.method == "HEAD")) {
+    if (auto session = settings_.session(request)) {
+      who = std::move(*session);
+      return std::nullopt;  // the console admits only viewer and admin logins
+    }
+  }
   if (header.empty() && settings_.anonymous_role && IsOpenCostPath(request.path)) {
     who = Principal{"anonymous", *settings_.anonymous_role, model::TeamScope::All()};
     return std::nullopt;
@@ -277,22 +285,8 @@ http::HttpResponse CostApi::Allocation(const http::HttpRequest& request, const P
   }
   const model::AllocationRequest r =
       model::ParseAllocationRequest(request.query, clock_(), options);
-  const model::TeamScope& scope = who.scope;
-  const std::vector<model::PropertyRef> grouping = model::GroupingFor(r, scope);
-  const std::chrono::seconds step = r.ReadStep();
-  // Idle comes from the node tables: read it on a second pooled connection meanwhile.
-  const bool idle_needed = r.include_idle || r.share_idle;
-  std::future<std::vector<model::IdleRow>> idle_read;
-  if (idle_needed) {
-    idle_read = std::async(std::launch::async, [&] {
-      return readers_.allocations.ReadIdle(r.window.start, r.window.end, step);
-    });
-  }
-  const auto rows =
-      readers_.allocations.ReadAllocations(r.window.start, r.window.end, step, grouping);
-  const auto idle = idle_needed ? idle_read.get() : std::vector<model::IdleRow>{};
   http::HttpResponse out;
-  auto sets = model::BuildAllocationSets(r, scope, grouping, rows, idle);
+  auto sets = ReadAllocationSets(readers_.allocations, r, who.scope);
   out.body = OpenCostRoute(request.path) == "/allocation/summary"
                  ? RenderAllocationSummaryResponse(sets, r.accumulate ? r.window.length() : r.step,
                                                    r.warnings)

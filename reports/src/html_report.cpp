@@ -6,16 +6,22 @@
 #include <array>
 #include <vector>
 
+#include "costledger/markup/markup.hpp"
+#include "costledger/markup/svg_chart.hpp"
 #include "costledger/model/quota_text.hpp"
 #include "costledger/model/report_text.hpp"
 #include "costledger/model/timestamp.hpp"
 #include "costledger/model/weekly_report_summary.hpp"
-#include "markup.hpp"
-#include "svg_chart.hpp"
 
 namespace costledger::reports {
 namespace {
 
+using markup::ChartSeries;
+using markup::CompactDollars;
+using markup::Escape;
+using markup::EscapeBreakable;
+using markup::RenderStackedBars;
+using markup::StackedBarChart;
 using model::FormatDollars;
 using model::Money;
 
@@ -65,9 +71,8 @@ constexpr std::string_view kCode =
     "overflow-wrap:break-word;";
 
 // Okabe-Ito colours (distinguishable with colour-blindness), then grey for "other".
-constexpr std::array<std::string_view, 6> kPalette = {"#0072B2", "#E69F00", "#009E73",
-                                                      "#CC79A7", "#56B4E9", "#D55E00"};
-constexpr std::string_view kOtherColor = "#9CA3AF";
+using markup::kOtherColor;
+using markup::kPalette;
 
 std::string Attr(std::string_view text) { return Escape(text); }
 

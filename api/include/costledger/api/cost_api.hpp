@@ -64,6 +64,11 @@ struct CostApiSettings {
   /// The labels of OpenCost's department/environment/owner/product aggregates and filters
   /// (config `opencost.label_mapping`).
   model::LabelAliases label_aliases;
+  /// The console's browser session (console/): for a GET or HEAD without an Authorization
+  /// header, the principal of its session cookie, so that the API call behind a figure opens in
+  /// the logged-in browser (SameSite=Strict cookie; never for PUT, POST or DELETE). Empty: bearer
+  /// tokens only. Must be thread-safe.
+  std::function<std::optional<Principal>(const http::HttpRequest&)> session;
 };
 
 /// Whether `path` is one of OpenCost's own paths: /allocation, /allocation/compute,

@@ -1,4 +1,4 @@
-#include "svg_chart.hpp"
+#include "costledger/markup/svg_chart.hpp"
 
 #include <fmt/core.h>
 
@@ -6,9 +6,9 @@
 #include <array>
 #include <cmath>
 
-#include "markup.hpp"
+#include "costledger/markup/markup.hpp"
 
-namespace costledger::reports {
+namespace costledger::markup {
 namespace {
 
 // Small enough that text stays readable when a phone scales the chart down (440 units to about
@@ -116,4 +116,4 @@ std::string RenderStackedBars(const StackedBarChart& chart) {
   return svg;
 }
 
-}  // namespace costledger::reports
+}  // namespace costledger::markup

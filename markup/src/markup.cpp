@@ -1,10 +1,10 @@
-#include "markup.hpp"
+#include "costledger/markup/markup.hpp"
 
 #include <fmt/core.h>
 
 #include <cmath>
 
-namespace costledger::reports {
+namespace costledger::markup {
 
 std::string Escape(std::string_view text) {
   std::string out;
@@ -71,4 +71,4 @@ std::string CompactDollars(double dollars) {
   return fmt::format("{}${}M", sign, trimmed(a / 1'000'000));
 }
 
-}  // namespace costledger::reports
+}  // namespace costledger::markup

@@ -1,12 +1,19 @@
 #pragma once
 
-// Inline SVG charts for pages and mail (private to the reports component).
+// Inline SVG charts for the weekly reports and the console pages (pure: no I/O).
 
+#include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
-namespace costledger::reports {
+namespace costledger::markup {
+
+/// Series colours, told apart also with colour-blindness (Okabe-Ito), and the colour of "other".
+inline constexpr std::array<std::string_view, 6> kPalette = {"#0072B2", "#E69F00", "#009E73",
+                                                             "#CC79A7", "#56B4E9", "#D55E00"};
+inline constexpr std::string_view kOtherColor = "#9CA3AF";
 
 /// One series of a stacked bar chart: a value per bar, in nano-dollars.
 struct ChartSeries {
@@ -28,4 +35,4 @@ struct StackedBarChart {
 /// screens, SVG text only shrinks).
 std::string RenderStackedBars(const StackedBarChart& chart);
 
-}  // namespace costledger::reports
+}  // namespace costledger::markup

@@ -1,6 +1,6 @@
 #pragma once
 
-// HTML and SVG text helpers shared by the renderings (private to the reports component).
+// HTML and SVG text helpers shared by the weekly reports and the console (pure: no I/O).
 
 #include <cstddef>
 #include <string>
@@ -8,7 +8,7 @@
 
 #include "costledger/model/money.hpp"
 
-namespace costledger::reports {
+namespace costledger::markup {
 
 /// `text` with &, <, >, " and ' replaced by character references: safe in element content and
 /// in double-quoted attribute values, in HTML and in SVG.
@@ -22,4 +22,4 @@ std::string EscapeBreakable(std::string_view text, std::size_t max_run = 18);
 /// A short dollar amount for chart labels: "$0", "$4.50", "$143", "$1.2k", "$12k", "$1.5M".
 std::string CompactDollars(double dollars);
 
-}  // namespace costledger::reports
+}  // namespace costledger::markup

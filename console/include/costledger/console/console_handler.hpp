@@ -1,0 +1,23 @@
+#pragma once
+
+#include "costledger/api/worker_pool.hpp"
+#include "costledger/console/console.hpp"
+#include "costledger/http/http_types.hpp"
+
+namespace costledger::console {
+
+/// The console as part of http::HttpServer's asynchronous handler: what needs no database
+/// (Console::Decide) is answered on the calling I/O thread, pages are read and rendered on the
+/// API's worker pool (a full queue answers 503 with Retry-After, as the API does). `console`
+/// and `pool` must outlive this handler. Thread-safe.
+class ConsoleHandler {
+ public:
+  ConsoleHandler(Console& console, api::WorkerPool& pool);
+  void operator()(http::HttpRequest request, const http::Responder& respond);
+
+ private:
+  Console& console_;
+  api::WorkerPool& pool_;
+};
+
+}  // namespace costledger::console

@@ -33,6 +33,8 @@ constexpr auto kScalarKeys = std::to_array<KeySpec>({
     {"cluster", Kind::kString},
     {"database_url", Kind::kString},
     {"database_password_file", Kind::kString},
+    {"database_read_url", Kind::kString},
+    {"database_read_max_lag_seconds", Kind::kInt},
     {"listen", Kind::kString},
     {"interval_seconds", Kind::kInt},
     {"scrape_timeout_seconds", Kind::kInt},
@@ -558,11 +560,16 @@ LoadedConfig ParseConfig(const std::string& json_text,
   LoadedConfig loaded;
   CollectUnknown(root, "", loaded.warnings);
   const bool password_in_file = common::HasConnectionSecret(GetString(root, "database_url", ""));
+  const bool read_password_in_file =
+      common::HasConnectionSecret(GetString(root, "database_read_url", ""));
   ApplyEnv(root, env);
 
   Config& c = loaded.config;
   c.cluster = GetString(root, "cluster", c.cluster);
   c.database_url = GetString(root, "database_url", c.database_url);
+  c.database_read_url = GetString(root, "database_read_url", "");
+  c.database_read_max_lag_seconds =
+      GetInt(root, "database_read_max_lag_seconds", c.database_read_max_lag_seconds, 1, 86400);
   c.listen = GetString(root, "listen", c.listen);
   c.interval_seconds = GetInt(root, "interval_seconds", c.interval_seconds, 1, 3600);
   c.scrape_timeout_seconds =
@@ -674,6 +681,11 @@ LoadedConfig ParseConfig(const std::string& json_text,
     throw InvalidInput(
         "configuration key 'database_url' is required (or set COSTLEDGER_DATABASE_URL)");
   }
+  if (read_password_in_file && !env.contains("COSTLEDGER_DATABASE_READ_URL")) {
+    throw InvalidInput(
+        "database_read_url in the configuration file contains a password; secrets go in "
+        "COSTLEDGER_DATABASE_PASSWORD or database_password_file, never in the file");
+  }
   if (password_in_file && !env.contains("COSTLEDGER_DATABASE_URL")) {
     throw InvalidInput(
         "database_url in the configuration file contains a password; secrets go in "
@@ -721,6 +733,8 @@ std::string DescribeConfig(const Config& c) {
   out["cluster"] = c.cluster;
   out["database_url"] = common::MaskConnectionSecrets(c.database_url);
   out["database_password"] = c.database_password.empty() ? "" : "***";
+  out["database_read_url"] = common::MaskConnectionSecrets(c.database_read_url);
+  out["database_read_max_lag_seconds"] = c.database_read_max_lag_seconds;
   out["listen"] = c.listen;
   out["interval_seconds"] = c.interval_seconds;
   out["scrape_timeout_seconds"] = c.scrape_timeout_seconds;

@@ -44,6 +44,16 @@ struct Config {
   std::string cluster = "default";
   std::string database_url;
   std::string database_password;  ///< secret: only from env or a file, never logged
+  /// A streaming read replica (hot standby) of database_url: the API, reports and the quota
+  /// evaluator read costs there; the collector, quota changes, archived reports and delivery
+  /// claims go to database_url. Empty: everything uses database_url. Same password.
+  std::string database_read_url;
+  /// /readyz of a process reading from a replica turns 503 past this replay lag.
+  int database_read_max_lag_seconds = 30;
+  /// Where cost reads go: database_read_url when set, else database_url.
+  const std::string& ReadUrl() const {
+    return database_read_url.empty() ? database_url : database_read_url;
+  }
   std::string listen = "0.0.0.0:9003";
   int interval_seconds = 60;
   int scrape_timeout_seconds = 10;

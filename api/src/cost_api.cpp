@@ -494,6 +494,23 @@ http::HttpResponse CostApi::Queries(const http::HttpRequest& request, const Prin
 
 http::HttpResponse CostApi::Ready() {
   if (!readers_.health.Ping()) return http::JsonError(503, "the database is not reachable");
+  // A replica far behind the primary would answer with costs that are not there yet.
+  const ports::ReplicationStatus replication = readers_.health.Replication();
+  json lag = nullptr;
+  if (replication.standby) {
+    if (!replication.lag) {
+      return http::JsonError(503,
+                             "the read replica's replication lag is unknown (no WAL replayed)");
+    }
+    const double lag_seconds = static_cast<double>(replication.lag->count()) / 1000.0;
+    if (*replication.lag > settings_.max_replication_lag) {
+      return http::JsonError(
+          503, fmt::format("the read replica is {:.3f} s behind the primary (limit {:.3f} s)",
+                           lag_seconds,
+                           static_cast<double>(settings_.max_replication_lag.count()) / 1000.0));
+    }
+    lag = lag_seconds;
+  }
   const auto latest = readers_.health.LatestInterval();
   if (!latest) return http::JsonError(503, "no interval has been stored yet");
   const auto age = clock_() - *latest;
@@ -502,8 +519,11 @@ http::HttpResponse CostApi::Ready() {
         503, fmt::format("the newest stored interval started {} s ago (limit {} s)", age.count(),
                          settings_.ready_max_age.count()));
   }
-  return Json(
-      {{"code", 200}, {"status", "ready"}, {"latestInterval", model::FormatTimestamp(*latest)}});
+  return Json({{"code", 200},
+               {"status", "ready"},
+               {"latestInterval", model::FormatTimestamp(*latest)},
+               {"database", replication.standby ? "replica" : "primary"},
+               {"replicationLagSeconds", std::move(lag)}});
 }
 
 }  // namespace costledger::api

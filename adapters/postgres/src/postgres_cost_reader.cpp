@@ -845,6 +845,28 @@ LATERAL (SELECT n.interval_start AS latest FROM node_costs n WHERE n.cluster = c
   });
 }
 
+ports::ReplicationStatus PostgresCostReader::Replication() {
+  // Receive = replay while a receiver runs means caught up, however old the last commit is (an
+  // idle primary); otherwise the lag is the age of the last replayed commit. Milliseconds.
+  static constexpr std::string_view kReplication = R"(
+SELECT pg_is_in_recovery(),
+       CASE WHEN NOT pg_is_in_recovery() THEN NULL
+            WHEN EXISTS (SELECT 1 FROM pg_stat_wal_receiver)
+                 AND pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+            ELSE (extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp())
+                  * 1000)::bigint END)";
+  return impl_->Run("read replication status", [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    const pqxx::result r = tx.exec(std::string(kReplication));
+    ports::ReplicationStatus status;
+    status.standby = r[0][0].as<bool>();
+    if (!r[0][1].is_null()) {
+      status.lag = std::chrono::milliseconds(std::max<std::int64_t>(0, r[0][1].as<std::int64_t>()));
+    }
+    return status;
+  });
+}
+
 bool PostgresCostReader::Ping() {
   try {
     impl_->Run("ping", [](pqxx::connection& c) {

@@ -51,6 +51,9 @@ struct CostApiSettings {
   bool protect_metrics = false;             ///< /metrics needs a token too
   std::chrono::seconds cache_ttl{5};        ///< identical requests reuse an answer this long
   std::chrono::seconds ready_max_age{180};  ///< /readyz: the newest interval is this recent
+  /// /readyz on a read replica (database_read_url): its replay lag is at most this; a standby
+  /// whose lag is unknown is not ready either. A primary has no lag.
+  std::chrono::milliseconds max_replication_lag{30'000};
   /// POST /v1/admission and /v1/quotas/check (enforcement_routes.hpp): answered by Decide from
   /// the quota board's memory, never on the worker pool.
   EnforcementSettings enforcement;

@@ -86,6 +86,15 @@ class QueryReader {
   }
 };
 
+/// What the server a reader reads from says about replication.
+struct ReplicationStatus {
+  /// The server is a hot standby (a streaming read replica), not the primary.
+  bool standby = false;
+  /// How far the standby's replay is behind the primary (zero when it has replayed all the
+  /// primary streamed); nothing when unknown (no WAL received yet) or not a standby.
+  std::optional<std::chrono::milliseconds> lag;
+};
+
 /// Whether the store answers and how fresh it is (for /readyz).
 class StoreHealth {
  public:
@@ -100,6 +109,9 @@ class StoreHealth {
   virtual std::optional<std::chrono::sys_seconds> LatestInterval() = 0;
   /// True when a trivial query succeeds now; never throws.
   virtual bool Ping() = 0;
+  /// Whether the store is a read replica and its lag; a store without replicas (the default)
+  /// is a primary. Throws what reads throw (Unavailable when out of reach).
+  virtual ReplicationStatus Replication() { return {}; }
 };
 
 }  // namespace costledger::ports

@@ -81,6 +81,11 @@ class PostgresCostReader final : public ports::AllocationReader,
   /// True when a trivial query succeeds now (waiting for a session like any read); never throws.
   bool Ping() override;
 
+  /// pg_is_in_recovery() and, on a hot standby, the replay lag: zero while a WAL receiver runs
+  /// and replay has caught up with what it received, else the time since the last replayed
+  /// transaction committed on the primary (nothing before the first one).
+  ports::ReplicationStatus Replication() override;
+
  private:
   std::vector<model::AllocationRow> ReadContainerSums(std::chrono::sys_seconds start,
                                                       std::chrono::sys_seconds end,

@@ -229,6 +229,10 @@ class ApiWiring {
                   }
                   handler_(std::move(request), respond);
                 }) {
+    if (!c.anonymous_role.empty()) {
+      log.Info("auth.anonymous_role: OpenCost's paths answer requests without a token",
+               {{"role", c.anonymous_role}});
+    }
     server_.Start();
     log.Info("api listening", {{"listen", c.listen},
                                {"port", static_cast<std::int64_t>(server_.port())},
@@ -322,8 +326,6 @@ class ApiWiring {
     settings.protect_metrics = c.api.protect_metrics;
     if (!c.anonymous_role.empty()) {
       settings.anonymous_role = api::ParseRole(c.anonymous_role);
-      log.Info("auth.anonymous_role: OpenCost's paths answer requests without a token",
-               {{"role", c.anonymous_role}});
     }
     settings.label_aliases = c.label_aliases;
     settings.cache_ttl = std::chrono::seconds(c.api.cache_seconds);

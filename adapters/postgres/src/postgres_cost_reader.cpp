@@ -239,6 +239,7 @@ std::string SubtractCondition(const std::vector<ReadSegment>& plan, Params& para
   for (const ReadSegment& s : plan) {
     if (!s.subtract) continue;
     if (!out.empty()) out += " OR ";
+    // The day as a constant: the planner then reads only that day's rows of `d`.
     out += fmt::format("(x.hour >= {} AND x.hour < {} AND d.day = {})", params.AddEpoch(s.start),
                        params.AddEpoch(s.end),
                        params.AddEpoch(std::chrono::floor<std::chrono::days>(s.start)));
@@ -590,6 +591,9 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadContainerSums(
                                        (taken.empty() ? "" : " HAVING sum(seconds) <> 0")));
     // Hash aggregation of many groups wants memory; the default 4 MB spills to disk.
     tx.exec("SET LOCAL work_mem = '256MB'");
+    // A day less hours is three small branches: parallel workers only add a gather and a sort
+    // of every group (1.36 s against 0.92 s for a local day, 2 cores busy).
+    if (!taken.empty()) tx.exec("SET LOCAL max_parallel_workers_per_gather = 0");
     const pqxx::result result =
         tx.exec_params(query, pqxx::prepare::make_dynamic_params(params.values()));
     out.reserve(result.size());

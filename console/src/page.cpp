@@ -261,6 +261,7 @@ code { font-size: 13px; overflow-wrap: anywhere; }
   .card .value { font-size: 18px; }
   th, td { padding: 4px 5px; }
   table.wide { min-width: 720px; }
+  table.wide td:not(:first-child) { white-space: nowrap; }
 }
 )css";
   return kCss;

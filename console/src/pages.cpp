@@ -368,6 +368,14 @@ PageResult Overview(const PageContext& ctx) {
                           : std::optional<double>(static_cast<double>(cost.nanos()) /
                                                   static_cast<double>(month_cost.nanos()))))});
   }
+  if (ctx.who.scope.all_teams && idle_month != Money()) {
+    // The rest of the cluster's cost, so that the shares add up to the month's total.
+    tt.rows.push_back(
+        {Text("idle (capacity nobody requested)"),
+         Dollars(idle_month, FigureSource{team_api, std::string(model::kIdleName), "totalCost"}),
+         Text(Percent(static_cast<double>(idle_month.nanos()) /
+                      static_cast<double>(month_cost.nanos())))});
+  }
   teams.tables.push_back(std::move(tt));
   page.sections.push_back(std::move(teams));
 

@@ -99,16 +99,20 @@ int main(int argc, char** argv) {
             {}},
         {}, [] { return kNow; });
 
-    // The last 7 days, per day (every page's chart).
-    const auto today = std::chrono::floor<std::chrono::days>(kNow);
-    const std::string week_days = fmt::format(
-        "window={},{}&step=1d", (today - std::chrono::days(6)).time_since_epoch().count(),
-        (today + std::chrono::days(1)).time_since_epoch().count());
+    // The last 7 days up to now, per day (every page's chart), and the month before today.
+    const sys_seconds today{std::chrono::floor<std::chrono::days>(kNow)};
+    const std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(kNow)};
+    const sys_seconds month_start{std::chrono::sys_days{ymd.year() / ymd.month() / 1}};
+    auto epoch = [](sys_seconds t) { return t.time_since_epoch().count(); };
+    const std::string week_days =
+        fmt::format("window={},{}&step=1d", epoch(today - std::chrono::days(6)), epoch(kNow));
+    const std::string month_before_today =
+        fmt::format("window={},{}&accumulate=true", epoch(month_start), epoch(today));
     const std::vector<PageCase> cases = {
         {"overview",
          "/",
-         {"/v1/allocation?window=month&aggregate=team,namespace&accumulate=true",
-          "/v1/allocation?" + week_days + "&aggregate=team", "/v1/assets?window=month"}},
+         {"/v1/allocation?" + month_before_today + "&aggregate=team,namespace",
+          "/v1/allocation?" + week_days + "&aggregate=team,namespace", "/v1/assets?window=month"}},
         {"teams",
          "/console/teams?window=30d",
          {"/v1/allocation?window=30d&aggregate=team&accumulate=true"}},

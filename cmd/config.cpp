@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <utility>
 
 #include "costledger/common/secrets.hpp"
 #include "costledger/common/time_zone.hpp"
@@ -32,6 +33,8 @@ constexpr auto kScalarKeys = std::to_array<KeySpec>({
     {"cluster", Kind::kString},
     {"database_url", Kind::kString},
     {"database_password_file", Kind::kString},
+    {"database_read_url", Kind::kString},
+    {"database_read_max_lag_seconds", Kind::kInt},
     {"listen", Kind::kString},
     {"interval_seconds", Kind::kInt},
     {"scrape_timeout_seconds", Kind::kInt},
@@ -52,6 +55,11 @@ constexpr auto kScalarKeys = std::to_array<KeySpec>({
     {"sources.athena.price_per_tb", Kind::kMoney},
     {"auth.tokens_file", Kind::kString},
     {"auth.protect_metrics", Kind::kBool},
+    {"auth.anonymous_role", Kind::kString},
+    {"opencost.label_mapping.department", Kind::kString},
+    {"opencost.label_mapping.environment", Kind::kString},
+    {"opencost.label_mapping.owner", Kind::kString},
+    {"opencost.label_mapping.product", Kind::kString},
     {"api.threads", Kind::kInt},
     {"api.workers", Kind::kInt},
     {"api.queue", Kind::kInt},
@@ -97,9 +105,13 @@ constexpr auto kScalarKeys = std::to_array<KeySpec>({
     {"efficiency.expander_namespace", Kind::kString},
 });
 // Objects whose keys are free-form (maps).
-constexpr std::array<std::string_view, 6> kMapKeys{
-    "sources.pricing.custom_hourly", "sources.athena.workgroup_teams", "reports.teams",
-    "efficiency.work_counters",      "quotas.alerts.webhooks",         "quotas.alerts.quotas"};
+constexpr std::array<std::string_view, 7> kMapKeys{"sources.pricing.custom_hourly",
+                                                   "sources.pricing.custom_storage",
+                                                   "sources.athena.workgroup_teams",
+                                                   "reports.teams",
+                                                   "efficiency.work_counters",
+                                                   "quotas.alerts.webhooks",
+                                                   "quotas.alerts.quotas"};
 constexpr std::array<std::string_view, 7> kWeekdays{"monday", "tuesday",  "wednesday", "thursday",
                                                     "friday", "saturday", "sunday"};
 
@@ -548,11 +560,16 @@ LoadedConfig ParseConfig(const std::string& json_text,
   LoadedConfig loaded;
   CollectUnknown(root, "", loaded.warnings);
   const bool password_in_file = common::HasConnectionSecret(GetString(root, "database_url", ""));
+  const bool read_password_in_file =
+      common::HasConnectionSecret(GetString(root, "database_read_url", ""));
   ApplyEnv(root, env);
 
   Config& c = loaded.config;
   c.cluster = GetString(root, "cluster", c.cluster);
   c.database_url = GetString(root, "database_url", c.database_url);
+  c.database_read_url = GetString(root, "database_read_url", "");
+  c.database_read_max_lag_seconds =
+      GetInt(root, "database_read_max_lag_seconds", c.database_read_max_lag_seconds, 1, 86400);
   c.listen = GetString(root, "listen", c.listen);
   c.interval_seconds = GetInt(root, "interval_seconds", c.interval_seconds, 1, 3600);
   c.scrape_timeout_seconds =
@@ -575,6 +592,15 @@ LoadedConfig ParseConfig(const std::string& json_text,
   c.pricing.spot_history = GetString(root, "sources.pricing.spot_history", "");
   c.pricing.refresh_seconds =
       GetInt(root, "sources.pricing.refresh_seconds", c.pricing.refresh_seconds, 1, 7 * 86400);
+  if (const json* custom = Find(root, "sources.pricing.custom_storage")) {
+    if (!custom->is_object()) {
+      throw InvalidInput("configuration key 'sources.pricing.custom_storage' must be an object");
+    }
+    for (auto it = custom->begin(); it != custom->end(); ++it) {
+      c.pricing.custom_storage[it.key()] =
+          GetMoney(root, "sources.pricing.custom_storage." + it.key(), {});
+    }
+  }
   if (const json* custom = Find(root, "sources.pricing.custom_hourly")) {
     if (!custom->is_object()) {
       throw InvalidInput("configuration key 'sources.pricing.custom_hourly' must be an object");
@@ -625,6 +651,23 @@ LoadedConfig ParseConfig(const std::string& json_text,
   }
   c.tokens_file = GetString(root, "auth.tokens_file", "");
   c.api.protect_metrics = GetBool(root, "auth.protect_metrics", c.api.protect_metrics);
+  c.anonymous_role = GetString(root, "auth.anonymous_role", "");
+  if (!c.anonymous_role.empty() && c.anonymous_role != "viewer") {
+    throw InvalidInput(fmt::format(
+        "auth.anonymous_role '{}' is not allowed: only \"viewer\" (read-only, OpenCost's "
+        "paths only) or unset",
+        c.anonymous_role));
+  }
+  for (auto [key, field] : {std::pair{"department", &model::LabelAliases::department},
+                            std::pair{"environment", &model::LabelAliases::environment},
+                            std::pair{"owner", &model::LabelAliases::owner},
+                            std::pair{"product", &model::LabelAliases::product}}) {
+    const std::string path = fmt::format("opencost.label_mapping.{}", key);
+    c.label_aliases.*field = GetString(root, path, c.label_aliases.*field);
+    if ((c.label_aliases.*field).empty()) {
+      throw InvalidInput(fmt::format("configuration key '{}' must not be empty", path));
+    }
+  }
   c.api.threads = GetInt(root, "api.threads", c.api.threads, 1, 64);
   c.api.workers = GetInt(root, "api.workers", c.api.workers, 1, 64);
   c.api.queue = GetInt(root, "api.queue", c.api.queue, 0, 10000);
@@ -637,6 +680,11 @@ LoadedConfig ParseConfig(const std::string& json_text,
   if (c.database_url.empty()) {
     throw InvalidInput(
         "configuration key 'database_url' is required (or set COSTLEDGER_DATABASE_URL)");
+  }
+  if (read_password_in_file && !env.contains("COSTLEDGER_DATABASE_READ_URL")) {
+    throw InvalidInput(
+        "database_read_url in the configuration file contains a password; secrets go in "
+        "COSTLEDGER_DATABASE_PASSWORD or database_password_file, never in the file");
   }
   if (password_in_file && !env.contains("COSTLEDGER_DATABASE_URL")) {
     throw InvalidInput(
@@ -685,6 +733,8 @@ std::string DescribeConfig(const Config& c) {
   out["cluster"] = c.cluster;
   out["database_url"] = common::MaskConnectionSecrets(c.database_url);
   out["database_password"] = c.database_password.empty() ? "" : "***";
+  out["database_read_url"] = common::MaskConnectionSecrets(c.database_read_url);
+  out["database_read_max_lag_seconds"] = c.database_read_max_lag_seconds;
   out["listen"] = c.listen;
   out["interval_seconds"] = c.interval_seconds;
   out["scrape_timeout_seconds"] = c.scrape_timeout_seconds;
@@ -701,6 +751,9 @@ std::string DescribeConfig(const Config& c) {
                                {"on_demand", c.pricing.on_demand},
                                {"spot_history", c.pricing.spot_history},
                                {"refresh_seconds", c.pricing.refresh_seconds}};
+  for (const auto& [type, price] : c.pricing.custom_storage) {
+    out["sources"]["pricing"]["custom_storage"][type] = price.Dollars();
+  }
   for (const auto& [type, price] : c.pricing.custom_hourly) {
     out["sources"]["pricing"]["custom_hourly"][type] = price.Dollars();
   }
@@ -748,6 +801,11 @@ std::string DescribeConfig(const Config& c) {
   }
   out["auth"]["tokens_file"] = c.tokens_file;
   out["auth"]["protect_metrics"] = c.api.protect_metrics;
+  out["auth"]["anonymous_role"] = c.anonymous_role;
+  out["opencost"]["label_mapping"] = {{"department", c.label_aliases.department},
+                                      {"environment", c.label_aliases.environment},
+                                      {"owner", c.label_aliases.owner},
+                                      {"product", c.label_aliases.product}};
   out["api"] = {{"threads", c.api.threads},
                 {"workers", c.api.workers},
                 {"queue", c.api.queue},

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "costledger/model/allocation_filter.hpp"
 #include "costledger/model/money.hpp"
 #include "costledger/model/split_weights.hpp"
 
@@ -26,6 +27,8 @@ struct Config {
     std::string spot_history;  ///< URL or path of DescribeSpotPriceHistory JSON
     int refresh_seconds = 3600;
     std::map<std::string, model::Money> custom_hourly;  ///< instance type -> $/h override
+    /// EBS volume type (or, not EBS, storage class) -> $ per GiB-month override.
+    std::map<std::string, model::Money> custom_storage;
   };
   struct Athena {
     std::string executions;  ///< URL or path of BatchGetQueryExecution JSON
@@ -41,6 +44,16 @@ struct Config {
   std::string cluster = "default";
   std::string database_url;
   std::string database_password;  ///< secret: only from env or a file, never logged
+  /// A streaming read replica (hot standby) of database_url: the API, reports and the quota
+  /// evaluator read costs there; the collector, quota changes, archived reports and delivery
+  /// claims go to database_url. Empty: everything uses database_url. Same password.
+  std::string database_read_url;
+  /// /readyz of a process reading from a replica turns 503 past this replay lag.
+  int database_read_max_lag_seconds = 30;
+  /// Where cost reads go: database_read_url when set, else database_url.
+  const std::string& ReadUrl() const {
+    return database_read_url.empty() ? database_url : database_read_url;
+  }
   std::string listen = "0.0.0.0:9003";
   int interval_seconds = 60;
   int scrape_timeout_seconds = 10;
@@ -54,6 +67,12 @@ struct Config {
   Retention retention;
   std::string time_zone = "UTC";  ///< IANA name: report weeks and quota periods
   std::string tokens_file;
+  /// auth.anonymous_role: "viewer" serves OpenCost's paths (/allocation, /allocation/compute,
+  /// /assets, also under /model/) to requests without a token, for OpenCost's token-less
+  /// clients; "" (default): every path needs a token when tokens_file is set.
+  std::string anonymous_role;
+  /// opencost.label_mapping: the labels of OpenCost's department/environment/owner/product.
+  model::LabelAliases label_aliases;
   /// JSON file of quotas managed in Git ({"quotas": [...]} or a list; DESIGN "Quotas"),
   /// reconciled by serve at start and on SIGHUP; empty: none.
   std::string quotas_file;

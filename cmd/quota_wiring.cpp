@@ -114,7 +114,8 @@ struct QuotaEvaluatorThread::Impl {
   const Config& config;
   common::Logger& log;
   api::CostMetrics* metrics;
-  postgres::PostgresCostReader costs{config.database_url, config.database_password, 2};
+  // Spend from the read replica when configured; quotas and alert claims on the primary.
+  postgres::PostgresCostReader costs{config.ReadUrl(), config.database_password, 2};
   postgres::PostgresQuotaStore store{config.database_url, config.database_password, 1};
   postgres::PostgresNotificationLedger ledger{config.database_url, config.database_password, 1};
   delivery::HttpWebhookSender webhook;

@@ -40,8 +40,9 @@ struct ReportWiring::Impl {
   const Config& config;
   common::Logger& log;
   std::shared_ptr<const model::ZoneRules> zone = common::LoadTimeZone(config.time_zone);
-  postgres::PostgresCostReader costs{config.database_url, config.database_password, 4};
-  postgres::PostgresUsageReader usage{config.database_url, config.database_password};
+  // Costs from the read replica when configured; the archive and the ledger write: primary.
+  postgres::PostgresCostReader costs{config.ReadUrl(), config.database_password, 4};
+  postgres::PostgresUsageReader usage{config.ReadUrl(), config.database_password};
   postgres::PostgresReportArchive archive{config.database_url, config.database_password};
   postgres::PostgresNotificationLedger ledger{config.database_url, config.database_password};
   std::unique_ptr<delivery::SmtpMailSender> mail;

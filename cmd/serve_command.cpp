@@ -175,6 +175,7 @@ fetch::PriceSettings ToPriceSettings(const Config& c) {
   s.on_demand = c.pricing.on_demand;
   s.spot_history = c.pricing.spot_history;
   s.custom_hourly = c.pricing.custom_hourly;
+  s.custom_storage_per_gib_month = c.pricing.custom_storage;
   return s;
 }
 
@@ -190,13 +191,14 @@ class ApiWiring {
  public:
   ApiWiring(const Config& c, common::Logger& log, api::CostMetrics* metrics)
       : tokens_(Tokens(c, log)),
+        // Reads go to the replica when there is one (ReadUrl); quota changes to the primary.
         // Two connections per worker: an allocation reads idle meanwhile.
-        reader_(c.database_url, c.database_password, 2 * static_cast<std::size_t>(c.api.workers)),
+        reader_(c.ReadUrl(), c.database_password, 2 * static_cast<std::size_t>(c.api.workers)),
         // A report request reads it once or twice in a row: one connection per worker.
-        reports_(c.database_url, c.database_password, static_cast<std::size_t>(c.api.workers)),
+        reports_(c.ReadUrl(), c.database_password, static_cast<std::size_t>(c.api.workers)),
         // A quota request reads or writes once or twice in a row: one connection per worker.
         quotas_(c.database_url, c.database_password, static_cast<std::size_t>(c.api.workers)),
-        usage_(c.database_url, c.database_password),
+        usage_(c.ReadUrl(), c.database_password),
         work_(WorkCounterTargets(c), {}, std::chrono::days(35)),
         cost_api_(
             api::CostReaders{reader_, reader_, reader_, reader_, &reports_, &quotas_, &usage_,
@@ -318,8 +320,15 @@ class ApiWiring {
     settings.enforcement.failure_policy = api::ParseFailurePolicy(c.admission.failure_policy);
     settings.tokens = tokens;
     settings.protect_metrics = c.api.protect_metrics;
+    if (!c.anonymous_role.empty()) {
+      settings.anonymous_role = api::ParseRole(c.anonymous_role);
+      log.Info("auth.anonymous_role: OpenCost's paths answer requests without a token",
+               {{"role", c.anonymous_role}});
+    }
+    settings.label_aliases = c.label_aliases;
     settings.cache_ttl = std::chrono::seconds(c.api.cache_seconds);
     settings.ready_max_age = std::chrono::seconds(std::max(180, 3 * c.interval_seconds));
+    settings.max_replication_lag = std::chrono::seconds(c.database_read_max_lag_seconds);
     settings.efficiency = Efficiency(c);
     return settings;
   }

@@ -5,7 +5,7 @@ Run after editing this file (`grafana/generate.py [OUT_DIR]`); the test grafana_
 the committed JSON is what this writes. Panels use two datasources, provisioned by
 provisioning/datasources/costledger.yaml: Prometheus scraping costledger's /metrics (uid
 costledger-prometheus) and PostgreSQL through the read-only role on the dashboards.* views
-(uid costledger-postgres; migration 0011_dashboard_views).
+(uid costledger-postgres; migration 0013_dashboard_views).
 """
 import json
 import os

@@ -8,7 +8,7 @@ std::vector<model::AllocationSet> ReadAllocationSets(ports::AllocationReader& re
                                                      const model::AllocationRequest& request,
                                                      const model::TeamScope& scope) {
   const std::vector<model::PropertyRef> grouping = model::GroupingFor(request, scope);
-  const std::chrono::seconds step = request.accumulate ? request.window.length() : request.step;
+  const std::chrono::seconds step = request.ReadStep();
   // Idle comes from the node tables: read it on a second pooled connection meanwhile.
   const bool idle_needed = request.include_idle || request.share_idle;
   std::future<std::vector<model::IdleRow>> idle_read;

@@ -2,6 +2,9 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <array>
+#include <future>
 #include <nlohmann/json.hpp>
 
 #include "costledger/api/allocation_json.hpp"
@@ -9,6 +12,7 @@
 #include "costledger/api/quota_routes.hpp"
 #include "costledger/api/quota_status_route.hpp"
 #include "costledger/api/report_routes.hpp"
+#include "costledger/model/allocation_filter.hpp"
 #include "costledger/model/allocation_set.hpp"
 #include "costledger/model/errors.hpp"
 #include "costledger/model/timestamp.hpp"
@@ -43,7 +47,52 @@ model::TimeWindow WindowParam(const http::HttpRequest& request, sys_seconds now)
   return model::ParseWindow(*w, now);
 }
 
+// OpenCost's path without the /model prefix.
+std::string_view OpenCostRoute(std::string_view path) {
+  if (path.rfind("/model/", 0) == 0) path.remove_prefix(6);
+  return path;
+}
+
+json NodeAssetJson(const model::NodeAssetRow& n, const model::TimeWindow& w) {
+  const double hours = n.seconds / 3600.0;
+  const model::Money idle = n.idle_cpu + n.idle_ram + n.idle_gpu;
+  return {
+      {"type", "Node"},
+      {"properties", {{"cluster", n.cluster}, {"name", n.node}, {"category", "Compute"}}},
+      {"window",
+       {{"start", model::FormatTimestamp(w.start)}, {"end", model::FormatTimestamp(w.end)}}},
+      {"start", model::FormatTimestamp(n.first_start)},
+      {"end", model::FormatTimestamp(n.last_end)},
+      {"minutes", n.seconds / 60.0},
+      {"nodeType", n.instance_type},
+      {"capacityType", n.capacity_type},
+      {"zone", n.zone},
+      {"nodeGroup", n.node_group},  // "" when the node carried none
+      {"preemptible", n.capacity_type == "spot" ? 1.0 : 0.0},
+      {"cpuCores", static_cast<double>(n.cpu_millicores) / 1000.0},
+      {"ramBytes", static_cast<double>(n.memory_bytes)},
+      {"gpuCount", static_cast<double>(n.gpu_devices)},
+      {"cpuCoreHours", static_cast<double>(n.cpu_millicores) / 1000.0 * hours},
+      {"ramByteHours", static_cast<double>(n.memory_bytes) * hours},
+      {"gpuHours", static_cast<double>(n.gpu_devices) * hours},
+      {"hourlyPrice", n.max_price_per_hour.Dollars()},
+      {"cpuCost", n.cpu_cost.Dollars()},
+      {"ramCost", n.ram_cost.Dollars()},
+      {"gpuCost", n.gpu_cost.Dollars()},
+      {"idleCost", idle.Dollars()},
+      {"totalCost", n.cost.Dollars()},
+      {"totalCostNanos", n.cost.nanos()},
+      {"idleCostNanos", idle.nanos()},
+  };
+}
+
 }  // namespace
+
+bool IsOpenCostPath(std::string_view path) {
+  const std::string_view route = OpenCostRoute(path);
+  return route == "/allocation" || route == "/allocation/compute" || route == "/assets" ||
+         route == "/allocation/summary";
+}
 
 CostApi::CostApi(CostReaders readers, CostMetrics* metrics, CostApiSettings settings, Clock clock)
     : readers_(readers),
@@ -55,10 +104,11 @@ CostApi::CostApi(CostReaders readers, CostMetrics* metrics, CostApiSettings sett
 }
 
 std::string CostApi::RouteOf(const std::string& path) {
-  for (const char* route : {"/healthz", "/readyz", "/metrics", "/v1/allocation", "/allocation",
-                            "/allocation/compute", "/v1/assets", "/v1/queries"}) {
+  for (const char* route :
+       {"/healthz", "/readyz", "/metrics", "/v1/allocation", "/v1/assets", "/v1/queries"}) {
     if (path == route) return route;
   }
+  if (IsOpenCostPath(path)) return path;
   if (IsEnforcementPath(path)) return path;
   if (path == kReportsPath) return std::string(kReportsPath);
   if (IsReportsPath(path)) return "/v1/reports/{week}/{team}.{format}";
@@ -80,6 +130,10 @@ std::optional<http::HttpResponse> CostApi::Authorize(const http::HttpRequest& re
       who = std::move(*session);
       return std::nullopt;  // the console admits only viewer and admin logins
     }
+  }
+  if (header.empty() && settings_.anonymous_role && IsOpenCostPath(request.path)) {
+    who = Principal{"anonymous", *settings_.anonymous_role, model::TeamScope::All()};
+    return std::nullopt;
   }
   const auto token = BearerToken(header);
   const auto found = token ? settings_.tokens->Authenticate(*token) : std::nullopt;
@@ -202,8 +256,9 @@ http::HttpResponse CostApi::Answer(const http::HttpRequest& request, const Decis
     return AnswerQuotas(*readers_.quotas, request, decision.who);
   }
   http::HttpResponse response =
-      path == "/v1/assets"    ? Assets(request, decision.who)
-      : path == "/v1/queries" ? Queries(request, decision.who)
+      path == "/v1/assets"               ? Assets(request, decision.who)
+      : OpenCostRoute(path) == "/assets" ? OpenCostAssets(request, decision.who)
+      : path == "/v1/queries"            ? Queries(request, decision.who)
       : !EfficiencyRouteOf(path).empty()
           ? AnswerEfficiency({readers_.allocations, readers_.assets, readers_.usage, readers_.work},
                              settings_.efficiency, request, decision.who, clock_())
@@ -221,9 +276,21 @@ http::HttpResponse CostApi::Handle(const http::HttpRequest& request) {
 }
 
 http::HttpResponse CostApi::Allocation(const http::HttpRequest& request, const Principal& who) {
-  const model::AllocationRequest r = model::ParseAllocationRequest(request.query, clock_());
+  model::AllocationParseOptions options;
+  options.aliases = settings_.label_aliases;
+  if (IsOpenCostPath(request.path)) {
+    // OpenCost's endpoints: its defaults, and what it does not know is ignored.
+    options.ignore_unknown = true;
+    options.include_idle_default = false;
+  }
+  const model::AllocationRequest r =
+      model::ParseAllocationRequest(request.query, clock_(), options);
   http::HttpResponse out;
-  out.body = RenderAllocationResponse(ReadAllocationSets(readers_.allocations, r, who.scope));
+  auto sets = ReadAllocationSets(readers_.allocations, r, who.scope);
+  out.body = OpenCostRoute(request.path) == "/allocation/summary"
+                 ? RenderAllocationSummaryResponse(sets, r.accumulate ? r.window.length() : r.step,
+                                                   r.warnings)
+                 : RenderAllocationResponse(sets, r.warnings);
   return out;
 }
 
@@ -238,38 +305,137 @@ http::HttpResponse CostApi::Assets(const http::HttpRequest& request, const Princ
   const model::TimeWindow w = WindowParam(request, clock_());
   json data = json::object();
   for (const model::NodeAssetRow& n : readers_.assets.ReadAssets(w.start, w.end)) {
-    const double hours = n.seconds / 3600.0;
-    const model::Money idle = n.idle_cpu + n.idle_ram + n.idle_gpu;
-    data[n.cluster + "/" + n.node] = {
-        {"type", "Node"},
-        {"properties", {{"cluster", n.cluster}, {"name", n.node}, {"category", "Compute"}}},
+    data[n.cluster + "/" + n.node] = NodeAssetJson(n, w);
+  }
+  // Persistent volumes (rule 9), as OpenCost's Disk assets.
+  for (const model::VolumeAssetRow& v : readers_.assets.ReadVolumeAssets(w.start, w.end)) {
+    data[v.cluster + "/" + v.volume] = {
+        {"type", "Disk"},
+        {"properties",
+         {{"cluster", v.cluster},
+          {"name", v.volume},
+          {"providerID", v.provider_id},
+          {"category", "Storage"},
+          {"service", "Kubernetes"}}},
         {"window",
          {{"start", model::FormatTimestamp(w.start)}, {"end", model::FormatTimestamp(w.end)}}},
-        {"start", model::FormatTimestamp(n.first_start)},
-        {"end", model::FormatTimestamp(n.last_end)},
-        {"minutes", n.seconds / 60.0},
-        {"nodeType", n.instance_type},
-        {"capacityType", n.capacity_type},
-        {"zone", n.zone},
-        {"nodeGroup", n.node_group},  // "" when the node carried none
-        {"preemptible", n.capacity_type == "spot" ? 1.0 : 0.0},
-        {"cpuCores", static_cast<double>(n.cpu_millicores) / 1000.0},
-        {"ramBytes", static_cast<double>(n.memory_bytes)},
-        {"gpuCount", static_cast<double>(n.gpu_devices)},
-        {"cpuCoreHours", static_cast<double>(n.cpu_millicores) / 1000.0 * hours},
-        {"ramByteHours", static_cast<double>(n.memory_bytes) * hours},
-        {"gpuHours", static_cast<double>(n.gpu_devices) * hours},
-        {"hourlyPrice", n.max_price_per_hour.Dollars()},
-        {"cpuCost", n.cpu_cost.Dollars()},
-        {"ramCost", n.ram_cost.Dollars()},
-        {"gpuCost", n.gpu_cost.Dollars()},
-        {"idleCost", idle.Dollars()},
-        {"totalCost", n.cost.Dollars()},
-        {"totalCostNanos", n.cost.nanos()},
-        {"idleCostNanos", idle.nanos()},
+        {"start", model::FormatTimestamp(v.first_start)},
+        {"end", model::FormatTimestamp(v.last_end)},
+        {"minutes", v.seconds / 60.0},
+        {"storageClass", v.storage_class},
+        {"volumeType", v.price_key},
+        {"claimNamespace", v.claim_namespace},
+        {"claimName", v.claim},
+        {"zone", v.zone},
+        {"bytes", static_cast<double>(v.size_bytes)},
+        {"byteHours", v.byte_seconds / 3600.0},
+        {"pricePerGiBMonth", v.per_gib_month.Dollars()},
+        {"adjustment", 0.0},
+        {"totalCost", v.cost.Dollars()},
+        {"totalCostNanos", v.cost.nanos()},
     };
   }
   return Json({{"code", 200}, {"data", std::move(data)}});
+}
+
+http::HttpResponse CostApi::OpenCostAssets(const http::HttpRequest& request, const Principal& who) {
+  // OpenCost's /assets (its UI, kubectl-cost node, its integration tests): Node assets in its
+  // shape. What it does not know is ignored and listed in `warnings`.
+  static constexpr std::array<std::string_view, 8> kKnown{
+      "window",     "filter", "filterTypes", "aggregate",
+      "accumulate", "step",   "includeIdle", "format"};
+  static constexpr std::array<std::string_view, 4> kAccepted{"disableAdjustments", "resolution",
+                                                             "offset", "shareIdle"};
+  json warnings = json::array();
+  for (auto it = request.query.begin(); it != request.query.end();
+       it = request.query.upper_bound(it->first)) {
+    const std::string& key = it->first;
+    if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end() &&
+        std::find(kAccepted.begin(), kAccepted.end(), key) == kAccepted.end()) {
+      warnings.push_back(fmt::format("parameter '{}' is not supported and was ignored", key));
+    }
+  }
+  if (!who.scope.all_teams) {
+    return http::JsonError(403,
+                           fmt::format("token '{}' is scoped to teams; nodes are shared by every "
+                                       "team, so assets need an unscoped token",
+                                       who.name));
+  }
+  const model::TimeWindow w = WindowParam(request, clock_());
+  const model::FilterNode filter = model::ParseAssetFilter(request.Query("filter").value_or(""));
+  if (const auto a = request.Query("accumulate"); a && !a->empty()) {
+    static constexpr std::array<std::string_view, 9> kAccumulate{
+        "true", "false", "all", "hour", "day", "week", "month", "quarter", "none"};
+    if (std::find(kAccumulate.begin(), kAccumulate.end(), *a) == kAccumulate.end()) {
+      throw InvalidInput(
+          fmt::format("accumulate='{}' is not supported; use true, false, all, "
+                      "hour, day, week, month or quarter",
+                      *a));
+    }
+  }
+  if (const auto v = request.Query("includeIdle"); v && !v->empty()) {
+    model::ParseBool("includeIdle", *v);
+  }
+  if (const auto v = request.Query("step"); v && !v->empty()) model::ParseDuration(*v);
+  // filterTypes (kubectl-cost, Kubecost's API): asset types; this store has nodes only.
+  bool nodes_wanted = true;
+  const auto types = request.Query("filterTypes");
+  if (types && !types->empty()) {
+    nodes_wanted = false;
+    std::string_view rest = *types;
+    while (true) {
+      const std::size_t comma = rest.find(',');
+      if (model::CompareValue(model::FilterOp::kEquals, rest.substr(0, comma), "node", true)) {
+        nodes_wanted = true;
+      }
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  json set = json::object();
+  if (nodes_wanted) {
+    for (const model::NodeAssetRow& n : readers_.assets.ReadAssets(w.start, w.end)) {
+      const bool selected = model::Evaluate(
+          filter, [&](const model::PropertyRef& p) -> std::optional<std::string_view> {
+            if (p.label == "assetType") return "Node";
+            if (p.label == "category") return "Compute";
+            if (p.label == "cluster") return n.cluster;
+            if (p.label == "name") return n.node;
+            if (p.label == "service") return "Kubernetes";
+            return std::string_view{};  // provider, account, project, labels: not collected
+          });
+      if (!selected) continue;
+      json a = NodeAssetJson(n, w);
+      const auto breakdown = [](model::Money idle, model::Money cost) {
+        const double idle_share = cost.nanos() > 0 ? idle.Dollars() / cost.Dollars() : 0.0;
+        return json{
+            {"idle", idle_share}, {"other", 0.0}, {"system", 0.0}, {"user", 1.0 - idle_share}};
+      };
+      a["properties"]["service"] = "Kubernetes";
+      a["properties"]["provider"] = "";
+      a["properties"]["providerID"] = "";
+      a["properties"]["project"] = "";
+      a["properties"]["account"] = "";
+      a["labels"] = json::object();
+      a["GPUHours"] = a["gpuHours"];
+      a["cpuBreakdown"] = breakdown(n.idle_cpu, n.cpu_cost);
+      a["ramBreakdown"] = breakdown(n.idle_ram, n.ram_cost);
+      a["discount"] = 0.0;
+      a["adjustment"] = 0.0;
+      a["cpuCostAdjustment"] = 0.0;
+      a["ramCostAdjustment"] = 0.0;
+      a["gpuCostAdjustment"] = 0.0;
+      a["overhead"] = nullptr;
+      a["carbonEmissions"] = 0.0;
+      set[n.cluster + "/" + n.node] = std::move(a);
+    }
+  }
+  // OpenCost answers one set as an object; kubectl-cost (which sends filterTypes, as for
+  // Kubecost) reads a list of sets.
+  json data = types ? json::array({std::move(set)}) : std::move(set);
+  json body{{"code", 200}, {"data", std::move(data)}};
+  if (!warnings.empty()) body["warnings"] = std::move(warnings);
+  return Json(body);
 }
 
 http::HttpResponse CostApi::Queries(const http::HttpRequest& request, const Principal& who) {
@@ -328,6 +494,23 @@ http::HttpResponse CostApi::Queries(const http::HttpRequest& request, const Prin
 
 http::HttpResponse CostApi::Ready() {
   if (!readers_.health.Ping()) return http::JsonError(503, "the database is not reachable");
+  // A replica far behind the primary would answer with costs that are not there yet.
+  const ports::ReplicationStatus replication = readers_.health.Replication();
+  json lag = nullptr;
+  if (replication.standby) {
+    if (!replication.lag) {
+      return http::JsonError(503,
+                             "the read replica's replication lag is unknown (no WAL replayed)");
+    }
+    const double lag_seconds = static_cast<double>(replication.lag->count()) / 1000.0;
+    if (*replication.lag > settings_.max_replication_lag) {
+      return http::JsonError(
+          503, fmt::format("the read replica is {:.3f} s behind the primary (limit {:.3f} s)",
+                           lag_seconds,
+                           static_cast<double>(settings_.max_replication_lag.count()) / 1000.0));
+    }
+    lag = lag_seconds;
+  }
   const auto latest = readers_.health.LatestInterval();
   if (!latest) return http::JsonError(503, "no interval has been stored yet");
   const auto age = clock_() - *latest;
@@ -336,8 +519,11 @@ http::HttpResponse CostApi::Ready() {
         503, fmt::format("the newest stored interval started {} s ago (limit {} s)", age.count(),
                          settings_.ready_max_age.count()));
   }
-  return Json(
-      {{"code", 200}, {"status", "ready"}, {"latestInterval", model::FormatTimestamp(*latest)}});
+  return Json({{"code", 200},
+               {"status", "ready"},
+               {"latestInterval", model::FormatTimestamp(*latest)},
+               {"database", replication.standby ? "replica" : "primary"},
+               {"replicationLagSeconds", std::move(lag)}});
 }
 
 }  // namespace costledger::api

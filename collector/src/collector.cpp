@@ -7,6 +7,7 @@
 
 #include "costledger/model/errors.hpp"
 #include "costledger/model/query_cost.hpp"
+#include "costledger/model/volume_attribution.hpp"
 #include "costledger/model/workload_naming.hpp"
 
 namespace costledger::collector {
@@ -51,6 +52,7 @@ void Collector::RefreshPricesIfDue(sys_seconds now) {
   log_.Info("prices loaded",
             {{"on_demand_types", static_cast<std::int64_t>(loaded.on_demand_types)},
              {"spot_entries", static_cast<std::int64_t>(loaded.spot_entries)},
+             {"volume_types", static_cast<std::int64_t>(loaded.volume_types)},
              {"duration_ms", Ms(took)}});
 }
 
@@ -195,6 +197,21 @@ model::TickReport Collector::Tick(sys_seconds boundary) {
   }
   snap.nodes.reset();
   snap.pods.reset();
+  // Volumes: a claim list that failed leaves binding to the volumes' claimRefs; storage classes
+  // that failed, the last ones listed.
+  if (snap.volumes) {
+    last_volumes_ = std::move(snap.volumes);
+    last_claims_ = std::move(snap.claims);
+    if (snap.storage_classes) last_classes_ = std::move(*snap.storage_classes);
+    last_volumes_at_ = boundary;
+  } else if (last_volumes_ &&
+             boundary - last_volumes_at_ > length * settings_.stale_snapshot_intervals) {
+    last_volumes_.reset();
+    last_claims_.reset();
+  }
+  snap.volumes.reset();
+  snap.claims.reset();
+  snap.storage_classes.reset();
   if (fresh_state || listed_nodes) {
     cluster_.ScrapeKubelets(fresh_state ? *last_nodes_ : *listed_nodes, snap);
   }
@@ -242,6 +259,11 @@ model::TickReport Collector::Tick(sys_seconds boundary) {
     report.nodes = batch.costs.nodes.size();
     report.pods = last_pods_->size();
     report.containers = batch.costs.containers.size();
+    if (last_volumes_) {
+      model::AttributeVolumes(report.interval_start, length, *last_nodes_, *last_pods_,
+                              *last_volumes_, last_claims_ ? &*last_claims_ : nullptr,
+                              last_classes_, prices_, settings_.interval, batch.costs);
+    }
     report.cost = batch.costs.TotalCost();
     report.idle = batch.costs.IdleCost();
     for (const std::string& w : batch.costs.warnings) log_.Warn("attribution", {{"detail", w}});
@@ -286,6 +308,8 @@ model::TickReport Collector::Tick(sys_seconds boundary) {
       {"containers", static_cast<std::int64_t>(report.containers)},
       {"cost_usd", report.cost.ToDecimalString()},
       {"idle_usd", report.idle.ToDecimalString()},
+      {"volumes", static_cast<std::int64_t>(batch.costs.volumes.size())},
+      {"volume_usd", batch.costs.VolumeCost().ToDecimalString()},
       {"queries", static_cast<std::int64_t>(report.queries)},
       {"source_errors", static_cast<std::int64_t>(report.source_errors)},
       {"spool_depth", static_cast<std::int64_t>(report.spool_depth)},

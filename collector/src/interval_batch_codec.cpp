@@ -16,6 +16,7 @@
 #include "costledger/model/enum_text.hpp"
 #include "costledger/model/errors.hpp"
 #include "costledger/model/interval_batch.hpp"
+#include "costledger/model/volume_attribution.hpp"
 
 namespace costledger::collector {
 namespace {
@@ -29,7 +30,8 @@ using Json = nlohmann::json;
 //  1: the first.
 //  2: containers' labels carry platform and workload (format 1 decodes with both "").
 //  3: nodes carry node_group (formats 1 and 2 decode with it "").
-constexpr std::int64_t kFormatVersion = 3;
+//  4: persistent volumes and their shares (rule 9) (formats 1 to 3 decode with none).
+constexpr std::int64_t kFormatVersion = 4;
 constexpr std::int64_t kOldestFormatVersion = 1;
 
 std::int64_t EpochSeconds(std::chrono::sys_seconds t) { return t.time_since_epoch().count(); }
@@ -203,6 +205,56 @@ void WriteNode(BatchWriter& w, const model::NodeCostRow& n) {
   w.Member("zone", n.zone).EndObject();
 }
 
+void WriteLabels(BatchWriter& w, const model::CostLabels& l) {
+  w.Key("labels")
+      .BeginObject()
+      .Member("capacity_type", l.capacity_type)
+      .Member("cluster", l.cluster)
+      .Member("container", l.container)
+      .Member("controller", l.controller)
+      .Member("controller_kind", l.controller_kind)
+      .Member("instance_type", l.instance_type)
+      .Member("namespace", l.namespace_name)
+      .Member("node", l.node)
+      .Member("platform", l.platform)
+      .Member("pod", l.pod)
+      .Member("team", l.team)
+      .Member("workload", l.workload)
+      .EndObject();
+}
+
+void WriteVolume(BatchWriter& w, const model::VolumeCostRow& v) {
+  w.BeginObject()
+      .Member("billed_iops", v.billed_iops)
+      .Member("billed_throughput_mibps", v.billed_throughput_mibps)
+      .Member("claim", v.claim)
+      .Member("claim_namespace", v.claim_namespace)
+      .Member("cost_nanos", v.cost.nanos())
+      .Member("mounts", static_cast<std::int64_t>(v.mounts));
+  w.Key("price")
+      .BeginObject()
+      .Member("per_gib_month_nanos", v.price.price.per_gib_month.nanos())
+      .Member("per_gibps_month_nanos", v.price.price.per_gibps_month.nanos())
+      .Member("per_iops_month_nanos", v.price.price.per_iops_month.nanos())
+      .Member("source", model::ToString(v.price.source))
+      .EndObject();
+  w.Member("price_key", v.price_key)
+      .Member("provider_id", v.provider_id)
+      .Member("size_bytes", v.size_bytes)
+      .Member("storage_class", v.storage_class)
+      .Member("volume", v.volume)
+      .Member("zone", v.zone)
+      .EndObject();
+}
+
+void WriteVolumeShare(BatchWriter& w, const model::VolumeShareRow& s) {
+  w.BeginObject();
+  w.Key("byte_seconds").Double(s.byte_seconds);
+  w.Member("cost_nanos", s.cost.nanos());
+  WriteLabels(w, s.labels);
+  w.Member("volume", s.volume).EndObject();
+}
+
 void WriteContainer(BatchWriter& w, const model::ContainerCostRow& c) {
   const model::CostLabels& l = c.labels;
   const model::ContainerDemand& d = c.demand;
@@ -222,21 +274,7 @@ void WriteContainer(BatchWriter& w, const model::ContainerCostRow& c) {
   } else {
     w.Null();
   }
-  w.Key("labels")
-      .BeginObject()
-      .Member("capacity_type", l.capacity_type)
-      .Member("cluster", l.cluster)
-      .Member("container", l.container)
-      .Member("controller", l.controller)
-      .Member("controller_kind", l.controller_kind)
-      .Member("instance_type", l.instance_type)
-      .Member("namespace", l.namespace_name)
-      .Member("node", l.node)
-      .Member("platform", l.platform)
-      .Member("pod", l.pod)
-      .Member("team", l.team)
-      .Member("workload", l.workload)
-      .EndObject();
+  WriteLabels(w, l);
   w.Member("usage_observed", c.usage_observed).EndObject();
 }
 
@@ -404,6 +442,56 @@ model::NodeCostRow DecodeNode(const Reader& r, std::int64_t format) {
   return n;
 }
 
+model::CostLabels DecodeLabels(const Reader& l) {
+  model::CostLabels c;
+  c.cluster = l.String("cluster");
+  c.node = l.String("node");
+  c.namespace_name = l.String("namespace");
+  c.controller_kind = l.String("controller_kind");
+  c.controller = l.String("controller");
+  c.pod = l.String("pod");
+  c.container = l.String("container");
+  c.team = l.String("team");
+  c.capacity_type = l.String("capacity_type");
+  c.instance_type = l.String("instance_type");
+  c.platform = l.String("platform");
+  c.workload = l.String("workload");
+  return c;
+}
+
+model::VolumeCostRow DecodeVolume(const Reader& r) {
+  model::VolumeCostRow v;
+  v.volume = r.String("volume");
+  v.provider_id = r.String("provider_id");
+  v.storage_class = r.String("storage_class");
+  v.price_key = r.String("price_key");
+  v.claim_namespace = r.String("claim_namespace");
+  v.claim = r.String("claim");
+  v.zone = r.String("zone");
+  v.size_bytes = r.NonNegativeInt("size_bytes");
+  v.billed_iops = r.NonNegativeInt("billed_iops");
+  v.billed_throughput_mibps = r.NonNegativeInt("billed_throughput_mibps");
+  const Reader price = r.Object("price");
+  v.price.price.per_gib_month = model::Money::FromNanos(price.Int("per_gib_month_nanos"));
+  v.price.price.per_iops_month = model::Money::FromNanos(price.Int("per_iops_month_nanos"));
+  v.price.price.per_gibps_month = model::Money::FromNanos(price.Int("per_gibps_month_nanos"));
+  const auto source = model::ParsePriceSource(price.String("source"));
+  if (!source) price.Fail("source", "unknown price source");
+  v.price.source = *source;
+  v.cost = model::Money::FromNanos(r.Int("cost_nanos"));
+  v.mounts = static_cast<std::size_t>(r.NonNegativeInt("mounts"));
+  return v;
+}
+
+model::VolumeShareRow DecodeVolumeShare(const Reader& r) {
+  model::VolumeShareRow s;
+  s.labels = DecodeLabels(r.Object("labels"));
+  s.volume = r.String("volume");
+  s.byte_seconds = r.Double("byte_seconds");
+  s.cost = model::Money::FromNanos(r.Int("cost_nanos"));
+  return s;
+}
+
 model::ContainerCostRow DecodeContainer(const Reader& r, std::int64_t format) {
   model::ContainerCostRow c;
   const Reader l = r.Object("labels");
@@ -485,7 +573,17 @@ void EncodeBatch(const model::IntervalBatch& batch,
     WriteQuery(w, q);
     w.MaybeFlush();
   }
-  w.EndArray().Member("start", EpochSeconds(batch.costs.start)).Key("warnings").BeginArray();
+  w.EndArray().Member("start", EpochSeconds(batch.costs.start)).Key("volume_shares").BeginArray();
+  for (const model::VolumeShareRow& v : batch.costs.volume_shares) {
+    WriteVolumeShare(w, v);
+    w.MaybeFlush();
+  }
+  w.EndArray().Key("volumes").BeginArray();
+  for (const model::VolumeCostRow& v : batch.costs.volumes) {
+    WriteVolume(w, v);
+    w.MaybeFlush();
+  }
+  w.EndArray().Key("warnings").BeginArray();
   for (const std::string& warning : batch.costs.warnings) w.String(warning);
   w.EndArray().EndObject().Flush();
 }
@@ -537,6 +635,19 @@ model::IntervalBatch DecodeBatch(std::string_view json) {
   batch.queries.reserve(queries.size());
   for (std::size_t i = 0; i < queries.size(); ++i) {
     batch.queries.push_back(DecodeQuery(Reader(queries[i], r.Path("queries", i))));
+  }
+  if (format >= 4) {
+    const Json& volumes = r.Array("volumes");
+    batch.costs.volumes.reserve(volumes.size());
+    for (std::size_t i = 0; i < volumes.size(); ++i) {
+      batch.costs.volumes.push_back(DecodeVolume(Reader(volumes[i], r.Path("volumes", i))));
+    }
+    const Json& shares = r.Array("volume_shares");
+    batch.costs.volume_shares.reserve(shares.size());
+    for (std::size_t i = 0; i < shares.size(); ++i) {
+      batch.costs.volume_shares.push_back(
+          DecodeVolumeShare(Reader(shares[i], r.Path("volume_shares", i))));
+    }
   }
   // Spool files written before pod labels were collected have none.
   if (root.contains("pod_labels")) {

@@ -8,9 +8,8 @@
 #include "costledger/model/workload_naming.hpp"
 
 namespace costledger::model {
-namespace {
 
-bool ChargedDuring(const Pod& pod, std::chrono::sys_seconds start) {
+bool PodChargedDuring(const Pod& pod, std::chrono::sys_seconds start) {
   switch (pod.phase) {
     case PodPhase::kPending:  // bound pods hold their requests while images pull
     case PodPhase::kRunning:
@@ -22,6 +21,8 @@ bool ChargedDuring(const Pod& pod, std::chrono::sys_seconds start) {
   }
   return false;
 }
+
+namespace {
 
 struct PendingRow {
   const Pod* pod;
@@ -82,6 +83,12 @@ model::Money IntervalCosts::TotalCost() const {
   return total;
 }
 
+model::Money IntervalCosts::VolumeCost() const {
+  model::Money total;
+  for (const VolumeCostRow& v : volumes) total += v.cost;
+  return total;
+}
+
 model::Money IntervalCosts::IdleCost() const {
   model::Money total;
   for (const NodeCostRow& n : nodes) total += n.attribution.idle.Total();
@@ -99,7 +106,7 @@ IntervalCosts AttributeInterval(std::chrono::sys_seconds start, std::chrono::sec
   std::map<std::string_view, std::vector<const Pod*>> pods_by_node;
   std::size_t most_rows = 0;
   for (const Pod& pod : pods) {
-    if (pod.node_name.empty() || !ChargedDuring(pod, start)) continue;
+    if (pod.node_name.empty() || !PodChargedDuring(pod, start)) continue;
     pods_by_node[pod.node_name].push_back(&pod);
     most_rows += pod.containers.size() + (pod.init_containers.empty() ? 0 : 1);
   }

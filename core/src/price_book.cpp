@@ -83,4 +83,22 @@ PriceQuote PriceBook::PriceAt(std::string_view instance_type, std::string_view z
   return {};
 }
 
+void PriceBook::SetVolumePrice(std::string price_key, VolumePrice price) {
+  volume_.insert_or_assign(std::move(price_key), price);
+}
+
+void PriceBook::SetCustomVolumePrice(std::string price_key, VolumePrice price) {
+  custom_volume_.insert_or_assign(std::move(price_key), price);
+}
+
+VolumeQuote PriceBook::VolumePriceOf(std::string_view price_key) const {
+  if (const auto it = custom_volume_.find(price_key); it != custom_volume_.end()) {
+    return {it->second, PriceSource::kCustom};
+  }
+  if (const auto it = volume_.find(price_key); it != volume_.end()) {
+    return {it->second, PriceSource::kOnDemand};
+  }
+  return {};
+}
+
 }  // namespace costledger::model

@@ -244,30 +244,22 @@ std::string Cut(const std::string& text, std::size_t max_bytes, bool& truncated)
 
 QuerySection BuildQueries(const WeeklyReportInput& input) {
   QuerySection out;
-  std::map<std::string, std::vector<const QueryCostRow*>> by_group;
-  for (const QueryCostRow& q : input.queries) {
-    CheckCost(q.cost, "query cost");
-    if (q.data_scanned_bytes < 0) throw InvalidInput("weekly report: negative bytes scanned");
-    by_group[q.work_group].push_back(&q);
-  }
-  for (auto& [group, queries] : by_group) {
-    std::sort(queries.begin(), queries.end(), [](const QueryCostRow* a, const QueryCostRow* b) {
-      if (a->cost != b->cost) return a->cost > b->cost;
-      return std::tie(a->submitted, a->query_execution_id, a->cluster) <
-             std::tie(b->submitted, b->query_execution_id, b->cluster);
-    });
+  const std::size_t top = input.limits.top_queries_per_workgroup;
+  std::vector<QueryGroupSummary> groups = SummarizeQueries(input.queries, top);
+  groups.insert(groups.end(), input.query_groups.begin(), input.query_groups.end());
+  // One team's report: its groups are its workgroups, whatever team the rows name.
+  for (QueryGroupSummary& g : groups) g.team.clear();
+  for (QueryGroupSummary& group : MergeQuerySummaries(std::move(groups), top)) {
     WorkgroupQueries w;
-    w.work_group = group;
-    w.query_count = queries.size();
-    for (std::size_t i = 0; i < queries.size(); ++i) {
-      const QueryCostRow& q = *queries[i];
-      w.cost += q.cost;
-      w.data_scanned_bytes += q.data_scanned_bytes;
-      if (i >= input.limits.top_queries_per_workgroup) {
-        w.other_cost += q.cost;
-        ++w.other_count;
-        continue;
-      }
+    w.work_group = group.work_group;
+    w.query_count = group.query_count;
+    w.cost = group.cost;
+    w.data_scanned_bytes = group.data_scanned_bytes;
+    w.other_cost = group.cost;
+    w.other_count = group.query_count;
+    for (const QueryCostRow& q : group.top) {
+      w.other_cost -= q.cost;
+      --w.other_count;
       QueryLine line;
       line.query_execution_id = q.query_execution_id;
       line.state = q.state;
@@ -278,6 +270,10 @@ QuerySection BuildQueries(const WeeklyReportInput& input) {
       line.cost = q.cost;
       line.query = Cut(q.query, input.limits.max_query_text_bytes, line.query_truncated);
       w.top.push_back(std::move(line));
+    }
+    if (w.other_cost < Money{}) {
+      throw InvalidInput(
+          fmt::format("weekly report: workgroup {} costs less than its top queries", w.work_group));
     }
     out.total += w.cost;
     out.data_scanned_bytes += w.data_scanned_bytes;

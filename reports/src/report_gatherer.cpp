@@ -66,7 +66,8 @@ WindowCosts ReadWindow(ports::AllocationReader& reader, TimeWindow window, std::
   request.share_idle = sharing != model::IdleSharing::kSeparate;
   const model::TeamScope everyone = model::TeamScope::All();
   const std::vector<PropertyRef> grouping = model::GroupingFor(request, everyone);
-  const auto rows = reader.ReadAllocations(window.start, window.end, request.step, grouping);
+  // Sums only: report rows carry no times, so a local day may be read as a UTC day less hours.
+  const auto rows = reader.ReadAllocationSums(window.start, window.end, request.step, grouping);
   const auto idle = reader.ReadIdle(window.start, window.end, request.step);
   WindowCosts out;
   for (const model::IdleRow& i : idle) {
@@ -159,8 +160,8 @@ std::vector<model::WeeklyReportInput> GatherWeek(const ReportSources& sources, m
   // so what follows sees the same inputs in the same order whatever the concurrency.
   std::vector<WindowCosts> days(report_week.days.size());
   WindowCosts before;
-  std::vector<model::QueryCostRow> queries;
-  std::vector<model::QueryCostRow> previous_queries;
+  std::vector<model::QueryGroupSummary> queries;
+  std::vector<model::QueryGroupSummary> previous_queries;
   std::vector<model::NodeAssetRow> assets;
   std::vector<model::ContainerUsageSeries> usage;
   std::vector<std::function<void()>> reads;
@@ -180,12 +181,14 @@ std::vector<model::WeeklyReportInput> GatherWeek(const ReportSources& sources, m
     });
   }
   reads.emplace_back([&] {
-    queries = sources.queries.ReadQueries(report_week.window.start, report_week.window.end);
+    queries = sources.queries.ReadQuerySummaries(report_week.window.start, report_week.window.end,
+                                                 settings.limits.top_queries_per_workgroup);
   });
   // Used only when the week before is known (below); read anyway, beside the others.
   reads.emplace_back([&] {
+    // Only the totals are used: no query need come back.
     previous_queries =
-        sources.queries.ReadQueries(previous_week.window.start, previous_week.window.end);
+        sources.queries.ReadQuerySummaries(previous_week.window.start, previous_week.window.end, 0);
   });
   reads.emplace_back([&] {
     assets = sources.assets.ReadAssets(report_week.window.start, report_week.window.end);
@@ -212,10 +215,12 @@ std::vector<model::WeeklyReportInput> GatherWeek(const ReportSources& sources, m
 
   std::map<std::string, Money> previous_query_cost;
   if (previous_known) {
-    for (const model::QueryCostRow& q : previous_queries) previous_query_cost[q.team] += q.cost;
+    for (const model::QueryGroupSummary& g : previous_queries) {
+      previous_query_cost[g.team] += g.cost;
+    }
   }
-  for (const model::QueryCostRow& q : queries) {
-    if (wanted(q.team)) input_of(q.team).queries.push_back(q);
+  for (model::QueryGroupSummary& g : queries) {
+    if (wanted(g.team)) input_of(g.team).query_groups.push_back(std::move(g));
   }
 
   // Spot nodes of the week, priced at on-demand list prices.

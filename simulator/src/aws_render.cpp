@@ -268,28 +268,60 @@ std::string RenderEc2OfferFile() {
     on_demand[sku] =
         OnDemandTerm(sku, "0.0000000000", "$0 per On Demand Linux m5.large Instance Hour");
   }
-  // EBS: another product family entirely.
-  {
-    const std::string sku = Sku("gp3", "storage");
-    products[sku] = Json{{"sku", sku},
-                         {"productFamily", "Storage"},
-                         {"attributes",
-                          {{"servicecode", "AmazonEC2"},
-                           {"location", "US East (N. Virginia)"},
-                           {"locationType", "AWS Region"},
-                           {"storageMedia", "SSD-backed"},
-                           {"volumeType", "General Purpose"},
-                           {"maxVolumeSize", "16 TiB"},
-                           {"usagetype", "EBS:VolumeUsage.gp3"},
-                           {"operation", ""},
-                           {"regionCode", "us-east-1"},
-                           {"servicename", "Amazon Elastic Compute Cloud"},
-                           {"volumeApiName", "gp3"}}}};
-    on_demand[sku] = OnDemandTerm(sku, "0.0800000000",
-                                  "$0.08 per GB-month of General Purpose (gp3) provisioned storage "
-                                  "- US East (Northern Virginia)");
+  // EBS: other product families entirely. Per volume type its GB-month (Storage), and for
+  // gp3, io1 and io2 the provisioned IOPS-month (System Operation) and gp3's provisioned
+  // throughput (Provisioned Throughput); one Storage SKU of another region, and io2's higher IOPS
+  // tier, that the collector must skip.
+  struct EbsSku {
+    const char* key;
+    const char* family;
+    const char* api_name;
+    const char* group;
+    const char* region;
+    const char* price;
+    const char* unit;
+    const char* text;
+  };
+  static const EbsSku kEbs[] = {
+      {"gp3", "Storage", "gp3", "", "us-east-1", "0.0800000000", "GB-Mo",
+       "$0.08 per GB-month of General Purpose (gp3) provisioned storage"},
+      {"gp2", "Storage", "gp2", "", "us-east-1", "0.1000000000", "GB-Mo",
+       "$0.10 per GB-month of General Purpose SSD (gp2) provisioned storage"},
+      {"io1", "Storage", "io1", "", "us-east-1", "0.1250000000", "GB-Mo",
+       "$0.125 per GB-month of Provisioned IOPS SSD (io1) provisioned storage"},
+      {"io2", "Storage", "io2", "", "us-east-1", "0.1250000000", "GB-Mo",
+       "$0.125 per GB-month of Provisioned IOPS SSD (io2) provisioned storage"},
+      {"st1", "Storage", "st1", "", "us-east-1", "0.0450000000", "GB-Mo",
+       "$0.045 per GB-month of Throughput Optimized HDD (st1) provisioned storage"},
+      {"sc1", "Storage", "sc1", "", "us-east-1", "0.0150000000", "GB-Mo",
+       "$0.015 per GB-month of Cold HDD (sc1) provisioned storage"},
+      {"gp3-iops", "System Operation", "gp3", "EBS IOPS", "us-east-1", "0.0050000000", "IOPS-Mo",
+       "$0.005 per IOPS-month provisioned above 3000 - gp3"},
+      {"io1-iops", "System Operation", "io1", "EBS IOPS", "us-east-1", "0.0650000000", "IOPS-Mo",
+       "$0.065 per IOPS-month provisioned - io1"},
+      {"io2-iops", "System Operation", "io2", "EBS IOPS", "us-east-1", "0.0650000000", "IOPS-Mo",
+       "$0.065 per IOPS-month provisioned up to 32000 - io2"},
+      {"io2-iops-tier2", "System Operation", "io2", "EBS IOPS Tier 2", "us-east-1", "0.0455000000",
+       "IOPS-Mo", "$0.0455 per IOPS-month provisioned 32001-64000 - io2"},
+      {"gp3-throughput", "Provisioned Throughput", "gp3", "EBS Throughput", "us-east-1",
+       "40.9600000000", "GiBps-mo", "$0.04 per MiBps-month provisioned above 125 - gp3"},
+      {"gp3-eu-west-1", "Storage", "gp3", "", "eu-west-1", "0.0880000000", "GB-Mo",
+       "$0.088 per GB-month of General Purpose (gp3) provisioned storage - EU (Ireland)"},
+  };
+  for (const EbsSku& e : kEbs) {
+    const std::string sku = Sku(e.key, "ebs");
+    Json attributes = {{"servicecode", "AmazonEC2"},
+                       {"locationType", "AWS Region"},
+                       {"usagetype", fmt::format("EBS:VolumeUsage.{}", e.api_name)},
+                       {"operation", ""},
+                       {"regionCode", e.region},
+                       {"servicename", "Amazon Elastic Compute Cloud"},
+                       {"volumeApiName", e.api_name}};
+    if (e.group[0] != '\0') attributes["group"] = e.group;
+    products[sku] = Json{{"sku", sku}, {"productFamily", e.family}, {"attributes", attributes}};
+    on_demand[sku] = OnDemandTerm(sku, e.price, e.text);
     on_demand[sku][fmt::format("{}.{}", sku, kOnDemandTerm)]["priceDimensions"]
-             [fmt::format("{}.{}.{}", sku, kOnDemandTerm, kHourlyRate)]["unit"] = "GB-Mo";
+             [fmt::format("{}.{}.{}", sku, kOnDemandTerm, kHourlyRate)]["unit"] = e.unit;
   }
   const Json offer = {
       {"formatVersion", "v1.0"},

@@ -10,6 +10,7 @@
 #include "costledger/simulator/list_chunks.hpp"
 #include "costledger/simulator/random.hpp"
 #include "costledger/simulator/sim_time.hpp"
+#include "costledger/simulator/volume_render.hpp"
 #include "salts.hpp"
 #include "text_format.hpp"
 
@@ -753,6 +754,19 @@ class PodListWriter {
     json_.Key("containers").Raw(f.containers);
     if (node != nullptr) json_.Member("nodeName", node->name);
     if (HostNetwork(w)) json_.Member("hostNetwork", true);
+    if (const std::vector<std::string> claims = ClaimsOf(w, slot.ordinal); !claims.empty()) {
+      json_.Key("volumes").BeginArray();
+      for (std::size_t i = 0; i < claims.size(); ++i) {
+        json_.BeginObject()
+            .Member("name", i == 0 ? std::string("data") : "data-" + std::to_string(i))
+            .Key("persistentVolumeClaim")
+            .BeginObject()
+            .Member("claimName", claims[i])
+            .EndObject()
+            .EndObject();
+      }
+      json_.EndArray();
+    }
     json_.out().push_back(',');
     json_.out() += f.spec_tail;
     json_.EndObject();

@@ -18,6 +18,7 @@
 #include "costledger/simulator/kubernetes_render.hpp"
 #include "costledger/simulator/list_chunks.hpp"
 #include "costledger/simulator/spot_market.hpp"
+#include "costledger/simulator/volume_render.hpp"
 #include "text_format.hpp"
 
 namespace costledger::simulator {
@@ -131,6 +132,9 @@ Simulator::Simulator(SimulatorOptions options)
     : options_(options),
       spec_(BuildClusterSpec(options.seed, options.size)),
       offer_file_(std::make_shared<const std::string>(RenderEc2OfferFile())),
+      volume_lists_{std::make_shared<const std::string>(RenderPersistentVolumeList(spec_)),
+                    std::make_shared<const std::string>(RenderPersistentVolumeClaimList(spec_)),
+                    std::make_shared<const std::string>(RenderStorageClassList())},
       cache_(std::make_unique<Cache>()) {}
 
 Simulator::~Simulator() = default;
@@ -241,9 +245,18 @@ Response Simulator::Handle(std::string_view method, std::string_view target,
   }
   if (path == "/healthz") return Make(200, "text/plain; charset=utf-8", "ok\n");
   if (path == "/pricing/ec2_offer.json") return {200, std::string(kJson), offer_file_};
+  // Volumes outlive pods: the lists are the spec's, whatever the time (and the limit).
+  if (path == "/api/v1/persistentvolumes") return {200, std::string(kJson), volume_lists_[0]};
+  if (path == "/api/v1/persistentvolumeclaims") {
+    return {200, std::string(kJson), volume_lists_[1]};
+  }
+  if (path == "/apis/storage.k8s.io/v1/storageclasses") {
+    return {200, std::string(kJson), volume_lists_[2]};
+  }
   if (path == "/") {
     return Make(200, kJson,
-                "{\"endpoints\":[\"/api/v1/nodes\",\"/api/v1/pods\","
+                "{\"endpoints\":[\"/api/v1/nodes\",\"/api/v1/pods\",\"/api/v1/persistentvolumes\","
+                "\"/api/v1/persistentvolumeclaims\",\"/apis/storage.k8s.io/v1/storageclasses\","
                 "\"/api/v1/nodes/{node}/proxy/metrics/resource\",\"/dcgm/metrics\","
                 "\"/dcgm/{node}/metrics\",\"/pricing/ec2_offer.json\","
                 "\"/pricing/spot_price_history.json\",\"/athena/query_executions.json\","

@@ -46,12 +46,37 @@ struct Product {
   std::string capacity_status;
   std::string pre_installed_sw;
   std::optional<std::string> market_option;
+  std::string volume_api_name;  // EBS: "gp3", "io2", ...
+  std::string group;            // EBS: "EBS IOPS", "EBS Throughput"
 };
 
+// What a kept SKU prices: an instance hour, or an EBS volume type's GiB-month, provisioned
+// IOPS-month or provisioned GiBps-month.
+enum class SkuKind : std::uint8_t { kInstance, kVolumeSize, kVolumeIops, kVolumeThroughput };
+
 struct KeptSku {
-  std::string instance_type;
-  std::optional<model::Money> price_per_hour;
+  std::string instance_type;                   // or the volume type
+  std::optional<model::Money> price_per_hour;  // or per month, for volumes
+  SkuKind kind = SkuKind::kInstance;
 };
+
+std::string_view UnitOf(SkuKind kind) {
+  switch (kind) {
+    case SkuKind::kInstance:
+      return "Hrs";
+    case SkuKind::kVolumeSize:
+      return "GB-Mo";
+    case SkuKind::kVolumeIops:
+      return "IOPS-Mo";
+    case SkuKind::kVolumeThroughput:
+      return "GiBps-mo";
+  }
+  return "Hrs";
+}
+
+bool IsPriceUnit(std::string_view unit) {
+  return unit == "Hrs" || unit == "GB-Mo" || unit == "IOPS-Mo" || unit == "GiBps-mo";
+}
 
 // SAX handler (nlohmann's json_sax interface, bound statically by sax_parse). Memory is
 // bounded by the SKUs kept, plus, only while products have not been read yet, one price per
@@ -174,6 +199,13 @@ class OfferHandler {
         if (it != pending_prices_.end()) price = it->second;
       }
       if (!price) continue;  // no positive hourly OnDemand price: not offered on demand
+      if (kept.kind != SkuKind::kInstance) {
+        model::VolumePrice& v = list.by_volume_type[kept.instance_type];
+        (kept.kind == SkuKind::kVolumeSize   ? v.per_gib_month
+         : kept.kind == SkuKind::kVolumeIops ? v.per_iops_month
+                                             : v.per_gibps_month) = *price;
+        continue;
+      }
       const auto [it, inserted] =
           list.by_instance_type.try_emplace(kept.instance_type, model::HourlyPrice{*price});
       if (inserted) {
@@ -236,6 +268,10 @@ class OfferHandler {
       product_.pre_installed_sw = value;
     } else if (key_ == "marketoption") {
       product_.market_option = value;
+    } else if (key_ == "volumeApiName") {
+      product_.volume_api_name = value;
+    } else if (key_ == "group") {
+      product_.group = value;
     }
   }
 
@@ -247,10 +283,30 @@ class OfferHandler {
            !p.instance_type.empty();
   }
 
+  // EBS: a volume type's size (Storage), provisioned IOPS (System Operation, group "EBS
+  // IOPS") and provisioned throughput (Provisioned Throughput, group "EBS Throughput").
+  std::optional<SkuKind> VolumeKind(const Product& p) const {
+    if (p.region_code != region_code_ || p.volume_api_name.empty()) return std::nullopt;
+    if (p.product_family == "Storage") return SkuKind::kVolumeSize;
+    if (p.product_family == "System Operation" && p.group == "EBS IOPS") {
+      return SkuKind::kVolumeIops;
+    }
+    if (p.product_family == "Provisioned Throughput" && p.group == "EBS Throughput") {
+      return SkuKind::kVolumeThroughput;
+    }
+    return std::nullopt;
+  }
+
   void FinishProduct() {
     ++skus_seen_;
-    if (!Keep(product_)) return;
+    const std::optional<SkuKind> volume = VolumeKind(product_);
+    if (!volume && !Keep(product_)) return;
     std::string sku = product_.sku.empty() ? std::move(product_.key) : std::move(product_.sku);
+    if (volume) {
+      kept_.insert_or_assign(std::move(sku),
+                             KeptSku{std::move(product_.volume_api_name), {}, *volume});
+      return;
+    }
     kept_.insert_or_assign(std::move(sku), KeptSku{std::move(product_.instance_type), {}});
   }
 
@@ -265,8 +321,10 @@ class OfferHandler {
   }
 
   void FinishPriceDimension() {
-    if (unit_ != "Hrs" || !usd_) return;
+    if (!usd_ || !IsPriceUnit(unit_)) return;
     const auto kept = kept_.find(term_sku_);
+    if (kept != kept_.end() && unit_ != UnitOf(kept->second.kind)) return;
+    if (kept == kept_.end() && unit_ != "Hrs" && products_done_) return;
     const bool wanted = kept != kept_.end() ? !kept->second.price_per_hour : !products_done_;
     if (!wanted) return;  // another SKU, or a price already taken
     const model::Money price =

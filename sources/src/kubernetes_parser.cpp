@@ -65,6 +65,9 @@ enum class Ctx : std::uint8_t {
   kStatusEntry,     // .containerStatuses[j]
   kState,           // .containerStatuses[j].state
   kTerminated,      // .state.terminated
+  kVolumes,         // pod .spec.volumes
+  kVolume,          // .spec.volumes[j]
+  kVolumeClaim,     // .spec.volumes[j].persistentVolumeClaim
 };
 
 struct Frame {
@@ -294,6 +297,25 @@ class ListReader {
       case Ctx::kTerminated:
         if (key_ == "finishedAt") FinishedAt(type, scalar);
         return Ctx::kSkip;
+      case Ctx::kVolumes:
+        if (type == Type::kObject) return Ctx::kVolume;
+        Flag(fmt::format("spec.volumes[{}]", index), "expected an object");
+        return Ctx::kSkip;
+      case Ctx::kVolume:
+        if (key_ == "persistentVolumeClaim") {
+          return Expect(type, Type::kObject, Ctx::kVolumeClaim,
+                        "spec.volumes[].persistentVolumeClaim");
+        }
+        return Ctx::kSkip;
+      case Ctx::kVolumeClaim:
+        if (key_ == "claimName") {
+          std::string claim;
+          TakeString(type, scalar, claim, "spec.volumes[].persistentVolumeClaim.claimName");
+          if constexpr (kPods) {
+            if (!claim.empty()) record_.claims.push_back(std::move(claim));
+          }
+        }
+        return Ctx::kSkip;
       case Ctx::kSkip:
         return Ctx::kSkip;
     }
@@ -472,6 +494,9 @@ class ListReader {
       } else if (key_ == "containers") {
         record_.containers.clear();
         return Expect(type, Type::kArray, Ctx::kContainers, "spec.containers");
+      } else if (key_ == "volumes") {
+        record_.claims.clear();
+        return Expect(type, Type::kArray, Ctx::kVolumes, "spec.volumes");
       }
     } else {
       if (key_ == "providerID") TakeString(type, scalar, record_.provider_id, "spec.providerID");

@@ -322,7 +322,7 @@ TEST_F(CostApiTest, AssetsAndQueries) {
 }
 
 TEST_F(CostApiTest, MalformedRequestsSayWhatIsWrong) {
-  const Reply agg = Get("/v1/allocation?window=1d&aggregate=department");
+  const Reply agg = Get("/v1/allocation?window=1d&aggregate=colour");
   EXPECT_EQ(agg.status, 400);
   EXPECT_NE(agg.body["message"].get<std::string>().find("controllerKind"), std::string::npos);
   EXPECT_EQ(Get("/v1/allocation?window=yesteryear").status, 400);

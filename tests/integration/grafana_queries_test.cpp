@@ -5,7 +5,7 @@
 // substituted as Grafana does, returns data from a Prometheus 2.42 scraping a running costledger
 // (`costledger simulate` + `serve --role all` on a private PostgreSQL); every SQL query, with
 // $__timeFilter and $__timeGroupAlias expanded as Grafana's PostgreSQL datasource does, returns a
-// row with a value as the read-only role costledger_dashboards (migration 0011).
+// row with a value as the read-only role costledger_dashboards (migration 0013).
 #include <date/date.h>
 #include <fmt/core.h>
 #include <gtest/gtest.h>
@@ -201,7 +201,7 @@ TEST(GrafanaDashboardsTest, EveryQueryReturnsDataFromARunningCostledger) {
   prometheus.WaitForSeries("costledger_quota_usage_ratio", seconds(60));
   std::this_thread::sleep_for(seconds(5));
 
-  // The read-only role of migration 0011, given a login as grafana/README.md says.
+  // The read-only role of migration 0013, given a login as grafana/README.md says.
   {
     pqxx::connection admin(url);
     pqxx::nontransaction(admin).exec("ALTER ROLE costledger_dashboards LOGIN");

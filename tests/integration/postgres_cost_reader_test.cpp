@@ -1,16 +1,20 @@
 #include "costledger/postgres/postgres_cost_reader.hpp"
 
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <memory>
 #include <pqxx/pqxx>
+#include <random>
 #include <thread>
 #include <vector>
 
 #include "costledger/model/errors.hpp"
+#include "costledger/model/query_summary.hpp"
 #include "costledger/postgres/postgres_store.hpp"
 #include "private_postgres.hpp"
 #include "sample_batches.hpp"
@@ -340,6 +344,143 @@ TEST_F(PostgresCostReaderTest, AssetsAndLatestInterval) {
   EXPECT_EQ(rolled[0].node_group, "gpu-spot");
   EXPECT_EQ(rolled[1].node_group, "");
   EXPECT_EQ(rolled[0].cost + rolled[1].cost, node_cost);
+}
+
+// Sums of two reads of the same window, group by group; their times within the window.
+void ExpectSameSums(const std::vector<model::AllocationRow>& exact,
+                    const std::vector<model::AllocationRow>& sums, sys_seconds start,
+                    sys_seconds end) {
+  std::map<std::vector<std::string>, const model::AllocationRow*> by_key;
+  for (const model::AllocationRow& r : exact) by_key[r.values] = &r;
+  ASSERT_EQ(sums.size(), exact.size());
+  for (const model::AllocationRow& y : sums) {
+    const auto it = by_key.find(y.values);
+    ASSERT_NE(it, by_key.end()) << fmt::format("{}", fmt::join(y.values, "/"));
+    const model::AllocationRow& x = *it->second;
+    EXPECT_EQ(x.cpu_cost, y.cpu_cost);
+    EXPECT_EQ(x.ram_cost, y.ram_cost);
+    EXPECT_EQ(x.gpu_cost, y.gpu_cost);
+    EXPECT_DOUBLE_EQ(x.container_seconds, y.container_seconds);
+    EXPECT_DOUBLE_EQ(x.cpu_request_millicore_seconds, y.cpu_request_millicore_seconds);
+    EXPECT_DOUBLE_EQ(x.cpu_usage_millicore_seconds, y.cpu_usage_millicore_seconds);
+    EXPECT_DOUBLE_EQ(x.cpu_allocated_millicore_seconds, y.cpu_allocated_millicore_seconds);
+    EXPECT_DOUBLE_EQ(x.memory_request_byte_seconds, y.memory_request_byte_seconds);
+    EXPECT_DOUBLE_EQ(x.memory_usage_byte_seconds, y.memory_usage_byte_seconds);
+    EXPECT_DOUBLE_EQ(x.memory_allocated_byte_seconds, y.memory_allocated_byte_seconds);
+    EXPECT_DOUBLE_EQ(x.gpu_device_seconds, y.gpu_device_seconds);
+    EXPECT_NEAR(x.gpu_busy_device_seconds, y.gpu_busy_device_seconds, 1e-6);
+    EXPECT_DOUBLE_EQ(x.usage_observed_seconds, y.usage_observed_seconds);
+    EXPECT_GE(y.first_start, start);
+    EXPECT_LE(y.last_end, end);
+  }
+}
+
+// Local days (22:00 to 22:00 UTC, a window starting at 03:00) read as a UTC day less hours give
+// the sums of reading every hour, for every grouping, with a team that changes in an hour taken
+// away; and they do read the daily rollup (a nano-dollar planted in it shows).
+TEST_F(PostgresCostReaderTest, LocalDaysReadAsTheUtcDayLessHoursHaveTheSameSums) {
+  const sys_seconds first = kDay - hours(3);
+  const sys_seconds last = kDay + days(1) + hours(3);
+  for (sys_seconds t = first; t < last; t += kInterval) {
+    model::IntervalBatch b = testing::MakeBatch("c1", t, 2, 4, kInterval);
+    if (t >= kDay + hours(22) + minutes(30)) b.costs.containers.at(0).labels.team = "~late";
+    store_->Write(b);
+  }
+  store_->RollUp(last);
+  const std::vector<std::pair<sys_seconds, sys_seconds>> windows{
+      {kDay - hours(2), kDay + hours(22)}, {kDay + hours(3), kDay + days(1)}};
+  std::vector<std::vector<PropertyRef>> groupings = kTierGroupings;
+  groupings.push_back({{CostProperty::kCluster, {}},
+                       {CostProperty::kNamespace, {}},
+                       {CostProperty::kPlatform, {}},
+                       {CostProperty::kWorkload, {}},
+                       {CostProperty::kCapacityType, {}},
+                       {CostProperty::kInstanceType, {}},
+                       {CostProperty::kTeam, {}}});
+  for (const auto& [from, to] : windows) {
+    for (std::size_t g = 0; g < groupings.size(); ++g) {
+      SCOPED_TRACE(fmt::format("window from {} h, grouping {}", (from - kDay).count() / 3600, g));
+      const auto exact = reader_->ReadAllocations(from, to, to - from, groupings[g]);
+      const auto sums = reader_->ReadAllocationSums(from, to, to - from, groupings[g]);
+      const bool by_team =
+          std::any_of(groupings[g].begin(), groupings[g].end(),
+                      [](const PropertyRef& p) { return p.property == CostProperty::kTeam; });
+      if (from == windows[1].first && by_team) {
+        // The team changed at 22:30 inside this window: as for any whole day read, the day's
+        // rows carry its smallest team, while hourly rows carry each hour's. Totals agree and
+        // nothing is negative.
+        EXPECT_EQ(Cost(sums), Cost(exact));
+        for (const model::AllocationRow& r : sums) EXPECT_GT(r.container_seconds, 0);
+        continue;
+      }
+      ExpectSameSums(exact, sums, from, to);
+    }
+  }
+  // Several steps: read as before, times and all.
+  const auto stepped =
+      reader_->ReadAllocations(kDay - hours(2), kDay + hours(22), hours(12), groupings[0]);
+  ExpectSameRows(stepped, reader_->ReadAllocationSums(kDay - hours(2), kDay + hours(22), hours(12),
+                                                      groupings[0]));
+  // A nano-dollar planted in each daily tier shows in the reads that use it.
+  const sys_seconds from = kDay - hours(2);
+  const sys_seconds to = kDay + hours(22);
+  const Money by_container = Cost(reader_->ReadAllocations(from, to, to - from, groupings[1]));
+  const Money by_workload = Cost(reader_->ReadAllocations(from, to, to - from, groupings[0]));
+  {
+    pqxx::connection c(url_);
+    pqxx::work tx(c);
+    for (const char* table : {"container_costs_daily", "workload_costs_daily"}) {
+      tx.exec0(
+          fmt::format("UPDATE {0} SET cpu_cost_nanos = cpu_cost_nanos + 1 WHERE ctid = "
+                      "(SELECT ctid FROM {0} WHERE day = '2025-11-16Z' LIMIT 1)",
+                      table));
+    }
+    tx.commit();
+  }
+  EXPECT_EQ(Cost(reader_->ReadAllocationSums(from, to, to - from, groupings[1])),
+            by_container + Money::FromNanos(1));
+  EXPECT_EQ(Cost(reader_->ReadAllocationSums(from, to, to - from, groupings[0])),
+            by_workload + Money::FromNanos(1));
+  EXPECT_EQ(Cost(reader_->ReadAllocations(from, to, to - from, groupings[1])), by_container);
+}
+
+// The summaries the server makes equal model::SummarizeQueries over every query read, for many
+// ties of cost and submission time, several clusters, teams and workgroups, and any top size.
+TEST_F(PostgresCostReaderTest, QuerySummariesEqualSummarizingEveryQuery) {
+  std::mt19937_64 rng(3);
+  for (const std::string cluster : {"c1", "c2"}) {
+    model::IntervalBatch batch;
+    batch.cluster = cluster;
+    for (int i = 0; i < 400; ++i) {
+      model::PricedQuery q;
+      q.execution.query_execution_id = fmt::format("q-{:04}", rng() % 300);  // shared ids
+      q.execution.work_group = fmt::format("wg{}", rng() % 3);
+      q.execution.statement_type = "DML";
+      q.execution.query = fmt::format("SELECT {} -- ✓", i);
+      q.execution.state = model::QueryState::kSucceeded;
+      q.execution.submitted = kDay + seconds(static_cast<std::int64_t>(rng() % 5) * 3600);
+      q.execution.completed = q.execution.submitted + seconds(30);
+      q.execution.data_scanned_bytes = static_cast<std::int64_t>(rng() % 1000);
+      q.execution.engine_execution_millis = 10;
+      q.team = rng() % 4 == 0 ? "" : fmt::format("team{}", rng() % 3);
+      q.cost = Money::FromNanos(static_cast<std::int64_t>(rng() % 4) * 1'000'000);
+      batch.queries.push_back(std::move(q));
+    }
+    store_->Write(batch);
+  }
+  for (const auto& [from, to] :
+       {std::pair{kDay, kDay + days(1)}, std::pair{kDay + hours(1), kDay + hours(3)},
+        std::pair{kDay - days(1), kDay}}) {
+    const auto every = reader_->ReadQueries(from, to);
+    for (const std::size_t top : {0U, 1U, 3U, 1000U}) {
+      const auto summaries = reader_->ReadQuerySummaries(from, to, top);
+      EXPECT_EQ(summaries, model::SummarizeQueries(every, top)) << "top " << top;
+      if (from == kDay && top == 3) {
+        EXPECT_GE(summaries.size(), 6U);
+        EXPECT_EQ(summaries.front().top.size(), 3U);
+      }
+    }
+  }
 }
 
 TEST_F(PostgresCostReaderTest, UnreachableServerIsUnavailable) {

@@ -54,6 +54,25 @@ PrivatePostgres::PrivatePostgres() : dir_("costledger-pg", "/tmp"), port_(FreeTc
   if (rc != 0) {
     throw std::runtime_error("initdb failed (is postgresql-15 installed?):\n" + out);
   }
+  AppendSettings();
+  Start();
+}
+
+PrivatePostgres::PrivatePostgres(StandbyOf of)
+    : dir_("costledger-pg", "/tmp"), port_(FreeTcpPort()) {
+  if (::geteuid() == 0) Run(fmt::format("chown postgres:postgres '{}'", data_dir()));
+  // -R writes standby.signal and primary_conninfo; -X stream takes the WAL of the copy along.
+  const auto [rc, out] = Run(RunAsServerUser(
+      fmt::format("'{}/pg_basebackup' -D '{}/data' -R -X stream -c fast -h 127.0.0.1 -p {} "
+                  "-U costledger",
+                  PostgresBinDir(), data_dir(), of.primary.port())));
+  if (rc != 0) throw std::runtime_error("pg_basebackup failed:\n" + out);
+  // The copied postgresql.conf holds the primary's port and socket: later lines win.
+  AppendSettings();
+  Start();
+}
+
+void PrivatePostgres::AppendSettings() {
   std::ofstream conf(dir_.Path("data/postgresql.conf"), std::ios::app);
   conf << fmt::format(
       "port = {}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{}'\n"
@@ -64,7 +83,6 @@ PrivatePostgres::PrivatePostgres() : dir_("costledger-pg", "/tmp"), port_(FreeTc
   conf.close();
   if (::geteuid() == 0)
     Run(fmt::format("chown postgres:postgres '{}/data/postgresql.conf'", data_dir()));
-  Start();
 }
 
 PrivatePostgres::~PrivatePostgres() {

@@ -12,7 +12,16 @@ namespace costledger::testing {
 /// the server log when it cannot start (tests fail, never skip).
 class PrivatePostgres {
  public:
+  /// Names the primary a hot standby follows.
+  struct StandbyOf {
+    const PrivatePostgres& primary;
+  };
+
   PrivatePostgres();
+  /// A hot standby (streaming read replica) of `of.primary`: a copy made with `pg_basebackup -R`
+  /// (so it streams from the primary's port over 127.0.0.1), on a port of its own, started and
+  /// accepting read-only queries. The primary must stay up while this starts.
+  explicit PrivatePostgres(StandbyOf of);
   ~PrivatePostgres();
   PrivatePostgres(const PrivatePostgres&) = delete;
   PrivatePostgres& operator=(const PrivatePostgres&) = delete;
@@ -35,6 +44,7 @@ class PrivatePostgres {
 
  private:
   std::string RunAsServerUser(const std::string& command) const;
+  void AppendSettings();
   TempDir dir_;
   int port_ = 0;
   bool running_ = false;

@@ -307,5 +307,295 @@ TEST(AllocationSetTest, RendersOpenCostFields) {
   EXPECT_EQ(body["data"][0]["__idle__"]["totalCostNanos"], 620);
 }
 
+// Rows from values by OpenCost property key ("namespace", "controllerKind", "label:app", ...);
+// a property not given is "".
+struct Spec {
+  std::map<std::string, std::string> values;
+  std::int64_t cost = 0;  // all CPU
+  std::size_t step = 0;
+};
+
+std::vector<AllocationRow> RowsOf(std::span<const PropertyRef> grouping,
+                                  const std::vector<Spec>& specs, const TimeWindow& w) {
+  std::vector<AllocationRow> out;
+  for (const Spec& s : specs) {
+    AllocationRow r;
+    r.step = s.step;
+    for (const PropertyRef& p : grouping) {
+      const std::string key =
+          p.property == CostProperty::kController ? "controller" : PropertyName(p);
+      const auto it = s.values.find(key);
+      r.values.push_back(it == s.values.end() ? "" : it->second);
+    }
+    r.first_start = w.start;
+    r.last_end = w.end;
+    r.container_seconds = 3600;
+    r.cpu_cost = N(s.cost);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<AllocationSet> Build(const AllocationRequest& r, const TeamScope& scope,
+                                 const std::vector<Spec>& specs,
+                                 const std::vector<IdleRow>& idle = {}) {
+  const auto grouping = GroupingFor(r, scope);
+  return BuildAllocationSets(r, scope, grouping, RowsOf(grouping, specs, r.window), idle);
+}
+
+const std::vector<Spec> kControllers{
+    {{{"cluster", "c1"},
+      {"namespace", "shop"},
+      {"controllerKind", "Deployment"},
+      {"controller", "web"},
+      {"pod", "web-1"},
+      {"team", "alpha"}},
+     100},
+    {{{"cluster", "c1"},
+      {"namespace", "shop"},
+      {"controllerKind", "Deployment"},
+      {"controller", "web"},
+      {"pod", "web-2"},
+      {"team", "alpha"}},
+     50},
+    {{{"cluster", "c1"},
+      {"namespace", "shop"},
+      {"controllerKind", "StatefulSet"},
+      {"controller", "db"},
+      {"pod", "db-0"},
+      {"team", "alpha"}},
+     200},
+    {{{"cluster", "c1"},
+      {"namespace", "batch"},
+      {"controllerKind", "Job"},
+      {"controller", "etl-42"},
+      {"pod", "etl-42-x"},
+      {"team", "beta"}},
+     30},
+    {{{"cluster", "c1"},
+      {"namespace", "kube-system"},
+      {"controllerKind", "DaemonSet"},
+      {"controller", "proxy"},
+      {"pod", "proxy-a"},
+      {"label:app", "proxy"}},
+     60},
+    {{{"cluster", "c1"}, {"namespace", "batch"}, {"pod", "bare"}, {"team", "beta"}}, 10},
+};
+
+std::vector<std::string> Names(const AllocationSet& set) {
+  std::vector<std::string> out;
+  for (const Allocation& a : set.allocations) out.push_back(a.name);
+  return out;
+}
+
+TEST(AllocationSetTest, ControllerAggregatesAreNamedAsOpenCostNamesThem) {
+  const auto by = [](std::string aggregate) {
+    return Build(Request({{"window", "1h"}, {"aggregate", aggregate}, {"idle", "false"}}), {},
+                 kControllers)[0];
+  };
+  const AllocationSet controllers = by("controller");
+  EXPECT_EQ(Names(controllers),
+            (std::vector<std::string>{"__unallocated__", "daemonset:proxy", "deployment:web",
+                                      "job:etl-42", "statefulset:db"}));
+  EXPECT_EQ(Find(controllers, "deployment:web")->TotalCost(), N(150));
+  EXPECT_EQ(Find(controllers, "deployment:web")->properties.at("controller"), "web");
+  EXPECT_EQ(Find(controllers, "deployment:web")->properties.at("controllerKind"), "deployment");
+  const AllocationSet deployments = by("cluster,namespace,deployment");
+  EXPECT_EQ(Names(deployments),
+            (std::vector<std::string>{"c1/batch/__unallocated__", "c1/kube-system/__unallocated__",
+                                      "c1/shop/__unallocated__", "c1/shop/web"}));
+  EXPECT_EQ(Find(deployments, "c1/shop/__unallocated__")->TotalCost(), N(200));
+  EXPECT_EQ(Names(by("statefulset")), (std::vector<std::string>{"__unallocated__", "db"}));
+  EXPECT_EQ(Names(by("daemonset")), (std::vector<std::string>{"__unallocated__", "proxy"}));
+  EXPECT_EQ(Names(by("job")), (std::vector<std::string>{"__unallocated__", "etl-42"}));
+  // Not collected: everything is __unallocated__, nothing is lost.
+  const AllocationSet annotations = by("annotation:owner");
+  EXPECT_EQ(Names(annotations), (std::vector<std::string>{"__unallocated__"}));
+  EXPECT_EQ(Total(annotations), N(450));
+  // A filter by the controller name and the (case-folded) kind, as the UI's drill-down sends.
+  const AllocationSet drill =
+      Build(Request({{"window", "1h"},
+                     {"aggregate", "pod"},
+                     {"filter", R"(controllerKind:"deployment"+controllerName:"web")"}}),
+            {}, kControllers)[0];
+  EXPECT_EQ(Names(drill), (std::vector<std::string>{"web-1", "web-2"}));
+}
+
+TEST(AllocationSetTest, NamesHaveOnePartPerAggregateAndPropertiesWhatRowsShare) {
+  const std::vector<Spec> specs{
+      {{{"cluster", "c1"}, {"namespace", "etl"}, {"workload", "dag:etl/load"}}, 5},
+      {{{"cluster", "c1"}, {"namespace", "etl"}, {"workload", "dag:etl/load"}}, 6},
+      {{{"cluster", "c2"}, {"namespace", "etl"}, {"workload", "dag:etl/load"}}, 7}};
+  const AllocationSet set =
+      Build(Request({{"window", "1h"}, {"aggregate", "namespace,workload"}, {"idle", "false"}}), {},
+            specs)[0];
+  ASSERT_EQ(Names(set), (std::vector<std::string>{"etl/dag:etl%2Fload"}));
+  const Allocation& a = set.allocations[0];
+  EXPECT_EQ(a.properties.at("workload"), "dag:etl/load");
+  EXPECT_EQ(a.properties.at("namespace"), "etl");
+  EXPECT_EQ(a.properties.count("cluster"), 0u);  // two clusters: not a property of the whole
+  const AllocationSet one = Build(Request({{"window", "1h"},
+                                           {"aggregate", "namespace"},
+                                           {"idle", "false"},
+                                           {"filter", R"(cluster:"c1")"}}),
+                                  {}, specs)[0];
+  EXPECT_EQ(one.allocations.at(0).properties.at("cluster"), "c1");
+}
+
+// shareNamespaces and shareLabels: those rows leave the result and their cost goes to the
+// others, weighted by cost or evenly, to the nano-dollar; shareCost adds its part of a month.
+TEST(AllocationSetTest, SharedNamespacesAndLabelsAreSharedExactly) {
+  const auto by = [](std::multimap<std::string, std::string> extra) {
+    std::multimap<std::string, std::string> q{
+        {"window", "1h"}, {"aggregate", "namespace"}, {"idle", "false"}};
+    q.insert(extra.begin(), extra.end());
+    return Build(Request(q), {}, kControllers)[0];
+  };
+  // kube-system (60) shared by cost over shop 350 and batch 40: 53.846.. and 6.153..
+  const AllocationSet weighted = by({{"shareNamespaces", "kube-system"}});
+  EXPECT_EQ(Names(weighted), (std::vector<std::string>{"batch", "shop"}));
+  EXPECT_EQ(Find(weighted, "shop")->shared_cost, N(54));
+  EXPECT_EQ(Find(weighted, "batch")->shared_cost, N(6));
+  EXPECT_EQ(Find(weighted, "shop")->TotalCost(), N(350 + 54));
+  EXPECT_EQ(Total(weighted), N(450));
+  const AllocationSet even = by({{"shareNamespaces", "kube-system"}, {"shareSplit", "even"}});
+  EXPECT_EQ(Find(even, "shop")->shared_cost, N(30));
+  EXPECT_EQ(Find(even, "batch")->shared_cost, N(30));
+  // The same rows selected by their label.
+  const AllocationSet labelled = by({{"shareLabels", "app:proxy"}});
+  EXPECT_EQ(Find(labelled, "shop")->shared_cost, N(54));
+  // $730 a month is $1 an hour, i.e. 1e9 n$ over this one-hour window.
+  const AllocationSet overhead = by({{"shareCost", "730"}, {"shareSplit", "even"}});
+  EXPECT_EQ(Total(overhead), N(450 + 1'000'000'000));
+  EXPECT_EQ(Find(overhead, "kube-system")->shared_cost, N(333'333'333));
+  // A filter selects who receives; the shared rows are shared whatever it says.
+  const AllocationSet filtered =
+      by({{"shareNamespaces", "kube-system"}, {"filter", R"(namespace:"batch")"}});
+  EXPECT_EQ(Names(filtered), (std::vector<std::string>{"batch"}));
+  EXPECT_EQ(Find(filtered, "batch")->TotalCost(), N(100));
+}
+
+TEST(AllocationSetTest, TeamScopesGetTheirPartOfSharedCostsExactly) {
+  const AllocationRequest r = Request({{"window", "1h"},
+                                       {"aggregate", "namespace"},
+                                       {"idle", "false"},
+                                       {"shareNamespaces", "kube-system"}});
+  const AllocationSet all = Build(r, TeamScope::All(), kControllers)[0];
+  const AllocationSet alpha = Build(r, TeamScope::Only({"alpha"}), kControllers)[0];
+  const AllocationSet beta = Build(r, TeamScope::Only({"beta"}), kControllers)[0];
+  EXPECT_EQ(Names(alpha), (std::vector<std::string>{"shop"}));
+  EXPECT_EQ(Names(beta), (std::vector<std::string>{"batch"}));
+  EXPECT_EQ(Total(alpha) + Total(beta), Total(all));
+  EXPECT_EQ(Find(alpha, "shop")->shared_cost, Find(all, "shop")->shared_cost);
+  // One namespace of two teams: each sees its rows' part of the namespace's share.
+  std::vector<Spec> mixed = kControllers;
+  mixed.push_back({{{"cluster", "c1"}, {"namespace", "shop"}, {"team", "beta"}}, 350});
+  const AllocationSet all2 = Build(r, TeamScope::All(), mixed)[0];
+  const AllocationSet a2 = Build(r, TeamScope::Only({"alpha"}), mixed)[0];
+  const AllocationSet b2 = Build(r, TeamScope::Only({"beta"}), mixed)[0];
+  EXPECT_EQ(Find(a2, "shop")->shared_cost + Find(b2, "shop")->shared_cost,
+            Find(all2, "shop")->shared_cost);
+  EXPECT_EQ(Total(a2) + Total(b2), Total(all2));
+}
+
+TEST(AllocationSetTest, IdleByNodeSharesEachNodesIdleWithItsPods) {
+  const std::vector<Spec> specs{{{{"cluster", "c1"}, {"node", "n1"}, {"namespace", "a"}}, 100},
+                                {{{"cluster", "c1"}, {"node", "n2"}, {"namespace", "b"}}, 100}};
+  const std::vector<IdleRow> idle{Idle("c1", "n1", 40, 0, 0, Request({{"window", "1h"}}).window),
+                                  Idle("c1", "n2", 0, 0, 0, Request({{"window", "1h"}}).window)};
+  const auto by = [&](std::string idle_by_node) {
+    return Build(Request({{"window", "1h"},
+                          {"aggregate", "namespace"},
+                          {"shareIdle", "true"},
+                          {"idleByNode", idle_by_node}}),
+                 {}, specs, idle)[0];
+  };
+  EXPECT_EQ(Find(by("false"), "a")->cpu_idle_cost, N(20));  // the cluster's idle, by cost
+  EXPECT_EQ(Find(by("true"), "a")->cpu_idle_cost, N(40));   // n1's idle, all to a
+  EXPECT_EQ(Find(by("true"), "b")->cpu_idle_cost, N(0));
+  EXPECT_EQ(Total(by("true")), N(240));
+}
+
+TEST(AllocationSetTest, AccumulateByDayMergesTheReadSteps) {
+  const AllocationRequest r = Request({{"window", "2026-11-16T00:00:00Z,2026-11-18T00:00:00Z"},
+                                       {"accumulate", "day"},
+                                       {"aggregate", "namespace"},
+                                       {"idle", "false"}});
+  ASSERT_EQ(r.StepCount(), 2u);
+  std::vector<Spec> specs{{{{"namespace", "a"}}, 1, 0}, {{{"namespace", "a"}}, 2, 1}};
+  const auto sets = Build(r, {}, specs);
+  ASSERT_EQ(sets.size(), 2u);
+  EXPECT_EQ(Find(sets[0], "a")->TotalCost(), N(1));
+  EXPECT_EQ(Find(sets[1], "a")->TotalCost(), N(2));
+  EXPECT_EQ(sets[1].window.start, ParseTimestamp("2026-11-17T00:00:00Z"));
+}
+
+TEST(AllocationSetTest, RendersEveryOpenCostAllocationField) {
+  const AllocationRequest r = Request(
+      {{"window", "1h"}, {"aggregate", "namespace,label:app"}, {"shareNamespaces", "kube-system"}});
+  const auto body = nlohmann::json::parse(api::RenderAllocationResponse(
+      Build(r, {}, kControllers), {"parameter 'x' is not supported and was ignored"}));
+  EXPECT_EQ(body["warnings"].size(), 1u);
+  const auto& shop = body["data"][0]["shop/__unallocated__"];
+  for (const char* field : {"name",
+                            "properties",
+                            "window",
+                            "start",
+                            "end",
+                            "minutes",
+                            "cpuCores",
+                            "cpuCoreRequestAverage",
+                            "cpuCoreUsageAverage",
+                            "cpuCoreLimitAverage",
+                            "cpuCoreHours",
+                            "cpuCost",
+                            "cpuCostAdjustment",
+                            "cpuCostIdle",
+                            "cpuEfficiency",
+                            "gpuCount",
+                            "gpuHours",
+                            "gpuCost",
+                            "gpuCostAdjustment",
+                            "gpuCostIdle",
+                            "gpuEfficiency",
+                            "networkTransferBytes",
+                            "networkReceiveBytes",
+                            "networkCost",
+                            "networkCrossZoneCost",
+                            "networkCrossRegionCost",
+                            "networkInternetCost",
+                            "networkCostAdjustment",
+                            "loadBalancerCost",
+                            "loadBalancerCostAdjustment",
+                            "pvBytes",
+                            "pvByteHours",
+                            "pvCost",
+                            "pvCostAdjustment",
+                            "ramBytes",
+                            "ramByteRequestAverage",
+                            "ramByteUsageAverage",
+                            "ramByteLimitAverage",
+                            "ramByteHours",
+                            "ramCost",
+                            "ramCostAdjustment",
+                            "ramCostIdle",
+                            "ramEfficiency",
+                            "sharedCost",
+                            "externalCost",
+                            "totalCost",
+                            "totalEfficiency"}) {
+    EXPECT_TRUE(shop.contains(field)) << field;
+  }
+  EXPECT_DOUBLE_EQ(shop["sharedCost"].get<double>(), 54e-9);
+  EXPECT_EQ(shop["sharedCostNanos"], 54);
+  EXPECT_EQ(shop["totalCostNanos"], 404);
+  EXPECT_TRUE(shop["properties"]["labels"].is_object());
+  EXPECT_TRUE(shop["properties"]["annotations"].is_object());
+  EXPECT_TRUE(shop["properties"]["services"].is_array());
+  EXPECT_EQ(shop["properties"]["namespace"], "shop");
+  EXPECT_EQ(shop["properties"]["cluster"], "c1");
+  EXPECT_FALSE(nlohmann::json::parse(api::RenderAllocationResponse({})).contains("warnings"));
+}
+
 }  // namespace
 }  // namespace costledger::model

@@ -282,5 +282,56 @@ TEST(ConfigTest, EfficiencyHasDefaultsWorkCountersAndNamesBadValues) {
               HasSubstr("efficiency.percentile"));
 }
 
+// auth.anonymous_role (off by default, viewer only) and OpenCost's alias labels.
+TEST(ConfigTest, AnonymousRoleAndOpenCostLabelMapping) {
+  const std::string base = R"({"database_url":"postgresql://a@b/c",
+    "sources":{"kubernetes":{"api_url":"http://k"}})";
+  const Config defaults = ParseConfig(base + "}", {}).config;
+  EXPECT_EQ(defaults.anonymous_role, "");
+  EXPECT_EQ(defaults.label_aliases.department, "department");
+  EXPECT_EQ(defaults.label_aliases.environment, "env");
+  EXPECT_EQ(defaults.label_aliases.product, "app");
+  const Config set = ParseConfig(base + R"(, "auth": {"anonymous_role": "viewer"},
+    "opencost": {"label_mapping": {"department": "cost-center", "product": "app.kubernetes.io/name"}}})",
+                                 {})
+                         .config;
+  EXPECT_EQ(set.anonymous_role, "viewer");
+  EXPECT_EQ(set.label_aliases.department, "cost-center");
+  EXPECT_EQ(set.label_aliases.product, "app.kubernetes.io/name");
+  EXPECT_EQ(set.label_aliases.owner, "owner");
+  EXPECT_THAT(ConfigError(base + R"(, "auth": {"anonymous_role": "admin"}})"),
+              HasSubstr("auth.anonymous_role"));
+  EXPECT_THAT(ConfigError(base + R"(, "opencost": {"label_mapping": {"owner": ""}}})"),
+              HasSubstr("opencost.label_mapping.owner"));
+}
+
+TEST(ConfigTest, ReadReplicaUrlDefaultsToThePrimaryAndKeepsItsPasswordOutOfTheFile) {
+  const std::string base = R"("database_url":"postgresql://u@primary/x",)"
+                           R"("sources":{"kubernetes":{"api_url":"http://k"}})";
+  const Config primary_only = ParseConfig("{" + base + "}", {}).config;
+  EXPECT_EQ(primary_only.ReadUrl(), "postgresql://u@primary/x");
+  EXPECT_EQ(primary_only.database_read_max_lag_seconds, 30);
+
+  const Config replica = ParseConfig("{" + base +
+                                         R"(,"database_read_url":"postgresql://u@replica/x",)"
+                                         R"("database_read_max_lag_seconds":5})",
+                                     {})
+                             .config;
+  EXPECT_EQ(replica.database_url, "postgresql://u@primary/x");
+  EXPECT_EQ(replica.ReadUrl(), "postgresql://u@replica/x");
+  EXPECT_EQ(replica.database_read_max_lag_seconds, 5);
+  EXPECT_EQ(ParseConfig("{" + base + "}", {{"COSTLEDGER_DATABASE_READ_URL", "postgresql://u@r2/x"},
+                                           {"COSTLEDGER_DATABASE_READ_MAX_LAG_SECONDS", "7"}})
+                .config.ReadUrl(),
+            "postgresql://u@r2/x");
+
+  EXPECT_THAT(ConfigError("{" + base + R"(,"database_read_url":"postgresql://u:pw@replica/x"})"),
+              HasSubstr("database_read_url in the configuration file contains a password"));
+  EXPECT_THAT(ConfigError("{" + base + R"(,"database_read_max_lag_seconds":0})"),
+              HasSubstr("database_read_max_lag_seconds"));
+  EXPECT_THAT(DescribeConfig(replica),
+              HasSubstr(R"("database_read_url": "postgresql://u@replica/x")"));
+}
+
 }  // namespace
 }  // namespace costledger::cli

@@ -161,6 +161,7 @@ class FakeStore final : public ports::AllocationReader,
 
   std::optional<sys_seconds> LatestInterval() override { return latest; }
   bool Ping() override { return reachable; }
+  ports::ReplicationStatus Replication() override { return replication; }
 
   std::vector<FakeContainer> containers;
   std::function<void()> error;  // thrown by every read when set
@@ -169,6 +170,7 @@ class FakeStore final : public ports::AllocationReader,
   std::atomic<int> asset_reads{0};
   std::optional<sys_seconds> latest = kNow - seconds(60);
   bool reachable = true;
+  ports::ReplicationStatus replication;  // a primary unless a test says otherwise
 
  private:
   void Throw() const {
@@ -216,6 +218,7 @@ class CostApiRoutesTest : public ::testing::Test {
         Sha256Hex(kAdmin), Sha256Hex(kAlpha), Sha256Hex(kHook)));
     settings.cache_ttl = cache_ttl;
     settings.ready_max_age = seconds(180);
+    settings.max_replication_lag = std::chrono::milliseconds(5000);
     if (with_metrics) metrics_ = std::make_unique<CostMetrics>();
     api_ = std::make_unique<CostApi>(CostReaders{store_, store_, store_, store_}, metrics_.get(),
                                      std::move(settings), [] { return kNow; });
@@ -394,6 +397,30 @@ TEST_F(CostApiRoutesTest, ReadyNeedsTheDatabaseAndARecentInterval) {
   store_.latest = kNow;
   store_.reachable = false;
   ExpectJsonError(Call(ready), 503, "the database is not reachable");
+}
+
+TEST_F(CostApiRoutesTest, ReadyOnAReplicaReportsItsLagAndFailsPastTheBound) {
+  Build();
+  BuildPool(1, 4);
+  const http::HttpRequest ready = Request("/readyz", nullptr);
+  const nlohmann::json primary = nlohmann::json::parse(Call(ready).body);
+  EXPECT_EQ(primary["database"], "primary");
+  EXPECT_TRUE(primary["replicationLagSeconds"].is_null());
+
+  store_.replication = {true, std::chrono::milliseconds(1250)};
+  const http::HttpResponse behind = Call(ready);
+  EXPECT_EQ(behind.status, 200) << behind.body;
+  const nlohmann::json replica = nlohmann::json::parse(behind.body);
+  EXPECT_EQ(replica["database"], "replica");
+  EXPECT_DOUBLE_EQ(replica["replicationLagSeconds"].get<double>(), 1.25);
+
+  store_.replication.lag = std::chrono::milliseconds(5000);
+  EXPECT_EQ(Call(ready).status, 200) << "the bound itself is still ready";
+  store_.replication.lag = std::chrono::milliseconds(5001);
+  ExpectJsonError(Call(ready), 503,
+                  "the read replica is 5.001 s behind the primary (limit 5.000 s)");
+  store_.replication.lag = std::nullopt;
+  ExpectJsonError(Call(ready), 503, "the read replica's replication lag is unknown");
 }
 
 // --- The cache ---

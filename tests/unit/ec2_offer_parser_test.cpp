@@ -1,5 +1,6 @@
 #include "costledger/sources/ec2_offer_parser.hpp"
 
+#include <fmt/core.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -443,6 +444,49 @@ TEST(Ec2OfferParserTest, StreamsALargeOfferFile) {
   EXPECT_THAT(list.by_instance_type,
               ElementsAre(Pair("g5.2xlarge", Dollars("1.212")), Pair("m5.xlarge", Dollars("0.192")),
                           Pair("r5.2xlarge", Dollars("0.504"))));
+}
+
+// EBS SKUs as the offer file lists them: size per GB-Mo (Storage), provisioned IOPS per IOPS-Mo
+// (System Operation, group "EBS IOPS"), throughput per GiBps-mo (Provisioned Throughput); other
+// regions and io2's higher IOPS tiers are not kept. One SKU's terms come before its product.
+TEST(Ec2OfferParserTest, KeepsEbsPricesPerVolumeType) {
+  const auto product = [](std::string_view sku, std::string_view family, std::string_view region,
+                          std::string_view api, std::string_view group) {
+    return fmt::format(
+        R"("{0}":{{"sku":"{0}","productFamily":"{1}","attributes":{{"regionCode":"{2}",)"
+        R"("volumeApiName":"{3}","group":"{4}","storageMedia":"SSD-backed"}}}})",
+        sku, family, region, api, group);
+  };
+  const auto term = [](std::string_view sku, std::string_view usd, std::string_view unit) {
+    return fmt::format(
+        R"("{0}":{{"{0}.JRTCKXETXF":{{"priceDimensions":{{"{0}.JRTCKXETXF.6YS6EN2CT7":)"
+        R"({{"unit":"{2}","pricePerUnit":{{"USD":"{1}"}}}}}}}}}})",
+        sku, usd, unit);
+  };
+  const std::string offer = fmt::format(
+      R"({{"offerCode":"AmazonEC2","terms":{{"OnDemand":{{{}}}}},"products":{{{}}},)"
+      R"("terms2":{{}}}})",
+      fmt::format("{},{},{},{},{},{}", term("GP3", "0.0800000000", "GB-Mo"),
+                  term("GP3IOPS", "0.0050000000", "IOPS-Mo"),
+                  term("GP3TP", "40.9600000000", "GiBps-mo"),
+                  term("IO2T2", "0.0455000000", "IOPS-Mo"), term("GP3EU", "0.0880000000", "GB-Mo"),
+                  term("ST1", "0.0450000000", "GB-Mo")),
+      fmt::format("{},{},{},{},{},{}", product("GP3", "Storage", "us-east-1", "gp3", ""),
+                  product("GP3IOPS", "System Operation", "us-east-1", "gp3", "EBS IOPS"),
+                  product("GP3TP", "Provisioned Throughput", "us-east-1", "gp3", "EBS Throughput"),
+                  product("IO2T2", "System Operation", "us-east-1", "io2", "EBS IOPS Tier 2"),
+                  product("GP3EU", "Storage", "eu-west-1", "gp3", ""),
+                  product("ST1", "Storage", "us-east-1", "st1", "")));
+  std::istringstream in(offer);
+  const model::OnDemandPriceList list = ParseEc2OfferFile(in, "us-east-1");
+  EXPECT_TRUE(list.by_instance_type.empty());
+  ASSERT_EQ(list.by_volume_type.size(), 2U);
+  const model::VolumePrice& gp3 = list.by_volume_type.at("gp3");
+  EXPECT_EQ(gp3.per_gib_month.ToDecimalString(), "0.080000000");
+  EXPECT_EQ(gp3.per_iops_month.ToDecimalString(), "0.005000000");
+  EXPECT_EQ(gp3.per_gibps_month.ToDecimalString(), "40.960000000");
+  EXPECT_EQ(list.by_volume_type.at("st1").per_gib_month.ToDecimalString(), "0.045000000");
+  EXPECT_EQ(list.by_volume_type.at("st1").per_iops_month.nanos(), 0);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "costledger/model/errors.hpp"
 #include "costledger/model/interval_batch.hpp"
+#include "costledger/model/volume_attribution.hpp"
 #include "error_of.hpp"
 #include "test_data.hpp"
 
@@ -338,6 +339,64 @@ model::IntervalBatch Format3Batch() {
   return b;
 }
 
+// The batch recorded in tests/data/spool/format-4.batch: format 3's with persistent volumes of
+// every kind (mounted by two pods, claimed but unmounted, unpriced with text to escape) and their
+// shares. Never edit it, nor regenerate that file.
+model::IntervalBatch Format4Batch() {
+  model::IntervalBatch b = Format3Batch();
+  model::VolumeCostRow home;
+  home.volume = "pvc-0b9e6c1f";
+  home.provider_id = "vol-0a1b2c3d4e5f60718";
+  home.storage_class = "gp3";
+  home.price_key = "gp3";
+  home.claim_namespace = "jupyterhub";
+  home.claim = "claim-ana";
+  home.zone = "eu-west-1a";
+  home.size_bytes = std::int64_t{10} << 30;
+  home.billed_iops = 3000;
+  home.billed_throughput_mibps = 125;
+  home.price = {{model::Money::FromNanos(88'000'000), model::Money::FromNanos(5'500'000),
+                 model::Money::FromNanos(45'056'000'000)},
+                model::PriceSource::kOnDemand};
+  home.cost = model::Money::FromNanos(1'654'795);
+  home.mounts = 2;
+  model::VolumeCostRow released = home;
+  released.volume = "pvc-released";
+  released.claim_namespace = "";
+  released.claim = "";
+  released.price.source = model::PriceSource::kCustom;
+  released.cost = model::Money::FromNanos(200'913);
+  released.mounts = 0;
+  model::VolumeCostRow local;
+  local.volume = "pv-local \"scratch\"\t\\";
+  local.storage_class = "local-päth";
+  local.price_key = "local-päth";
+  local.size_bytes = 1'000'000'000;
+  b.costs.volumes = {home, released, local};
+  model::VolumeShareRow share;
+  share.labels = b.costs.containers.at(3).labels;
+  share.volume = home.volume;
+  share.byte_seconds = 10.0 * (1 << 30) * 60 / 2;
+  share.cost = model::Money::FromNanos(827'398);
+  model::VolumeShareRow other = share;
+  other.labels.pod = "jupyter-ana-2";
+  other.cost = model::Money::FromNanos(827'397);
+  model::VolumeShareRow unmounted;
+  unmounted.labels.cluster = "prod-eu";
+  unmounted.labels.namespace_name = "__unmounted__";
+  unmounted.labels.pod = "__unmounted__";
+  unmounted.labels.container = "__unmounted__";
+  unmounted.volume = released.volume;
+  unmounted.byte_seconds = 10.0 * (1 << 30) * 60;
+  unmounted.cost = released.cost;
+  model::VolumeShareRow nothing = unmounted;
+  nothing.volume = local.volume;
+  nothing.byte_seconds = 6e10;
+  nothing.cost = model::Money();
+  b.costs.volume_shares = {share, other, unmounted, nothing};
+  return b;
+}
+
 // Doubles must survive bit for bit (NaN aside, which only equals itself by kind).
 void ExpectSameDouble(double a, double b) {
   if (std::isnan(a)) {
@@ -412,6 +471,25 @@ void ExpectEqual(const model::IntervalBatch& a, const model::IntervalBatch& b) {
     if (x.gpu_busy_devices) ExpectSameDouble(*x.gpu_busy_devices, *y.gpu_busy_devices);
     EXPECT_EQ(x.usage_observed, y.usage_observed);
   }
+  ASSERT_EQ(a.costs.volumes.size(), b.costs.volumes.size());
+  for (std::size_t i = 0; i < a.costs.volumes.size(); ++i) {
+    EXPECT_EQ(a.costs.volumes[i], b.costs.volumes[i]) << "volume " << i;
+  }
+  ASSERT_EQ(a.costs.volume_shares.size(), b.costs.volume_shares.size());
+  for (std::size_t i = 0; i < a.costs.volume_shares.size(); ++i) {
+    SCOPED_TRACE("volume share " + std::to_string(i));
+    const model::VolumeShareRow& x = a.costs.volume_shares[i];
+    const model::VolumeShareRow& y = b.costs.volume_shares[i];
+    EXPECT_EQ(x.volume, y.volume);
+    EXPECT_EQ(x.cost, y.cost);
+    ExpectSameDouble(x.byte_seconds, y.byte_seconds);
+    EXPECT_EQ(x.labels.namespace_name, y.labels.namespace_name);
+    EXPECT_EQ(x.labels.pod, y.labels.pod);
+    EXPECT_EQ(x.labels.container, y.labels.container);
+    EXPECT_EQ(x.labels.workload, y.labels.workload);
+    EXPECT_EQ(x.labels.team, y.labels.team);
+    EXPECT_EQ(x.labels.node, y.labels.node);
+  }
   ASSERT_EQ(a.queries.size(), b.queries.size());
   for (std::size_t i = 0; i < a.queries.size(); ++i) {
     SCOPED_TRACE("query " + std::to_string(i));
@@ -478,7 +556,7 @@ TEST(IntervalBatchCodecTest, DecodesTheRecordedFormat1SpoolFile) {
     EXPECT_EQ(c.labels.workload, "");
   }
   const std::string again = EncodeBatch(decoded);
-  EXPECT_EQ(Json::parse(again).at("format"), 3);
+  EXPECT_EQ(Json::parse(again).at("format"), 4);
   ExpectEqual(DecodeBatch(again), Format1Batch());
 }
 
@@ -491,18 +569,55 @@ TEST(IntervalBatchCodecTest, DecodesTheRecordedFormat2SpoolFile) {
   ExpectEqual(decoded, Format2Batch());
   for (const model::NodeCostRow& n : decoded.costs.nodes) EXPECT_EQ(n.node_group, "");
   const std::string again = EncodeBatch(decoded);
-  EXPECT_EQ(Json::parse(again).at("format"), 3);
+  EXPECT_EQ(Json::parse(again).at("format"), 4);
   ExpectEqual(DecodeBatch(again), Format2Batch());
 }
 
 // tests/data/spool/format-3.batch was written once by EncodeBatch(Format3Batch()) at format 3;
-// while format 3 is the newest, encoding it again gives the same bytes.
+// the same rules hold for it as for format 1. Format 3 has no volumes: it decodes with none.
 TEST(IntervalBatchCodecTest, DecodesTheRecordedFormat3SpoolFile) {
   const std::string recorded = testing::ReadTestData("spool/format-3.batch");
+  ASSERT_EQ(Json::parse(recorded).at("format"), 3);
   const model::IntervalBatch decoded = DecodeBatch(recorded);
   ExpectEqual(decoded, Format3Batch());
   EXPECT_EQ(decoded.costs.nodes.at(1).node_group, "gpu-spot");
+  EXPECT_TRUE(decoded.costs.volumes.empty());
+  EXPECT_TRUE(decoded.costs.volume_shares.empty());
+  const std::string again = EncodeBatch(decoded);
+  EXPECT_EQ(Json::parse(again).at("format"), 4);
+  ExpectEqual(DecodeBatch(again), Format3Batch());
+}
+
+// tests/data/spool/format-4.batch was written once by EncodeBatch(Format4Batch()) at format 4;
+// while format 4 is the newest, encoding it again gives the same bytes.
+TEST(IntervalBatchCodecTest, DecodesTheRecordedFormat4SpoolFile) {
+  const std::string recorded = testing::ReadTestData("spool/format-4.batch");
+  const model::IntervalBatch decoded = DecodeBatch(recorded);
+  ExpectEqual(decoded, Format4Batch());
+  ASSERT_EQ(decoded.costs.volumes.size(), 3U);
+  EXPECT_EQ(decoded.costs.volumes[0].price.source, model::PriceSource::kOnDemand);
   EXPECT_EQ(EncodeBatch(decoded), recorded);
+}
+
+// Format 4 requires volumes and their shares (possibly none); formats 1 to 3 never hold them.
+TEST(IntervalBatchCodecTest, VolumesAreRequiredFromFormat4) {
+  const std::string v4 = EncodeBatch(Format4Batch());
+  const auto mutated = [&](const std::function<void(Json&)>& change) {
+    Json j = Json::parse(v4);
+    change(j);
+    return j.dump();
+  };
+  EXPECT_EQ(DecodeError(mutated([](Json& j) { j.erase("volumes"); })), "batch.volumes: missing");
+  EXPECT_EQ(DecodeError(mutated([](Json& j) { j["volume_shares"][1].erase("cost_nanos"); })),
+            "batch.volume_shares[1].cost_nanos: missing");
+  EXPECT_EQ(DecodeError(mutated([](Json& j) { j["volumes"][0]["price"]["source"] = "cheap"; })),
+            "batch.volumes[0].price.source: unknown price source");
+  const model::IntervalBatch old = DecodeBatch(mutated([](Json& j) {
+    j["format"] = 3;
+    j.erase("volumes");
+    j.erase("volume_shares");
+  }));
+  EXPECT_TRUE(old.costs.volumes.empty());
 }
 
 // Format 3 requires a node group on every node (possibly ""); formats 1 and 2 never hold one.
@@ -596,10 +711,10 @@ TEST(IntervalBatchCodecTest, ErrorsNameTheField) {
   EXPECT_EQ(
       DecodeError(Mutated([](Json& j) { j["nodes"][0]["unit_prices"]["ram_per_gib_hour"] = "x"; })),
       "batch.nodes[0].unit_prices.ram_per_gib_hour: expected a number");
-  EXPECT_EQ(DecodeError(Mutated([](Json& j) { j["format"] = 4; })),
-            "batch.format: unsupported format 4 (expected 1 to 3)");
+  EXPECT_EQ(DecodeError(Mutated([](Json& j) { j["format"] = 5; })),
+            "batch.format: unsupported format 5 (expected 1 to 4)");
   EXPECT_EQ(DecodeError(Mutated([](Json& j) { j["format"] = 0; })),
-            "batch.format: unsupported format 0 (expected 1 to 3)");
+            "batch.format: unsupported format 0 (expected 1 to 4)");
   EXPECT_EQ(DecodeError(Mutated([](Json& j) { j.erase("cluster"); })), "batch.cluster: missing");
 }
 

@@ -176,7 +176,13 @@ TEST(ReportGathererTest, ThePreviousWeekQueriesAndTeamsWithoutSpend) {
   ASSERT_TRUE(alpha.previous_rows.has_value());
   ASSERT_EQ(alpha.previous_rows->size(), 1U);
   EXPECT_EQ(alpha.previous_rows->at(0).cpu_cost, Money::FromNanos(70));
-  ASSERT_EQ(alpha.queries.size(), 1U);
+  // The week's queries come summarized by the store, the week before only as a total.
+  EXPECT_TRUE(alpha.queries.empty());
+  ASSERT_EQ(alpha.query_groups.size(), 1U);
+  EXPECT_EQ(alpha.query_groups[0].query_count, 1U);
+  EXPECT_EQ(alpha.query_groups[0].cost, Money::FromNanos(5));
+  ASSERT_EQ(alpha.query_groups[0].top.size(), 1U);
+  EXPECT_EQ(alpha.query_groups[0].top[0].submitted, kStart + hours(4));
   EXPECT_EQ(alpha.previous_query_cost, Money::FromNanos(3));
   EXPECT_EQ(inputs[1].team, "quiet");
   EXPECT_TRUE(inputs[1].rows.empty());

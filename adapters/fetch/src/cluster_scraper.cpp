@@ -12,6 +12,7 @@
 #include "costledger/sources/dcgm_metrics.hpp"
 #include "costledger/sources/kubelet_metrics.hpp"
 #include "costledger/sources/kubernetes_parser.hpp"
+#include "costledger/sources/volume_parser.hpp"
 
 namespace costledger::fetch {
 namespace {
@@ -167,9 +168,14 @@ model::ClusterSnapshot ScrapeClusterState(const SourceSettings& settings,
   const std::string api = TrimSlash(settings.api_url);
 
   // Round 1: cluster state (chunked lists), GPUs and queries together; each response is parsed
-  // as it arrives. Statuses keep their order: nodes, pods, every DCGM URL, Athena.
+  // as it arrives. Statuses keep their order: nodes, pods, persistent volumes, their claims,
+  // storage classes, every DCGM URL, Athena.
   snap.statuses.push_back({"nodes", token_error, {}});
   snap.statuses.push_back({"pods", token_error, {}});
+  snap.statuses.push_back({"persistentvolumes", token_error, {}});
+  snap.statuses.push_back({"persistentvolumeclaims", token_error, {}});
+  snap.statuses.push_back({"storageclasses", token_error, {}});
+  constexpr std::size_t kFirstDcgmStatus = 5;
   for (const std::string& u : settings.dcgm_urls) snap.statuses.push_back({"dcgm/" + u, {}, {}});
   if (!settings.athena_executions.empty()) snap.statuses.push_back({"athena", {}, {}});
   std::vector<std::vector<model::DcgmGpuSample>> gpus_by_url(settings.dcgm_urls.size());
@@ -179,13 +185,26 @@ model::ClusterSnapshot ScrapeClusterState(const SourceSettings& settings,
                                  snap.statuses[0], snap.nodes);
     ListPager<model::Pod> pods(queue, api + "/api/v1/pods", sources::ParsePodListChunk,
                                snap.statuses[1], snap.pods);
+    ListPager<model::PersistentVolume> volumes(queue, api + "/api/v1/persistentvolumes",
+                                               sources::ParsePersistentVolumeListChunk,
+                                               snap.statuses[2], snap.volumes);
+    ListPager<model::PersistentVolumeClaim> claims(queue, api + "/api/v1/persistentvolumeclaims",
+                                                   sources::ParsePersistentVolumeClaimListChunk,
+                                                   snap.statuses[3], snap.claims);
+    ListPager<model::StorageClass> classes(queue, api + "/apis/storage.k8s.io/v1/storageclasses",
+                                           sources::ParseStorageClassListChunk, snap.statuses[4],
+                                           snap.storage_classes);
     if (token_error.empty()) {
       nodes.Start();
       pods.Start();
+      volumes.Start();
+      claims.Start();
+      classes.Start();
     }
     for (std::size_t i = 0; i < settings.dcgm_urls.size(); ++i) {
       queue.Add(settings.dcgm_urls[i], [&snap, &gpus_by_url, i](FetchResult&& r) {
-        if (auto gpus = ParseInto(r, snap.statuses[2 + i], sources::ParseDcgmMetrics)) {
+        if (auto gpus =
+                ParseInto(r, snap.statuses[kFirstDcgmStatus + i], sources::ParseDcgmMetrics)) {
           gpus_by_url[i] = std::move(*gpus);
         }
       });

@@ -41,6 +41,8 @@ ports::LoadedPrices LoadPrices(const PriceSettings& settings) {
       }
       for (const auto& [type, price] : list.by_instance_type) out.book.SetOnDemand(type, price);
       out.on_demand_types = list.by_instance_type.size();
+      for (const auto& [type, price] : list.by_volume_type) out.book.SetVolumePrice(type, price);
+      out.volume_types = list.by_volume_type.size();
     } catch (const std::exception& e) {
       out.errors.push_back(fmt::format("on-demand prices: {}", e.what()));
     }
@@ -59,6 +61,9 @@ ports::LoadedPrices LoadPrices(const PriceSettings& settings) {
     }
   }
   for (const auto& [type, price] : settings.custom_hourly) out.book.SetCustom(type, {price});
+  for (const auto& [key, price] : settings.custom_storage_per_gib_month) {
+    out.book.SetCustomVolumePrice(key, {price, {}, {}});
+  }
   return out;
 }
 

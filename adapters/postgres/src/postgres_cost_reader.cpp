@@ -3,7 +3,9 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <limits>
 #include <pqxx/pqxx>
+#include <unordered_map>
 
 #include "container_columns.hpp"
 #include "costledger/postgres/read_plan.hpp"
@@ -42,6 +44,20 @@ struct TierSql {
 // The container columns the reader folds, per branch: generated from kContainerColumns.
 std::string_view RollupContainerFolds() {
   static const std::string kFolds = ContainerReadFolds(false);
+  return kFolds;
+}
+// The rollup folds negated, for hours taken away: sums subtract, times say nothing (NULL).
+std::string_view NegatedRollupContainerFolds() {
+  static const std::string kFolds = [] {
+    std::string out;
+    for (const ContainerColumn& c : kContainerColumns) {
+      if (c.read.empty()) continue;
+      if (!out.empty()) out += ",\n  ";
+      out += c.rollup == Rollup::kSum ? fmt::format("-sum(x.{0}) AS {0}", c.name)
+                                      : fmt::format("NULL::timestamptz AS {}", c.name);
+    }
+    return out;
+  }();
   return kFolds;
 }
 std::string_view RawContainerFolds() {
@@ -116,6 +132,14 @@ bool WorkloadGrained(std::span<const PropertyRef> grouping) {
       case CostProperty::kCapacityType:
       case CostProperty::kInstanceType:
       case CostProperty::kLabel:
+      // Derived or not collected: GroupingFor never asks for them.
+      case CostProperty::kAnnotation:
+      case CostProperty::kNotCollected:
+      case CostProperty::kKindController:
+      case CostProperty::kDeployment:
+      case CostProperty::kStatefulSet:
+      case CostProperty::kDaemonSet:
+      case CostProperty::kJob:
         return false;
     }
     return false;
@@ -149,6 +173,13 @@ std::string_view ColumnOf(CostProperty p) {
     case CostProperty::kWorkload:
       return "x.workload";
     case CostProperty::kLabel:
+    case CostProperty::kAnnotation:
+    case CostProperty::kNotCollected:
+    case CostProperty::kKindController:
+    case CostProperty::kDeployment:
+    case CostProperty::kStatefulSet:
+    case CostProperty::kDaemonSet:
+    case CostProperty::kJob:
       break;
   }
   return "''";
@@ -193,10 +224,24 @@ std::string RangeCondition(const std::vector<ReadSegment>& plan, ReadTier tier,
                            std::string_view column, Params& params) {
   std::string out;
   for (const ReadSegment& s : plan) {
-    if (s.tier != tier) continue;
+    if (s.tier != tier || s.subtract) continue;
     if (!out.empty()) out += " OR ";
     out += fmt::format("(x.{0} >= {1} AND x.{0} < {2})", column, params.AddEpoch(s.start),
                        params.AddEpoch(s.end));
+  }
+  return out;
+}
+
+// "(x.hour >= a AND x.hour < b AND d.day = D) OR ..." over the segments to take away (hourly
+// rows `x` of the day `d`); empty when there are none.
+std::string SubtractCondition(const std::vector<ReadSegment>& plan, Params& params) {
+  std::string out;
+  for (const ReadSegment& s : plan) {
+    if (!s.subtract) continue;
+    if (!out.empty()) out += " OR ";
+    out += fmt::format("(x.hour >= {} AND x.hour < {} AND d.day = {})", params.AddEpoch(s.start),
+                       params.AddEpoch(s.end),
+                       params.AddEpoch(std::chrono::floor<std::chrono::days>(s.start)));
   }
   return out;
 }
@@ -214,6 +259,164 @@ std::string StepExpr(std::string_view time_column, const std::string& window_sta
 double AsDouble(const pqxx::field& f) { return f.is_null() ? 0.0 : f.as<double>(); }
 std::int64_t AsInt(const pqxx::field& f) { return f.is_null() ? 0 : f.as<std::int64_t>(); }
 Money AsMoney(const pqxx::field& f) { return Money::FromNanos(AsInt(f)); }
+
+// Per tier: the volume share table, its time column and the first/last instant it covers.
+struct VolumeTierSql {
+  std::string_view share_table;
+  std::string_view volume_table;
+  std::string_view time_column;
+  std::string_view first_start;
+  std::string_view last_end;
+  std::string_view seconds;
+  std::string_view byte_seconds;
+};
+
+const VolumeTierSql& VolumeSqlOf(ReadTier tier) {
+  static const VolumeTierSql kDaily{"volume_share_costs_daily",
+                                    "volume_costs_daily",
+                                    "day",
+                                    "x.first_start",
+                                    "x.last_end",
+                                    "x.seconds",
+                                    "x.byte_seconds"};
+  static const VolumeTierSql kHourly{"volume_share_costs_hourly",
+                                     "volume_costs_hourly",
+                                     "hour",
+                                     "x.first_start",
+                                     "x.last_end",
+                                     "x.seconds",
+                                     "x.byte_seconds"};
+  static const VolumeTierSql kRaw{"volume_share_costs",
+                                  "volume_costs",
+                                  "interval_start",
+                                  "x.interval_start",
+                                  "x.interval_start + x.interval_seconds * interval '1 second'",
+                                  "x.interval_seconds",
+                                  "x.size_bytes::numeric * x.interval_seconds"};
+  switch (tier) {
+    case ReadTier::kDaily:
+      return kDaily;
+    case ReadTier::kHourly:
+      return kHourly;
+    case ReadTier::kRaw:
+      return kRaw;
+  }
+  return kRaw;
+}
+
+// The key of an allocation row: its step and grouped values.
+std::string RowKey(std::size_t step, const std::vector<std::string>& values) {
+  std::string key = std::to_string(step);
+  for (const std::string& v : values) {
+    key += '\0';
+    key += v;
+  }
+  return key;
+}
+
+}  // namespace
+
+namespace {
+
+// Volume shares (rule 9) grouped like the container rows and by volume, added to the rows of
+// the same step and values (pods that mount a volume have container rows) or as rows of their
+// own (__unmounted__). A separate statement: volume rows are few, and the container statement
+// stays as it was.
+void AddVolumeShares(pqxx::transaction_base& tx, const std::vector<std::string>& cluster_names,
+                     const std::vector<ReadSegment>& plan, sys_seconds start, sys_seconds end,
+                     std::chrono::seconds step, std::span<const PropertyRef> grouping,
+                     std::vector<model::AllocationRow>& rows) {
+  if (cluster_names.empty()) return;
+  Params params;
+  const std::string clusters = params.Add(TextArray(cluster_names));
+  const bool single_step = step >= end - start;
+  const std::string window_start = single_step ? "" : params.Add(std::to_string(Epoch(start)));
+  const std::string step_seconds = single_step ? "" : params.Add(std::to_string(step.count()));
+  bool labels = false;
+  std::string keys;
+  std::string groups;
+  for (std::size_t i = 0; i < grouping.size(); ++i) {
+    std::string expr;
+    if (grouping[i].property == CostProperty::kLabel) {
+      expr = fmt::format("coalesce(l.labels->>{}, '')", params.Add(grouping[i].label));
+      labels = true;
+    } else {
+      expr = std::string(ColumnOf(grouping[i].property));
+    }
+    keys += fmt::format(", {}", expr);
+    groups += fmt::format(", {}", i + 2);
+  }
+  std::string branches;
+  for (const ReadTier tier : {ReadTier::kDaily, ReadTier::kHourly, ReadTier::kRaw}) {
+    const VolumeTierSql& sql = VolumeSqlOf(tier);
+    const std::string ranges = RangeCondition(plan, tier, sql.time_column, params);
+    if (ranges.empty()) continue;
+    if (!branches.empty()) branches += "\nUNION ALL\n";
+    const std::size_t k = grouping.size();
+    branches += fmt::format(
+        "SELECT {step}{keys}, x.cluster, x.volume, "
+        "extract(epoch FROM min({first}))::bigint, extract(epoch FROM max({last}))::bigint, "
+        "sum(x.byte_seconds)::double precision, sum(x.cost_nanos)::bigint\n"
+        "FROM {table} x{join}\nWHERE x.cluster = ANY({clusters}::text[]) AND ({ranges})\n"
+        "GROUP BY 1{groups}, {c}, {v}",
+        fmt::arg("step", StepExpr(sql.time_column, window_start, step_seconds, single_step)),
+        fmt::arg("keys", keys), fmt::arg("first", sql.first_start), fmt::arg("last", sql.last_end),
+        fmt::arg("table", sql.share_table),
+        fmt::arg("join", labels ? " LEFT JOIN pod_labels l ON l.cluster = x.cluster AND "
+                                  "l.namespace = x.namespace AND l.pod = x.pod"
+                                : ""),
+        fmt::arg("clusters", clusters), fmt::arg("ranges", ranges), fmt::arg("groups", groups),
+        fmt::arg("c", k + 2), fmt::arg("v", k + 3));
+  }
+  if (branches.empty()) return;
+  std::unordered_map<std::string, std::size_t> index;
+  index.reserve(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    index.emplace(RowKey(rows[i].step, rows[i].values), i);
+  const std::size_t k = grouping.size();
+  for (const pqxx::row& r :
+       tx.exec_params(branches, pqxx::prepare::make_dynamic_params(params.values()))) {
+    const auto step_index = static_cast<std::size_t>(r[0].as<std::int64_t>());
+    std::vector<std::string> values;
+    values.reserve(k);
+    for (std::size_t i = 0; i < k; ++i)
+      values.push_back(r[static_cast<int>(1 + i)].as<std::string>());
+    const int f = static_cast<int>(1 + k);
+    model::PvShare pv;
+    pv.cluster = r[f].as<std::string>();
+    pv.volume = r[f + 1].as<std::string>();
+    const sys_seconds first = FromEpoch(AsInt(r[f + 2]));
+    const sys_seconds last = FromEpoch(AsInt(r[f + 3]));
+    pv.byte_seconds = AsDouble(r[f + 4]);
+    pv.cost = AsMoney(r[f + 5]);
+    const std::string key = RowKey(step_index, values);
+    auto it = index.find(key);
+    if (it == index.end()) {
+      model::AllocationRow row;
+      row.step = step_index;
+      row.values = std::move(values);
+      row.first_start = first;
+      row.last_end = last;
+      it = index.emplace(key, rows.size()).first;
+      rows.push_back(std::move(row));
+    }
+    model::AllocationRow& row = rows[it->second];
+    row.first_start = std::min(row.first_start, first);
+    row.last_end = std::max(row.last_end, last);
+    row.pv_byte_seconds += pv.byte_seconds;
+    row.pv_cost += pv.cost;
+    // One row per (step, values, cluster, volume) across tiers: merge a volume's tiers.
+    const auto same = std::find_if(row.pvs.begin(), row.pvs.end(), [&](const model::PvShare& p) {
+      return p.volume == pv.volume && p.cluster == pv.cluster;
+    });
+    if (same == row.pvs.end()) {
+      row.pvs.push_back(std::move(pv));
+    } else {
+      same->byte_seconds += pv.byte_seconds;
+      same->cost += pv.cost;
+    }
+  }
+}
 
 }  // namespace
 
@@ -236,21 +439,25 @@ struct PostgresCostReader::Impl {
   };
 
   static Context Prepare(pqxx::transaction_base& tx, sys_seconds start, sys_seconds end,
-                         std::chrono::seconds step) {
+                         std::chrono::seconds step, bool complements = false) {
     Context ctx;
     for (const pqxx::row& r : tx.exec(std::string(kClusters))) {
       ctx.clusters.push_back(r[0].as<std::string>());
     }
     std::set<sys_seconds> hours;
     std::set<sys_seconds> days;
+    // Complements read whole days: the hours around the window matter too.
+    const sys_seconds hours_start =
+        complements ? std::chrono::floor<std::chrono::days>(start) : start;
+    const sys_seconds hours_end = complements ? std::chrono::ceil<std::chrono::days>(end) : end;
     for (const pqxx::row& r :
-         tx.exec_params(std::string(kPendingHours), Epoch(start), Epoch(end))) {
+         tx.exec_params(std::string(kPendingHours), Epoch(hours_start), Epoch(hours_end))) {
       hours.insert(FromEpoch(r[0].as<std::int64_t>()));
     }
     for (const pqxx::row& r : tx.exec_params(std::string(kPendingDays), Epoch(start), Epoch(end))) {
       days.insert(FromEpoch(r[0].as<std::int64_t>()));
     }
-    ctx.plan = PlanReads(start, end, step, hours, days);
+    ctx.plan = PlanReads(start, end, step, hours, days, complements);
     return ctx;
   }
 };
@@ -266,9 +473,21 @@ PostgresCostReader::~PostgresCostReader() = default;
 std::vector<model::AllocationRow> PostgresCostReader::ReadAllocations(
     sys_seconds start, sys_seconds end, std::chrono::seconds step,
     std::span<const PropertyRef> grouping) {
+  return ReadContainerSums(start, end, step, grouping, false);
+}
+
+std::vector<model::AllocationRow> PostgresCostReader::ReadAllocationSums(
+    sys_seconds start, sys_seconds end, std::chrono::seconds step,
+    std::span<const PropertyRef> grouping) {
+  return ReadContainerSums(start, end, step, grouping, true);
+}
+
+std::vector<model::AllocationRow> PostgresCostReader::ReadContainerSums(
+    sys_seconds start, sys_seconds end, std::chrono::seconds step,
+    std::span<const PropertyRef> grouping, bool complements) {
   return impl_->Run("read allocations", [&](pqxx::connection& c) {
     pqxx::read_transaction tx(c, "allocations");
-    const Impl::Context ctx = Impl::Prepare(tx, start, end, step);
+    const Impl::Context ctx = Impl::Prepare(tx, start, end, step, complements);
     std::vector<model::AllocationRow> out;
     if (ctx.clusters.empty()) return out;
     Params params;
@@ -279,15 +498,20 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadAllocations(
     const std::string step_seconds = single_step ? "" : params.Add(std::to_string(step.count()));
     bool labels = false;
     std::string keys;
+    std::string day_keys;  // the same, of the daily row `d` an hour is taken from (complements)
     for (std::size_t i = 0; i < grouping.size(); ++i) {
       std::string expr;
+      std::string day_expr;
       if (grouping[i].property == CostProperty::kLabel) {
         expr = fmt::format("coalesce(l.labels->>{}, '')", params.Add(grouping[i].label));
+        day_expr = expr;  // pod labels: keyed by namespace and pod, the same in both
         labels = true;
       } else {
         expr = std::string(ColumnOf(grouping[i].property));
+        day_expr = "d." + expr.substr(2);  // "x.team" -> "d.team"
       }
       keys += fmt::format(", {} AS k{}", expr, i);
+      day_keys += fmt::format(", {} AS k{}", day_expr, i);
     }
     const bool workload_grained = WorkloadGrained(grouping);
     std::string branches;
@@ -313,6 +537,26 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadAllocations(
             return g;
           }()));
     }
+    // Hours of a day read whole that the window does not cover, taken away again: grouped by
+    // the labels of the day's row of the same container (a label that changed within the day
+    // is the day's there), so that they cancel exactly what the day's row added.
+    const std::string taken = SubtractCondition(ctx.plan, params);
+    if (!taken.empty()) {
+      branches += fmt::format(
+          "\nUNION ALL\nSELECT 0::bigint AS step{keys}, {sums}\nFROM container_costs_hourly x\n"
+          "JOIN container_costs_daily d ON d.cluster = x.cluster AND d.namespace = x.namespace "
+          "AND d.pod = x.pod AND d.container = x.container AND d.node = x.node{join}\n"
+          "WHERE x.cluster = ANY({clusters}::text[]) AND ({taken})\nGROUP BY 1{groups}",
+          fmt::arg("keys", day_keys), fmt::arg("sums", NegatedRollupContainerFolds()),
+          fmt::arg("join", labels ? " LEFT JOIN pod_labels l ON l.cluster = x.cluster AND "
+                                    "l.namespace = x.namespace AND l.pod = x.pod"
+                                  : ""),
+          fmt::arg("clusters", clusters), fmt::arg("taken", taken), fmt::arg("groups", [&] {
+            std::string g;
+            for (std::size_t i = 0; i < grouping.size(); ++i) g += fmt::format(", {}", i + 2);
+            return g;
+          }()));
+    }
     std::string outer_keys;
     for (std::size_t i = 0; i < grouping.size(); ++i) outer_keys += fmt::format(", k{}", i);
     // One tier read: its branch is already grouped, so the outer query only converts.
@@ -325,14 +569,25 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadAllocations(
       std::string value = one_branch
                               ? std::string(column.name)
                               : fmt::format("{}({})", FoldFunction(column.rollup), column.name);
-      if (column.read.time != nullptr) value = fmt::format("extract(epoch FROM {})::bigint", value);
+      if (column.read.time != nullptr) {
+        // A day read whole spans more than the window: its times are bounded by the window's.
+        if (!taken.empty()) {
+          value = fmt::format("{}({}, {})", column.rollup == Rollup::kMin ? "GREATEST" : "LEAST",
+                              value, params.AddEpoch(column.rollup == Rollup::kMin ? start : end));
+        }
+        value = fmt::format("extract(epoch FROM {})::bigint", value);
+      }
       if (column.read.cost != nullptr) value += "::bigint";
       folds += ", " + value;
     }
     const std::string query = fmt::format(
         "SELECT step{keys}{folds}\nFROM ({branches}) u{group_by}", fmt::arg("keys", outer_keys),
         fmt::arg("folds", folds), fmt::arg("branches", branches),
-        fmt::arg("group_by", one_branch ? "" : " GROUP BY step" + outer_keys));
+        fmt::arg("group_by", one_branch
+                                 ? std::string()
+                                 : " GROUP BY step" + outer_keys +
+                                       // groups found only in hours taken away: nothing is left
+                                       (taken.empty() ? "" : " HAVING sum(seconds) <> 0")));
     // Hash aggregation of many groups wants memory; the default 4 MB spills to disk.
     tx.exec("SET LOCAL work_mem = '256MB'");
     const pqxx::result result =
@@ -360,6 +615,7 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadAllocations(
       }
       out.push_back(std::move(row));
     }
+    AddVolumeShares(tx, ctx.clusters, ctx.plan, start, end, step, grouping, out);
     return out;
   });
 }
@@ -503,6 +759,79 @@ ORDER BY cost_nanos DESC, query_execution_id)";
   });
 }
 
+std::vector<model::QueryGroupSummary> PostgresCostReader::ReadQuerySummaries(
+    sys_seconds start, sys_seconds end, std::size_t top_per_group) {
+  // The same rows and order as ReadQueries + model::SummarizeQueries. The groups' sums are one
+  // hash aggregate over the window; each group's top is a bounded top-N sort of that group's
+  // rows of the window, found through query_costs_group_submitted (migration 0011), and only the
+  // top ones are read in full.
+  static constexpr std::string_view kSums = R"(
+SELECT team, work_group, count(*), sum(cost_nanos)::bigint, sum(data_scanned_bytes)::bigint
+FROM query_costs
+WHERE submitted >= to_timestamp($1::bigint) AND submitted < to_timestamp($2::bigint)
+GROUP BY team, work_group)";
+  static constexpr std::string_view kSummaries = R"(
+WITH g AS (
+  SELECT team, work_group, count(*) AS n, sum(cost_nanos)::bigint AS cost,
+    sum(data_scanned_bytes)::bigint AS bytes
+  FROM query_costs
+  WHERE submitted >= to_timestamp($1::bigint) AND submitted < to_timestamp($2::bigint)
+  GROUP BY team, work_group)
+SELECT g.team, g.work_group, g.n, g.cost, g.bytes,
+  c.cluster, c.query_execution_id, c.state, c.statement_type,
+  extract(epoch FROM c.submitted)::bigint, c.data_scanned_bytes, c.engine_execution_millis,
+  c.cost_nanos, c.query
+FROM g
+LEFT JOIN LATERAL (
+  SELECT y.cluster, y.query_execution_id, y.cost_nanos,
+    extract(epoch FROM y.submitted)::bigint AS submitted_s
+  FROM query_costs y
+  WHERE y.team = g.team AND y.work_group = g.work_group
+    AND y.submitted >= to_timestamp($1::bigint) AND y.submitted < to_timestamp($2::bigint)
+  ORDER BY y.cost_nanos DESC, 4, y.query_execution_id, y.cluster
+  LIMIT $3::bigint) t ON true
+LEFT JOIN query_costs c ON c.cluster = t.cluster AND c.query_execution_id = t.query_execution_id
+ORDER BY g.team, g.work_group, t.cost_nanos DESC, t.submitted_s, t.query_execution_id, t.cluster)";
+  return impl_->Run("read query summaries", [&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c, "query summaries");
+    std::vector<model::QueryGroupSummary> out;
+    const auto top = static_cast<std::int64_t>(
+        std::min<std::size_t>(top_per_group, std::numeric_limits<std::int32_t>::max()));
+    // Without a top, the sums alone (a week's totals for the week before).
+    const pqxx::result result =
+        top == 0 ? tx.exec_params(std::string(kSums), Epoch(start), Epoch(end))
+                 : tx.exec_params(std::string(kSummaries), Epoch(start), Epoch(end), top);
+    for (const pqxx::row& r : result) {
+      const auto team = r[0].as<std::string>();
+      const auto work_group = r[1].as<std::string>();
+      if (out.empty() || out.back().team != team || out.back().work_group != work_group) {
+        model::QueryGroupSummary g;
+        g.team = team;
+        g.work_group = work_group;
+        g.query_count = static_cast<std::size_t>(r[2].as<std::int64_t>());
+        g.cost = AsMoney(r[3]);
+        g.data_scanned_bytes = r[4].as<std::int64_t>();
+        out.push_back(std::move(g));
+      }
+      if (top == 0 || r[5].is_null()) continue;
+      model::QueryCostRow q;
+      q.cluster = r[5].as<std::string>();
+      q.query_execution_id = r[6].as<std::string>();
+      q.work_group = work_group;
+      q.team = team;
+      q.state = r[7].as<std::string>();
+      q.statement_type = r[8].as<std::string>();
+      q.submitted = FromEpoch(r[9].as<std::int64_t>());
+      q.data_scanned_bytes = r[10].as<std::int64_t>();
+      q.engine_execution_millis = r[11].as<std::int64_t>();
+      q.cost = AsMoney(r[12]);
+      q.query = r[13].as<std::string>();
+      out.back().top.push_back(std::move(q));
+    }
+    return out;
+  });
+}
+
 std::optional<sys_seconds> PostgresCostReader::LatestInterval() {
   static constexpr std::string_view kLatest = R"(
 SELECT extract(epoch FROM max(x.latest))::bigint FROM clusters c,
@@ -516,6 +845,28 @@ LATERAL (SELECT n.interval_start AS latest FROM node_costs n WHERE n.cluster = c
   });
 }
 
+ports::ReplicationStatus PostgresCostReader::Replication() {
+  // Receive = replay while a receiver runs means caught up, however old the last commit is (an
+  // idle primary); otherwise the lag is the age of the last replayed commit. Milliseconds.
+  static constexpr std::string_view kReplication = R"(
+SELECT pg_is_in_recovery(),
+       CASE WHEN NOT pg_is_in_recovery() THEN NULL
+            WHEN EXISTS (SELECT 1 FROM pg_stat_wal_receiver)
+                 AND pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+            ELSE (extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp())
+                  * 1000)::bigint END)";
+  return impl_->Run("read replication status", [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    const pqxx::result r = tx.exec(std::string(kReplication));
+    ports::ReplicationStatus status;
+    status.standby = r[0][0].as<bool>();
+    if (!r[0][1].is_null()) {
+      status.lag = std::chrono::milliseconds(std::max<std::int64_t>(0, r[0][1].as<std::int64_t>()));
+    }
+    return status;
+  });
+}
+
 bool PostgresCostReader::Ping() {
   try {
     impl_->Run("ping", [](pqxx::connection& c) {
@@ -526,6 +877,65 @@ bool PostgresCostReader::Ping() {
   } catch (const std::exception&) {
     return false;
   }
+}
+
+std::vector<model::VolumeAssetRow> PostgresCostReader::ReadVolumeAssets(sys_seconds start,
+                                                                        sys_seconds end) {
+  return impl_->Run("read volume assets", [&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c, "volume assets");
+    const Impl::Context ctx = Impl::Prepare(tx, start, end, end - start);
+    std::vector<model::VolumeAssetRow> out;
+    if (ctx.clusters.empty()) return out;
+    Params params;
+    const std::string clusters = params.Add(TextArray(ctx.clusters));
+    std::string branches;
+    for (const ReadTier tier : {ReadTier::kDaily, ReadTier::kHourly, ReadTier::kRaw}) {
+      const VolumeTierSql& sql = VolumeSqlOf(tier);
+      const std::string ranges = RangeCondition(ctx.plan, tier, sql.time_column, params);
+      if (ranges.empty()) continue;
+      if (!branches.empty()) branches += "\nUNION ALL\n";
+      branches += fmt::format(
+          "SELECT x.cluster, x.volume, x.provider_id, x.storage_class, x.price_key, "
+          "x.claim_namespace, x.claim, x.zone, {first} AS first_start, {last} AS last_end, "
+          "{seconds} AS seconds, {bytes} AS byte_seconds, x.size_bytes, "
+          "x.per_gib_month_nanos, x.cost_nanos\nFROM {table} x\n"
+          "WHERE x.cluster = ANY({clusters}::text[]) AND ({ranges})",
+          fmt::arg("first", sql.first_start), fmt::arg("last", sql.last_end),
+          fmt::arg("seconds", sql.seconds), fmt::arg("bytes", sql.byte_seconds),
+          fmt::arg("table", sql.volume_table), fmt::arg("clusters", clusters),
+          fmt::arg("ranges", ranges));
+    }
+    if (branches.empty()) return out;
+    const std::string query = fmt::format(
+        "SELECT cluster, volume, max(provider_id), max(storage_class), max(price_key), "
+        "max(claim_namespace), max(claim), max(zone), extract(epoch FROM "
+        "min(first_start))::bigint, "
+        "extract(epoch FROM max(last_end))::bigint, sum(seconds)::double precision, "
+        "sum(byte_seconds)::double precision, max(size_bytes), max(per_gib_month_nanos), "
+        "sum(cost_nanos)::bigint\nFROM ({}) u GROUP BY cluster, volume ORDER BY cluster, volume",
+        branches);
+    for (const pqxx::row& r :
+         tx.exec_params(query, pqxx::prepare::make_dynamic_params(params.values()))) {
+      model::VolumeAssetRow v;
+      v.cluster = r[0].as<std::string>();
+      v.volume = r[1].as<std::string>();
+      v.provider_id = r[2].as<std::string>();
+      v.storage_class = r[3].as<std::string>();
+      v.price_key = r[4].as<std::string>();
+      v.claim_namespace = r[5].as<std::string>();
+      v.claim = r[6].as<std::string>();
+      v.zone = r[7].as<std::string>();
+      v.first_start = FromEpoch(AsInt(r[8]));
+      v.last_end = FromEpoch(AsInt(r[9]));
+      v.seconds = AsDouble(r[10]);
+      v.byte_seconds = AsDouble(r[11]);
+      v.size_bytes = AsInt(r[12]);
+      v.per_gib_month = AsMoney(r[13]);
+      v.cost = AsMoney(r[14]);
+      out.push_back(std::move(v));
+    }
+    return out;
+  });
 }
 
 }  // namespace costledger::postgres

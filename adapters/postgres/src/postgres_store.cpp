@@ -24,6 +24,7 @@
 #include "embedded_migrations.hpp"
 #include "hour_rollup.hpp"
 #include "pg_session.hpp"
+#include "volume_tables.hpp"
 
 namespace costledger::postgres {
 namespace {
@@ -656,6 +657,7 @@ bool PostgresStore::Impl::WriteIn(pqxx::connection& c, const model::IntervalBatc
     }
   }
   if (has_rows) {
+    WriteVolumes(tx, batch, interval_seconds);
     for (const std::string& cluster : clusters) {
       if (!recorded_clusters.contains(cluster)) {
         tx.exec_params(Sql(kRememberCluster), cluster);
@@ -745,6 +747,7 @@ std::int64_t PostgresStore::RollUp(sys_seconds complete_before) {
         tx.exec_params(ContainerHourRollUpSql(), cluster, hour);
       }
       tx.exec_params(Sql(kRollUpNodeHour), cluster, hour);
+      RollUpVolumeHour(tx, cluster, hour);
       tx.exec_params(Sql(kMarkDayPending), cluster, hour);
       tx.commit();
       ++hours;
@@ -778,6 +781,7 @@ std::int64_t PostgresStore::RollUp(sys_seconds complete_before) {
       tx.exec_params(RollUpWorkloadDay(), cluster, day);
       tx.exec_params(Sql(kRollUpNodeDay), cluster, day);
       tx.exec_params(Sql(kRollUpUsageDay), cluster, day);
+      RollUpVolumeDay(tx, cluster, day);
       tx.commit();
       return true;
     });
@@ -833,6 +837,8 @@ std::int64_t PostgresStore::ApplyRetention(const RetentionPolicy& policy, sys_se
         tx.exec_params(Sql(kDeleteUsageDaily), EpochSeconds(hourly_cutoff)).affected_rows());
     removed += static_cast<std::int64_t>(
         tx.exec_params(Sql(kDeleteQueries), EpochSeconds(queries_cutoff)).affected_rows());
+    removed += DeleteVolumeRows(tx, EpochSeconds(std::chrono::floor<days>(raw_cutoff)),
+                                EpochSeconds(hourly_cutoff));
     tx.commit();
     return removed;
   });

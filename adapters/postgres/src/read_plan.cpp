@@ -7,7 +7,8 @@ namespace costledger::postgres {
 std::vector<ReadSegment> PlanReads(std::chrono::sys_seconds start, std::chrono::sys_seconds end,
                                    std::chrono::seconds step,
                                    const std::set<std::chrono::sys_seconds>& pending_hours,
-                                   const std::set<std::chrono::sys_seconds>& pending_days) {
+                                   const std::set<std::chrono::sys_seconds>& pending_days,
+                                   bool complements) {
   using std::chrono::days;
   using std::chrono::hours;
   const bool single_step = step >= end - start;
@@ -18,15 +19,41 @@ std::vector<ReadSegment> PlanReads(std::chrono::sys_seconds start, std::chrono::
   const bool hours_usable =
       single_step || (aligned(start, hours(1)) && step % hours(1) == hours(0));
   std::vector<ReadSegment> out;
-  const auto push = [&](ReadTier tier, std::chrono::sys_seconds a, std::chrono::sys_seconds b) {
-    if (!out.empty() && out.back().tier == tier && out.back().end == a) {
+  const auto push = [&](ReadTier tier, std::chrono::sys_seconds a, std::chrono::sys_seconds b,
+                        bool subtract = false) {
+    if (!out.empty() && out.back().tier == tier && out.back().end == a &&
+        out.back().subtract == subtract) {
       out.back().end = b;
     } else {
-      out.push_back({tier, a, b});
+      out.push_back({tier, a, b, subtract});
     }
+  };
+  // Whether every hour of [a, b) has a current hourly rollup.
+  const auto hours_current = [&](std::chrono::sys_seconds a, std::chrono::sys_seconds b) {
+    const auto hour = pending_hours.lower_bound(a);
+    return hour == pending_hours.end() || *hour >= b;
+  };
+  // The part [t, covered_end) of the day `day` as the day less its other hours, when allowed.
+  const auto by_complement = [&](std::chrono::sys_seconds day, std::chrono::sys_seconds t,
+                                 std::chrono::sys_seconds covered_end) {
+    if (!complements || !single_step || !aligned(t, hours(1)) || !aligned(covered_end, hours(1)) ||
+        covered_end - t <= hours(12) || pending_days.contains(day) ||
+        !hours_current(day, day + days(1))) {
+      return false;
+    }
+    push(ReadTier::kDaily, day, day + days(1));
+    if (day < t) push(ReadTier::kHourly, day, t, true);
+    if (covered_end < day + days(1)) push(ReadTier::kHourly, covered_end, day + days(1), true);
+    return true;
   };
   std::chrono::sys_seconds t = start;
   while (t < end) {
+    const std::chrono::sys_seconds day = std::chrono::floor<days>(t);
+    const std::chrono::sys_seconds covered_end = std::min(end, day + days(1));
+    if ((t != day || covered_end != day + days(1)) && by_complement(day, t, covered_end)) {
+      t = covered_end;
+      continue;
+    }
     if (days_usable && aligned(t, days(1)) && t + days(1) <= end && !pending_days.contains(t)) {
       const auto hour = pending_hours.lower_bound(t);
       if (hour == pending_hours.end() || *hour >= t + days(1)) {

@@ -13,6 +13,7 @@
 #include "costledger/api/efficiency_routes.hpp"
 #include "costledger/api/enforcement_routes.hpp"
 #include "costledger/http/http_types.hpp"
+#include "costledger/model/allocation_filter.hpp"
 #include "costledger/ports/cost_reader.hpp"
 #include "costledger/ports/quota_store.hpp"
 #include "costledger/ports/report_archive.hpp"
@@ -50,10 +51,22 @@ struct CostApiSettings {
   bool protect_metrics = false;             ///< /metrics needs a token too
   std::chrono::seconds cache_ttl{5};        ///< identical requests reuse an answer this long
   std::chrono::seconds ready_max_age{180};  ///< /readyz: the newest interval is this recent
+  /// /readyz on a read replica (database_read_url): its replay lag is at most this; a standby
+  /// whose lag is unknown is not ready either. A primary has no lag.
+  std::chrono::milliseconds max_replication_lag{30'000};
   /// POST /v1/admission and /v1/quotas/check (enforcement_routes.hpp): answered by Decide from
   /// the quota board's memory, never on the worker pool.
   EnforcementSettings enforcement;
   EfficiencySettings efficiency;  ///< /v1/efficiency and below
+  /// Config `auth.anonymous_role`: a request without an Authorization header to OpenCost's
+  /// paths (/allocation, /allocation/compute, /assets, the same under /model/) is served as
+  /// this role with every team in scope, so that OpenCost's token-less clients work. Only
+  /// kViewer is allowed (config check); nullopt (the default): those paths need a token too.
+  /// /v1/* and everything else always need a token.
+  std::optional<Role> anonymous_role;
+  /// The labels of OpenCost's department/environment/owner/product aggregates and filters
+  /// (config `opencost.label_mapping`).
+  model::LabelAliases label_aliases;
   /// The console's browser session (console/): for a GET or HEAD without an Authorization
   /// header, the principal of its session cookie, so that the API call behind a figure opens in
   /// the logged-in browser (SameSite=Strict cookie; never for PUT, POST or DELETE). Empty: bearer
@@ -61,15 +74,21 @@ struct CostApiSettings {
   std::function<std::optional<Principal>(const http::HttpRequest&)> session;
 };
 
+/// Whether `path` is one of OpenCost's own paths: /allocation, /allocation/compute,
+/// /allocation/summary, /assets, and the same under /model/ (the prefix OpenCost's UI and
+/// kubectl-cost use).
+bool IsOpenCostPath(std::string_view path);
+
 /// The routes of the HTTP API (DESIGN "API"): turns a request into a response without touching
-/// a socket. GET /healthz, /readyz, /metrics, /v1/allocation (also OpenCost's /allocation and
-/// /allocation/compute), /v1/assets, /v1/queries, /v1/reports and /v1/reports/{week}/{team}.
-/// {format} (report_routes.hpp), GET/PUT/DELETE /v1/quotas[/{name}[/history]] (quota_routes.hpp;
-/// PUT and DELETE need admin), GET /v1/efficiency[/priority-expander|/karpenter]
-/// (efficiency_routes.hpp). Access: a Bearer token (viewer or admin) for /v1/*, scoped to
-/// its teams. In two steps, so that a server can keep database reads off its
-/// I/O threads (PooledHandler): Decide answers what needs no database at once, Answer does the
-/// rest. Thread-safe.
+/// a socket. GET /healthz, /readyz, /metrics, /v1/allocation, OpenCost's /allocation,
+/// /allocation/compute and /assets (also under /model/; unknown parameters are ignored and
+/// listed in `warnings`, includeIdle defaults to false as OpenCost's), /v1/assets, /v1/queries,
+/// /v1/reports and /v1/reports/{week}/{team}. {format} (report_routes.hpp), GET/PUT/DELETE
+/// /v1/quotas[/{name}[/history]] (quota_routes.hpp; PUT and DELETE need admin), GET
+/// /v1/efficiency[/priority-expander|/karpenter] (efficiency_routes.hpp). Access: a Bearer token
+/// (viewer or admin) for /v1/*, scoped to its teams. In two steps, so that a server can keep
+/// database reads off its I/O threads (PooledHandler): Decide answers what needs no database at
+/// once, Answer does the rest. Thread-safe.
 class CostApi {
  public:
   using Clock = std::function<std::chrono::sys_seconds()>;
@@ -106,6 +125,7 @@ class CostApi {
  private:
   http::HttpResponse Allocation(const http::HttpRequest& request, const Principal& who);
   http::HttpResponse Assets(const http::HttpRequest& request, const Principal& who);
+  http::HttpResponse OpenCostAssets(const http::HttpRequest& request, const Principal& who);
   http::HttpResponse Queries(const http::HttpRequest& request, const Principal& who);
   http::HttpResponse Ready();
   std::optional<http::HttpResponse> Authorize(const http::HttpRequest& request,

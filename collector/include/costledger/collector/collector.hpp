@@ -86,6 +86,12 @@ class Collector {
   std::optional<std::vector<model::Node>> last_nodes_;
   std::optional<std::vector<model::Pod>> last_pods_;
   std::chrono::sys_seconds last_state_at_{};
+  // The latest persistent volumes, claims and storage classes, and when they were listed: they
+  // stand in for a failed list like nodes and pods do.
+  std::optional<std::vector<model::PersistentVolume>> last_volumes_;
+  std::optional<std::vector<model::PersistentVolumeClaim>> last_claims_;
+  std::vector<model::StorageClass> last_classes_;
+  std::chrono::sys_seconds last_volumes_at_{};
   SeenQueries queries_seen_;
   // Hash of the labels last sent per "namespace/pod": labels go to the store when they change.
   struct SentLabels {

@@ -13,17 +13,25 @@ namespace costledger::model {
 
 /// One OpenCost Allocation: a named aggregate of container costs (or idle) within one set.
 struct Allocation {
-  std::string name;  ///< aggregate values joined by '/', "__idle__" for idle
-  std::map<std::string, std::string> properties;  ///< aggregate property -> value
-  std::map<std::string, std::string> labels;      ///< label:<name> aggregates
-  TimeWindow window;                              ///< the set's window
-  std::chrono::sys_seconds start;                 ///< earliest interval start
-  std::chrono::sys_seconds end;                   ///< latest interval end
-  AllocationRow sums;                             ///< summed quantities and costs
+  /// Aggregate values joined by '/' (a '/' inside a value is written "%2F", so the parts always
+  /// match the aggregate), "__unallocated__" for an empty value, "__idle__" for idle.
+  std::string name;
+  /// OpenCost property -> value ("cluster", "namespace", "controller", "controllerKind", ...):
+  /// the aggregate's and every other grouped property all rows of the allocation share.
+  std::map<std::string, std::string> properties;
+  std::map<std::string, std::string> labels;       ///< grouped labels all rows share
+  std::map<std::string, std::string> annotations;  ///< annotation:<name> aggregates ("")
+  TimeWindow window;                               ///< the set's window
+  std::chrono::sys_seconds start;                  ///< earliest interval start
+  std::chrono::sys_seconds end;                    ///< latest interval end
+  AllocationRow sums;                              ///< summed quantities and costs
   model::Money cpu_idle_cost;  ///< shared idle included in sums.cpu_cost (shareIdle)
   model::Money ram_idle_cost;
   model::Money gpu_idle_cost;
-  model::Money TotalCost() const;
+  /// Its share of shared namespaces, labels and overhead (shareNamespaces, shareLabels,
+  /// shareCost); not in `sums`.
+  model::Money shared_cost;
+  model::Money TotalCost() const;  ///< sums' cpu + ram + gpu, plus shared_cost
 };
 
 struct AllocationSet {
@@ -32,16 +40,22 @@ struct AllocationSet {
 };
 
 /// The properties the store must group rows by to answer `request` for `scope`: the aggregate
-/// (or cluster/node/namespace/pod/container by default), the filtered properties, the cluster
-/// (idle is shared per cluster) and the team when the scope is limited. Sorted, unique.
+/// (or cluster/node/namespace/pod/container by default; derived ones such as deployment by the
+/// controller kind and name), the filtered properties, the cluster (idle is shared per
+/// cluster; per node too with idleByNode), the namespace and labels of shared costs, and the
+/// team when the scope is limited. Sorted, unique.
 std::vector<PropertyRef> GroupingFor(const AllocationRequest& request, const TeamScope& scope);
 
 /// Builds OpenCost allocation sets from stored rows (pure). `rows` are grouped by `grouping`
-/// (GroupingFor) and not filtered; idle rows by node. Per set: idle is shared per cluster to
-/// the cluster's rows in proportion to their cost of each resource (exactly, largest
-/// remainder), or kept as one "__idle__" allocation; then the filter and the scope select rows
-/// (a limited scope never sees unshared idle); then rows merge by aggregate name. Every
-/// nano-dollar of the selected rows and idle appears exactly once.
+/// (GroupingFor) and not filtered; idle rows by node; row.step counts read steps
+/// (request.SetOfReadStep maps them to sets). Per set: idle is shared per cluster (or node) to
+/// its rows in proportion to their cost of each resource (exactly, largest remainder), or kept
+/// as one "__idle__" allocation; rows of shared namespaces and labels leave the result and,
+/// with the shareCost overhead, are shared to the allocations the filter selects (weighted by
+/// their total cost or evenly, exactly; a limited scope gets the part of its rows); then the
+/// filter and the scope select rows (a limited scope never sees unshared idle) and rows merge
+/// by aggregate name. Every nano-dollar of the selected rows, idle and shared costs appears
+/// exactly once.
 std::vector<AllocationSet> BuildAllocationSets(const AllocationRequest& request,
                                                const TeamScope& scope,
                                                std::span<const PropertyRef> grouping,

@@ -11,6 +11,7 @@
 
 #include "costledger/model/money.hpp"
 #include "costledger/model/query_cost.hpp"
+#include "costledger/model/volume_pricing.hpp"
 
 namespace costledger::model {
 
@@ -18,6 +19,9 @@ namespace costledger::model {
 struct OnDemandPriceList {
   std::string region_code;
   std::map<std::string, model::HourlyPrice, std::less<>> by_instance_type;
+  /// EBS prices per month by volume type (volumeApiName), from the Storage, System Operation
+  /// (EBS IOPS) and Provisioned Throughput (EBS Throughput) SKUs of the region.
+  std::map<std::string, model::VolumePrice, std::less<>> by_volume_type;
   std::size_t skus_seen = 0;  ///< products read, for logs
 };
 

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,15 @@ enum class CostProperty {
   kPlatform,      ///< the platform that launched the pod (NameWorkload), e.g. "spark"
   kWorkload,      ///< the workload as its people know it (NameWorkload), e.g. "notebook:alice"
   kLabel,         ///< a pod label, named by `label`
+  // OpenCost's names that costledger derives from the properties above or does not collect;
+  // the store is never grouped by them (GroupingFor asks for what they derive from).
+  kAnnotation,      ///< a pod annotation, named by `label`: not collected, always ""
+  kNotCollected,    ///< an OpenCost field costledger has no data for (`label` names it): ""
+  kKindController,  ///< OpenCost's `controller`: "<kind in lower case>:<name>", "" without one
+  kDeployment,      ///< the controller's name when its kind is Deployment, else ""
+  kStatefulSet,     ///< likewise for StatefulSet
+  kDaemonSet,       ///< likewise for DaemonSet
+  kJob,             ///< likewise for Job
 };
 
 struct PropertyRef {
@@ -31,6 +41,14 @@ struct PropertyRef {
   std::string label;  ///< for kLabel only
   // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads the defaulted <=>
   friend auto operator<=>(const PropertyRef&, const PropertyRef&) = default;
+};
+
+/// One persistent volume's part of an allocation row (OpenCost's `pvs` entry).
+struct PvShare {
+  std::string cluster;
+  std::string volume;
+  double byte_seconds = 0;  ///< the volume's size x seconds, as split to the row
+  Money cost;
 };
 
 /// Exact sums over the container-intervals of one step that share the same property values,
@@ -54,6 +72,10 @@ struct AllocationRow {
   Money cpu_cost;
   Money ram_cost;
   Money gpu_cost;
+  /// Persistent volume shares of the rows' pods (rule 9), and per volume.
+  double pv_byte_seconds = 0;
+  Money pv_cost;
+  std::vector<PvShare> pvs;
 };
 
 /// Idle cost (rule 4) of one node within one step.
@@ -88,6 +110,25 @@ struct NodeAssetRow {
   Money idle_cpu, idle_ram, idle_gpu;
 };
 
+/// One persistent volume over a window (GET /v1/assets, type Disk).
+struct VolumeAssetRow {
+  std::string cluster;
+  std::string volume;
+  std::string provider_id;
+  std::string storage_class;
+  std::string price_key;  ///< EBS type, e.g. "gp3"; the storage class when not EBS
+  std::string claim_namespace;
+  std::string claim;
+  std::string zone;
+  std::chrono::sys_seconds first_start;
+  std::chrono::sys_seconds last_end;
+  double seconds = 0;       ///< time the volume was seen
+  double byte_seconds = 0;  ///< size x seconds
+  std::int64_t size_bytes = 0;
+  Money per_gib_month;  ///< the size price in force (the largest seen)
+  Money cost;
+};
+
 /// One priced Athena query execution (GET /v1/queries).
 struct QueryCostRow {
   std::string cluster;
@@ -101,6 +142,7 @@ struct QueryCostRow {
   std::int64_t engine_execution_millis = 0;
   Money cost;
   std::string query;
+  friend bool operator==(const QueryCostRow&, const QueryCostRow&) = default;
 };
 
 }  // namespace costledger::model

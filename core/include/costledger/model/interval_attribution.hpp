@@ -61,17 +61,57 @@ struct IntervalSettings {
   model::SplitWeights weights;
 };
 
+/// The name OpenCost gives what no pod mounts (rule 9).
+inline constexpr std::string_view kUnmountedName = "__unmounted__";
+
+/// One persistent volume for one interval: what it is and what it cost (rule 9).
+struct VolumeCostRow {
+  std::string volume;       ///< the PV's name
+  std::string provider_id;  ///< EBS volume id (CSI volumeHandle or in-tree volumeID)
+  std::string storage_class;
+  std::string price_key;        ///< EBS type ("gp3", ...) or, not EBS, the storage class
+  std::string claim_namespace;  ///< of its bound claim; "" when none
+  std::string claim;
+  std::string zone;
+  std::int64_t size_bytes = 0;
+  std::int64_t billed_iops = 0;
+  std::int64_t billed_throughput_mibps = 0;
+  VolumeQuote price;
+  Money cost;
+  std::size_t mounts = 0;  ///< pods that mounted its claim in the interval
+  friend bool operator==(const VolumeCostRow&, const VolumeCostRow&) = default;
+};
+
+/// A share of one volume's interval cost: a container of a pod that mounted its claim, or the
+/// unmounted rest (node, pod and container "__unmounted__", namespace the claim's or
+/// "__unmounted__"). byte_seconds is the volume's size x interval split like the cost.
+struct VolumeShareRow {
+  CostLabels labels;
+  std::string volume;
+  double byte_seconds = 0;
+  Money cost;
+};
+
 struct IntervalCosts {
   std::chrono::sys_seconds start;
   std::chrono::seconds length{0};
   std::vector<NodeCostRow> nodes;
   std::vector<ContainerCostRow> containers;
+  /// Persistent volumes (rule 9; AttributeVolumes) and their shares to pods or unmounted.
+  std::vector<VolumeCostRow> volumes;
+  std::vector<VolumeShareRow> volume_shares;
   /// Things a person should know (unpriced nodes, pods on unknown nodes, ...), never silent.
   std::vector<std::string> warnings;
 
+  /// Nodes' cost (volumes not included: VolumeCost).
   model::Money TotalCost() const;
   model::Money IdleCost() const;
+  model::Money VolumeCost() const;
 };
+
+/// Whether `pod` holds its node's resources during the interval starting at `start`: pending
+/// (bound), running or unknown pods, and finished pods until they finished.
+bool PodChargedDuring(const Pod& pod, std::chrono::sys_seconds start);
 
 /// Attributes one interval [start, start + length) of a cluster snapshot. A pod is charged when
 /// it is bound to a known node and was running during the interval: Pending-but-bound and

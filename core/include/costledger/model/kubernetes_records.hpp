@@ -63,6 +63,9 @@ struct Pod {
   /// max(sum of app containers + sidecars, max over init containers of the init container
   /// plus the sidecars started before it), per resource.
   ResourceQuantities effective_requests;
+  /// spec.volumes[].persistentVolumeClaim.claimName: the claims (in the pod's namespace) it
+  /// mounts, in document order.
+  std::vector<std::string> claims;
   std::optional<std::chrono::sys_seconds> created;
   std::optional<std::chrono::sys_seconds> started;  ///< status.startTime
   /// For Succeeded/Failed pods: the latest container termination time, after which the pod

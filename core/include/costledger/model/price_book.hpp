@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "costledger/model/money.hpp"
+#include "costledger/model/volume_pricing.hpp"
 
 namespace costledger::model {
 
@@ -31,6 +32,13 @@ struct PriceQuote {
   PriceSource source = PriceSource::kMissing;
 };
 
+/// A volume type's prices and where they came from (kCustom, kOnDemand or kMissing).
+struct VolumeQuote {
+  VolumePrice price;
+  PriceSource source = PriceSource::kMissing;
+  friend bool operator==(const VolumeQuote&, const VolumeQuote&) = default;
+};
+
 /// Prices of node offerings (rule 1): on-demand list prices, a spot step function per
 /// instance type and zone, and custom overrides per instance type.
 /// Not thread-safe for writes; const lookups may run concurrently.
@@ -49,6 +57,14 @@ class PriceBook {
                      std::chrono::sys_seconds at) const;
 
   std::optional<HourlyPrice> OnDemand(std::string_view instance_type) const;
+
+  /// Storage prices per volume type (VolumeSpec::price_key): the offer file's, and configured
+  /// ones that override them.
+  void SetVolumePrice(std::string price_key, VolumePrice price);
+  void SetCustomVolumePrice(std::string price_key, VolumePrice price);
+  /// Custom, else the offer file's, else kMissing (zero prices).
+  VolumeQuote VolumePriceOf(std::string_view price_key) const;
+  std::size_t volume_type_count() const { return volume_.size(); }
   std::size_t spot_series_count() const { return spot_.size(); }
   std::size_t on_demand_count() const { return on_demand_.size(); }
 
@@ -59,6 +75,8 @@ class PriceBook {
   };
   std::map<std::string, HourlyPrice, std::less<>> on_demand_;
   std::map<std::string, HourlyPrice, std::less<>> custom_;
+  std::map<std::string, VolumePrice, std::less<>> volume_;
+  std::map<std::string, VolumePrice, std::less<>> custom_volume_;
   // Key: instance type + '\n' + zone; steps sorted by `from`.
   std::map<std::string, std::vector<SpotStep>, std::less<>> spot_;
 };

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "costledger/model/cost_rows.hpp"
+#include "costledger/model/query_summary.hpp"
 #include "costledger/model/idle_sharing.hpp"
 #include "costledger/model/money.hpp"
 #include "costledger/model/quota.hpp"
@@ -137,6 +138,9 @@ struct WeeklyReportInput {
   std::vector<ClusterIdleInput> cluster_idle;         ///< the clusters the team ran in
   std::vector<SpotNodeCost> spot_nodes;
   std::vector<QueryCostRow> queries;         ///< the team's queries submitted in week.window
+  /// The team's queries of week.window already summarized (by a store), beside or instead of
+  /// `queries`; both together must not hold the same query twice.
+  std::vector<QueryGroupSummary> query_groups;
   std::optional<Money> previous_query_cost;  ///< the team's query cost the week before
   std::vector<RightsizingInput> rightsizing;
   RightsizingPolicy rightsizing_policy;

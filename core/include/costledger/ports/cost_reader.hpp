@@ -1,11 +1,13 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <span>
 #include <vector>
 
 #include "costledger/model/cost_rows.hpp"
+#include "costledger/model/query_summary.hpp"
 
 namespace costledger::ports {
 
@@ -24,10 +26,19 @@ class AllocationReader {
   AllocationReader(AllocationReader&&) = delete;
   AllocationReader& operator=(AllocationReader&&) = delete;
   /// Container costs grouped by step index (floor((t - start) / step)) and `grouping` (values
-  /// in that order; labels of pods never seen are "").
+  /// in that order; labels of pods never seen are ""), persistent volume shares included
+  /// (AllocationRow's pv fields).
   virtual std::vector<model::AllocationRow> ReadAllocations(
       std::chrono::sys_seconds start, std::chrono::sys_seconds end, std::chrono::seconds step,
       std::span<const model::PropertyRef> grouping) = 0;
+  /// As ReadAllocations, for callers that use the sums only: a row's first_start and last_end
+  /// may be the window's bounds instead of the exact times, so that a store can read a window
+  /// of most of a day as the day's rollup less the hours outside the window.
+  virtual std::vector<model::AllocationRow> ReadAllocationSums(
+      std::chrono::sys_seconds start, std::chrono::sys_seconds end, std::chrono::seconds step,
+      std::span<const model::PropertyRef> grouping) {
+    return ReadAllocations(start, end, step, grouping);
+  }
   /// Idle cost per step, cluster and node.
   virtual std::vector<model::IdleRow> ReadIdle(std::chrono::sys_seconds start,
                                                std::chrono::sys_seconds end,
@@ -46,6 +57,11 @@ class AssetReader {
   AssetReader& operator=(AssetReader&&) = delete;
   virtual std::vector<model::NodeAssetRow> ReadAssets(std::chrono::sys_seconds start,
                                                       std::chrono::sys_seconds end) = 0;
+  /// Persistent volumes seen in a window (rule 9). Default: none (stores without volumes).
+  virtual std::vector<model::VolumeAssetRow> ReadVolumeAssets(std::chrono::sys_seconds /*start*/,
+                                                              std::chrono::sys_seconds /*end*/) {
+    return {};
+  }
 };
 
 /// Priced queries submitted in a window, most expensive first.
@@ -60,6 +76,23 @@ class QueryReader {
   QueryReader& operator=(QueryReader&&) = delete;
   virtual std::vector<model::QueryCostRow> ReadQueries(std::chrono::sys_seconds start,
                                                        std::chrono::sys_seconds end) = 0;
+  /// The queries submitted in the window summarized by team and workgroup, each group with its
+  /// `top_per_group` most expensive queries (model::SummarizeQueries' answer). This default
+  /// summarizes ReadQueries; a store overrides it to summarize where the rows are.
+  virtual std::vector<model::QueryGroupSummary> ReadQuerySummaries(std::chrono::sys_seconds start,
+                                                                   std::chrono::sys_seconds end,
+                                                                   std::size_t top_per_group) {
+    return model::SummarizeQueries(ReadQueries(start, end), top_per_group);
+  }
+};
+
+/// What the server a reader reads from says about replication.
+struct ReplicationStatus {
+  /// The server is a hot standby (a streaming read replica), not the primary.
+  bool standby = false;
+  /// How far the standby's replay is behind the primary (zero when it has replayed all the
+  /// primary streamed); nothing when unknown (no WAL received yet) or not a standby.
+  std::optional<std::chrono::milliseconds> lag;
 };
 
 /// Whether the store answers and how fresh it is (for /readyz).
@@ -76,6 +109,9 @@ class StoreHealth {
   virtual std::optional<std::chrono::sys_seconds> LatestInterval() = 0;
   /// True when a trivial query succeeds now; never throws.
   virtual bool Ping() = 0;
+  /// Whether the store is a read replica and its lag; a store without replicas (the default)
+  /// is a primary. Throws what reads throw (Unavailable when out of reach).
+  virtual ReplicationStatus Replication() { return {}; }
 };
 
 }  // namespace costledger::ports

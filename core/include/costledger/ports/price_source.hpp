@@ -13,6 +13,7 @@ struct LoadedPrices {
   model::PriceBook book;
   std::size_t on_demand_types = 0;
   std::size_t spot_entries = 0;
+  std::size_t volume_types = 0;     ///< EBS volume types priced by the offer file
   std::vector<std::string> errors;  ///< one per failed source; the book holds what did load
 };
 

@@ -37,6 +37,9 @@ struct Response {
 ///   /healthz                                      "ok"
 ///   /api/v1/nodes, /api/v1/nodes/{node}           NodeList, Node (404 Status when missing)
 ///   /api/v1/pods                                  PodList
+///   /api/v1/persistentvolumes, /api/v1/persistentvolumeclaims,
+///   /apis/storage.k8s.io/v1/storageclasses        the platform's volumes (volume_render.hpp),
+///                                                 whole lists whatever the limit
 ///
 /// The lists are chunked as the API server chunks them: `?limit=N` gives at most N items and,
 /// when more follow, `metadata.continue` (and `remainingItemCount`); `?limit=N&continue=TOKEN`
@@ -81,6 +84,7 @@ class Simulator {
   SimulatorOptions options_;
   ClusterSpec spec_;
   std::shared_ptr<const std::string> offer_file_;
+  std::shared_ptr<const std::string> volume_lists_[3];  ///< PVs, PVCs, storage classes
   std::unique_ptr<Cache> cache_;
 };
 

@@ -12,7 +12,9 @@ namespace costledger::sources {
 /// bounded by the SKUs kept). Keeps SKUs with productFamily "Compute Instance", the given
 /// regionCode, operatingSystem Linux, tenancy Shared, capacitystatus Used, preInstalledSw NA,
 /// marketoption OnDemand where present, and an hourly USD price above zero; ignores every other
-/// SKU. Throws InvalidInput on malformed JSON (with byte offset) or when two kept SKUs give one
+/// SKU. Also keeps the region's EBS prices per volumeApiName: productFamily "Storage" (USD per
+/// "GB-Mo"), "System Operation" with group "EBS IOPS" ("IOPS-Mo") and "Provisioned Throughput"
+/// with group "EBS Throughput" ("GiBps-mo"). Throws InvalidInput on malformed JSON (with byte offset) or when two kept SKUs give one
 /// instance type two prices.
 model::OnDemandPriceList ParseEc2OfferFile(std::istream& in, std::string_view region_code);
 

@@ -16,6 +16,9 @@ struct PriceSettings {
   std::string on_demand;     ///< URL or path of an EC2 offer file; empty to skip
   std::string spot_history;  ///< URL or path of DescribeSpotPriceHistory JSON; empty to skip
   std::map<std::string, model::Money> custom_hourly;
+  /// Storage price per GiB-month by volume type (or storage class, for volumes not on EBS);
+  /// overrides the offer file's (its IOPS and throughput prices are then not charged).
+  std::map<std::string, model::Money> custom_storage_per_gib_month;
   std::chrono::milliseconds timeout{60'000};
 };
 

@@ -40,8 +40,16 @@ class PostgresCostReader final : public ports::AllocationReader,
   PostgresCostReader& operator=(PostgresCostReader&&) = delete;
 
   /// Container costs in [start, end) grouped by step index (floor((t - start) / step)) and
-  /// `grouping` (values in that order; labels of pods never seen are "").
+  /// `grouping` (values in that order; labels of pods never seen are ""), with the persistent
+  /// volume shares of the same groups (pv fields; rows of their own for __unmounted__).
   std::vector<model::AllocationRow> ReadAllocations(
+      std::chrono::sys_seconds start, std::chrono::sys_seconds end, std::chrono::seconds step,
+      std::span<const model::PropertyRef> grouping) override;
+
+  /// As ReadAllocations, but a single-step window that covers most of a UTC day from a whole
+  /// hour to a whole hour (a local day of a report) reads the day's rollup less the hours it
+  /// does not cover (PlanReads' complements): the same sums, read from a fraction of the rows.
+  std::vector<model::AllocationRow> ReadAllocationSums(
       std::chrono::sys_seconds start, std::chrono::sys_seconds end, std::chrono::seconds step,
       std::span<const model::PropertyRef> grouping) override;
 
@@ -53,9 +61,19 @@ class PostgresCostReader final : public ports::AllocationReader,
   std::vector<model::NodeAssetRow> ReadAssets(std::chrono::sys_seconds start,
                                               std::chrono::sys_seconds end) override;
 
+  /// Persistent volumes seen in [start, end), by cluster and name (Disk assets).
+  std::vector<model::VolumeAssetRow> ReadVolumeAssets(std::chrono::sys_seconds start,
+                                                      std::chrono::sys_seconds end) override;
+
   /// Queries submitted in [start, end), most expensive first.
   std::vector<model::QueryCostRow> ReadQueries(std::chrono::sys_seconds start,
                                                std::chrono::sys_seconds end) override;
+
+  /// Queries submitted in [start, end) summarized in the server: one row per group and top
+  /// query, so a week of 100k executions comes back as a few hundred rows.
+  std::vector<model::QueryGroupSummary> ReadQuerySummaries(std::chrono::sys_seconds start,
+                                                           std::chrono::sys_seconds end,
+                                                           std::size_t top_per_group) override;
 
   /// Start of the newest stored interval of any cluster; nothing when none is stored.
   std::optional<std::chrono::sys_seconds> LatestInterval() override;
@@ -63,7 +81,17 @@ class PostgresCostReader final : public ports::AllocationReader,
   /// True when a trivial query succeeds now (waiting for a session like any read); never throws.
   bool Ping() override;
 
+  /// pg_is_in_recovery() and, on a hot standby, the replay lag: zero while a WAL receiver runs
+  /// and replay has caught up with what it received, else the time since the last replayed
+  /// transaction committed on the primary (nothing before the first one).
+  ports::ReplicationStatus Replication() override;
+
  private:
+  std::vector<model::AllocationRow> ReadContainerSums(std::chrono::sys_seconds start,
+                                                      std::chrono::sys_seconds end,
+                                                      std::chrono::seconds step,
+                                                      std::span<const model::PropertyRef> grouping,
+                                                      bool complements);
   struct NodeStep {
     std::size_t step = 0;
     model::NodeAssetRow node;

@@ -13,6 +13,9 @@ struct ReadSegment {
   ReadTier tier = ReadTier::kRaw;
   std::chrono::sys_seconds start;
   std::chrono::sys_seconds end;
+  /// Read only to be taken away again: hours of a day read whole that the window does not cover
+  /// (see PlanReads' `complements`); always of the hourly tier.
+  bool subtract = false;
   friend bool operator==(const ReadSegment&, const ReadSegment&) = default;
 };
 
@@ -22,9 +25,16 @@ struct ReadSegment {
 /// the hourly tier, and everything else from raw intervals. A rollup row can only be used when
 /// it falls inside one step: with several steps, days need start and step to be whole days,
 /// hours whole hours. Adjacent segments of one tier are merged.
+///
+/// With `complements` and a single step, a UTC day of which the window covers more than half,
+/// from a whole hour to a whole hour, is read as the day's daily rollup less the hourly rollups
+/// of the hours it does not cover (`subtract` segments), when all of those are current: a local
+/// day of a report (e.g. 22:00 to 22:00 UTC) reads a day and 4 hours instead of 24 hours. Sums
+/// stay exact; only the earliest start and latest end of a group become the day's.
 std::vector<ReadSegment> PlanReads(std::chrono::sys_seconds start, std::chrono::sys_seconds end,
                                    std::chrono::seconds step,
                                    const std::set<std::chrono::sys_seconds>& pending_hours,
-                                   const std::set<std::chrono::sys_seconds>& pending_days);
+                                   const std::set<std::chrono::sys_seconds>& pending_days,
+                                   bool complements = false);
 
 }  // namespace costledger::postgres

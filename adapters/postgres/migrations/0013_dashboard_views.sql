@@ -1,4 +1,4 @@
--- costledger schema, version 11: stable views for dashboards (Grafana, grafana/), in a schema of
+-- costledger schema, version 13: stable views for dashboards (Grafana, grafana/), in a schema of
 -- their own, so that panels never depend on the internal tables, which migrations may change.
 -- Money is in dollars (numeric: exact), time is `time` (timestamptz) so Grafana's
 -- $__timeFilter(time) and $__timeGroup(time, ...) apply, and a filter on `time` of the raw

@@ -1,0 +1,154 @@
+#include "costledger/model/volume_attribution.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include "costledger/model/idle_sharing.hpp"
+#include "costledger/model/volume_pricing.hpp"
+#include "costledger/model/workload_naming.hpp"
+
+namespace costledger::model {
+namespace {
+
+std::string ClaimKey(std::string_view namespace_name, std::string_view claim) {
+  std::string key(namespace_name);
+  key.append(1, '/').append(claim);
+  return key;
+}
+
+// `amount` split evenly and exactly over `keys` (sorted or not: remainders go to the smallest).
+std::vector<Money> SplitEvenly(Money amount, std::span<const std::string_view> keys) {
+  const std::vector<std::int64_t> weights(keys.size(), 0);
+  std::vector<Money> shares(keys.size());
+  DistributeExactly(amount, weights, keys, shares);
+  return shares;
+}
+
+}  // namespace
+
+void AttributeVolumes(std::chrono::sys_seconds start, std::chrono::seconds length,
+                      std::span<const Node> nodes, std::span<const Pod> pods,
+                      std::span<const PersistentVolume> volumes,
+                      const std::vector<PersistentVolumeClaim>* claims,
+                      std::span<const StorageClass> classes, const PriceBook& prices,
+                      const IntervalSettings& settings, IntervalCosts& out) {
+  if (volumes.empty()) return;
+  std::map<std::string_view, const StorageClass*> class_by_name;
+  for (const StorageClass& c : classes) class_by_name.emplace(c.name, &c);
+  std::map<std::string_view, const Node*> node_by_name;
+  for (const Node& n : nodes) node_by_name.emplace(n.name, &n);
+  // Claim -> the PV it is bound to, when the claims were listed.
+  std::map<std::string, std::string_view, std::less<>> claim_volume;
+  if (claims != nullptr) {
+    for (const PersistentVolumeClaim& c : *claims) {
+      claim_volume.emplace(ClaimKey(c.namespace_name, c.name), c.volume_name);
+    }
+  }
+  // Claim -> pods charged this interval that mount it; a pod listing a claim twice counts once.
+  std::map<std::string, std::vector<const Pod*>, std::less<>> mounts;
+  for (const Pod& pod : pods) {
+    if (pod.claims.empty() || pod.node_name.empty() || !PodChargedDuring(pod, start)) continue;
+    for (const std::string& claim : pod.claims) {
+      std::vector<const Pod*>& list = mounts[ClaimKey(pod.namespace_name, claim)];
+      if (list.empty() || list.back() != &pod) list.push_back(&pod);
+    }
+  }
+
+  const double interval_seconds = static_cast<double>(length.count());
+  for (const PersistentVolume& pv : volumes) {
+    if (pv.capacity_bytes <= 0) continue;  // not provisioned yet: nothing billed
+    const auto sc = class_by_name.find(pv.storage_class);
+    const VolumeSpec spec = VolumeSpecOf(pv, sc != class_by_name.end() ? sc->second : nullptr);
+    VolumeCostRow row;
+    row.volume = pv.name;
+    row.provider_id = pv.volume_handle;
+    row.storage_class = pv.storage_class;
+    row.price_key = spec.price_key;
+    row.zone = pv.zone;
+    row.size_bytes = spec.size_bytes;
+    row.billed_iops = spec.billed_iops;
+    row.billed_throughput_mibps = spec.billed_throughput_mibps;
+    row.price = prices.VolumePriceOf(spec.price_key);
+    if (row.price.source == PriceSource::kMissing) {
+      out.warnings.push_back(fmt::format("volume {}: no storage price for '{}'; costed at $0",
+                                         pv.name, spec.price_key));
+    }
+    row.cost = VolumeIntervalCost(spec, row.price.price, length);
+
+    // Bound: the PV names the claim and the claim (when listed) names the PV.
+    bool bound = !pv.claim_name.empty();
+    if (bound && claims != nullptr) {
+      const auto it = claim_volume.find(ClaimKey(pv.claim_namespace, pv.claim_name));
+      bound = it != claim_volume.end() && it->second == pv.name;
+    }
+    if (bound) {
+      row.claim_namespace = pv.claim_namespace;
+      row.claim = pv.claim_name;
+    }
+    const std::vector<const Pod*>* users = nullptr;
+    if (bound) {
+      const auto it = mounts.find(ClaimKey(pv.claim_namespace, pv.claim_name));
+      if (it != mounts.end()) users = &it->second;
+    }
+    const double volume_byte_seconds = static_cast<double>(row.size_bytes) * interval_seconds;
+    if (users == nullptr) {
+      VolumeShareRow share;
+      share.labels.cluster = settings.cluster;
+      share.labels.namespace_name = bound ? pv.claim_namespace : std::string(kUnmountedName);
+      share.labels.node = std::string(kUnmountedName);
+      share.labels.pod = std::string(kUnmountedName);
+      share.labels.container = std::string(kUnmountedName);
+      share.volume = pv.name;
+      share.byte_seconds = volume_byte_seconds;
+      share.cost = row.cost;
+      out.volume_shares.push_back(std::move(share));
+    } else {
+      row.mounts = users->size();
+      std::vector<std::string> pod_keys;
+      pod_keys.reserve(users->size());
+      for (const Pod* p : *users) pod_keys.push_back(p->name);  // one namespace: names unique
+      const std::vector<std::string_view> pod_views(pod_keys.begin(), pod_keys.end());
+      const std::vector<Money> pod_shares = SplitEvenly(row.cost, pod_views);
+      const double pod_byte_seconds = volume_byte_seconds / static_cast<double>(users->size());
+      for (std::size_t i = 0; i < users->size(); ++i) {
+        const Pod& pod = *(*users)[i];
+        std::vector<std::string_view> containers;
+        for (const Container& c : pod.containers) containers.push_back(c.name);
+        if (containers.empty()) containers.emplace_back();
+        const std::vector<Money> container_shares = SplitEvenly(pod_shares[i], containers);
+        const WorkloadName workload = NameWorkload(pod);
+        const auto node = node_by_name.find(pod.node_name);
+        for (std::size_t j = 0; j < containers.size(); ++j) {
+          VolumeShareRow share;
+          CostLabels& l = share.labels;
+          l.cluster = settings.cluster;
+          l.node = pod.node_name;
+          l.namespace_name = pod.namespace_name;
+          l.controller_kind = pod.controller_kind;
+          l.controller = pod.controller_name;
+          l.pod = pod.name;
+          l.container = std::string(containers[j]);
+          if (const auto team = pod.labels.find(settings.team_label); team != pod.labels.end()) {
+            l.team = team->second;
+          }
+          if (node != node_by_name.end()) {
+            l.capacity_type = std::string(ToString(node->second->capacity_type));
+            l.instance_type = node->second->instance_type;
+          }
+          l.platform = workload.platform;
+          l.workload = workload.workload;
+          share.volume = pv.name;
+          share.byte_seconds = pod_byte_seconds / static_cast<double>(containers.size());
+          share.cost = container_shares[j];
+          out.volume_shares.push_back(std::move(share));
+        }
+      }
+    }
+    out.volumes.push_back(std::move(row));
+  }
+}
+
+}  // namespace costledger::model

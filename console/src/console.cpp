@@ -196,6 +196,10 @@ Console::Decision Console::Decide(const http::HttpRequest& request) {
     return d;
   }
   const auto session = impl_->sessions.Find(CookieValue(request, kCookie));
+  if (!session && impl_->settings.anonymous_role) {
+    d.who = api::Principal{"anonymous", *impl_->settings.anonymous_role, model::TeamScope::All()};
+    return d;
+  }
   if (!session) {
     d.response = Redirect("/console/login?next=" + UrlEncode(request.target));
     return d;

@@ -123,7 +123,13 @@ std::string SectionHtml(const Section& s) {
 
 std::string Header(const Page& page) {
   std::string out = "<header><div class=\"bar\"><a class=\"brand\" href=\"/\">costledger</a>";
-  if (!page.user.empty()) {
+  if (!page.user.empty() && page.csrf_token.empty()) {
+    // Served to the anonymous role: no session to end, a login to see with a token's scope.
+    out += fmt::format(
+        "<span class=\"logout\"><span class=\"user\">{}</span><a href=\"/console/login\">Log "
+        "in</a></span>",
+        Escape(page.user));
+  } else if (!page.user.empty()) {
     out += fmt::format(
         "<form class=\"logout\" method=\"post\" action=\"/console/logout\"><span class=\"user\">{}"
         "</span><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button "

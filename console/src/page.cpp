@@ -19,11 +19,12 @@ struct NavEntry {
   std::string_view href;
 };
 
-constexpr std::array<NavEntry, 9> kNav = {{
+constexpr std::array<NavEntry, 10> kNav = {{
     {"overview", "Overview", "/"},
     {"teams", "Teams", "/console/teams"},
     {"namespaces", "Namespaces", "/console/namespaces"},
     {"nodes", "Nodes", "/console/nodes"},
+    {"storage", "Storage", "/console/storage"},
     {"queries", "Athena", "/console/queries"},
     {"quotas", "Quotas", "/console/quotas"},
     {"efficiency", "Efficiency", "/console/efficiency"},
@@ -138,7 +139,7 @@ std::string Header(const Page& page) {
   }
   out += "</div><nav aria-label=\"Pages\"><ul>";
   for (const NavEntry& n : kNav) {
-    if (n.id == "nodes" && !page.show_nodes) continue;
+    if ((n.id == "nodes" || n.id == "storage") && !page.show_nodes) continue;
     if (n.id == "quotas" && !page.show_quotas) continue;
     out += fmt::format("<li><a href=\"{}\"{}>{}</a></li>", n.href,
                        n.id == page.active ? " aria-current=\"page\"" : "", n.text);

@@ -848,6 +848,73 @@ PageResult Nodes(const PageContext& ctx) {
   return {std::move(page)};
 }
 
+// ---- Storage -------------------------------------------------------------------------------
+
+PageResult Storage(const PageContext& ctx) {
+  const std::string window = WindowOf(ctx, "7d");
+  Page page;
+  page.title = "Storage";
+  page.active = "storage";
+  if (!ctx.who.scope.all_teams) {
+    return Forbidden(std::move(page),
+                     "Volumes are listed with the cluster's assets: they need an unscoped login. "
+                     "Your teams' share of them is in their costs.");
+  }
+  page.windows = WindowLinks(ctx, window);
+  page.window_text = WindowText(ctx, window);
+  const model::TimeWindow w = model::ParseWindow(window, ctx.now);
+  auto volumes = ctx.readers.assets.ReadVolumeAssets(w.start, w.end);
+  std::stable_sort(volumes.begin(), volumes.end(),
+                   [](const auto& a, const auto& b) { return a.cost > b.cost; });
+  const std::string api = "/v1/assets?window=" + UrlEncode(window);
+  Money total;
+  double byte_seconds = 0;
+  for (const auto& v : volumes) {
+    total += v.cost;
+    byte_seconds += v.byte_seconds;
+  }
+  Section s{"volumes",
+            "Persistent volumes",
+            "Priced by size x price per GiB-month; each interval's cost goes to the pods that "
+            "mount the claim, else to __unmounted__ (in the allocations).",
+            {},
+            "",
+            {},
+            {}};
+  s.cards.push_back({"Storage cost", Dollars(total), fmt::format("{} volumes", volumes.size())});
+  s.cards.back().value.href = api;
+  s.cards.back().value.derived = true;
+  s.cards.push_back({"Average size",
+                     Text(model::FormatBytes(static_cast<std::int64_t>(
+                         byte_seconds / static_cast<double>(std::max<std::int64_t>(
+                                            1, (std::min(w.end, ctx.now) - w.start).count()))))),
+                     "GiB held over the window"});
+  Table t{"Volumes",
+          {{"Volume"},
+           {"Claim"},
+           {"Type"},
+           {"Size", true},
+           {"$/GiB-month", true},
+           {"Hours", true},
+           {"Cost", true}},
+          {},
+          "No persistent volumes in this window."};
+  for (std::size_t k = 0; k < volumes.size() && k < 100; ++k) {
+    const auto& v = volumes[k];
+    const std::string key = v.cluster + "/" + v.volume;
+    t.rows.push_back({Text(v.volume),
+                      Text(v.claim.empty() ? "-" : v.claim_namespace + "/" + v.claim,
+                           NamespaceHref(v.claim_namespace, window)),
+                      Text(v.price_key.empty() ? v.storage_class : v.price_key),
+                      Text(model::FormatBytes(v.size_bytes)), Dollars(v.per_gib_month),
+                      Text(Hours(v.seconds)),
+                      Dollars(v.cost, FigureSource{api, key, "totalCost"})});
+  }
+  s.tables.push_back(std::move(t));
+  page.sections.push_back(std::move(s));
+  return {std::move(page)};
+}
+
 // ---- Athena --------------------------------------------------------------------------------
 
 PageResult Queries(const PageContext& ctx) {
@@ -1109,6 +1176,7 @@ PageResult BuildPage(const PageContext& ctx, const std::string& path) {
   if (path == "/console/pod") return Pod(ctx);
   if (path == "/console/nodes") return Nodes(ctx);
   if (path == "/console/queries") return Queries(ctx);
+  if (path == "/console/storage") return Storage(ctx);
   if (path == "/console/quotas") return Quotas(ctx);
   if (path == "/console/efficiency") return Efficiency(ctx);
   if (path == "/console/reports") return Reports(ctx);

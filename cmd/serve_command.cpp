@@ -203,7 +203,7 @@ class ApiWiring {
         cost_api_(
             api::CostReaders{reader_, reader_, reader_, reader_, &reports_, &quotas_, &usage_,
                              &work_, &quota_board_},
-            metrics, Settings(c, tokens_, this),
+            metrics, Settings(c, log, tokens_, this),
             [] {
               return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
             }),
@@ -282,6 +282,7 @@ class ApiWiring {
     console::ConsoleSettings s;
     s.tokens = tokens ? &*tokens : nullptr;
     s.secure_cookie = !c.api.tls_cert_file.empty();
+    if (!c.anonymous_role.empty()) s.anonymous_role = api::ParseRole(c.anonymous_role);
     s.efficiency = Efficiency(c);
     return s;
   }
@@ -306,7 +307,7 @@ class ApiWiring {
     return p->per_hour;
   }
 
-  static api::CostApiSettings Settings(const Config& c,
+  static api::CostApiSettings Settings(const Config& c, common::Logger& log,
                                        const std::optional<api::TokenRegistry>& tokens,
                                        ApiWiring* self) {
     api::CostApiSettings settings;

@@ -2,36 +2,15 @@
 
 #include <fmt/core.h>
 
-#include <algorithm>
-#include <future>
-#include <map>
-#include <set>
-
-#include "costledger/api/allocation_read.hpp"
 #include "costledger/console/page.hpp"
-#include "costledger/http/http_status.hpp"
-#include "costledger/markup/svg_chart.hpp"
-#include "costledger/model/allocation_set.hpp"
 #include "costledger/model/errors.hpp"
-#include "costledger/model/quota_text.hpp"
-#include "costledger/model/report_text.hpp"
-#include "costledger/model/spot_savings.hpp"
-#include "costledger/model/timestamp.hpp"
-#include "costledger/model/window.hpp"
-#include "costledger/quotas/quota_board.hpp"
 #include "figures.hpp"
 #include "session_store.hpp"
 
 namespace costledger::console {
 namespace {
 
-using model::AllocationSet;
-using model::FormatDollars;
-using model::Money;
-using std::chrono::sys_seconds;
-
 constexpr std::string_view kCookie = "costledger_session";
-constexpr std::size_t kTopRows = 25;
 
 http::HttpResponse Html(int status, std::string body) {
   http::HttpResponse r;
@@ -217,6 +196,10 @@ Console::Decision Console::Decide(const http::HttpRequest& request) {
     return d;
   }
   const auto session = impl_->sessions.Find(CookieValue(request, kCookie));
+  if (!session && impl_->settings.anonymous_role) {
+    d.who = api::Principal{"anonymous", *impl_->settings.anonymous_role, model::TeamScope::All()};
+    return d;
+  }
   if (!session) {
     d.response = Redirect("/console/login?next=" + UrlEncode(request.target));
     return d;

@@ -19,11 +19,12 @@ struct NavEntry {
   std::string_view href;
 };
 
-constexpr std::array<NavEntry, 9> kNav = {{
+constexpr std::array<NavEntry, 10> kNav = {{
     {"overview", "Overview", "/"},
     {"teams", "Teams", "/console/teams"},
     {"namespaces", "Namespaces", "/console/namespaces"},
     {"nodes", "Nodes", "/console/nodes"},
+    {"storage", "Storage", "/console/storage"},
     {"queries", "Athena", "/console/queries"},
     {"quotas", "Quotas", "/console/quotas"},
     {"efficiency", "Efficiency", "/console/efficiency"},
@@ -123,7 +124,13 @@ std::string SectionHtml(const Section& s) {
 
 std::string Header(const Page& page) {
   std::string out = "<header><div class=\"bar\"><a class=\"brand\" href=\"/\">costledger</a>";
-  if (!page.user.empty()) {
+  if (!page.user.empty() && page.csrf_token.empty()) {
+    // Served to the anonymous role: no session to end, a login to see with a token's scope.
+    out += fmt::format(
+        "<span class=\"logout\"><span class=\"user\">{}</span><a href=\"/console/login\">Log "
+        "in</a></span>",
+        Escape(page.user));
+  } else if (!page.user.empty()) {
     out += fmt::format(
         "<form class=\"logout\" method=\"post\" action=\"/console/logout\"><span class=\"user\">{}"
         "</span><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button "
@@ -132,7 +139,7 @@ std::string Header(const Page& page) {
   }
   out += "</div><nav aria-label=\"Pages\"><ul>";
   for (const NavEntry& n : kNav) {
-    if (n.id == "nodes" && !page.show_nodes) continue;
+    if ((n.id == "nodes" || n.id == "storage") && !page.show_nodes) continue;
     if (n.id == "quotas" && !page.show_quotas) continue;
     out += fmt::format("<li><a href=\"{}\"{}>{}</a></li>", n.href,
                        n.id == page.active ? " aria-current=\"page\"" : "", n.text);
@@ -261,6 +268,7 @@ code { font-size: 13px; overflow-wrap: anywhere; }
   .card .value { font-size: 18px; }
   th, td { padding: 4px 5px; }
   table.wide { min-width: 720px; }
+  table.wide td:not(:first-child) { white-space: nowrap; }
 }
 )css";
   return kCss;

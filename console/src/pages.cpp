@@ -108,7 +108,7 @@ AllocationCall LastSevenDays(const PageContext& ctx, std::string aggregate, std:
                              bool idle) {
   const sys_seconds today = model::ParseWindow("today", ctx.now).start;
   return {fmt::format("{},{}", (today - days(6)).time_since_epoch().count(),
-                      (today + days(1)).time_since_epoch().count()),
+                      ctx.now.time_since_epoch().count()),
           std::move(aggregate),
           std::move(filter),
           false,
@@ -247,13 +247,27 @@ PageResult Overview(const PageContext& ctx) {
   const sys_seconds today = model::ParseWindow("today", ctx.now).start;
   const sys_seconds week = model::ParseWindow("week", ctx.now).start;
   const sys_seconds month = model::ParseWindow("month", ctx.now).start;
-  // Two reads at once: the month by team and namespace (one set), the last 7 days by team
-  // per day (today, the week to date, the chart and the forecast's rate).
-  const AllocationCall month_call{"month", "team,namespace", "", true, ""};
-  const AllocationCall daily = LastSevenDays(ctx, "team", "", true);
-  auto month_read = std::async(std::launch::async, [&] { return month_call.Read(ctx); });
+  // Two reads at once, so that today's hours (read from the hourly rollups of every container,
+  // far more rows than the daily rollups of workloads) are read once: the last 7 days by team
+  // and namespace per day (today, the week to date, the chart, the forecast's rate) and the
+  // month before today as one set. Month to date = the one + today's step of the other, exactly
+  // what the API's window=month gives.
+  const AllocationCall daily = LastSevenDays(ctx, "team,namespace", "", true);
+  std::future<std::vector<AllocationSet>> before_today;
+  if (month < today) {
+    before_today = std::async(std::launch::async, [&] {
+      return AllocationCall{
+          fmt::format("{},{}", month.time_since_epoch().count(), today.time_since_epoch().count()),
+          "team,namespace", "", true, ""}
+          .Read(ctx);
+    });
+  }
   const std::vector<AllocationSet> sets = daily.Read(ctx);
-  const std::vector<AllocationSet> month_sets = month_read.get();
+  std::vector<AllocationSet> month_sets =
+      before_today.valid() ? before_today.get() : std::vector<AllocationSet>{};
+  for (const AllocationSet& set : sets) {
+    if (set.window.start >= today) month_sets.push_back(set);
+  }
   // Spot savings need the nodes (cluster-wide: unscoped logins only).
   std::vector<model::NodeAssetRow> nodes;
   if (ctx.who.scope.all_teams) nodes = ctx.readers.assets.ReadAssets(month, ctx.now);
@@ -367,6 +381,14 @@ PageResult Overview(const PageContext& ctx) {
                           ? std::nullopt
                           : std::optional<double>(static_cast<double>(cost.nanos()) /
                                                   static_cast<double>(month_cost.nanos()))))});
+  }
+  if (ctx.who.scope.all_teams && idle_month != Money()) {
+    // The rest of the cluster's cost, so that the shares add up to the month's total.
+    tt.rows.push_back(
+        {Text("idle (capacity nobody requested)"),
+         Dollars(idle_month, FigureSource{team_api, std::string(model::kIdleName), "totalCost"}),
+         Text(Percent(static_cast<double>(idle_month.nanos()) /
+                      static_cast<double>(month_cost.nanos())))});
   }
   teams.tables.push_back(std::move(tt));
   page.sections.push_back(std::move(teams));
@@ -826,6 +848,73 @@ PageResult Nodes(const PageContext& ctx) {
   return {std::move(page)};
 }
 
+// ---- Storage -------------------------------------------------------------------------------
+
+PageResult Storage(const PageContext& ctx) {
+  const std::string window = WindowOf(ctx, "7d");
+  Page page;
+  page.title = "Storage";
+  page.active = "storage";
+  if (!ctx.who.scope.all_teams) {
+    return Forbidden(std::move(page),
+                     "Volumes are listed with the cluster's assets: they need an unscoped login. "
+                     "Your teams' share of them is in their costs.");
+  }
+  page.windows = WindowLinks(ctx, window);
+  page.window_text = WindowText(ctx, window);
+  const model::TimeWindow w = model::ParseWindow(window, ctx.now);
+  auto volumes = ctx.readers.assets.ReadVolumeAssets(w.start, w.end);
+  std::stable_sort(volumes.begin(), volumes.end(),
+                   [](const auto& a, const auto& b) { return a.cost > b.cost; });
+  const std::string api = "/v1/assets?window=" + UrlEncode(window);
+  Money total;
+  double byte_seconds = 0;
+  for (const auto& v : volumes) {
+    total += v.cost;
+    byte_seconds += v.byte_seconds;
+  }
+  Section s{"volumes",
+            "Persistent volumes",
+            "Priced by size x price per GiB-month; each interval's cost goes to the pods that "
+            "mount the claim, else to __unmounted__ (in the allocations).",
+            {},
+            "",
+            {},
+            {}};
+  s.cards.push_back({"Storage cost", Dollars(total), fmt::format("{} volumes", volumes.size())});
+  s.cards.back().value.href = api;
+  s.cards.back().value.derived = true;
+  s.cards.push_back({"Average size",
+                     Text(model::FormatBytes(static_cast<std::int64_t>(
+                         byte_seconds / static_cast<double>(std::max<std::int64_t>(
+                                            1, (std::min(w.end, ctx.now) - w.start).count()))))),
+                     "GiB held over the window"});
+  Table t{"Volumes",
+          {{"Volume"},
+           {"Claim"},
+           {"Type"},
+           {"Size", true},
+           {"$/GiB-month", true},
+           {"Hours", true},
+           {"Cost", true}},
+          {},
+          "No persistent volumes in this window."};
+  for (std::size_t k = 0; k < volumes.size() && k < 100; ++k) {
+    const auto& v = volumes[k];
+    const std::string key = v.cluster + "/" + v.volume;
+    t.rows.push_back({Text(v.volume),
+                      Text(v.claim.empty() ? "-" : v.claim_namespace + "/" + v.claim,
+                           NamespaceHref(v.claim_namespace, window)),
+                      Text(v.price_key.empty() ? v.storage_class : v.price_key),
+                      Text(model::FormatBytes(v.size_bytes)), Dollars(v.per_gib_month),
+                      Text(Hours(v.seconds)),
+                      Dollars(v.cost, FigureSource{api, key, "totalCost"})});
+  }
+  s.tables.push_back(std::move(t));
+  page.sections.push_back(std::move(s));
+  return {std::move(page)};
+}
+
 // ---- Athena --------------------------------------------------------------------------------
 
 PageResult Queries(const PageContext& ctx) {
@@ -1087,6 +1176,7 @@ PageResult BuildPage(const PageContext& ctx, const std::string& path) {
   if (path == "/console/pod") return Pod(ctx);
   if (path == "/console/nodes") return Nodes(ctx);
   if (path == "/console/queries") return Queries(ctx);
+  if (path == "/console/storage") return Storage(ctx);
   if (path == "/console/quotas") return Quotas(ctx);
   if (path == "/console/efficiency") return Efficiency(ctx);
   if (path == "/console/reports") return Reports(ctx);

@@ -143,6 +143,7 @@ const std::vector<std::string> kPages = {"/",
                                          "/console/namespaces",
                                          "/console/namespace?namespace=ns-0",
                                          "/console/nodes",
+                                         "/console/storage",
                                          "/console/queries",
                                          "/console/quotas",
                                          "/console/efficiency",
@@ -230,7 +231,7 @@ TEST_F(ConsoleChromiumTest, AScopedLoginSeesOnlyItsTeam) {
                 "=> t.textContent)"),
             json::array({"team-0"}));
   EXPECT_EQ(Text("nav").find("Nodes"), std::string::npos);
-  for (const char* page : {"/console/team?team=team-1", "/console/nodes",
+  for (const char* page : {"/console/team?team=team-1", "/console/nodes", "/console/storage",
                            "/console/efficiency?team=team-2", "/console/reports?team=team-1"}) {
     SCOPED_TRACE(page);
     browser_->Navigate(Url(page));

@@ -42,6 +42,10 @@ struct ConsoleSettings {
   /// Mark the session cookie Secure (the server speaks HTTPS).
   bool secure_cookie = false;
   std::chrono::seconds session_ttl{12 * 3600};
+  /// Config `auth.anonymous_role` (viewer): pages answer a browser without a session as this
+  /// role with every team in scope (the header offers the login form for a token's scope).
+  /// The API behind the figures still wants a token or a session.
+  std::optional<api::Role> anonymous_role;
   api::EfficiencySettings efficiency;
 };
 

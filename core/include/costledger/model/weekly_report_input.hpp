@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "costledger/model/cost_rows.hpp"
-#include "costledger/model/query_summary.hpp"
 #include "costledger/model/idle_sharing.hpp"
 #include "costledger/model/money.hpp"
+#include "costledger/model/query_summary.hpp"
 #include "costledger/model/quota.hpp"
 #include "costledger/model/quota_status.hpp"
 #include "costledger/model/report_week.hpp"
@@ -137,7 +137,7 @@ struct WeeklyReportInput {
   IdleSharing idle_sharing = IdleSharing::kSeparate;  ///< how rows' shared_idle_cost was made
   std::vector<ClusterIdleInput> cluster_idle;         ///< the clusters the team ran in
   std::vector<SpotNodeCost> spot_nodes;
-  std::vector<QueryCostRow> queries;         ///< the team's queries submitted in week.window
+  std::vector<QueryCostRow> queries;  ///< the team's queries submitted in week.window
   /// The team's queries of week.window already summarized (by a store), beside or instead of
   /// `queries`; both together must not hold the same query twice.
   std::vector<QueryGroupSummary> query_groups;

@@ -203,7 +203,7 @@ class ApiWiring {
         cost_api_(
             api::CostReaders{reader_, reader_, reader_, reader_, &reports_, &quotas_, &usage_,
                              &work_, &quota_board_},
-            metrics, Settings(c, log, tokens_, this),
+            metrics, Settings(c, tokens_, this),
             [] {
               return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
             }),
@@ -307,7 +307,7 @@ class ApiWiring {
     return p->per_hour;
   }
 
-  static api::CostApiSettings Settings(const Config& c, common::Logger& log,
+  static api::CostApiSettings Settings(const Config& c,
                                        const std::optional<api::TokenRegistry>& tokens,
                                        ApiWiring* self) {
     api::CostApiSettings settings;

@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "costledger/model/volume_attribution.hpp"
+
 namespace costledger::api {
 namespace {
 
@@ -158,6 +160,58 @@ struct CostMetrics::Impl {
     container_memory_allocation_bytes.Replace(memory_alloc);
     container_gpu_allocation.Replace(gpu_alloc);
     idle_cost.Add({{"cluster", batch.cluster}}, batch.costs.IdleCost());
+    ObserveVolumes(batch);
+  }
+
+  // Persistent volumes (rule 9) with OpenCost's names and labels (its pv and pvc metrics).
+  void ObserveVolumes(const model::IntervalBatch& batch) {
+    constexpr double kBytesPerGiB = 1024.0 * 1024.0 * 1024.0;
+    const double hours = static_cast<double>(batch.costs.length.count()) / 3600.0;
+    std::map<Labels, double> hourly;
+    std::map<Labels, double> capacity;
+    std::map<Labels, double> claim_info;
+    std::map<Labels, double> claim_requests;
+    std::map<Labels, double> pod_claims;
+    std::map<std::string, const model::VolumeCostRow*, std::less<>> by_name;
+    for (const model::VolumeCostRow& v : batch.costs.volumes) {
+      by_name.emplace(v.volume, &v);
+      const double gib = static_cast<double>(v.size_bytes) / kBytesPerGiB;
+      hourly[{{"volumename", v.volume},
+              {"persistentvolume", v.volume},
+              {"provider_id", v.provider_id}}] =
+          hours > 0 && gib > 0 ? v.cost.Dollars() / hours / gib : 0.0;
+      capacity[{{"persistentvolume", v.volume}}] = static_cast<double>(v.size_bytes);
+      if (!v.claim.empty()) {
+        claim_info[{{"namespace", v.claim_namespace},
+                    {"persistentvolumeclaim", v.claim},
+                    {"storageclass", v.storage_class},
+                    {"volumename", v.volume}}] = 1.0;
+        claim_requests[{{"namespace", v.claim_namespace}, {"persistentvolumeclaim", v.claim}}] =
+            static_cast<double>(v.size_bytes);
+      }
+      volume_cost.Add({{"namespace", v.claim_namespace.empty() ? std::string(model::kUnmountedName)
+                                                               : v.claim_namespace},
+                       {"storageclass", v.storage_class}},
+                      v.cost);
+    }
+    for (const model::VolumeShareRow& s : batch.costs.volume_shares) {
+      const auto v = by_name.find(s.volume);
+      if (v == by_name.end() || v->second->claim.empty() || v->second->mounts == 0 ||
+          s.labels.pod == model::kUnmountedName) {
+        continue;
+      }
+      // One series per pod (its containers' shares are one claim's).
+      pod_claims[{{"namespace", s.labels.namespace_name},
+                  {"pod", s.labels.pod},
+                  {"persistentvolumeclaim", v->second->claim},
+                  {"persistentvolume", s.volume}}] =
+          static_cast<double>(v->second->size_bytes) / static_cast<double>(v->second->mounts);
+    }
+    pv_hourly_cost.Replace(hourly);
+    pv_capacity_bytes.Replace(capacity);
+    pvc_info.Replace(claim_info);
+    pvc_requests_bytes.Replace(claim_requests);
+    pod_pvc_allocation.Replace(pod_claims);
   }
 
   void ObserveQueries(const model::IntervalBatch& batch) {
@@ -208,6 +262,20 @@ struct CostMetrics::Impl {
   GaugeSet container_gpu_allocation{registry, "container_gpu_allocation",
                                     "GPUs allocated to the container (requested devices)"};
 
+  GaugeSet pv_hourly_cost{registry, "pv_hourly_cost",
+                          "Hourly cost of one GiB of this persistent volume in dollars"};
+  GaugeSet pv_capacity_bytes{registry, "kube_persistentvolume_capacity_bytes",
+                             "Size of the persistent volume in bytes"};
+  GaugeSet pvc_info{registry, "kube_persistentvolumeclaim_info",
+                    "A persistent volume claim bound to a volume (always 1)"};
+  GaugeSet pvc_requests_bytes{registry,
+                              "kube_persistentvolumeclaim_resource_requests_storage_bytes",
+                              "Storage of the claim's volume in bytes"};
+  GaugeSet pod_pvc_allocation{registry, "pod_pvc_allocation",
+                              "Bytes of a claimed volume attributed to a pod that mounts it "
+                              "(the size split evenly over the pods)"};
+  MoneyCounter volume_cost{"costledger_volume_cost_dollars_total",
+                           "Cost of persistent volumes in dollars by claim namespace"};
   MoneyCounter container_cost{"costledger_container_cost_dollars_total",
                               "Cost of containers (CPU + RAM + GPU) in dollars"};
   MoneyCounter idle_cost{"costledger_idle_cost_dollars_total",
@@ -342,6 +410,7 @@ std::string CostMetrics::Serialize() const {
     families = impl_->registry.Collect();
     families.push_back(impl_->container_cost.Collect());
     families.push_back(impl_->idle_cost.Collect());
+    families.push_back(impl_->volume_cost.Collect());
     families.push_back(impl_->query_cost.Collect());
   }
   std::stable_sort(families.begin(), families.end(),

@@ -83,6 +83,25 @@ class MoneyCounter {
   std::map<Labels, model::Money> series_;
 };
 
+// A Kubernetes label as kube-state-metrics names it: "label_" + the key with every character
+// outside [a-zA-Z0-9_] replaced by '_' ("app.kubernetes.io/name" -> "label_app_kubernetes_io_name").
+std::string LabelName(std::string_view key) {
+  std::string out = "label_";
+  for (const char c : key) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_';
+    out.push_back(ok ? c : '_');
+  }
+  return out;
+}
+
+// Labels of a *_labels series: `base` plus one label_<key> per Kubernetes label (the first of
+// keys that sanitize alike wins, as kube-state-metrics keeps one).
+Labels WithKubernetesLabels(Labels base, const model::Labels& labels) {
+  for (const auto& [key, value] : labels) base.emplace(LabelName(key), value);
+  return base;
+}
+
 }  // namespace
 
 std::string RegionOfZone(std::string_view zone) {
@@ -104,13 +123,59 @@ struct CostMetrics::Impl {
   Labels NodeLabels(const model::NodeCostRow& node) const {
     std::string region = RegionOfZone(node.zone);
     if (region.empty()) region = settings.region;
+    const auto identity = node_identity.find(node.node);
+    const bool known = identity != node_identity.end();
     return {{"instance", node.node},
             {"node", node.node},
             {"instance_type", node.instance_type},
             {"region", std::move(region)},
-            {"provider_id", ""},
+            {"provider_id", known ? identity->second.first : ""},
             {"arch", settings.arch},
-            {"uid", ""}};
+            {"uid", known ? identity->second.second : ""}};
+  }
+
+  // kube-state-metrics' families OpenCost's dashboards join on, and the identities (provider
+  // id, uid) node and container series carry. From fresh scrapes only: the gauges keep their
+  // last values while the API server fails.
+  void ObserveInventory(const model::ClusterInventory& inventory) {
+    node_identity.clear();
+    pod_uid.clear();
+    std::map<Labels, double> capacity;
+    std::map<Labels, double> allocatable;
+    std::map<Labels, double> node_labels;
+    std::map<Labels, double> pod_labels;
+    std::map<Labels, double> namespace_labels;
+    std::map<Labels, double> namespace_phase;
+    const auto resources = [](std::map<Labels, double>& into, const std::string& node,
+                              const model::Capacity& c) {
+      into[{{"node", node}, {"resource", "cpu"}, {"unit", "core"}}] =
+          static_cast<double>(c.cpu_millicores) / 1000.0;
+      into[{{"node", node}, {"resource", "memory"}, {"unit", "byte"}}] =
+          static_cast<double>(c.memory_bytes);
+      if (c.gpu_devices > 0) {
+        into[{{"node", node}, {"resource", "nvidia_com_gpu"}, {"unit", "integer"}}] =
+            static_cast<double>(c.gpu_devices);
+      }
+    };
+    for (const model::ClusterInventory::NodeInfo& n : inventory.nodes) {
+      node_identity[n.name] = {n.provider_id, n.uid};
+      resources(capacity, n.name, n.capacity);
+      resources(allocatable, n.name, n.allocatable);
+      node_labels[WithKubernetesLabels({{"node", n.name}}, n.labels)] = 1.0;
+    }
+    for (const model::ClusterInventory::PodInfo& p : inventory.pods) {
+      pod_uid[p.namespace_name + "/" + p.name] = p.uid;
+      pod_labels[WithKubernetesLabels(
+          {{"namespace", p.namespace_name}, {"pod", p.name}, {"uid", p.uid}}, p.labels)] = 1.0;
+      namespace_labels[{{"namespace", p.namespace_name}}] = 1.0;
+      namespace_phase[{{"namespace", p.namespace_name}, {"phase", "Active"}}] = 1.0;
+    }
+    node_status_capacity.Replace(capacity);
+    node_status_allocatable.Replace(allocatable);
+    kube_node_labels.Replace(node_labels);
+    kube_pod_labels.Replace(pod_labels);
+    kube_namespace_labels.Replace(namespace_labels);
+    kube_namespace_status_phase.Replace(namespace_phase);
   }
 
   void ObserveCosts(const model::IntervalBatch& batch) {
@@ -141,12 +206,13 @@ struct CostMetrics::Impl {
     std::map<Labels, double> gpu_alloc;
     for (const model::ContainerCostRow& row : batch.costs.containers) {
       const model::CostLabels& l = row.labels;
+      const auto uid = pod_uid.find(l.namespace_name + "/" + l.pod);
       const Labels labels{{"namespace", l.namespace_name},
                           {"pod", l.pod},
                           {"container", l.container},
                           {"instance", l.node},
                           {"node", l.node},
-                          {"uid", ""}};
+                          {"uid", uid != pod_uid.end() ? uid->second : ""}};
       // Rows of one container (should there be several) add up, as their costs do.
       cpu_alloc[labels] += static_cast<double>(row.demand.CpuAllocationMillicores()) / 1000.0;
       memory_alloc[labels] += static_cast<double>(row.demand.MemoryAllocationBytes());
@@ -240,6 +306,9 @@ struct CostMetrics::Impl {
   }
 
   CostMetricsSettings settings;
+  // From the latest inventory: node -> (provider id, uid), "namespace/pod" -> uid.
+  std::map<std::string, std::pair<std::string, std::string>, std::less<>> node_identity;
+  std::map<std::string, std::string, std::less<>> pod_uid;
   prometheus::Registry registry;
   mutable std::mutex mutex;  // one Observe is seen by Serialize whole or not at all
 
@@ -262,6 +331,23 @@ struct CostMetrics::Impl {
   GaugeSet container_gpu_allocation{registry, "container_gpu_allocation",
                                     "GPUs allocated to the container (requested devices)"};
 
+  prometheus::Gauge& build_info = prometheus::BuildGauge()
+                                      .Name("opencost_build_info")
+                                      .Help("Build of the OpenCost-compatible exporter (always 1)")
+                                      .Register(registry)
+                                      .Add({{"version", "costledger"}});
+  GaugeSet node_status_capacity{registry, "kube_node_status_capacity",
+                                "Capacity of the node by resource (cores, bytes, devices)"};
+  GaugeSet node_status_allocatable{registry, "kube_node_status_allocatable",
+                                   "Allocatable resources of the node (cores, bytes, devices)"};
+  GaugeSet kube_node_labels{registry, "kube_node_labels",
+                            "Kubernetes labels of the node as label_<key> (always 1)"};
+  GaugeSet kube_pod_labels{registry, "kube_pod_labels",
+                           "Kubernetes labels of the pod as label_<key> (always 1)"};
+  GaugeSet kube_namespace_labels{registry, "kube_namespace_labels",
+                                 "Namespaces that hold pods (always 1)"};
+  GaugeSet kube_namespace_status_phase{registry, "kube_namespace_status_phase",
+                                       "Phase of namespaces that hold pods (always 1)"};
   GaugeSet pv_hourly_cost{registry, "pv_hourly_cost",
                           "Hourly cost of one GiB of this persistent volume in dollars"};
   GaugeSet pv_capacity_bytes{registry, "kube_persistentvolume_capacity_bytes",
@@ -382,12 +468,15 @@ void CostMetrics::ObserveQuotas(std::span<const model::QuotaWithStatus> quotas) 
 }
 
 CostMetrics::CostMetrics(CostMetricsSettings settings)
-    : impl_(std::make_unique<Impl>(std::move(settings))) {}
+    : impl_(std::make_unique<Impl>(std::move(settings))) {
+  impl_->build_info.Set(1.0);
+}
 
 CostMetrics::~CostMetrics() = default;
 
 void CostMetrics::Observe(const model::TickReport& tick) {
   const std::lock_guard lock(impl_->mutex);
+  if (tick.inventory) impl_->ObserveInventory(*tick.inventory);
   if (tick.batch) {
     if (tick.attributed) impl_->ObserveCosts(*tick.batch);
     impl_->ObserveQueries(*tick.batch);

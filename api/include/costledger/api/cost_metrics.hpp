@@ -33,6 +33,13 @@ struct CostMetricsSettings {
 ///   gauges container_cpu_allocation (cores), container_memory_allocation_bytes,
 ///   container_gpu_allocation (devices) {namespace, pod, container, instance, node, uid},
 ///     allocation = max(request, usage) (rule 3, before any pro-rata scaling);
+///   opencost_build_info{version} (1), from which the OpenCost dashboards take their job;
+///   kube-state-metrics' families the dashboards join on, from each fresh scrape
+///     (TickReport::inventory): kube_node_status_capacity and kube_node_status_allocatable
+///     {node, resource ("cpu"|"memory"|"nvidia_com_gpu"), unit ("core"|"byte"|"integer")},
+///     kube_node_labels {node, label_*}, kube_pod_labels {namespace, pod, uid, label_*},
+///     kube_namespace_labels {namespace}, kube_namespace_status_phase {namespace, phase};
+///     node series carry the node's provider_id and uid, container series the pod's uid;
 ///   persistent volumes (rule 9): pv_hourly_cost ($/GiB-hour)
 ///     {volumename, persistentvolume, provider_id}, kube_persistentvolume_capacity_bytes
 ///     {persistentvolume}, kube_persistentvolumeclaim_info {namespace, persistentvolumeclaim,

@@ -84,12 +84,13 @@ class MoneyCounter {
 };
 
 // A Kubernetes label as kube-state-metrics names it: "label_" + the key with every character
-// outside [a-zA-Z0-9_] replaced by '_' ("app.kubernetes.io/name" -> "label_app_kubernetes_io_name").
+// outside [a-zA-Z0-9_] replaced by '_' ("app.kubernetes.io/name" ->
+// "label_app_kubernetes_io_name").
 std::string LabelName(std::string_view key) {
   std::string out = "label_";
   for (const char c : key) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_';
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     out.push_back(ok ? c : '_');
   }
   return out;

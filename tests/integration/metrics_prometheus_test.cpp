@@ -712,7 +712,8 @@ TEST_F(MetricsPrometheusTest, OpenCostMixinDashboardPanelsReturnData) {
       "sum(sum(kube_node_status_capacity{OC, resource=\"memory\", unit=\"byte\"}) by (node) / "
       "(1024 * 1024 * 1024) * on(node) group_left() sum(node_ram_hourly_cost{OC}) by (node) * 730)";
   const std::string cpu =
-      "sum(sum(kube_node_status_capacity{OC, resource=\"cpu\", unit=\"core\"}) by (node) * on(node) "
+      "sum(sum(kube_node_status_capacity{OC, resource=\"cpu\", unit=\"core\"}) by (node) * "
+      "on(node) "
       "group_left() sum(node_cpu_hourly_cost{OC}) by (node) * 730)";
   const std::string pv =
       "sum(sum(kube_persistentvolume_capacity_bytes{OC} / (1024 * 1024 * 1024)) by "
@@ -747,8 +748,10 @@ TEST_F(MetricsPrometheusTest, OpenCostMixinDashboardPanelsReturnData) {
     return "topk(10, sum((sum(container_memory_allocation_bytes{NS}) by (instance, " + by +
            ") * on(instance) group_left() (avg(node_ram_hourly_cost{OC}) by (instance) / (1024 * "
            "1024 * 1024) * 730)) + (sum(container_cpu_allocation{NS}) by (instance, " +
-           by + ") * on(instance) group_left() (avg(node_cpu_hourly_cost{OC}) by (instance) * "
-           "730))) by (" + by + "))";
+           by +
+           ") * on(instance) group_left() (avg(node_cpu_hourly_cost{OC}) by (instance) * "
+           "730))) by (" +
+           by + "))";
   };
   const std::map<std::string, std::string> panels{
       // OpenCost / Overview.

@@ -14,8 +14,8 @@ namespace costledger::sources {
 /// marketoption OnDemand where present, and an hourly USD price above zero; ignores every other
 /// SKU. Also keeps the region's EBS prices per volumeApiName: productFamily "Storage" (USD per
 /// "GB-Mo"), "System Operation" with group "EBS IOPS" ("IOPS-Mo") and "Provisioned Throughput"
-/// with group "EBS Throughput" ("GiBps-mo"). Throws InvalidInput on malformed JSON (with byte offset) or when two kept SKUs give one
-/// instance type two prices.
+/// with group "EBS Throughput" ("GiBps-mo"). Throws InvalidInput on malformed JSON (with byte
+/// offset) or when two kept SKUs give one instance type two prices.
 model::OnDemandPriceList ParseEc2OfferFile(std::istream& in, std::string_view region_code);
 
 }  // namespace costledger::sources

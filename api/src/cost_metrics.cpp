@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "costledger/model/volume_attribution.hpp"
+
 namespace costledger::api {
 namespace {
 
@@ -81,6 +83,26 @@ class MoneyCounter {
   std::map<Labels, model::Money> series_;
 };
 
+// A Kubernetes label as kube-state-metrics names it: "label_" + the key with every character
+// outside [a-zA-Z0-9_] replaced by '_' ("app.kubernetes.io/name" ->
+// "label_app_kubernetes_io_name").
+std::string LabelName(std::string_view key) {
+  std::string out = "label_";
+  for (const char c : key) {
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    out.push_back(ok ? c : '_');
+  }
+  return out;
+}
+
+// Labels of a *_labels series: `base` plus one label_<key> per Kubernetes label (the first of
+// keys that sanitize alike wins, as kube-state-metrics keeps one).
+Labels WithKubernetesLabels(Labels base, const model::Labels& labels) {
+  for (const auto& [key, value] : labels) base.emplace(LabelName(key), value);
+  return base;
+}
+
 }  // namespace
 
 std::string RegionOfZone(std::string_view zone) {
@@ -102,13 +124,59 @@ struct CostMetrics::Impl {
   Labels NodeLabels(const model::NodeCostRow& node) const {
     std::string region = RegionOfZone(node.zone);
     if (region.empty()) region = settings.region;
+    const auto identity = node_identity.find(node.node);
+    const bool known = identity != node_identity.end();
     return {{"instance", node.node},
             {"node", node.node},
             {"instance_type", node.instance_type},
             {"region", std::move(region)},
-            {"provider_id", ""},
+            {"provider_id", known ? identity->second.first : ""},
             {"arch", settings.arch},
-            {"uid", ""}};
+            {"uid", known ? identity->second.second : ""}};
+  }
+
+  // kube-state-metrics' families OpenCost's dashboards join on, and the identities (provider
+  // id, uid) node and container series carry. From fresh scrapes only: the gauges keep their
+  // last values while the API server fails.
+  void ObserveInventory(const model::ClusterInventory& inventory) {
+    node_identity.clear();
+    pod_uid.clear();
+    std::map<Labels, double> capacity;
+    std::map<Labels, double> allocatable;
+    std::map<Labels, double> node_labels;
+    std::map<Labels, double> pod_labels;
+    std::map<Labels, double> namespace_labels;
+    std::map<Labels, double> namespace_phase;
+    const auto resources = [](std::map<Labels, double>& into, const std::string& node,
+                              const model::Capacity& c) {
+      into[{{"node", node}, {"resource", "cpu"}, {"unit", "core"}}] =
+          static_cast<double>(c.cpu_millicores) / 1000.0;
+      into[{{"node", node}, {"resource", "memory"}, {"unit", "byte"}}] =
+          static_cast<double>(c.memory_bytes);
+      if (c.gpu_devices > 0) {
+        into[{{"node", node}, {"resource", "nvidia_com_gpu"}, {"unit", "integer"}}] =
+            static_cast<double>(c.gpu_devices);
+      }
+    };
+    for (const model::ClusterInventory::NodeInfo& n : inventory.nodes) {
+      node_identity[n.name] = {n.provider_id, n.uid};
+      resources(capacity, n.name, n.capacity);
+      resources(allocatable, n.name, n.allocatable);
+      node_labels[WithKubernetesLabels({{"node", n.name}}, n.labels)] = 1.0;
+    }
+    for (const model::ClusterInventory::PodInfo& p : inventory.pods) {
+      pod_uid[p.namespace_name + "/" + p.name] = p.uid;
+      pod_labels[WithKubernetesLabels(
+          {{"namespace", p.namespace_name}, {"pod", p.name}, {"uid", p.uid}}, p.labels)] = 1.0;
+      namespace_labels[{{"namespace", p.namespace_name}}] = 1.0;
+      namespace_phase[{{"namespace", p.namespace_name}, {"phase", "Active"}}] = 1.0;
+    }
+    node_status_capacity.Replace(capacity);
+    node_status_allocatable.Replace(allocatable);
+    kube_node_labels.Replace(node_labels);
+    kube_pod_labels.Replace(pod_labels);
+    kube_namespace_labels.Replace(namespace_labels);
+    kube_namespace_status_phase.Replace(namespace_phase);
   }
 
   void ObserveCosts(const model::IntervalBatch& batch) {
@@ -139,12 +207,13 @@ struct CostMetrics::Impl {
     std::map<Labels, double> gpu_alloc;
     for (const model::ContainerCostRow& row : batch.costs.containers) {
       const model::CostLabels& l = row.labels;
+      const auto uid = pod_uid.find(l.namespace_name + "/" + l.pod);
       const Labels labels{{"namespace", l.namespace_name},
                           {"pod", l.pod},
                           {"container", l.container},
                           {"instance", l.node},
                           {"node", l.node},
-                          {"uid", ""}};
+                          {"uid", uid != pod_uid.end() ? uid->second : ""}};
       // Rows of one container (should there be several) add up, as their costs do.
       cpu_alloc[labels] += static_cast<double>(row.demand.CpuAllocationMillicores()) / 1000.0;
       memory_alloc[labels] += static_cast<double>(row.demand.MemoryAllocationBytes());
@@ -158,6 +227,58 @@ struct CostMetrics::Impl {
     container_memory_allocation_bytes.Replace(memory_alloc);
     container_gpu_allocation.Replace(gpu_alloc);
     idle_cost.Add({{"cluster", batch.cluster}}, batch.costs.IdleCost());
+    ObserveVolumes(batch);
+  }
+
+  // Persistent volumes (rule 9) with OpenCost's names and labels (its pv and pvc metrics).
+  void ObserveVolumes(const model::IntervalBatch& batch) {
+    constexpr double kBytesPerGiB = 1024.0 * 1024.0 * 1024.0;
+    const double hours = static_cast<double>(batch.costs.length.count()) / 3600.0;
+    std::map<Labels, double> hourly;
+    std::map<Labels, double> capacity;
+    std::map<Labels, double> claim_info;
+    std::map<Labels, double> claim_requests;
+    std::map<Labels, double> pod_claims;
+    std::map<std::string, const model::VolumeCostRow*, std::less<>> by_name;
+    for (const model::VolumeCostRow& v : batch.costs.volumes) {
+      by_name.emplace(v.volume, &v);
+      const double gib = static_cast<double>(v.size_bytes) / kBytesPerGiB;
+      hourly[{{"volumename", v.volume},
+              {"persistentvolume", v.volume},
+              {"provider_id", v.provider_id}}] =
+          hours > 0 && gib > 0 ? v.cost.Dollars() / hours / gib : 0.0;
+      capacity[{{"persistentvolume", v.volume}}] = static_cast<double>(v.size_bytes);
+      if (!v.claim.empty()) {
+        claim_info[{{"namespace", v.claim_namespace},
+                    {"persistentvolumeclaim", v.claim},
+                    {"storageclass", v.storage_class},
+                    {"volumename", v.volume}}] = 1.0;
+        claim_requests[{{"namespace", v.claim_namespace}, {"persistentvolumeclaim", v.claim}}] =
+            static_cast<double>(v.size_bytes);
+      }
+      volume_cost.Add({{"namespace", v.claim_namespace.empty() ? std::string(model::kUnmountedName)
+                                                               : v.claim_namespace},
+                       {"storageclass", v.storage_class}},
+                      v.cost);
+    }
+    for (const model::VolumeShareRow& s : batch.costs.volume_shares) {
+      const auto v = by_name.find(s.volume);
+      if (v == by_name.end() || v->second->claim.empty() || v->second->mounts == 0 ||
+          s.labels.pod == model::kUnmountedName) {
+        continue;
+      }
+      // One series per pod (its containers' shares are one claim's).
+      pod_claims[{{"namespace", s.labels.namespace_name},
+                  {"pod", s.labels.pod},
+                  {"persistentvolumeclaim", v->second->claim},
+                  {"persistentvolume", s.volume}}] =
+          static_cast<double>(v->second->size_bytes) / static_cast<double>(v->second->mounts);
+    }
+    pv_hourly_cost.Replace(hourly);
+    pv_capacity_bytes.Replace(capacity);
+    pvc_info.Replace(claim_info);
+    pvc_requests_bytes.Replace(claim_requests);
+    pod_pvc_allocation.Replace(pod_claims);
   }
 
   void ObserveQueries(const model::IntervalBatch& batch) {
@@ -186,6 +307,9 @@ struct CostMetrics::Impl {
   }
 
   CostMetricsSettings settings;
+  // From the latest inventory: node -> (provider id, uid), "namespace/pod" -> uid.
+  std::map<std::string, std::pair<std::string, std::string>, std::less<>> node_identity;
+  std::map<std::string, std::string, std::less<>> pod_uid;
   prometheus::Registry registry;
   mutable std::mutex mutex;  // one Observe is seen by Serialize whole or not at all
 
@@ -208,6 +332,37 @@ struct CostMetrics::Impl {
   GaugeSet container_gpu_allocation{registry, "container_gpu_allocation",
                                     "GPUs allocated to the container (requested devices)"};
 
+  prometheus::Gauge& build_info = prometheus::BuildGauge()
+                                      .Name("opencost_build_info")
+                                      .Help("Build of the OpenCost-compatible exporter (always 1)")
+                                      .Register(registry)
+                                      .Add({{"version", "costledger"}});
+  GaugeSet node_status_capacity{registry, "kube_node_status_capacity",
+                                "Capacity of the node by resource (cores, bytes, devices)"};
+  GaugeSet node_status_allocatable{registry, "kube_node_status_allocatable",
+                                   "Allocatable resources of the node (cores, bytes, devices)"};
+  GaugeSet kube_node_labels{registry, "kube_node_labels",
+                            "Kubernetes labels of the node as label_<key> (always 1)"};
+  GaugeSet kube_pod_labels{registry, "kube_pod_labels",
+                           "Kubernetes labels of the pod as label_<key> (always 1)"};
+  GaugeSet kube_namespace_labels{registry, "kube_namespace_labels",
+                                 "Namespaces that hold pods (always 1)"};
+  GaugeSet kube_namespace_status_phase{registry, "kube_namespace_status_phase",
+                                       "Phase of namespaces that hold pods (always 1)"};
+  GaugeSet pv_hourly_cost{registry, "pv_hourly_cost",
+                          "Hourly cost of one GiB of this persistent volume in dollars"};
+  GaugeSet pv_capacity_bytes{registry, "kube_persistentvolume_capacity_bytes",
+                             "Size of the persistent volume in bytes"};
+  GaugeSet pvc_info{registry, "kube_persistentvolumeclaim_info",
+                    "A persistent volume claim bound to a volume (always 1)"};
+  GaugeSet pvc_requests_bytes{registry,
+                              "kube_persistentvolumeclaim_resource_requests_storage_bytes",
+                              "Storage of the claim's volume in bytes"};
+  GaugeSet pod_pvc_allocation{registry, "pod_pvc_allocation",
+                              "Bytes of a claimed volume attributed to a pod that mounts it "
+                              "(the size split evenly over the pods)"};
+  MoneyCounter volume_cost{"costledger_volume_cost_dollars_total",
+                           "Cost of persistent volumes in dollars by claim namespace"};
   MoneyCounter container_cost{"costledger_container_cost_dollars_total",
                               "Cost of containers (CPU + RAM + GPU) in dollars"};
   MoneyCounter idle_cost{"costledger_idle_cost_dollars_total",
@@ -314,12 +469,15 @@ void CostMetrics::ObserveQuotas(std::span<const model::QuotaWithStatus> quotas) 
 }
 
 CostMetrics::CostMetrics(CostMetricsSettings settings)
-    : impl_(std::make_unique<Impl>(std::move(settings))) {}
+    : impl_(std::make_unique<Impl>(std::move(settings))) {
+  impl_->build_info.Set(1.0);
+}
 
 CostMetrics::~CostMetrics() = default;
 
 void CostMetrics::Observe(const model::TickReport& tick) {
   const std::lock_guard lock(impl_->mutex);
+  if (tick.inventory) impl_->ObserveInventory(*tick.inventory);
   if (tick.batch) {
     if (tick.attributed) impl_->ObserveCosts(*tick.batch);
     impl_->ObserveQueries(*tick.batch);
@@ -342,6 +500,7 @@ std::string CostMetrics::Serialize() const {
     families = impl_->registry.Collect();
     families.push_back(impl_->container_cost.Collect());
     families.push_back(impl_->idle_cost.Collect());
+    families.push_back(impl_->volume_cost.Collect());
     families.push_back(impl_->query_cost.Collect());
   }
   std::stable_sort(families.begin(), families.end(),

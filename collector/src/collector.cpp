@@ -162,17 +162,30 @@ std::vector<model::PodLabelSet> Collector::ChangedPodLabels(const std::vector<mo
   return changed;
 }
 
-void Collector::KeepOnlyWhatLaterIntervalsNeed() {
+std::shared_ptr<const model::ClusterInventory> Collector::KeepOnlyWhatLaterIntervalsNeed() {
   // Node labels were read when parsed (instance type, zone, capacity type); of a pod's labels
   // only the team and those its workload is named by are read again, should this state stand
-  // in for a failed scrape. Dropping the rest halves what is held while the next scrape is read.
-  for (model::Node& node : *last_nodes_) model::Labels().swap(node.labels);
-  for (model::Pod& pod : *last_pods_) {
-    std::erase_if(pod.labels, [this](const auto& label) {
-      return label.first != settings_.interval.team_label &&
-             !model::IsWorkloadNamingLabel(label.first);
-    });
+  // in for a failed scrape. The rest moves to the tick's inventory (for the exporter) rather
+  // than staying with the state: that halves what is held while the next scrape is read.
+  auto inventory = std::make_shared<model::ClusterInventory>();
+  inventory->nodes.reserve(last_nodes_->size());
+  for (model::Node& node : *last_nodes_) {
+    inventory->nodes.push_back({node.name, node.uid, node.provider_id, std::move(node.labels),
+                                node.capacity, node.allocatable});
+    node.labels = model::Labels();
   }
+  inventory->pods.reserve(last_pods_->size());
+  for (model::Pod& pod : *last_pods_) {
+    model::Labels kept;
+    for (const auto& [key, value] : pod.labels) {
+      if (key == settings_.interval.team_label || model::IsWorkloadNamingLabel(key)) {
+        kept.emplace(key, value);
+      }
+    }
+    inventory->pods.push_back({pod.namespace_name, pod.name, pod.uid, std::move(pod.labels)});
+    pod.labels = std::move(kept);
+  }
+  return inventory;
 }
 
 model::TickReport Collector::Tick(sys_seconds boundary) {
@@ -270,7 +283,7 @@ model::TickReport Collector::Tick(sys_seconds boundary) {
     // Stale state has no labels that were not sent when it was fresh.
     if (fresh_state) {
       batch.pod_labels = ChangedPodLabels(*last_pods_);
-      KeepOnlyWhatLaterIntervalsNeed();
+      report.inventory = KeepOnlyWhatLaterIntervalsNeed();
     }
   } else {
     batch.costs.start = report.interval_start;

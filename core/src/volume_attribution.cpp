@@ -98,9 +98,14 @@ void AttributeVolumes(std::chrono::sys_seconds start, std::chrono::seconds lengt
       VolumeShareRow share;
       share.labels.cluster = settings.cluster;
       share.labels.namespace_name = bound ? pv.claim_namespace : std::string(kUnmountedName);
-      share.labels.node = std::string(kUnmountedName);
-      share.labels.pod = std::string(kUnmountedName);
-      share.labels.container = std::string(kUnmountedName);
+      // Named like OpenCost's unmounted allocation in every aggregation but team, capacity
+      // and instance type, which a volume has none of.
+      for (std::string* label :
+           {&share.labels.node, &share.labels.controller_kind, &share.labels.controller,
+            &share.labels.pod, &share.labels.container, &share.labels.platform,
+            &share.labels.workload}) {
+        *label = std::string(kUnmountedName);
+      }
       share.volume = pv.name;
       share.byte_seconds = volume_byte_seconds;
       share.cost = row.cost;

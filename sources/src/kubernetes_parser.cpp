@@ -453,11 +453,11 @@ class ListReader {
       return Expect(type, Type::kObject, Ctx::kLabels, "metadata.labels");
     } else if (key_ == "creationTimestamp") {
       record_.created = Time(type, scalar, "metadata.creationTimestamp");
+    } else if (key_ == "uid") {
+      TakeString(type, scalar, record_.uid, "metadata.uid");
     } else if constexpr (kPods) {
       if (key_ == "namespace") {
         TakeString(type, scalar, record_.namespace_name, "metadata.namespace");
-      } else if (key_ == "uid") {
-        TakeString(type, scalar, record_.uid, "metadata.uid");
       } else if (key_ == "ownerReferences") {
         return Expect(type, Type::kArray, Ctx::kOwners, "metadata.ownerReferences");
       }

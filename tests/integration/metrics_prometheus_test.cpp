@@ -662,6 +662,159 @@ TEST_F(MetricsPrometheusTest, HealthFamilies) {
 }
 
 // Last: stops serve. Prometheus keeps the data, but the checks above need a live target.
+// The OpenCost mixin's dashboards (adinhodovic/opencost-mixin: "OpenCost / Overview" and
+// "OpenCost / Namespace", defaults: dynamic job discovery, kube-state-metrics families under the
+// OpenCost job, no cluster label) against a Prometheus that scrapes serve as job "opencost"
+// with honor_labels, as OpenCost's own chart configures it. Every panel query is written down
+// below as a fact (whitespace condensed; $cluster is "" as label_values gives without a cluster
+// label, $opencost_job and $ksm_job "opencost", $namespace a namespace with claims and pods), and
+// must return data now. Not checked, as they need history by nature: the overview's "Total Cost
+// Variance" and "Resource Cost Variance" panels (the current day against 7-day and 30-day
+// averages, subqueries at whole hours: no point before the first whole hour of data), its
+// namespace table columns "vs 7d/30d ago" (offset 7d/30d), and the namespace dashboard's pod and
+// container table columns "vs 7d/30d ago". The workload dashboard needs kube-state-metrics'
+// kube_pod_owner through the kubernetes-mixin recording rule namespace_workload_pod:kube_pod_owner:
+// relabel, which costledger does not emit.
+TEST_F(MetricsPrometheusTest, OpenCostMixinDashboardPanelsReturnData) {
+  PrivatePrometheusOptions options;
+  options.targets = {"127.0.0.1:" + std::to_string(stack_->api_port)};
+  options.job = "opencost";
+  options.scrape_interval = milliseconds(1000);
+  const PrivatePrometheus oc(options);
+  // The dashboards' variables: cluster and job from opencost_build_info, namespaces from
+  // kube_namespace_status_phase.
+  oc.WaitForSeries(R"(opencost_build_info{cluster=""})", kWait);
+  const json jobs = oc.WaitForSeries(R"(count by (job) (opencost_build_info{cluster=""}))", kWait);
+  ASSERT_EQ(Label(jobs.at(0), "job"), "opencost");
+  oc.WaitForSeries(R"(kube_namespace_status_phase{cluster="", job="opencost"})", kWait);
+  oc.WaitForSeries(R"(pod_pvc_allocation{job="opencost"})", kWait);
+  const json with_claims = oc.WaitForSeries(
+      R"(count by (namespace) (kube_persistentvolumeclaim_info{job="opencost"})
+         and on(namespace) count by (namespace) (container_cpu_allocation{job="opencost"}))",
+      kWait);
+  const std::string ns = Label(with_claims.at(0), "namespace");
+  const std::string oc_filter = R"(cluster="", job="opencost")";
+  const std::string ns_filter = oc_filter + R"(, namespace=")" + ns + R"(")";
+  const auto fill = [&](std::string q) {
+    for (std::size_t at = q.find("{NS}"); at != std::string::npos; at = q.find("{NS}")) {
+      q.replace(at, 4, "{" + ns_filter + "}");
+    }
+    for (std::size_t at = q.find("{OC"); at != std::string::npos; at = q.find("{OC")) {
+      q.replace(at, 3, "{" + oc_filter);
+    }
+    return q;
+  };
+  const std::string hourly =
+      "sum(node_total_hourly_cost{OC}) + sum(sum(kube_persistentvolume_capacity_bytes{OC} / (1024 "
+      "* 1024 * 1024)) by (persistentvolume) * on(persistentvolume) group_left() "
+      "sum(pv_hourly_cost{OC}) by (persistentvolume))";
+  const std::string ram =
+      "sum(sum(kube_node_status_capacity{OC, resource=\"memory\", unit=\"byte\"}) by (node) / "
+      "(1024 * 1024 * 1024) * on(node) group_left() sum(node_ram_hourly_cost{OC}) by (node) * 730)";
+  const std::string cpu =
+      "sum(sum(kube_node_status_capacity{OC, resource=\"cpu\", unit=\"core\"}) by (node) * "
+      "on(node) "
+      "group_left() sum(node_cpu_hourly_cost{OC}) by (node) * 730)";
+  const std::string pv =
+      "sum(sum(kube_persistentvolume_capacity_bytes{OC} / (1024 * 1024 * 1024)) by "
+      "(persistentvolume) * on(persistentvolume) group_left() sum(pv_hourly_cost{OC}) by "
+      "(persistentvolume)) * 730";
+  const std::string ns_ram =
+      "sum(sum(container_memory_allocation_bytes{NS}) by (namespace, instance) * on(instance) "
+      "group_left() (avg(node_ram_hourly_cost{OC}) by (instance) / (1024 * 1024 * 1024) * 730))";
+  const std::string ns_cpu =
+      "sum(sum(container_cpu_allocation{NS}) by (namespace, instance) * on(instance) group_left() "
+      "(avg(node_cpu_hourly_cost{OC}) by (instance) * 730))";
+  const std::string ns_gpu =
+      "sum(sum(container_gpu_allocation{NS}) by (namespace, instance) * on(instance) group_left() "
+      "(avg(node_gpu_hourly_cost{OC}) by (instance) * 730))";
+  const std::string claims =
+      "label_replace(kube_persistentvolumeclaim_info{NS}, \"persistentvolume\", \"$1\", "
+      "\"volumename\", \"(.*)\")";
+  const std::string ns_pv_sum =
+      "sum(sum(kube_persistentvolume_capacity_bytes{OC} / (1024 * 1024 * 1024)) by "
+      "(persistentvolume) * sum(pv_hourly_cost{OC}) by (persistentvolume) * on(persistentvolume) "
+      "group_left(cluster, namespace, persistentvolumeclaim) (" +
+      claims + ")";
+  const std::string ns_pv = ns_pv_sum + ") * 730";
+  const std::string ns_pv_no_nil = ns_pv_sum + " or vector(0)) * 730";
+  const std::string ns_monthly = ns_ram + " + " + ns_cpu + " + " + ns_gpu + " + " + ns_pv_no_nil;
+  std::string ns_hourly = ns_monthly;
+  for (std::size_t at = ns_hourly.find(") * 730"); at != std::string::npos;
+       at = ns_hourly.find(") * 730", at)) {
+    ns_hourly.replace(at, 7, ") * 1");
+  }
+  const auto top_by = [](const std::string& by) {
+    return "topk(10, sum((sum(container_memory_allocation_bytes{NS}) by (instance, " + by +
+           ") * on(instance) group_left() (avg(node_ram_hourly_cost{OC}) by (instance) / (1024 * "
+           "1024 * 1024) * 730)) + (sum(container_cpu_allocation{NS}) by (instance, " +
+           by +
+           ") * on(instance) group_left() (avg(node_cpu_hourly_cost{OC}) by (instance) * "
+           "730))) by (" +
+           by + "))";
+  };
+  const std::map<std::string, std::string> panels{
+      // OpenCost / Overview.
+      {"overview: Hourly Cost", hourly},
+      {"overview: Monthly Cost", "(" + hourly + ") * 730"},
+      {"overview: Monthly Ram Cost", ram},
+      {"overview: Monthly CPU Cost", cpu},
+      {"overview: Monthly PV Cost", pv},
+      {"overview: Monthly GPU Cost", "sum(node_gpu_hourly_cost{OC}) * 730"},
+      {"overview: Namespace Monthly Cost",
+       "topk(10, sum(sum(container_memory_allocation_bytes{OC}) by (cluster, namespace, instance) "
+       "* on(cluster, instance) group_left() (node_ram_hourly_cost{OC} / (1024 * 1024 * 1024) * "
+       "730) + sum(container_cpu_allocation{OC}) by (cluster, namespace, instance) * on(cluster, "
+       "instance) group_left() (node_cpu_hourly_cost{OC} * 730)) by (cluster, namespace))"},
+      {"overview: Instance Type Cost",
+       "topk(10, sum(node_total_hourly_cost{OC}) by (instance_type) * 730)"},
+      {"overview: Node Total Cost",
+       "sum(node_total_hourly_cost{OC}) by (node, instance_type, arch) * 730"},
+      {"overview: Node CPU Cost",
+       "sum(kube_node_status_capacity{OC, resource=\"cpu\", unit=\"core\"}) by (node) * on(node) "
+       "group_left(cluster, instance_type, arch) sum(node_cpu_hourly_cost{OC}) by (node, "
+       "instance_type, arch) * 730"},
+      {"overview: Node RAM Cost",
+       "sum(kube_node_status_capacity{OC, resource=\"memory\", unit=\"byte\"}) by (node) / (1024 * "
+       "1024 * 1024) * on(node) group_left(cluster, instance_type, arch) "
+       "sum(node_ram_hourly_cost{OC}) by (node, instance_type, arch) * 730"},
+      {"overview: PV Total GiB",
+       "sum(kube_persistentvolume_capacity_bytes{OC} / 1024 / 1024 / 1024) by (persistentvolume)"},
+      {"overview: PV Monthly Cost",
+       "sum(kube_persistentvolume_capacity_bytes{OC} / 1024 / 1024 / 1024) by (persistentvolume) "
+       "* sum(pv_hourly_cost{OC} * 730) by (persistentvolume)"},
+      // OpenCost / Namespace.
+      {"namespace: Hourly Cost", ns_hourly},
+      {"namespace: Monthly Cost", ns_monthly},
+      {"namespace: Monthly Ram Cost", ns_ram},
+      {"namespace: Monthly CPU Cost", ns_cpu},
+      {"namespace: Monthly PV Cost", ns_pv},
+      {"namespace: Monthly GPU Cost", ns_gpu},
+      {"namespace: Pod Monthly Cost", top_by("pod")},
+      {"namespace: Container Monthly Cost", top_by("container")},
+      {"namespace: PVC Total GiB",
+       "sum(sum(kube_persistentvolume_capacity_bytes{OC} / (1024 * 1024 * 1024)) by "
+       "(persistentvolume) * on(persistentvolume) group_left(cluster, namespace, "
+       "persistentvolumeclaim) " +
+           claims + ") by (persistentvolumeclaim)"},
+      {"namespace: PV Monthly Cost by PV", ns_pv_sum + ") by (persistentvolume) * 730"},
+      {"namespace: PVC Monthly Cost by Claim", ns_pv_sum + ") by (persistentvolumeclaim) * 730"},
+  };
+  for (const auto& [panel, query] : panels) {
+    const std::string promql = fill(query);
+    Eventually(panel, [&]() -> std::string {
+      const json result = oc.Query(promql);
+      if (result.empty()) return "no data for " + promql;
+      for (const json& sample : result) {
+        if (!std::isfinite(Value(sample))) return "not a number in " + result.dump();
+      }
+      return {};
+    });
+  }
+  // Storage is priced: the namespace's claims cost something.
+  EXPECT_GT(Value(oc.Query(fill(ns_pv)).at(0)), 0.0);
+}
+
 TEST_F(MetricsPrometheusTest, ServeExitsZeroOnSigterm) {
   stack_->serve->Signal(SIGTERM);
   stack_->serve_stopped = true;

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "costledger/model/volume_attribution.hpp"
 #include "costledger/sources/prometheus_text.hpp"
 
 namespace costledger::api {
@@ -421,6 +422,74 @@ TEST(RegionOfZoneTest, StripsTheZoneLetter) {
   EXPECT_EQ(RegionOfZone("westeurope-1"), "");
   EXPECT_EQ(RegionOfZone(""), "");
   EXPECT_EQ(RegionOfZone("a"), "");
+}
+
+// Persistent volumes with OpenCost's metric names and labels: the price per GiB-hour, sizes,
+// claims, and the pods that mount them; volumes gone are removed.
+TEST_F(CostMetricsTest, VolumeFamiliesCarryOpenCostLabels) {
+  IntervalBatch batch = TwoNodeBatch();
+  batch.costs.length = std::chrono::hours(1);
+  model::VolumeCostRow home;
+  home.volume = "pvc-1";
+  home.provider_id = "vol-0abc";
+  home.storage_class = "gp3";
+  home.claim_namespace = "jupyterhub";
+  home.claim = "claim-ana";
+  home.size_bytes = 10 * kGiB;
+  home.cost = Money::FromNanos(1'095'890);  // 10 GiB x $0.08 / 730 h for an hour
+  home.mounts = 1;
+  model::VolumeCostRow loose = home;
+  loose.volume = "pvc-2";
+  loose.claim.clear();
+  loose.claim_namespace.clear();
+  loose.mounts = 0;
+  batch.costs.volumes = {home, loose};
+  model::VolumeShareRow share;
+  share.labels.namespace_name = "jupyterhub";
+  share.labels.pod = "jupyter-ana";
+  share.labels.container = "notebook";
+  share.volume = "pvc-1";
+  share.cost = home.cost;
+  model::VolumeShareRow unmounted;
+  unmounted.labels.namespace_name = "__unmounted__";
+  unmounted.labels.pod = "__unmounted__";
+  unmounted.volume = "pvc-2";
+  unmounted.cost = loose.cost;
+  batch.costs.volume_shares = {share, unmounted};
+  metrics_.Observe(MakeTick(batch));
+
+  const auto hourly = Series("pv_hourly_cost");
+  ASSERT_EQ(hourly.size(), 2U);
+  EXPECT_NEAR(
+      hourly.at(
+          {{"volumename", "pvc-1"}, {"persistentvolume", "pvc-1"}, {"provider_id", "vol-0abc"}}),
+      0.08 / 730, 1e-8);
+  EXPECT_EQ(Value("kube_persistentvolume_capacity_bytes", {{"persistentvolume", "pvc-2"}}),
+            10.0 * kGiB);
+  EXPECT_EQ(Series("kube_persistentvolumeclaim_info"),
+            (std::map<LabelMap, double>{{{{"namespace", "jupyterhub"},
+                                          {"persistentvolumeclaim", "claim-ana"},
+                                          {"storageclass", "gp3"},
+                                          {"volumename", "pvc-1"}},
+                                         1.0}}));
+  EXPECT_EQ(Value("kube_persistentvolumeclaim_resource_requests_storage_bytes",
+                  {{"namespace", "jupyterhub"}, {"persistentvolumeclaim", "claim-ana"}}),
+            10.0 * kGiB);
+  EXPECT_EQ(Series("pod_pvc_allocation"),
+            (std::map<LabelMap, double>{{{{"namespace", "jupyterhub"},
+                                          {"pod", "jupyter-ana"},
+                                          {"persistentvolumeclaim", "claim-ana"},
+                                          {"persistentvolume", "pvc-1"}},
+                                         10.0 * kGiB}}));
+  EXPECT_NEAR(*Value("costledger_volume_cost_dollars_total",
+                     {{"namespace", "jupyterhub"}, {"storageclass", "gp3"}}),
+              0.00109589, 1e-12);
+
+  IntervalBatch later = TwoNodeBatch();
+  later.costs.volumes = {home};
+  later.costs.volume_shares = {share};
+  metrics_.Observe(MakeTick(later));
+  EXPECT_EQ(Series("kube_persistentvolume_capacity_bytes").size(), 1U);
 }
 
 }  // namespace

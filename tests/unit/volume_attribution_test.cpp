@@ -128,6 +128,8 @@ TEST(VolumeAttributionTest, UnmountedReleasedAndUnclaimedVolumesGoToUnmounted) {
   for (const VolumeShareRow& s : out.volume_shares) {
     EXPECT_EQ(s.labels.pod, kUnmountedName);
     EXPECT_EQ(s.labels.container, kUnmountedName);
+    EXPECT_EQ(s.labels.workload, kUnmountedName);
+    EXPECT_EQ(s.labels.controller, kUnmountedName);
   }
   EXPECT_EQ(out.volume_shares[0].labels.namespace_name, "jhub");          // claimed, not mounted
   EXPECT_EQ(out.volume_shares[1].labels.namespace_name, kUnmountedName);  // claim is gone

@@ -32,13 +32,27 @@ struct CostMetricsSettings {
 ///     {instance, node, instance_type, region, provider_id, arch, uid};
 ///   gauges container_cpu_allocation (cores), container_memory_allocation_bytes,
 ///   container_gpu_allocation (devices) {namespace, pod, container, instance, node, uid},
-///     allocation = max(request, usage) (rule 3, before any pro-rata scaling).
+///     allocation = max(request, usage) (rule 3, before any pro-rata scaling);
+///   opencost_build_info{version} (1), from which the OpenCost dashboards take their job;
+///   kube-state-metrics' families the dashboards join on, from each fresh scrape
+///     (TickReport::inventory): kube_node_status_capacity and kube_node_status_allocatable
+///     {node, resource ("cpu"|"memory"|"nvidia_com_gpu"), unit ("core"|"byte"|"integer")},
+///     kube_node_labels {node, label_*}, kube_pod_labels {namespace, pod, uid, label_*},
+///     kube_namespace_labels {namespace}, kube_namespace_status_phase {namespace, phase};
+///     node series carry the node's provider_id and uid, container series the pod's uid;
+///   persistent volumes (rule 9): pv_hourly_cost ($/GiB-hour)
+///     {volumename, persistentvolume, provider_id}, kube_persistentvolume_capacity_bytes
+///     {persistentvolume}, kube_persistentvolumeclaim_info {namespace, persistentvolumeclaim,
+///     storageclass, volumename}, kube_persistentvolumeclaim_resource_requests_storage_bytes
+///     {namespace, persistentvolumeclaim}, pod_pvc_allocation (bytes) {namespace, pod,
+///     persistentvolumeclaim, persistentvolume}.
 /// costledger's own families:
 ///   counters costledger_container_cost_dollars_total{namespace,team},
-///   costledger_idle_cost_dollars_total{cluster}, costledger_query_cost_dollars_total
-///   {workgroup,team}, costledger_queries_total{workgroup,team,state},
-///   costledger_source_errors_total{source}, costledger_http_requests_total{route,code};
-///   histograms costledger_interval_duration_seconds,
+///   costledger_idle_cost_dollars_total{cluster},
+///   costledger_volume_cost_dollars_total{namespace,storageclass},
+///   costledger_query_cost_dollars_total {workgroup,team},
+///   costledger_queries_total{workgroup,team,state}, costledger_source_errors_total{source},
+///   costledger_http_requests_total{route,code}; histograms costledger_interval_duration_seconds,
 ///   costledger_http_request_duration_seconds{route};
 ///   gauges costledger_interval_start_timestamp_seconds, costledger_spool_depth,
 ///   costledger_database_up; costledger_report_deliveries_total{outcome},

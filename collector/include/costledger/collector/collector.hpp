@@ -65,7 +65,7 @@ class Collector {
       const std::vector<model::AthenaQueryExecution>& executions);
   void MaintainIfDue(std::chrono::sys_seconds now);
   std::vector<model::PodLabelSet> ChangedPodLabels(const std::vector<model::Pod>& pods);
-  void KeepOnlyWhatLaterIntervalsNeed();
+  std::shared_ptr<const model::ClusterInventory> KeepOnlyWhatLaterIntervalsNeed();
 
   CollectorSettings settings_;
   ports::ClusterSource& cluster_;

@@ -83,7 +83,8 @@ struct VolumeCostRow {
 };
 
 /// A share of one volume's interval cost: a container of a pod that mounted its claim, or the
-/// unmounted rest (node, pod and container "__unmounted__", namespace the claim's or
+/// unmounted rest (node, controller, pod, container, platform and workload "__unmounted__",
+/// namespace the claim's or
 /// "__unmounted__"). byte_seconds is the volume's size x interval split like the cost.
 struct VolumeShareRow {
   CostLabels labels;

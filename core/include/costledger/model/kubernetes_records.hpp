@@ -25,6 +25,7 @@ struct ResourceQuantities {
 /// One entry of a NodeList.
 struct Node {
   std::string name;
+  std::string uid;
   Labels labels;
   std::string instance_type;  ///< node.kubernetes.io/instance-type (or beta label); may be empty
   std::string zone;           ///< topology.kubernetes.io/zone (or beta label); may be empty

@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "costledger/model/cluster_inventory.hpp"
 #include "costledger/model/cluster_snapshot.hpp"
 #include "costledger/model/interval_batch.hpp"
 #include "costledger/model/money.hpp"
@@ -30,6 +31,9 @@ struct TickReport {
   /// observers such as the Prometheus exporter. Never null after Tick.
   std::shared_ptr<const IntervalBatch> batch;
   std::vector<SourceStatus> statuses;
+  /// Nodes and pods of this tick's scrape with all their labels; null when the API server's
+  /// lists failed (an earlier scrape stood in).
+  std::shared_ptr<const ClusterInventory> inventory;
 };
 
 }  // namespace costledger::model

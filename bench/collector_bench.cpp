@@ -8,9 +8,11 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -29,10 +31,25 @@ namespace {
 using costledger::testing::ChildProcess;
 using std::chrono::seconds;
 
-constexpr int kNodes = 500;
-constexpr int kPods = 10'000;
-constexpr int kIntervalSeconds = 10;
-constexpr int kMeasuredIntervals = 5;
+// The sizes measured: the README's 500 nodes / 10k pods, and the seed platforms' thousands of
+// nodes (5,000 nodes / 150k pods: target <= 10 CPU-s and <= 512 MiB peak RSS per interval).
+struct Size {
+  int nodes;
+  int pods;
+  int interval_seconds;    // long enough for one interval's work at this size
+  int measured_intervals;  // after the first, which loads prices
+};
+constexpr Size kSmall{500, 10'000, 10, 5};
+constexpr Size kLarge{5'000, 150'000, 40, 3};
+
+struct Figures {
+  double cpu_per_interval = 0;  // CPU-s of the serve process per interval
+  double fetch_cpu = 0;         // CPU-s of fetching the same endpoints only
+  double rss_mib = 0;           // peak RSS of the serve process
+  double scrape_mib = 0;        // bytes of one interval's responses
+  std::string containers = "?";
+  double longest_interval_ms = 0;
+};
 
 double ProcessCpuSeconds(pid_t pid) {
   std::ifstream in(fmt::format("/proc/{}/stat", pid));
@@ -70,7 +87,14 @@ double SelfCpuSeconds() {
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
-int Run(const std::string& dir) {
+// `fetch_baseline`: also time fetching the same endpoints in this process (whole lists: at
+// 150k pods that alone would take the bench's memory and minutes, so only at the small size).
+Figures Measure(const std::string& dir, const Size& size, bool fetch_baseline) {
+  const int kNodes = size.nodes;
+  const int kPods = size.pods;
+  const int kIntervalSeconds = size.interval_seconds;
+  const int kMeasuredIntervals = size.measured_intervals;
+  std::filesystem::create_directories(dir);
   costledger::testing::PrivatePostgres pg;
   const std::string db = pg.CreateDatabase("collector_bench");
   ChildProcess sim({COSTLEDGER_BINARY, "simulate", "--listen", "127.0.0.1:0", "--nodes",
@@ -94,7 +118,7 @@ int Run(const std::string& dir) {
   }
   double fetch_cpu = 0;
   double scrape_bytes = 0;
-  for (int round = 0; round < 3; ++round) {
+  for (int round = 0; round < (fetch_baseline ? 3 : 0); ++round) {
     std::this_thread::sleep_for(seconds(1));  // a fresh simulated second, as serve sees it
     const double before = SelfCpuSeconds();
     std::size_t bytes = 0;
@@ -103,7 +127,7 @@ int Run(const std::string& dir) {
     fetch_cpu += SelfCpuSeconds() - before;
     scrape_bytes = static_cast<double>(bytes);
   }
-  fetch_cpu /= 3;
+  if (fetch_baseline) fetch_cpu /= 3;
 
   std::ofstream(dir + "/config.json") << fmt::format(
       R"({{"cluster": "bench", "database_url": "{0}", "interval_seconds": {1},
@@ -130,22 +154,54 @@ int Run(const std::string& dir) {
   serve.Signal(SIGTERM);
   serve.Wait(std::chrono::minutes(1));
 
-  std::string containers = "?";
+  Figures f;
+  f.cpu_per_interval = cpu_per_interval;
+  f.fetch_cpu = fetch_cpu;
+  f.rss_mib = rss;
+  f.scrape_mib = scrape_bytes / 1048576.0;
   const std::regex containers_field(R"re("containers":(\d+))re");
   for (auto it = std::sregex_iterator(log.begin(), log.end(), containers_field);
        it != std::sregex_iterator(); ++it) {
-    containers = (*it)[1].str();
+    f.containers = (*it)[1].str();
   }
-  fmt::print("collector: {} nodes, {} containers per interval, {} intervals measured\n", kNodes,
-             containers, kMeasuredIntervals);
-  fmt::print("  serve CPU per interval  {:.3f} s   (fetch only: {:.3f} s)\n", cpu_per_interval,
-             fetch_cpu);
-  fmt::print("  serve peak RSS          {:.1f} MiB (one scrape's responses: {:.1f} MiB)\n", rss,
-             scrape_bytes / 1048576.0);
-  costledger::bench::PrintFigure("collector_cpu", cpu_per_interval, "cpu-s/interval", fetch_cpu,
-                                 "fetch the same endpoints only");
-  costledger::bench::PrintFigure("collector_rss", rss, "MiB", scrape_bytes / 1048576.0,
+  const std::regex duration_field(R"re("duration_ms":(\d+))re");
+  for (auto it = std::sregex_iterator(log.begin(), log.end(), duration_field);
+       it != std::sregex_iterator(); ++it) {
+    f.longest_interval_ms = std::max(f.longest_interval_ms, std::stod((*it)[1].str()));
+  }
+  fmt::print("collector: {} nodes, {} pods, {} containers per interval, {} intervals measured\n",
+             kNodes, kPods, f.containers, kMeasuredIntervals);
+  fmt::print("  serve CPU per interval  {:.3f} s   (fetch only: {:.3f} s)\n", f.cpu_per_interval,
+             f.fetch_cpu);
+  fmt::print("  serve peak RSS          {:.1f} MiB (one scrape's responses: {:.1f} MiB)\n",
+             f.rss_mib, f.scrape_mib);
+  fmt::print("  longest interval        {:.0f} ms (scrape, attribute, store; interval {} s)\n",
+             f.longest_interval_ms, kIntervalSeconds);
+  return f;
+}
+
+int Run(const std::string& dir) {
+  const Figures small = Measure(dir + "/small", kSmall, true);
+  costledger::bench::PrintFigure("collector_cpu", small.cpu_per_interval, "cpu-s/interval",
+                                 small.fetch_cpu, "fetch the same endpoints only");
+  costledger::bench::PrintFigure("collector_rss", small.rss_mib, "MiB", small.scrape_mib,
                                  "bytes of one interval's responses");
+  const Figures large = Measure(dir + "/large", kLarge, false);
+  // Against the small size measured in this run: the ratio is the growth.
+  costledger::bench::PrintFigure("collector_cpu_5000_nodes", large.cpu_per_interval,
+                                 "cpu-s/interval", small.cpu_per_interval,
+                                 "500 nodes / 10k pods (ratio: growth)");
+  costledger::bench::PrintFigure("collector_rss_5000_nodes", large.rss_mib, "MiB", small.rss_mib,
+                                 "500 nodes / 10k pods (ratio: growth)");
+  fmt::print(
+      "collector growth {} -> {} nodes (x{:.0f} nodes, x{:.0f} pods): CPU per interval {:.2f} -> "
+      "{:.2f} s (x{:.1f}), peak RSS {:.0f} -> {:.0f} MiB (x{:.1f}); targets at {} nodes: <= 10 "
+      "CPU-s {}, <= 512 MiB {}\n",
+      kSmall.nodes, kLarge.nodes, static_cast<double>(kLarge.nodes) / kSmall.nodes,
+      static_cast<double>(kLarge.pods) / kSmall.pods, small.cpu_per_interval,
+      large.cpu_per_interval, large.cpu_per_interval / small.cpu_per_interval, small.rss_mib,
+      large.rss_mib, large.rss_mib / small.rss_mib, kLarge.nodes,
+      large.cpu_per_interval <= 10 ? "met" : "MISSED", large.rss_mib <= 512 ? "met" : "MISSED");
   return 0;
 }
 

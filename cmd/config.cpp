@@ -46,6 +46,8 @@ constexpr auto kScalarKeys = std::to_array<KeySpec>({
     {"sources.kubernetes.api_url", Kind::kString},
     {"sources.kubernetes.token_file", Kind::kString},
     {"sources.kubernetes.ca_file", Kind::kString},
+    {"sources.kubernetes.kubelet_concurrency", Kind::kInt},
+    {"sources.kubernetes.kubelet_deadline_seconds", Kind::kInt},
     {"sources.dcgm.urls", Kind::kStringList},
     {"sources.pricing.region", Kind::kString},
     {"sources.pricing.on_demand", Kind::kString},
@@ -586,6 +588,11 @@ LoadedConfig ParseConfig(const std::string& json_text,
   c.kubernetes.api_url = GetString(root, "sources.kubernetes.api_url", "");
   c.kubernetes.token_file = GetString(root, "sources.kubernetes.token_file", "");
   c.kubernetes.ca_file = GetString(root, "sources.kubernetes.ca_file", "");
+  c.kubernetes.kubelet_concurrency = GetInt(root, "sources.kubernetes.kubelet_concurrency",
+                                            c.kubernetes.kubelet_concurrency, 1, 1024);
+  c.kubernetes.kubelet_deadline_seconds =
+      GetInt(root, "sources.kubernetes.kubelet_deadline_seconds",
+             std::max(c.scrape_timeout_seconds, c.interval_seconds / 2), 1, c.interval_seconds);
   c.dcgm.urls = GetStringList(root, "sources.dcgm.urls");
   c.pricing.region = GetString(root, "sources.pricing.region", c.pricing.region);
   c.pricing.on_demand = GetString(root, "sources.pricing.on_demand", "");
@@ -743,9 +750,12 @@ std::string DescribeConfig(const Config& c) {
   out["split_weights"] = {{"cpu_per_core_hour", c.weights.cpu_per_core_hour.Dollars()},
                           {"ram_per_gib_hour", c.weights.ram_per_gib_hour.Dollars()},
                           {"gpu_per_device_hour", c.weights.gpu_per_device_hour.Dollars()}};
-  out["sources"]["kubernetes"] = {{"api_url", c.kubernetes.api_url},
-                                  {"token_file", c.kubernetes.token_file},
-                                  {"ca_file", c.kubernetes.ca_file}};
+  out["sources"]["kubernetes"] = {
+      {"api_url", c.kubernetes.api_url},
+      {"token_file", c.kubernetes.token_file},
+      {"ca_file", c.kubernetes.ca_file},
+      {"kubelet_concurrency", c.kubernetes.kubelet_concurrency},
+      {"kubelet_deadline_seconds", c.kubernetes.kubelet_deadline_seconds}};
   out["sources"]["dcgm"]["urls"] = c.dcgm.urls;
   out["sources"]["pricing"] = {{"region", c.pricing.region},
                                {"on_demand", c.pricing.on_demand},

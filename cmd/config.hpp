@@ -17,6 +17,11 @@ struct Config {
     std::string api_url;
     std::string token_file;
     std::string ca_file;
+    /// sources.kubernetes.kubelet_concurrency: kubelets read at once through the node proxy.
+    int kubelet_concurrency = 64;
+    /// sources.kubernetes.kubelet_deadline_seconds: the whole kubelet round's bound (default
+    /// the larger of scrape_timeout_seconds and half the interval).
+    int kubelet_deadline_seconds = 0;
   };
   struct Dcgm {
     std::vector<std::string> urls;

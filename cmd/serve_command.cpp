@@ -166,6 +166,8 @@ fetch::SourceSettings ToSourceSettings(const Config& c) {
   s.dcgm_urls = c.dcgm.urls;
   s.athena_executions = c.athena.executions;
   s.timeout = std::chrono::seconds(c.scrape_timeout_seconds);
+  s.kubelet_concurrency = c.kubernetes.kubelet_concurrency;
+  s.kubelet_deadline = std::chrono::seconds(c.kubernetes.kubelet_deadline_seconds);
   return s;
 }
 

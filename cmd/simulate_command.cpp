@@ -50,7 +50,7 @@ options:
   --listen HOST:PORT     address to serve on (default 127.0.0.1:9100); port 0 picks a free
                          port, printed in the ready line
   --nodes N              number of nodes, 1-5000 (default 20)
-  --pods N               number of workload pods, 0-100000 (default 200); DaemonSet pods
+  --pods N               number of workload pods, 0-200000 (default 200); DaemonSet pods
                          (3 per node, 2 more per GPU node) come on top
   --seed N               random seed; the same seed gives the same cluster (default 1)
   --time-scale X         simulated time runs X times faster than wall-clock time (default 1),

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -12,6 +13,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "costledger/fetch/http_fetch.hpp"
@@ -159,6 +161,44 @@ TEST(ClusterScraperTest, FetchQueueHandsOverEachResultAndTakesMore) {
   });
   queue.Run();
   EXPECT_EQ(done, (std::vector<std::string>{"ok\n", "404"}));
+}
+
+TEST(ClusterScraperTest, KubeletRoundIsBoundedInConcurrencyAndTime) {
+  // Each kubelet answers after 100 ms; the round may run one at a time for 450 ms.
+  std::atomic<int> in_flight{0};
+  std::atomic<int> most{0};
+  ScrapedCluster cluster([&](const std::string& target) {
+    if (target.find("/proxy/metrics/resource") == std::string::npos) return target;
+    const int now = ++in_flight;
+    most = std::max(most.load(), now);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    --in_flight;
+    return target;
+  });
+  SourceSettings settings = cluster.Settings();
+  settings.kubelet_concurrency = 1;
+  settings.kubelet_deadline = std::chrono::milliseconds(450);
+  model::ClusterSnapshot snap = ScrapeClusterState(settings, kT);
+  ASSERT_TRUE(snap.nodes.has_value());
+  ASSERT_GE(snap.nodes->size(), 20U);
+  const auto started = std::chrono::steady_clock::now();
+  ScrapeKubelets(settings, *snap.nodes, snap);
+  const auto took = std::chrono::steady_clock::now() - started;
+
+  EXPECT_EQ(most.load(), 1) << "more kubelets in flight than kubelet_concurrency";
+  EXPECT_LT(took, std::chrono::milliseconds(1500)) << "the round outlived its deadline";
+  EXPECT_GE(snap.kubelet.size(), 2U);
+  EXPECT_LE(snap.kubelet.size(), 5U);
+  // The rest failed: never started (the deadline had passed) or cut short by it.
+  std::size_t failed = 0;
+  std::size_t not_started = 0;
+  for (const model::SourceStatus& s : snap.statuses) {
+    if (s.source.rfind("kubelet/", 0) != 0 || s.error.empty()) continue;
+    ++failed;
+    if (s.error.find("deadline") != std::string::npos) ++not_started;
+  }
+  EXPECT_EQ(failed + snap.kubelet.size(), snap.nodes->size());
+  EXPECT_GE(not_started, snap.nodes->size() - 6);
 }
 
 }  // namespace

@@ -333,5 +333,20 @@ TEST(ConfigTest, ReadReplicaUrlDefaultsToThePrimaryAndKeepsItsPasswordOutOfTheFi
               HasSubstr(R"("database_read_url": "postgresql://u@replica/x")"));
 }
 
+TEST(ConfigTest, KubeletRoundIsBoundedByDefault) {
+  const std::string base = R"("database_url":"postgresql://u@db/x","interval_seconds":60,)"
+                           R"("sources":{"kubernetes":{"api_url":"http://k")";
+  const Config defaults = ParseConfig("{" + base + "}}}", {}).config;
+  EXPECT_EQ(defaults.kubernetes.kubelet_concurrency, 64);
+  EXPECT_EQ(defaults.kubernetes.kubelet_deadline_seconds, 30);  // half the interval
+  const Config set =
+      ParseConfig("{" + base + R"(,"kubelet_concurrency":16,"kubelet_deadline_seconds":20}}})", {})
+          .config;
+  EXPECT_EQ(set.kubernetes.kubelet_concurrency, 16);
+  EXPECT_EQ(set.kubernetes.kubelet_deadline_seconds, 20);
+  EXPECT_THAT(ConfigError("{" + base + R"(,"kubelet_deadline_seconds":61}}})"),
+              HasSubstr("kubelet_deadline_seconds"));
+}
+
 }  // namespace
 }  // namespace costledger::cli

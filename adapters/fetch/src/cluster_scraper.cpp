@@ -228,9 +228,10 @@ model::ClusterSnapshot ScrapeClusterState(const SourceSettings& settings,
 void ScrapeKubelets(const SourceSettings& settings, std::span<const model::Node> nodes,
                     model::ClusterSnapshot& snap) {
   std::string token_error;
-  const FetchOptions options = OptionsOf(settings, token_error);
+  FetchOptions options = OptionsOf(settings, token_error);
+  options.deadline = std::chrono::steady_clock::now() + settings.kubelet_deadline;
   const std::string api = TrimSlash(settings.api_url);
-  FetchQueue queue(options);
+  FetchQueue queue(options, settings.kubelet_concurrency);
   const std::size_t first_status = snap.statuses.size();
   for (const model::Node& n : nodes)
     snap.statuses.push_back({"kubelet/" + n.name, token_error, {}});

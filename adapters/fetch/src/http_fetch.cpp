@@ -179,6 +179,20 @@ struct FetchQueue::Impl {
       }
       auto transfer = std::make_unique<Running>();
       Prepare(transfer->transfer, next.url, options);
+      if (options.deadline) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            *options.deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+          FetchResult late;
+          late.url = next.url;
+          late.error =
+              fmt::format("GET {}: not started: the scrape's deadline had passed", next.url);
+          next.done(std::move(late));
+          continue;
+        }
+        curl_easy_setopt(transfer->transfer.easy.get(), CURLOPT_TIMEOUT_MS,
+                         static_cast<long>(std::min(left, options.timeout).count()));
+      }
       transfer->done = std::move(next.done);
       CURL* easy = transfer->transfer.easy.get();
       curl_multi_add_handle(multi.get(), easy);

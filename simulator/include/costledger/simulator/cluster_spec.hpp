@@ -22,7 +22,7 @@ struct ClusterSize {
 
 /// Largest sizes accepted by BuildClusterSpec.
 inline constexpr int kMaxNodes = 5000;
-inline constexpr int kMaxPods = 100'000;
+inline constexpr int kMaxPods = 200'000;
 
 /// Node pools; workloads prefer one. A pool's spot nodes are a Karpenter NodePool of its name
 /// (karpenter.sh/nodepool), its on-demand nodes an EKS managed node group `<name>-on-demand`

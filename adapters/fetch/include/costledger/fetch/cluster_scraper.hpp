@@ -22,6 +22,12 @@ struct SourceSettings {
   std::vector<std::string> dcgm_urls;
   std::string athena_executions;  ///< URL or path; empty to skip
   std::chrono::milliseconds timeout{10'000};
+  /// Kubelets read at once through the API server's node proxy (its load is this many
+  /// concurrent requests).
+  int kubelet_concurrency = 64;
+  /// The whole kubelet round ends by this long after it starts: kubelets not read by then count
+  /// as failed sources for the interval (their containers are costed by requests).
+  std::chrono::milliseconds kubelet_deadline{10'000};
 };
 
 /// Scrapes all sources concurrently with the configured timeout: nodes, pods, DCGM and Athena
@@ -35,7 +41,8 @@ model::ClusterSnapshot ScrapeCluster(const SourceSettings& settings, std::chrono
 model::ClusterSnapshot ScrapeClusterState(const SourceSettings& settings,
                                           std::chrono::sys_seconds at);
 
-/// The second round: the kubelets of `nodes`, added to `snap.kubelet` and `snap.statuses`.
+/// The second round: the kubelets of `nodes`, added to `snap.kubelet` and `snap.statuses`, at
+/// most `kubelet_concurrency` at a time and all within `kubelet_deadline`.
 void ScrapeKubelets(const SourceSettings& settings, std::span<const model::Node> nodes,
                     model::ClusterSnapshot& snap);
 

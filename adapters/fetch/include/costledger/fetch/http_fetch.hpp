@@ -3,6 +3,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,9 @@ struct FetchOptions {
   std::string bearer_token;  ///< sent as Authorization: Bearer when not empty
   std::string ca_file;       ///< PEM bundle to verify https servers; system store when empty
   std::size_t max_bytes = std::size_t{4} << 30;  ///< refuse larger bodies
+  /// FetchQueue only: no fetch starts after this instant and each one started ends by it (its
+  /// timeout is cut to what is left); fetches still queued then fail with "not started: ...".
+  std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
 struct FetchResult {

@@ -209,7 +209,8 @@ class CostApiRoutesTest : public ::testing::Test {
   }
 
   // The API with tokens (admin: all teams; alpha: viewer of team alpha; hook: admission).
-  void Build(std::chrono::seconds cache_ttl = seconds(0), bool with_metrics = false) {
+  void Build(std::chrono::seconds cache_ttl = seconds(0), bool with_metrics = false,
+             std::optional<Role> anonymous_role = std::nullopt) {
     CostApiSettings settings;
     settings.tokens = TokenRegistry::Parse(fmt::format(
         R"([{{"name":"admin","sha256":"{}","role":"admin","teams":["*"]}},
@@ -219,6 +220,7 @@ class CostApiRoutesTest : public ::testing::Test {
     settings.cache_ttl = cache_ttl;
     settings.ready_max_age = seconds(180);
     settings.max_replication_lag = std::chrono::milliseconds(5000);
+    settings.anonymous_role = anonymous_role;
     if (with_metrics) metrics_ = std::make_unique<CostMetrics>();
     api_ = std::make_unique<CostApi>(CostReaders{store_, store_, store_, store_}, metrics_.get(),
                                      std::move(settings), [] { return kNow; });
@@ -344,6 +346,50 @@ TEST_F(CostApiRoutesTest, TokensAreRequiredAndAdmissionTokensRefused) {
                   "not valid");
   ExpectJsonError(api_->Handle(Request("/v1/queries?window=1d", kHook)), 403, "role admission");
   EXPECT_EQ(store_.allocation_reads, 0);
+}
+
+// auth.anonymous_role: OpenCost's paths without a token, nothing else; off by default.
+TEST_F(CostApiRoutesTest, AnAnonymousRoleOpensOpenCostPathsOnly) {
+  Build();
+  for (const char* path : {"/allocation", "/model/allocation/compute", "/assets"}) {
+    ExpectJsonError(api_->Handle(Request(std::string(path) + "?window=1d", nullptr)), 401,
+                    "Authorization: Bearer");
+  }
+  Build(seconds(0), false, Role::kViewer);
+  for (const char* path :
+       {"/allocation", "/allocation/compute", "/allocation/summary", "/model/allocation",
+        "/model/allocation/compute", "/assets", "/model/assets"}) {
+    EXPECT_EQ(api_->Handle(Request(std::string(path) + "?window=1d", nullptr)).status, 200) << path;
+    EXPECT_TRUE(IsOpenCostPath(path)) << path;
+  }
+  // It sees every team, as a viewer.
+  EXPECT_EQ(AllocationNames(api_->Handle(Request("/allocation?window=1d&aggregate=team", nullptr))),
+            (std::vector<std::string>{"__unallocated__", "alpha", "beta"}));
+  for (const char* path : {"/v1/allocation?window=1d", "/v1/assets?window=1d", "/v1/quotas",
+                           "/v1/reports", "/model/v1/allocation?window=1d"}) {
+    EXPECT_NE(api_->Handle(Request(path, nullptr)).status, 200) << path;
+  }
+  EXPECT_FALSE(IsOpenCostPath("/model/v1/allocation"));
+  EXPECT_FALSE(IsOpenCostPath("/v1/allocation"));
+  // A token that is sent must be valid, anonymous role or not.
+  ExpectJsonError(api_->Handle(Request("/allocation?window=1d", "wrong-token-0123456789")), 401,
+                  "not valid");
+}
+
+// OpenCost's paths ignore what they do not know and say so; /v1 refuses it.
+TEST_F(CostApiRoutesTest, OpenCostPathsIgnoreUnknownParametersWithWarnings) {
+  Build();
+  const http::HttpResponse r =
+      api_->Handle(Request("/model/allocation?window=1d&aggregate=namespace&colour=red"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  const nlohmann::json body = nlohmann::json::parse(r.body);
+  ASSERT_EQ(body.at("warnings").size(), 1u);
+  EXPECT_NE(body["warnings"][0].get<std::string>().find("'colour'"), std::string::npos);
+  EXPECT_FALSE(body["data"][0].contains("__idle__"));  // includeIdle defaults to false there
+  BuildPool(1, 4);  // maps the parser's InvalidInput to 400, as the server does
+  ExpectJsonError(Call(Request("/v1/allocation?window=1d&colour=red")), 400,
+                  "unknown parameter 'colour'");
+  ExpectJsonError(Call(Request("/allocation?window=1d&includeIdle=perhaps")), 400, "includeIdle");
 }
 
 // --- Error mapping, on the pool's threads ---

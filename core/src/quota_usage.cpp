@@ -134,8 +134,8 @@ bool QuotaUsage::AddBatch(const IntervalBatch& batch, const PodLabelsLookup& pod
   std::map<std::pair<std::string_view, std::string_view>, const Labels*> changed;
   for (const PodLabelSet& p : batch.pod_labels) changed[{p.namespace_name, p.pod}] = &p.labels;
   const Labels none;
-  for (const ContainerCostRow& row : batch.costs.containers) {
-    const CostLabels& l = row.labels;
+  // Whether spend of a container or volume share with these labels is in the quota's scope.
+  const auto in_scope = [&](const CostLabels& l) {
     const Labels* labels = nullptr;
     if (const auto it = changed.find({l.namespace_name, l.pod}); it != changed.end()) {
       labels = it->second;
@@ -143,9 +143,16 @@ bool QuotaUsage::AddBatch(const IntervalBatch& batch, const PodLabelsLookup& pod
       labels = pod_labels(l.namespace_name, l.pod);
     }
     const std::string_view cluster = l.cluster.empty() ? batch.cluster : l.cluster;
-    if (ScopeMatchesContainer(quota_.scope, cluster, l.namespace_name, l.team,
-                              labels != nullptr ? *labels : none)) {
-      Add(ContainerAmount(quota_.limit.unit, row, batch.costs.length));
+    return ScopeMatchesContainer(quota_.scope, cluster, l.namespace_name, l.team,
+                                 labels != nullptr ? *labels : none);
+  };
+  for (const ContainerCostRow& row : batch.costs.containers) {
+    if (in_scope(row.labels)) Add(ContainerAmount(quota_.limit.unit, row, batch.costs.length));
+  }
+  // Volumes (rule 9) count in dollars, as in /v1/allocation's totalCost.
+  if (quota_.limit.unit == QuotaUnit::kDollars) {
+    for (const VolumeShareRow& share : batch.costs.volume_shares) {
+      if (in_scope(share.labels)) Add(share.cost.nanos());
     }
   }
   next_interval_by_cluster_.insert_or_assign(batch.cluster, start + batch.costs.length);
@@ -180,7 +187,8 @@ void QuotaUsage::AddStored(const AllocationRow& row, std::span<const PropertyRef
   }
   switch (quota_.limit.unit) {
     case QuotaUnit::kDollars:
-      Add((row.cpu_cost + row.ram_cost + row.gpu_cost).nanos());
+      // Volumes too (rule 9): /v1/allocation's totalCost of the same scope, nano for nano.
+      Add((row.cpu_cost + row.ram_cost + row.gpu_cost + row.pv_cost).nanos());
       break;
     case QuotaUnit::kCpuHours:
       Add(Whole(row.cpu_allocated_millicore_seconds));

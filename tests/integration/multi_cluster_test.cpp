@@ -45,14 +45,18 @@ using Sums = std::map<std::string, std::int64_t>;
 
 std::int64_t Epoch(sys_seconds t) { return t.time_since_epoch().count(); }
 
-// cluster -> (namespace -> cpu+ram+gpu nano-dollars) of the stored raw rows in [start, end).
+// cluster -> (namespace -> cpu+ram+gpu+volume nano-dollars) of the stored raw rows in
+// [start, end); unmounted volumes under "__unmounted__".
 std::map<std::string, Sums> SqlByClusterAndNamespace(pqxx::connection& c, sys_seconds start,
                                                      sys_seconds end) {
   pqxx::read_transaction tx(c);
   std::map<std::string, Sums> out;
   for (const auto& row : tx.exec_params(
-           "SELECT cluster, namespace, "
-           "sum(cpu_cost_nanos + ram_cost_nanos + gpu_cost_nanos)::bigint FROM container_costs "
+           "SELECT cluster, namespace, sum(nanos)::bigint FROM ("
+           "SELECT cluster, namespace, interval_start, "
+           "cpu_cost_nanos + ram_cost_nanos + gpu_cost_nanos AS nanos FROM container_costs "
+           "UNION ALL SELECT cluster, namespace, interval_start, cost_nanos FROM "
+           "volume_share_costs) x "
            "WHERE interval_start >= to_timestamp($1) AND interval_start < to_timestamp($2) "
            "GROUP BY cluster, namespace",
            Epoch(start), Epoch(end))) {
@@ -91,10 +95,10 @@ class MultiClusterTest : public ::testing::Test {
     const json body = r.Json();
     if (r.status != 200 || body["data"].empty()) return out;
     for (const auto& [name, a] : body["data"][0].items()) {
-      if (name.rfind("__", 0) == 0) continue;
-      out[name] = a.at("cpuCostNanos").get<std::int64_t>() +
-                  a.at("ramCostNanos").get<std::int64_t>() +
-                  a.at("gpuCostNanos").get<std::int64_t>();
+      if (name == "__idle__") continue;
+      out[name] =
+          a.at("cpuCostNanos").get<std::int64_t>() + a.at("ramCostNanos").get<std::int64_t>() +
+          a.at("gpuCostNanos").get<std::int64_t>() + a.at("pvCostNanos").get<std::int64_t>();
     }
     return out;
   }

@@ -48,22 +48,26 @@ std::map<std::string, std::int64_t> ApiCostsByNamespace(const std::string& api, 
   const json body = r.Json();
   if (r.status != 200 || body["data"].empty()) return out;
   for (const auto& [name, a] : body["data"][0].items()) {
-    if (name.rfind("__", 0) == 0) continue;  // __idle__ and the like: not container rows
+    if (name == "__idle__") continue;  // the nodes' idle: no stored container or volume row
     out[name] = a.at("cpuCostNanos").get<std::int64_t>() +
-                a.at("ramCostNanos").get<std::int64_t>() + a.at("gpuCostNanos").get<std::int64_t>();
+                a.at("ramCostNanos").get<std::int64_t>() +
+                a.at("gpuCostNanos").get<std::int64_t>() + a.at("pvCostNanos").get<std::int64_t>();
   }
   return out;
 }
 
-// The same from the stored raw rows.
+// The same from the stored raw rows: containers and volume shares (unmounted volumes under
+// "__unmounted__").
 std::map<std::string, std::int64_t> SqlCostsByNamespace(const std::string& url, sys_seconds start,
                                                         sys_seconds end) {
   pqxx::connection c(url);
   pqxx::read_transaction tx(c);
   std::map<std::string, std::int64_t> out;
   for (const auto& row : tx.exec_params(
-           "SELECT namespace, sum(cpu_cost_nanos + ram_cost_nanos + gpu_cost_nanos)::bigint "
-           "FROM container_costs WHERE interval_start >= to_timestamp($1) "
+           "SELECT namespace, sum(nanos)::bigint FROM (SELECT namespace, interval_start, "
+           "cpu_cost_nanos + ram_cost_nanos + gpu_cost_nanos AS nanos FROM container_costs "
+           "UNION ALL SELECT namespace, interval_start, cost_nanos FROM volume_share_costs) x "
+           "WHERE interval_start >= to_timestamp($1) "
            "AND interval_start < to_timestamp($2) GROUP BY namespace",
            start.time_since_epoch().count(), end.time_since_epoch().count())) {
     out[row[0].as<std::string>()] = row[1].as<std::int64_t>();

@@ -266,6 +266,46 @@ TEST(QuotaUsageTest, SumsTheRowsInScopeExactly) {
   EXPECT_EQ(all.spent(), 1'000'000'001 + 333'333'333 + 999 + 5);
 }
 
+TEST(QuotaUsageTest, DollarsCountVolumeSharesAsAllocationDoesOtherUnitsDoNot) {
+  IntervalBatch batch = Batch(Utc(2026, 11, 30, 10), {Row("ml", "a", "alpha", 1000, 0, 1, 100)});
+  const auto share = [](std::string namespace_name, std::string pod, std::string team,
+                        std::int64_t nanos) {
+    VolumeShareRow s;
+    s.labels.cluster = "prod";
+    s.labels.namespace_name = std::move(namespace_name);
+    s.labels.pod = std::move(pod);
+    s.labels.team = std::move(team);
+    s.volume = "pv-1";
+    s.byte_seconds = 1e9;
+    s.cost = Money::FromNanos(nanos);
+    return s;
+  };
+  // A notebook's home (mounted by alpha's pod), beta's checkpoint, and an unmounted volume.
+  batch.costs.volume_shares = {share("ml", "a", "alpha", 7), share("web", "c", "beta", 30),
+                               share("__unmounted__", "__unmounted__", "", 500)};
+  QuotaUsage alpha(QuotaOf(QuotaUnit::kDollars, Team("alpha")), kDay);
+  alpha.AddBatch(batch, nullptr);
+  EXPECT_EQ(alpha.spent(), 107);
+  QuotaUsage cluster(QuotaOf(QuotaUnit::kDollars), kDay);
+  cluster.AddBatch(batch, nullptr);
+  EXPECT_EQ(cluster.spent(), 100 + 7 + 30 + 500) << "a cluster pays for its unmounted volumes";
+  QuotaUsage gpu(QuotaOf(QuotaUnit::kGpuHours, Team("alpha")), kDay);
+  gpu.AddBatch(batch, nullptr);
+  EXPECT_EQ(gpu.spent(), 60);
+
+  // Read back from the store: the row's pv_cost, as /v1/allocation's totalCost has it.
+  const std::vector<PropertyRef> grouping = GroupingFor(Team("alpha"));
+  AllocationRow row;
+  row.values = {"alpha"};
+  row.first_start = Utc(2026, 11, 30);
+  row.last_end = Utc(2026, 11, 30, 1);
+  row.cpu_cost = Money::FromNanos(100);
+  row.pv_cost = Money::FromNanos(7);
+  QuotaUsage stored(QuotaOf(QuotaUnit::kDollars, Team("alpha")), kDay);
+  stored.AddStored(row, grouping);
+  EXPECT_EQ(stored.spent(), 107);
+}
+
 TEST(QuotaUsageTest, LabelsComeFromTheBatchFirstThenTheLookup) {
   QuotaScope training;
   training.labels = {{"app", "train"}};

@@ -52,7 +52,8 @@ QuerySpend ToQuerySpend(std::string_view cluster, const PricedQuery& query);
 QuerySpend ToQuerySpend(const QueryCostRow& row);
 
 /// What one container interval adds to a quota counted in `unit`, in its base units:
-/// - dollars: the row's cost (CPU + RAM + GPU) in nano-dollars; idle is nobody's spend;
+/// - dollars: the row's cost (CPU + RAM + GPU) in nano-dollars, and volume shares' (AddBatch:
+///   the batch's volume_shares; AddStored: the row's pv_cost); idle is nobody's spend;
 /// - cpu_hours: max(request, usage) millicores (rule 3) x interval seconds, as the store's
 ///   cpu_allocated_millicore_seconds;
 /// - gpu_hours: requested devices x interval seconds;

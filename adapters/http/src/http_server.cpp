@@ -51,7 +51,6 @@ constexpr std::chrono::seconds kStopGrace{5};
 /// How long a closing connection keeps reading (and discarding) what the client still sends,
 /// so that an early error response is not destroyed by a TCP reset.
 constexpr std::chrono::seconds kLingerTime{2};
-constexpr std::string_view kAllowedMethods = "GET, HEAD, POST, PUT, DELETE";
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 std::string ToString(beast::string_view text) { return {text.data(), text.size()}; }
@@ -64,18 +63,33 @@ std::string Lower(beast::string_view text) {
   return out;
 }
 
-bool AllowedMethod(bhttp::verb verb) {
-  return verb == bhttp::verb::get || verb == bhttp::verb::head || verb == bhttp::verb::post ||
-         verb == bhttp::verb::put || verb == bhttp::verb::delete_;
+// Whether the Host header `host` (with or without a port) may be served under `allowed`:
+// IP literals always, names only when listed (case-insensitive).
+bool HostAllowed(std::string_view host, const std::vector<std::string>& allowed) {
+  if (allowed.empty() || host.empty() || host.front() == '[') return true;  // [IPv6]:port
+  host = host.substr(0, host.find(':'));
+  if (!host.empty() && std::all_of(host.begin(), host.end(),
+                                   [](char c) { return (c >= '0' && c <= '9') || c == '.'; })) {
+    return true;  // IPv4
+  }
+  const auto same = [host](const std::string& a) {
+    return a.size() == host.size() &&
+           std::equal(a.begin(), a.end(), host.begin(), [](char x, char y) {
+             const auto lower = [](char c) {
+               return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+             };
+             return lower(x) == lower(y);
+           });
+  };
+  return std::any_of(allowed.begin(), allowed.end(), same);
 }
 
-// Prepares a request for the handler: the method must be one the server passes on and the
-// target must parse. Returns the response to send instead when not.
-std::optional<HttpResponse> Admit(HttpRequest& request, bhttp::verb verb) {
-  if (!AllowedMethod(verb)) {
-    HttpResponse response = JsonError(405, "method " + request.method + " is not allowed");
-    response.headers.emplace_back("Allow", kAllowedMethods);
-    return response;
+// Prepares a request for the handler: its Host must be served here and its target must parse,
+// with no query parameter given twice. Returns the response to send instead when not.
+std::optional<HttpResponse> Admit(HttpRequest& request, const ServerOptions& options) {
+  if (const auto host = request.headers.find("host");
+      host != request.headers.end() && !HostAllowed(host->second, options.allowed_hosts)) {
+    return JsonError(421, "this server does not serve the host named in the Host header");
   }
   try {
     ParsedTarget target = ParseTarget(request.target);
@@ -83,6 +97,15 @@ std::optional<HttpResponse> Admit(HttpRequest& request, bhttp::verb verb) {
     request.query = std::move(target.query);
   } catch (...) {
     return ErrorResponse(std::current_exception());
+  }
+  for (auto it = request.query.begin(); it != request.query.end();) {
+    const auto next = request.query.upper_bound(it->first);
+    if (std::next(it) != next) {
+      return JsonError(400, "parameter '" + it->first +
+                                "' is given more than once; give it once (lists are "
+                                "comma-separated)");
+    }
+    it = next;
   }
   return std::nullopt;
 }
@@ -425,7 +448,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     request_keep_alive_ = message.keep_alive();
     request_head_ = message.method() == bhttp::verb::head;
 
-    if (auto refused = Admit(request, message.method())) return Answer(std::move(*refused));
+    if (auto refused = Admit(request, shared_->options)) return Answer(std::move(*refused));
     // Nothing but the pending response refers to this session until it is answered.
     waiting_self_ = this->shared_from_this();
     const auto pending = std::make_shared<PendingResponse>(shared_, this->weak_from_this());
@@ -454,14 +477,21 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     out.result(static_cast<unsigned>(response.status));
     out.set(bhttp::field::server, shared_->options.server_name);
     if (!response.content_type.empty()) out.set(bhttp::field::content_type, response.content_type);
+    bool cache_control = false;
     for (const auto& [name, value] : response.headers) {
       const bhttp::field field = bhttp::string_to_field(name);
       if (field == bhttp::field::content_length || field == bhttp::field::transfer_encoding ||
-          field == bhttp::field::connection) {
-        continue;  // framing is the server's business
+          field == bhttp::field::connection || beast::iequals(name, "X-Content-Type-Options")) {
+        continue;  // framing is the server's business; nosniff is set below
       }
+      cache_control = cache_control || field == bhttp::field::cache_control;
       out.insert(name, value);
     }
+    // Costs are private and change every interval: no cache keeps them unless a route says so.
+    if (!cache_control) out.set(bhttp::field::cache_control, "no-store");
+    out.set("X-Content-Type-Options", "nosniff");
+    log_principal_ = std::move(response.principal);
+    log_error_ = std::move(response.error_detail);
     const int status = response.status;
     const bool bodiless = status == 204 || status == 304;
     ResponseBody::value_type body{std::move(response.body), std::move(response.shared_body)};
@@ -479,7 +509,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void OnWrite(beast::error_code ec, std::size_t /*bytes*/) {
     shared_->Log(AccessLogEntry{
         remote_, log_method_, log_target_, log_status_, log_bytes_,
-        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - request_done_)});
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - request_done_),
+        std::move(log_principal_), std::move(log_error_)});
     const bool keep_alive = response_->keep_alive();
     response_.reset();
     if (ec) return;
@@ -533,6 +564,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   Clock::time_point request_done_{};
   std::string log_method_;
   std::string log_target_;
+  std::string log_principal_;
+  std::string log_error_;
   int log_status_ = 0;
   std::size_t log_bytes_ = 0;
   unsigned request_version_ = 11;
@@ -597,6 +630,9 @@ struct HttpServer::Impl {
                          ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
                          ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
     SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION);
+    // TLS 1.2: forward-secret AEAD suites only (TLS 1.3's are all of that kind already).
+    SSL_CTX_set_cipher_list(context->native_handle(),
+                            "ECDHE+AESGCM:ECDHE+CHACHA20:DHE+AESGCM:!aNULL:!eNULL:!SHA1:!MD5");
     beast::error_code ec;
     context->use_certificate_chain_file(options.tls_cert_file, ec);
     if (ec) {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "costledger/http/http_types.hpp"
 
@@ -24,6 +25,9 @@ struct AccessLogEntry {
   std::size_t response_bytes = 0;
   /// From the complete request having been read to the response having been written.
   std::chrono::microseconds duration{0};
+  /// HttpResponse::principal and HttpResponse::error_detail of the response.
+  std::string principal;
+  std::string error;
 };
 
 struct ServerOptions {
@@ -57,6 +61,12 @@ struct ServerOptions {
   std::function<void(bool ok, const std::string& message)> tls_reload_log;
   /// The Server header of every response.
   std::string server_name = "costledger";
+  /// When not empty, a request whose Host header names a host (the part before the port)
+  /// other than these (case-insensitive) gets 421 without reaching the handler, against DNS
+  /// rebinding: a browser that resolves an attacker's name to this server sends that name.
+  /// IP literals are always served (no rebinding can hide behind one; kubelet probes use the
+  /// pod's IP), as are requests without a Host header (HTTP/1.0).
+  std::vector<std::string> allowed_hosts;
   /// Called once per response from a server thread; must be thread-safe and should be quick.
   /// Exceptions it throws are ignored.
   std::function<void(const AccessLogEntry&)> access_log;
@@ -68,8 +78,12 @@ struct ServerOptions {
 /// threads: a Handler answers there; an AsyncHandler may answer later from any thread, and the
 /// connection waits for that answer (reading no further request) while the I/O threads serve
 /// the others. Exceptions from the handler map through ToErrorStatus (unknown ones become 500
-/// "internal error"). Methods other than GET, HEAD, POST, PUT and DELETE get 405 without reaching
-/// the handler. HEAD reaches the handler as "HEAD"; the server sends its headers but no body.
+/// "internal error"). Every method reaches the handler, whose routes know which they allow (and
+/// say so in their 405's Allow). A target that repeats a query parameter gets 400 naming it
+/// (one rule for every endpoint: no endpoint guesses which of two values was meant). HEAD
+/// reaches the handler as "HEAD"; the server sends its headers but no body. Every response
+/// carries `X-Content-Type-Options: nosniff` and, unless the handler set one,
+/// `Cache-Control: no-store`.
 /// Listen, Start, Stop and port may be called from any one thread (not concurrently with each
 /// other).
 class HttpServer {

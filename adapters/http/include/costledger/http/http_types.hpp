@@ -48,6 +48,12 @@ struct HttpResponse {
   /// When set, sent instead of `body` and without a copy: for a large body many responses
   /// share (e.g. one rendered answer cached for many clients).
   std::shared_ptr<const std::string> shared_body = nullptr;
+  /// For the access log only, never sent: who made the request (a token's name, "anonymous"),
+  /// empty when unknown (the request was refused before authentication).
+  std::string principal{};
+  /// For the access log only, never sent: why a 5xx happened (the exception's own text, which
+  /// the client does not see).
+  std::string error_detail{};
 };
 
 /// A response with status `status` and the JSON error body {"code":<status>,"message":"..."}.

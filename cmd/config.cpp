@@ -66,6 +66,14 @@ constexpr auto kScalarKeys = std::to_array<KeySpec>({
     {"api.workers", Kind::kInt},
     {"api.queue", Kind::kInt},
     {"api.cache_seconds", Kind::kInt},
+    {"api.cache_max_mib", Kind::kInt},
+    {"api.statement_timeout_seconds", Kind::kInt},
+    {"api.max_concurrent_per_token", Kind::kInt},
+    {"api.max_steps", Kind::kInt},
+    {"api.max_aggregate_keys", Kind::kInt},
+    {"api.max_rows", Kind::kInt},
+    {"api.max_response_mib", Kind::kInt},
+    {"api.allowed_hosts", Kind::kStringList},
     {"api.tls_cert_file", Kind::kString},
     {"api.tls_key_file", Kind::kString},
     {"tls.cert_file", Kind::kString},
@@ -679,6 +687,17 @@ LoadedConfig ParseConfig(const std::string& json_text,
   c.api.workers = GetInt(root, "api.workers", c.api.workers, 1, 64);
   c.api.queue = GetInt(root, "api.queue", c.api.queue, 0, 10000);
   c.api.cache_seconds = GetInt(root, "api.cache_seconds", c.api.cache_seconds, 0, 3600);
+  c.api.cache_max_mib = GetInt(root, "api.cache_max_mib", c.api.cache_max_mib, 0, 65536);
+  c.api.statement_timeout_seconds =
+      GetInt(root, "api.statement_timeout_seconds", c.api.statement_timeout_seconds, 0, 86400);
+  c.api.max_concurrent_per_token =
+      GetInt(root, "api.max_concurrent_per_token", c.api.max_concurrent_per_token, 0, 1024);
+  c.api.max_steps = GetInt(root, "api.max_steps", c.api.max_steps, 1, 1'000'000);
+  c.api.max_aggregate_keys =
+      GetInt(root, "api.max_aggregate_keys", c.api.max_aggregate_keys, 1, 64);
+  c.api.max_rows = GetInt(root, "api.max_rows", c.api.max_rows, 1, 100'000'000);
+  c.api.max_response_mib = GetInt(root, "api.max_response_mib", c.api.max_response_mib, 1, 65536);
+  c.api.allowed_hosts = GetStringList(root, "api.allowed_hosts");
   c.api.tls_cert_file = GetString(root, "api.tls_cert_file", "");
   c.api.tls_key_file = GetString(root, "api.tls_key_file", "");
   ParseTlsAndAdmission(root, c);
@@ -820,6 +839,14 @@ std::string DescribeConfig(const Config& c) {
                 {"workers", c.api.workers},
                 {"queue", c.api.queue},
                 {"cache_seconds", c.api.cache_seconds},
+                {"cache_max_mib", c.api.cache_max_mib},
+                {"statement_timeout_seconds", c.api.statement_timeout_seconds},
+                {"max_concurrent_per_token", c.api.max_concurrent_per_token},
+                {"max_steps", c.api.max_steps},
+                {"max_aggregate_keys", c.api.max_aggregate_keys},
+                {"max_rows", c.api.max_rows},
+                {"max_response_mib", c.api.max_response_mib},
+                {"allowed_hosts", c.api.allowed_hosts},
                 {"tls_cert_file", c.api.tls_cert_file},
                 {"tls_key_file", c.api.tls_key_file}};
   out["tls"] = {{"cert_file", c.api.tls_cert_file},

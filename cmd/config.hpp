@@ -133,13 +133,27 @@ struct Config {
   QuotaEvaluation quota_evaluation;
 
   struct Api {
-    int threads = 2;               ///< HTTP server (I/O) threads
-    int workers = 4;               ///< threads reading the database for requests
-    int queue = 64;                ///< requests waiting for a worker; more get 503
-    int cache_seconds = 5;         ///< answers are reused this long (0: never)
-    bool protect_metrics = false;  ///< /metrics needs a token too
-    std::string tls_cert_file;     ///< with tls_key_file: HTTPS only (tls.cert_file)
-    std::string tls_key_file;      ///< tls.key_file
+    int threads = 2;         ///< HTTP server (I/O) threads
+    int workers = 4;         ///< threads reading the database for requests
+    int queue = 64;          ///< requests waiting for a worker; more get 503
+    int cache_seconds = 5;   ///< answers are reused this long (0: never)
+    int cache_max_mib = 64;  ///< cached answers take at most this much memory
+    /// A database statement of a request running longer is cancelled: 504 (0: no limit).
+    int statement_timeout_seconds = 60;
+    /// Database reads one token (or console login) may have running at once; more get 429.
+    int max_concurrent_per_token = 4;
+    /// Bounds of one allocation request; more gets 422 saying the bound.
+    int max_steps = 2'500;
+    int max_aggregate_keys = 8;
+    int max_rows = 1'000'000;
+    int max_response_mib = 256;
+    /// Host names the server answers to (IP literals always); empty: any (DNS rebinding).
+    std::vector<std::string> allowed_hosts;
+    /// auth.protect_metrics: /metrics needs an unscoped or metrics-role token when tokens are
+    /// configured (its series hold every team's costs).
+    bool protect_metrics = true;
+    std::string tls_cert_file;  ///< with tls_key_file: HTTPS only (tls.cert_file)
+    std::string tls_key_file;   ///< tls.key_file
     /// tls.client_ca_file: client certificates verified against it authenticate as `admission`.
     std::string tls_client_ca_file;
   } api;

@@ -18,6 +18,7 @@
 #include "costledger/api/pooled_handler.hpp"
 #include "costledger/api/worker_pool.hpp"
 #include "costledger/collector/collector.hpp"
+#include "costledger/common/log_target.hpp"
 #include "costledger/common/secrets.hpp"
 #include "costledger/common/time_zone.hpp"
 #include "costledger/console/console.hpp"
@@ -195,7 +196,9 @@ class ApiWiring {
       : tokens_(Tokens(c, log)),
         // Reads go to the replica when there is one (ReadUrl); quota changes to the primary.
         // Two connections per worker: an allocation reads idle meanwhile.
-        reader_(c.ReadUrl(), c.database_password, 2 * static_cast<std::size_t>(c.api.workers)),
+        reader_(c.ReadUrl(), c.database_password, 2 * static_cast<std::size_t>(c.api.workers),
+                postgres::PostgresCostReader::kDefaultAcquireTimeout,
+                std::chrono::seconds(c.api.statement_timeout_seconds)),
         // A report request reads it once or twice in a row: one connection per worker.
         reports_(c.ReadUrl(), c.database_password, static_cast<std::size_t>(c.api.workers)),
         // A quota request reads or writes once or twice in a row: one connection per worker.
@@ -222,8 +225,9 @@ class ApiWiring {
         // The server's I/O threads only route; database reads run on the worker pool.
         // ... at a lower CPU priority, so /healthz and /v1/admission answer first on a busy node.
         workers_(c.api.workers, static_cast<std::size_t>(c.api.queue), kWorkerNice),
-        handler_(cost_api_, workers_),
-        console_handler_(console_, workers_),
+        limiter_(static_cast<std::size_t>(c.api.max_concurrent_per_token)),
+        handler_(cost_api_, workers_, std::chrono::seconds(1), &limiter_),
+        console_handler_(console_, workers_, &limiter_),
         server_(Options(c, log, metrics),
                 [this](http::HttpRequest request, const http::Responder& respond) {
                   if (console::IsConsolePath(request.path)) {
@@ -332,6 +336,11 @@ class ApiWiring {
     }
     settings.label_aliases = c.label_aliases;
     settings.cache_ttl = std::chrono::seconds(c.api.cache_seconds);
+    settings.cache_max_bytes = static_cast<std::size_t>(c.api.cache_max_mib) << 20U;
+    settings.max_steps = static_cast<std::size_t>(c.api.max_steps);
+    settings.max_aggregate_keys = static_cast<std::size_t>(c.api.max_aggregate_keys);
+    settings.max_rows = static_cast<std::size_t>(c.api.max_rows);
+    settings.max_response_bytes = static_cast<std::size_t>(c.api.max_response_mib) << 20U;
     settings.ready_max_age = std::chrono::seconds(std::max(180, 3 * c.interval_seconds));
     settings.max_replication_lag = std::chrono::seconds(c.database_read_max_lag_seconds);
     settings.efficiency = Efficiency(c);
@@ -346,6 +355,7 @@ class ApiWiring {
     options.tls_cert_file = c.api.tls_cert_file;
     options.tls_key_file = c.api.tls_key_file;
     options.tls_client_ca_file = c.api.tls_client_ca_file;
+    options.allowed_hosts = c.api.allowed_hosts;
     options.tls_reload_log = [&log](bool ok, const std::string& message) {
       if (ok) {
         log.Info("tls reloaded", {{"message", message}});
@@ -360,12 +370,20 @@ class ApiWiring {
             console::IsConsolePath(path) ? std::string("/console") : api::CostApi::RouteOf(path);
         metrics->CountHttpRequest(route, e.status, e.duration);
       }
-      log.Info("access", {{"remote", e.remote},
-                          {"method", e.method},
-                          {"target", e.target},
-                          {"status", static_cast<std::int64_t>(e.status)},
-                          {"bytes", static_cast<std::int64_t>(e.response_bytes)},
-                          {"duration_us", static_cast<std::int64_t>(e.duration.count())}});
+      std::vector<common::LogField> fields{
+          {"remote", e.remote},
+          {"method", common::LoggableTarget(e.method)},
+          {"target", common::LoggableTarget(e.target)},
+          {"principal", e.principal.empty() ? std::string("-") : e.principal},
+          {"status", static_cast<std::int64_t>(e.status)},
+          {"bytes", static_cast<std::int64_t>(e.response_bytes)},
+          {"duration_us", static_cast<std::int64_t>(e.duration.count())}};
+      if (e.status >= 500) {
+        fields.push_back({"error", e.error.empty() ? std::string("-") : e.error});
+        log.Error("access", fields);
+      } else {
+        log.Info("access", fields);
+      }
     };
     return options;
   }
@@ -382,6 +400,7 @@ class ApiWiring {
   std::once_flag prices_once_;
   model::PriceBook prices_;
   api::WorkerPool workers_;
+  api::PrincipalLimiter limiter_;  // the API's and the console's reads per principal
   api::PooledHandler handler_;
   console::ConsoleHandler console_handler_;
   http::HttpServer server_;

@@ -62,8 +62,9 @@ Role ParseRole(std::string_view text) {
   if (text == "viewer") return Role::kViewer;
   if (text == "admin") return Role::kAdmin;
   if (text == "admission") return Role::kAdmission;
+  if (text == "metrics") return Role::kMetrics;
   throw InvalidInput("unknown role \"" + std::string(text) +
-                     "\" (allowed: viewer, admin, admission)");
+                     "\" (allowed: viewer, admin, admission, metrics)");
 }
 
 std::string_view RoleName(Role role) {
@@ -74,6 +75,8 @@ std::string_view RoleName(Role role) {
       return "admin";
     case Role::kAdmission:
       return "admission";
+    case Role::kMetrics:
+      return "metrics";
   }
   return "unknown";
 }

@@ -24,7 +24,6 @@ namespace {
 using nlohmann::json;
 using std::chrono::sys_seconds;
 
-constexpr std::size_t kCacheEntries = 512;
 constexpr std::size_t kTopQueries = 5;
 
 http::HttpResponse ReportsDisabled() {
@@ -118,7 +117,7 @@ std::string CostApi::RouteOf(const std::string& path) {
 }
 
 std::optional<http::HttpResponse> CostApi::Authorize(const http::HttpRequest& request,
-                                                     Principal& who) const {
+                                                     Principal& who, bool metrics) const {
   if (!settings_.tokens) {
     who = Principal{"anonymous", Role::kAdmin, model::TeamScope::All()};
     return std::nullopt;
@@ -145,6 +144,11 @@ std::optional<http::HttpResponse> CostApi::Authorize(const http::HttpRequest& re
     return r;
   }
   who = *found;
+  if (who.role == Role::kMetrics && !metrics) {
+    return http::JsonError(403, fmt::format("token '{}' has role metrics, which may only read "
+                                            "/metrics; cost data needs viewer or admin",
+                                            who.name));
+  }
   if (who.role == Role::kAdmission) {
     return http::JsonError(403,
                            fmt::format("token '{}' has role admission, which may only call the "
@@ -185,10 +189,16 @@ CostApi::Decision CostApi::Decide(const http::HttpRequest& request) {
   }
   if (path == "/readyz") return d;  // asks the database, never cached
   if (path == "/metrics") {
-    Principal who;
-    if (settings_.protect_metrics) {
-      if (auto denied = Authorize(request, who)) {
+    if (settings_.protect_metrics && settings_.tokens) {
+      if (auto denied = Authorize(request, d.who, /*metrics=*/true)) {
         d.response = std::move(denied);
+        return d;
+      }
+      if (!d.who.scope.all_teams) {
+        d.response = http::JsonError(
+            403, fmt::format("token '{}' is scoped to teams; /metrics holds every team's costs, "
+                             "so it needs an unscoped token or one of role metrics",
+                             d.who.name));
         return d;
       }
     }
@@ -265,10 +275,32 @@ http::HttpResponse CostApi::Answer(const http::HttpRequest& request, const Decis
           : Allocation(request, decision.who);
   if (!decision.cache_key.empty()) {
     const std::lock_guard lock(cache_mutex_);
-    if (cache_.size() >= kCacheEntries) cache_.clear();
-    cache_[decision.cache_key] = {std::chrono::steady_clock::now(), response};
+    Remember(decision.cache_key, response);
   }
   return response;
+}
+
+void CostApi::Remember(const std::string& key, const http::HttpResponse& response) {
+  const auto size_of = [](const std::string& k, const http::HttpResponse& r) {
+    return k.size() + r.body.size() + (r.shared_body ? r.shared_body->size() : 0);
+  };
+  const auto now = std::chrono::steady_clock::now();
+  const auto erase = [&](std::map<std::string, Cached>::iterator it) {
+    cache_bytes_ -= size_of(it->first, it->second.response);
+    return cache_.erase(it);
+  };
+  if (const auto it = cache_.find(key); it != cache_.end()) erase(it);
+  for (auto it = cache_.begin(); it != cache_.end();) {
+    it = now - it->second.at >= settings_.cache_ttl ? erase(it) : std::next(it);
+  }
+  const std::size_t size = size_of(key, response);
+  if (size > settings_.cache_max_bytes) return;  // larger than the whole cache: not kept
+  while (cache_bytes_ + size > settings_.cache_max_bytes && !cache_.empty()) {
+    erase(std::min_element(cache_.begin(), cache_.end(),
+                           [](const auto& a, const auto& b) { return a.second.at < b.second.at; }));
+  }
+  cache_.emplace(key, Cached{now, response});
+  cache_bytes_ += size;
 }
 
 http::HttpResponse CostApi::Handle(const http::HttpRequest& request) {
@@ -278,6 +310,8 @@ http::HttpResponse CostApi::Handle(const http::HttpRequest& request) {
 http::HttpResponse CostApi::Allocation(const http::HttpRequest& request, const Principal& who) {
   model::AllocationParseOptions options;
   options.aliases = settings_.label_aliases;
+  options.max_steps = settings_.max_steps;
+  options.max_aggregate_keys = settings_.max_aggregate_keys;
   if (IsOpenCostPath(request.path)) {
     // OpenCost's endpoints: its defaults, and what it does not know is ignored.
     options.ignore_unknown = true;
@@ -287,10 +321,24 @@ http::HttpResponse CostApi::Allocation(const http::HttpRequest& request, const P
       model::ParseAllocationRequest(request.query, clock_(), options);
   http::HttpResponse out;
   auto sets = ReadAllocationSets(readers_.allocations, r, who.scope);
+  std::size_t rows = 0;
+  for (const model::AllocationSet& set : sets) rows += set.allocations.size();
+  if (rows > settings_.max_rows) {
+    throw TooLarge(fmt::format(
+        "the answer has {} allocations over {} sets; at most {} are allowed (api.max_rows): "
+        "use a coarser aggregate, a filter, a larger step or a shorter window",
+        rows, sets.size(), settings_.max_rows));
+  }
   out.body = OpenCostRoute(request.path) == "/allocation/summary"
                  ? RenderAllocationSummaryResponse(sets, r.accumulate ? r.window.length() : r.step,
                                                    r.warnings)
                  : RenderAllocationResponse(sets, r.warnings);
+  if (out.body.size() > settings_.max_response_bytes) {
+    throw TooLarge(fmt::format(
+        "the answer takes {} bytes; at most {} are allowed (api.max_response_bytes): use a "
+        "coarser aggregate, a filter, a larger step or a shorter window",
+        out.body.size(), settings_.max_response_bytes));
+  }
   return out;
 }
 

@@ -43,10 +43,10 @@ std::optional<http::HttpResponse> Authorize(const EnforcementSettings& settings,
                                    "certificate is required");
   }
   who = *found;
-  if (admission && who.role == Role::kViewer) {
-    return http::JsonError(403, fmt::format("token '{}' has role viewer; {} needs role admission "
+  if (who.role == Role::kMetrics || (admission && who.role == Role::kViewer)) {
+    return http::JsonError(403, fmt::format("token '{}' has role {}; {} needs role admission "
                                             "or admin",
-                                            who.name, kAdmissionPath));
+                                            who.name, RoleName(who.role), request.path));
   }
   return std::nullopt;
 }

@@ -10,8 +10,9 @@
 
 namespace costledger::api {
 
-PooledHandler::PooledHandler(CostApi& api, WorkerPool& pool, std::chrono::seconds retry_after)
-    : api_(api), pool_(pool), retry_after_(retry_after) {}
+PooledHandler::PooledHandler(CostApi& api, WorkerPool& pool, std::chrono::seconds retry_after,
+                             PrincipalLimiter* limiter)
+    : api_(api), pool_(pool), retry_after_(retry_after), limiter_(limiter) {}
 
 http::AsyncHandler PooledHandler::AsHandler() {
   return [this](http::HttpRequest request, const http::Responder& respond) {
@@ -19,30 +20,50 @@ http::AsyncHandler PooledHandler::AsHandler() {
   };
 }
 
-void PooledHandler::operator()(http::HttpRequest request, const http::Responder& respond) {
+void PooledHandler::operator()(http::HttpRequest request, const http::Responder& sink) {
   CostApi::Decision decision = api_.Decide(request);
+  // Each response names who asked, for the access log; waiters on a shared read each their own.
+  const http::Responder respond = [sink, name = decision.who.name](http::HttpResponse r) {
+    if (r.principal.empty()) r.principal = name;
+    sink(std::move(r));
+  };
   if (decision.response) return respond(std::move(*decision.response));
   const std::string key = decision.cache_key;
   if (!key.empty()) {
     const std::lock_guard lock(mutex_);
     const auto [it, first] = in_flight_.try_emplace(key);
-    it->second.push_back(respond);
-    if (!first) return;  // the read in flight answers this one too
+    if (!first) {
+      it->second.push_back(respond);
+      return;  // the read in flight answers this one too, at no cost to anyone's limit
+    }
+  }
+  const std::string principal = decision.who.name;
+  if (limiter_ != nullptr) {
+    if (auto refused = limiter_->Acquire(principal)) {
+      if (!key.empty()) Finish(key, *refused);
+      return respond(std::move(*refused));
+    }
+  }
+  if (!key.empty()) {
+    const std::lock_guard lock(mutex_);
+    in_flight_[key].push_back(respond);
   }
   // The job holds the request; shared, as std::function needs a copyable callable.
   auto work = std::make_shared<std::pair<http::HttpRequest, CostApi::Decision>>(
       std::move(request), std::move(decision));
-  const bool queued = pool_.TrySubmit([this, work, respond] {
+  const bool queued = pool_.TrySubmit([this, work, respond, principal] {
     http::HttpResponse response;
     try {
       response = api_.Answer(work->first, work->second);
     } catch (...) {
       response = http::ErrorResponse(std::current_exception());
     }
+    if (limiter_ != nullptr) limiter_->Release(principal);
     if (work->second.cache_key.empty()) return respond(std::move(response));
     Finish(work->second.cache_key, std::move(response));
   });
   if (queued) return;
+  if (limiter_ != nullptr) limiter_->Release(principal);
   if (key.empty()) return respond(Busy());
   Finish(key, Busy());
 }

@@ -3,6 +3,7 @@
 #include <fmt/chrono.h>
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
@@ -18,8 +19,15 @@ std::string Now() {
 
 std::string TextValue(const LogField& f) {
   if (const auto* s = std::get_if<std::string>(&f.value)) {
-    const bool plain = !s->empty() && s->find_first_of(" \"=\n") == std::string::npos;
-    return plain ? *s : nlohmann::json(*s).dump();
+    // Printable ASCII other than '"' and '=' goes as it is; anything else quoted and escaped,
+    // so that no value can split or forge a line.
+    const bool plain = !s->empty() && std::all_of(s->begin(), s->end(), [](char c) {
+      return c > ' ' && c < 0x7f && c != '"' && c != '=';
+    });
+    // Invalid UTF-8 (a client's bytes) is replaced, never a reason to lose the line.
+    return plain
+               ? *s
+               : nlohmann::json(*s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   if (const auto* i = std::get_if<std::int64_t>(&f.value)) return std::to_string(*i);
   return fmt::format("{:.6g}", std::get<double>(f.value));

@@ -116,11 +116,12 @@ struct Console::Impl {
     if (settings.tokens == nullptr) return Redirect(next);
     const auto who = settings.tokens->Authenticate(field("token"));
     if (!who) return Html(401, RenderLoginPage("That token is not valid.", next));
-    if (who->role == api::Role::kAdmission) {
-      return Html(
-          403, RenderLoginPage("That token has role admission, which may only call the admission "
-                               "webhook; the console needs a viewer or admin token.",
-                               next));
+    if (who->role == api::Role::kAdmission || who->role == api::Role::kMetrics) {
+      return Html(403, RenderLoginPage(fmt::format("That token has role {}, which may not read "
+                                                   "costs; the console needs a viewer or admin "
+                                                   "token.",
+                                                   api::RoleName(who->role)),
+                                       next));
     }
     const std::string id = sessions.Create(*who);
     http::HttpResponse r = Redirect(next);

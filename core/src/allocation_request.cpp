@@ -340,6 +340,15 @@ AllocationRequest ParseAllocationRequest(const std::multimap<std::string, std::s
   }
   r.window = ParseWindow(*window, now);
   if (const auto a = get("aggregate"); a && !a->empty()) {
+    // Counted before parsing: each key is a column of the grouping, and a request of
+    // thousands would keep the database busy for minutes.
+    const auto keys = static_cast<std::size_t>(std::count(a->begin(), a->end(), ',')) + 1;
+    if (keys > options.max_aggregate_keys) {
+      throw TooLarge(fmt::format(
+          "aggregate names {} properties; at most {} are allowed (api.max_aggregate_keys): "
+          "aggregate by fewer and filter by the rest",
+          keys, options.max_aggregate_keys));
+    }
     r.aggregate = ParseAggregate(*a, options.aliases);
   }
   AccumulateBy by = AccumulateBy::kNone;
@@ -412,9 +421,9 @@ AllocationRequest ParseAllocationRequest(const std::multimap<std::string, std::s
     SetCalendarSets(r, by, options.max_steps);
   }
   if (r.StepCount() > options.max_steps || r.ReadStepCount() > options.max_steps) {
-    throw InvalidInput(fmt::format(
-        "step {}s over a window of {}s makes {} sets; at most {} are allowed, use a larger "
-        "step",
+    throw TooLarge(fmt::format(
+        "step {}s over a window of {}s makes {} sets; at most {} are allowed (api.max_steps): "
+        "use a larger step or a shorter window",
         r.step.count(), r.window.length().count(), std::max(r.StepCount(), r.ReadStepCount()),
         options.max_steps));
   }

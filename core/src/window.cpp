@@ -101,9 +101,32 @@ std::optional<TimeWindow> ParsePair(std::string_view text) {
   }
 }
 
+// The times a store can hold and an RFC 3339 timestamp can say: 1970-01-01 (no cost is older
+// than Unix time) to the end of year 9999.
+constexpr sys_seconds kEarliest{seconds(0)};
+constexpr sys_seconds kLatest{seconds(253'402'300'800)};  // 10000-01-01T00:00:00Z
+
+TimeWindow Bounded(TimeWindow w, std::string_view text) {
+  if (w.start < kEarliest || w.end > kLatest) {
+    throw InvalidInput(fmt::format(
+        "window '{}' reaches outside 1970-01-01T00:00:00Z .. 9999-12-31T23:59:59Z, the times "
+        "costs can have; use a shorter window",
+        text));
+  }
+  return w;
+}
+
+TimeWindow Parse(std::string_view text, sys_seconds now);
+
 }  // namespace
 
 TimeWindow ParseWindow(std::string_view text, sys_seconds now) {
+  return Bounded(Parse(text, now), text);
+}
+
+namespace {
+
+TimeWindow Parse(std::string_view text, sys_seconds now) {
   const sys_days today = Midnight(now);
   if (text == "today") return {today, today + days(1)};
   if (text == "yesterday") return {today - days(1), today};
@@ -136,6 +159,8 @@ TimeWindow ParseWindow(std::string_view text, sys_seconds now) {
   if (const auto pair = ParsePair(text)) return Checked(*pair, text);
   throw InvalidInput(fmt::format("window '{}' is not understood; use {}", text, kAcceptedForms));
 }
+
+}  // namespace
 
 std::chrono::seconds ParseDuration(std::string_view text) {
   std::optional<seconds> out;

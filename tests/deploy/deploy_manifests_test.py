@@ -209,6 +209,10 @@ def check_wiring(objects, deployments, overlay):
     check(selects(sm["spec"]["selector"]["matchLabels"], service["metadata"]["labels"]) and
           sm["spec"]["endpoints"][0]["port"] in [p["name"] for p in service["spec"]["ports"]],
           f"{overlay}: ServiceMonitor selects the API Service and its port")
+    # /metrics needs a token (auth.protect_metrics): the scrape sends one from a Secret.
+    credentials = sm["spec"]["endpoints"][0].get("authorization", {}).get("credentials", {})
+    check(credentials.get("name") == "costledger-scrape" and credentials.get("key") == "token",
+          f"{overlay}: ServiceMonitor sends the metrics token from the Secret costledger-scrape")
     hook = by_kind["ValidatingWebhookConfiguration"][0]["webhooks"][0]["clientConfig"]["service"]
     check(hook["name"] in services and hook["namespace"] == NAMESPACE and
           hook["port"] in [p["port"] for p in services[hook["name"]]["spec"]["ports"]],

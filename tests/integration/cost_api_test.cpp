@@ -41,6 +41,7 @@ constexpr const char* kViewer = "viewer-token-0123456789";
 constexpr const char* kAdmin = "admin-token-0123456789";
 constexpr const char* kAdmission = "admission-token-0123456789";
 constexpr const char* kAlpha = "alpha-token-0123456789";
+constexpr const char* kScrape = "scrape-token-0123456789";
 
 // One on-demand node, 4 cores and 16 GiB at $0.40/h, for one hour in six 10-minute intervals.
 // Container a (team alpha) requests 1 core and 4 GiB: a quarter of both, so a quarter of the
@@ -112,8 +113,10 @@ class CostApiTest : public ::testing::Test {
         R"([{{"name":"viewer","sha256":"{}","role":"viewer","teams":["*"]}},
             {{"name":"admin","sha256":"{}","role":"admin","teams":["*"]}},
             {{"name":"webhook","sha256":"{}","role":"admission","teams":["*"]}},
-            {{"name":"alpha-lead","sha256":"{}","role":"viewer","teams":["alpha"]}}])",
-        Sha256Hex(kViewer), Sha256Hex(kAdmin), Sha256Hex(kAdmission), Sha256Hex(kAlpha)));
+            {{"name":"alpha-lead","sha256":"{}","role":"viewer","teams":["alpha"]}},
+            {{"name":"prometheus","sha256":"{}","role":"metrics","teams":["*"]}}])",
+        Sha256Hex(kViewer), Sha256Hex(kAdmin), Sha256Hex(kAdmission), Sha256Hex(kAlpha),
+        Sha256Hex(kScrape)));
     settings.cache_ttl = seconds(0);
     settings.ready_max_age = minutes(15);
     metrics_ = std::make_unique<CostMetrics>();
@@ -289,12 +292,30 @@ TEST_F(CostApiTest, AccessMatrix) {
     long status;
   };
   const std::vector<Case> cases{
-      {alloc, nullptr, 401},      {alloc, "wrong", 401},      {alloc, kViewer, 200},
-      {alloc, kAdmin, 200},       {alloc, kAdmission, 403},   {alloc, kAlpha, 200},
-      {assets, nullptr, 401},     {assets, kViewer, 200},     {assets, kAdmin, 200},
-      {assets, kAdmission, 403},  {assets, kAlpha, 403},      {queries, nullptr, 401},
-      {queries, kViewer, 200},    {queries, kAdmission, 403}, {queries, kAlpha, 200},
-      {"/metrics", nullptr, 200}, {"/healthz", nullptr, 200}, {"/readyz", nullptr, 200},
+      {alloc, nullptr, 401},
+      {alloc, "wrong", 401},
+      {alloc, kViewer, 200},
+      {alloc, kAdmin, 200},
+      {alloc, kAdmission, 403},
+      {alloc, kAlpha, 200},
+      {assets, nullptr, 401},
+      {assets, kViewer, 200},
+      {assets, kAdmin, 200},
+      {assets, kAdmission, 403},
+      {assets, kAlpha, 403},
+      {queries, nullptr, 401},
+      {queries, kViewer, 200},
+      {queries, kAdmission, 403},
+      {queries, kAlpha, 200},
+      // /metrics holds every team's costs: unscoped and metrics tokens only (issue 15).
+      {"/metrics", nullptr, 401},
+      {"/metrics", kAlpha, 403},
+      {"/metrics", kAdmission, 403},
+      {"/metrics", kViewer, 200},
+      {"/metrics", kScrape, 200},
+      {alloc, kScrape, 403},
+      {"/healthz", nullptr, 200},
+      {"/readyz", nullptr, 200},
       {"/nope", kViewer, 404},
   };
   for (const Case& c : cases) {

@@ -169,7 +169,20 @@ TEST(AllocationRequestTest, BadParametersAreNamed) {
   }
   EXPECT_NE(RequestError({{"window", "1d"}, {"window", "2d"}}).find("given twice"),
             std::string::npos);
-  EXPECT_NE(RequestError({{"window", "30d"}, {"step", "1m"}}).find("at most"), std::string::npos);
+  // Too much asked is not malformed: TooLarge (422), naming the bound.
+  EXPECT_NE(testing::ErrorOf<TooLarge>([&] {
+              ParseAllocationRequest({{"window", "30d"}, {"step", "1m"}}, kNow);
+            }).find("at most 10000 are allowed (api.max_steps)"),
+            std::string::npos);
+  AllocationParseOptions narrow;
+  narrow.max_aggregate_keys = 2;
+  EXPECT_NE(testing::ErrorOf<TooLarge>([&] {
+              ParseAllocationRequest({{"window", "1d"}, {"aggregate", "namespace,pod,team"}}, kNow,
+                                     narrow);
+            }).find("aggregate names 3 properties; at most 2 are allowed"),
+            std::string::npos);
+  EXPECT_NO_THROW(
+      ParseAllocationRequest({{"window", "1d"}, {"aggregate", "namespace,pod"}}, kNow, narrow));
 }
 
 // OpenCost's endpoints: what nobody knows is ignored and listed, includeIdle defaults to false,

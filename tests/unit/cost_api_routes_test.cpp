@@ -22,7 +22,9 @@
 #include "api_request.hpp"
 #include "costledger/api/cost_api.hpp"
 #include "costledger/api/pooled_handler.hpp"
+#include "costledger/api/principal_limiter.hpp"
 #include "costledger/api/worker_pool.hpp"
+#include "costledger/http/http_status.hpp"
 #include "costledger/http/http_types.hpp"
 #include "costledger/model/errors.hpp"
 
@@ -44,6 +46,7 @@ const sys_seconds kNow{seconds{1'763'287'200}};  // 2025-11-16T10:00:00Z
 constexpr const char* kAdmin = "admin-token-0123456789";
 constexpr const char* kAlpha = "alpha-token-0123456789";
 constexpr const char* kHook = "hook-token-0123456789";
+constexpr const char* kScrape = "scrape-token-0123456789";
 
 // One container's costs over the window, with the properties the reader groups by.
 struct FakeContainer {
@@ -209,27 +212,33 @@ class CostApiRoutesTest : public ::testing::Test {
   }
 
   // The API with tokens (admin: all teams; alpha: viewer of team alpha; hook: admission).
+  // `tweak` changes the settings last (bounds, cache size).
   void Build(std::chrono::seconds cache_ttl = seconds(0), bool with_metrics = false,
-             std::optional<Role> anonymous_role = std::nullopt) {
+             std::optional<Role> anonymous_role = std::nullopt,
+             const std::function<void(CostApiSettings&)>& tweak = {}) {
     CostApiSettings settings;
     settings.tokens = TokenRegistry::Parse(fmt::format(
         R"([{{"name":"admin","sha256":"{}","role":"admin","teams":["*"]}},
             {{"name":"alpha-lead","sha256":"{}","role":"viewer","teams":["alpha"]}},
-            {{"name":"webhook","sha256":"{}","role":"admission","teams":["*"]}}])",
-        Sha256Hex(kAdmin), Sha256Hex(kAlpha), Sha256Hex(kHook)));
+            {{"name":"webhook","sha256":"{}","role":"admission","teams":["*"]}},
+            {{"name":"prometheus","sha256":"{}","role":"metrics","teams":["*"]}}])",
+        Sha256Hex(kAdmin), Sha256Hex(kAlpha), Sha256Hex(kHook), Sha256Hex(kScrape)));
     settings.cache_ttl = cache_ttl;
     settings.ready_max_age = seconds(180);
     settings.max_replication_lag = std::chrono::milliseconds(5000);
     settings.anonymous_role = anonymous_role;
     if (with_metrics) metrics_ = std::make_unique<CostMetrics>();
+    if (tweak) tweak(settings);
     api_ = std::make_unique<CostApi>(CostReaders{store_, store_, store_, store_}, metrics_.get(),
                                      std::move(settings), [] { return kNow; });
   }
 
   // The pooled handler in front of the API, as `costledger serve` runs it.
-  void BuildPool(int threads, std::size_t queue) {
+  // `per_token`: reads one principal may have running (0: no limit).
+  void BuildPool(int threads, std::size_t queue, std::size_t per_token = 0) {
     pool_ = std::make_unique<WorkerPool>(threads, queue);
-    handler_ = std::make_unique<PooledHandler>(*api_, *pool_);
+    limiter_ = std::make_unique<PrincipalLimiter>(per_token);
+    handler_ = std::make_unique<PooledHandler>(*api_, *pool_, seconds(1), limiter_.get());
   }
 
   // Sends a request through the pooled handler; the future holds its response.
@@ -252,6 +261,15 @@ class CostApiRoutesTest : public ::testing::Test {
     return Get(future);
   }
 
+  // Handle with errors mapped to statuses, as the server does.
+  http::HttpResponse Answer(const http::HttpRequest& request) {
+    try {
+      return api_->Handle(request);
+    } catch (...) {
+      return http::ErrorResponse(std::current_exception());
+    }
+  }
+
   static bool AnsweredAlready(const std::future<http::HttpResponse>& future) {
     return future.wait_for(seconds(0)) == std::future_status::ready;
   }
@@ -262,6 +280,7 @@ class CostApiRoutesTest : public ::testing::Test {
   std::unique_ptr<CostMetrics> metrics_;
   std::unique_ptr<CostApi> api_;
   std::unique_ptr<WorkerPool> pool_;  // after the API and the store it reads: stopped first
+  std::unique_ptr<PrincipalLimiter> limiter_;
   std::unique_ptr<PooledHandler> handler_;
 };
 
@@ -550,7 +569,7 @@ TEST_F(CostApiRoutesTest, AFullQueueGets503WithRetryAfterWhileHealthAndMetricsAn
   auto health = Send(Request("/healthz", nullptr));
   ASSERT_TRUE(AnsweredAlready(health));
   EXPECT_EQ(health.get().status, 200);
-  auto metrics = Send(Request("/metrics", nullptr));
+  auto metrics = Send(Request("/metrics", kAdmin));
   ASSERT_TRUE(AnsweredAlready(metrics));
   EXPECT_EQ(metrics.get().status, 200);
   EXPECT_FALSE(AnsweredAlready(running));
@@ -560,6 +579,131 @@ TEST_F(CostApiRoutesTest, AFullQueueGets503WithRetryAfterWhileHealthAndMetricsAn
   EXPECT_EQ(Get(running).status, 200);
   EXPECT_EQ(Get(queued).status, 200);
   EXPECT_EQ(Call(Request("/v1/allocation?window=3d")).status, 200);  // room again
+}
+
+// --- Hardening (issue 15) ---
+
+TEST_F(CostApiRoutesTest, MetricsNeedAnUnscopedOrMetricsTokenOnceTokensAreConfigured) {
+  Build(seconds(0), /*with_metrics=*/true);
+  ExpectJsonError(Answer(Request("/metrics", nullptr)), 401, "Authorization");
+  // Its series hold every team's costs: a team's token would see the others'.
+  ExpectJsonError(Answer(Request("/metrics", kAlpha)), 403, "scoped to teams");
+  ExpectJsonError(Answer(Request("/metrics", kHook)), 403, "role admission");
+  EXPECT_EQ(Answer(Request("/metrics", kAdmin)).status, 200);
+  const http::HttpResponse scraped = Answer(Request("/metrics", kScrape));
+  EXPECT_EQ(scraped.status, 200);
+  EXPECT_THAT(scraped.content_type, HasSubstr("text/plain"));
+  // A metrics token reads nothing else.
+  ExpectJsonError(Answer(Request("/v1/allocation?window=1d", kScrape)), 403, "role metrics");
+  ExpectJsonError(Answer(Request("/allocation?window=1d", kScrape)), 403, "role metrics");
+  EXPECT_EQ(store_.allocation_reads, 0);
+
+  // An operator may open it on purpose (auth.protect_metrics: false).
+  Build(seconds(0), true, std::nullopt, [](CostApiSettings& s) { s.protect_metrics = false; });
+  EXPECT_EQ(Answer(Request("/metrics", nullptr)).status, 200);
+}
+
+TEST_F(CostApiRoutesTest, WindowsOutsideWhatTheStoreHoldsAre400NotA500) {
+  Build();
+  for (const char* window : {"3000000d", "999999999999w", "0,999999999999", "-5,100",
+                             "9999-12-31T00:00:00Z,10000-01-02T00:00:00Z"}) {
+    const http::HttpResponse r = Answer(Request(std::string("/v1/allocation?window=") + window));
+    EXPECT_EQ(r.status, 400) << window << ": " << r.body;
+  }
+  ExpectJsonError(Answer(Request("/v1/allocation?window=3000000d")), 400,
+                  "1970-01-01T00:00:00Z .. 9999-12-31T23:59:59Z");
+  ExpectJsonError(Answer(Request("/v1/assets?window=999999999999w")), 400, "1970");
+  ExpectJsonError(Answer(Request("/v1/queries?window=3000000d")), 400, "1970");
+  EXPECT_EQ(store_.allocation_reads, 0);
+  EXPECT_EQ(store_.asset_reads, 0);
+}
+
+TEST_F(CostApiRoutesTest, RequestsOverABoundGet422SayingTheBoundAndHowToStayWithinIt) {
+  Build(seconds(0), false, std::nullopt, [](CostApiSettings& s) {
+    s.max_steps = 48;
+    s.max_aggregate_keys = 3;
+    s.max_rows = 3;
+  });
+  // 8,640 sets of 10 s (the request that answered 35 MB).
+  ExpectJsonError(Answer(Request("/v1/allocation?window=1d&step=10s")), 422,
+                  "at most 48 are allowed (api.max_steps)");
+  ExpectJsonError(Answer(Request("/allocation?window=1d&step=10m")), 422, "api.max_steps");
+  std::string labels;
+  for (int i = 0; i < 1400; ++i) labels += fmt::format("{}label:l{}", i == 0 ? "" : ",", i);
+  ExpectJsonError(Answer(Request("/v1/allocation?window=1d&aggregate=" + labels)), 422,
+                  "aggregate names 1400 properties; at most 3 are allowed");
+  EXPECT_EQ(store_.allocation_reads, 0) << "refused before any read";
+  // idle, ns-a, ns-b, ns-c: four allocations.
+  ExpectJsonError(Answer(Request("/v1/allocation?window=1d&aggregate=namespace&accumulate=true")),
+                  422,
+                  "the answer has 4 allocations over 1 sets; at most 3 are allowed (api.max_rows)");
+  EXPECT_EQ(Answer(Request("/v1/allocation?window=1d&aggregate=team&accumulate=true&"
+                           "idle=false"))
+                .status,
+            200);
+
+  Build(seconds(0), false, std::nullopt, [](CostApiSettings& s) { s.max_response_bytes = 200; });
+  ExpectJsonError(Answer(Request("/v1/allocation?window=1d&aggregate=namespace")), 422,
+                  "at most 200 are allowed (api.max_response_bytes)");
+}
+
+TEST_F(CostApiRoutesTest, OneTokenCannotTakeEveryWorkerFromTheOthers) {
+  Build();
+  BuildPool(4, 8, /*per_token=*/2);
+  store_.gate.Close();
+  auto first = Send(Request("/v1/allocation?window=1d"));
+  auto second = Send(Request("/v1/allocation?window=2d"));
+  ASSERT_TRUE(store_.gate.AwaitWaiting(2));
+  auto third = Send(Request("/v1/allocation?window=3d"));
+  ASSERT_TRUE(AnsweredAlready(third));
+  const http::HttpResponse refused = third.get();
+  ExpectJsonError(refused, 429, "'admin' already has 2 requests reading the database");
+  EXPECT_THAT(refused.headers,
+              ElementsAre(std::pair<std::string, std::string>("Retry-After", "1")));
+  // Another token still gets a worker.
+  auto other = Send(Request("/v1/allocation?window=1d", kAlpha));
+  ASSERT_TRUE(store_.gate.AwaitWaiting(3));
+  store_.gate.Open();
+  EXPECT_EQ(Get(first).status, 200);
+  EXPECT_EQ(Get(second).status, 200);
+  EXPECT_EQ(Get(other).status, 200);
+  EXPECT_EQ(limiter_->Running("admin"), 0U);
+  EXPECT_EQ(Call(Request("/v1/allocation?window=3d")).status, 200);  // room again
+}
+
+TEST_F(CostApiRoutesTest, EveryResponseNamesItsPrincipalForTheAccessLog) {
+  Build(seconds(300), /*with_metrics=*/true);
+  BuildPool(2, 8);
+  EXPECT_EQ(Call(Request("/v1/allocation?window=1d")).principal, "admin");
+  EXPECT_EQ(Call(Request("/v1/allocation?window=1d")).principal, "admin") << "cached";
+  EXPECT_EQ(Call(Request("/v1/allocation?window=1d", kAlpha)).principal, "alpha-lead");
+  EXPECT_EQ(Call(Request("/metrics", kScrape)).principal, "prometheus");
+  EXPECT_EQ(Call(Request("/v1/allocation?window=1d", kHook)).principal, "webhook");
+  EXPECT_EQ(Call(Request("/v1/allocation?window=1d", "not-a-token")).principal, "");
+  store_.error = [] { throw std::runtime_error("relation x does not exist"); };
+  const http::HttpResponse failed = Call(Request("/v1/allocation?window=2d"));
+  ExpectJsonError(failed, 500, "internal error");
+  EXPECT_EQ(failed.error_detail, "relation x does not exist");
+}
+
+TEST_F(CostApiRoutesTest, TheCacheKeepsToItsBytesDroppingTheOldestAnswers) {
+  Build(seconds(300));
+  const std::size_t one_answer = Answer(Request("/v1/allocation?window=1d")).body.size();
+  // Room for one answer (and its key), not two.
+  Build(seconds(300), false, std::nullopt,
+        [&](CostApiSettings& s) { s.cache_max_bytes = one_answer + 100; });
+  const int reads = store_.allocation_reads;
+  Answer(Request("/v1/allocation?window=1d"));
+  EXPECT_TRUE(api_->Decide(Request("/v1/allocation?window=1d")).response.has_value());
+  Answer(Request("/v1/allocation?window=2d"));
+  EXPECT_TRUE(api_->Decide(Request("/v1/allocation?window=2d")).response.has_value());
+  EXPECT_FALSE(api_->Decide(Request("/v1/allocation?window=1d")).response.has_value())
+      << "the older answer made room";
+  EXPECT_EQ(store_.allocation_reads, reads + 2);
+  // An answer larger than the whole cache is not kept.
+  Build(seconds(300), false, std::nullopt, [](CostApiSettings& s) { s.cache_max_bytes = 10; });
+  Answer(Request("/v1/allocation?window=1d"));
+  EXPECT_FALSE(api_->Decide(Request("/v1/allocation?window=1d")).response.has_value());
 }
 
 }  // namespace

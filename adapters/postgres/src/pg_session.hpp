@@ -33,9 +33,11 @@ std::string Trimmed(std::string_view text);
 /// One lazily opened connection that reconnects after failures. Not thread-safe.
 class PgSession {
  public:
-  void Open(const std::string& url, const std::string& password) {
+  /// `setup`: SQL run on every new connection (e.g. "SET statement_timeout = 30000").
+  void Open(const std::string& url, const std::string& password, std::string setup = {}) {
     connection_string_ = ConnectionString(url, password);
     display_url_ = common::MaskConnectionSecrets(url);
+    setup_ = std::move(setup);
   }
   const std::string& display_url() const { return display_url_; }
 
@@ -49,7 +51,10 @@ class PgSession {
     for (int attempt = 1;; ++attempt) {
       const bool fresh = connection_ == nullptr;
       try {
-        if (fresh) connection_ = std::make_unique<pqxx::connection>(connection_string_);
+        if (fresh) {
+          connection_ = std::make_unique<pqxx::connection>(connection_string_);
+          if (!setup_.empty()) pqxx::nontransaction(*connection_).exec(setup_);
+        }
         return body(*connection_);
       } catch (const pqxx::broken_connection& e) {
         connection_.reset();
@@ -64,6 +69,15 @@ class PgSession {
         throw std::runtime_error(fmt::format("PostgreSQL {}: {}", operation, Trimmed(e.what())));
       } catch (const pqxx::sql_error& e) {
         connection_.reset();
+        // query_canceled: statement_timeout (the reader's bound on one statement) ran out.
+        if (e.sqlstate() == "57014") {
+          throw TimedOut(
+              fmt::format("PostgreSQL {}: the read took longer than the database "
+                          "allows one statement (api.statement_timeout_seconds) and "
+                          "was cancelled; ask for a shorter window or a coarser "
+                          "aggregate",
+                          operation));
+        }
         if (IsUnavailableState(e.sqlstate())) {
           if (!fresh && attempt < kAttempts) continue;
           throw Unavailable(Message(operation, e.what()));
@@ -95,6 +109,7 @@ class PgSession {
  private:
   std::string connection_string_;
   std::string display_url_;
+  std::string setup_;
   std::unique_ptr<pqxx::connection> connection_;
 };
 

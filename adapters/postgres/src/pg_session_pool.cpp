@@ -11,8 +11,12 @@
 namespace costledger::postgres {
 
 PgSessionPool::PgSessionPool(std::string url, std::string password, std::size_t max_sessions,
-                             std::chrono::milliseconds acquire_timeout)
+                             std::chrono::milliseconds acquire_timeout,
+                             std::chrono::milliseconds statement_timeout)
     : url_(std::move(url)),
+      setup_(statement_timeout.count() > 0
+                 ? fmt::format("SET statement_timeout = {}", statement_timeout.count())
+                 : std::string()),
       password_(std::move(password)),
       max_sessions_(max_sessions),
       acquire_timeout_(acquire_timeout) {
@@ -42,7 +46,7 @@ std::unique_ptr<PgSession> PgSessionPool::Acquire(std::string_view operation) {
   }
   // Connects on its first Run, outside the lock.
   auto session = std::make_unique<PgSession>();
-  session->Open(url_, password_);
+  session->Open(url_, password_, setup_);
   ++open_sessions_;
   return session;
 }

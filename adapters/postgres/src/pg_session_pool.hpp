@@ -24,8 +24,11 @@ namespace costledger::postgres {
 class PgSessionPool {
  public:
   /// Throws InvalidInput when `max_sessions` is 0 or `acquire_timeout` is negative.
+  /// `statement_timeout` > 0: each statement of its sessions is cancelled after that long
+  /// (PgSession then throws TimedOut).
   PgSessionPool(std::string url, std::string password, std::size_t max_sessions,
-                std::chrono::milliseconds acquire_timeout);
+                std::chrono::milliseconds acquire_timeout,
+                std::chrono::milliseconds statement_timeout = std::chrono::milliseconds(0));
   PgSessionPool(const PgSessionPool&) = delete;
   PgSessionPool& operator=(const PgSessionPool&) = delete;
   PgSessionPool(PgSessionPool&&) = delete;
@@ -62,6 +65,7 @@ class PgSessionPool {
   void Release(std::unique_ptr<PgSession> session) noexcept;
 
   const std::string url_;
+  std::string setup_;  // SQL each new session runs first
   const std::string password_;
   const std::size_t max_sessions_;
   const std::chrono::milliseconds acquire_timeout_;

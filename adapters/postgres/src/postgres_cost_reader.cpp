@@ -423,8 +423,9 @@ void AddVolumeShares(pqxx::transaction_base& tx, const std::vector<std::string>&
 
 struct PostgresCostReader::Impl {
   Impl(std::string url, std::string password, std::size_t max_connections,
-       std::chrono::milliseconds acquire_timeout)
-      : pool(std::move(url), std::move(password), max_connections, acquire_timeout) {}
+       std::chrono::milliseconds acquire_timeout, std::chrono::milliseconds statement_timeout)
+      : pool(std::move(url), std::move(password), max_connections, acquire_timeout,
+             statement_timeout) {}
 
   PgSessionPool pool;
 
@@ -465,9 +466,10 @@ struct PostgresCostReader::Impl {
 
 PostgresCostReader::PostgresCostReader(std::string url, std::string password,
                                        std::size_t max_connections,
-                                       std::chrono::milliseconds acquire_timeout)
+                                       std::chrono::milliseconds acquire_timeout,
+                                       std::chrono::milliseconds statement_timeout)
     : impl_(std::make_unique<Impl>(std::move(url), std::move(password), max_connections,
-                                   acquire_timeout)) {}
+                                   acquire_timeout, statement_timeout)) {}
 
 PostgresCostReader::~PostgresCostReader() = default;
 

@@ -54,21 +54,42 @@ std::vector<ReadSegment> PlanReads(std::chrono::sys_seconds start, std::chrono::
       t = covered_end;
       continue;
     }
+    // Each branch takes a run as long as nothing changes within it (whole days up to the next
+    // pending hour or day, hours up to the next pending hour or day boundary, raw rows up to
+    // the next hour), so that planning costs as much for 10 days as for 8,000 years.
     if (days_usable && aligned(t, days(1)) && t + days(1) <= end && !pending_days.contains(t)) {
       const auto hour = pending_hours.lower_bound(t);
       if (hour == pending_hours.end() || *hour >= t + days(1)) {
-        push(ReadTier::kDaily, t, t + days(1));
-        t += days(1);
+        std::chrono::sys_seconds stop = std::chrono::floor<days>(end);
+        if (hour != pending_hours.end())
+          stop = std::min<std::chrono::sys_seconds>(stop, std::chrono::floor<days>(*hour));
+        if (const auto d = pending_days.upper_bound(t); d != pending_days.end()) {
+          stop = std::min<std::chrono::sys_seconds>(stop, std::chrono::floor<days>(*d));
+        }
+        stop = std::max(stop, t + days(1));
+        push(ReadTier::kDaily, t, stop);
+        t = stop;
         continue;
       }
     }
     if (hours_usable && aligned(t, hours(1)) && t + hours(1) <= end && !pending_hours.contains(t)) {
-      push(ReadTier::kHourly, t, t + hours(1));
-      t += hours(1);
+      std::chrono::sys_seconds stop = std::chrono::floor<hours>(end);
+      if (const auto h = pending_hours.upper_bound(t); h != pending_hours.end()) {
+        stop = std::min<std::chrono::sys_seconds>(stop, std::chrono::floor<hours>(*h));
+      }
+      // A new day may be read whole, or as a complement.
+      if (days_usable || complements) stop = std::min(stop, day + days(1));
+      stop = std::max(stop, t + hours(1));
+      push(ReadTier::kHourly, t, stop);
+      t = stop;
       continue;
     }
+    // Without usable hours (a step or start off the hour) no other tier can follow: raw to the
+    // end, else to the next hour.
     const std::chrono::sys_seconds next =
-        std::min<std::chrono::sys_seconds>(std::chrono::floor<hours>(t) + hours(1), end);
+        hours_usable
+            ? std::min<std::chrono::sys_seconds>(std::chrono::floor<hours>(t) + hours(1), end)
+            : end;
     push(ReadTier::kRaw, t, next);
     t = next;
   }

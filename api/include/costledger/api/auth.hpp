@@ -12,11 +12,11 @@
 namespace costledger::api {
 
 /// What a token may do: viewers read, admins also change quotas, admission tokens may only call
-/// the admission webhook.
-enum class Role { kViewer, kAdmin, kAdmission };
+/// the admission webhook, metrics tokens may only read /metrics (Prometheus' scrape).
+enum class Role { kViewer, kAdmin, kAdmission, kMetrics };
 
-/// "viewer", "admin" or "admission" (exact, lower case). Throws InvalidInput naming the allowed
-/// values otherwise.
+/// "viewer", "admin", "admission" or "metrics" (exact, lower case). Throws InvalidInput naming the
+/// allowed values otherwise.
 Role ParseRole(std::string_view text);
 /// The inverse of ParseRole.
 std::string_view RoleName(Role role);

@@ -48,8 +48,19 @@ struct CostReaders {
 struct CostApiSettings {
   /// No tokens configured: every endpoint is open (a warning is logged at start).
   std::optional<TokenRegistry> tokens;
-  bool protect_metrics = false;             ///< /metrics needs a token too
-  std::chrono::seconds cache_ttl{5};        ///< identical requests reuse an answer this long
+  /// /metrics needs an unscoped viewer/admin token or one of role `metrics` when tokens are
+  /// configured: its cost series are every team's.
+  bool protect_metrics = true;
+  std::chrono::seconds cache_ttl{5};  ///< identical requests reuse an answer this long
+  /// Cached answers take at most this many bytes of bodies; the oldest go first, and expired
+  /// ones as soon as another answer is stored.
+  std::size_t cache_max_bytes = std::size_t{64} << 20U;
+  /// Bounds of one allocation request (TooLarge, 422, with the bound and how to stay within
+  /// it): sets or read steps, aggregate properties, allocations over all sets, response bytes.
+  std::size_t max_steps = 2'500;
+  std::size_t max_aggregate_keys = 8;
+  std::size_t max_rows = 1'000'000;
+  std::size_t max_response_bytes = std::size_t{256} << 20U;
   std::chrono::seconds ready_max_age{180};  ///< /readyz: the newest interval is this recent
   /// /readyz on a read replica (database_read_url): its replay lag is at most this; a standby
   /// whose lag is unknown is not ready either. A primary has no lag.
@@ -128,8 +139,9 @@ class CostApi {
   http::HttpResponse OpenCostAssets(const http::HttpRequest& request, const Principal& who);
   http::HttpResponse Queries(const http::HttpRequest& request, const Principal& who);
   http::HttpResponse Ready();
-  std::optional<http::HttpResponse> Authorize(const http::HttpRequest& request,
-                                              Principal& who) const;
+  // `metrics`: the request is for /metrics, which role metrics may read.
+  std::optional<http::HttpResponse> Authorize(const http::HttpRequest& request, Principal& who,
+                                              bool metrics = false) const;
 
   CostReaders readers_;
   CostMetrics* metrics_;
@@ -140,8 +152,13 @@ class CostApi {
     std::chrono::steady_clock::time_point at;
     http::HttpResponse response;
   };
+  // Stores `response` under `key`, first dropping expired answers and then the oldest until
+  // the bytes fit. Call with cache_mutex_ held.
+  void Remember(const std::string& key, const http::HttpResponse& response);
+
   std::mutex cache_mutex_;
   std::map<std::string, Cached> cache_;
+  std::size_t cache_bytes_ = 0;  // bodies and keys of cache_
 };
 
 }  // namespace costledger::api

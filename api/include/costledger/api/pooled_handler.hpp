@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "costledger/api/cost_api.hpp"
+#include "costledger/api/principal_limiter.hpp"
 #include "costledger/api/worker_pool.hpp"
 #include "costledger/http/http_types.hpp"
 
@@ -19,12 +20,16 @@ namespace costledger::api {
 /// run on `pool`. Requests
 /// with the cache key of a read in flight wait for its answer instead of queueing another
 /// (so a burst of one query costs one read). When the pool's queue is full the answer is 503
-/// with the JSON error body and `Retry-After`. Errors of a read map through http::ErrorResponse.
+/// with the JSON error body and `Retry-After`; a principal with `limiter`'s number of reads
+/// running gets 429 (PrincipalLimiter). Errors of a read map through http::ErrorResponse. Every
+/// response names its principal for the access log (HttpResponse::principal).
 /// `api` and `pool` must outlive this handler, which must outlive the server. Thread-safe.
 class PooledHandler {
  public:
+  /// `limiter`: nullptr, no limit per principal; else it must outlive this handler.
   PooledHandler(CostApi& api, WorkerPool& pool,
-                std::chrono::seconds retry_after = std::chrono::seconds(1));
+                std::chrono::seconds retry_after = std::chrono::seconds(1),
+                PrincipalLimiter* limiter = nullptr);
 
   void operator()(http::HttpRequest request, const http::Responder& respond);
 
@@ -39,6 +44,7 @@ class PooledHandler {
   CostApi& api_;
   WorkerPool& pool_;
   std::chrono::seconds retry_after_;
+  PrincipalLimiter* limiter_;
   std::mutex mutex_;
   std::unordered_map<std::string, std::vector<http::Responder>> in_flight_;
 };

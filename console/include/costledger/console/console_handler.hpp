@@ -1,5 +1,6 @@
 #pragma once
 
+#include "costledger/api/principal_limiter.hpp"
 #include "costledger/api/worker_pool.hpp"
 #include "costledger/console/console.hpp"
 #include "costledger/http/http_types.hpp"
@@ -12,12 +13,14 @@ namespace costledger::console {
 /// and `pool` must outlive this handler. Thread-safe.
 class ConsoleHandler {
  public:
-  ConsoleHandler(Console& console, api::WorkerPool& pool);
+  /// `limiter` (nullptr: none) bounds the page reads per login, shared with the API's.
+  ConsoleHandler(Console& console, api::WorkerPool& pool, api::PrincipalLimiter* limiter = nullptr);
   void operator()(http::HttpRequest request, const http::Responder& respond);
 
  private:
   Console& console_;
   api::WorkerPool& pool_;
+  api::PrincipalLimiter* limiter_;
 };
 
 }  // namespace costledger::console

@@ -73,7 +73,9 @@ struct AllocationParseOptions {
   /// The default of includeIdle/idle: costledger's /v1/allocation shows idle, OpenCost does not.
   bool include_idle_default = true;
   LabelAliases aliases;
-  std::size_t max_steps = 10'000;  ///< at most this many sets or read steps
+  /// At most this many sets or read steps, and aggregate properties; more is TooLarge (422).
+  std::size_t max_steps = 10'000;
+  std::size_t max_aggregate_keys = 8;
 };
 
 /// Parses an aggregate list such as "namespace,label:app": cluster, node, namespace,
@@ -91,7 +93,7 @@ std::vector<PropertyRef> ParseAggregate(std::string_view text, const LabelAliase
 /// filterOwners, filterProducts, filterTeams; format, includeSharedCostBreakdown,
 /// includeProportionalAssetResourceCosts, includeAggregatedMetadata, reconcile,
 /// shareTenancyCosts are accepted (validated) and change nothing. Throws InvalidInput naming
-/// the parameter.
+/// the parameter, TooLarge when the request exceeds `options`' bounds.
 AllocationRequest ParseAllocationRequest(const std::multimap<std::string, std::string>& query,
                                          std::chrono::sys_seconds now,
                                          const AllocationParseOptions& options = {});

@@ -21,7 +21,8 @@ struct TimeWindow {
 ///   at the end of today; "<duration> offset <duration>" ends `offset` before now;
 /// - unix seconds "1586822400,1586908800" (or with '-'); RFC 3339 "2020-04-01T00:00:00Z,
 ///   2020-04-03T00:00:00Z" (offsets allowed).
-/// Throws InvalidInput naming the accepted forms, and for empty or inverted windows.
+/// Throws InvalidInput naming the accepted forms, for empty or inverted windows, and for windows
+/// reaching before 1970 or past 9999 (where no cost can be, and PostgreSQL or RFC 3339 fail).
 TimeWindow ParseWindow(std::string_view text, std::chrono::sys_seconds now);
 
 /// Parses a step or duration: "30m", "1h", "1d", "1w", or seconds as "3600s"/"3600".

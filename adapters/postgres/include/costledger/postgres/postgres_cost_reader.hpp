@@ -31,8 +31,11 @@ class PostgresCostReader final : public ports::AllocationReader,
 
   /// Connects lazily (nothing happens here). Throws InvalidInput when `max_connections` is 0
   /// or `acquire_timeout` is negative.
+  /// `statement_timeout` > 0: a statement running longer is cancelled and the read throws
+  /// TimedOut (the API's bound on one read; reports and quotas read without one).
   PostgresCostReader(std::string url, std::string password, std::size_t max_connections = 4,
-                     std::chrono::milliseconds acquire_timeout = kDefaultAcquireTimeout);
+                     std::chrono::milliseconds acquire_timeout = kDefaultAcquireTimeout,
+                     std::chrono::milliseconds statement_timeout = std::chrono::milliseconds(0));
   ~PostgresCostReader() override;
   PostgresCostReader(const PostgresCostReader&) = delete;
   PostgresCostReader& operator=(const PostgresCostReader&) = delete;

@@ -1,0 +1,83 @@
+#include "costledger/common/log_target.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+
+namespace costledger::common {
+namespace {
+
+constexpr std::array<std::string_view, 10> kSecretWords{
+    "token", "password",   "passwd",    "secret",  "key",
+    "auth",  "credential", "signature", "session", "cookie"};
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The name as a server reads it: percent-decoded ('+' is a space), lower case.
+std::string DecodedLower(std::string_view name) {
+  std::string out;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    if (c == '%' && i + 2 < name.size() && HexValue(name[i + 1]) >= 0 &&
+        HexValue(name[i + 2]) >= 0) {
+      c = static_cast<char>(HexValue(name[i + 1]) * 16 + HexValue(name[i + 2]));
+      i += 2;
+    } else if (c == '+') {
+      c = ' ';
+    }
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    out += c;
+  }
+  return out;
+}
+
+bool IsSecretName(std::string_view name) {
+  const std::string decoded = DecodedLower(name);
+  return std::any_of(kSecretWords.begin(), kSecretWords.end(), [&](std::string_view word) {
+    return decoded.find(word) != std::string::npos;
+  });
+}
+
+std::string Masked(std::string_view target) {
+  const std::size_t query = target.find('?');
+  if (query == std::string_view::npos) return std::string(target);
+  std::string out(target.substr(0, query + 1));
+  for (std::size_t begin = query + 1; begin <= target.size();) {
+    const std::size_t end = std::min(target.find('&', begin), target.size());
+    const std::string_view pair = target.substr(begin, end - begin);
+    const std::size_t eq = pair.find('=');
+    if (eq != std::string_view::npos && IsSecretName(pair.substr(0, eq))) {
+      out.append(pair.substr(0, eq + 1)).append("***");
+    } else {
+      out.append(pair);
+    }
+    if (end < target.size()) out += '&';
+    begin = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string LoggableTarget(std::string_view target) {
+  static constexpr std::string_view kHex = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : Masked(target)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte >= 0x7f || c == '"') {
+      out += '%';
+      out += kHex[byte >> 4U];
+      out += kHex[byte & 0x0fU];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace costledger::common

@@ -8,8 +8,11 @@
 
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
 
+#include "api_request.hpp"
 #include "costledger/http/http_server.hpp"
+#include "costledger/http/http_status.hpp"
 #include "costledger/model/attribution.hpp"
 #include "costledger/postgres/postgres_cost_reader.hpp"
 #include "costledger/postgres/postgres_store.hpp"
@@ -137,7 +140,7 @@ class CostApiTest : public ::testing::Test {
   }
 
   static Reply Get(const std::string& target, const char* token = kViewer,
-                   const std::string& post_body = "") {
+                   const std::string& post_body = "", const char* method = nullptr) {
     Reply reply;
     CURL* curl = curl_easy_init();
     const std::string url = fmt::format("http://127.0.0.1:{}{}", http_->port(), target);
@@ -151,6 +154,7 @@ class CostApiTest : public ::testing::Test {
       curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     }
     if (!post_body.empty()) curl_easy_setopt(curl, CURLOPT_POSTFIELDS, post_body.c_str());
+    if (method != nullptr) curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
     EXPECT_EQ(curl_easy_perform(curl), CURLE_OK) << target;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
     curl_slist_free_all(headers);
@@ -361,6 +365,58 @@ TEST_F(CostApiTest, MalformedRequestsSayWhatIsWrong) {
   const Reply big = Get("/v1/allocation?window=1d", kViewer, std::string(10'000, 'x'));
   EXPECT_EQ(big.status, 413);
   EXPECT_EQ(big.body["code"], 413);
+}
+
+TEST_F(CostApiTest, AReadPastTheStatementTimeoutIs504AndTheNextOneWorks) {
+  // The API's reader cancels statements after 300 ms. A session holding the raw container rows
+  // locked (as a long migration or a runaway query would) makes the read wait past it.
+  postgres::PostgresCostReader bounded(url_, "", 1, std::chrono::seconds(10),
+                                       std::chrono::milliseconds(300));
+  CostApiSettings settings;
+  settings.cache_ttl = seconds(0);
+  CostApi api(CostReaders{bounded, bounded, bounded, bounded}, nullptr, std::move(settings),
+              [] { return now_; });
+  const auto answer = [&] {
+    try {
+      return api.Handle(testing::ApiRequest("/v1/allocation?window=" + Window(), nullptr));
+    } catch (...) {
+      return http::ErrorResponse(std::current_exception());
+    }
+  };
+  {
+    pqxx::connection locker(url_);
+    pqxx::work lock(locker);
+    lock.exec(
+        "LOCK TABLE container_costs, container_costs_hourly, container_costs_daily IN "
+        "ACCESS EXCLUSIVE MODE");
+    const auto started = std::chrono::steady_clock::now();
+    const http::HttpResponse r = answer();
+    EXPECT_LT(std::chrono::steady_clock::now() - started, seconds(5));
+    EXPECT_EQ(r.status, 504) << r.body;
+    EXPECT_NE(r.body.find("api.statement_timeout_seconds"), std::string::npos) << r.body;
+  }  // the lock goes
+  EXPECT_EQ(answer().status, 200);
+}
+
+TEST_F(CostApiTest, EachRouteSaysWhichMethodsItAllows) {
+  for (const char* method : {"PATCH", "POST", "DELETE", "OPTIONS"}) {
+    http::HttpRequest r = testing::ApiRequest("/v1/allocation?window=1d", kAdmin);
+    r.method = method;
+    const http::HttpResponse answer = api_->Handle(r);
+    EXPECT_EQ(answer.status, 405) << method;
+    ASSERT_EQ(answer.headers.size(), 1U) << method;
+    EXPECT_EQ(answer.headers[0], (std::pair<std::string, std::string>("Allow", "GET, HEAD")));
+  }
+  // The server passes every method on, and the route answers (not a server-wide list).
+  const Reply patch = Get("/v1/allocation?window=1d", kAdmin, "", "PATCH");
+  EXPECT_EQ(patch.status, 405) << patch.text;
+  EXPECT_NE(patch.text.find("GET only"), std::string::npos) << patch.text;
+  const Reply twice = Get("/v1/allocation?window=" + Window() + "&window=1d", kAdmin);
+  EXPECT_EQ(twice.status, 400) << twice.text;
+  EXPECT_NE(twice.text.find("'window' is given more than once"), std::string::npos);
+  // A window past what PostgreSQL holds was a 500 with nothing logged.
+  const Reply far = Get("/v1/allocation?window=3000000d", kAdmin);
+  EXPECT_EQ(far.status, 400) << far.text;
 }
 
 TEST_F(CostApiTest, ReadinessFollowsTheNewestInterval) {

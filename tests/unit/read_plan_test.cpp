@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <random>
+#include <set>
+#include <vector>
+
 namespace costledger::postgres {
 namespace {
 
@@ -121,6 +126,117 @@ TEST(ReadPlanComplementTest, OnlyWhereExactAndCheaper) {
   // Several steps: rows must fall in one step each, so never.
   EXPECT_EQ(PlanReads(start, start + days(2), days(1), {}, {}, true),
             (std::vector<ReadSegment>{S(ReadTier::kHourly, start, start + days(2))}));
+}
+
+// The planner as it was before it took runs (hour by hour, day by day): the oracle that the
+// faster one must equal on every input.
+std::vector<ReadSegment> HourByHourPlan(sys_seconds start, sys_seconds end, seconds step,
+                                        const std::set<sys_seconds>& pending_hours,
+                                        const std::set<sys_seconds>& pending_days,
+                                        bool complements) {
+  const bool single_step = step >= end - start;
+  const auto aligned = [](sys_seconds t, seconds unit) {
+    return t.time_since_epoch() % unit == seconds(0);
+  };
+  const bool days_usable = single_step || (aligned(start, days(1)) && step % days(1) == hours(0));
+  const bool hours_usable =
+      single_step || (aligned(start, hours(1)) && step % hours(1) == hours(0));
+  std::vector<ReadSegment> out;
+  const auto push = [&](ReadTier tier, sys_seconds a, sys_seconds b, bool subtract = false) {
+    if (!out.empty() && out.back().tier == tier && out.back().end == a &&
+        out.back().subtract == subtract) {
+      out.back().end = b;
+    } else {
+      out.push_back({tier, a, b, subtract});
+    }
+  };
+  const auto hours_current = [&](sys_seconds a, sys_seconds b) {
+    const auto hour = pending_hours.lower_bound(a);
+    return hour == pending_hours.end() || *hour >= b;
+  };
+  const auto by_complement = [&](sys_seconds day, sys_seconds t, sys_seconds covered_end) {
+    if (!complements || !single_step || !aligned(t, hours(1)) || !aligned(covered_end, hours(1)) ||
+        covered_end - t <= hours(12) || pending_days.contains(day) ||
+        !hours_current(day, day + days(1))) {
+      return false;
+    }
+    push(ReadTier::kDaily, day, day + days(1));
+    if (day < t) push(ReadTier::kHourly, day, t, true);
+    if (covered_end < day + days(1)) push(ReadTier::kHourly, covered_end, day + days(1), true);
+    return true;
+  };
+  sys_seconds t = start;
+  while (t < end) {
+    const sys_seconds day = std::chrono::floor<days>(t);
+    const sys_seconds covered_end = std::min(end, day + days(1));
+    if ((t != day || covered_end != day + days(1)) && by_complement(day, t, covered_end)) {
+      t = covered_end;
+      continue;
+    }
+    if (days_usable && aligned(t, days(1)) && t + days(1) <= end && !pending_days.contains(t) &&
+        hours_current(t, t + days(1))) {
+      push(ReadTier::kDaily, t, t + days(1));
+      t += days(1);
+      continue;
+    }
+    if (hours_usable && aligned(t, hours(1)) && t + hours(1) <= end && !pending_hours.contains(t)) {
+      push(ReadTier::kHourly, t, t + hours(1));
+      t += hours(1);
+      continue;
+    }
+    const sys_seconds next = std::min<sys_seconds>(std::chrono::floor<hours>(t) + hours(1), end);
+    push(ReadTier::kRaw, t, next);
+    t = next;
+  }
+  return out;
+}
+
+TEST(ReadPlanTest, RunsEqualTheHourByHourPlanOnRandomWindows) {
+  std::mt19937_64 random(20261204);
+  const auto pick = [&](std::int64_t n) {
+    return std::uniform_int_distribution<std::int64_t>(0, n - 1)(random);
+  };
+  for (int i = 0; i < 3000; ++i) {
+    // Windows of up to 20 days around kDay, at minute, hour or day granularity.
+    const seconds grain = std::array<seconds, 3>{minutes(1), hours(1), days(1)}[pick(3)];
+    const sys_seconds start = kDay - days(5) + grain * pick(10 * days(1) / grain);
+    const sys_seconds end = start + grain * (1 + pick(10 * days(1) / grain));
+    const seconds step =
+        pick(3) == 0   ? end - start
+        : pick(2) == 0 ? std::array<seconds, 4>{hours(1), hours(6), days(1), minutes(90)}[pick(4)]
+                       : end - start + hours(1);
+    std::set<sys_seconds> pending_hours;
+    std::set<sys_seconds> pending_days;
+    for (std::int64_t k = pick(4); k > 0; --k) {
+      pending_hours.insert(kDay - days(6) + hours(pick(24 * 22)));
+    }
+    for (std::int64_t k = pick(3); k > 0; --k) pending_days.insert(kDay - days(6) + days(pick(22)));
+    const bool complements = pick(2) == 0;
+    EXPECT_EQ(PlanReads(start, end, step, pending_hours, pending_days, complements),
+              HourByHourPlan(start, end, step, pending_hours, pending_days, complements))
+        << "start " << start.time_since_epoch().count() << " end " << end.time_since_epoch().count()
+        << " step " << step.count();
+    if (HasFailure()) break;
+  }
+}
+
+TEST(ReadPlanTest, EightThousandYearsPlanAsFewSegmentsAsTenDays) {
+  // window=0,253402300799 (1970 to 9999): walked hour by hour this took seconds of CPU per
+  // request; in runs it is a handful of segments whatever the width.
+  const sys_seconds epoch{seconds{0}};
+  const sys_seconds last{seconds{253'402'300'799}};
+  EXPECT_EQ(PlanReads(epoch, last, seconds(100'000'000), {}, {}),
+            (std::vector<ReadSegment>{S(ReadTier::kRaw, epoch, last)}));
+  const std::set<sys_seconds> pending{kDay + hours(3)};
+  EXPECT_EQ(
+      PlanReads(epoch, last, last - epoch, pending, {kDay + days(1)}),
+      (std::vector<ReadSegment>{
+          S(ReadTier::kDaily, epoch, kDay), S(ReadTier::kHourly, kDay, kDay + hours(3)),
+          S(ReadTier::kRaw, kDay + hours(3), kDay + hours(4)),
+          S(ReadTier::kHourly, kDay + hours(4), kDay + days(2)),
+          S(ReadTier::kDaily, kDay + days(2), std::chrono::floor<days>(last)),
+          S(ReadTier::kHourly, std::chrono::floor<days>(last), std::chrono::floor<hours>(last)),
+          S(ReadTier::kRaw, std::chrono::floor<hours>(last), last)}));
 }
 
 }  // namespace

@@ -349,7 +349,7 @@ std::string TrimmedFile(const std::string& path, const std::string& what) {
 void ParseReports(const json& root, Config::Reports& r) {
   r.enabled = GetBool(root, "reports.enabled", r.enabled);
   const std::string weekday = GetString(root, "reports.weekday", "monday");
-  const auto day = std::find(kWeekdays.begin(), kWeekdays.end(), weekday);
+  const auto* const day = std::find(kWeekdays.begin(), kWeekdays.end(), weekday);
   if (day == kWeekdays.end()) {
     throw InvalidInput(fmt::format(
         "configuration key 'reports.weekday' is '{}'; allowed: monday, tuesday, wednesday, "

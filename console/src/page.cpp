@@ -48,7 +48,7 @@ std::string CellHtml(const Cell& c, bool numeric = false) {
   const std::string title = c.title.empty() ? "" : fmt::format(" title=\"{}\"", Escape(c.title));
   if (c.source) {
     return fmt::format(
-        "<a class=\"fig\" href=\"{0}\" data-api=\"{0}\" data-key=\"{1}\" data-field=\"{2}\"{3}>"
+        R"(<a class="fig" href="{0}" data-api="{0}" data-key="{1}" data-field="{2}"{3}>)"
         "{4}</a>",
         Escape(c.source->api), Escape(c.source->key), Escape(c.source->field),
         c.title.empty() ? fmt::format(" title=\"API: {}\"", Escape(c.source->api)) : title, inner);
@@ -64,7 +64,7 @@ std::string CellHtml(const Cell& c, bool numeric = false) {
 std::string TableHtml(const Table& t) {
   // Tables of many columns keep their width on a phone and scroll sideways in their box,
   // rather than squeezing names into a word per line.
-  std::string out = t.columns.size() > 4 ? "<div class=\"scroll\"><table class=\"wide\">"
+  std::string out = t.columns.size() > 4 ? R"(<div class="scroll"><table class="wide">)"
                                          : "<div class=\"scroll\"><table>";
   out += fmt::format("<caption>{}</caption><thead><tr>", Escape(t.caption));
   for (const Column& c : t.columns) {
@@ -73,7 +73,7 @@ std::string TableHtml(const Table& t) {
   }
   out += "</tr></thead><tbody>";
   if (t.rows.empty()) {
-    out += fmt::format("<tr><td colspan=\"{}\" class=\"empty\">{}</td></tr>", t.columns.size(),
+    out += fmt::format(R"(<tr><td colspan="{}" class="empty">{}</td></tr>)", t.columns.size(),
                        Escape(t.empty_text));
   }
   for (const std::vector<Cell>& row : t.rows) {
@@ -95,9 +95,9 @@ std::string SectionHtml(const Section& s) {
   if (!s.cards.empty()) {
     out += "<div class=\"cards\">";
     for (const Card& c : s.cards) {
-      out += fmt::format(
-          "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{}</div>",
-          Escape(c.label), CellHtml(c.value, true));
+      out +=
+          fmt::format(R"(<div class="card"><div class="label">{}</div><div class="value">{}</div>)",
+                      Escape(c.label), CellHtml(c.value, true));
       if (!c.note.empty()) out += fmt::format("<div class=\"note\">{}</div>", Escape(c.note));
       out += "</div>";
     }
@@ -123,7 +123,7 @@ std::string SectionHtml(const Section& s) {
 }
 
 std::string Header(const Page& page) {
-  std::string out = "<header><div class=\"bar\"><a class=\"brand\" href=\"/\">costledger</a>";
+  std::string out = R"(<header><div class="bar"><a class="brand" href="/">costledger</a>)";
   if (!page.user.empty() && page.csrf_token.empty()) {
     // Served to the anonymous role: no session to end, a login to see with a token's scope.
     out += fmt::format(
@@ -164,7 +164,7 @@ std::string Frame(const Page& page, const std::string& body) {
       out += fmt::format("<span class=\"range\">{}</span>", Escape(page.window_text));
     }
     if (!page.windows.empty()) {
-      out += "<ul class=\"windows\" aria-label=\"Time range\">";
+      out += R"(<ul class="windows" aria-label="Time range">)";
       for (const Link& l : page.windows) {
         out +=
             l.href.empty()
@@ -200,7 +200,7 @@ std::string RenderLoginPage(const std::string& message, const std::string& next)
                     "href=\"/\">costledger</a></div></header><main class=\"login\">";
   out += "<h1>Log in</h1>";
   if (!message.empty())
-    out += fmt::format("<p class=\"message\" role=\"alert\">{}</p>", Escape(message));
+    out += fmt::format(R"(<p class="message" role="alert">{}</p>)", Escape(message));
   out += fmt::format(
       "<form id=\"login\" method=\"post\" action=\"/console/login\">"
       "<label for=\"token\">API token</label>"

@@ -272,8 +272,12 @@ PageResult Overview(const PageContext& ctx) {
   std::vector<model::NodeAssetRow> nodes;
   if (ctx.who.scope.all_teams) nodes = ctx.readers.assets.ReadAssets(month, ctx.now);
 
-  Money today_cost, week_cost, month_cost, idle_month;
-  std::map<std::string, Money> by_team, by_namespace;
+  Money today_cost;
+  Money week_cost;
+  Money month_cost;
+  Money idle_month;
+  std::map<std::string, Money> by_team;
+  std::map<std::string, Money> by_namespace;
   // For the forecast: the spend rate of the last seven days (or since the first interval).
   Money recent;
   std::optional<sys_seconds> recent_first;
@@ -762,7 +766,8 @@ PageResult Nodes(const PageContext& ctx) {
   const std::string assets_api = "/v1/assets?window=" + UrlEncode(window);
   const std::string feed_api = "/v1/efficiency?window=" + UrlEncode(window) + "&by=offering";
 
-  Money total, idle;
+  Money total;
+  Money idle;
   for (const auto& n : nodes) {
     total += n.cost;
     idle += n.idle_cpu + n.idle_ram + n.idle_gpu;
@@ -788,6 +793,7 @@ PageResult Nodes(const PageContext& ctx) {
            {},
            "No nodes in this window."};
   std::vector<const model::NodeAssetRow*> sorted;
+  sorted.reserve(nodes.size());
   for (const auto& n : nodes) sorted.push_back(&n);
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](auto* a, auto* b) { return a->cost > b->cost; });

@@ -424,7 +424,7 @@ std::vector<AllocationSet> BuildAllocationSets(const AllocationRequest& request,
 
     // The overhead's part of this set: shareCost is per month of 730 hours.
     // (Split so that it cannot overflow: at most 1e7 dollars a month, over centuries.)
-    constexpr std::int64_t kMonthSeconds = 730 * 3600;
+    constexpr std::int64_t kMonthSeconds = std::int64_t{730} * 3600;
     const std::int64_t set_seconds = set.window.length().count();
     const std::int64_t month_nanos = request.share_cost_per_month.nanos();
     const Money overhead =

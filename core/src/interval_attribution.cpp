@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 
 #include "costledger/model/workload_naming.hpp"
 
@@ -148,14 +149,12 @@ IntervalCosts AttributeInterval(std::chrono::sys_seconds start, std::chrono::sec
     n.containers = rows.size();
 
     // A pod's rows are adjacent: its workload is named once.
-    const Pod* named_pod = nullptr;
     WorkloadName workload;
     for (std::size_t i = 0; i < rows.size(); ++i) {
+      // AddPodRows names every row's pod; a row without one would lose its cost silently.
+      if (rows[i].pod == nullptr) throw std::logic_error("AttributeInterval: a row without a pod");
       const Pod& pod = *rows[i].pod;
-      if (named_pod != &pod) {
-        workload = NameWorkload(pod);
-        named_pod = &pod;
-      }
+      if (i == 0 || rows[i - 1].pod != rows[i].pod) workload = NameWorkload(pod);
       ContainerCostRow row;
       row.labels = {settings.cluster,
                     node.name,

@@ -57,7 +57,7 @@ void AttributeVolumes(std::chrono::sys_seconds start, std::chrono::seconds lengt
     }
   }
 
-  const double interval_seconds = static_cast<double>(length.count());
+  const auto interval_seconds = static_cast<double>(length.count());
   for (const PersistentVolume& pv : volumes) {
     if (pv.capacity_bytes <= 0) continue;  // not provisioned yet: nothing billed
     const auto sc = class_by_name.find(pv.storage_class);

@@ -43,7 +43,7 @@ VolumeSpec VolumeSpecOf(const PersistentVolume& pv, const StorageClass* storage_
   VolumeSpec spec;
   spec.size_bytes = pv.capacity_bytes;
   const std::string_view provisioner =
-      storage_class != nullptr ? std::string_view(storage_class->provisioner) : "";
+      storage_class != nullptr ? std::string_view{storage_class->provisioner} : "";
   const bool csi = pv.csi_driver == kEbsCsiDriver || provisioner == kEbsCsiDriver;
   const bool in_tree = pv.aws_ebs_in_tree || provisioner == kEbsInTree;
   if (!csi && !in_tree) {

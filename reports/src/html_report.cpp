@@ -17,7 +17,6 @@ namespace costledger::reports {
 namespace {
 
 using markup::ChartSeries;
-using markup::CompactDollars;
 using markup::Escape;
 using markup::EscapeBreakable;
 using markup::RenderStackedBars;

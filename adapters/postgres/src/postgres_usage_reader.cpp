@@ -247,7 +247,7 @@ std::int64_t HalfUp(Int128 n, Int128 d) { return static_cast<std::int64_t>((2 * 
 // Adds the hours of one digest row that lie in [start, end) to its series.
 void AddDigestRow(const pqxx::row& r, std::int64_t start, std::int64_t end,
                   std::map<SeriesLabels, SeriesParts>& parts) {
-  const std::int64_t day = r[kDay].as<std::int64_t>();
+  const auto day = r[kDay].as<std::int64_t>();
   const std::int64_t first = std::max<std::int64_t>(0, (start - day + 3599) / 3600);
   const std::int64_t last = std::min<std::int64_t>(24, (end - day) / 3600);  // exclusive
   if (first >= last) return;

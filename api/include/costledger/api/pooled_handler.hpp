@@ -31,7 +31,7 @@ class PooledHandler {
                 std::chrono::seconds retry_after = std::chrono::seconds(1),
                 PrincipalLimiter* limiter = nullptr);
 
-  void operator()(http::HttpRequest request, const http::Responder& respond);
+  void operator()(http::HttpRequest request, const http::Responder& sink);
 
   /// This handler in the form http::HttpServer takes (referring to this object).
   http::AsyncHandler AsHandler();

@@ -15,7 +15,7 @@ class ConsoleHandler {
  public:
   /// `limiter` (nullptr: none) bounds the page reads per login, shared with the API's.
   ConsoleHandler(Console& console, api::WorkerPool& pool, api::PrincipalLimiter* limiter = nullptr);
-  void operator()(http::HttpRequest request, const http::Responder& respond);
+  void operator()(http::HttpRequest request, const http::Responder& sink);
 
  private:
   Console& console_;

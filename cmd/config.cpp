@@ -563,7 +563,7 @@ LoadedConfig ParseConfig(const std::string& json_text,
   json root;
   try {
     root = json::parse(json_text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     throw InvalidInput(fmt::format("configuration is not valid JSON: {}", e.what()));
   }
   if (!root.is_object()) throw InvalidInput("configuration must be a JSON object");

@@ -96,7 +96,7 @@ TokenRegistry TokenRegistry::Parse(std::string_view json_text) {
   nlohmann::json document;
   try {
     document = nlohmann::json::parse(json_text);
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {
     throw InvalidInput(std::string("tokens file is not valid JSON: ") + error.what());
   }
   if (!document.is_array()) throw InvalidInput("tokens file must hold a JSON array of tokens");

@@ -598,7 +598,7 @@ model::IntervalBatch DecodeBatch(std::string_view json) {
   Json root;
   try {
     root = Json::parse(json);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {
     throw InvalidInput(fmt::format("batch: not valid JSON: {}", e.what()));
   }
   const Reader r(root, "batch");

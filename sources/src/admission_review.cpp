@@ -141,6 +141,8 @@ AdmissionReviewRequest ParseAdmissionReview(std::string_view text, std::string* 
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
     throw InvalidInput(MalformedJson("AdmissionReview", e.byte, e.what()));
+  } catch (const json::exception& e) {  // out_of_range: a number beyond a double
+    throw InvalidInput(fmt::format("{}: not valid JSON: {}", "AdmissionReview", e.what()));
   }
   if (!doc.is_object()) Fail("AdmissionReview", "expected a JSON object");
   AdmissionReviewRequest r;

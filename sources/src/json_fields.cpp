@@ -23,6 +23,8 @@ Json ParseTopLevelArray(std::string_view json, std::string_view document, std::s
     doc = Json::parse(json);
   } catch (const Json::parse_error& e) {
     throw InvalidInput(MalformedJson(document, e.byte, e.what()));
+  } catch (const Json::exception& e) {  // out_of_range: a number beyond a double
+    throw InvalidInput(fmt::format("{}: not valid JSON: {}", document, e.what()));
   }
   if (!doc.is_object()) throw InvalidInput(fmt::format("{}: top level is not an object", document));
   const auto array = doc.find(key);

@@ -84,6 +84,8 @@ LaunchCheckRequest ParseLaunchCheck(std::string_view text) {
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
     throw InvalidInput(MalformedJson("check request", e.byte, e.what()));
+  } catch (const json::exception& e) {  // out_of_range: a number beyond a double
+    throw InvalidInput(fmt::format("{}: not valid JSON: {}", "check request", e.what()));
   }
   if (!doc.is_object()) Fail("body", "expected a JSON object with scope, resources and hours");
   RejectUnknownKeys(doc, "", kKeys);

@@ -139,6 +139,8 @@ json Parse(std::string_view text) {
     return json::parse(text);
   } catch (const json::parse_error& e) {
     throw InvalidInput(MalformedJson("quota", e.byte, e.what()));
+  } catch (const json::exception& e) {  // out_of_range: a number beyond a double
+    throw InvalidInput(fmt::format("{}: not valid JSON: {}", "quota", e.what()));
   }
 }
 

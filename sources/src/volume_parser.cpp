@@ -183,6 +183,8 @@ ListMetadata ParseChunk(std::string_view json, std::string_view kind, std::vecto
     root = Json::parse(json);
   } catch (const Json::parse_error& e) {
     throw InvalidInput(MalformedJson(kind, e.byte, e.what()));
+  } catch (const Json::exception& e) {  // out_of_range: a number beyond a double
+    throw InvalidInput(fmt::format("{}: not valid JSON: {}", kind, e.what()));
   }
   if (!root.is_object()) throw InvalidInput(fmt::format("{}: expected a JSON object", kind));
   if (const auto k = root.find("kind"); k != root.end() && !k->is_null()) {

@@ -4,19 +4,14 @@
 #include <array>
 #include <cstddef>
 
+#include "hex_digit.hpp"
+
 namespace costledger::common {
 namespace {
 
 constexpr std::array<std::string_view, 10> kSecretWords{
     "token", "password",   "passwd",    "secret",  "key",
     "auth",  "credential", "signature", "session", "cookie"};
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // The name as a server reads it: percent-decoded ('+' is a space), lower case.
 std::string DecodedLower(std::string_view name) {

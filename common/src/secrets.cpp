@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "hex_digit.hpp"
+
 namespace costledger::common {
 namespace {
 
@@ -15,13 +17,6 @@ using Span = std::pair<std::size_t, std::size_t>;
 constexpr std::string_view kMask = "***";
 
 bool IsSpace(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // libpq decodes %XX in URI parameter names, so `pass%77ord` names the password too.
 std::string PercentDecoded(std::string_view text) {

@@ -4,7 +4,7 @@
 #include <array>
 #include <cstddef>
 
-#include "hex_digit.hpp"
+#include "percent_decoding.hpp"
 
 namespace costledger::common {
 namespace {
@@ -13,26 +13,12 @@ constexpr std::array<std::string_view, 10> kSecretWords{
     "token", "password",   "passwd",    "secret",  "key",
     "auth",  "credential", "signature", "session", "cookie"};
 
-// The name as a server reads it: percent-decoded ('+' is a space), lower case.
-std::string DecodedLower(std::string_view name) {
-  std::string out;
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    char c = name[i];
-    if (c == '%' && i + 2 < name.size() && HexValue(name[i + 1]) >= 0 &&
-        HexValue(name[i + 2]) >= 0) {
-      c = static_cast<char>(HexValue(name[i + 1]) * 16 + HexValue(name[i + 2]));
-      i += 2;
-    } else if (c == '+') {
-      c = ' ';
-    }
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    out += c;
-  }
-  return out;
-}
-
 bool IsSecretName(std::string_view name) {
-  const std::string decoded = DecodedLower(name);
+  // The name as a server reads it ('+' a space), in any case.
+  std::string decoded = PercentDecoded(name, /*plus_is_space=*/true);
+  std::transform(decoded.begin(), decoded.end(), decoded.begin(), [](char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  });
   return std::any_of(kSecretWords.begin(), kSecretWords.end(), [&](std::string_view word) {
     return decoded.find(word) != std::string::npos;
   });

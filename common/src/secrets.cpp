@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "hex_digit.hpp"
+#include "percent_decoding.hpp"
 
 namespace costledger::common {
 namespace {
@@ -17,21 +17,6 @@ using Span = std::pair<std::size_t, std::size_t>;
 constexpr std::string_view kMask = "***";
 
 bool IsSpace(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
-
-// libpq decodes %XX in URI parameter names, so `pass%77ord` names the password too.
-std::string PercentDecoded(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
-        HexValue(text[i + 2]) >= 0) {
-      out += static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2]));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
 
 // `password`, `sslpassword`, ... in any case: masking a key that is not a secret costs nothing.
 bool IsSecretKey(std::string_view key) {
@@ -70,7 +55,9 @@ std::vector<Span> UriSecrets(std::string_view text, std::size_t authority) {
   for (std::size_t begin = query + 1; begin <= text.size();) {
     const std::size_t end = std::min(text.find('&', begin), text.size());
     const std::size_t eq = text.find('=', begin);
-    if (eq < end && IsSecretKey(PercentDecoded(text.substr(begin, eq - begin)))) {
+    // libpq decodes %XX in URI parameter names, so `pass%77ord` names the password too.
+    if (eq < end &&
+        IsSecretKey(PercentDecoded(text.substr(begin, eq - begin), /*plus_is_space=*/false))) {
       spans.emplace_back(eq + 1, end);
     }
     begin = end + 1;

@@ -23,30 +23,23 @@ http::AsyncHandler PooledHandler::AsHandler() {
 void PooledHandler::operator()(http::HttpRequest request, const http::Responder& sink) {
   CostApi::Decision decision = api_.Decide(request);
   // Each response names who asked, for the access log; waiters on a shared read each their own.
-  const http::Responder respond = [sink, name = decision.who.name](http::HttpResponse r) {
-    if (r.principal.empty()) r.principal = name;
-    sink(std::move(r));
-  };
+  const std::string principal = decision.who.name;
+  const http::Responder respond = http::NamingPrincipal(sink, principal);
   if (decision.response) return respond(std::move(*decision.response));
   const std::string key = decision.cache_key;
   if (!key.empty()) {
     const std::lock_guard lock(mutex_);
     const auto [it, first] = in_flight_.try_emplace(key);
-    if (!first) {
-      it->second.push_back(respond);
-      return;  // the read in flight answers this one too, at no cost to anyone's limit
-    }
+    it->second.push_back(respond);
+    if (!first) return;  // the read in flight answers this one too, at no cost to any limit
   }
-  const std::string principal = decision.who.name;
+  // Answers this request and those that joined it meanwhile.
+  const auto answer = [&](http::HttpResponse response) {
+    if (key.empty()) return respond(std::move(response));
+    Finish(key, std::move(response));
+  };
   if (limiter_ != nullptr) {
-    if (auto refused = limiter_->Acquire(principal)) {
-      if (!key.empty()) Finish(key, *refused);
-      return respond(std::move(*refused));
-    }
-  }
-  if (!key.empty()) {
-    const std::lock_guard lock(mutex_);
-    in_flight_[key].push_back(respond);
+    if (auto refused = limiter_->Acquire(principal)) return answer(std::move(*refused));
   }
   // The job holds the request; shared, as std::function needs a copyable callable.
   auto work = std::make_shared<std::pair<http::HttpRequest, CostApi::Decision>>(
@@ -64,8 +57,7 @@ void PooledHandler::operator()(http::HttpRequest request, const http::Responder&
   });
   if (queued) return;
   if (limiter_ != nullptr) limiter_->Release(principal);
-  if (key.empty()) return respond(Busy());
-  Finish(key, Busy());
+  answer(Busy());
 }
 
 void PooledHandler::Finish(const std::string& cache_key, http::HttpResponse response) {

@@ -15,11 +15,7 @@ ConsoleHandler::ConsoleHandler(Console& console, api::WorkerPool& pool,
 void ConsoleHandler::operator()(http::HttpRequest request, const http::Responder& sink) {
   Console::Decision decision = console_.Decide(request);
   const std::string principal = decision.who.name;
-  // Each response names who asked, for the access log.
-  const http::Responder respond = [sink, principal](http::HttpResponse r) {
-    if (r.principal.empty()) r.principal = principal;
-    sink(std::move(r));
-  };
+  const http::Responder respond = http::NamingPrincipal(sink, principal);  // for the access log
   if (decision.response) return respond(std::move(*decision.response));
   if (limiter_ != nullptr) {
     if (auto refused = limiter_->Acquire(principal)) return respond(std::move(*refused));

@@ -72,15 +72,8 @@ bool HostAllowed(std::string_view host, const std::vector<std::string>& allowed)
                                    [](char c) { return (c >= '0' && c <= '9') || c == '.'; })) {
     return true;  // IPv4
   }
-  const auto same = [host](const std::string& a) {
-    return a.size() == host.size() &&
-           std::equal(a.begin(), a.end(), host.begin(), [](char x, char y) {
-             const auto lower = [](char c) {
-               return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-             };
-             return lower(x) == lower(y);
-           });
-  };
+  const beast::string_view name(host.data(), host.size());
+  const auto same = [name](const std::string& a) { return beast::iequals(a, name); };
   return std::any_of(allowed.begin(), allowed.end(), same);
 }
 

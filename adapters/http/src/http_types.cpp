@@ -53,6 +53,13 @@ std::string HttpRequest::Header(std::string_view lower_name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
+Responder NamingPrincipal(Responder respond, std::string principal) {
+  return [respond = std::move(respond), principal = std::move(principal)](HttpResponse r) {
+    if (r.principal.empty()) r.principal = principal;
+    respond(std::move(r));
+  };
+}
+
 HttpResponse JsonError(int status, std::string_view message) {
   const nlohmann::json body = {{"code", status}, {"message", std::string(message)}};
   HttpResponse response;

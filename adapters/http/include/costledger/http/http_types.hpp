@@ -70,6 +70,10 @@ using Handler = std::function<HttpResponse(const HttpRequest&)>;
 /// response is dropped. Cheap to copy.
 using Responder = std::function<void(HttpResponse)>;
 
+/// `respond`, setting HttpResponse::principal to `principal` in each response that names none
+/// (for the access log: handlers know who asked, the responses they share do not).
+Responder NamingPrincipal(Responder respond, std::string principal);
+
 /// The asynchronous form of Handler: starts handling `request` on a server (I/O) thread and
 /// returns at once, handing the work to another thread when it may block; the response goes to
 /// `respond`. Must be thread-safe. An exception it throws is mapped by ToErrorStatus and sent

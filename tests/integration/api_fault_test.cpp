@@ -24,6 +24,7 @@
 #include "costledger/postgres/postgres_store.hpp"
 #include "private_postgres.hpp"
 #include "sample_batches.hpp"
+#include "served_cluster.hpp"
 
 namespace costledger::api {
 namespace {
@@ -37,30 +38,9 @@ using std::chrono::sys_seconds;
 
 const sys_seconds kStart{seconds{1'763'287'200}};  // 2025-11-16T10:00:00Z
 
-std::size_t Collect(char* data, std::size_t size, std::size_t n, void* out) {
-  static_cast<std::string*>(out)->append(data, size * n);
-  return size * n;
-}
-
-struct Reply {
-  CURLcode code = CURLE_OK;
-  long status = 0;
-  std::string body;
-};
-
-Reply Get(std::uint16_t port, const std::string& target) {
-  Reply r;
-  CURL* curl = curl_easy_init();
-  const std::string url = fmt::format("http://127.0.0.1:{}{}", port, target);
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Collect);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &r.body);
-  r.code = curl_easy_perform(curl);
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
-  curl_easy_cleanup(curl);
-  return r;
+// One GET on a new connection; status 0 when the server could not be reached.
+testing::HttpReply Get(std::uint16_t port, const std::string& target) {
+  return testing::HttpCall("GET", fmt::format("http://127.0.0.1:{}{}", port, target));
 }
 
 // Namespace -> totalCostNanos of an accumulated allocation answer.
@@ -102,7 +82,7 @@ TEST(ApiFaultTest, PostgresRestartedUnderLoadIs503JsonThenFullRecovery) {
       "/v1/allocation?window={},{}&aggregate=namespace&accumulate=true",
       kStart.time_since_epoch().count(), (kStart + hours(1)).time_since_epoch().count());
 
-  const Reply before = Get(port, target);
+  const testing::HttpReply before = Get(port, target);
   ASSERT_EQ(before.status, 200) << before.body;
   const auto expected = Totals(before.body);
   ASSERT_FALSE(expected.empty());
@@ -116,16 +96,14 @@ TEST(ApiFaultTest, PostgresRestartedUnderLoadIs503JsonThenFullRecovery) {
   for (int c = 0; c < 2; ++c) {
     clients.emplace_back([&] {
       while (!stop) {
-        const Reply r = Get(port, target);
+        const testing::HttpReply r = Get(port, target);
         const std::lock_guard lock(mutex);
-        ++statuses[r.code == CURLE_OK ? r.status : -1];
-        const bool ok = r.code == CURLE_OK &&
-                        ((r.status == 200 && Totals(r.body) == expected) ||
-                         (r.status == 503 && r.body.find(R"("code":503)") != std::string::npos &&
-                          r.body.find("unavailable") != std::string::npos));
+        ++statuses[r.status];  // 0: no answer (refused, reset, timed out)
+        const bool ok = (r.status == 200 && Totals(r.body) == expected) ||
+                        (r.status == 503 && r.body.find(R"("code":503)") != std::string::npos &&
+                         r.body.find("unavailable") != std::string::npos);
         if (!ok && unexpected.size() < 5) {
-          unexpected.push_back(fmt::format("{} {}: {}", curl_easy_strerror(r.code), r.status,
-                                           r.body.substr(0, 300)));
+          unexpected.push_back(fmt::format("{}: {}", r.status, r.body.substr(0, 300)));
         }
       }
     });
@@ -134,7 +112,7 @@ TEST(ApiFaultTest, PostgresRestartedUnderLoadIs503JsonThenFullRecovery) {
   database.Stop();
   // Down: reads are refused as unavailable, health still answers, readiness says why.
   const auto down_until = Clock::now() + seconds(3);
-  Reply ready;
+  testing::HttpReply ready;
   while (Clock::now() < down_until) {
     EXPECT_EQ(Get(port, "/healthz").status, 200);
     ready = Get(port, "/readyz");
@@ -149,7 +127,7 @@ TEST(ApiFaultTest, PostgresRestartedUnderLoadIs503JsonThenFullRecovery) {
   }
   database.Start();
   // Back: the next reads reconnect and answer as before.
-  Reply after;
+  testing::HttpReply after;
   for (int i = 0; i < 100; ++i) {
     after = Get(port, target);
     if (after.status == 200) break;

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "costledger/api/worker_pool.hpp"
 #include "costledger/model/allocation_filter.hpp"
 #include "costledger/model/money.hpp"
 #include "costledger/model/split_weights.hpp"
@@ -133,11 +134,12 @@ struct Config {
   QuotaEvaluation quota_evaluation;
 
   struct Api {
-    int threads = 2;         ///< HTTP server (I/O) threads
-    int workers = 4;         ///< threads reading the database for requests
-    int queue = 64;          ///< requests waiting for a worker; more get 503
-    int cache_seconds = 5;   ///< answers are reused this long (0: never)
-    int cache_max_mib = 64;  ///< cached answers take at most this much memory
+    int threads = 2;  ///< HTTP server (I/O) threads
+    int workers =
+        api::DefaultWorkerThreads();  ///< threads reading the database: one per core, 2..8
+    int queue = 64;                   ///< requests waiting for a worker; more get 503
+    int cache_seconds = 5;            ///< answers are reused this long (0: never)
+    int cache_max_mib = 64;           ///< cached answers take at most this much memory
     /// A database statement of a request running longer is cancelled: 504 (0: no limit).
     int statement_timeout_seconds = 60;
     /// Database reads one token (or console login) may have running at once; more get 429.

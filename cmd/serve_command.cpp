@@ -59,7 +59,7 @@ admission.stale_after_seconds, /metrics (Prometheus,
 OpenCost names), /healthz, /readyz. Bearer tokens from auth.tokens_file (SHA-256 digests; roles
 viewer, admin, admission; team scopes); TLS with tls.cert_file and tls.key_file (reloaded when
 they change), client certificates verified against tls.client_ca_file act as role admission.
-Database reads run on api.workers threads (default 4) with at most api.queue (default 64)
+Database reads run on api.workers threads (default one per core, 2 to 8) with at most api.queue (default 64)
 waiting; beyond that the answer is 503 with Retry-After. /healthz and /metrics never wait behind a read.
 With quotas_file set, the API applies that JSON file as the set of file-managed quotas at start
 and again on SIGHUP; a bad file changes nothing and its error is logged.

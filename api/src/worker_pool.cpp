@@ -1,13 +1,27 @@
 #include "costledger/api/worker_pool.hpp"
 
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <thread>
 #include <utility>
 
 #include "costledger/model/errors.hpp"
 
 namespace costledger::api {
+
+int WorkerThreadsFor(int cpus) { return std::clamp(cpus, 2, 8); }
+
+int DefaultWorkerThreads() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  int cpus = 0;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) cpus = CPU_COUNT(&set);
+  if (cpus <= 0) cpus = static_cast<int>(std::thread::hardware_concurrency());
+  return WorkerThreadsFor(cpus);
+}
 
 WorkerPool::WorkerPool(int threads, std::size_t queue_capacity, int nice_increment)
     : queue_capacity_(queue_capacity) {

@@ -26,6 +26,7 @@
 #include "costledger/api/cost_api.hpp"
 #include "costledger/api/pooled_handler.hpp"
 #include "costledger/api/worker_pool.hpp"
+#include "costledger/common/worker_threads.hpp"
 #include "costledger/http/http_server.hpp"
 #include "costledger/postgres/postgres_cost_reader.hpp"
 #include "costledger/postgres/postgres_store.hpp"
@@ -208,14 +209,14 @@ int Run() {
   board.Publish(testing::Snapshot({testing::TeamQuota("team0-weekly", "team-0", "deny", "10"),
                                    testing::TeamQuota("team1-weekly", "team-1", "alert", "10")},
                                   {20'000'000'000, 0}, Now()));
-  postgres::PostgresCostReader reader(url, "",
-                                      2 * static_cast<std::size_t>(api::DefaultWorkerThreads()));
+  postgres::PostgresCostReader reader(
+      url, "", 2 * static_cast<std::size_t>(costledger::common::DefaultWorkerThreads()));
   api::CostApiSettings settings;
   settings.cache_ttl = std::chrono::seconds(0);  // every allocation request reads
   settings.enforcement.board = &board;
   settings.enforcement.cluster = "bench";
   api::CostApi cost_api({reader, reader, reader, reader}, nullptr, settings, [] { return Now(); });
-  api::WorkerPool workers(api::DefaultWorkerThreads(), 64, kWorkerNice);
+  api::WorkerPool workers(costledger::common::DefaultWorkerThreads(), 64, kWorkerNice);
   api::PooledHandler handler(cost_api, workers);
   http::ServerOptions options;
   options.listen = "127.0.0.1:0";

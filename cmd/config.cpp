@@ -53,6 +53,7 @@ constexpr auto kScalarKeys = std::to_array<KeySpec>({
     {"sources.pricing.on_demand", Kind::kString},
     {"sources.pricing.spot_history", Kind::kString},
     {"sources.pricing.refresh_seconds", Kind::kInt},
+    {"sources.pricing.wait_seconds", Kind::kInt},
     {"sources.athena.executions", Kind::kString},
     {"sources.athena.price_per_tb", Kind::kMoney},
     {"auth.tokens_file", Kind::kString},
@@ -607,6 +608,9 @@ LoadedConfig ParseConfig(const std::string& json_text,
   c.pricing.spot_history = GetString(root, "sources.pricing.spot_history", "");
   c.pricing.refresh_seconds =
       GetInt(root, "sources.pricing.refresh_seconds", c.pricing.refresh_seconds, 1, 7 * 86400);
+  c.pricing.wait_seconds =
+      GetInt(root, "sources.pricing.wait_seconds",
+             std::max(c.scrape_timeout_seconds, c.interval_seconds / 2), 1, c.interval_seconds);
   if (const json* custom = Find(root, "sources.pricing.custom_storage")) {
     if (!custom->is_object()) {
       throw InvalidInput("configuration key 'sources.pricing.custom_storage' must be an object");
@@ -779,7 +783,8 @@ std::string DescribeConfig(const Config& c) {
   out["sources"]["pricing"] = {{"region", c.pricing.region},
                                {"on_demand", c.pricing.on_demand},
                                {"spot_history", c.pricing.spot_history},
-                               {"refresh_seconds", c.pricing.refresh_seconds}};
+                               {"refresh_seconds", c.pricing.refresh_seconds},
+                               {"wait_seconds", c.pricing.wait_seconds}};
   for (const auto& [type, price] : c.pricing.custom_storage) {
     out["sources"]["pricing"]["custom_storage"][type] = price.Dollars();
   }

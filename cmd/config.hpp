@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "costledger/api/worker_pool.hpp"
+#include "costledger/common/worker_threads.hpp"
 #include "costledger/model/allocation_filter.hpp"
 #include "costledger/model/money.hpp"
 #include "costledger/model/split_weights.hpp"
@@ -32,6 +32,8 @@ struct Config {
     std::string on_demand;     ///< URL or path of an EC2 offer file
     std::string spot_history;  ///< URL or path of DescribeSpotPriceHistory JSON
     int refresh_seconds = 3600;
+    /// How long an interval waits for a price load it started; set from the interval.
+    int wait_seconds = 30;
     std::map<std::string, model::Money> custom_hourly;  ///< instance type -> $/h override
     /// EBS volume type (or, not EBS, storage class) -> $ per GiB-month override.
     std::map<std::string, model::Money> custom_storage;
@@ -136,10 +138,10 @@ struct Config {
   struct Api {
     int threads = 2;  ///< HTTP server (I/O) threads
     int workers =
-        api::DefaultWorkerThreads();  ///< threads reading the database: one per core, 2..8
-    int queue = 64;                   ///< requests waiting for a worker; more get 503
-    int cache_seconds = 5;            ///< answers are reused this long (0: never)
-    int cache_max_mib = 64;           ///< cached answers take at most this much memory
+        common::DefaultWorkerThreads();  ///< threads reading the database: one per core, 2..8
+    int queue = 64;                      ///< requests waiting for a worker; more get 503
+    int cache_seconds = 5;               ///< answers are reused this long (0: never)
+    int cache_max_mib = 64;              ///< cached answers take at most this much memory
     /// A database statement of a request running longer is cancelled: 504 (0: no limit).
     int statement_timeout_seconds = 60;
     /// Database reads one token (or console login) may have running at once; more get 429.

@@ -20,6 +20,7 @@
 #include "costledger/collector/collector.hpp"
 #include "costledger/common/log_target.hpp"
 #include "costledger/common/secrets.hpp"
+#include "costledger/common/thread_priority.hpp"
 #include "costledger/common/time_zone.hpp"
 #include "costledger/console/console.hpp"
 #include "costledger/console/console_handler.hpp"
@@ -154,6 +155,7 @@ collector::CollectorSettings ToCollectorSettings(const Config& c) {
   s.interval.weights = c.weights;
   s.interval_length = std::chrono::seconds(c.interval_seconds);
   s.price_refresh = std::chrono::seconds(c.pricing.refresh_seconds);
+  s.price_wait = std::chrono::seconds(c.pricing.wait_seconds);
   s.query_price_per_tb = c.athena.price_per_tb;
   s.workgroup_teams = {c.athena.workgroup_teams.begin(), c.athena.workgroup_teams.end()};
   return s;
@@ -589,6 +591,10 @@ int ServeAll(const Config& c, common::Logger& log, bool once) {
   ReportScheduler reports(c, log, &metrics);
   QuotaEvaluatorThread quota_evaluator(c, log, &metrics, api.quota_board(), g_stop);
   EfficiencyLoop efficiency(c, log, api, &metrics);
+  // The intervals are throughput work, like the reads: at the workers' priority, so that the
+  // API's I/O threads (started above, not affected) answer /healthz and admission first. The
+  // collector's own threads (the price load, the sums beside a write) inherit it.
+  common::LowerThisThreadPriority(kWorkerNice);
   RunCollector(c, log, once, &metrics);
   g_stop = true;  // --once: the scheduler stops too
   api.Stop();

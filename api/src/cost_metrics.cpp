@@ -303,6 +303,8 @@ struct CostMetrics::Impl {
       interval_start.Set(static_cast<double>(tick.interval_start.time_since_epoch().count()));
     }
     spool_depth.Set(static_cast<double>(tick.spool_depth));
+    if (!tick.spool_error.empty()) spool_write_errors.Increment();
+    intervals_lost.Increment(static_cast<double>(tick.lost_batches));
     database_up.Set(tick.database_available ? 1.0 : 0.0);
   }
 
@@ -396,6 +398,18 @@ struct CostMetrics::Impl {
                                        .Help("Batches waiting in the spool for the database")
                                        .Register(registry)
                                        .Add({});
+  prometheus::Counter& spool_write_errors =
+      prometheus::BuildCounter()
+          .Name("costledger_spool_write_errors_total")
+          .Help("Interval batches the spool could not write (a full or failing disk)")
+          .Register(registry)
+          .Add({});
+  prometheus::Counter& intervals_lost =
+      prometheus::BuildCounter()
+          .Name("costledger_intervals_lost_total")
+          .Help("Interval batches neither the spool nor the database took")
+          .Register(registry)
+          .Add({});
   prometheus::Gauge& database_up = prometheus::BuildGauge()
                                        .Name("costledger_database_up")
                                        .Help("1 when the last write to the database worked")

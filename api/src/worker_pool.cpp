@@ -1,27 +1,11 @@
 #include "costledger/api/worker_pool.hpp"
 
-#include <sched.h>
-#include <sys/resource.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <thread>
 #include <utility>
 
+#include "costledger/common/thread_priority.hpp"
 #include "costledger/model/errors.hpp"
 
 namespace costledger::api {
-
-int WorkerThreadsFor(int cpus) { return std::clamp(cpus, 2, 8); }
-
-int DefaultWorkerThreads() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  int cpus = 0;
-  if (sched_getaffinity(0, sizeof(set), &set) == 0) cpus = CPU_COUNT(&set);
-  if (cpus <= 0) cpus = static_cast<int>(std::thread::hardware_concurrency());
-  return WorkerThreadsFor(cpus);
-}
 
 WorkerPool::WorkerPool(int threads, std::size_t queue_capacity, int nice_increment)
     : queue_capacity_(queue_capacity) {
@@ -31,12 +15,7 @@ WorkerPool::WorkerPool(int threads, std::size_t queue_capacity, int nice_increme
   threads_.reserve(static_cast<std::size_t>(threads));
   for (int i = 0; i < threads; ++i) {
     threads_.emplace_back([this, nice_increment] {
-      if (nice_increment > 0) {
-        // On Linux a thread id names one thread for setpriority: only this one gets nicer.
-        const auto self = static_cast<id_t>(gettid());
-        // NOLINTNEXTLINE(cert-err33-c): best effort; the pool works at any priority
-        setpriority(PRIO_PROCESS, self, getpriority(PRIO_PROCESS, self) + nice_increment);
-      }
+      common::LowerThisThreadPriority(nice_increment);
       Work();
     });
   }

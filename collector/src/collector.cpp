@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <future>
 #include <map>
 #include <thread>
 
@@ -36,19 +37,47 @@ Collector::Collector(CollectorSettings settings, ports::ClusterSource& cluster,
       store_(store),
       log_(log) {}
 
-void Collector::RefreshPricesIfDue(sys_seconds now) {
+void Collector::StartPriceLoadIfDue(sys_seconds now) {
+  if (price_load_.valid()) return;  // the last load is still under way
   if (prices_loaded_ && now - prices_loaded_at_ < settings_.price_refresh) return;
-  const auto started = std::chrono::steady_clock::now();
-  ports::LoadedPrices loaded = price_source_.Load();
+  ports::PriceSource& source = price_source_;
+  try {
+    price_load_ = std::async(std::launch::async, [&source] { return source.Load(); });
+  } catch (const std::system_error&) {  // no thread to be had: load on this one
+    price_load_ = std::async(std::launch::deferred, [&source] { return source.Load(); });
+  }
+  price_load_for_ = now;
+  price_load_started_ = std::chrono::steady_clock::now();
+}
+
+void Collector::TakeLoadedPrices(std::chrono::steady_clock::time_point wait_until) {
+  if (!price_load_.valid()) return;
+  const auto loading = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - price_load_started_);
+  if (price_load_.wait_until(wait_until) == std::future_status::timeout) {
+    log_.Warn(prices_loaded_ ? "prices still loading; this interval is priced with the prices "
+                               "loaded before"
+                             : "prices still loading; nodes of this interval are unpriced",
+              {{"sources", price_source_.Describe()},
+               {"loading_ms", Ms(loading)},
+               {"price_wait_ms", Ms(settings_.price_wait)}});
+    return;
+  }
+  ports::LoadedPrices loaded;
+  try {
+    loaded = price_load_.get();
+  } catch (const std::exception& e) {  // the port reports failures in `errors`; be safe
+    loaded.errors.push_back(e.what());
+  }
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - started);
+      std::chrono::steady_clock::now() - price_load_started_);
   for (const std::string& e : loaded.errors) log_.Error("price source failed", {{"error", e}});
   // Keep the previous book when a refresh loaded nothing at all.
   if (loaded.on_demand_types > 0 || loaded.spot_entries > 0 || !prices_loaded_) {
     prices_ = std::move(loaded.book);
   }
   prices_loaded_ = true;
-  prices_loaded_at_ = now;
+  prices_loaded_at_ = price_load_for_;
   log_.Info("prices loaded",
             {{"on_demand_types", static_cast<std::int64_t>(loaded.on_demand_types)},
              {"spot_entries", static_cast<std::int64_t>(loaded.spot_entries)},
@@ -118,6 +147,32 @@ std::size_t Collector::Drain(bool& database_available, std::optional<AppendedBat
     log_.Error("spool", {{"error", spool_.last_error()}});
   }
   return stored;
+}
+
+void Collector::StoreUnspooled(const model::IntervalBatch& batch, model::TickReport& report) {
+  // Only after the spool drained whole, so that batches still reach the store in order.
+  std::string error = "the database is unavailable and older batches wait in the spool";
+  if (report.database_available && spool_.depth() == 0) {
+    try {
+      store_.Write(batch);
+      for (const model::PricedQuery& q : batch.queries) {
+        queries_seen_.Add(q.execution.query_execution_id, q.execution.submitted);
+      }
+      ++report.stored_batches;
+      return;
+    } catch (const Unavailable& e) {
+      report.database_available = false;
+      error = e.what();
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  }
+  ++report.lost_batches;
+  log_.Error(
+      "interval lost: the spool cannot hold it and the database did not take it",
+      {{"interval_start", static_cast<std::int64_t>(batch.costs.start.time_since_epoch().count())},
+       {"spool_error", report.spool_error},
+       {"error", error}});
 }
 
 void Collector::MaintainIfDue(sys_seconds now) {
@@ -193,7 +248,8 @@ model::TickReport Collector::Tick(sys_seconds boundary) {
   model::TickReport report;
   const seconds length = settings_.interval_length;
   report.interval_start = boundary - length;
-  RefreshPricesIfDue(boundary);
+  // Prices load beside the scrape; the attribution waits for them at most until price_wait.
+  StartPriceLoadIfDue(boundary);
 
   // The scrape in its two rounds (ScrapeCluster): the state of the previous interval is let go
   // in between, so that it is never held together with both this one's lists and kubelets.
@@ -243,6 +299,8 @@ model::TickReport Collector::Tick(sys_seconds boundary) {
       last_pods_.reset();
     }
   }
+
+  TakeLoadedPrices(started + settings_.price_wait);
 
   model::UsageIndex usage;
   for (auto& [node, samples] : snap.kubelet) {
@@ -296,8 +354,19 @@ model::TickReport Collector::Tick(sys_seconds boundary) {
   report.queries = batch.queries.size();
 
   std::optional<AppendedBatch> appended;
-  if (report.attributed || !batch.queries.empty()) appended = {spool_.Append(batch), &batch};
+  bool unspooled = false;
+  if (report.attributed || !batch.queries.empty()) {
+    try {
+      appended = {spool_.Append(batch), &batch};
+    } catch (const std::exception& e) {  // a full or failing disk: the spool is unchanged
+      unspooled = true;
+      report.spool_error = e.what();
+      log_.Error("spool write failed; the interval goes straight to the database",
+                 {{"error", e.what()}, {"spool_depth", static_cast<std::int64_t>(spool_.depth())}});
+    }
+  }
   report.stored_batches = Drain(report.database_available, appended);
+  if (unspooled) StoreUnspooled(batch, report);
   report.spool_depth = spool_.depth();
   if (report.database_available) {
     try {
@@ -311,7 +380,6 @@ model::TickReport Collector::Tick(sys_seconds boundary) {
 
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
-  report.duration = took;
   report.duration = took;
   std::vector<common::LogField> fields{
       {"interval_start",

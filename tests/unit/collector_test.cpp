@@ -4,14 +4,20 @@
 #include "costledger/collector/collector.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <span>
@@ -130,12 +136,38 @@ class FakeClusterSource final : public ports::ClusterSource {
 class FakePriceSource final : public ports::PriceSource {
  public:
   ports::LoadedPrices next = OnDemand("0.36");
-  int loads = 0;
+  std::atomic<int> loads{0};
 
+  // Runs on the collector's price thread: `next` is only changed between ticks.
   ports::LoadedPrices Load() override {
     ++loads;
+    std::shared_future<void> gate;
+    {
+      const std::lock_guard lock(mutex_);
+      gate = hang_;
+    }
+    if (gate.valid()) gate.wait();  // a source that does not answer until Release
     return next;
   }
+  std::string Describe() const override { return "on-demand http://prices.test/offer.json"; }
+
+  // Loads from now on hang until Release (the load's thread waits; the test's does not).
+  void Hang() {
+    const std::lock_guard lock(mutex_);
+    gate_ = std::promise<void>();
+    hang_ = gate_.get_future().share();
+  }
+  void Release() {
+    const std::lock_guard lock(mutex_);
+    if (!hang_.valid()) return;
+    gate_.set_value();
+    hang_ = {};
+  }
+
+ private:
+  std::mutex mutex_;
+  std::promise<void> gate_;
+  std::shared_future<void> hang_;
 };
 
 // Stores batches in memory; down (Unavailable) while `available` is false; refuses for good the
@@ -254,6 +286,7 @@ class CollectorTest : public ::testing::Test {
 
  public:
   ~CollectorTest() override {
+    prices_.Release();  // a hanging load would hold the collector's destruction
     collector_.reset();
     spool_.reset();
     log_.reset();
@@ -599,12 +632,12 @@ TEST_F(CollectorTest, PricesAreRefreshedPerPriceRefreshAndKeptWhenARefreshLoadsN
   Tick(0);
   Tick(1);
   Tick(2);
-  EXPECT_EQ(prices_.loads, 1);
+  EXPECT_EQ(prices_.loads.load(), 1);
   EXPECT_EQ(store_.stored[2].costs.TotalCost().nanos(), 6'000'000);
 
   prices_.next = OnDemand("0.72");
   const model::TickReport refreshed = Tick(3);  // 180 s after the first load
-  EXPECT_EQ(prices_.loads, 2);
+  EXPECT_EQ(prices_.loads.load(), 2);
   EXPECT_EQ(refreshed.cost.nanos(), 12'000'000);
   ExpectSameCosts(refreshed.batch->costs, Expected(3));
 
@@ -612,7 +645,7 @@ TEST_F(CollectorTest, PricesAreRefreshedPerPriceRefreshAndKeptWhenARefreshLoadsN
   prices_.next = {};
   prices_.next.errors = {"on-demand prices: GET http://prices: HTTP 503"};
   Tick(6);
-  EXPECT_EQ(prices_.loads, 3);
+  EXPECT_EQ(prices_.loads.load(), 3);
   const model::TickReport kept = Tick(7);
   EXPECT_EQ(kept.cost.nanos(), 12'000'000);  // the last book that loaded anything
   ExpectSameCosts(kept.batch->costs, Attribute(7, *cluster_.nodes, *cluster_.pods, {}, doubled));
@@ -626,6 +659,128 @@ TEST_F(CollectorTest, AFirstLoadWithoutPricesLeavesNodesUnpricedAndSaysSo) {
   EXPECT_EQ(report.cost.nanos(), 0);
   ASSERT_FALSE(report.batch->costs.warnings.empty());
   EXPECT_NE(report.batch->costs.warnings[0].find("m5.xlarge"), std::string::npos);
+}
+
+TEST_F(CollectorTest, AHangingPriceSourceDoesNotHoldTheIntervalUpAndItsPricesComeLater) {
+  settings_.price_refresh = kLength;  // a refresh every interval
+  settings_.price_wait = std::chrono::milliseconds(200);
+  const model::PriceBook before = prices_.next.book;
+  Tick(0);
+  EXPECT_EQ(prices_.loads.load(), 1);
+
+  prices_.next = OnDemand("0.72");
+  prices_.Hang();
+  const auto started = std::chrono::steady_clock::now();
+  const model::TickReport hung = Tick(1);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3))
+      << "the interval waited for the price source beyond price_wait";
+  EXPECT_TRUE(hung.attributed);
+  ExpectSameCosts(hung.batch->costs, Attribute(1, *cluster_.nodes, *cluster_.pods, {}, before));
+  EXPECT_EQ(store_.stored.size(), 2U);
+  const std::string log = LogText();
+  EXPECT_NE(log.find("prices still loading; this interval is priced with the prices loaded "
+                     "before"),
+            std::string::npos);
+  EXPECT_NE(log.find("on-demand http://prices.test/offer.json"), std::string::npos)
+      << "the log names the source that has not answered";
+
+  // Still hanging: no second load is started beside it, the old prices go on.
+  const model::TickReport still = Tick(2);
+  EXPECT_EQ(prices_.loads.load(), 2);
+  ExpectSameCosts(still.batch->costs, Attribute(2, *cluster_.nodes, *cluster_.pods, {}, before));
+
+  // It answers: the next interval takes its prices.
+  prices_.Release();
+  const model::TickReport after = Tick(3);
+  ExpectSameCosts(after.batch->costs, Expected(3));
+  EXPECT_EQ(after.cost.nanos(), 12'000'000);
+}
+
+// A tmpfs of `bytes` mounted at `dir` for the life of the guard (needs CAP_SYS_ADMIN).
+class SmallDisk {
+ public:
+  SmallDisk(const fs::path& dir, std::size_t bytes) : dir_(dir) {
+    fs::create_directories(dir);
+    const std::string options = "size=" + std::to_string(bytes);
+    mounted_ = ::mount("tmpfs", dir.c_str(), "tmpfs", 0, options.c_str()) == 0;
+    if (!mounted_) error_ = std::strerror(errno);
+  }
+  ~SmallDisk() {
+    if (mounted_) ::umount2(dir_.c_str(), MNT_DETACH);
+  }
+  SmallDisk(const SmallDisk&) = delete;
+  SmallDisk& operator=(const SmallDisk&) = delete;
+  SmallDisk(SmallDisk&&) = delete;
+  SmallDisk& operator=(SmallDisk&&) = delete;
+  bool mounted() const { return mounted_; }
+  const std::string& error() const { return error_; }
+
+  // Fills what is left with one file; returns its path.
+  fs::path Fill() const {
+    const fs::path filler = dir_ / "filler";
+    std::FILE* f = std::fopen(filler.c_str(), "wb");
+    if (f == nullptr) throw std::runtime_error("cannot create the filler");
+    const std::string block(4096, 'x');
+    while (std::fwrite(block.data(), 1, block.size(), f) == block.size()) {
+    }
+    static_cast<void>(std::fclose(f));  // fails with ENOSPC, as meant
+    return filler;
+  }
+
+ private:
+  fs::path dir_;
+  bool mounted_ = false;
+  std::string error_;
+};
+
+TEST_F(CollectorTest, AFullSpoolDiskSendsTheIntervalStraightToTheDatabaseAndRecovers) {
+  SmallDisk disk(fs::path(root_.path()) / "small", 64 * 1024);
+  if (!disk.mounted()) {
+    GTEST_SKIP() << "cannot mount a 64 KiB tmpfs for the spool (" << disk.error()
+                 << "): run as root or with CAP_SYS_ADMIN to test a full spool disk";
+  }
+  spool_dir_ = fs::path(root_.path()) / "small";
+  Tick(0);  // the spool works: one batch through it
+  ASSERT_EQ(store_.stored.size(), 1U);
+  const fs::path filler = disk.Fill();
+
+  // Full, database up: the batch goes straight to the database, nothing lost.
+  const model::TickReport full = Tick(1);
+  EXPECT_NE(full.spool_error.find("No space left on device"), std::string::npos)
+      << full.spool_error;
+  EXPECT_EQ(full.lost_batches, 0U);
+  EXPECT_EQ(full.stored_batches, 1U);
+  ASSERT_EQ(store_.stored.size(), 2U);
+  ExpectSameCosts(store_.stored[1].costs, Expected(1));
+  EXPECT_TRUE(BatchFiles(spool_dir_).empty());
+  for (const auto& e : fs::directory_iterator(spool_dir_)) {
+    EXPECT_NE(e.path().extension(), ".tmp") << "a half-written batch was left: " << e.path();
+  }
+  EXPECT_NE(LogText().find("spool write failed; the interval goes straight to the database"),
+            std::string::npos);
+
+  // Full and the database down: the interval is lost, and says so.
+  store_.available = false;
+  const model::TickReport lost = Tick(2);
+  EXPECT_FALSE(lost.spool_error.empty());
+  EXPECT_EQ(lost.lost_batches, 1U);
+  EXPECT_FALSE(lost.database_available);
+  EXPECT_NE(LogText().find("interval lost: the spool cannot hold it"), std::string::npos);
+
+  // Space returns: the spool holds the next batches again, and they are replayed in order.
+  fs::remove(filler);
+  const model::TickReport spooled = Tick(3);
+  EXPECT_TRUE(spooled.spool_error.empty());
+  EXPECT_EQ(spooled.spool_depth, 1U);
+  ASSERT_EQ(BatchFiles(spool_dir_).size(), 1U);
+  EXPECT_EQ(DecodeBatch(ReadFile(BatchFiles(spool_dir_)[0])).costs.start, Boundary(3) - kLength);
+  store_.available = true;
+  const model::TickReport back = Tick(4);
+  EXPECT_EQ(back.stored_batches, 2U);
+  EXPECT_EQ(back.spool_depth, 0U);
+  EXPECT_EQ(Starts(store_.stored),
+            (std::vector<sys_seconds>{Boundary(0) - kLength, Boundary(1) - kLength,
+                                      Boundary(3) - kLength, Boundary(4) - kLength}));
 }
 
 }  // namespace

@@ -99,7 +99,7 @@ TEST(ConfigTest, WrongTypesAndRangesNameTheKey) {
 
 TEST(ConfigTest, ApiWorkersAndQueueHaveDefaultsOverridesAndRanges) {
   const Config defaults = ParseConfig(kDesignExample, {}).config;
-  EXPECT_EQ(defaults.api.workers, api::DefaultWorkerThreads());  // one per core, 2..8
+  EXPECT_EQ(defaults.api.workers, common::DefaultWorkerThreads());  // one per core, 2..8
   EXPECT_EQ(defaults.api.queue, 64);
 
   const std::string base =

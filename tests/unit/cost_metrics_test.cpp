@@ -337,6 +337,8 @@ TEST_F(CostMetricsTest, UnattributedTickKeepsGaugesAndUpdatesHealth) {
   TickReport blip = MakeTick(empty, /*attributed=*/false);
   blip.statuses = {{"nodes", "HTTP 503", {}}, {"pods", "HTTP 503", {}}};
   blip.spool_depth = 3;
+  blip.spool_error = "spool: cannot write /spool/x.batch.tmp: No space left on device";
+  blip.lost_batches = 1;
   blip.database_available = false;
   blip.duration = std::chrono::milliseconds(250);
   metrics_.Observe(blip);
@@ -347,6 +349,8 @@ TEST_F(CostMetricsTest, UnattributedTickKeepsGaugesAndUpdatesHealth) {
   EXPECT_EQ(Value("costledger_interval_start_timestamp_seconds", {}),
             static_cast<double>(kStart.time_since_epoch().count()));
   EXPECT_EQ(Value("costledger_spool_depth", {}), 3.0);
+  EXPECT_EQ(Value("costledger_spool_write_errors_total", {}), 1.0);
+  EXPECT_EQ(Value("costledger_intervals_lost_total", {}), 1.0);
   EXPECT_EQ(Value("costledger_database_up", {}), 0.0);
   EXPECT_EQ(Value("costledger_source_errors_total", {{"source", "nodes"}}), 1.0);
   EXPECT_EQ(Value("costledger_interval_duration_seconds_count", {}), 2.0);
@@ -360,6 +364,8 @@ TEST_F(CostMetricsTest, UnattributedTickKeepsGaugesAndUpdatesHealth) {
             static_cast<double>((kStart + seconds(120)).time_since_epoch().count()));
   EXPECT_EQ(Value("costledger_database_up", {}), 1.0);
   EXPECT_EQ(Value("costledger_spool_depth", {}), 0.0);
+  EXPECT_EQ(Value("costledger_spool_write_errors_total", {}), 1.0);  // counters stay
+  EXPECT_EQ(Value("costledger_intervals_lost_total", {}), 1.0);
 }
 
 TEST_F(CostMetricsTest, AttributedTickWithoutNodesEmptiesGauges) {

@@ -138,16 +138,5 @@ TEST(WorkerPoolTest, AThrowingJobDoesNotStopItsThread) {
 
 TEST(WorkerPoolTest, NeedsAThread) { EXPECT_THROW(WorkerPool(0, 4), InvalidInput); }
 
-TEST(WorkerPoolTest, DefaultThreadsAreOnePerCoreBetweenTwoAndEight) {
-  EXPECT_EQ(WorkerThreadsFor(0), 2);
-  EXPECT_EQ(WorkerThreadsFor(1), 2);
-  EXPECT_EQ(WorkerThreadsFor(2), 2);
-  EXPECT_EQ(WorkerThreadsFor(6), 6);
-  EXPECT_EQ(WorkerThreadsFor(8), 8);
-  EXPECT_EQ(WorkerThreadsFor(96), 8);
-  const int here = DefaultWorkerThreads();
-  EXPECT_EQ(here, WorkerThreadsFor(static_cast<int>(std::thread::hardware_concurrency())));
-}
-
 }  // namespace
 }  // namespace costledger::api

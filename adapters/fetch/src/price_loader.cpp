@@ -67,4 +67,14 @@ ports::LoadedPrices LoadPrices(const PriceSettings& settings) {
   return out;
 }
 
+std::string ConfiguredPriceSource::Describe() const {
+  std::string out;
+  if (!settings_.on_demand.empty()) out = "on-demand " + settings_.on_demand;
+  if (!settings_.spot_history.empty()) {
+    if (!out.empty()) out += ", ";
+    out += "spot history " + settings_.spot_history;
+  }
+  return out.empty() ? "custom prices only" : out;
+}
+
 }  // namespace costledger::fetch

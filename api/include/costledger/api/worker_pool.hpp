@@ -10,16 +10,6 @@
 
 namespace costledger::api {
 
-/// How many database-read threads to run on a machine with `cpus` usable cores: one per core,
-/// at least 2 and at most 8. A read keeps a core busy (here or in PostgreSQL); more reads at
-/// once than cores add no throughput, they only make the I/O threads (/healthz, /v1/admission)
-/// wait longer to be scheduled (measured in `bench/run admission`). The cap keeps a replica's
-/// database connections bounded on large nodes.
-int WorkerThreadsFor(int cpus);
-
-/// WorkerThreadsFor the cores this process may run on (its CPU affinity).
-int DefaultWorkerThreads();
-
 /// A fixed number of threads running jobs in submission order, with a bounded queue: TrySubmit
 /// never waits, it refuses a job when the queue is full. For work that may block for long
 /// (database reads), kept off the HTTP server's I/O threads. Thread-safe.

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -30,6 +31,10 @@ struct CollectorSettings {
   std::map<std::string, std::string> workgroup_teams;
   /// Nodes and pods of an earlier scrape stand in for a failed one this many intervals at most.
   int stale_snapshot_intervals = 5;
+  /// How long a tick waits for a price load it started (it runs beside the scrape): a source
+  /// slower than this does not hold the interval up; the interval is priced with the prices
+  /// loaded before and the new ones are taken at the first tick after they arrive.
+  std::chrono::milliseconds price_wait{30'000};
 };
 
 /// The collector: every interval it scrapes all sources, turns counters into rates, attributes
@@ -60,7 +65,9 @@ class Collector {
     const model::IntervalBatch* batch = nullptr;
   };
   std::size_t Drain(bool& database_available, std::optional<AppendedBatch> appended);
-  void RefreshPricesIfDue(std::chrono::sys_seconds now);
+  void StartPriceLoadIfDue(std::chrono::sys_seconds now);
+  void TakeLoadedPrices(std::chrono::steady_clock::time_point wait_until);
+  void StoreUnspooled(const model::IntervalBatch& batch, model::TickReport& report);
   std::vector<model::PricedQuery> PriceNewQueries(
       const std::vector<model::AthenaQueryExecution>& executions);
   void MaintainIfDue(std::chrono::sys_seconds now);
@@ -76,6 +83,10 @@ class Collector {
   model::PriceBook prices_;
   std::chrono::sys_seconds prices_loaded_at_{};
   bool prices_loaded_ = false;
+  // A price load in flight on its own thread, the tick that started it and when.
+  std::future<ports::LoadedPrices> price_load_;
+  std::chrono::sys_seconds price_load_for_{};
+  std::chrono::steady_clock::time_point price_load_started_{};
   std::chrono::sys_seconds maintained_at_{};
   // CPU counters of the previous kubelet scrape per node and when it was taken: counters
   // become rates against them.

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "costledger/model/cluster_inventory.hpp"
@@ -25,6 +26,10 @@ struct TickReport {
   std::size_t source_errors = 0;
   std::size_t stored_batches = 0;  ///< batches drained from the spool into the database
   std::size_t spool_depth = 0;
+  /// Why this interval's batch could not be written to the spool (a full disk); "" when it was.
+  std::string spool_error;
+  /// Intervals that neither the spool nor the database took (only with spool_error).
+  std::size_t lost_batches = 0;
   bool database_available = true;
   std::chrono::milliseconds duration{0};  ///< wall time of the whole tick
   /// The interval's batch (also when it was only spooled) and every source's status, for

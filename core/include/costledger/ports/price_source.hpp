@@ -27,8 +27,11 @@ class PriceSource {
   PriceSource& operator=(const PriceSource&) = delete;
   PriceSource(PriceSource&&) = delete;
   PriceSource& operator=(PriceSource&&) = delete;
-  /// A fresh price book; failures are reported in `errors`, never thrown.
+  /// A fresh price book; failures are reported in `errors`, never thrown. Called on a thread
+  /// of its own (the collector does not wait for a slow source beyond its price wait).
   virtual LoadedPrices Load() = 0;
+  /// Where the prices come from, for a log line that names a source that has not answered.
+  virtual std::string Describe() const { return "the price source"; }
 };
 
 }  // namespace costledger::ports

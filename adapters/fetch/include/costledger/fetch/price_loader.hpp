@@ -31,6 +31,8 @@ class ConfiguredPriceSource final : public ports::PriceSource {
  public:
   explicit ConfiguredPriceSource(PriceSettings settings) : settings_(std::move(settings)) {}
   ports::LoadedPrices Load() override { return LoadPrices(settings_); }
+  /// "on-demand <url or path>, spot history <url>": what is configured.
+  std::string Describe() const override;
 
  private:
   PriceSettings settings_;

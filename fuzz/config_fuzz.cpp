@@ -1,5 +1,6 @@
 // The configuration an operator writes: the JSON file, and the COSTLEDGER_* environment that
-// overrides its keys (here the input as the value of a few of them, on a minimal file).
+// overrides its keys (here the input as the value of an integer key and of the database URL, on a
+// minimal file).
 #include <map>
 #include <string>
 
@@ -18,9 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace costledger;  // NOLINT(google-build-using-namespace): a fuzz driver
   const std::string text(fuzz::Text(data, size));
   fuzz::Refusable([&] { cli::ParseConfig(text, {}); });
-  for (const char* key :
-       {"COSTLEDGER_INTERVAL_SECONDS", "COSTLEDGER_API_WORKERS",
-        "COSTLEDGER_SOURCES_PRICING_REGION", "COSTLEDGER_LISTEN", "COSTLEDGER_DATABASE_URL"}) {
+  for (const char* key : {"COSTLEDGER_INTERVAL_SECONDS", "COSTLEDGER_DATABASE_URL"}) {
     fuzz::Refusable([&] { cli::ParseConfig(kMinimal, {{key, text}}); });
   }
   return 0;

@@ -228,7 +228,7 @@ class ApiWiring {
         // ... at a lower CPU priority, so /healthz and /v1/admission answer first on a busy node.
         workers_(c.api.workers, static_cast<std::size_t>(c.api.queue), kWorkerNice),
         limiter_(static_cast<std::size_t>(c.api.max_concurrent_per_token)),
-        handler_(cost_api_, workers_, std::chrono::seconds(1), &limiter_),
+        handler_(cost_api_, workers_, std::chrono::seconds(1), &limiter_, &metrics_pool_),
         console_handler_(console_, workers_, &limiter_),
         server_(Options(c, log, metrics),
                 [this](http::HttpRequest request, const http::Responder& respond) {
@@ -403,6 +403,9 @@ class ApiWiring {
   model::PriceBook prices_;
   api::WorkerPool workers_;
   api::PrincipalLimiter limiter_;  // the API's and the console's reads per principal
+  // /metrics is rendered here: one thread, a few scrapes queued (more get 503; Prometheus
+  // scrapes again).
+  api::WorkerPool metrics_pool_{1, 4, kWorkerNice};
   api::PooledHandler handler_;
   console::ConsoleHandler console_handler_;
   http::HttpServer server_;

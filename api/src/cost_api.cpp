@@ -206,10 +206,7 @@ CostApi::Decision CostApi::Decide(const http::HttpRequest& request) {
       d.response = http::JsonError(404, "metrics are not enabled in this process");
       return d;
     }
-    http::HttpResponse r;
-    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    r.body = metrics_->Serialize();
-    d.response = std::move(r);
+    d.render_metrics = true;
     return d;
   }
   if (RouteOf(path) == "other") {
@@ -250,6 +247,12 @@ CostApi::Decision CostApi::Decide(const http::HttpRequest& request) {
 
 http::HttpResponse CostApi::Answer(const http::HttpRequest& request, const Decision& decision) {
   if (decision.response) return *decision.response;
+  if (decision.render_metrics && metrics_ != nullptr) {
+    http::HttpResponse r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = metrics_->Serialize();
+    return r;
+  }
   const std::string& path = request.path;
   if (path == "/readyz") return Ready();
   if (IsReportsPath(path)) {

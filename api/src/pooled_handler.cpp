@@ -11,8 +11,12 @@
 namespace costledger::api {
 
 PooledHandler::PooledHandler(CostApi& api, WorkerPool& pool, std::chrono::seconds retry_after,
-                             PrincipalLimiter* limiter)
-    : api_(api), pool_(pool), retry_after_(retry_after), limiter_(limiter) {}
+                             PrincipalLimiter* limiter, WorkerPool* metrics_pool)
+    : api_(api),
+      pool_(pool),
+      retry_after_(retry_after),
+      limiter_(limiter),
+      metrics_pool_(metrics_pool) {}
 
 http::AsyncHandler PooledHandler::AsHandler() {
   return [this](http::HttpRequest request, const http::Responder& respond) {
@@ -26,6 +30,21 @@ void PooledHandler::operator()(http::HttpRequest request, const http::Responder&
   const std::string principal = decision.who.name;
   const http::Responder respond = http::NamingPrincipal(sink, principal);
   if (decision.response) return respond(std::move(*decision.response));
+  if (decision.render_metrics && metrics_pool_ != nullptr) {
+    auto work = std::make_shared<std::pair<http::HttpRequest, CostApi::Decision>>(
+        std::move(request), std::move(decision));
+    const bool queued = metrics_pool_->TrySubmit([this, work, respond] {
+      http::HttpResponse response;
+      try {
+        response = api_.Answer(work->first, work->second);
+      } catch (...) {
+        response = http::ErrorResponse(std::current_exception());
+      }
+      respond(std::move(response));
+    });
+    if (!queued) respond(Busy());
+    return;
+  }
   const std::string key = decision.cache_key;
   if (!key.empty()) {
     const std::lock_guard lock(mutex_);

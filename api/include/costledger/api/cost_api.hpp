@@ -117,10 +117,13 @@ class CostApi {
     /// (conditional requests, and a rebuilt report shows at once), or cache_ttl 0). Requests with
     /// one key get one answer, so they may share one Answer call.
     std::string cache_key;
+    /// /metrics, authorized: Answer renders the exposition (CPU work growing with the cluster,
+    /// so PooledHandler gives it a thread of its own rather than an I/O thread).
+    bool render_metrics = false;
   };
 
   /// Routes `request` without reading the database: quick and non-blocking (an SHA-256 per
-  /// token, a cache lookup, or rendering /metrics from memory), so fit for an I/O thread.
+  /// token, a cache lookup), so fit for an I/O thread.
   Decision Decide(const http::HttpRequest& request);
   /// Answers a request: `decision.response` when set, else the database read (which may take
   /// long), cached under `decision.cache_key`. Throws InvalidInput for invalid parameters and

@@ -27,9 +27,11 @@ namespace costledger::api {
 class PooledHandler {
  public:
   /// `limiter`: nullptr, no limit per principal; else it must outlive this handler.
+  /// `metrics_pool`: where /metrics is rendered (a thread of its own, so that rendering never
+  /// holds up an I/O thread and never waits behind a read); nullptr renders it on `pool`.
   PooledHandler(CostApi& api, WorkerPool& pool,
                 std::chrono::seconds retry_after = std::chrono::seconds(1),
-                PrincipalLimiter* limiter = nullptr);
+                PrincipalLimiter* limiter = nullptr, WorkerPool* metrics_pool = nullptr);
 
   void operator()(http::HttpRequest request, const http::Responder& sink);
 
@@ -45,6 +47,7 @@ class PooledHandler {
   WorkerPool& pool_;
   std::chrono::seconds retry_after_;
   PrincipalLimiter* limiter_;
+  WorkerPool* metrics_pool_;
   std::mutex mutex_;
   std::unordered_map<std::string, std::vector<http::Responder>> in_flight_;
 };

@@ -67,7 +67,7 @@ void Collector::TakeLoadedPrices(std::chrono::steady_clock::time_point wait_unti
   try {
     loaded = price_load_.get();
   } catch (const std::exception& e) {  // the port reports failures in `errors`; be safe
-    loaded.errors.push_back(e.what());
+    loaded.errors.emplace_back(e.what());
   }
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - price_load_started_);

@@ -30,21 +30,11 @@ void PooledHandler::operator()(http::HttpRequest request, const http::Responder&
   const std::string principal = decision.who.name;
   const http::Responder respond = http::NamingPrincipal(sink, principal);
   if (decision.response) return respond(std::move(*decision.response));
-  if (decision.render_metrics && metrics_pool_ != nullptr) {
-    auto work = std::make_shared<std::pair<http::HttpRequest, CostApi::Decision>>(
-        std::move(request), std::move(decision));
-    const bool queued = metrics_pool_->TrySubmit([this, work, respond] {
-      http::HttpResponse response;
-      try {
-        response = api_.Answer(work->first, work->second);
-      } catch (...) {
-        response = http::ErrorResponse(std::current_exception());
-      }
-      respond(std::move(response));
-    });
-    if (!queued) respond(Busy());
-    return;
-  }
+  // /metrics renders on a thread of its own when there is one (outside the per-principal limit:
+  // it reads no database); everything else reads on the pool.
+  const bool own_thread = decision.render_metrics && metrics_pool_ != nullptr;
+  WorkerPool& pool = own_thread ? *metrics_pool_ : pool_;
+  PrincipalLimiter* const limiter = own_thread ? nullptr : limiter_;
   const std::string key = decision.cache_key;
   if (!key.empty()) {
     const std::lock_guard lock(mutex_);
@@ -57,25 +47,25 @@ void PooledHandler::operator()(http::HttpRequest request, const http::Responder&
     if (key.empty()) return respond(std::move(response));
     Finish(key, std::move(response));
   };
-  if (limiter_ != nullptr) {
-    if (auto refused = limiter_->Acquire(principal)) return answer(std::move(*refused));
+  if (limiter != nullptr) {
+    if (auto refused = limiter->Acquire(principal)) return answer(std::move(*refused));
   }
   // The job holds the request; shared, as std::function needs a copyable callable.
   auto work = std::make_shared<std::pair<http::HttpRequest, CostApi::Decision>>(
       std::move(request), std::move(decision));
-  const bool queued = pool_.TrySubmit([this, work, respond, principal] {
+  const bool queued = pool.TrySubmit([this, work, respond, principal, limiter] {
     http::HttpResponse response;
     try {
       response = api_.Answer(work->first, work->second);
     } catch (...) {
       response = http::ErrorResponse(std::current_exception());
     }
-    if (limiter_ != nullptr) limiter_->Release(principal);
+    if (limiter != nullptr) limiter->Release(principal);
     if (work->second.cache_key.empty()) return respond(std::move(response));
     Finish(work->second.cache_key, std::move(response));
   });
   if (queued) return;
-  if (limiter_ != nullptr) limiter_->Release(principal);
+  if (limiter != nullptr) limiter->Release(principal);
   answer(Busy());
 }
 

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "allocation_cluster.hpp"
+#include "container_columns.hpp"
 #include "costledger/postgres/postgres_store.hpp"
 
 namespace costledger::bench {
@@ -162,8 +163,6 @@ void Exec(pqxx::connection& c, const std::string& sql) {
 }
 
 // Fills the database. Two connections (the machine has two cores): one loads the raw
-
-// Fills the database. Two connections (the machine has two cores): one loads the raw
 // intervals, the other the hourly rollups, the nodes and then the daily rollups.
 void LoadAllocationCluster(testing::PrivatePostgres& server, const std::string& url,
                            const std::function<void(const std::string&)>& progress) {
@@ -219,9 +218,13 @@ void LoadAllocationCluster(testing::PrivatePostgres& server, const std::string& 
       pqxx::work tx(c);
       tx.exec_params(std::string(kInsertHourly), h, h + kChunkHours);
       tx.exec_params(Sql(kInsertNodeHourly), h, h + kChunkHours);
+      // The per-workload hours as the store's hourly rollup adds them, from the container hours.
+      tx.exec_params(postgres::WorkloadHourRollUpSql(), "bench", kFirstDay + std::int64_t{h} * 3600,
+                     kFirstDay + std::int64_t{h + kChunkHours} * 3600);
       tx.commit();
       if ((h / kChunkHours + 1) % 5 == 0) {
-        report("container_costs_hourly + node_costs_hourly: {:2d}/{} days ({:.1f}M rows)",
+        report("container_costs_hourly + workload_costs_hourly + node_costs_hourly: {:2d}/{} days "
+               "({:.1f}M rows)",
                h / 24 + 1, kDays, (h + kChunkHours) * kPods / 1e6);
       }
     }
@@ -240,7 +243,8 @@ void LoadAllocationCluster(testing::PrivatePostgres& server, const std::string& 
         "{} days",
         kDays);
     for (const char* table :
-         {"container_costs_hourly", "container_costs_daily", "workload_costs_daily", "node_costs",
+         {"container_costs_hourly", "workload_costs_hourly", "container_costs_daily",
+          "workload_costs_daily", "node_costs",
           "node_costs_hourly", "node_costs_daily", "clusters", "rollup_pending",
           "rollup_pending_daily"}) {
       Exec(c, fmt::format("VACUUM ANALYZE {}", table));
@@ -264,13 +268,14 @@ void LoadAllocationCluster(testing::PrivatePostgres& server, const std::string& 
       "FROM node_costs_hourly), (SELECT count(*) FROM node_costs_daily), (SELECT count(*) FROM "
       "rollup_pending) + (SELECT count(*) FROM rollup_pending_daily), "
       "pg_size_pretty(pg_database_size(current_database())), (SELECT count(*) FROM "
-      "workload_costs_daily)");
+      "workload_costs_daily), (SELECT count(*) FROM workload_costs_hourly)");
   fmt::print(
       "loaded in {:.1f} s: container_costs {} (raw, ONE row per pod per hour), "
-      "container_costs_hourly {}, container_costs_daily {}, workload_costs_daily {}, "
+      "container_costs_hourly {}, workload_costs_hourly {}, container_costs_daily {}, "
+      "workload_costs_daily {}, "
       "node_costs_hourly {}, node_costs_daily {}, pending rollups {}; database {}\n",
       Seconds(Clock::now() - started), counts[0].as<std::int64_t>(), counts[1].as<std::int64_t>(),
-      counts[2].as<std::int64_t>(), counts[7].as<std::int64_t>(), counts[3].as<std::int64_t>(),
+      counts[8].as<std::int64_t>(), counts[2].as<std::int64_t>(), counts[7].as<std::int64_t>(), counts[3].as<std::int64_t>(),
       counts[4].as<std::int64_t>(), counts[5].as<std::int64_t>(), counts[6].as<std::string>());
 }
 }  // namespace costledger::bench

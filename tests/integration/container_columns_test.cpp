@@ -84,6 +84,11 @@ TEST_F(ContainerColumnsTest, WorkloadDailyHoldsTheWorkloadKeyAndEveryValue) {
   std::vector<std::string> names;
   for (const auto& [name, type] : Schema("workload_costs_daily")) names.push_back(name);
   EXPECT_EQ(names, expected);
+  // The per-workload hourly rollup (migration 0014) the same, per hour.
+  expected[1] = "hour";
+  names.clear();
+  for (const auto& [name, type] : Schema("workload_costs_hourly")) names.push_back(name);
+  EXPECT_EQ(names, expected);
 }
 
 // Every generated statement is valid SQL for the migrated schema.
@@ -96,6 +101,7 @@ TEST_F(ContainerColumnsTest, GeneratedRollupsAndReadsRunOnTheSchema) {
       0));
   EXPECT_NO_THROW(tx.exec_params(
       ContainerDayRollUpSql("workload_costs_daily", "container_costs_daily", "day", true), "c", 0));
+  EXPECT_NO_THROW(tx.exec_params(WorkloadHourRollUpSql(), "c", 0, 3600));
   EXPECT_NO_THROW(tx.exec("SELECT " + ContainerReadFolds(true) + " FROM container_costs x"));
   EXPECT_NO_THROW(
       tx.exec("SELECT " + ContainerReadFolds(false) + " FROM container_costs_hourly x"));

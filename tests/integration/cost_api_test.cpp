@@ -387,7 +387,8 @@ TEST_F(CostApiTest, AReadPastTheStatementTimeoutIs504AndTheNextOneWorks) {
     pqxx::connection locker(url_);
     pqxx::work lock(locker);
     lock.exec(
-        "LOCK TABLE container_costs, container_costs_hourly, container_costs_daily IN "
+        "LOCK TABLE container_costs, container_costs_hourly, workload_costs_hourly, "
+        "container_costs_daily, workload_costs_daily IN "
         "ACCESS EXCLUSIVE MODE");
     const auto started = std::chrono::steady_clock::now();
     const http::HttpResponse r = answer();

@@ -209,6 +209,39 @@ TEST_F(PostgresCostReaderTest, WorkloadGroupingsReadTheWorkloadDailyTier) {
             Cost(by_container) - StoredTotals(kDay, kDay + days(1)).first);
 }
 
+// Hours grouped by workload properties come from the per-workload hourly rollup (one row per
+// workload and hour, migration 0014), anything finer from the per-container one: hourly steps
+// and the hours after the whole day answer the same with the container hours emptied, while
+// a grouping by pod loses them.
+TEST_F(PostgresCostReaderTest, WorkloadGroupingsReadTheWorkloadHourlyTier) {
+  WriteHistory();
+  store_->RollUp(End());
+  std::vector<std::vector<model::AllocationRow>> hourly_steps;
+  std::vector<std::vector<model::AllocationRow>> whole;
+  for (const auto& grouping : kTierGroupings) {
+    hourly_steps.push_back(reader_->ReadAllocations(kDay, End(), hours(1), grouping));
+    whole.push_back(reader_->ReadAllocations(kDay, End(), End() - kDay, grouping));
+  }
+  {
+    pqxx::connection c(url_);
+    pqxx::work tx(c);
+    EXPECT_GT(tx.exec1("SELECT count(*) FROM workload_costs_hourly")[0].as<int>(), 0);
+    // Fewer rows than the container hours they sum.
+    EXPECT_LT(tx.exec1("SELECT count(*) FROM workload_costs_hourly")[0].as<int>(),
+              tx.exec1("SELECT count(*) FROM container_costs_hourly")[0].as<int>());
+    tx.exec0("DELETE FROM container_costs_hourly");
+    tx.commit();
+  }
+  for (const std::size_t g : {0, 2}) {  // workload-grained
+    SCOPED_TRACE(g);
+    ExpectSameRows(hourly_steps[g], reader_->ReadAllocations(kDay, End(), hours(1), kTierGroupings[g]));
+    ExpectSameRows(whole[g], reader_->ReadAllocations(kDay, End(), End() - kDay, kTierGroupings[g]));
+  }
+  // By pod: the hours after the first day (hourly tier) are gone, the day (daily tier) is not.
+  EXPECT_EQ(Cost(reader_->ReadAllocations(kDay, End(), End() - kDay, kTierGroupings[1])),
+            StoredTotals(kDay, kDay + days(1)).first);
+}
+
 // The same for a grouping by platform and workload: both are keys of the per-workload daily
 // rollup, so whole days of them need no container rows either.
 TEST_F(PostgresCostReaderTest, PlatformAndWorkloadReadTheWorkloadDailyTier) {

@@ -255,7 +255,8 @@ TEST_F(PostgresStoreTest, UpgradeToWorkloadNamesKeepsEarlierRowsWithEmptyNames) 
                      WHERE c.relname = 'container_costs_20251116')"),
             1);
   for (const char* table : {"container_costs", "container_costs_20251116", "container_costs_hourly",
-                            "container_costs_daily", "workload_costs_daily"}) {
+                            "container_costs_daily", "workload_costs_daily",
+                            "workload_costs_hourly"}) {
     EXPECT_EQ(
         Count(fmt::format("SELECT count(*) FROM {} WHERE platform = '' AND workload = ''", table)),
         1)
@@ -936,12 +937,14 @@ TEST_F(PostgresStoreTest, PartitionsExistPerDayAndRetentionDropsOldOnes) {
   policy.queries_days = 2;
 
   // Hourly rollups and queries older than their own limits (cutoff the 15th at 12:00): the
-  // hours of the 14th and 15th at 10:00 go (2 containers and 1 node each), and so do the
-  // queries submitted then, and the daily rollups of the 14th (2 containers, their 2 workloads
-  // and 1 node) with its usage digest (2 containers).
+  // hours of the 14th and 15th at 10:00 go (2 containers, their 2 workloads and 1 node each),
+  // and so do the queries submitted then, and the daily rollups of the 14th (2 containers,
+  // their 2 workloads and 1 node) with its usage digest (2 containers).
   EXPECT_EQ(Count("SELECT count(*) FROM workload_costs_daily"), 6);
   EXPECT_EQ(Count("SELECT count(*) FROM container_usage_daily"), 6);
-  EXPECT_EQ(store->ApplyRetention(policy, now), 2 * 3 + 2 + 3 + 2 + 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM workload_costs_hourly"), 6);
+  EXPECT_EQ(store->ApplyRetention(policy, now), 2 * (2 + 2 + 1) + 2 + 3 + 2 + 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM workload_costs_hourly"), 2);
   EXPECT_EQ(Count("SELECT count(*) FROM container_usage_daily"), 4);
   EXPECT_EQ(Count("SELECT count(*) FROM workload_costs_daily"), 4);
   EXPECT_EQ(Count("SELECT count(*) FROM container_costs_hourly"), 2);

@@ -43,14 +43,18 @@ std::string FoldOverRollup(const ContainerColumn& c) {
 
 // INSERT INTO `target` ... SELECT ... FROM `source` x, one row per key and period: `period`
 // is "hour" or "day", `source_time` the column of `source` that falls in it; `keys` the
-// columns grouped by, `carried` the labels kept; every value folded by `fold`.
+// columns grouped by, `carried` the labels kept; every value folded by `fold`. One period
+// ($2 epoch seconds of its start), or with `per_source_time` every period of the source rows
+// in [$2, $3) (the source is then of the same period: its time is the target's).
 template <typename Keys, typename Carried, typename Fold>
 std::string RollUpSql(std::string_view target, std::string_view source,
                       std::string_view source_time, std::string_view period, Keys is_key,
-                      Carried is_carried, Fold fold) {
+                      Carried is_carried, Fold fold, bool per_source_time = false) {
   std::string columns = fmt::format("cluster, {}", period);
-  std::string select = "x.cluster, to_timestamp($2::bigint)";
-  std::string group_by = "x.cluster";
+  std::string select = per_source_time ? fmt::format("x.cluster, x.{}", source_time)
+                                       : std::string("x.cluster, to_timestamp($2::bigint)");
+  std::string group_by =
+      per_source_time ? fmt::format("x.cluster, x.{}", source_time) : std::string("x.cluster");
   for (const ContainerColumn& c : kContainerColumns) {
     if (!IsRollupColumn(c)) continue;
     if (is_key(c)) {
@@ -63,12 +67,15 @@ std::string RollUpSql(std::string_view target, std::string_view source,
     }
     columns += fmt::format(", {}", c.name);
   }
+  const std::string until = per_source_time
+                                ? std::string("to_timestamp($3::bigint)")
+                                : fmt::format("to_timestamp($2::bigint) + interval '1 {}'", period);
   return fmt::format(
       "INSERT INTO {target} ({columns})\nSELECT {select}\nFROM {source} x\n"
       "WHERE x.cluster = $1 AND x.{time} >= to_timestamp($2::bigint)\n"
-      "  AND x.{time} < to_timestamp($2::bigint) + interval '1 {period}'\nGROUP BY {group_by}",
+      "  AND x.{time} < {until}\nGROUP BY {group_by}",
       fmt::arg("target", target), fmt::arg("columns", columns), fmt::arg("select", select),
-      fmt::arg("source", source), fmt::arg("time", source_time), fmt::arg("period", period),
+      fmt::arg("source", source), fmt::arg("time", source_time), fmt::arg("until", until),
       fmt::arg("group_by", group_by));
 }
 
@@ -117,6 +124,13 @@ std::string ContainerDayRollUpSql(std::string_view target, std::string_view sour
     return RollUpSql(target, source, source_time, "day", IsWorkloadKey, Never, FoldOverRollup);
   }
   return RollUpSql(target, source, source_time, "day", IsKey, IsCarriedLabel, FoldOverRollup);
+}
+
+const std::string& WorkloadHourRollUpSql() {
+  static const std::string kSql =
+      RollUpSql("workload_costs_hourly", "container_costs_hourly", "hour", "hour", IsWorkloadKey,
+                Never, FoldOverRollup, true);
+  return kSql;
 }
 
 std::string ContainerReadFolds(bool raw) {

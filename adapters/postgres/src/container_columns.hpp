@@ -545,6 +545,11 @@ const std::string& ContainerHourRollUpSql();
 std::string ContainerDayRollUpSql(std::string_view target, std::string_view source,
                                   std::string_view source_time, bool per_workload);
 
+/// INSERT INTO workload_costs_hourly one row per workload and hour of cluster $1's hours in
+/// [$2, $3) (epoch seconds), folded from the rows of container_costs_hourly: what the hourly
+/// tier answers for groupings by workload properties, with ~10x fewer rows (migration 0014).
+const std::string& WorkloadHourRollUpSql();
+
 /// The cost reader's folded columns of one branch, "<fold>(<expression>) AS <name>, ..." for
 /// every column it reads, over the raw rows `x` (`raw`) or the rows `x` of a rollup table.
 std::string ContainerReadFolds(bool raw);

@@ -115,6 +115,20 @@ const TierSql& WorkloadDailySql() {
   return kWorkloadDaily;
 }
 
+// The same per hour (migration 0014).
+const TierSql& WorkloadHourlySql() {
+  static const TierSql kWorkloadHourly{"workload_costs_hourly", "node_costs_hourly", "hour",
+                                       RollupContainerFolds(), kRollupNodeSums};
+  return kWorkloadHourly;
+}
+
+// The table of `tier` that answers `grouping`: per workload where it is fine enough.
+const TierSql& ContainerSqlOf(ReadTier tier, bool workload_grained) {
+  if (workload_grained && tier == ReadTier::kDaily) return WorkloadDailySql();
+  if (workload_grained && tier == ReadTier::kHourly) return WorkloadHourlySql();
+  return SqlOf(tier);
+}
+
 bool WorkloadGrained(std::span<const PropertyRef> grouping) {
   return std::all_of(grouping.begin(), grouping.end(), [](const PropertyRef& p) {
     switch (p.property) {
@@ -519,8 +533,7 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadContainerSums(
     const bool workload_grained = WorkloadGrained(grouping);
     std::string branches;
     for (const ReadTier tier : {ReadTier::kDaily, ReadTier::kHourly, ReadTier::kRaw}) {
-      const TierSql& sql =
-          tier == ReadTier::kDaily && workload_grained ? WorkloadDailySql() : SqlOf(tier);
+      const TierSql& sql = ContainerSqlOf(tier, workload_grained);
       const std::string ranges = RangeCondition(ctx.plan, tier, sql.time_column, params);
       if (ranges.empty()) continue;
       if (!branches.empty()) branches += "\nUNION ALL\n";

@@ -159,6 +159,8 @@ constexpr std::string_view kRollUpSettings =
     "SET LOCAL work_mem = '256MB'; SET LOCAL enable_sort = off";
 constexpr std::string_view kClearContainerHour =
     "DELETE FROM container_costs_hourly WHERE cluster = $1 AND hour = to_timestamp($2::bigint)";
+constexpr std::string_view kClearWorkloadHour =
+    "DELETE FROM workload_costs_hourly WHERE cluster = $1 AND hour = to_timestamp($2::bigint)";
 constexpr std::string_view kClearNodeHour =
     "DELETE FROM node_costs_hourly WHERE cluster = $1 AND hour = to_timestamp($2::bigint)";
 constexpr std::string_view kRollUpNodeHour = R"(
@@ -291,6 +293,8 @@ ORDER BY interval_start)";
 // $1: epoch seconds; rows whose hour ended at or before it.
 constexpr std::string_view kDeleteContainerHourly =
     "DELETE FROM container_costs_hourly WHERE hour <= to_timestamp($1::bigint) - interval '1 hour'";
+constexpr std::string_view kDeleteWorkloadHourly =
+    "DELETE FROM workload_costs_hourly WHERE hour <= to_timestamp($1::bigint) - interval '1 hour'";
 constexpr std::string_view kDeleteNodeHourly =
     "DELETE FROM node_costs_hourly WHERE hour <= to_timestamp($1::bigint) - interval '1 hour'";
 constexpr std::string_view kDeleteContainerDaily =
@@ -728,6 +732,7 @@ std::int64_t PostgresStore::RollUp(sys_seconds complete_before) {
       }
       tx.exec(Sql(kRollUpSettings));
       tx.exec_params(Sql(kClearContainerHour), cluster, hour);
+      tx.exec_params(Sql(kClearWorkloadHour), cluster, hour);
       tx.exec_params(Sql(kClearNodeHour), cluster, hour);
       // The sums this store kept while writing, when it wrote every interval of the hour and
       // nobody amended one; otherwise aggregate the raw rows.
@@ -746,6 +751,7 @@ std::int64_t PostgresStore::RollUp(sys_seconds complete_before) {
       } else {
         tx.exec_params(ContainerHourRollUpSql(), cluster, hour);
       }
+      tx.exec_params(WorkloadHourRollUpSql(), cluster, hour, hour + std::int64_t{3600});
       tx.exec_params(Sql(kRollUpNodeHour), cluster, hour);
       RollUpVolumeHour(tx, cluster, hour);
       tx.exec_params(Sql(kMarkDayPending), cluster, hour);
@@ -825,6 +831,8 @@ std::int64_t PostgresStore::ApplyRetention(const RetentionPolicy& policy, sys_se
     tx.exec_params(Sql(kDeleteIntervalMarks), EpochSeconds(std::chrono::floor<days>(raw_cutoff)));
     removed += static_cast<std::int64_t>(
         tx.exec_params(Sql(kDeleteContainerHourly), EpochSeconds(hourly_cutoff)).affected_rows());
+    removed += static_cast<std::int64_t>(
+        tx.exec_params(Sql(kDeleteWorkloadHourly), EpochSeconds(hourly_cutoff)).affected_rows());
     removed += static_cast<std::int64_t>(
         tx.exec_params(Sql(kDeleteNodeHourly), EpochSeconds(hourly_cutoff)).affected_rows());
     removed += static_cast<std::int64_t>(

@@ -218,14 +218,19 @@ void LoadAllocationCluster(testing::PrivatePostgres& server, const std::string& 
       pqxx::work tx(c);
       tx.exec_params(std::string(kInsertHourly), h, h + kChunkHours);
       tx.exec_params(Sql(kInsertNodeHourly), h, h + kChunkHours);
-      // The per-workload hours as the store's hourly rollup adds them, from the container hours.
-      tx.exec_params(postgres::WorkloadHourRollUpSql(), "bench", kFirstDay + std::int64_t{h} * 3600,
-                     kFirstDay + std::int64_t{h + kChunkHours} * 3600);
+      // The per-workload and per-node hours as the store's hourly rollup adds them, from the
+      // container hours.
+      for (const postgres::RollupGrain g : postgres::kCoarseGrains) {
+        tx.exec_params(postgres::GrainHourRollUpSql(g), "bench", kFirstDay + std::int64_t{h} * 3600,
+                       kFirstDay + std::int64_t{h + kChunkHours} * 3600);
+      }
       tx.commit();
       if ((h / kChunkHours + 1) % 5 == 0) {
-        report("container_costs_hourly + workload_costs_hourly + node_costs_hourly: {:2d}/{} days "
-               "({:.1f}M rows)",
-               h / 24 + 1, kDays, (h + kChunkHours) * kPods / 1e6);
+        report(
+            "container_costs_hourly + its per-workload and per-node rollups + node_costs_hourly: "
+            "{:2d}/{} days "
+            "({:.1f}M rows)",
+            h / 24 + 1, kDays, (h + kChunkHours) * kPods / 1e6);
       }
     }
     Exec(c, std::string(kInsertNodeRaw));
@@ -244,7 +249,7 @@ void LoadAllocationCluster(testing::PrivatePostgres& server, const std::string& 
         kDays);
     for (const char* table :
          {"container_costs_hourly", "workload_costs_hourly", "container_costs_daily",
-          "workload_costs_daily", "node_costs",
+          "workload_costs_daily", "node_kind_costs_hourly", "node_kind_costs_daily", "node_costs",
           "node_costs_hourly", "node_costs_daily", "clusters", "rollup_pending",
           "rollup_pending_daily"}) {
       Exec(c, fmt::format("VACUUM ANALYZE {}", table));
@@ -275,7 +280,8 @@ void LoadAllocationCluster(testing::PrivatePostgres& server, const std::string& 
       "workload_costs_daily {}, "
       "node_costs_hourly {}, node_costs_daily {}, pending rollups {}; database {}\n",
       Seconds(Clock::now() - started), counts[0].as<std::int64_t>(), counts[1].as<std::int64_t>(),
-      counts[8].as<std::int64_t>(), counts[2].as<std::int64_t>(), counts[7].as<std::int64_t>(), counts[3].as<std::int64_t>(),
-      counts[4].as<std::int64_t>(), counts[5].as<std::int64_t>(), counts[6].as<std::string>());
+      counts[8].as<std::int64_t>(), counts[2].as<std::int64_t>(), counts[7].as<std::int64_t>(),
+      counts[3].as<std::int64_t>(), counts[4].as<std::int64_t>(), counts[5].as<std::int64_t>(),
+      counts[6].as<std::string>());
 }
 }  // namespace costledger::bench

@@ -464,14 +464,19 @@ void Load(costledger::testing::PrivatePostgres& server, const std::string& url) 
       pqxx::work tx(c);
       tx.exec_params(std::string(kInsertHourly), h0, h1);
       tx.exec_params(Sql(kInsertNodeHourly), h0, h1);
-      // The per-workload hours as the store's hourly rollup adds them, from the container hours.
-      tx.exec_params(costledger::postgres::WorkloadHourRollUpSql(), "bench",
-                     kFirstDay + std::int64_t{h0} * 3600, kFirstDay + std::int64_t{h1} * 3600);
+      // The per-workload and per-node hours as the store's hourly rollup adds them, from the
+      // container hours.
+      for (const costledger::postgres::RollupGrain g : costledger::postgres::kCoarseGrains) {
+        tx.exec_params(costledger::postgres::GrainHourRollUpSql(g), "bench",
+                       kFirstDay + std::int64_t{h0} * 3600, kFirstDay + std::int64_t{h1} * 3600);
+      }
       tx.commit();
       if (h1 / 24 % 5 == 0) {
-        Progress("container_costs_hourly + workload_costs_hourly + node_costs_hourly: {:2d}/{} "
-                 "days ({:.1f}M rows)",
-                 h1 / 24, kDays, rows_to(h1));
+        Progress(
+            "container_costs_hourly + its per-workload and per-node rollups + node_costs_hourly: "
+            "{:2d}/{} "
+            "days ({:.1f}M rows)",
+            h1 / 24, kDays, rows_to(h1));
       }
     }
     Exec(c, std::string(kInsertNodeRaw));
@@ -489,7 +494,8 @@ void Load(costledger::testing::PrivatePostgres& server, const std::string& url) 
     Progress("daily rollups (PostgresStore::RollUp): {} days", kDays - 1);
     for (const char* table :
          {"container_costs_hourly", "workload_costs_hourly", "container_costs_daily",
-          "workload_costs_daily", "node_costs", "node_costs_hourly", "node_costs_daily", "query_costs", "clusters", "rollup_pending",
+          "workload_costs_daily", "node_kind_costs_hourly", "node_kind_costs_daily", "node_costs",
+          "node_costs_hourly", "node_costs_daily", "query_costs", "clusters", "rollup_pending",
           "rollup_pending_daily"}) {
       Exec(c, fmt::format("VACUUM ANALYZE {}", table));
     }

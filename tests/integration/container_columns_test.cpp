@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <pqxx/pqxx>
 #include <string>
@@ -91,17 +92,46 @@ TEST_F(ContainerColumnsTest, WorkloadDailyHoldsTheWorkloadKeyAndEveryValue) {
   EXPECT_EQ(names, expected);
 }
 
+// The per-node rollups (migration 0015): the node and controller kind, then every value, with
+// the types of the per-workload rollups.
+TEST_F(ContainerColumnsTest, NodeKindRollupsHoldTheirKeyAndEveryValue) {
+  Columns expected{{"cluster", "text"}, {"day", "timestamp with time zone"}};
+  for (const ContainerColumn& c : kContainerColumns) {
+    if (c.node_key) expected.emplace_back(c.name, "text");
+  }
+  for (const auto& [name, type] : Schema("workload_costs_daily")) {
+    const auto c =
+        std::find_if(kContainerColumns.begin(), kContainerColumns.end(),
+                     [&](const ContainerColumn& k) { return k.name == name && IsRollupColumn(k); });
+    if (c != kContainerColumns.end() && IsRollupValue(*c)) expected.emplace_back(name, type);
+  }
+  ASSERT_EQ(expected.size(), 2 + 2 + 17U);
+  EXPECT_EQ(expected[2].first, "node");
+  EXPECT_EQ(Schema("node_kind_costs_daily"), expected);
+  expected[1].first = "hour";
+  EXPECT_EQ(Schema("node_kind_costs_hourly"), expected);
+}
+
 // Every generated statement is valid SQL for the migrated schema.
 TEST_F(ContainerColumnsTest, GeneratedRollupsAndReadsRunOnTheSchema) {
   pqxx::connection c(url_);
   pqxx::work tx(c);
   EXPECT_NO_THROW(tx.exec_params(ContainerHourRollUpSql(), "c", 0));
-  EXPECT_NO_THROW(tx.exec_params(
-      ContainerDayRollUpSql("container_costs_daily", "container_costs_hourly", "hour", false), "c",
-      0));
-  EXPECT_NO_THROW(tx.exec_params(
-      ContainerDayRollUpSql("workload_costs_daily", "container_costs_daily", "day", true), "c", 0));
-  EXPECT_NO_THROW(tx.exec_params(WorkloadHourRollUpSql(), "c", 0, 3600));
+  EXPECT_NO_THROW(
+      tx.exec_params(ContainerDayRollUpSql("container_costs_daily", "container_costs_hourly",
+                                           "hour", RollupGrain::kContainer),
+                     "c", 0));
+  EXPECT_NO_THROW(
+      tx.exec_params(ContainerDayRollUpSql("workload_costs_daily", "container_costs_daily", "day",
+                                           RollupGrain::kWorkload),
+                     "c", 0));
+  EXPECT_NO_THROW(
+      tx.exec_params(ContainerDayRollUpSql("node_kind_costs_daily", "container_costs_daily", "day",
+                                           RollupGrain::kNodeKind),
+                     "c", 0));
+  for (const RollupGrain g : kCoarseGrains) {
+    EXPECT_NO_THROW(tx.exec_params(GrainHourRollUpSql(g), "c", 0, 3600));
+  }
   EXPECT_NO_THROW(tx.exec("SELECT " + ContainerReadFolds(true) + " FROM container_costs x"));
   EXPECT_NO_THROW(
       tx.exec("SELECT " + ContainerReadFolds(false) + " FROM container_costs_hourly x"));

@@ -155,6 +155,9 @@ const std::vector<std::vector<PropertyRef>> kTierGroupings{
     {{CostProperty::kCapacityType, {}},
      {CostProperty::kInstanceType, {}},
      {CostProperty::kWorkload, {}}},
+    // Per-node groupings (node_kind_costs_hourly and _daily).
+    {{CostProperty::kCluster, {}}, {CostProperty::kNode, {}}, {CostProperty::kControllerKind, {}}},
+    {{CostProperty::kNode, {}}},
 };
 
 TEST_F(PostgresCostReaderTest, RollupTiersAnswerExactlyAsTheRawIntervals) {
@@ -209,6 +212,38 @@ TEST_F(PostgresCostReaderTest, WorkloadGroupingsReadTheWorkloadDailyTier) {
             Cost(by_container) - StoredTotals(kDay, kDay + days(1)).first);
 }
 
+// Groupings by the node and controller kind read the per-node rollups (migration 0015), hours
+// and days: with the container rollups emptied they answer the same, a grouping by pod does not.
+TEST_F(PostgresCostReaderTest, NodeGroupingsReadTheNodeKindTiers) {
+  WriteHistory();
+  store_->RollUp(End());
+  std::vector<std::vector<model::AllocationRow>> hourly_steps;
+  std::vector<std::vector<model::AllocationRow>> whole;
+  for (const std::size_t g : {4, 5}) {
+    hourly_steps.push_back(reader_->ReadAllocations(kDay, End(), hours(1), kTierGroupings[g]));
+    whole.push_back(reader_->ReadAllocations(kDay, End(), End() - kDay, kTierGroupings[g]));
+  }
+  {
+    pqxx::connection c(url_);
+    pqxx::work tx(c);
+    for (const char* table : {"node_kind_costs_hourly", "node_kind_costs_daily"}) {
+      EXPECT_GT(tx.exec1(fmt::format("SELECT count(*) FROM {}", table))[0].as<int>(), 0) << table;
+    }
+    EXPECT_LT(tx.exec1("SELECT count(*) FROM node_kind_costs_hourly")[0].as<int>(),
+              tx.exec1("SELECT count(*) FROM container_costs_hourly")[0].as<int>());
+    tx.exec0("DELETE FROM container_costs_hourly; DELETE FROM container_costs_daily");
+    tx.commit();
+  }
+  for (std::size_t i = 0; i < 2; ++i) {
+    SCOPED_TRACE(i);
+    const auto& grouping = kTierGroupings[4 + i];
+    ExpectSameRows(hourly_steps[i], reader_->ReadAllocations(kDay, End(), hours(1), grouping));
+    ExpectSameRows(whole[i], reader_->ReadAllocations(kDay, End(), End() - kDay, grouping));
+    EXPECT_EQ(Cost(whole[i]), StoredTotals(kDay, End()).first);
+  }
+  EXPECT_TRUE(reader_->ReadAllocations(kDay, End(), End() - kDay, kTierGroupings[1]).empty());
+}
+
 // Hours grouped by workload properties come from the per-workload hourly rollup (one row per
 // workload and hour, migration 0014), anything finer from the per-container one: hourly steps
 // and the hours after the whole day answer the same with the container hours emptied, while
@@ -234,8 +269,10 @@ TEST_F(PostgresCostReaderTest, WorkloadGroupingsReadTheWorkloadHourlyTier) {
   }
   for (const std::size_t g : {0, 2}) {  // workload-grained
     SCOPED_TRACE(g);
-    ExpectSameRows(hourly_steps[g], reader_->ReadAllocations(kDay, End(), hours(1), kTierGroupings[g]));
-    ExpectSameRows(whole[g], reader_->ReadAllocations(kDay, End(), End() - kDay, kTierGroupings[g]));
+    ExpectSameRows(hourly_steps[g],
+                   reader_->ReadAllocations(kDay, End(), hours(1), kTierGroupings[g]));
+    ExpectSameRows(whole[g],
+                   reader_->ReadAllocations(kDay, End(), End() - kDay, kTierGroupings[g]));
   }
   // By pod: the hours after the first day (hourly tier) are gone, the day (daily tier) is not.
   EXPECT_EQ(Cost(reader_->ReadAllocations(kDay, End(), End() - kDay, kTierGroupings[1])),

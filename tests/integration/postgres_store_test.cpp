@@ -254,12 +254,20 @@ TEST_F(PostgresStoreTest, UpgradeToWorkloadNamesKeepsEarlierRowsWithEmptyNames) 
   EXPECT_EQ(Count(R"(SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
                      WHERE c.relname = 'container_costs_20251116')"),
             1);
-  for (const char* table : {"container_costs", "container_costs_20251116", "container_costs_hourly",
-                            "container_costs_daily", "workload_costs_daily",
-                            "workload_costs_hourly"}) {
+  for (const char* table :
+       {"container_costs", "container_costs_20251116", "container_costs_hourly",
+        "container_costs_daily", "workload_costs_daily", "workload_costs_hourly"}) {
     EXPECT_EQ(
         Count(fmt::format("SELECT count(*) FROM {} WHERE platform = '' AND workload = ''", table)),
         1)
+        << table;
+  }
+  // The per-node rollups (0015) of the hour and day kept before: one node, one kind.
+  for (const char* table : {"node_kind_costs_hourly", "node_kind_costs_daily"}) {
+    EXPECT_EQ(Count(fmt::format("SELECT count(*) FROM {} WHERE node = 'n0' AND controller_kind = "
+                                "'Deployment' AND cpu_cost_nanos = 7000",
+                                table)),
+              1)
         << table;
   }
   EXPECT_EQ(Query1(R"(
@@ -937,13 +945,15 @@ TEST_F(PostgresStoreTest, PartitionsExistPerDayAndRetentionDropsOldOnes) {
   policy.queries_days = 2;
 
   // Hourly rollups and queries older than their own limits (cutoff the 15th at 12:00): the
-  // hours of the 14th and 15th at 10:00 go (2 containers, their 2 workloads and 1 node each),
-  // and so do the queries submitted then, and the daily rollups of the 14th (2 containers,
-  // their 2 workloads and 1 node) with its usage digest (2 containers).
+  // hours of the 14th and 15th at 10:00 go (2 containers, their 2 workloads, 1 node and kind,
+  // and 1 node each), and so do the queries submitted then, and the daily rollups of the 14th
+  // (2 containers, their 2 workloads, 1 node and kind, and 1 node) with its usage digest (2
+  // containers).
   EXPECT_EQ(Count("SELECT count(*) FROM workload_costs_daily"), 6);
   EXPECT_EQ(Count("SELECT count(*) FROM container_usage_daily"), 6);
   EXPECT_EQ(Count("SELECT count(*) FROM workload_costs_hourly"), 6);
-  EXPECT_EQ(store->ApplyRetention(policy, now), 2 * (2 + 2 + 1) + 2 + 3 + 2 + 2);
+  EXPECT_EQ(store->ApplyRetention(policy, now), 2 * (2 + 2 + 1 + 1) + 2 + 3 + 2 + 2 + 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM node_kind_costs_hourly"), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM workload_costs_hourly"), 2);
   EXPECT_EQ(Count("SELECT count(*) FROM container_usage_daily"), 4);
   EXPECT_EQ(Count("SELECT count(*) FROM workload_costs_daily"), 4);

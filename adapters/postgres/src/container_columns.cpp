@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <stdexcept>
+
 #include "costledger/model/errors.hpp"
 
 namespace costledger::postgres {
@@ -81,7 +83,6 @@ std::string RollUpSql(std::string_view target, std::string_view source,
 
 bool IsKey(const ContainerColumn& c) { return c.rollup == Rollup::kKey; }
 bool IsCarriedLabel(const ContainerColumn& c) { return c.rollup == Rollup::kLabel; }
-bool IsWorkloadKey(const ContainerColumn& c) { return c.workload_key; }
 bool Never(const ContainerColumn& /*column*/) { return false; }
 
 }  // namespace
@@ -118,19 +119,50 @@ const std::string& ContainerHourRollUpSql() {
   return kSql;
 }
 
-std::string ContainerDayRollUpSql(std::string_view target, std::string_view source,
-                                  std::string_view source_time, bool per_workload) {
-  if (per_workload) {
-    return RollUpSql(target, source, source_time, "day", IsWorkloadKey, Never, FoldOverRollup);
+GrainTables TablesOf(RollupGrain grain) {
+  switch (grain) {
+    case RollupGrain::kContainer:
+      return {"container_costs_hourly", "container_costs_daily"};
+    case RollupGrain::kWorkload:
+      return {"workload_costs_hourly", "workload_costs_daily"};
+    case RollupGrain::kNodeKind:
+      return {"node_kind_costs_hourly", "node_kind_costs_daily"};
   }
-  return RollUpSql(target, source, source_time, "day", IsKey, IsCarriedLabel, FoldOverRollup);
+  return {"container_costs_hourly", "container_costs_daily"};
 }
 
-const std::string& WorkloadHourRollUpSql() {
-  static const std::string kSql =
-      RollUpSql("workload_costs_hourly", "container_costs_hourly", "hour", "hour", IsWorkloadKey,
-                Never, FoldOverRollup, true);
-  return kSql;
+bool InKeyOf(const ContainerColumn& c, RollupGrain grain) {
+  switch (grain) {
+    case RollupGrain::kContainer:
+      return IsKey(c);
+    case RollupGrain::kWorkload:
+      return c.workload_key;
+    case RollupGrain::kNodeKind:
+      return c.node_key;
+  }
+  return false;
+}
+
+std::string ContainerDayRollUpSql(std::string_view target, std::string_view source,
+                                  std::string_view source_time, RollupGrain grain) {
+  const auto is_key = [grain](const ContainerColumn& c) { return InKeyOf(c, grain); };
+  if (grain == RollupGrain::kContainer) {
+    return RollUpSql(target, source, source_time, "day", is_key, IsCarriedLabel, FoldOverRollup);
+  }
+  return RollUpSql(target, source, source_time, "day", is_key, Never, FoldOverRollup);
+}
+
+const std::string& GrainHourRollUpSql(RollupGrain grain) {
+  const auto sql = [](RollupGrain g) {
+    return RollUpSql(
+        TablesOf(g).hourly, "container_costs_hourly", "hour", "hour",
+        [g](const ContainerColumn& c) { return InKeyOf(c, g); }, Never, FoldOverRollup, true);
+  };
+  static const std::string kWorkload = sql(RollupGrain::kWorkload);
+  static const std::string kNodeKind = sql(RollupGrain::kNodeKind);
+  if (grain == RollupGrain::kNodeKind) return kNodeKind;
+  if (grain != RollupGrain::kWorkload) throw std::logic_error("no hourly rollup of that grain");
+  return kWorkload;
 }
 
 std::string ContainerReadFolds(bool raw) {

@@ -127,8 +127,10 @@ struct ContainerColumn {
   Rollup rollup = Rollup::kNone;
   /// kKey and kLabel: the label it holds.
   std::string model::CostLabels::*label = nullptr;
-  /// kKey and kLabel: also in the key of the per-workload daily rollup (else not in it).
+  /// kKey and kLabel: also in the key of the per-workload rollups (else not in it).
   bool workload_key = false;
+  /// kKey and kLabel: also in the key of the per-node rollups (else not in it).
+  bool node_key = false;
   /// kSum, kMin and kMax: SQL of the value folded, over one raw row `x`.
   std::string_view per_interval{};
   /// kSum, kMin and kMax: folds one raw interval into the value in memory, as the SQL does;
@@ -283,7 +285,8 @@ inline constexpr std::array kContainerColumns{
                     .raw = &columns::RawLabel<&columns::CostLabels::workload>},
 
     // container_costs_hourly, container_costs_daily (day for hour) and, for the columns
-    // marked workload_key and the values, workload_costs_daily. Byte-seconds are summed as
+    // marked workload_key (node_key) and the values, workload_costs_hourly and _daily
+    // (node_kind_costs_hourly and _daily). Byte-seconds are summed as
     // numeric, so that no read over many rows can overflow.
     ContainerColumn{.name = "namespace", .type = SqlType::kText, .rollup = Rollup::kKey,
                     .label = &columns::CostLabels::namespace_name, .workload_key = true},
@@ -292,9 +295,10 @@ inline constexpr std::array kContainerColumns{
     ContainerColumn{.name = "container", .type = SqlType::kText, .rollup = Rollup::kKey,
                     .label = &columns::CostLabels::container},
     ContainerColumn{.name = "node", .type = SqlType::kText, .rollup = Rollup::kKey,
-                    .label = &columns::CostLabels::node},
+                    .label = &columns::CostLabels::node, .node_key = true},
     ContainerColumn{.name = "controller_kind", .type = SqlType::kText, .rollup = Rollup::kLabel,
-                    .label = &columns::CostLabels::controller_kind, .workload_key = true},
+                    .label = &columns::CostLabels::controller_kind, .workload_key = true,
+                    .node_key = true},
     ContainerColumn{.name = "controller", .type = SqlType::kText, .rollup = Rollup::kLabel,
                     .label = &columns::CostLabels::controller, .workload_key = true},
     ContainerColumn{.name = "team", .type = SqlType::kText, .rollup = Rollup::kLabel,
@@ -443,7 +447,7 @@ constexpr bool Consistent() {
     if (IsRollupValue(c) != (c.fold != nullptr) || IsRollupValue(c) == c.per_interval.empty()) {
       return false;
     }
-    if (c.workload_key && !IsRollupLabel(c)) return false;
+    if ((c.workload_key || c.node_key) && !IsRollupLabel(c)) return false;
     if (!c.read.empty() && !IsRollupValue(c)) return false;
   }
   return kContainerColumns[0].name == "cluster";
@@ -539,16 +543,35 @@ void EncodeHourlyContainerRow(CopyBinary& out, const std::string& cluster,
 /// hour) folded from the raw rows of container_costs.
 const std::string& ContainerHourRollUpSql();
 
-/// INSERT INTO `target` one row per container (or per workload: `per_workload`) of one UTC day
-/// ($1 cluster, $2 epoch seconds of the day), folded from the rows of the rollup table `source`
-/// whose `source_time` lies in that day.
-std::string ContainerDayRollUpSql(std::string_view target, std::string_view source,
-                                  std::string_view source_time, bool per_workload);
+/// The grains of the rollups: one row per container, or per workload (the columns marked
+/// workload_key: what dashboards group by most), or per node and controller kind (node_key:
+/// the nodes' and offerings' usage, `aggregate=node`), each per hour and per UTC day.
+enum class RollupGrain { kContainer, kWorkload, kNodeKind };
 
-/// INSERT INTO workload_costs_hourly one row per workload and hour of cluster $1's hours in
-/// [$2, $3) (epoch seconds), folded from the rows of container_costs_hourly: what the hourly
-/// tier answers for groupings by workload properties, with ~10x fewer rows (migration 0014).
-const std::string& WorkloadHourRollUpSql();
+/// The coarser grains, each kept beside the container rollups of the same period.
+inline constexpr std::array<RollupGrain, 2> kCoarseGrains{RollupGrain::kWorkload,
+                                                          RollupGrain::kNodeKind};
+
+/// A grain's hourly and daily tables.
+struct GrainTables {
+  std::string_view hourly;
+  std::string_view daily;
+};
+GrainTables TablesOf(RollupGrain grain);
+
+/// Whether `c` is a key of `grain`'s rollups (for kContainer: Rollup::kKey).
+bool InKeyOf(const ContainerColumn& c, RollupGrain grain);
+
+/// INSERT INTO `target` one row per key of `grain` of one UTC day ($1 cluster, $2 epoch
+/// seconds of the day), folded from the rows of the rollup table `source` whose `source_time`
+/// lies in that day.
+std::string ContainerDayRollUpSql(std::string_view target, std::string_view source,
+                                  std::string_view source_time, RollupGrain grain);
+
+/// INSERT INTO the hourly table of a coarser `grain` one row per key and hour of cluster $1's
+/// hours in [$2, $3) (epoch seconds), folded from the rows of container_costs_hourly: what the
+/// hourly tier answers for groupings that fine, with fewer rows (migrations 0014, 0015).
+const std::string& GrainHourRollUpSql(RollupGrain grain);
 
 /// The cost reader's folded columns of one branch, "<fold>(<expression>) AS <name>, ..." for
 /// every column it reads, over the raw rows `x` (`raw`) or the rows `x` of a rollup table.

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <pqxx/pqxx>
 #include <unordered_map>
+#include <utility>
 
 #include "container_columns.hpp"
 #include "costledger/postgres/read_plan.hpp"
@@ -106,27 +108,35 @@ const TierSql& SqlOf(ReadTier tier) {
   return kRaw;
 }
 
-// Daily rollups per workload (namespace, controller kind, controller, team, platform,
-// workload): exact for any grouping by those and the cluster, with one row per workload and day
-// instead of one per container and day.
-const TierSql& WorkloadDailySql() {
-  static const TierSql kWorkloadDaily{"workload_costs_daily", "node_costs_daily", "day",
-                                      RollupContainerFolds(), kRollupNodeSums};
-  return kWorkloadDaily;
+// The rollups of a coarser grain (container_columns.hpp: per workload, or per node and
+// controller kind): exact for any grouping by their keys and the cluster, with one row per key
+// and period instead of one per container and period.
+const TierSql& GrainSql(RollupGrain grain, ReadTier tier) {
+  static const auto kTables = [] {
+    std::map<std::pair<RollupGrain, ReadTier>, TierSql> out;
+    for (const RollupGrain g : kCoarseGrains) {
+      out[{g, ReadTier::kDaily}] = {TablesOf(g).daily, "node_costs_daily", "day",
+                                    RollupContainerFolds(), kRollupNodeSums};
+      out[{g, ReadTier::kHourly}] = {TablesOf(g).hourly, "node_costs_hourly", "hour",
+                                     RollupContainerFolds(), kRollupNodeSums};
+    }
+    return out;
+  }();
+  return kTables.at({grain, tier});
 }
 
-// The same per hour (migration 0014).
-const TierSql& WorkloadHourlySql() {
-  static const TierSql kWorkloadHourly{"workload_costs_hourly", "node_costs_hourly", "hour",
-                                       RollupContainerFolds(), kRollupNodeSums};
-  return kWorkloadHourly;
+// The table of `tier` that answers a grouping of `grain`.
+const TierSql& ContainerSqlOf(ReadTier tier, RollupGrain grain) {
+  if (grain == RollupGrain::kContainer || tier == ReadTier::kRaw) return SqlOf(tier);
+  return GrainSql(grain, tier);
 }
 
-// The table of `tier` that answers `grouping`: per workload where it is fine enough.
-const TierSql& ContainerSqlOf(ReadTier tier, bool workload_grained) {
-  if (workload_grained && tier == ReadTier::kDaily) return WorkloadDailySql();
-  if (workload_grained && tier == ReadTier::kHourly) return WorkloadHourlySql();
-  return SqlOf(tier);
+// Whether every property of `grouping` is the cluster or a key of the per-node rollups.
+bool NodeKindGrained(std::span<const PropertyRef> grouping) {
+  return std::all_of(grouping.begin(), grouping.end(), [](const PropertyRef& p) {
+    return p.property == CostProperty::kCluster || p.property == CostProperty::kNode ||
+           p.property == CostProperty::kControllerKind;
+  });
 }
 
 bool WorkloadGrained(std::span<const PropertyRef> grouping) {
@@ -530,10 +540,13 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadContainerSums(
       keys += fmt::format(", {} AS k{}", expr, i);
       day_keys += fmt::format(", {} AS k{}", day_expr, i);
     }
-    const bool workload_grained = WorkloadGrained(grouping);
+    // The coarsest rollups that answer the grouping (an empty one: either).
+    const RollupGrain grain = WorkloadGrained(grouping)   ? RollupGrain::kWorkload
+                              : NodeKindGrained(grouping) ? RollupGrain::kNodeKind
+                                                          : RollupGrain::kContainer;
     std::string branches;
     for (const ReadTier tier : {ReadTier::kDaily, ReadTier::kHourly, ReadTier::kRaw}) {
-      const TierSql& sql = ContainerSqlOf(tier, workload_grained);
+      const TierSql& sql = ContainerSqlOf(tier, grain);
       const std::string ranges = RangeCondition(ctx.plan, tier, sql.time_column, params);
       if (ranges.empty()) continue;
       if (!branches.empty()) branches += "\nUNION ALL\n";

@@ -159,8 +159,6 @@ constexpr std::string_view kRollUpSettings =
     "SET LOCAL work_mem = '256MB'; SET LOCAL enable_sort = off";
 constexpr std::string_view kClearContainerHour =
     "DELETE FROM container_costs_hourly WHERE cluster = $1 AND hour = to_timestamp($2::bigint)";
-constexpr std::string_view kClearWorkloadHour =
-    "DELETE FROM workload_costs_hourly WHERE cluster = $1 AND hour = to_timestamp($2::bigint)";
 constexpr std::string_view kClearNodeHour =
     "DELETE FROM node_costs_hourly WHERE cluster = $1 AND hour = to_timestamp($2::bigint)";
 constexpr std::string_view kRollUpNodeHour = R"(
@@ -208,19 +206,35 @@ constexpr std::string_view kClearNodeDay =
     "DELETE FROM node_costs_daily WHERE cluster = $1 AND day = to_timestamp($2::bigint)";
 // Containers per day, from their hours.
 const std::string& RollUpContainerDay() {
-  static const std::string kSql =
-      ContainerDayRollUpSql("container_costs_daily", "container_costs_hourly", "hour", false);
+  static const std::string kSql = ContainerDayRollUpSql(
+      "container_costs_daily", "container_costs_hourly", "hour", RollupGrain::kContainer);
   return kSql;
 }
 
-// Workloads per day, from the day's containers (after RollUpContainerDay).
-const std::string& RollUpWorkloadDay() {
-  static const std::string kSql =
-      ContainerDayRollUpSql("workload_costs_daily", "container_costs_daily", "day", true);
-  return kSql;
+// The coarser grains' rollups (per workload, per node and kind) of a day, from the day's
+// containers (after RollUpContainerDay), and of hours, from the hours' containers; the
+// statements that clear a period of them and that apply retention to them.
+const std::string& RollUpGrainDay(RollupGrain grain) {
+  static const auto kSql = [] {
+    std::map<RollupGrain, std::string> out;
+    for (const RollupGrain g : kCoarseGrains) {
+      out[g] = ContainerDayRollUpSql(TablesOf(g).daily, "container_costs_daily", "day", g);
+    }
+    return out;
+  }();
+  return kSql.at(grain);
 }
-constexpr std::string_view kClearWorkloadDay =
-    "DELETE FROM workload_costs_daily WHERE cluster = $1 AND day = to_timestamp($2::bigint)";
+std::string ClearGrainPeriod(RollupGrain grain, bool daily) {
+  return fmt::format("DELETE FROM {} WHERE cluster = $1 AND {} = to_timestamp($2::bigint)",
+                     daily ? TablesOf(grain).daily : TablesOf(grain).hourly,
+                     daily ? "day" : "hour");
+}
+// $1: epoch seconds; rows whose period ended at or before it.
+std::string DeleteGrainBefore(RollupGrain grain, bool daily) {
+  return fmt::format("DELETE FROM {0} WHERE {1} <= to_timestamp($1::bigint) - interval '1 {1}'",
+                     daily ? TablesOf(grain).daily : TablesOf(grain).hourly,
+                     daily ? "day" : "hour");
+}
 // The day's usage digest for right-sizing (migration 0009), from its hours.
 constexpr std::string_view kClearUsageDay =
     "DELETE FROM container_usage_daily WHERE cluster = $1 AND day = to_timestamp($2::bigint)";
@@ -293,14 +307,10 @@ ORDER BY interval_start)";
 // $1: epoch seconds; rows whose hour ended at or before it.
 constexpr std::string_view kDeleteContainerHourly =
     "DELETE FROM container_costs_hourly WHERE hour <= to_timestamp($1::bigint) - interval '1 hour'";
-constexpr std::string_view kDeleteWorkloadHourly =
-    "DELETE FROM workload_costs_hourly WHERE hour <= to_timestamp($1::bigint) - interval '1 hour'";
 constexpr std::string_view kDeleteNodeHourly =
     "DELETE FROM node_costs_hourly WHERE hour <= to_timestamp($1::bigint) - interval '1 hour'";
 constexpr std::string_view kDeleteContainerDaily =
     "DELETE FROM container_costs_daily WHERE day <= to_timestamp($1::bigint) - interval '1 day'";
-constexpr std::string_view kDeleteWorkloadDaily =
-    "DELETE FROM workload_costs_daily WHERE day <= to_timestamp($1::bigint) - interval '1 day'";
 constexpr std::string_view kDeleteNodeDaily =
     "DELETE FROM node_costs_daily WHERE day <= to_timestamp($1::bigint) - interval '1 day'";
 constexpr std::string_view kDeleteUsageDaily =
@@ -732,7 +742,8 @@ std::int64_t PostgresStore::RollUp(sys_seconds complete_before) {
       }
       tx.exec(Sql(kRollUpSettings));
       tx.exec_params(Sql(kClearContainerHour), cluster, hour);
-      tx.exec_params(Sql(kClearWorkloadHour), cluster, hour);
+      for (const RollupGrain g : kCoarseGrains)
+        tx.exec_params(ClearGrainPeriod(g, false), cluster, hour);
       tx.exec_params(Sql(kClearNodeHour), cluster, hour);
       // The sums this store kept while writing, when it wrote every interval of the hour and
       // nobody amended one; otherwise aggregate the raw rows.
@@ -751,7 +762,9 @@ std::int64_t PostgresStore::RollUp(sys_seconds complete_before) {
       } else {
         tx.exec_params(ContainerHourRollUpSql(), cluster, hour);
       }
-      tx.exec_params(WorkloadHourRollUpSql(), cluster, hour, hour + std::int64_t{3600});
+      for (const RollupGrain g : kCoarseGrains) {
+        tx.exec_params(GrainHourRollUpSql(g), cluster, hour, hour + std::int64_t{3600});
+      }
       tx.exec_params(Sql(kRollUpNodeHour), cluster, hour);
       RollUpVolumeHour(tx, cluster, hour);
       tx.exec_params(Sql(kMarkDayPending), cluster, hour);
@@ -780,11 +793,12 @@ std::int64_t PostgresStore::RollUp(sys_seconds complete_before) {
       }
       tx.exec(Sql(kRollUpSettings));
       tx.exec_params(Sql(kClearContainerDay), cluster, day);
-      tx.exec_params(Sql(kClearWorkloadDay), cluster, day);
+      for (const RollupGrain g : kCoarseGrains)
+        tx.exec_params(ClearGrainPeriod(g, true), cluster, day);
       tx.exec_params(Sql(kClearNodeDay), cluster, day);
       tx.exec_params(Sql(kClearUsageDay), cluster, day);
       tx.exec_params(RollUpContainerDay(), cluster, day);
-      tx.exec_params(RollUpWorkloadDay(), cluster, day);
+      for (const RollupGrain g : kCoarseGrains) tx.exec_params(RollUpGrainDay(g), cluster, day);
       tx.exec_params(Sql(kRollUpNodeDay), cluster, day);
       tx.exec_params(Sql(kRollUpUsageDay), cluster, day);
       RollUpVolumeDay(tx, cluster, day);
@@ -832,13 +846,16 @@ std::int64_t PostgresStore::ApplyRetention(const RetentionPolicy& policy, sys_se
     removed += static_cast<std::int64_t>(
         tx.exec_params(Sql(kDeleteContainerHourly), EpochSeconds(hourly_cutoff)).affected_rows());
     removed += static_cast<std::int64_t>(
-        tx.exec_params(Sql(kDeleteWorkloadHourly), EpochSeconds(hourly_cutoff)).affected_rows());
-    removed += static_cast<std::int64_t>(
         tx.exec_params(Sql(kDeleteNodeHourly), EpochSeconds(hourly_cutoff)).affected_rows());
     removed += static_cast<std::int64_t>(
         tx.exec_params(Sql(kDeleteContainerDaily), EpochSeconds(hourly_cutoff)).affected_rows());
-    removed += static_cast<std::int64_t>(
-        tx.exec_params(Sql(kDeleteWorkloadDaily), EpochSeconds(hourly_cutoff)).affected_rows());
+    for (const RollupGrain g : kCoarseGrains) {
+      for (const bool daily : {false, true}) {
+        removed += static_cast<std::int64_t>(
+            tx.exec_params(DeleteGrainBefore(g, daily), EpochSeconds(hourly_cutoff))
+                .affected_rows());
+      }
+    }
     removed += static_cast<std::int64_t>(
         tx.exec_params(Sql(kDeleteNodeDaily), EpochSeconds(hourly_cutoff)).affected_rows());
     removed += static_cast<std::int64_t>(

@@ -135,10 +135,14 @@ std::vector<model::WorkloadSummary> WorkloadFeed(const EfficiencyReaders& reader
                                                  const Principal& who,
                                                  const std::vector<Clause>& filter) {
   using model::CostProperty;
+  // The cluster and controller kind too, though the feed merges rows by name: with them the
+  // grouping is the per-workload rollup's whole key, so hourly steps read its rows as they are
+  // (PostgresCostReader sums nothing that is one row already).
   const std::vector<model::PropertyRef> grouping = {
-      {CostProperty::kNamespace, ""}, {CostProperty::kController, ""},
-      {CostProperty::kPlatform, ""},  {CostProperty::kWorkload, ""},
-      {CostProperty::kTeam, ""},
+      {CostProperty::kNamespace, ""},      {CostProperty::kController, ""},
+      {CostProperty::kPlatform, ""},       {CostProperty::kWorkload, ""},
+      {CostProperty::kTeam, ""},           {CostProperty::kCluster, ""},
+      {CostProperty::kControllerKind, ""},
   };
   // Hourly steps so that cost per hour counts the hours a workload ran; daily beyond a month.
   const seconds step =
@@ -147,6 +151,10 @@ std::vector<model::WorkloadSummary> WorkloadFeed(const EfficiencyReaders& reader
   for (model::AllocationRow& row :
        readers.allocations.ReadAllocations(window.start, window.end, step, grouping)) {
     if (row.values.size() != grouping.size() || !who.SeesTeam(row.values[4])) continue;
+    if (filter.empty()) {
+      rows.push_back(std::move(row));
+      continue;
+    }
     const std::map<std::string, std::string> fields = {
         {"namespace", row.values[0]},
         {"controller", row.values[1]},

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <tuple>
+#include <vector>
 
 #include "costledger/model/enum_text.hpp"
 
@@ -118,46 +119,72 @@ std::vector<WorkloadSummary> BuildWorkloadFeed(
     std::span<const ContainerUsageSeries> usage, const RightsizingPolicy& policy,
     const std::map<std::string, WindowWorkCost, std::less<>>& work) {
   // Rows of one name and step (several controllers, teams or clusters under one name) merge
-  // into one record: the accumulator takes one interval per workload and step.
-  std::map<std::pair<std::string, std::size_t>, AllocationRow> merged;
+  // into one record: the accumulator takes one interval per workload and step. Sorted by name
+  // and step, so that records come in that order; a week of hourly steps is ~10^5 rows, merged
+  // without copying them.
+  struct Keyed {
+    std::string name;
+    std::size_t step;
+    const AllocationRow* row;
+  };
+  std::vector<Keyed> keyed;
+  keyed.reserve(rows.size());
   for (const AllocationRow& row : rows) {
     if (row.values.size() < 4) continue;
-    const std::string name =
-        FeedWorkloadName(row.values[0], row.values[1], row.values[2], row.values[3]);
-    auto [it, fresh] = merged.try_emplace({name, row.step}, row);
-    if (fresh) continue;
-    AllocationRow& m = it->second;
-    m.first_start = std::min(m.first_start, row.first_start);
-    m.last_end = std::max(m.last_end, row.last_end);
-    m.cpu_request_millicore_seconds += row.cpu_request_millicore_seconds;
-    m.cpu_usage_millicore_seconds += row.cpu_usage_millicore_seconds;
-    m.memory_request_byte_seconds += row.memory_request_byte_seconds;
-    m.memory_usage_byte_seconds += row.memory_usage_byte_seconds;
-    m.gpu_device_seconds += row.gpu_device_seconds;
-    m.gpu_busy_device_seconds += row.gpu_busy_device_seconds;
-    m.cpu_cost += row.cpu_cost;
-    m.ram_cost += row.ram_cost;
-    m.gpu_cost += row.gpu_cost;
+    keyed.push_back({FeedWorkloadName(row.values[0], row.values[1], row.values[2], row.values[3]),
+                     row.step, &row});
   }
+  std::stable_sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {
+    return std::tie(a.name, a.step) < std::tie(b.name, b.step);
+  });
   WorkloadEfficiencyAccumulator accumulator;
-  for (const auto& [key, row] : merged) {
-    const sys_seconds step_start = window.start + step * static_cast<std::int64_t>(row.step);
+  for (std::size_t i = 0; i < keyed.size();) {
+    const AllocationRow& first = *keyed[i].row;
+    sys_seconds first_start = first.first_start;
+    sys_seconds last_end = first.last_end;
+    double cpu_request = first.cpu_request_millicore_seconds;
+    double cpu_usage = first.cpu_usage_millicore_seconds;
+    double memory_request = first.memory_request_byte_seconds;
+    double memory_usage = first.memory_usage_byte_seconds;
+    double gpu_devices = first.gpu_device_seconds;
+    double gpu_busy = first.gpu_busy_device_seconds;
+    Money cpu_cost = first.cpu_cost;
+    Money ram_cost = first.ram_cost;
+    Money gpu_cost = first.gpu_cost;
+    std::size_t j = i + 1;
+    for (; j < keyed.size() && keyed[j].step == keyed[i].step && keyed[j].name == keyed[i].name;
+         ++j) {
+      const AllocationRow& row = *keyed[j].row;
+      first_start = std::min(first_start, row.first_start);
+      last_end = std::max(last_end, row.last_end);
+      cpu_request += row.cpu_request_millicore_seconds;
+      cpu_usage += row.cpu_usage_millicore_seconds;
+      memory_request += row.memory_request_byte_seconds;
+      memory_usage += row.memory_usage_byte_seconds;
+      gpu_devices += row.gpu_device_seconds;
+      gpu_busy += row.gpu_busy_device_seconds;
+      cpu_cost += row.cpu_cost;
+      ram_cost += row.ram_cost;
+      gpu_cost += row.gpu_cost;
+    }
+    const sys_seconds step_start = window.start + step * static_cast<std::int64_t>(keyed[i].step);
     const sys_seconds step_end = std::min(window.end, step_start + step);
     WorkloadIntervalRecord r;
-    r.workload = key.first;
+    r.workload = std::move(keyed[i].name);
     // The part of the step it ran in, so cost per hour counts the hours it ran.
-    r.interval = {std::max(step_start, row.first_start), std::min(step_end, row.last_end)};
+    r.interval = {std::max(step_start, first_start), std::min(step_end, last_end)};
     if (r.interval.end <= r.interval.start) r.interval = {step_start, step_end};
-    r.cpu_cost = row.cpu_cost;
-    r.ram_cost = row.ram_cost;
-    r.gpu_cost = row.gpu_cost;
-    r.cpu_request_millicore_seconds = Whole(row.cpu_request_millicore_seconds);
-    r.cpu_used_millicore_seconds = Whole(row.cpu_usage_millicore_seconds);
-    r.memory_request_byte_seconds = Whole(row.memory_request_byte_seconds);
-    r.memory_used_byte_seconds = Whole(row.memory_usage_byte_seconds);
-    r.gpu_requested_device_seconds = Whole(row.gpu_device_seconds);
-    r.gpu_busy_millidevice_seconds = Whole(row.gpu_busy_device_seconds * kMillidevicesPerDevice);
+    r.cpu_cost = cpu_cost;
+    r.ram_cost = ram_cost;
+    r.gpu_cost = gpu_cost;
+    r.cpu_request_millicore_seconds = Whole(cpu_request);
+    r.cpu_used_millicore_seconds = Whole(cpu_usage);
+    r.memory_request_byte_seconds = Whole(memory_request);
+    r.memory_used_byte_seconds = Whole(memory_usage);
+    r.gpu_requested_device_seconds = Whole(gpu_devices);
+    r.gpu_busy_millidevice_seconds = Whole(gpu_busy * kMillidevicesPerDevice);
     accumulator.Add(r);
+    i = j;
   }
   const std::vector<WorkloadEfficiency> efficiencies = accumulator.Results();
 

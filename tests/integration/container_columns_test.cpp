@@ -99,11 +99,12 @@ TEST_F(ContainerColumnsTest, NodeKindRollupsHoldTheirKeyAndEveryValue) {
   for (const ContainerColumn& c : kContainerColumns) {
     if (c.node_key) expected.emplace_back(c.name, "text");
   }
-  for (const auto& [name, type] : Schema("workload_costs_daily")) {
-    const auto c =
+  for (const auto& column : Schema("workload_costs_daily")) {
+    const std::string& name = column.first;
+    const auto* const c =
         std::find_if(kContainerColumns.begin(), kContainerColumns.end(),
                      [&](const ContainerColumn& k) { return k.name == name && IsRollupColumn(k); });
-    if (c != kContainerColumns.end() && IsRollupValue(*c)) expected.emplace_back(name, type);
+    if (c != kContainerColumns.end() && IsRollupValue(*c)) expected.push_back(column);
   }
   ASSERT_EQ(expected.size(), 2 + 2 + 17U);
   EXPECT_EQ(expected[2].first, "node");

@@ -158,6 +158,20 @@ const std::vector<std::vector<PropertyRef>> kTierGroupings{
     // Per-node groupings (node_kind_costs_hourly and _daily).
     {{CostProperty::kCluster, {}}, {CostProperty::kNode, {}}, {CostProperty::kControllerKind, {}}},
     {{CostProperty::kNode, {}}},
+    // Each grain's whole key: at steps of a rollup's period its rows are the groups, read as
+    // they are (no sum).
+    {{CostProperty::kCluster, {}},
+     {CostProperty::kNamespace, {}},
+     {CostProperty::kControllerKind, {}},
+     {CostProperty::kController, {}},
+     {CostProperty::kTeam, {}},
+     {CostProperty::kPlatform, {}},
+     {CostProperty::kWorkload, {}}},
+    {{CostProperty::kCluster, {}},
+     {CostProperty::kNamespace, {}},
+     {CostProperty::kPod, {}},
+     {CostProperty::kContainer, {}},
+     {CostProperty::kNode, {}}},
 };
 
 TEST_F(PostgresCostReaderTest, RollupTiersAnswerExactlyAsTheRawIntervals) {
@@ -166,9 +180,11 @@ TEST_F(PostgresCostReaderTest, RollupTiersAnswerExactlyAsTheRawIntervals) {
   // Nothing rolled up yet: every hour is pending, all read from raw intervals.
   std::vector<std::vector<model::AllocationRow>> raw;
   std::vector<std::vector<model::AllocationRow>> raw_hourly_steps;
+  std::vector<std::vector<model::AllocationRow>> raw_daily_steps;
   for (const auto& grouping : kTierGroupings) {
     raw.push_back(reader_->ReadAllocations(kDay, End(), window, grouping));
     raw_hourly_steps.push_back(reader_->ReadAllocations(kDay, End(), hours(1), grouping));
+    raw_daily_steps.push_back(reader_->ReadAllocations(kDay, End(), days(1), grouping));
   }
   const auto raw_idle = reader_->ReadIdle(kDay, End(), window);
   const auto [containers, idle] = StoredTotals(kDay, End());
@@ -182,6 +198,7 @@ TEST_F(PostgresCostReaderTest, RollupTiersAnswerExactlyAsTheRawIntervals) {
     const auto& grouping = kTierGroupings[g];
     ExpectSameRows(raw[g], reader_->ReadAllocations(kDay, End(), window, grouping));
     ExpectSameRows(raw_hourly_steps[g], reader_->ReadAllocations(kDay, End(), hours(1), grouping));
+    ExpectSameRows(raw_daily_steps[g], reader_->ReadAllocations(kDay, End(), days(1), grouping));
     // Windows that are not whole hours mix raw intervals with rollups.
     const sys_seconds odd_start = kDay + minutes(30);
     const sys_seconds odd_end = End() - minutes(20);

@@ -39,7 +39,7 @@ class FakeReads final : public ports::AllocationReader, public ports::AssetReade
     if (grouping.size() == 3) {
       r.values = {"c", "spot-node", "Deployment"};
     } else {
-      r.values = {"queue", "worker", "kubernetes", "worker", "alpha"};
+      r.values = {"queue", "worker", "kubernetes", "worker", "alpha", "c", "Deployment"};
     }
     return {r};
   }

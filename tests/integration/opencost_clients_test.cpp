@@ -424,6 +424,11 @@ TEST_F(OpenCostClientsTest, ParquetExporterDailyExport) {
   ASSERT_EQ(r.body["data"].size(), 24u);
   const json& ten = r.body["data"][10];
   ASSERT_TRUE(ten.contains("shop/web-7d9f-a/nginx")) << ten.dump();
+  // A pod's allocations carry its labels (flattened into columns by the exporter), those of
+  // the bare pod too.
+  EXPECT_EQ(ten["shop/web-7d9f-a/nginx"]["properties"]["labels"],
+            json({{"app", "web"}, {"team", "alpha"}}));
+  EXPECT_EQ(ten["batch/bare/main"]["properties"]["labels"], json({{"team", "beta"}}));
   EXPECT_FALSE(ten.contains("__idle__"));
   for (const auto& [name, a] : ten.items()) {
     for (const char* f : {"cpuCoreHours",

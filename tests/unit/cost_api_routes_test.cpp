@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -162,6 +163,17 @@ class FakeStore final : public ports::AllocationReader,
     return out;
   }
 
+  std::vector<ports::StoredPodLabels> ReadPodLabels(
+      std::span<const std::pair<std::string, std::string>> pods) override {
+    ++pod_label_reads;
+    std::vector<ports::StoredPodLabels> out;
+    for (const ports::StoredPodLabels& p : pod_labels) {
+      const std::pair<std::string, std::string> key{p.pod.namespace_name, p.pod.pod};
+      if (std::find(pods.begin(), pods.end(), key) != pods.end()) out.push_back(p);
+    }
+    return out;
+  }
+
   std::optional<sys_seconds> LatestInterval() override { return latest; }
   bool Ping() override { return reachable; }
   ports::ReplicationStatus Replication() override { return replication; }
@@ -171,6 +183,8 @@ class FakeStore final : public ports::AllocationReader,
   Gate gate;
   std::atomic<int> allocation_reads{0};
   std::atomic<int> asset_reads{0};
+  std::vector<ports::StoredPodLabels> pod_labels;
+  std::atomic<int> pod_label_reads{0};
   std::optional<sys_seconds> latest = kNow - seconds(60);
   bool reachable = true;
   ports::ReplicationStatus replication;  // a primary unless a test says otherwise
@@ -295,6 +309,39 @@ TEST_F(CostApiRoutesTest, AnUnscopedTokenSeesEveryTeamAndIdle) {
       api_->Handle(Request("/v1/allocation?window=1d&aggregate=namespace&accumulate=true"));
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_THAT(AllocationNames(r), ElementsAre("__idle__", "ns-a", "ns-b", "ns-c"));
+}
+
+// OpenCost's properties.labels of a pod's allocations: the pod's labels, of its cluster when
+// grouped by cluster, else those its clusters agree on; coarser aggregates read none.
+TEST_F(CostApiRoutesTest, PodAllocationsCarryTheirPodsLabels) {
+  FakeContainer other = Container("ns-a", "alpha", "1.00");
+  other.properties[CostProperty::kCluster] = "c2";
+  store_.containers.push_back(other);
+  store_.pod_labels = {{"c1", {"ns-a", "ns-a-pod", {{"app", "web"}, {"tier", "front"}}}},
+                       {"c2", {"ns-a", "ns-a-pod", {{"app", "web"}, {"tier", "back"}}}},
+                       {"c1", {"ns-b", "ns-b-pod", {{"app", "db"}}}}};
+  Build();
+  const auto labels_of = [&](const std::string& aggregate) {
+    const http::HttpResponse r = api_->Handle(
+        Request("/v1/allocation?window=1d&accumulate=true&idle=false&aggregate=" + aggregate));
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::map<std::string, nlohmann::json> out;
+    const nlohmann::json body = nlohmann::json::parse(r.body);
+    for (const auto& [name, a] : body.at("data").at(0).items()) {
+      out[name] = a.at("properties").at("labels");
+    }
+    return out;
+  };
+  auto by_pod = labels_of("cluster,namespace,pod");
+  EXPECT_EQ(by_pod["c1/ns-a/ns-a-pod"], nlohmann::json({{"app", "web"}, {"tier", "front"}}));
+  EXPECT_EQ(by_pod["c2/ns-a/ns-a-pod"], nlohmann::json({{"app", "web"}, {"tier", "back"}}));
+  EXPECT_EQ(by_pod["c1/ns-b/ns-b-pod"], nlohmann::json({{"app", "db"}}));
+  EXPECT_EQ(by_pod["c1/ns-c/ns-c-pod"], nlohmann::json::object());  // no labels stored
+  by_pod = labels_of("namespace,pod");
+  EXPECT_EQ(by_pod["ns-a/ns-a-pod"], nlohmann::json({{"app", "web"}}));  // the clusters agree
+  const int reads = store_.pod_label_reads;
+  EXPECT_EQ(labels_of("namespace")["ns-a"], nlohmann::json::object());
+  EXPECT_EQ(store_.pod_label_reads, reads);  // not asked for coarser aggregates
 }
 
 TEST_F(CostApiRoutesTest, ATeamTokenSeesOnlyItsTeamWhateverItAsks) {

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <limits>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 #include <unordered_map>
 #include <utility>
@@ -700,6 +701,40 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadContainerSums(
       out.push_back(std::move(row));
     }
     AddVolumeShares(tx, ctx.clusters, ctx.plan, start, end, step, grouping, out);
+    return out;
+  });
+}
+
+std::vector<ports::StoredPodLabels> PostgresCostReader::ReadPodLabels(
+    std::span<const std::pair<std::string, std::string>> pods) {
+  if (pods.empty()) return {};
+  std::vector<std::string> namespaces;
+  std::vector<std::string> names;
+  namespaces.reserve(pods.size());
+  names.reserve(pods.size());
+  for (const auto& [namespace_name, pod] : pods) {
+    namespaces.push_back(namespace_name);
+    names.push_back(pod);
+  }
+  return impl_->Run("read pod labels", [&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c, "pod labels");
+    std::vector<ports::StoredPodLabels> out;
+    for (const pqxx::row& r :
+         tx.exec_params("SELECT l.cluster, l.namespace, l.pod, l.labels::text FROM pod_labels l "
+                        "JOIN unnest($1::text[], $2::text[]) AS p(namespace, pod) "
+                        "ON l.namespace = p.namespace AND l.pod = p.pod",
+                        TextArray(namespaces), TextArray(names))) {
+      ports::StoredPodLabels row;
+      row.cluster = r[0].as<std::string>();
+      row.pod.namespace_name = r[1].as<std::string>();
+      row.pod.pod = r[2].as<std::string>();
+      // Written by the store from string maps: an object of strings.
+      const nlohmann::json labels = nlohmann::json::parse(r[3].as<std::string>());
+      for (const auto& [key, value] : labels.items()) {
+        if (value.is_string()) row.pod.labels.emplace(key, value.get<std::string>());
+      }
+      out.push_back(std::move(row));
+    }
     return out;
   });
 }

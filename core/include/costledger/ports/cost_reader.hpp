@@ -4,9 +4,12 @@
 #include <cstddef>
 #include <optional>
 #include <span>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "costledger/model/cost_rows.hpp"
+#include "costledger/model/interval_batch.hpp"
 #include "costledger/model/query_summary.hpp"
 
 namespace costledger::ports {
@@ -14,6 +17,12 @@ namespace costledger::ports {
 // Where the API, reports and quotas read stored costs. Every method is thread-safe, throws
 // Unavailable when the store cannot be reached and std::runtime_error for other failures.
 // Windows are half-open [start, end).
+
+/// A pod's labels as last collected, in one cluster.
+struct StoredPodLabels {
+  std::string cluster;
+  model::PodLabelSet pod;
+};
 
 /// Container costs and idle, summed per step.
 class AllocationReader {
@@ -38,6 +47,13 @@ class AllocationReader {
       std::chrono::sys_seconds start, std::chrono::sys_seconds end, std::chrono::seconds step,
       std::span<const model::PropertyRef> grouping) {
     return ReadAllocations(start, end, step, grouping);
+  }
+  /// The labels last collected of `pods` ((namespace, pod) pairs), in every cluster that has
+  /// them: OpenCost's properties.labels of a pod's allocations. None from a reader that keeps
+  /// no labels.
+  virtual std::vector<StoredPodLabels> ReadPodLabels(
+      std::span<const std::pair<std::string, std::string>> /*pods*/) {
+    return {};
   }
   /// Idle cost per step, cluster and node.
   virtual std::vector<model::IdleRow> ReadIdle(std::chrono::sys_seconds start,

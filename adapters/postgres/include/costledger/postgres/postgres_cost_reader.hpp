@@ -56,6 +56,10 @@ class PostgresCostReader final : public ports::AllocationReader,
       std::chrono::sys_seconds start, std::chrono::sys_seconds end, std::chrono::seconds step,
       std::span<const model::PropertyRef> grouping) override;
 
+  /// From pod_labels, in one statement.
+  std::vector<ports::StoredPodLabels> ReadPodLabels(
+      std::span<const std::pair<std::string, std::string>> pods) override;
+
   /// Idle cost per step, cluster and node in [start, end).
   std::vector<model::IdleRow> ReadIdle(std::chrono::sys_seconds start, std::chrono::sys_seconds end,
                                        std::chrono::seconds step) override;

@@ -2,7 +2,7 @@
 
 #include <fmt/core.h>
 
-#include <stdexcept>
+#include <map>
 
 #include "costledger/model/errors.hpp"
 
@@ -153,16 +153,16 @@ std::string ContainerDayRollUpSql(std::string_view target, std::string_view sour
 }
 
 const std::string& GrainHourRollUpSql(RollupGrain grain) {
-  const auto sql = [](RollupGrain g) {
-    return RollUpSql(
-        TablesOf(g).hourly, "container_costs_hourly", "hour", "hour",
-        [g](const ContainerColumn& c) { return InKeyOf(c, g); }, Never, FoldOverRollup, true);
-  };
-  static const std::string kWorkload = sql(RollupGrain::kWorkload);
-  static const std::string kNodeKind = sql(RollupGrain::kNodeKind);
-  if (grain == RollupGrain::kNodeKind) return kNodeKind;
-  if (grain != RollupGrain::kWorkload) throw std::logic_error("no hourly rollup of that grain");
-  return kWorkload;
+  static const auto kSql = [] {
+    std::map<RollupGrain, std::string> out;
+    for (const RollupGrain g : kCoarseGrains) {
+      out[g] = RollUpSql(
+          TablesOf(g).hourly, "container_costs_hourly", "hour", "hour",
+          [g](const ContainerColumn& c) { return InKeyOf(c, g); }, Never, FoldOverRollup, true);
+    }
+    return out;
+  }();
+  return kSql.at(grain);  // std::out_of_range for the container grain: it has none
 }
 
 std::string ContainerReadFolds(bool raw) {

@@ -146,45 +146,6 @@ const TierSql& ContainerSqlOf(ReadTier tier, RollupGrain grain) {
   return GrainSql(grain, tier);
 }
 
-// Whether every property of `grouping` is the cluster or a key of the per-node rollups.
-bool NodeKindGrained(std::span<const PropertyRef> grouping) {
-  return std::all_of(grouping.begin(), grouping.end(), [](const PropertyRef& p) {
-    return p.property == CostProperty::kCluster || p.property == CostProperty::kNode ||
-           p.property == CostProperty::kControllerKind;
-  });
-}
-
-bool WorkloadGrained(std::span<const PropertyRef> grouping) {
-  return std::all_of(grouping.begin(), grouping.end(), [](const PropertyRef& p) {
-    switch (p.property) {
-      case CostProperty::kCluster:
-      case CostProperty::kNamespace:
-      case CostProperty::kControllerKind:
-      case CostProperty::kController:
-      case CostProperty::kTeam:
-      case CostProperty::kPlatform:
-      case CostProperty::kWorkload:
-        return true;
-      case CostProperty::kNode:
-      case CostProperty::kPod:
-      case CostProperty::kContainer:
-      case CostProperty::kCapacityType:
-      case CostProperty::kInstanceType:
-      case CostProperty::kLabel:
-      // Derived or not collected: GroupingFor never asks for them.
-      case CostProperty::kAnnotation:
-      case CostProperty::kNotCollected:
-      case CostProperty::kKindController:
-      case CostProperty::kDeployment:
-      case CostProperty::kStatefulSet:
-      case CostProperty::kDaemonSet:
-      case CostProperty::kJob:
-        return false;
-    }
-    return false;
-  });
-}
-
 std::string_view ColumnOf(CostProperty p) {
   switch (p) {
     case CostProperty::kCluster:
@@ -224,6 +185,29 @@ std::string_view ColumnOf(CostProperty p) {
   return "''";
 }
 
+// Whether `column` ("x.<name>", as ColumnOf names it) is a key of `grain`'s rollups.
+bool IsKeyOf(std::string_view column, RollupGrain grain) {
+  return std::any_of(
+      kContainerColumns.begin(), kContainerColumns.end(), [&](const ContainerColumn& c) {
+        return IsRollupColumn(c) && InKeyOf(c, grain) && column == fmt::format("x.{}", c.name);
+      });
+}
+
+// The coarsest rollups that answer `grouping`: the first coarser grain whose keys (and the
+// cluster) hold every grouped property, else the container rollups. An empty grouping: the
+// first.
+RollupGrain GrainFor(std::span<const PropertyRef> grouping) {
+  for (const RollupGrain grain : kCoarseGrains) {
+    const bool answers =
+        std::all_of(grouping.begin(), grouping.end(), [grain](const PropertyRef& p) {
+          const std::string_view column = ColumnOf(p.property);
+          return column == "x.cluster" || IsKeyOf(column, grain);
+        });
+    if (answers) return grain;
+  }
+  return RollupGrain::kContainer;
+}
+
 // Whether a rollup of `grain` read at steps of its period (`step`: an hour, or a day) has one
 // row per group of `grouping`: the grouping holds the cluster and every key of the grain.
 bool RowsAreGroups(RollupGrain grain, ReadTier tier, std::chrono::seconds step,
@@ -234,9 +218,8 @@ bool RowsAreGroups(RollupGrain grain, ReadTier tier, std::chrono::seconds step,
     return false;
   }
   const auto grouped = [&](std::string_view column) {
-    return std::any_of(grouping.begin(), grouping.end(), [&](const PropertyRef& p) {
-      return p.property != CostProperty::kLabel && ColumnOf(p.property) == column;
-    });
+    return std::any_of(grouping.begin(), grouping.end(),
+                       [&](const PropertyRef& p) { return ColumnOf(p.property) == column; });
   };
   if (!grouped("x.cluster")) return false;
   return std::all_of(
@@ -587,10 +570,7 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadContainerSums(
       keys += fmt::format(", {} AS k{}", expr, i);
       day_keys += fmt::format(", {} AS k{}", day_expr, i);
     }
-    // The coarsest rollups that answer the grouping (an empty one: either).
-    const RollupGrain grain = WorkloadGrained(grouping)   ? RollupGrain::kWorkload
-                              : NodeKindGrained(grouping) ? RollupGrain::kNodeKind
-                                                          : RollupGrain::kContainer;
+    const RollupGrain grain = GrainFor(grouping);
     std::string groups;  // ", 2, 3, ..." : the grouped keys by position
     for (std::size_t i = 0; i < grouping.size(); ++i) groups += fmt::format(", {}", i + 2);
     std::string branches;

@@ -23,6 +23,7 @@
 #include "costledger/console/console.hpp"
 #include "costledger/http/http_types.hpp"
 #include "costledger/postgres/postgres_cost_reader.hpp"
+#include "costledger/postgres/postgres_usage_reader.hpp"
 #include "private_postgres.hpp"
 
 namespace {
@@ -84,9 +85,12 @@ int main(int argc, char** argv) {
       });
     }
     costledger::postgres::PostgresCostReader reader(url, "");
+    // The usage digest too, as `serve` wires it: the efficiency page's right-sizing reads it.
+    costledger::postgres::PostgresUsageReader usage(url, "");
     costledger::api::CostApiSettings api_settings;
     api_settings.cache_ttl = std::chrono::seconds(0);
-    costledger::api::CostApi api({reader, reader, reader, reader}, nullptr, api_settings,
+    costledger::api::CostApi api({reader, reader, reader, reader, nullptr, nullptr, &usage}, nullptr,
+                                 api_settings,
                                  [] { return kNow; });
     costledger::console::Console console(
         costledger::console::ConsoleReaders{
@@ -95,7 +99,7 @@ int main(int argc, char** argv) {
             reader,
             nullptr,
             nullptr,
-            costledger::api::EfficiencyReaders{reader, reader, nullptr, nullptr},
+            costledger::api::EfficiencyReaders{reader, reader, &usage, nullptr},
             {}},
         {}, [] { return kNow; });
 

@@ -147,55 +147,105 @@ std::vector<model::WorkloadSummary> WorkloadFeed(const EfficiencyReaders& reader
   // Hourly steps so that cost per hour counts the hours a workload ran; daily beyond a month.
   const seconds step =
       window.length() > std::chrono::days(31) ? seconds(std::chrono::days(1)) : seconds(kHour);
-  std::vector<model::AllocationRow> rows;
-  for (model::AllocationRow& row :
-       readers.allocations.ReadAllocations(window.start, window.end, step, grouping)) {
-    if (row.values.size() != grouping.size() || !who.SeesTeam(row.values[4])) continue;
-    if (filter.empty()) {
+  const auto visible = [&](const std::string& team, const std::map<std::string, std::string>&
+                                                         fields) {
+    return who.SeesTeam(team) && (filter.empty() || Matches(filter, fields));
+  };
+  const auto read_rows = [&](model::TimeWindow part, seconds part_step) {
+    std::vector<model::AllocationRow> rows;
+    for (model::AllocationRow& row :
+         readers.allocations.ReadAllocations(part.start, part.end, part_step, grouping)) {
+      if (row.values.size() != grouping.size()) continue;
+      if (!filter.empty() || !who.scope.all_teams) {
+        const std::map<std::string, std::string> fields = {
+            {"namespace", row.values[0]},
+            {"controller", row.values[1]},
+            {"platform", row.values[2]},
+            {"workload",
+             model::FeedWorkloadName(row.values[0], row.values[1], row.values[2], row.values[3])},
+            {"team", row.values[4]}};
+        if (!visible(row.values[4], fields)) continue;
+      }
       rows.push_back(std::move(row));
-      continue;
     }
-    const std::map<std::string, std::string> fields = {
-        {"namespace", row.values[0]},
-        {"controller", row.values[1]},
-        {"platform", row.values[2]},
-        {"workload",
-         model::FeedWorkloadName(row.values[0], row.values[1], row.values[2], row.values[3])},
-        {"team", row.values[4]}};
-    if (Matches(filter, fields)) rows.push_back(std::move(row));
+    return rows;
+  };
+  std::map<std::string, std::vector<model::CounterSample>, std::less<>> counters;
+  if (readers.work != nullptr) counters = readers.work->ReadCounters(window);
+
+  // The whole UTC days inside an hourly window read as days, with the time each workload ran
+  // per day kept by the daily rollup (ReadWorkloadActivity): a week of hours is 168 rows per
+  // workload, of days 7. Not for work counters (their costs are per hour) nor for filters on
+  // the controller or platform, which can take part of a name's rows of a day.
+  const bool name_level_filter = std::all_of(filter.begin(), filter.end(), [](const Clause& c) {
+    return c.field == "namespace" || c.field == "workload" || c.field == "team";
+  });
+  const auto first_day = std::chrono::ceil<std::chrono::days>(window.start);
+  const auto last_day = std::chrono::floor<std::chrono::days>(window.end);
+  std::optional<std::vector<model::WorkloadActivityRow>> activity;
+  if (step == seconds(kHour) && counters.empty() && name_level_filter && last_day > first_day) {
+    activity = readers.allocations.ReadWorkloadActivity(first_day, last_day);
   }
+  std::vector<model::WorkloadFeedPart> parts;
+  std::vector<std::vector<model::AllocationRow>> part_rows;
+  part_rows.reserve(3);  // the parts view these
+  if (activity) {
+    std::erase_if(*activity, [&](const model::WorkloadActivityRow& a) {
+      if (filter.empty() && who.scope.all_teams) return false;
+      const std::map<std::string, std::string> fields = {
+          {"namespace", a.namespace_name},
+          {"workload", a.namespace_name + "/" + a.name},
+          {"team", a.team}};
+      return !visible(a.team, fields);
+    });
+    const model::TimeWindow days{first_day, last_day};
+    for (const model::TimeWindow part : {model::TimeWindow{window.start, days.start}, days,
+                                         model::TimeWindow{days.end, window.end}}) {
+      if (part.end <= part.start) continue;
+      const bool whole_days = part == days;
+      part_rows.push_back(read_rows(part, whole_days ? seconds(std::chrono::days(1)) : step));
+      parts.push_back({part, whole_days ? seconds(std::chrono::days(1)) : step, part_rows.back(),
+                       whole_days ? std::optional<std::span<const model::WorkloadActivityRow>>(
+                                        *activity)
+                                  : std::nullopt});
+    }
+  } else {
+    part_rows.push_back(read_rows(window, step));
+    parts.push_back({window, step, part_rows.back(), std::nullopt});
+  }
+  const std::vector<model::AllocationRow>& rows = part_rows.front();
+  const bool any_rows = std::any_of(part_rows.begin(), part_rows.end(),
+                                    [](const auto& part) { return !part.empty(); });
   std::vector<model::ContainerUsageSeries> usage;
   // The usage series are hourly: the whole hours inside the window.
   const model::TimeWindow hours{std::chrono::ceil<std::chrono::hours>(window.start),
                                 std::chrono::floor<std::chrono::hours>(window.end)};
-  if (readers.usage != nullptr && hours.start < hours.end && !rows.empty()) {
+  if (readers.usage != nullptr && hours.start < hours.end && any_rows) {
     usage = readers.usage->ReadUsageSeries(hours, std::nullopt);
   }
   std::map<std::string, model::WindowWorkCost, std::less<>> work;
-  if (readers.work != nullptr) {
-    const auto counters = readers.work->ReadCounters(window);
-    if (!counters.empty()) {
-      // The cost of each workload with a counter, per step, against its counter's readings.
-      std::map<std::string, std::map<std::size_t, model::Money>, std::less<>> costs;
-      for (const model::AllocationRow& row : rows) {
-        const std::string name =
-            model::FeedWorkloadName(row.values[0], row.values[1], row.values[2], row.values[3]);
-        if (counters.contains(name)) {
-          costs[name][row.step] += row.cpu_cost + row.ram_cost + row.gpu_cost;
-        }
-      }
-      for (const auto& [name, samples] : counters) {
-        std::vector<model::WorkIntervalCost> intervals;
-        for (const auto& [index, cost] : costs[name]) {
-          const auto start = window.start + step * static_cast<std::int64_t>(index);
-          intervals.push_back({{start, std::min(window.end, start + step)}, cost});
-        }
-        if (intervals.empty()) continue;
-        work[name] = model::CostPerUnitOfWork(intervals, samples).window;
+  if (!counters.empty()) {
+    // With counters the window is one part of `step`s: `rows`. The cost of each workload with
+    // a counter, per step, against its counter's readings.
+    std::map<std::string, std::map<std::size_t, model::Money>, std::less<>> costs;
+    for (const model::AllocationRow& row : rows) {
+      const std::string name =
+          model::FeedWorkloadName(row.values[0], row.values[1], row.values[2], row.values[3]);
+      if (counters.contains(name)) {
+        costs[name][row.step] += row.cpu_cost + row.ram_cost + row.gpu_cost;
       }
     }
+    for (const auto& [name, samples] : counters) {
+      std::vector<model::WorkIntervalCost> intervals;
+      for (const auto& [index, cost] : costs[name]) {
+        const auto start = window.start + step * static_cast<std::int64_t>(index);
+        intervals.push_back({{start, std::min(window.end, start + step)}, cost});
+      }
+      if (intervals.empty()) continue;
+      work[name] = model::CostPerUnitOfWork(intervals, samples).window;
+    }
   }
-  return model::BuildWorkloadFeed(rows, window, step, usage, settings.rightsizing, work);
+  return model::BuildWorkloadFeed(parts, window, usage, settings.rightsizing, work);
 }
 
 ordered_json OfferingJson(const model::OfferingFeed& f) {

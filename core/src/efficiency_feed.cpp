@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <optional>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -114,13 +117,52 @@ std::string FeedWorkloadName(const std::string& namespace_name, const std::strin
   return namespace_name + "/" + (platform_named ? workload : controller);
 }
 
-std::vector<WorkloadSummary> BuildWorkloadFeed(
-    std::span<const AllocationRow> rows, TimeWindow window, std::chrono::seconds step,
-    std::span<const ContainerUsageSeries> usage, const RightsizingPolicy& policy,
-    const std::map<std::string, WindowWorkCost, std::less<>>& work) {
-  // Rows of one name and step (several controllers, teams or clusters under one name) merge
-  // into one record: the accumulator takes one interval per workload and step. Sorted by name
-  // and step, so that records come in that order; a week of hourly steps is ~10^5 rows, merged
+namespace {
+
+const std::string& ValueAt(const AllocationRow& row, std::size_t i) {
+  static const std::string kNone;
+  return i < row.values.size() ? row.values[i] : kNone;
+}
+// The feed's grouping: namespace, controller, platform, workload, team, cluster.
+constexpr std::size_t kTeamValue = 4;
+constexpr std::size_t kClusterValue = 5;
+
+// The time from `first_start` to `last_end` within a step; the whole step when that is none.
+seconds RanWithin(sys_seconds first_start, sys_seconds last_end, TimeWindow step) {
+  const sys_seconds from = std::max(step.start, first_start);
+  const sys_seconds to = std::min(step.end, last_end);
+  return to > from ? to - from : step.length();
+}
+
+// A part's activity rows by (step, feed name, cluster, team).
+class ActivityIndex {
+ public:
+  explicit ActivityIndex(std::span<const WorkloadActivityRow> rows) {
+    names_.reserve(rows.size());  // the keys view these strings: no reallocation
+    for (const WorkloadActivityRow& a : rows) {
+      names_.push_back(a.namespace_name + "/" + a.name);
+      seconds_[{a.step, names_.back(), a.cluster, a.team}] += a.active_seconds;
+    }
+  }
+  std::optional<seconds> Find(std::size_t step, std::string_view name, std::string_view cluster,
+                              std::string_view team) const {
+    const auto it = seconds_.find({step, name, cluster, team});
+    if (it == seconds_.end()) return std::nullopt;
+    return seconds(it->second);
+  }
+
+ private:
+  using Key = std::tuple<std::size_t, std::string_view, std::string_view, std::string_view>;
+  std::vector<std::string> names_;
+  std::map<Key, std::int64_t> seconds_;
+};
+
+// Folds one part's rows into `accumulator`: one record per workload name and step.
+void AddPart(const WorkloadFeedPart& part, WorkloadEfficiencyAccumulator& accumulator) {
+  std::optional<ActivityIndex> activity;
+  if (part.activity) activity.emplace(*part.activity);
+  // Sorted by name, step, team and cluster, so that a name's rows of a step are adjacent, and
+  // within them those of one cluster and team; a week of hourly steps is ~10^5 rows, merged
   // without copying them.
   struct Keyed {
     std::string name;
@@ -128,52 +170,68 @@ std::vector<WorkloadSummary> BuildWorkloadFeed(
     const AllocationRow* row;
   };
   std::vector<Keyed> keyed;
-  keyed.reserve(rows.size());
-  for (const AllocationRow& row : rows) {
+  keyed.reserve(part.rows.size());
+  for (const AllocationRow& row : part.rows) {
     if (row.values.size() < 4) continue;
     keyed.push_back({FeedWorkloadName(row.values[0], row.values[1], row.values[2], row.values[3]),
                      row.step, &row});
   }
   std::stable_sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {
-    return std::tie(a.name, a.step) < std::tie(b.name, b.step);
+    return std::tie(a.name, a.step, ValueAt(*a.row, kTeamValue), ValueAt(*a.row, kClusterValue)) <
+           std::tie(b.name, b.step, ValueAt(*b.row, kTeamValue), ValueAt(*b.row, kClusterValue));
   });
-  WorkloadEfficiencyAccumulator accumulator;
+  const auto same_place = [](const Keyed& a, const Keyed& b) {
+    return ValueAt(*a.row, kTeamValue) == ValueAt(*b.row, kTeamValue) &&
+           ValueAt(*a.row, kClusterValue) == ValueAt(*b.row, kClusterValue);
+  };
   for (std::size_t i = 0; i < keyed.size();) {
-    const AllocationRow& first = *keyed[i].row;
-    sys_seconds first_start = first.first_start;
-    sys_seconds last_end = first.last_end;
-    double cpu_request = first.cpu_request_millicore_seconds;
-    double cpu_usage = first.cpu_usage_millicore_seconds;
-    double memory_request = first.memory_request_byte_seconds;
-    double memory_usage = first.memory_usage_byte_seconds;
-    double gpu_devices = first.gpu_device_seconds;
-    double gpu_busy = first.gpu_busy_device_seconds;
-    Money cpu_cost = first.cpu_cost;
-    Money ram_cost = first.ram_cost;
-    Money gpu_cost = first.gpu_cost;
-    std::size_t j = i + 1;
-    for (; j < keyed.size() && keyed[j].step == keyed[i].step && keyed[j].name == keyed[i].name;
-         ++j) {
-      const AllocationRow& row = *keyed[j].row;
-      first_start = std::min(first_start, row.first_start);
-      last_end = std::max(last_end, row.last_end);
-      cpu_request += row.cpu_request_millicore_seconds;
-      cpu_usage += row.cpu_usage_millicore_seconds;
-      memory_request += row.memory_request_byte_seconds;
-      memory_usage += row.memory_usage_byte_seconds;
-      gpu_devices += row.gpu_device_seconds;
-      gpu_busy += row.gpu_busy_device_seconds;
-      cpu_cost += row.cpu_cost;
-      ram_cost += row.ram_cost;
-      gpu_cost += row.gpu_cost;
+    const sys_seconds step_start =
+        part.window.start + part.step * static_cast<std::int64_t>(keyed[i].step);
+    const TimeWindow step{step_start, std::min(part.window.end, step_start + part.step)};
+    double cpu_request = 0;
+    double cpu_usage = 0;
+    double memory_request = 0;
+    double memory_usage = 0;
+    double gpu_devices = 0;
+    double gpu_busy = 0;
+    Money cpu_cost;
+    Money ram_cost;
+    Money gpu_cost;
+    seconds active{0};
+    std::size_t j = i;
+    while (j < keyed.size() && keyed[j].step == keyed[i].step && keyed[j].name == keyed[i].name) {
+      // One cluster and team: the time it ran there.
+      sys_seconds first_start = keyed[j].row->first_start;
+      sys_seconds last_end = keyed[j].row->last_end;
+      const std::size_t place = j;
+      for (; j < keyed.size() && keyed[j].step == keyed[i].step &&
+             keyed[j].name == keyed[i].name && same_place(keyed[j], keyed[place]);
+           ++j) {
+        const AllocationRow& row = *keyed[j].row;
+        first_start = std::min(first_start, row.first_start);
+        last_end = std::max(last_end, row.last_end);
+        cpu_request += row.cpu_request_millicore_seconds;
+        cpu_usage += row.cpu_usage_millicore_seconds;
+        memory_request += row.memory_request_byte_seconds;
+        memory_usage += row.memory_usage_byte_seconds;
+        gpu_devices += row.gpu_device_seconds;
+        gpu_busy += row.gpu_busy_device_seconds;
+        cpu_cost += row.cpu_cost;
+        ram_cost += row.ram_cost;
+        gpu_cost += row.gpu_cost;
+      }
+      const AllocationRow& first = *keyed[place].row;
+      std::optional<seconds> kept;
+      if (activity) {
+        kept = activity->Find(keyed[i].step, keyed[i].name, ValueAt(first, kClusterValue),
+                              ValueAt(first, kTeamValue));
+      }
+      active += kept.value_or(RanWithin(first_start, last_end, step));
     }
-    const sys_seconds step_start = window.start + step * static_cast<std::int64_t>(keyed[i].step);
-    const sys_seconds step_end = std::min(window.end, step_start + step);
     WorkloadIntervalRecord r;
     r.workload = std::move(keyed[i].name);
-    // The part of the step it ran in, so cost per hour counts the hours it ran.
-    r.interval = {std::max(step_start, first_start), std::min(step_end, last_end)};
-    if (r.interval.end <= r.interval.start) r.interval = {step_start, step_end};
+    r.interval = step;
+    r.active = active;
     r.cpu_cost = cpu_cost;
     r.ram_cost = ram_cost;
     r.gpu_cost = gpu_cost;
@@ -186,6 +244,24 @@ std::vector<WorkloadSummary> BuildWorkloadFeed(
     accumulator.Add(r);
     i = j;
   }
+}
+
+}  // namespace
+
+std::vector<WorkloadSummary> BuildWorkloadFeed(
+    std::span<const AllocationRow> rows, TimeWindow window, std::chrono::seconds step,
+    std::span<const ContainerUsageSeries> usage, const RightsizingPolicy& policy,
+    const std::map<std::string, WindowWorkCost, std::less<>>& work) {
+  const WorkloadFeedPart part{window, step, rows, std::nullopt};
+  return BuildWorkloadFeed(std::span(&part, 1), window, usage, policy, work);
+}
+
+std::vector<WorkloadSummary> BuildWorkloadFeed(
+    std::span<const WorkloadFeedPart> parts, TimeWindow window,
+    std::span<const ContainerUsageSeries> usage, const RightsizingPolicy& policy,
+    const std::map<std::string, WindowWorkCost, std::less<>>& work) {
+  WorkloadEfficiencyAccumulator accumulator;
+  for (const WorkloadFeedPart& part : parts) AddPart(part, accumulator);
   const std::vector<WorkloadEfficiency> efficiencies = accumulator.Results();
 
   std::map<std::string, std::pair<Money, Money>, std::less<>> unit_prices;  // core-h, GiB-h

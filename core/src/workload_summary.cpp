@@ -24,6 +24,7 @@ void Validate(const WorkloadIntervalRecord& r) {
       r.gpu_requested_device_seconds < 0 || r.gpu_busy_millidevice_seconds < 0) {
     throw fail("negative quantity");
   }
+  if (r.active && *r.active < std::chrono::seconds(0)) throw fail("negative active time");
 }
 
 }  // namespace
@@ -35,19 +36,26 @@ void WorkloadEfficiencyAccumulator::Add(const WorkloadIntervalRecord& record) {
   Sums& s = it->second;
   const auto start = record.interval.start;
   const auto length = record.interval.length();
+  const auto active = record.active.value_or(length);
   // Another container of an interval already seen, or a new interval that must not overlap its
   // neighbours (active time would count twice).
   const auto next = s.intervals.lower_bound(start);
   const bool seen = next != s.intervals.end() && next->first == start;
-  if (seen && next->second != length) {
+  if (seen && next->second.length != length) {
     throw InvalidInput(
         fmt::format("workload '{}': two intervals start together with lengths {} s and {} s",
-                    record.workload, next->second.count(), length.count()));
+                    record.workload, next->second.length.count(), length.count()));
+  }
+  if (seen && next->second.active != active) {
+    throw InvalidInput(fmt::format(
+        "workload '{}': two intervals start together with active times {} s and {} s",
+        record.workload, next->second.active.count(), active.count()));
   }
   if (!seen) {
     const bool overlaps_next = next != s.intervals.end() && next->first < record.interval.end;
     const bool overlaps_previous =
-        next != s.intervals.begin() && std::prev(next)->first + std::prev(next)->second > start;
+        next != s.intervals.begin() &&
+        std::prev(next)->first + std::prev(next)->second.length > start;
     if (overlaps_next || overlaps_previous) {
       throw InvalidInput(fmt::format("workload '{}': overlapping intervals", record.workload));
     }
@@ -57,7 +65,7 @@ void WorkloadEfficiencyAccumulator::Add(const WorkloadIntervalRecord& record) {
   const Money ram = s.ram_cost + record.ram_cost;
   const Money gpu = s.gpu_cost + record.gpu_cost;
   const Money other = s.other_cost + record.other_cost;
-  if (!seen) s.intervals.emplace_hint(next, start, length);
+  if (!seen) s.intervals.emplace_hint(next, start, Sums::Interval{length, active});
   s.cpu_cost = cpu;
   s.ram_cost = ram;
   s.gpu_cost = gpu;
@@ -82,7 +90,7 @@ std::vector<WorkloadEfficiency> WorkloadEfficiencyAccumulator::Results() const {
     e.gpu_cost = s.gpu_cost;
     e.other_cost = s.other_cost;
     e.cost = s.cpu_cost + s.ram_cost + s.gpu_cost + s.other_cost;
-    for (const auto& [start, length] : s.intervals) e.active_seconds += length.count();
+    for (const auto& [start, interval] : s.intervals) e.active_seconds += interval.active.count();
     if (const auto per_hour = CostPerUnitHour(e.cost, e.active_seconds, 1)) {
       e.cost_per_hour = HourlyPrice{*per_hour};
     }

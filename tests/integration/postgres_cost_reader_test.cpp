@@ -11,8 +11,10 @@
 #include <pqxx/pqxx>
 #include <random>
 #include <thread>
+#include <tuple>
 #include <vector>
 
+#include "costledger/model/efficiency_feed.hpp"
 #include "costledger/model/errors.hpp"
 #include "costledger/model/query_summary.hpp"
 #include "costledger/postgres/postgres_store.hpp"
@@ -259,6 +261,91 @@ TEST_F(PostgresCostReaderTest, NodeGroupingsReadTheNodeKindTiers) {
     EXPECT_EQ(Cost(whole[i]), StoredTotals(kDay, End()).first);
   }
   EXPECT_TRUE(reader_->ReadAllocations(kDay, End(), End() - kDay, kTierGroupings[1]).empty());
+}
+
+// The time each workload ran per day (migration 0016) is what its hours give: the efficiency
+// feed read as the first day's rows, activity and the hours after answers what it answers read
+// hour by hour; a day waiting for its daily rollup is computed from its hours; an hour waiting
+// for its rollup leaves no activity to read.
+TEST_F(PostgresCostReaderTest, WorkloadActivityIsWhatTheHoursGive) {
+  WriteHistory();
+  store_->RollUp(End());
+  {
+    // Workloads that ran part of some hours: from :20 in even hours, to :40 in hours 3 mod 4
+    // (the hourly rows only: their daily rollup is redone from them below).
+    pqxx::connection c(url_);
+    pqxx::work tx(c);
+    tx.exec0(
+        "UPDATE workload_costs_hourly SET first_start = hour + interval '20 minutes' "
+        "WHERE extract(hour FROM hour)::int % 2 = 0 AND controller <> (SELECT min(controller) "
+        "FROM workload_costs_hourly)");
+    tx.exec0(
+        "UPDATE workload_costs_hourly SET last_end = hour + interval '40 minutes' "
+        "WHERE extract(hour FROM hour)::int % 4 = 3");
+    tx.exec0("INSERT INTO rollup_pending_daily VALUES ('c1', '2025-11-16T00:00:00Z')");
+    tx.commit();
+  }
+  store_->RollUp(End());
+  const std::vector<PropertyRef> feed_grouping = {
+      {CostProperty::kNamespace, {}}, {CostProperty::kController, {}},
+      {CostProperty::kPlatform, {}},  {CostProperty::kWorkload, {}},
+      {CostProperty::kTeam, {}},      {CostProperty::kCluster, {}},
+      {CostProperty::kControllerKind, {}}};
+  const model::TimeWindow window{kDay, End()};
+  const auto hours_rows = reader_->ReadAllocations(kDay, End(), hours(1), feed_grouping);
+  const auto hourly = model::BuildWorkloadFeed(hours_rows, window, hours(1), {}, {}, {});
+
+  const auto day = std::chrono::floor<days>(kDay);
+  const auto activity = reader_->ReadWorkloadActivity(day, day + days(1));
+  ASSERT_TRUE(activity.has_value());
+  ASSERT_FALSE(activity->empty());
+  const auto day_rows = reader_->ReadAllocations(kDay, kDay + days(1), days(1), feed_grouping);
+  const auto after = reader_->ReadAllocations(kDay + days(1), End(), hours(1), feed_grouping);
+  const std::vector<model::WorkloadFeedPart> parts = {
+      {{kDay, kDay + days(1)}, days(1), day_rows,
+       std::span<const model::WorkloadActivityRow>(*activity)},
+      {{kDay + days(1), End()}, hours(1), after, std::nullopt}};
+  const auto by_days = model::BuildWorkloadFeed(parts, window, {}, {}, {});
+  ASSERT_FALSE(hourly.empty());
+  ASSERT_EQ(by_days.size(), hourly.size());
+  bool partly_active = false;
+  for (std::size_t i = 0; i < hourly.size(); ++i) {
+    EXPECT_EQ(by_days[i].efficiency, hourly[i].efficiency) << hourly[i].efficiency.workload;
+    partly_active |= hourly[i].efficiency.active_seconds < (End() - kDay).count();
+  }
+  EXPECT_TRUE(partly_active);  // the updates above took effect
+
+  // The day waiting for its daily rollup again, its stored activity gone: from its hours.
+  {
+    pqxx::connection c(url_);
+    pqxx::work tx(c);
+    tx.exec0("DELETE FROM workload_activity_daily");
+    tx.exec0("INSERT INTO rollup_pending_daily VALUES ('c1', '2025-11-16T00:00:00Z')");
+    tx.commit();
+  }
+  const auto computed = reader_->ReadWorkloadActivity(day, day + days(1));
+  ASSERT_TRUE(computed.has_value());
+  const auto sorted = [](std::vector<model::WorkloadActivityRow> rows) {
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.cluster, a.namespace_name, a.team, a.name) <
+             std::tie(b.cluster, b.namespace_name, b.team, b.name);
+    });
+    return rows;
+  };
+  EXPECT_EQ(sorted(*computed), sorted(*activity));
+  // An hour of the day waiting for its hourly rollup: nothing to read.
+  {
+    pqxx::connection c(url_);
+    pqxx::work tx(c);
+    tx.exec0("INSERT INTO rollup_pending VALUES ('c1', '2025-11-16T05:00:00Z')");
+    tx.commit();
+  }
+  EXPECT_FALSE(reader_->ReadWorkloadActivity(day, day + days(1)).has_value());
+  // Retention takes the activity with the daily tier.
+  store_->RollUp(End());
+  EXPECT_FALSE(reader_->ReadWorkloadActivity(day, day + days(1))->empty());
+  store_->ApplyRetention({0, 0, 0}, End() + days(2));
+  EXPECT_TRUE(reader_->ReadWorkloadActivity(day, day + days(1))->empty());
 }
 
 // Hours grouped by workload properties come from the per-workload hourly rollup (one row per

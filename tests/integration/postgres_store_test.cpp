@@ -948,11 +948,13 @@ TEST_F(PostgresStoreTest, PartitionsExistPerDayAndRetentionDropsOldOnes) {
   // hours of the 14th and 15th at 10:00 go (2 containers, their 2 workloads, 1 node and kind,
   // and 1 node each), and so do the queries submitted then, and the daily rollups of the 14th
   // (2 containers, their 2 workloads, 1 node and kind, and 1 node) with its usage digest (2
-  // containers).
+  // containers) and its workloads' activity (2).
   EXPECT_EQ(Count("SELECT count(*) FROM workload_costs_daily"), 6);
+  EXPECT_EQ(Count("SELECT count(*) FROM workload_activity_daily"), 6);
   EXPECT_EQ(Count("SELECT count(*) FROM container_usage_daily"), 6);
   EXPECT_EQ(Count("SELECT count(*) FROM workload_costs_hourly"), 6);
-  EXPECT_EQ(store->ApplyRetention(policy, now), 2 * (2 + 2 + 1 + 1) + 2 + 3 + 2 + 2 + 1);
+  EXPECT_EQ(store->ApplyRetention(policy, now), 2 * (2 + 2 + 1 + 1) + 2 + 3 + 2 + 2 + 1 + 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM workload_activity_daily"), 4);
   EXPECT_EQ(Count("SELECT count(*) FROM node_kind_costs_hourly"), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM workload_costs_hourly"), 2);
   EXPECT_EQ(Count("SELECT count(*) FROM container_usage_daily"), 4);

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 namespace costledger::model {
@@ -217,6 +221,129 @@ TEST(WorkloadFeedTest, RecommendationIsPricedAtTheWorkloadsOwnCorePrice) {
   EXPECT_EQ(rec.cpu->recommended, 350);  // 300 m x 1.15 = 345, up to 350
   // 650 m less x $0.04 per core-hour x 168 h.
   EXPECT_EQ(rec.cpu->weekly_saving, Nanos(4'368'000'000));
+}
+
+
+// Three days of hourly rows: a Spark app (driver all of hours 10-40, executors a half of hours
+// 12-20 under another controller), an Airflow task (10 minutes every 6 hours), a service run
+// in two clusters at once.
+std::vector<AllocationRow> HourlyRows(sys_seconds midnight) {
+  std::vector<AllocationRow> rows;
+  const auto add = [&](int hour, std::vector<std::string> values, int from_minute,
+                       int to_minute, std::int64_t cost_nanos) {
+    AllocationRow r;
+    r.step = static_cast<std::size_t>(hour);
+    r.values = std::move(values);
+    const sys_seconds start = midnight + seconds(3600 * hour);
+    r.first_start = start + seconds(60 * from_minute);
+    r.last_end = start + seconds(60 * to_minute);
+    r.cpu_cost = Nanos(cost_nanos + hour);
+    r.ram_cost = Nanos(cost_nanos / 2);
+    r.cpu_request_millicore_seconds = 500.0 * 60 * (to_minute - from_minute);
+    r.cpu_usage_millicore_seconds = 125.0 * 60 * (to_minute - from_minute) + hour;
+    r.memory_request_byte_seconds = 1e9 * 60 * (to_minute - from_minute);
+    r.memory_usage_byte_seconds = 4e8 * 60 * (to_minute - from_minute);
+    rows.push_back(std::move(r));
+  };
+  for (int h = 0; h < 72; ++h) {
+    if (h >= 10 && h <= 40) {
+      add(h, {"spark", "app-driver", "spark", "spark:app", "data", "c1", "Pod"}, 0, 60, 7'000);
+    }
+    if (h >= 12 && h <= 20) {
+      add(h, {"spark", "app-exec", "spark", "spark:app", "data", "c1", "Pod"}, 15, 45, 9'000);
+    }
+    if (h % 6 == 0) {
+      add(h, {"etl", "load-" + std::to_string(h), "airflow", "dag:load", "data", "c1", "Pod"},
+          5, 15, 3'000);
+    }
+    for (const char* cluster : {"c1", "c2"}) {
+      add(h, {"web", "api", "kubernetes", "", "web", cluster, "Deployment"}, 0, 60, 11'000);
+    }
+  }
+  return rows;
+}
+
+TEST(WorkloadFeedTest, WholeDaysWithTheirActivityGiveWhatTheirHoursGive) {
+  const sys_seconds midnight{std::chrono::floor<std::chrono::days>(kT0)};
+  const TimeWindow window{midnight, midnight + std::chrono::days(3)};
+  const std::vector<AllocationRow> hours = HourlyRows(midnight);
+  const auto hourly = BuildWorkloadFeed(hours, window, seconds(3600), {}, {}, {});
+
+  // The first day as hours; days 2 and 3 as the daily rollup keeps them: rows summed per key
+  // and day, and per cluster, namespace, team and name the time each hour gives, summed.
+  std::vector<AllocationRow> first_day;
+  std::map<std::pair<std::size_t, std::vector<std::string>>, AllocationRow> days;
+  std::map<std::tuple<std::size_t, std::string, std::string, std::string, std::string, std::size_t>,
+           std::pair<sys_seconds, sys_seconds>>
+      spans;  // (day, cluster, namespace, team, name, hour) -> first start, last end
+  for (const AllocationRow& r : hours) {
+    if (r.step < 24) {
+      first_day.push_back(r);
+      continue;
+    }
+    const std::size_t day = r.step / 24 - 1;
+    auto [it, fresh] = days.try_emplace({day, r.values}, r);
+    AllocationRow& d = it->second;
+    d.step = day;
+    if (!fresh) {
+      d.first_start = std::min(d.first_start, r.first_start);
+      d.last_end = std::max(d.last_end, r.last_end);
+      d.cpu_cost += r.cpu_cost;
+      d.ram_cost += r.ram_cost;
+      d.cpu_request_millicore_seconds += r.cpu_request_millicore_seconds;
+      d.cpu_usage_millicore_seconds += r.cpu_usage_millicore_seconds;
+      d.memory_request_byte_seconds += r.memory_request_byte_seconds;
+      d.memory_usage_byte_seconds += r.memory_usage_byte_seconds;
+    }
+    const std::string name = r.values[2] == "kubernetes" ? r.values[1] : r.values[3];
+    auto [span, new_span] = spans.try_emplace(
+        {day, r.values[5], r.values[0], r.values[4], name, r.step}, r.first_start, r.last_end);
+    span->second.first = std::min(span->second.first, r.first_start);
+    span->second.second = std::max(span->second.second, r.last_end);
+  }
+  std::vector<AllocationRow> whole_days;
+  for (auto& [key, row] : days) whole_days.push_back(row);
+  std::map<std::tuple<std::size_t, std::string, std::string, std::string, std::string>,
+           std::int64_t>
+      active;
+  for (const auto& [key, span] : spans) {
+    const auto& [day, cluster, ns, team, name, hour] = key;
+    active[{day, cluster, ns, team, name}] += (span.second - span.first).count();
+  }
+  std::vector<WorkloadActivityRow> activity;
+  for (const auto& [key, secs] : active) {
+    const auto& [day, cluster, ns, team, name] = key;
+    activity.push_back({day, cluster, ns, team, name, secs});
+  }
+  const TimeWindow later{midnight + std::chrono::days(1), window.end};
+  const std::vector<WorkloadFeedPart> parts = {
+      {{midnight, later.start}, seconds(3600), first_day, std::nullopt},
+      {later, seconds(86400), whole_days, std::span<const WorkloadActivityRow>(activity)}};
+  const auto by_days = BuildWorkloadFeed(parts, window, {}, {}, {});
+
+  ASSERT_EQ(hourly.size(), 3U);
+  ASSERT_EQ(by_days.size(), hourly.size());
+  for (std::size_t i = 0; i < hourly.size(); ++i) {
+    EXPECT_EQ(by_days[i].efficiency, hourly[i].efficiency) << hourly[i].efficiency.workload;
+  }
+  // Spark: the driver's 31 hours (its executors ran within them); Airflow: 12 runs of 10
+  // minutes; the service: 72 hours in each of two clusters.
+  EXPECT_EQ(hourly[0].efficiency.workload, "etl/dag:load");
+  EXPECT_EQ(hourly[0].efficiency.active_seconds, 12 * 600);
+  EXPECT_EQ(hourly[1].efficiency.workload, "spark/spark:app");
+  EXPECT_EQ(hourly[1].efficiency.active_seconds, 31 * 3600);
+  EXPECT_EQ(hourly[2].efficiency.workload, "web/api");
+  EXPECT_EQ(hourly[2].efficiency.active_seconds, 2 * 72 * 3600);
+
+  // A day without its activity row counts from the day's first start to its last end.
+  std::vector<WorkloadActivityRow> partial = activity;
+  std::erase_if(partial, [](const WorkloadActivityRow& a) { return a.name == "dag:load"; });
+  const std::vector<WorkloadFeedPart> without = {
+      {{midnight, later.start}, seconds(3600), first_day, std::nullopt},
+      {later, seconds(86400), whole_days, std::span<const WorkloadActivityRow>(partial)}};
+  const auto fallback = BuildWorkloadFeed(without, window, {}, {}, {});
+  // Day 1: 4 runs of 10 minutes; days 2 and 3: 00:05 to 18:15.
+  EXPECT_EQ(fallback[0].efficiency.active_seconds, 4 * 600 + 2 * (18 * 3600 + 600));
 }
 
 }  // namespace

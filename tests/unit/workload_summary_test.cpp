@@ -38,7 +38,8 @@ WorkloadIntervalRecord Trainer(std::int64_t minute) {
           .memory_request_byte_seconds = 4 * kGiB * 60,
           .memory_used_byte_seconds = kGiB * 60,
           .gpu_requested_device_seconds = 60,
-          .gpu_busy_millidevice_seconds = 400 * kMinute};
+          .gpu_busy_millidevice_seconds = 400 * kMinute,
+          .active = std::nullopt};
 }
 
 std::vector<WorkloadEfficiency> Fold(const std::vector<WorkloadIntervalRecord>& records) {
@@ -144,6 +145,27 @@ TEST(WorkloadSummaryTest, InvalidRecordsAreRejected) {
   EXPECT_THROW(acc.Add(early), InvalidInput);  // overlaps minute 0 from before
   EXPECT_NO_THROW(acc.Add(Trainer(1)));        // adjacent is fine
   EXPECT_EQ(acc.Results()[0].active_seconds, 120);
+  WorkloadIntervalRecord other_active = Trainer(1);
+  other_active.active = seconds(30);
+  EXPECT_THROW(acc.Add(other_active), InvalidInput);  // minute 1 was all active
+  rejects([](WorkloadIntervalRecord& r) { r.active = seconds(-1); });
+}
+
+TEST(WorkloadSummaryTest, ActiveTimeOfARecordCountsInsteadOfItsInterval) {
+  // A day it ran for 3 hours (kept per day by the rollup), then a minute it ran all of.
+  WorkloadIntervalRecord day = Trainer(0);
+  day.interval = {kT0, kT0 + std::chrono::days(1)};
+  day.active = seconds(3 * 3600);
+  WorkloadIntervalRecord minute = Trainer(24 * 60);
+  WorkloadEfficiencyAccumulator acc;
+  acc.Add(day);
+  acc.Add(minute);
+  acc.Add(day);  // another container of the same day: counted once
+  const auto results = acc.Results();
+  ASSERT_EQ(results.size(), 1U);
+  EXPECT_EQ(results[0].active_seconds, 3 * 3600 + 60);
+  // $0.06 over 10,860 s: $0.0198895027... per hour.
+  EXPECT_EQ(results[0].cost_per_hour, HourlyPrice{Nanos(19'889'503)});
 }
 
 TEST(WorkloadSummaryTest, OverflowChangesNothing) {

@@ -719,6 +719,54 @@ std::vector<ports::StoredPodLabels> PostgresCostReader::ReadPodLabels(
   });
 }
 
+std::optional<std::vector<model::WorkloadActivityRow>> PostgresCostReader::ReadWorkloadActivity(
+    std::chrono::sys_days from, std::chrono::sys_days to) {
+  // A day with an hour waiting for its hourly rollup: the day's activity is not in the hours
+  // yet either. A day waiting only for its daily rollup: computed from its hours (the same
+  // function the rollup inserts).
+  constexpr std::string_view kHoursPending = R"(
+SELECT EXISTS (SELECT 1 FROM rollup_pending
+               WHERE hour >= to_timestamp($1::bigint) AND hour < to_timestamp($2::bigint)))";
+  constexpr std::string_view kActivity = R"(
+SELECT (date_part('epoch', a.day)::bigint - $1::bigint) / 86400, a.cluster, a.namespace, a.team,
+  a.name, a.active_seconds
+FROM workload_activity_daily a
+WHERE a.cluster = ANY(ARRAY(SELECT cluster FROM clusters))
+  AND a.day >= to_timestamp($1::bigint) AND a.day < to_timestamp($2::bigint)
+  AND NOT EXISTS (SELECT 1 FROM rollup_pending_daily p
+                  WHERE p.cluster = a.cluster AND p.day = a.day)
+UNION ALL
+SELECT (date_part('epoch', p.day)::bigint - $1::bigint) / 86400, p.cluster, f.namespace, f.team,
+  f.name, f.active_seconds
+FROM rollup_pending_daily p, LATERAL workload_activity_of_day(p.cluster, p.day) f
+WHERE p.cluster = ANY(ARRAY(SELECT cluster FROM clusters))
+  AND p.day >= to_timestamp($1::bigint) AND p.day < to_timestamp($2::bigint))";
+  const std::int64_t from_epoch = Epoch(from);
+  const std::int64_t to_epoch = Epoch(to);
+  return impl_->Run(
+      "read workload activity",
+      [&](pqxx::connection& c) -> std::optional<std::vector<model::WorkloadActivityRow>> {
+        pqxx::read_transaction tx(c, "workload activity");
+        if (tx.exec_params1(std::string(kHoursPending), from_epoch, to_epoch)[0].as<bool>()) {
+          return std::nullopt;
+        }
+        std::vector<model::WorkloadActivityRow> out;
+        const pqxx::result result = tx.exec_params(std::string(kActivity), from_epoch, to_epoch);
+        out.reserve(result.size());
+        for (const pqxx::row& r : result) {
+          model::WorkloadActivityRow row;
+          row.step = static_cast<std::size_t>(r[0].as<std::int64_t>());
+          row.cluster = r[1].as<std::string>();
+          row.namespace_name = r[2].as<std::string>();
+          row.team = r[3].as<std::string>();
+          row.name = r[4].as<std::string>();
+          row.active_seconds = r[5].as<std::int64_t>();
+          out.push_back(std::move(row));
+        }
+        return out;
+      });
+}
+
 namespace {
 
 // The node branches of a read over `plan`, grouped by step (or 0 when `step` is empty),

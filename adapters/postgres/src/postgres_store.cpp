@@ -242,6 +242,13 @@ constexpr std::string_view kRollUpUsageDay = R"(
 INSERT INTO container_usage_daily
 SELECT $1, to_timestamp($2::bigint), u.*
 FROM container_usage_of_day($1, to_timestamp($2::bigint)) u)";
+// The time each workload ran in the day (migration 0016), from its hours.
+constexpr std::string_view kClearActivityDay =
+    "DELETE FROM workload_activity_daily WHERE cluster = $1 AND day = to_timestamp($2::bigint)";
+constexpr std::string_view kRollUpActivityDay = R"(
+INSERT INTO workload_activity_daily
+SELECT $1, to_timestamp($2::bigint), a.*
+FROM workload_activity_of_day($1, to_timestamp($2::bigint)) a)";
 constexpr std::string_view kRollUpNodeDay = R"(
 INSERT INTO node_costs_daily (
   cluster, day, node, instance_type, zone, capacity_type, node_group, intervals, seconds,
@@ -313,6 +320,8 @@ constexpr std::string_view kDeleteContainerDaily =
     "DELETE FROM container_costs_daily WHERE day <= to_timestamp($1::bigint) - interval '1 day'";
 constexpr std::string_view kDeleteNodeDaily =
     "DELETE FROM node_costs_daily WHERE day <= to_timestamp($1::bigint) - interval '1 day'";
+constexpr std::string_view kDeleteActivityDaily =
+    "DELETE FROM workload_activity_daily WHERE day <= to_timestamp($1::bigint) - interval '1 day'";
 constexpr std::string_view kDeleteUsageDaily =
     "DELETE FROM container_usage_daily WHERE day <= to_timestamp($1::bigint) - interval '1 day'";
 // $1: epoch seconds of the first day whose raw partitions stay.
@@ -797,10 +806,12 @@ std::int64_t PostgresStore::RollUp(sys_seconds complete_before) {
         tx.exec_params(ClearGrainPeriod(g, true), cluster, day);
       tx.exec_params(Sql(kClearNodeDay), cluster, day);
       tx.exec_params(Sql(kClearUsageDay), cluster, day);
+      tx.exec_params(Sql(kClearActivityDay), cluster, day);
       tx.exec_params(RollUpContainerDay(), cluster, day);
       for (const RollupGrain g : kCoarseGrains) tx.exec_params(RollUpGrainDay(g), cluster, day);
       tx.exec_params(Sql(kRollUpNodeDay), cluster, day);
       tx.exec_params(Sql(kRollUpUsageDay), cluster, day);
+      tx.exec_params(Sql(kRollUpActivityDay), cluster, day);
       RollUpVolumeDay(tx, cluster, day);
       tx.commit();
       return true;
@@ -860,6 +871,8 @@ std::int64_t PostgresStore::ApplyRetention(const RetentionPolicy& policy, sys_se
         tx.exec_params(Sql(kDeleteNodeDaily), EpochSeconds(hourly_cutoff)).affected_rows());
     removed += static_cast<std::int64_t>(
         tx.exec_params(Sql(kDeleteUsageDaily), EpochSeconds(hourly_cutoff)).affected_rows());
+    removed += static_cast<std::int64_t>(
+        tx.exec_params(Sql(kDeleteActivityDaily), EpochSeconds(hourly_cutoff)).affected_rows());
     removed += static_cast<std::int64_t>(
         tx.exec_params(Sql(kDeleteQueries), EpochSeconds(queries_cutoff)).affected_rows());
     removed += DeleteVolumeRows(tx, EpochSeconds(std::chrono::floor<days>(raw_cutoff)),

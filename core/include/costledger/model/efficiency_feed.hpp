@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "costledger/model/offering_efficiency.hpp"
 #include "costledger/model/usage_series.hpp"
 #include "costledger/model/window.hpp"
+#include "costledger/model/workload_activity.hpp"
 #include "costledger/model/workload_summary.hpp"
 
 namespace costledger::model {
@@ -54,15 +56,35 @@ std::vector<OfferingFeed> BuildOfferingFeed(std::span<const NodeAssetRow> nodes,
 std::string FeedWorkloadName(const std::string& namespace_name, const std::string& controller,
                              const std::string& platform, const std::string& workload);
 
-/// Builds the workload feed:
-/// - `rows`: container sums per step grouped by namespace, controller, platform and workload
-///   (in that order; AllocationReader::ReadAllocations), each step one interval of `window`
-///   cut into `step`s (rows of one name and step, e.g. two controllers of one Spark app, merge);
+/// One part of a workload feed's window, read at one step: rows grouped by namespace,
+/// controller, platform and workload, then team and cluster (AllocationReader::ReadAllocations,
+/// step indexes from `window.start`).
+struct WorkloadFeedPart {
+  TimeWindow window;
+  std::chrono::seconds step{3600};
+  std::span<const AllocationRow> rows;
+  /// A part read by whole days: the time each workload ran per day (step), as the daily rollup
+  /// keeps it. nullopt: each step's rows give it (from their first start to their last end).
+  std::optional<std::span<const WorkloadActivityRow>> activity;
+};
+
+/// Builds the workload feed of `window` from its parts (disjoint, inside `window`):
+/// - rows of one name and step (e.g. two controllers of one Spark app) merge into one interval
+///   of the workload; the time it ran in the step is, per cluster and team it ran in, the time
+///   from its first start to its last end within the step (a whole step if those give none),
+///   summed; in a part with `activity`, that day's WorkloadActivityRow of each cluster and team
+///   (a row missing: as without activity);
 /// - `usage`: hourly usage series (UsageSeriesReader) for the recommendations, priced at the
 ///   workload's own cost per requested core-hour and GiB-hour over the window;
 /// - `work`: per workload name, its work over the window (CostPerUnitOfWork), when it has a
 ///   counter.
 /// Sorted by workload name. Throws InvalidInput as WorkloadEfficiencyAccumulator::Add.
+std::vector<WorkloadSummary> BuildWorkloadFeed(
+    std::span<const WorkloadFeedPart> parts, TimeWindow window,
+    std::span<const ContainerUsageSeries> usage, const RightsizingPolicy& policy,
+    const std::map<std::string, WindowWorkCost, std::less<>>& work);
+
+/// The same, of one part: `rows` of `window` cut into `step`s.
 std::vector<WorkloadSummary> BuildWorkloadFeed(
     std::span<const AllocationRow> rows, TimeWindow window, std::chrono::seconds step,
     std::span<const ContainerUsageSeries> usage, const RightsizingPolicy& policy,

@@ -31,6 +31,9 @@ struct WorkloadIntervalRecord {
   std::int64_t gpu_requested_device_seconds = 0;
   /// DCGM: sum over its devices of DCGM_FI_DEV_GPU_UTIL x 10 x seconds.
   std::int64_t gpu_busy_millidevice_seconds = 0;
+  /// The time it ran in `interval`, when not all of it (a day it ran for some hours; parts in
+  /// several clusters, which add up); nullopt: the whole interval.
+  std::optional<std::chrono::seconds> active;
 };
 
 /// A workload's cost and efficiencies over a window.
@@ -41,7 +44,8 @@ struct WorkloadEfficiency {
   Money ram_cost;
   Money gpu_cost;
   Money other_cost;
-  /// Time the workload ran: the lengths of the distinct intervals it has records in.
+  /// Time the workload ran: per distinct interval it has records in, the interval's length or
+  /// the record's `active` time.
   std::int64_t active_seconds = 0;
   /// cost / active hours, half-even to the nano-dollar; nullopt without active time.
   std::optional<HourlyPrice> cost_per_hour;
@@ -61,8 +65,9 @@ struct WorkloadEfficiency {
 /// matter. Not thread-safe.
 class WorkloadEfficiencyAccumulator {
  public:
-  /// Throws InvalidInput for an empty or inverted interval, a negative cost or quantity, an
-  /// interval of the workload that starts with an earlier one but has another length, or one
+  /// Throws InvalidInput for an empty or inverted interval, a negative cost, quantity or active
+  /// time, an interval of the workload that starts with an earlier one but has another length
+  /// or active time, or one
   /// that overlaps another of its intervals; std::overflow_error should a cost sum exceed int64
   /// nano-dollars. A record that throws changes nothing.
   void Add(const WorkloadIntervalRecord& record);
@@ -77,7 +82,11 @@ class WorkloadEfficiencyAccumulator {
     Money other_cost;
     ResourceSeconds requested;
     ResourceSeconds used;
-    std::map<std::chrono::sys_seconds, std::chrono::seconds> intervals;  ///< start -> length
+    struct Interval {
+      std::chrono::seconds length;
+      std::chrono::seconds active;
+    };
+    std::map<std::chrono::sys_seconds, Interval> intervals;  ///< by start
   };
   std::map<std::string, Sums, std::less<>> sums_;
 };

@@ -11,6 +11,7 @@
 #include "costledger/model/cost_rows.hpp"
 #include "costledger/model/interval_batch.hpp"
 #include "costledger/model/query_summary.hpp"
+#include "costledger/model/workload_activity.hpp"
 
 namespace costledger::ports {
 
@@ -54,6 +55,14 @@ class AllocationReader {
   virtual std::vector<StoredPodLabels> ReadPodLabels(
       std::span<const std::pair<std::string, std::string>> /*pods*/) {
     return {};
+  }
+  /// Per day of [from, to), cluster, namespace, team and workload name, the time it ran
+  /// (WorkloadActivityRow, step = the day's index from `from`). nullopt when the store keeps
+  /// none, or when a day of the range still waits for its rollup (its hours are then the only
+  /// source of it).
+  virtual std::optional<std::vector<model::WorkloadActivityRow>> ReadWorkloadActivity(
+      std::chrono::sys_days /*from*/, std::chrono::sys_days /*to*/) {
+    return std::nullopt;
   }
   /// Idle cost per step, cluster and node.
   virtual std::vector<model::IdleRow> ReadIdle(std::chrono::sys_seconds start,

@@ -60,6 +60,11 @@ class PostgresCostReader final : public ports::AllocationReader,
   std::vector<ports::StoredPodLabels> ReadPodLabels(
       std::span<const std::pair<std::string, std::string>> pods) override;
 
+  /// From workload_activity_daily, or for a day whose daily rollup is not current from its
+  /// hours (workload_activity_of_day); nullopt when an hour of the range waits for its rollup.
+  std::optional<std::vector<model::WorkloadActivityRow>> ReadWorkloadActivity(
+      std::chrono::sys_days from, std::chrono::sys_days to) override;
+
   /// Idle cost per step, cluster and node in [start, end).
   std::vector<model::IdleRow> ReadIdle(std::chrono::sys_seconds start, std::chrono::sys_seconds end,
                                        std::chrono::seconds step) override;

@@ -129,11 +129,13 @@ model::TimeWindow WindowOf(const http::HttpRequest& request, const EfficiencySet
   }
 }
 
+// `recommended`: right-sizing for the costliest that many only (ReadWorkloadFeed).
 std::vector<model::WorkloadSummary> WorkloadFeed(const EfficiencyReaders& readers,
                                                  model::TimeWindow window,
                                                  const EfficiencySettings& settings,
                                                  const Principal& who,
-                                                 const std::vector<Clause>& filter) {
+                                                 const std::vector<Clause>& filter,
+                                                 std::optional<std::size_t> recommended) {
   using model::CostProperty;
   // The cluster and controller kind too, though the feed merges rows by name: with them the
   // grouping is the per-workload rollup's whole key, so hourly steps read its rows as they are
@@ -220,9 +222,8 @@ std::vector<model::WorkloadSummary> WorkloadFeed(const EfficiencyReaders& reader
   // The usage series are hourly: the whole hours inside the window.
   const model::TimeWindow hours{std::chrono::ceil<std::chrono::hours>(window.start),
                                 std::chrono::floor<std::chrono::hours>(window.end)};
-  if (readers.usage != nullptr && hours.start < hours.end && any_rows) {
-    usage = readers.usage->ReadUsageSeries(hours, std::nullopt);
-  }
+  const bool with_usage = readers.usage != nullptr && hours.start < hours.end && any_rows;
+  if (with_usage && !recommended) usage = readers.usage->ReadUsageSeries(hours, std::nullopt);
   std::map<std::string, model::WindowWorkCost, std::less<>> work;
   if (!counters.empty()) {
     // With counters the window is one part of `step`s: `rows`. The cost of each workload with
@@ -245,7 +246,25 @@ std::vector<model::WorkloadSummary> WorkloadFeed(const EfficiencyReaders& reader
       work[name] = model::CostPerUnitOfWork(intervals, samples).window;
     }
   }
-  return model::BuildWorkloadFeed(parts, window, usage, settings.rightsizing, work);
+  std::vector<model::WorkloadSummary> feed =
+      model::BuildWorkloadFeed(parts, window, usage, settings.rightsizing, work);
+  if (with_usage && recommended) {
+    // The costliest: their usage series alone, then the feed again with them (folding the
+    // parts again costs far less than every container's week of usage).
+    std::vector<const model::WorkloadSummary*> by_cost;
+    by_cost.reserve(feed.size());
+    for (const model::WorkloadSummary& s : feed) by_cost.push_back(&s);
+    std::stable_sort(by_cost.begin(), by_cost.end(), [](const auto* a, const auto* b) {
+      return a->efficiency.cost > b->efficiency.cost;
+    });
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < by_cost.size() && i < *recommended; ++i) {
+      names.push_back(by_cost[i]->efficiency.workload);
+    }
+    usage = readers.usage->ReadWorkloadUsageSeries(hours, names);
+    feed = model::BuildWorkloadFeed(parts, window, usage, settings.rightsizing, work);
+  }
+  return feed;
 }
 
 ordered_json OfferingJson(const model::OfferingFeed& f) {
@@ -469,8 +488,9 @@ std::vector<model::OfferingFeed> ReadOfferingFeed(const EfficiencyReaders& reade
 std::vector<model::WorkloadSummary> ReadWorkloadFeed(const EfficiencyReaders& readers,
                                                      model::TimeWindow window,
                                                      const EfficiencySettings& settings,
-                                                     const Principal& who) {
-  return WorkloadFeed(readers, window, settings, who, {});
+                                                     const Principal& who,
+                                                     std::optional<std::size_t> recommended) {
+  return WorkloadFeed(readers, window, settings, who, {}, recommended);
 }
 
 std::string PriorityExpanderConfigMap(const std::vector<model::OfferingFeed>& ranked,
@@ -554,7 +574,8 @@ http::HttpResponse AnswerEfficiency(const EfficiencyReaders& readers,
   } else if (by == "workload") {
     const auto filter =
         ParseFilter(filter_text, {"workload", "namespace", "controller", "platform", "team"});
-    for (const model::WorkloadSummary& s : WorkloadFeed(readers, window, settings, who, filter)) {
+    for (const model::WorkloadSummary& s :
+         WorkloadFeed(readers, window, settings, who, filter, std::nullopt)) {
       data.push_back(WorkloadJson(s));
     }
   } else {

@@ -1049,8 +1049,11 @@ PageResult Efficiency(const PageContext& ctx) {
   page.window_text = WindowText(ctx, window);
   api::Principal who = ctx.who;
   if (!team.empty()) who.scope = model::TeamScope::Only({team});
+  // The page shows the costliest workloads: right-sizing (a week of every container's usage)
+  // is read for those alone.
+  constexpr std::size_t kShownWorkloads = 50;
   auto feed = api::ReadWorkloadFeed(ctx.readers.efficiency, model::ParseWindow(window, ctx.now),
-                                    ctx.efficiency, who);
+                                    ctx.efficiency, who, kShownWorkloads);
   std::stable_sort(feed.begin(), feed.end(),
                    [](auto& a, auto& b) { return a.efficiency.cost > b.efficiency.cost; });
   const std::string api = "/v1/efficiency?window=" + UrlEncode(window) + "&by=workload" +
@@ -1074,7 +1077,7 @@ PageResult Efficiency(const PageContext& ctx) {
            {"Saving/week", true}},
           {},
           "No workloads in this window."};
-  for (std::size_t k = 0; k < feed.size() && k < 50; ++k) {
+  for (std::size_t k = 0; k < feed.size() && k < kShownWorkloads; ++k) {
     const auto& e = feed[k].efficiency;
     Money saving;
     for (const auto& [container, r] : feed[k].rightsizing) saving += r.WeeklySaving();

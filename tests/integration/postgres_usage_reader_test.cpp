@@ -3,14 +3,17 @@
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <memory>
 #include <pqxx/pqxx>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "costledger/model/efficiency_feed.hpp"
 #include "costledger/model/errors.hpp"
 #include "costledger/postgres/postgres_store.hpp"
 #include "error_of.hpp"
@@ -367,6 +370,42 @@ TEST_F(PostgresUsageReaderTest, DailyDigestGivesTheSeriesOfTheHourlyRollups) {
     tx.commit();
   }
   EXPECT_EQ(Dump(reader_->ReadUsageSeries(DigestWindows()[0], std::nullopt)), before[0]);
+}
+
+// The series of named workloads (the efficiency page's costliest) are read alone, from the
+// digest and from the hourly rollups of days not digested yet, as every series filtered by the
+// feed's name would give them.
+TEST_F(PostgresUsageReaderTest, SeriesOfNamedWorkloadsAreTheirsAlone) {
+  WriteHistory();
+  const sys_seconds day = std::chrono::floor<std::chrono::days>(kH0);
+  std::size_t most_names = 0;
+  for (const bool rolled_up : {false, true}) {
+    if (rolled_up) store_->RollUp(day + hours(24));
+    for (std::size_t i = 0; i < DigestWindows().size(); ++i) {
+      const TimeWindow w = DigestWindows()[i];
+      const std::vector<ContainerUsageSeries> all = reader_->ReadUsageSeries(w, std::nullopt);
+      std::set<std::string> names;
+      for (const ContainerUsageSeries& s : all) {
+        names.insert(
+            model::FeedWorkloadName(s.namespace_name, s.controller, s.platform, s.workload));
+      }
+      most_names = std::max(most_names, names.size());
+      for (const std::string& name : names) {
+        std::vector<ContainerUsageSeries> theirs;
+        for (const ContainerUsageSeries& s : all) {
+          if (model::FeedWorkloadName(s.namespace_name, s.controller, s.platform, s.workload) ==
+              name) {
+            theirs.push_back(s);
+          }
+        }
+        const std::vector<std::string> one{name, "nowhere/nothing"};
+        EXPECT_EQ(Dump(reader_->ReadWorkloadUsageSeries(w, one)), Dump(theirs))
+            << rolled_up << " " << i << " " << name;
+      }
+      EXPECT_TRUE(reader_->ReadWorkloadUsageSeries(w, {}).empty());
+    }
+  }
+  EXPECT_GE(most_names, 2U);  // the filter has something to leave out
 }
 
 // The digest of a day is written once per daily rollup: a replayed rollup of the day (marked

@@ -4,7 +4,15 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <fmt/core.h>
+
+#include <map>
+#include <optional>
 #include <regex>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "api_request.hpp"
 #include "costledger/api/cost_api.hpp"
@@ -237,6 +245,143 @@ TEST_F(EfficiencyRoutesTest, RoutesAreNamedForMetrics) {
   EXPECT_EQ(CostApi::RouteOf("/v1/efficiency/priority-expander"),
             "/v1/efficiency/priority-expander");
   EXPECT_EQ(CostApi::RouteOf("/v1/efficiency/karpenter"), "/v1/efficiency/karpenter");
+}
+
+
+// Two workloads over three UTC days and the hours either side: the reads the feed makes.
+class DayReads final : public ports::AllocationReader,
+                       public ports::AssetReader,
+                       public ports::UsageSeriesReader,
+                       public ports::WorkCounterReader {
+ public:
+  std::vector<model::AllocationRow> ReadAllocations(
+      sys_seconds start, sys_seconds end, seconds step,
+      std::span<const model::PropertyRef> /*grouping*/) override {
+    steps.push_back(step);
+    std::vector<model::AllocationRow> rows;
+    for (const auto& [controller, nanos] : {std::pair{"cheap", 1'000'000}, {"costly", 9'000'000}}) {
+      std::size_t index = 0;
+      for (sys_seconds t = start; t < end; t += step, ++index) {
+        model::AllocationRow r;
+        r.step = index;
+        r.values = {"ml", controller, "kubernetes", controller, "alpha", "c", "Deployment"};
+        r.first_start = t;
+        r.last_end = std::min(end, t + step);
+        r.cpu_cost = model::Money::FromNanos(nanos);
+        r.cpu_request_millicore_seconds = 1000.0 * static_cast<double>((r.last_end - t).count());
+        rows.push_back(r);
+      }
+    }
+    return rows;
+  }
+  std::optional<std::vector<model::WorkloadActivityRow>> ReadWorkloadActivity(
+      std::chrono::sys_days from, std::chrono::sys_days to) override {
+    activity_reads.emplace_back(from, to);
+    std::vector<model::WorkloadActivityRow> rows;
+    for (std::size_t day = 0; day < static_cast<std::size_t>((to - from).count()); ++day) {
+      rows.push_back({day, "c", "ml", "alpha", "cheap", 3600});
+      rows.push_back({day, "c", "ml", "alpha", "costly", 7200});
+    }
+    return rows;
+  }
+  std::vector<model::IdleRow> ReadIdle(sys_seconds, sys_seconds, seconds) override { return {}; }
+  std::vector<model::NodeAssetRow> ReadAssets(sys_seconds, sys_seconds) override { return {}; }
+  std::vector<model::ContainerUsageSeries> ReadUsageSeries(
+      model::TimeWindow window, const std::optional<std::string>& /*team*/) override {
+    ++all_usage_reads;
+    std::vector<model::ContainerUsageSeries> out;
+    for (const char* controller : {"cheap", "costly"}) {
+      model::ContainerUsageSeries s;
+      s.namespace_name = "ml";
+      s.controller = controller;
+      s.platform = "kubernetes";
+      s.workload = controller;
+      s.container = "main";
+      s.cpu_request_millicores = 1000;
+      for (sys_seconds t = window.start; t < window.end; t += std::chrono::hours(1)) {
+        s.cpu_millicores.push_back({t, 200});
+      }
+      out.push_back(std::move(s));
+    }
+    return out;
+  }
+  std::vector<model::ContainerUsageSeries> ReadWorkloadUsageSeries(
+      model::TimeWindow window, std::span<const std::string> workloads) override {
+    usage_for.assign(workloads.begin(), workloads.end());
+    return UsageSeriesReader::ReadWorkloadUsageSeries(window, workloads);
+  }
+  std::map<std::string, std::vector<model::CounterSample>, std::less<>> ReadCounters(
+      model::TimeWindow window) override {
+    if (!counted) return {};
+    return {{"ml/costly", {{window.start, 0}, {window.end, 10}}}};
+  }
+
+  std::vector<seconds> steps;
+  std::vector<std::pair<std::chrono::sys_days, std::chrono::sys_days>> activity_reads;
+  int all_usage_reads = 0;
+  std::vector<std::string> usage_for;
+  bool counted = false;
+};
+
+TEST(EfficiencyFeedReadsTest, WholeDaysAreReadAsDaysWithTheirActivity) {
+  DayReads reads;
+  const EfficiencyReaders readers{reads, reads, &reads, &reads};
+  const EfficiencySettings settings;
+  const Principal all{"t", Role::kViewer, model::TeamScope::All()};
+  // 2023-11-15T00:00Z minus 3 days and 6 hours, to plus 2 hours.
+  const model::TimeWindow window{kNow - std::chrono::hours(78), kNow + std::chrono::hours(2)};
+  const auto feed = ReadWorkloadFeed(readers, window, settings, all);
+  const std::chrono::sys_days first{std::chrono::floor<std::chrono::days>(kNow) -
+                                    std::chrono::days(3)};
+  ASSERT_EQ(reads.activity_reads.size(), 1U);
+  EXPECT_EQ(reads.activity_reads[0], std::pair(first, first + std::chrono::days(3)));
+  EXPECT_EQ(reads.steps,
+            (std::vector<seconds>{seconds(3600), seconds(86400), seconds(3600)}));
+  ASSERT_EQ(feed.size(), 2U);
+  // 6 hours, 3 days of the activity read, 2 hours.
+  EXPECT_EQ(feed[0].efficiency.workload, "ml/cheap");
+  EXPECT_EQ(feed[0].efficiency.active_seconds, (6 + 3 + 2) * 3600);
+  EXPECT_EQ(feed[1].efficiency.active_seconds, (6 + 3 * 2 + 2) * 3600);
+  EXPECT_EQ(feed[1].efficiency.cost, model::Money::FromNanos(9'000'000 * (6 + 3 + 2)));
+  EXPECT_EQ(reads.all_usage_reads, 1);
+  EXPECT_FALSE(feed[0].rightsizing.empty());
+
+  // A filter on the controller, or a work counter: hour by hour.
+  for (const bool counted : {false, true}) {
+    reads.steps.clear();
+    reads.activity_reads.clear();
+    reads.counted = counted;
+    const auto r = AnswerEfficiency(
+        readers, settings,
+        ApiRequest(fmt::format("/v1/efficiency?by=workload&window={},{}{}",
+                               window.start.time_since_epoch().count(),
+                               window.end.time_since_epoch().count(),
+                               counted ? "" : "&filter=controller:%22costly%22"),
+                   nullptr),
+        all, kNow);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_TRUE(reads.activity_reads.empty());
+    EXPECT_EQ(reads.steps, std::vector<seconds>{seconds(3600)});
+  }
+}
+
+TEST(EfficiencyFeedReadsTest, RecommendationsForTheCostliestReadTheirUsageAlone) {
+  DayReads reads;
+  const EfficiencyReaders readers{reads, reads, &reads, &reads};
+  const EfficiencySettings settings;
+  const Principal all{"t", Role::kViewer, model::TeamScope::All()};
+  const model::TimeWindow window{kNow - std::chrono::days(7), kNow};
+  const auto every = ReadWorkloadFeed(readers, window, settings, all);
+  ASSERT_EQ(reads.all_usage_reads, 1);
+  const auto top = ReadWorkloadFeed(readers, window, settings, all, 1);
+  EXPECT_EQ(reads.all_usage_reads, 2);  // through the default ReadWorkloadUsageSeries only
+  EXPECT_EQ(reads.usage_for, std::vector<std::string>{"ml/costly"});
+  ASSERT_EQ(top.size(), 2U);
+  EXPECT_TRUE(top[0].rightsizing.empty());  // ml/cheap: not asked for
+  ASSERT_FALSE(top[1].rightsizing.empty());
+  EXPECT_EQ(top[1].rightsizing, every[1].rightsizing);
+  EXPECT_EQ(top[1].efficiency, every[1].efficiency);
+  EXPECT_EQ(top[0].efficiency, every[0].efficiency);
 }
 
 }  // namespace

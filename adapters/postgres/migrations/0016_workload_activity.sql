@@ -4,11 +4,18 @@
 -- (a whole hour when those give none), summed. A week read hour by hour is 168 rows per
 -- workload (84k at 10,000 pods: 0.27 s of the console's efficiency page); this table keeps
 -- those sums per UTC day, so whole days are read from workload_costs_daily and here: 7 rows.
--- `name` is the feed's workload name within the namespace (FeedWorkloadName in
--- core/src/efficiency_feed.cpp): the workload where a platform named it, else the controller.
+-- `name` is the feed's workload name within the namespace (feed_workload_name below).
 -- Written by the daily rollup in the same transaction as workload_costs_daily (the day's rows
 -- deleted first), deleted by retention with the daily tier. The reader takes a day from here
 -- only when its daily rollup is current, else from the same function over the day's hours.
+
+-- The efficiency feed's name of a workload within its namespace, as FeedWorkloadName in
+-- core/src/efficiency_feed.cpp says it: the workload where a platform named it, else the
+-- controller (the activity rows, and the usage series of the workloads a page shows).
+CREATE FUNCTION feed_workload_name(platform text, workload text, controller text)
+RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN platform <> '' AND platform <> 'kubernetes' AND workload <> ''
+            THEN workload ELSE controller END;
 
 CREATE TABLE workload_activity_daily (
   cluster text COLLATE "C" NOT NULL,
@@ -30,9 +37,7 @@ SET jit = off
 AS $$
 SELECT namespace, team, name, sum(CASE WHEN ran > 0 THEN ran ELSE 3600 END)::bigint
 FROM (
-  SELECT h.namespace, h.team,
-    CASE WHEN h.platform <> '' AND h.platform <> 'kubernetes' AND h.workload <> ''
-         THEN h.workload ELSE h.controller END AS name,
+  SELECT h.namespace, h.team, feed_workload_name(h.platform, h.workload, h.controller) AS name,
     date_part('epoch', least(max(h.last_end), h.hour + interval '1 hour'))::bigint
       - date_part('epoch', greatest(min(h.first_start), h.hour))::bigint AS ran
   FROM workload_costs_hourly h

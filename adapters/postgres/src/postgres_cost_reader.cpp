@@ -13,6 +13,7 @@
 
 #include "container_columns.hpp"
 #include "costledger/postgres/read_plan.hpp"
+#include "pg_arrays.hpp"
 #include "pg_session.hpp"
 #include "pg_session_pool.hpp"
 
@@ -230,21 +231,6 @@ bool RowsAreGroups(RollupGrain grain, ReadTier tier, std::chrono::seconds step,
 
 std::int64_t Epoch(sys_seconds t) { return t.time_since_epoch().count(); }
 sys_seconds FromEpoch(std::int64_t s) { return sys_seconds(std::chrono::seconds(s)); }
-
-// A PostgreSQL array literal of text, for `= ANY($n::text[])`.
-std::string TextArray(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out += ',';
-    out += '"';
-    for (const char c : values[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
 
 // Bound parameters of one statement, all as text with casts in the SQL.
 class Params {

@@ -6,11 +6,15 @@
 #include <array>
 #include <map>
 #include <pqxx/pqxx>
+#include <optional>
 #include <set>
+#include <span>
+#include <string>
 #include <utility>
 
 #include "costledger/model/errors.hpp"
 #include "costledger/model/rounding.hpp"
+#include "pg_arrays.hpp"
 #include "pg_session_pool.hpp"
 #include "pg_time.hpp"
 
@@ -108,21 +112,28 @@ std::string DigestColumns(std::string_view day) {
   return fmt::format(kDigestColumns, fmt::arg("partial", partial));
 }
 
+// $5: the workloads to read, as the efficiency feed names them (feed_workload_name, migration
+// 0016), or NULL for all.
+constexpr std::string_view kOfWorkloads =
+    "($5::text[] IS NULL OR u.namespace || '/' || "
+    "feed_workload_name(u.platform, u.workload, u.controller) = ANY($5::text[]))";
+
 // $1, $2: the first and the last day overlapping the window (epoch seconds); $3, $4: the window.
 const std::string& StoredDaysSql() {
   static const std::string kSql = fmt::format(
       "SELECT u.cluster, extract(epoch FROM u.day)::bigint, {} FROM container_usage_daily u "
       "WHERE u.cluster = ANY(ARRAY(SELECT cluster FROM clusters)) "
-      "AND u.day >= to_timestamp($1::bigint) AND u.day <= to_timestamp($2::bigint)",
-      DigestColumns("u.day"));
+      "AND u.day >= to_timestamp($1::bigint) AND u.day <= to_timestamp($2::bigint) AND {}",
+      DigestColumns("u.day"), kOfWorkloads);
   return kSql;
 }
 // $1 cluster, $2 day (epoch seconds); $3, $4: the window. The digest of a day from the hourly
 // rollups.
 const std::string& ComputedDaySql() {
   static const std::string kSql = fmt::format(
-      "SELECT $1::text, $2::bigint, {} FROM container_usage_of_day($1, to_timestamp($2::bigint)) u",
-      DigestColumns("to_timestamp($2::bigint)"));
+      "SELECT $1::text, $2::bigint, {} FROM container_usage_of_day($1, to_timestamp($2::bigint)) u "
+      "WHERE {}",
+      DigestColumns("to_timestamp($2::bigint)"), kOfWorkloads);
   return kSql;
 }
 enum DigestColumn : int {
@@ -335,8 +346,10 @@ void AddDigestRow(const pqxx::row& r, std::int64_t start, std::int64_t end,
 
 // The series of every team from the digest: stored days whose rollup is current, the others
 // computed from the hourly rollups by the same SQL function; samples in hour, then pod order.
+// `workloads`: a text array literal of the feed's workload names to read, nullopt for all.
 std::vector<ContainerUsageSeries> ReadFromDigest(pqxx::transaction_base& tx,
-                                                 model::TimeWindow window) {
+                                                 model::TimeWindow window,
+                                                 const std::optional<std::string>& workloads) {
   const std::int64_t start = EpochSeconds(window.start);
   const std::int64_t end = EpochSeconds(window.end);
   const auto day_of = [](std::int64_t t) { return t - ((t % 86400) + 86400) % 86400; };
@@ -356,7 +369,7 @@ std::vector<ContainerUsageSeries> ReadFromDigest(pqxx::transaction_base& tx,
     return it == digest_start.end() || day >= it->second;
   };
   std::map<SeriesLabels, SeriesParts> parts;
-  for (const pqxx::row& r : tx.exec_params(StoredDaysSql(), first_day, last_day, start, end)) {
+  for (const pqxx::row& r : tx.exec_params(StoredDaysSql(), first_day, last_day, start, end, workloads)) {
     if (digested(r[kCluster].as<std::string>(), r[kDay].as<std::int64_t>())) {
       AddDigestRow(r, start, end, parts);
     }
@@ -370,7 +383,7 @@ std::vector<ContainerUsageSeries> ReadFromDigest(pqxx::transaction_base& tx,
     for (std::int64_t day = first_day; day <= last_day; day += 86400) {
       for (const std::string& cluster : clusters) {
         if (digested(cluster, day)) continue;
-        for (const pqxx::row& r : tx.exec_params(ComputedDaySql(), cluster, day, start, end)) {
+        for (const pqxx::row& r : tx.exec_params(ComputedDaySql(), cluster, day, start, end, workloads)) {
           AddDigestRow(r, start, end, parts);
         }
       }
@@ -426,7 +439,7 @@ std::vector<ContainerUsageSeries> PostgresUsageReader::ReadUsageSeries(
     return impl_->pool.Run("read usage series", [&](pqxx::connection& c) {
       // One snapshot: the pending marks and the digest rows they qualify.
       pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(c, "usage_digest");
-      return ReadFromDigest(tx, window);
+      return ReadFromDigest(tx, window, std::nullopt);
     });
   }
   return impl_->pool.Run("read usage series", [&](pqxx::connection& c) {
@@ -461,6 +474,18 @@ std::vector<ContainerUsageSeries> PostgresUsageReader::ReadUsageSeries(
       }
     }
     return out;
+  });
+}
+
+std::vector<ContainerUsageSeries> PostgresUsageReader::ReadWorkloadUsageSeries(
+    model::TimeWindow window, std::span<const std::string> workloads) {
+  if (!IsWholeHour(window.start) || !IsWholeHour(window.end) || window.end < window.start) {
+    throw InvalidInput("usage series: the window must run from a whole UTC hour to a later one");
+  }
+  if (workloads.empty()) return {};
+  return impl_->pool.Run("read usage series", [&](pqxx::connection& c) {
+    pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(c, "usage_digest");
+    return ReadFromDigest(tx, window, TextArray(workloads));
   });
 }
 

@@ -49,11 +49,12 @@ std::vector<model::OfferingFeed> ReadOfferingFeed(const EfficiencyReaders& reade
                                                   const EfficiencySettings& settings);
 
 /// Reads `window` through the ports and builds the workload feed (BuildWorkloadFeed), for the
-/// teams `who` sees. Throws what the readers throw.
-std::vector<model::WorkloadSummary> ReadWorkloadFeed(const EfficiencyReaders& readers,
-                                                     model::TimeWindow window,
-                                                     const EfficiencySettings& settings,
-                                                     const Principal& who);
+/// teams `who` sees, by name. `recommended`: right-sizing for the costliest that many
+/// workloads only (highest cost first, ties in name order: a page that shows them), reading
+/// their usage series alone; nullopt: for all. Throws what the readers throw.
+std::vector<model::WorkloadSummary> ReadWorkloadFeed(
+    const EfficiencyReaders& readers, model::TimeWindow window, const EfficiencySettings& settings,
+    const Principal& who, std::optional<std::size_t> recommended = std::nullopt);
 
 /// The Cluster Autoscaler priority expander's ConfigMap for `ranked` offerings (RankOfferings
 /// order) as YAML: metadata.name cluster-autoscaler-priority-expander in `namespace_name`,

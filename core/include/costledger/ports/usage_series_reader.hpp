@@ -1,9 +1,13 @@
 #pragma once
 
 #include <optional>
+#include <set>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "costledger/model/efficiency_feed.hpp"
 #include "costledger/model/usage_series.hpp"
 #include "costledger/model/window.hpp"
 
@@ -28,6 +32,20 @@ class UsageSeriesReader {
   /// unless the window's ends are whole UTC hours and start <= end.
   virtual std::vector<model::ContainerUsageSeries> ReadUsageSeries(
       model::TimeWindow window, const std::optional<std::string>& team) = 0;
+
+  /// As ReadUsageSeries without a team, of the workloads named only (as the efficiency feed
+  /// names them: FeedWorkloadName, "namespace/name"), for a page that shows some of them. This
+  /// default reads every series and keeps theirs; a store may read theirs alone.
+  virtual std::vector<model::ContainerUsageSeries> ReadWorkloadUsageSeries(
+      model::TimeWindow window, std::span<const std::string> workloads) {
+    std::vector<model::ContainerUsageSeries> series = ReadUsageSeries(window, std::nullopt);
+    const std::set<std::string_view> wanted(workloads.begin(), workloads.end());
+    std::erase_if(series, [&](const model::ContainerUsageSeries& s) {
+      return !wanted.contains(
+          model::FeedWorkloadName(s.namespace_name, s.controller, s.platform, s.workload));
+    });
+    return series;
+  }
 };
 
 }  // namespace costledger::ports

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,11 @@ class PostgresUsageReader final : public ports::UsageSeriesReader {
 
   std::vector<model::ContainerUsageSeries> ReadUsageSeries(
       model::TimeWindow window, const std::optional<std::string>& team) override;
+
+  /// From the digest as ReadUsageSeries without a team, only the rows of `workloads` read
+  /// (feed_workload_name, migration 0016).
+  std::vector<model::ContainerUsageSeries> ReadWorkloadUsageSeries(
+      model::TimeWindow window, std::span<const std::string> workloads) override;
 
  private:
   struct Impl;

@@ -1061,7 +1061,8 @@ PageResult Efficiency(const PageContext& ctx) {
   Section s{"workloads",
             "Workloads",
             "Usage / request (OpenCost's rule): below 100% pays for capacity not used; the "
-            "weekly saving is what right-sized requests would save.",
+            "weekly saving is what right-sized requests would save (- until a whole hour of "
+            "its usage is rolled up).",
             {},
             "",
             {},
@@ -1089,7 +1090,9 @@ PageResult Efficiency(const PageContext& ctx) {
          Text(e.cost_per_hour ? FormatDollars(e.cost_per_hour->per_hour) : "-"),
          Text(Percent(e.cpu_efficiency)), Text(Percent(e.ram_efficiency)),
          Text(e.requested.gpu_millidevice_seconds == 0 ? "-" : Percent(e.gpu_efficiency)),
-         Text(Percent(e.total_efficiency)), Dollars(saving)});
+         Text(Percent(e.total_efficiency)),
+         // No recommendation: no whole hour of its usage rolled up yet, not a saving of $0.
+         feed[k].rightsizing.empty() ? Text("-") : Dollars(saving)});
   }
   s.tables.push_back(std::move(t));
   page.sections.push_back(std::move(s));

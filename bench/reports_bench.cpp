@@ -1059,6 +1059,7 @@ struct Options {
   int baseline_iterations = 2;
   std::optional<std::filesystem::path> out;
   bool hold = false;
+  std::string database_url;  // a database loaded before; empty: load one
   std::size_t concurrent_reads = costledger::reports::GatherSettings{}.concurrent_reads;
 };
 
@@ -1185,11 +1186,15 @@ int Run(const Options& options) {
   const std::vector<WeekCase> cases{
       MakeCase("Europe/Berlin", "reports_week_berlin_dst", "Europe/Berlin"),
       MakeCase("UTC", "reports_week_utc", "UTC")};
-  costledger::testing::PrivatePostgres server;
-  const std::string url = server.CreateDatabase("reports_bench");
-  fmt::print("loading (server-side INSERT .. SELECT FROM generate_series) ...\n");
-  static_cast<void>(std::fflush(stdout));
-  Load(server, url);
+  std::optional<costledger::testing::PrivatePostgres> server;
+  std::string url = options.database_url;
+  if (url.empty()) {
+    server.emplace();
+    url = server->CreateDatabase("reports_bench");
+    fmt::print("loading (server-side INSERT .. SELECT FROM generate_series) ...\n");
+    static_cast<void>(std::fflush(stdout));
+    Load(*server, url);
+  }
   if (options.hold) {
     fmt::print("--hold: the database is {} (psql works); press Enter to measure\n", url);
     static_cast<void>(std::fflush(stdout));
@@ -1262,6 +1267,8 @@ and in UTC, against the same content by SQL over the raw rows, on a private Post
                            at plans with psql) before measuring
   --concurrent-reads=N     GatherWeek's reader calls at a time (default {}, as configured);
                            with 1, also the times without right-sizing's reads
+  --database-url=URL       measure a database loaded before (kept with --hold by an earlier
+                           run) instead of loading one
 )";
 
 int ParseCount(std::string_view arg) {
@@ -1289,6 +1296,7 @@ int main(int argc, char** argv) {
       options.concurrent_reads = static_cast<std::size_t>(ParseCount(arg));
     }
     options.hold |= arg == "--hold";
+    if (arg.starts_with("--database-url=")) options.database_url = arg.substr(arg.find('=') + 1);
   }
   try {
     return Run(options);  // the private server and its data are removed on the way out

@@ -330,7 +330,20 @@ PageResult Overview(const PageContext& ctx) {
   Cell f = Dollars(forecast);
   f.href = daily.Link();
   f.derived = true;
-  head.cards.push_back({"Month-end forecast", f, "month to date + last 7 days' rate"});
+  // A young installation extrapolates from what it has collected: say how little that is.
+  std::string basis = "month to date + last 7 days' rate";
+  if (recent_first && ctx.now - *recent_first < days(7) - std::chrono::hours(1)) {
+    const auto collected = ctx.now - *recent_first;
+    basis = collected < std::chrono::hours(2)
+                ? fmt::format("month to date + the rate of the {} min collected so far",
+                              std::chrono::duration_cast<std::chrono::minutes>(collected).count())
+            : collected < std::chrono::hours(48)
+                ? fmt::format("month to date + the rate of the {} h collected so far",
+                              std::chrono::duration_cast<std::chrono::hours>(collected).count())
+                : fmt::format("month to date + the rate of the {} days collected so far",
+                              std::chrono::duration_cast<days>(collected).count());
+  }
+  head.cards.push_back({"Month-end forecast", f, basis});
   if (ctx.who.scope.all_teams) {
     head.cards.push_back(
         {"Idle this month",

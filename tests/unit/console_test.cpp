@@ -218,6 +218,14 @@ TEST_F(ConsoleTest, FiguresNameTheirApiCall) {
   EXPECT_THAT(r.body, HasSubstr(">$2.25</a>"));
 }
 
+// The fake's costs all began an hour ago: the forecast says it extrapolates from that hour.
+TEST_F(ConsoleTest, ForecastSaysHowLittleItIsBasedOn) {
+  const http::HttpResponse r = Get("/", Login(kAdmin));
+  ASSERT_EQ(r.status, 200);
+  EXPECT_THAT(r.body, HasSubstr("month to date + the rate of the 60 min collected so far"));
+  EXPECT_THAT(r.body, Not(HasSubstr("last 7 days' rate")));
+}
+
 TEST_F(ConsoleTest, NamesFromTheClusterAreEscaped) {
   const http::HttpResponse r = Get("/console/namespaces?window=7d", Login(kAdmin));
   ASSERT_EQ(r.status, 200);

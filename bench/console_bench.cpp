@@ -89,9 +89,8 @@ int main(int argc, char** argv) {
     costledger::postgres::PostgresUsageReader usage(url, "");
     costledger::api::CostApiSettings api_settings;
     api_settings.cache_ttl = std::chrono::seconds(0);
-    costledger::api::CostApi api({reader, reader, reader, reader, nullptr, nullptr, &usage}, nullptr,
-                                 api_settings,
-                                 [] { return kNow; });
+    costledger::api::CostApi api({reader, reader, reader, reader, nullptr, nullptr, &usage},
+                                 nullptr, api_settings, [] { return kNow; });
     costledger::console::Console console(
         costledger::console::ConsoleReaders{
             reader,

@@ -579,6 +579,14 @@ class TimedSources final : public costledger::ports::AllocationReader,
     times_.idle_ms += Ms(Clock::now() - t0);
     return rows;
   }
+  std::vector<costledger::model::IdleRow> ReadIdleSums(sys_seconds start, sys_seconds end,
+                                                       std::chrono::seconds step) override {
+    const auto t0 = Clock::now();
+    auto rows = costs_.ReadIdleSums(start, end, step);
+    const std::lock_guard lock(mutex_);
+    times_.idle_ms += Ms(Clock::now() - t0);
+    return rows;
+  }
   std::vector<costledger::model::NodeAssetRow> ReadAssets(sys_seconds start,
                                                           sys_seconds end) override {
     const auto t0 = Clock::now();

@@ -149,8 +149,8 @@ std::vector<model::WorkloadSummary> WorkloadFeed(const EfficiencyReaders& reader
   // Hourly steps so that cost per hour counts the hours a workload ran; daily beyond a month.
   const seconds step =
       window.length() > std::chrono::days(31) ? seconds(std::chrono::days(1)) : seconds(kHour);
-  const auto visible = [&](const std::string& team, const std::map<std::string, std::string>&
-                                                         fields) {
+  const auto visible = [&](const std::string& team,
+                           const std::map<std::string, std::string>& fields) {
     return who.SeesTeam(team) && (filter.empty() || Matches(filter, fields));
   };
   const auto read_rows = [&](model::TimeWindow part, seconds part_step) {
@@ -207,9 +207,9 @@ std::vector<model::WorkloadSummary> WorkloadFeed(const EfficiencyReaders& reader
       const bool whole_days = part == days;
       part_rows.push_back(read_rows(part, whole_days ? seconds(std::chrono::days(1)) : step));
       parts.push_back({part, whole_days ? seconds(std::chrono::days(1)) : step, part_rows.back(),
-                       whole_days ? std::optional<std::span<const model::WorkloadActivityRow>>(
-                                        *activity)
-                                  : std::nullopt});
+                       whole_days
+                           ? std::optional<std::span<const model::WorkloadActivityRow>>(*activity)
+                           : std::nullopt});
     }
   } else {
     part_rows.push_back(read_rows(window, step));

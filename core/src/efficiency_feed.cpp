@@ -204,8 +204,8 @@ void AddPart(const WorkloadFeedPart& part, WorkloadEfficiencyAccumulator& accumu
       sys_seconds first_start = keyed[j].row->first_start;
       sys_seconds last_end = keyed[j].row->last_end;
       const std::size_t place = j;
-      for (; j < keyed.size() && keyed[j].step == keyed[i].step &&
-             keyed[j].name == keyed[i].name && same_place(keyed[j], keyed[place]);
+      for (; j < keyed.size() && keyed[j].step == keyed[i].step && keyed[j].name == keyed[i].name &&
+             same_place(keyed[j], keyed[place]);
            ++j) {
         const AllocationRow& row = *keyed[j].row;
         first_start = std::min(first_start, row.first_start);

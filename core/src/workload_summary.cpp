@@ -47,15 +47,14 @@ void WorkloadEfficiencyAccumulator::Add(const WorkloadIntervalRecord& record) {
                     record.workload, next->second.length.count(), length.count()));
   }
   if (seen && next->second.active != active) {
-    throw InvalidInput(fmt::format(
-        "workload '{}': two intervals start together with active times {} s and {} s",
-        record.workload, next->second.active.count(), active.count()));
+    throw InvalidInput(
+        fmt::format("workload '{}': two intervals start together with active times {} s and {} s",
+                    record.workload, next->second.active.count(), active.count()));
   }
   if (!seen) {
     const bool overlaps_next = next != s.intervals.end() && next->first < record.interval.end;
-    const bool overlaps_previous =
-        next != s.intervals.begin() &&
-        std::prev(next)->first + std::prev(next)->second.length > start;
+    const bool overlaps_previous = next != s.intervals.begin() &&
+                                   std::prev(next)->first + std::prev(next)->second.length > start;
     if (overlaps_next || overlaps_previous) {
       throw InvalidInput(fmt::format("workload '{}': overlapping intervals", record.workload));
     }

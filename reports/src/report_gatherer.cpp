@@ -68,7 +68,7 @@ WindowCosts ReadWindow(ports::AllocationReader& reader, TimeWindow window, std::
   const std::vector<PropertyRef> grouping = model::GroupingFor(request, everyone);
   // Sums only: report rows carry no times, so a local day may be read as a UTC day less hours.
   const auto rows = reader.ReadAllocationSums(window.start, window.end, request.step, grouping);
-  const auto idle = reader.ReadIdle(window.start, window.end, request.step);
+  const auto idle = reader.ReadIdleSums(window.start, window.end, request.step);
   WindowCosts out;
   for (const model::IdleRow& i : idle) {
     out.idle_by_cluster[i.cluster] += i.cpu_cost + i.ram_cost + i.gpu_cost;

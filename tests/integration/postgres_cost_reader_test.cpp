@@ -287,9 +287,9 @@ TEST_F(PostgresCostReaderTest, WorkloadActivityIsWhatTheHoursGive) {
   }
   store_->RollUp(End());
   const std::vector<PropertyRef> feed_grouping = {
-      {CostProperty::kNamespace, {}}, {CostProperty::kController, {}},
-      {CostProperty::kPlatform, {}},  {CostProperty::kWorkload, {}},
-      {CostProperty::kTeam, {}},      {CostProperty::kCluster, {}},
+      {CostProperty::kNamespace, {}},     {CostProperty::kController, {}},
+      {CostProperty::kPlatform, {}},      {CostProperty::kWorkload, {}},
+      {CostProperty::kTeam, {}},          {CostProperty::kCluster, {}},
       {CostProperty::kControllerKind, {}}};
   const model::TimeWindow window{kDay, End()};
   const auto hours_rows = reader_->ReadAllocations(kDay, End(), hours(1), feed_grouping);
@@ -302,7 +302,9 @@ TEST_F(PostgresCostReaderTest, WorkloadActivityIsWhatTheHoursGive) {
   const auto day_rows = reader_->ReadAllocations(kDay, kDay + days(1), days(1), feed_grouping);
   const auto after = reader_->ReadAllocations(kDay + days(1), End(), hours(1), feed_grouping);
   const std::vector<model::WorkloadFeedPart> parts = {
-      {{kDay, kDay + days(1)}, days(1), day_rows,
+      {{kDay, kDay + days(1)},
+       days(1),
+       day_rows,
        std::span<const model::WorkloadActivityRow>(*activity)},
       {{kDay + days(1), End()}, hours(1), after, std::nullopt}};
   const auto by_days = model::BuildWorkloadFeed(parts, window, {}, {}, {});
@@ -551,7 +553,8 @@ void ExpectSameSums(const std::vector<model::AllocationRow>& exact,
 
 // Local days (22:00 to 22:00 UTC, a window starting at 03:00) read as a UTC day less hours give
 // the sums of reading every hour, for every grouping, with a team that changes in an hour taken
-// away; and they do read the daily rollup (a nano-dollar planted in it shows).
+// away, and the same idle per node; and they do read the daily rollups (a nano-dollar planted in
+// them shows).
 TEST_F(PostgresCostReaderTest, LocalDaysReadAsTheUtcDayLessHoursHaveTheSameSums) {
   const sys_seconds first = kDay - hours(3);
   const sys_seconds last = kDay + days(1) + hours(3);
@@ -589,6 +592,19 @@ TEST_F(PostgresCostReaderTest, LocalDaysReadAsTheUtcDayLessHoursHaveTheSameSums)
       }
       ExpectSameSums(exact, sums, from, to);
     }
+    // Idle the same way: per node, the same costs as reading every hour.
+    std::map<std::string, Money> idle_exact;
+    for (const model::IdleRow& r : reader_->ReadIdle(from, to, to - from)) {
+      idle_exact[r.cluster + "/" + r.node] += r.cpu_cost + r.ram_cost + r.gpu_cost;
+    }
+    std::map<std::string, Money> idle_sums;
+    for (const model::IdleRow& r : reader_->ReadIdleSums(from, to, to - from)) {
+      idle_sums[r.cluster + "/" + r.node] += r.cpu_cost + r.ram_cost + r.gpu_cost;
+      EXPECT_GE(r.first_start, from);
+      EXPECT_LE(r.last_end, to);
+    }
+    ASSERT_FALSE(idle_exact.empty());
+    EXPECT_EQ(idle_sums, idle_exact);
   }
   // Several steps: read as before, times and all.
   const auto stepped =
@@ -600,9 +616,13 @@ TEST_F(PostgresCostReaderTest, LocalDaysReadAsTheUtcDayLessHoursHaveTheSameSums)
   const sys_seconds to = kDay + hours(22);
   const Money by_container = Cost(reader_->ReadAllocations(from, to, to - from, groupings[1]));
   const Money by_workload = Cost(reader_->ReadAllocations(from, to, to - from, groupings[0]));
+  const Money idle = Cost(reader_->ReadIdle(from, to, to - from));
   {
     pqxx::connection c(url_);
     pqxx::work tx(c);
+    tx.exec0(
+        "UPDATE node_costs_daily SET idle_cpu_nanos = idle_cpu_nanos + 1 WHERE ctid = "
+        "(SELECT ctid FROM node_costs_daily WHERE day = '2025-11-16Z' LIMIT 1)");
     for (const char* table : {"container_costs_daily", "workload_costs_daily"}) {
       tx.exec0(
           fmt::format("UPDATE {0} SET cpu_cost_nanos = cpu_cost_nanos + 1 WHERE ctid = "
@@ -616,6 +636,8 @@ TEST_F(PostgresCostReaderTest, LocalDaysReadAsTheUtcDayLessHoursHaveTheSameSums)
   EXPECT_EQ(Cost(reader_->ReadAllocationSums(from, to, to - from, groupings[0])),
             by_workload + Money::FromNanos(1));
   EXPECT_EQ(Cost(reader_->ReadAllocations(from, to, to - from, groupings[1])), by_container);
+  EXPECT_EQ(Cost(reader_->ReadIdleSums(from, to, to - from)), idle + Money::FromNanos(1));
+  EXPECT_EQ(Cost(reader_->ReadIdle(from, to, to - from)), idle);
 }
 
 // The summaries the server makes equal model::SummarizeQueries over every query read, for many

@@ -223,14 +223,13 @@ TEST(WorkloadFeedTest, RecommendationIsPricedAtTheWorkloadsOwnCorePrice) {
   EXPECT_EQ(rec.cpu->weekly_saving, Nanos(4'368'000'000));
 }
 
-
 // Three days of hourly rows: a Spark app (driver all of hours 10-40, executors a half of hours
 // 12-20 under another controller), an Airflow task (10 minutes every 6 hours), a service run
 // in two clusters at once.
 std::vector<AllocationRow> HourlyRows(sys_seconds midnight) {
   std::vector<AllocationRow> rows;
-  const auto add = [&](int hour, std::vector<std::string> values, int from_minute,
-                       int to_minute, std::int64_t cost_nanos) {
+  const auto add = [&](int hour, std::vector<std::string> values, int from_minute, int to_minute,
+                       std::int64_t cost_nanos) {
     AllocationRow r;
     r.step = static_cast<std::size_t>(hour);
     r.values = std::move(values);
@@ -253,8 +252,8 @@ std::vector<AllocationRow> HourlyRows(sys_seconds midnight) {
       add(h, {"spark", "app-exec", "spark", "spark:app", "data", "c1", "Pod"}, 15, 45, 9'000);
     }
     if (h % 6 == 0) {
-      add(h, {"etl", "load-" + std::to_string(h), "airflow", "dag:load", "data", "c1", "Pod"},
-          5, 15, 3'000);
+      add(h, {"etl", "load-" + std::to_string(h), "airflow", "dag:load", "data", "c1", "Pod"}, 5,
+          15, 3'000);
     }
     for (const char* cluster : {"c1", "c2"}) {
       add(h, {"web", "api", "kubernetes", "", "web", cluster, "Deployment"}, 0, 60, 11'000);

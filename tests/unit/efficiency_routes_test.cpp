@@ -1,12 +1,11 @@
 #include "costledger/api/efficiency_routes.hpp"
 
+#include <fmt/core.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-#include <fmt/core.h>
-
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
 #include <span>
@@ -247,7 +246,6 @@ TEST_F(EfficiencyRoutesTest, RoutesAreNamedForMetrics) {
   EXPECT_EQ(CostApi::RouteOf("/v1/efficiency/karpenter"), "/v1/efficiency/karpenter");
 }
 
-
 // Two workloads over three UTC days and the hours either side: the reads the feed makes.
 class DayReads final : public ports::AllocationReader,
                        public ports::AssetReader,
@@ -335,8 +333,7 @@ TEST(EfficiencyFeedReadsTest, WholeDaysAreReadAsDaysWithTheirActivity) {
                                     std::chrono::days(3)};
   ASSERT_EQ(reads.activity_reads.size(), 1U);
   EXPECT_EQ(reads.activity_reads[0], std::pair(first, first + std::chrono::days(3)));
-  EXPECT_EQ(reads.steps,
-            (std::vector<seconds>{seconds(3600), seconds(86400), seconds(3600)}));
+  EXPECT_EQ(reads.steps, (std::vector<seconds>{seconds(3600), seconds(86400), seconds(3600)}));
   ASSERT_EQ(feed.size(), 2U);
   // 6 hours, 3 days of the activity read, 2 hours.
   EXPECT_EQ(feed[0].efficiency.workload, "ml/cheap");
@@ -351,14 +348,14 @@ TEST(EfficiencyFeedReadsTest, WholeDaysAreReadAsDaysWithTheirActivity) {
     reads.steps.clear();
     reads.activity_reads.clear();
     reads.counted = counted;
-    const auto r = AnswerEfficiency(
-        readers, settings,
-        ApiRequest(fmt::format("/v1/efficiency?by=workload&window={},{}{}",
-                               window.start.time_since_epoch().count(),
-                               window.end.time_since_epoch().count(),
-                               counted ? "" : "&filter=controller:%22costly%22"),
-                   nullptr),
-        all, kNow);
+    const auto r =
+        AnswerEfficiency(readers, settings,
+                         ApiRequest(fmt::format("/v1/efficiency?by=workload&window={},{}{}",
+                                                window.start.time_since_epoch().count(),
+                                                window.end.time_since_epoch().count(),
+                                                counted ? "" : "&filter=controller:%22costly%22"),
+                                    nullptr),
+                         all, kNow);
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_TRUE(reads.activity_reads.empty());
     EXPECT_EQ(reads.steps, std::vector<seconds>{seconds(3600)});

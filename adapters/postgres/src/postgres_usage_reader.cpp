@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <map>
-#include <pqxx/pqxx>
 #include <optional>
+#include <pqxx/pqxx>
 #include <set>
 #include <span>
 #include <string>
@@ -369,7 +369,8 @@ std::vector<ContainerUsageSeries> ReadFromDigest(pqxx::transaction_base& tx,
     return it == digest_start.end() || day >= it->second;
   };
   std::map<SeriesLabels, SeriesParts> parts;
-  for (const pqxx::row& r : tx.exec_params(StoredDaysSql(), first_day, last_day, start, end, workloads)) {
+  for (const pqxx::row& r :
+       tx.exec_params(StoredDaysSql(), first_day, last_day, start, end, workloads)) {
     if (digested(r[kCluster].as<std::string>(), r[kDay].as<std::int64_t>())) {
       AddDigestRow(r, start, end, parts);
     }
@@ -383,7 +384,8 @@ std::vector<ContainerUsageSeries> ReadFromDigest(pqxx::transaction_base& tx,
     for (std::int64_t day = first_day; day <= last_day; day += 86400) {
       for (const std::string& cluster : clusters) {
         if (digested(cluster, day)) continue;
-        for (const pqxx::row& r : tx.exec_params(ComputedDaySql(), cluster, day, start, end, workloads)) {
+        for (const pqxx::row& r :
+             tx.exec_params(ComputedDaySql(), cluster, day, start, end, workloads)) {
           AddDigestRow(r, start, end, parts);
         }
       }

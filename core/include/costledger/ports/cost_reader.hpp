@@ -68,6 +68,14 @@ class AllocationReader {
   virtual std::vector<model::IdleRow> ReadIdle(std::chrono::sys_seconds start,
                                                std::chrono::sys_seconds end,
                                                std::chrono::seconds step) = 0;
+  /// As ReadIdle, for callers that use the costs only: a row's first_start and last_end may be
+  /// the window's bounds instead of the exact times (a local day read as a UTC day less hours,
+  /// as ReadAllocationSums).
+  virtual std::vector<model::IdleRow> ReadIdleSums(std::chrono::sys_seconds start,
+                                                   std::chrono::sys_seconds end,
+                                                   std::chrono::seconds step) {
+    return ReadIdle(start, end, step);
+  }
 };
 
 /// Nodes seen in a window.

@@ -69,6 +69,13 @@ class PostgresCostReader final : public ports::AllocationReader,
   std::vector<model::IdleRow> ReadIdle(std::chrono::sys_seconds start, std::chrono::sys_seconds end,
                                        std::chrono::seconds step) override;
 
+  /// As ReadIdle, but a single-step window that covers most of a UTC day from a whole hour to
+  /// a whole hour reads the day's node rollup less the hours it does not cover (as
+  /// ReadAllocationSums); first_start and last_end are then bounded by the window.
+  std::vector<model::IdleRow> ReadIdleSums(std::chrono::sys_seconds start,
+                                           std::chrono::sys_seconds end,
+                                           std::chrono::seconds step) override;
+
   /// Nodes seen in [start, end).
   std::vector<model::NodeAssetRow> ReadAssets(std::chrono::sys_seconds start,
                                               std::chrono::sys_seconds end) override;
@@ -109,7 +116,11 @@ class PostgresCostReader final : public ports::AllocationReader,
     model::NodeAssetRow node;
   };
   std::vector<NodeStep> ReadNodeSteps(std::string_view operation, std::chrono::sys_seconds start,
-                                      std::chrono::sys_seconds end, std::chrono::seconds step);
+                                      std::chrono::sys_seconds end, std::chrono::seconds step,
+                                      bool complements = false);
+  std::vector<model::IdleRow> ReadIdleRows(std::chrono::sys_seconds start,
+                                           std::chrono::sys_seconds end, std::chrono::seconds step,
+                                           bool complements);
 
   struct Impl;
   std::unique_ptr<Impl> impl_;

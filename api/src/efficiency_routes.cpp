@@ -149,24 +149,29 @@ std::vector<model::WorkloadSummary> WorkloadFeed(const EfficiencyReaders& reader
   // Hourly steps so that cost per hour counts the hours a workload ran; daily beyond a month.
   const seconds step =
       window.length() > std::chrono::days(31) ? seconds(std::chrono::days(1)) : seconds(kHour);
-  const auto visible = [&](const std::string& team,
-                           const std::map<std::string, std::string>& fields) {
-    return who.SeesTeam(team) && (filter.empty() || Matches(filter, fields));
+  // Whether the rows of a workload are the caller's: its team is seen and the filter's fields
+  // match (`controller` and `platform` "" where they are not known).
+  const auto visible = [&](const std::string& namespace_name, const std::string& controller,
+                           const std::string& platform, std::string workload,
+                           const std::string& team) {
+    if (filter.empty()) return who.SeesTeam(team);
+    return who.SeesTeam(team) && Matches(filter, {{"namespace", namespace_name},
+                                                  {"controller", controller},
+                                                  {"platform", platform},
+                                                  {"workload", std::move(workload)},
+                                                  {"team", team}});
   };
   const auto read_rows = [&](model::TimeWindow part, seconds part_step) {
     std::vector<model::AllocationRow> rows;
     for (model::AllocationRow& row :
          readers.allocations.ReadAllocations(part.start, part.end, part_step, grouping)) {
       if (row.values.size() != grouping.size()) continue;
-      if (!filter.empty() || !who.scope.all_teams) {
-        const std::map<std::string, std::string> fields = {
-            {"namespace", row.values[0]},
-            {"controller", row.values[1]},
-            {"platform", row.values[2]},
-            {"workload",
-             model::FeedWorkloadName(row.values[0], row.values[1], row.values[2], row.values[3])},
-            {"team", row.values[4]}};
-        if (!visible(row.values[4], fields)) continue;
+      if ((!filter.empty() || !who.scope.all_teams) &&
+          !visible(
+              row.values[0], row.values[1], row.values[2],
+              model::FeedWorkloadName(row.values[0], row.values[1], row.values[2], row.values[3]),
+              row.values[4])) {
+        continue;
       }
       rows.push_back(std::move(row));
     }
@@ -192,21 +197,19 @@ std::vector<model::WorkloadSummary> WorkloadFeed(const EfficiencyReaders& reader
   std::vector<std::vector<model::AllocationRow>> part_rows;
   part_rows.reserve(3);  // the parts view these
   if (activity) {
+    // Filters here name no controller or platform (above).
     std::erase_if(*activity, [&](const model::WorkloadActivityRow& a) {
-      if (filter.empty() && who.scope.all_teams) return false;
-      const std::map<std::string, std::string> fields = {
-          {"namespace", a.namespace_name},
-          {"workload", a.namespace_name + "/" + a.name},
-          {"team", a.team}};
-      return !visible(a.team, fields);
+      return (!filter.empty() || !who.scope.all_teams) &&
+             !visible(a.namespace_name, "", "", a.namespace_name + "/" + a.name, a.team);
     });
     const model::TimeWindow days{first_day, last_day};
     for (const model::TimeWindow part : {model::TimeWindow{window.start, days.start}, days,
                                          model::TimeWindow{days.end, window.end}}) {
       if (part.end <= part.start) continue;
       const bool whole_days = part == days;
-      part_rows.push_back(read_rows(part, whole_days ? seconds(std::chrono::days(1)) : step));
-      parts.push_back({part, whole_days ? seconds(std::chrono::days(1)) : step, part_rows.back(),
+      const seconds part_step = whole_days ? seconds(std::chrono::days(1)) : step;
+      part_rows.push_back(read_rows(part, part_step));
+      parts.push_back({part, part_step, part_rows.back(),
                        whole_days
                            ? std::optional<std::span<const model::WorkloadActivityRow>>(*activity)
                            : std::nullopt});
@@ -251,15 +254,10 @@ std::vector<model::WorkloadSummary> WorkloadFeed(const EfficiencyReaders& reader
   if (with_usage && recommended) {
     // The costliest: their usage series alone, then the feed again with them (folding the
     // parts again costs far less than every container's week of usage).
-    std::vector<const model::WorkloadSummary*> by_cost;
-    by_cost.reserve(feed.size());
-    for (const model::WorkloadSummary& s : feed) by_cost.push_back(&s);
-    std::stable_sort(by_cost.begin(), by_cost.end(), [](const auto* a, const auto* b) {
-      return a->efficiency.cost > b->efficiency.cost;
-    });
+    SortByCost(feed);
     std::vector<std::string> names;
-    for (std::size_t i = 0; i < by_cost.size() && i < *recommended; ++i) {
-      names.push_back(by_cost[i]->efficiency.workload);
+    for (std::size_t i = 0; i < feed.size() && i < *recommended; ++i) {
+      names.push_back(feed[i].efficiency.workload);
     }
     usage = readers.usage->ReadWorkloadUsageSeries(hours, names);
     feed = model::BuildWorkloadFeed(parts, window, usage, settings.rightsizing, work);
@@ -483,6 +481,12 @@ std::vector<model::OfferingFeed> ReadOfferingFeed(const EfficiencyReaders& reade
   return model::BuildOfferingFeed(
       nodes, usage,
       {settings.interval, settings.assumption, model::OfferingGrouping::kOfferingAndNodeGroup});
+}
+
+void SortByCost(std::vector<model::WorkloadSummary>& feed) {
+  std::stable_sort(feed.begin(), feed.end(), [](const auto& a, const auto& b) {
+    return a.efficiency.cost > b.efficiency.cost;
+  });
 }
 
 std::vector<model::WorkloadSummary> ReadWorkloadFeed(const EfficiencyReaders& readers,

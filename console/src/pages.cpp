@@ -1067,8 +1067,7 @@ PageResult Efficiency(const PageContext& ctx) {
   constexpr std::size_t kShownWorkloads = 50;
   auto feed = api::ReadWorkloadFeed(ctx.readers.efficiency, model::ParseWindow(window, ctx.now),
                                     ctx.efficiency, who, kShownWorkloads);
-  std::stable_sort(feed.begin(), feed.end(),
-                   [](auto& a, auto& b) { return a.efficiency.cost > b.efficiency.cost; });
+  api::SortByCost(feed);  // the order the recommended workloads were chosen in
   const std::string api = "/v1/efficiency?window=" + UrlEncode(window) + "&by=workload" +
                           (team.empty() ? "" : "&filter=" + UrlEncode(Quoted("team", team)));
   Section s{"workloads",

@@ -48,10 +48,13 @@ std::vector<model::OfferingFeed> ReadOfferingFeed(const EfficiencyReaders& reade
                                                   model::TimeWindow window,
                                                   const EfficiencySettings& settings);
 
+/// Orders a workload feed highest cost first, keeping the order (by name) among equal costs.
+void SortByCost(std::vector<model::WorkloadSummary>& feed);
+
 /// Reads `window` through the ports and builds the workload feed (BuildWorkloadFeed), for the
-/// teams `who` sees, by name. `recommended`: right-sizing for the costliest that many
-/// workloads only (highest cost first, ties in name order: a page that shows them), reading
-/// their usage series alone; nullopt: for all. Throws what the readers throw.
+/// teams `who` sees, by name. `recommended`: right-sizing for the first that many workloads in
+/// SortByCost's order only (a page that shows them), reading their usage series alone;
+/// nullopt: for all. Throws what the readers throw.
 std::vector<model::WorkloadSummary> ReadWorkloadFeed(
     const EfficiencyReaders& readers, model::TimeWindow window, const EfficiencySettings& settings,
     const Principal& who, std::optional<std::size_t> recommended = std::nullopt);

@@ -56,6 +56,7 @@
 #include <string_view>
 #include <thread>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -552,76 +553,54 @@ class TimedSources final : public costledger::ports::AllocationReader,
   std::vector<costledger::model::AllocationRow> ReadAllocations(
       sys_seconds start, sys_seconds end, std::chrono::seconds step,
       std::span<const costledger::model::PropertyRef> grouping) override {
-    const auto t0 = Clock::now();
-    auto rows = costs_.ReadAllocations(start, end, step, grouping);
-    const std::lock_guard lock(mutex_);
-    times_.allocations_ms += Ms(Clock::now() - t0);
-    ++times_.allocation_calls;
-    times_.allocation_rows += rows.size();
-    return rows;
+    return Timed(
+        &ReadTimes::allocations_ms,
+        [&] { return costs_.ReadAllocations(start, end, step, grouping); },
+        [this](const auto& rows) { CountAllocations(rows); });
   }
   std::vector<costledger::model::AllocationRow> ReadAllocationSums(
       sys_seconds start, sys_seconds end, std::chrono::seconds step,
       std::span<const costledger::model::PropertyRef> grouping) override {
-    const auto t0 = Clock::now();
-    auto rows = costs_.ReadAllocationSums(start, end, step, grouping);
-    const std::lock_guard lock(mutex_);
-    times_.allocations_ms += Ms(Clock::now() - t0);
-    ++times_.allocation_calls;
-    times_.allocation_rows += rows.size();
-    return rows;
+    return Timed(
+        &ReadTimes::allocations_ms,
+        [&] { return costs_.ReadAllocationSums(start, end, step, grouping); },
+        [this](const auto& rows) { CountAllocations(rows); });
   }
   std::vector<costledger::model::IdleRow> ReadIdle(sys_seconds start, sys_seconds end,
                                                    std::chrono::seconds step) override {
-    const auto t0 = Clock::now();
-    auto rows = costs_.ReadIdle(start, end, step);
-    const std::lock_guard lock(mutex_);
-    times_.idle_ms += Ms(Clock::now() - t0);
-    return rows;
+    return Timed(&ReadTimes::idle_ms, [&] { return costs_.ReadIdle(start, end, step); });
   }
   std::vector<costledger::model::IdleRow> ReadIdleSums(sys_seconds start, sys_seconds end,
                                                        std::chrono::seconds step) override {
-    const auto t0 = Clock::now();
-    auto rows = costs_.ReadIdleSums(start, end, step);
-    const std::lock_guard lock(mutex_);
-    times_.idle_ms += Ms(Clock::now() - t0);
-    return rows;
+    return Timed(&ReadTimes::idle_ms, [&] { return costs_.ReadIdleSums(start, end, step); });
   }
   std::vector<costledger::model::NodeAssetRow> ReadAssets(sys_seconds start,
                                                           sys_seconds end) override {
-    const auto t0 = Clock::now();
-    auto rows = costs_.ReadAssets(start, end);
-    const std::lock_guard lock(mutex_);
-    times_.assets_ms += Ms(Clock::now() - t0);
-    return rows;
+    return Timed(&ReadTimes::assets_ms, [&] { return costs_.ReadAssets(start, end); });
   }
   std::vector<costledger::model::QueryCostRow> ReadQueries(sys_seconds start,
                                                            sys_seconds end) override {
-    const auto t0 = Clock::now();
-    auto rows = costs_.ReadQueries(start, end);
-    const std::lock_guard lock(mutex_);
-    times_.queries_ms += Ms(Clock::now() - t0);
-    times_.queries += rows.size();
-    return rows;
+    return Timed(
+        &ReadTimes::queries_ms, [&] { return costs_.ReadQueries(start, end); },
+        [this](const auto& rows) { times_.queries += rows.size(); });
   }
   std::vector<costledger::model::QueryGroupSummary> ReadQuerySummaries(
       sys_seconds start, sys_seconds end, std::size_t top_per_group) override {
-    const auto t0 = Clock::now();
-    auto groups = costs_.ReadQuerySummaries(start, end, top_per_group);
-    const std::lock_guard lock(mutex_);
-    times_.queries_ms += Ms(Clock::now() - t0);
-    for (const auto& g : groups) times_.queries += g.query_count;
-    return groups;
+    return Timed(
+        &ReadTimes::queries_ms,
+        [&] { return costs_.ReadQuerySummaries(start, end, top_per_group); },
+        [this](const auto& groups) {
+          for (const auto& g : groups) times_.queries += g.query_count;
+        });
   }
   std::vector<costledger::model::ContainerUsageSeries> ReadUsageSeries(
       costledger::model::TimeWindow window, const std::optional<std::string>& team) override {
-    const auto t0 = Clock::now();
-    auto series = usage_.ReadUsageSeries(window, team);
-    const std::lock_guard lock(mutex_);
-    times_.usage_ms += Ms(Clock::now() - t0);
-    times_.usage_series += series.size();
-    for (const auto& s : series) times_.usage_samples += s.cpu_millicores.size();
-    return series;
+    return Timed(
+        &ReadTimes::usage_ms, [&] { return usage_.ReadUsageSeries(window, team); },
+        [this](const auto& series) {
+          times_.usage_series += series.size();
+          for (const auto& s : series) times_.usage_samples += s.cpu_millicores.size();
+        });
   }
 
   ReadTimes Take() {
@@ -630,6 +609,23 @@ class TimedSources final : public costledger::ports::AllocationReader,
   }
 
  private:
+  // Runs `read`, adds its time to `ms` and, under the same lock, lets `count` add what it read.
+  template <typename Read, typename Count = void (*)(const std::invoke_result_t<Read>&)>
+  std::invoke_result_t<Read> Timed(
+      double ReadTimes::*ms, Read&& read,
+      Count&& count = [](const std::invoke_result_t<Read>&) {}) {
+    const auto t0 = Clock::now();
+    auto result = read();
+    const std::lock_guard lock(mutex_);
+    times_.*ms += Ms(Clock::now() - t0);
+    count(result);
+    return result;
+  }
+  void CountAllocations(const std::vector<costledger::model::AllocationRow>& rows) {
+    ++times_.allocation_calls;
+    times_.allocation_rows += rows.size();
+  }
+
   costledger::postgres::PostgresCostReader& costs_;
   costledger::postgres::PostgresUsageReader& usage_;
   std::mutex mutex_;

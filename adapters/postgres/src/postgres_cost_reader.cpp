@@ -263,8 +263,7 @@ std::string RangeCondition(const std::vector<ReadSegment>& plan, ReadTier tier,
 }
 
 // "(x.hour >= a AND x.hour < b AND d.day = D) OR ..." over the segments to take away (hourly
-// rows `x` of the day `d`); empty when there are none.
-// The hours to take away (`x.hour`), and with `day_rows` the day `d` they are taken from.
+// rows `x` of the day `d`; without `day_rows`, no condition on `d`); empty when there are none.
 std::string SubtractCondition(const std::vector<ReadSegment>& plan, Params& params,
                               bool day_rows = true) {
   std::string out;
@@ -767,8 +766,6 @@ WHERE p.cluster = ANY(ARRAY(SELECT cluster FROM clusters))
 
 namespace {
 
-// The node branches of a read over `plan`, grouped by step (or 0 when `step` is empty),
-// cluster and node.
 // The node sums of hours taken away from a day read whole: a node is its own key, so its hours
 // cancel what its day's row added without a join; labels and capacities say nothing (NULL of
 // their type).
@@ -788,6 +785,8 @@ constexpr std::string_view kNegatedNodeSums = R"(
   -sum(x.idle_cpu_nanos) AS idle_cpu, -sum(x.idle_ram_nanos) AS idle_ram,
   -sum(x.idle_gpu_nanos) AS idle_gpu)";
 
+// The node branches of a read over `plan`, grouped by step (or 0 when `step` is empty),
+// cluster and node, and the hours it takes away.
 std::string NodeBranches(const std::vector<ReadSegment>& plan, const std::string& clusters,
                          const std::string& step_expr_start, const std::string& step_seconds,
                          bool single_step, Params& params) {

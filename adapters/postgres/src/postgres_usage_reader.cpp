@@ -82,6 +82,12 @@ const std::string& SeriesSql() {
 
 bool IsWholeHour(std::chrono::sys_seconds t) { return EpochSeconds(t) % 3600 == 0; }
 
+void RequireWholeHours(model::TimeWindow window) {
+  if (!IsWholeHour(window.start) || !IsWholeHour(window.end) || window.end < window.start) {
+    throw InvalidInput("usage series: the window must run from a whole UTC hour to a later one");
+  }
+}
+
 // ---- The daily usage digest (migration 0009) ----------------------------------------------
 // Days whose digest row may be stale: hourly or daily rollup pending (any cluster). $1, $2: the
 // window (epoch seconds).
@@ -422,6 +428,16 @@ struct PostgresUsageReader::Impl {
        std::chrono::milliseconds acquire_timeout)
       : pool(std::move(url), std::move(password), max_connections, acquire_timeout) {}
   PgSessionPool pool;
+
+  // The digest's series of `window`, of the workloads in `workloads` (a text array literal)
+  // or, nullopt, of all; one snapshot: the pending marks and the digest rows they qualify.
+  std::vector<ContainerUsageSeries> ReadDigest(model::TimeWindow window,
+                                               const std::optional<std::string>& workloads) {
+    return pool.Run("read usage series", [&](pqxx::connection& c) {
+      pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(c, "usage_digest");
+      return ReadFromDigest(tx, window, workloads);
+    });
+  }
 };
 
 PostgresUsageReader::PostgresUsageReader(std::string url, std::string password,
@@ -434,16 +450,8 @@ PostgresUsageReader::~PostgresUsageReader() = default;
 
 std::vector<ContainerUsageSeries> PostgresUsageReader::ReadUsageSeries(
     model::TimeWindow window, const std::optional<std::string>& team) {
-  if (!IsWholeHour(window.start) || !IsWholeHour(window.end) || window.end < window.start) {
-    throw InvalidInput("usage series: the window must run from a whole UTC hour to a later one");
-  }
-  if (!team.has_value()) {
-    return impl_->pool.Run("read usage series", [&](pqxx::connection& c) {
-      // One snapshot: the pending marks and the digest rows they qualify.
-      pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(c, "usage_digest");
-      return ReadFromDigest(tx, window, std::nullopt);
-    });
-  }
+  RequireWholeHours(window);
+  if (!team.has_value()) return impl_->ReadDigest(window, std::nullopt);
   return impl_->pool.Run("read usage series", [&](pqxx::connection& c) {
     pqxx::read_transaction tx(c, "usage_series");
     const pqxx::result result =
@@ -481,14 +489,9 @@ std::vector<ContainerUsageSeries> PostgresUsageReader::ReadUsageSeries(
 
 std::vector<ContainerUsageSeries> PostgresUsageReader::ReadWorkloadUsageSeries(
     model::TimeWindow window, std::span<const std::string> workloads) {
-  if (!IsWholeHour(window.start) || !IsWholeHour(window.end) || window.end < window.start) {
-    throw InvalidInput("usage series: the window must run from a whole UTC hour to a later one");
-  }
+  RequireWholeHours(window);
   if (workloads.empty()) return {};
-  return impl_->pool.Run("read usage series", [&](pqxx::connection& c) {
-    pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(c, "usage_digest");
-    return ReadFromDigest(tx, window, TextArray(workloads));
-  });
+  return impl_->ReadDigest(window, TextArray(workloads));
 }
 
 }  // namespace costledger::postgres

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "costledger/model/kubernetes_rules.hpp"
 #include "costledger/model/volume_attribution.hpp"
 
 namespace costledger::api {
@@ -164,10 +165,39 @@ struct CostMetrics::Impl {
       resources(allocatable, n.name, n.allocatable);
       node_labels[WithKubernetesLabels({{"node", n.name}}, n.labels)] = 1.0;
     }
+    std::map<Labels, double> pod_owner;
+    std::map<Labels, double> replicaset_owner;
+    std::map<Labels, double> pod_claims;
     for (const model::ClusterInventory::PodInfo& p : inventory.pods) {
       pod_uid[p.namespace_name + "/" + p.name] = p.uid;
       pod_labels[WithKubernetesLabels(
           {{"namespace", p.namespace_name}, {"pod", p.name}, {"uid", p.uid}}, p.labels)] = 1.0;
+      // Owners as kube-state-metrics v2 gives them (a bare pod's labels empty), for the
+      // kubernetes-mixin's workload rule the OpenCost workload dashboard joins on.
+      const model::ControllerRef owner =
+          model::OwnerReferenceOf({p.controller_kind, p.controller_name}, p.labels);
+      const std::string controls = owner.kind.empty() ? "" : "true";
+      pod_owner[{{"namespace", p.namespace_name},
+                 {"pod", p.name},
+                 {"uid", p.uid},
+                 {"owner_kind", owner.kind},
+                 {"owner_name", owner.name},
+                 {"owner_is_controller", controls}}] = 1.0;
+      if (owner.kind == "ReplicaSet") {
+        const bool deployment = p.controller_kind == "Deployment";
+        replicaset_owner[{{"namespace", p.namespace_name},
+                          {"replicaset", owner.name},
+                          {"owner_kind", deployment ? p.controller_kind : ""},
+                          {"owner_name", deployment ? p.controller_name : ""},
+                          {"owner_is_controller", deployment ? "true" : ""}}] = 1.0;
+      }
+      for (const model::PodClaim& claim : p.claims) {
+        pod_claims[{{"namespace", p.namespace_name},
+                    {"pod", p.name},
+                    {"uid", p.uid},
+                    {"volume", claim.volume},
+                    {"persistentvolumeclaim", claim.claim}}] = 1.0;
+      }
       namespace_labels[{{"namespace", p.namespace_name}}] = 1.0;
       namespace_phase[{{"namespace", p.namespace_name}, {"phase", "Active"}}] = 1.0;
     }
@@ -175,6 +205,9 @@ struct CostMetrics::Impl {
     node_status_allocatable.Replace(allocatable);
     kube_node_labels.Replace(node_labels);
     kube_pod_labels.Replace(pod_labels);
+    kube_pod_owner.Replace(pod_owner);
+    kube_replicaset_owner.Replace(replicaset_owner);
+    kube_pod_spec_volumes_claims.Replace(pod_claims);
     kube_namespace_labels.Replace(namespace_labels);
     kube_namespace_status_phase.Replace(namespace_phase);
   }
@@ -347,6 +380,14 @@ struct CostMetrics::Impl {
                             "Kubernetes labels of the node as label_<key> (always 1)"};
   GaugeSet kube_pod_labels{registry, "kube_pod_labels",
                            "Kubernetes labels of the pod as label_<key> (always 1)"};
+  GaugeSet kube_pod_owner{registry, "kube_pod_owner",
+                          "The pod's controlling owner reference (always 1; empty: none)"};
+  GaugeSet kube_replicaset_owner{
+      registry, "kube_replicaset_owner",
+      "The controlling owner of a ReplicaSet that owns pods (always 1; empty: none)"};
+  GaugeSet kube_pod_spec_volumes_claims{
+      registry, "kube_pod_spec_volumes_persistentvolumeclaims_info",
+      "A pod volume backed by a persistent volume claim (always 1)"};
   GaugeSet kube_namespace_labels{registry, "kube_namespace_labels",
                                  "Namespaces that hold pods (always 1)"};
   GaugeSet kube_namespace_status_phase{registry, "kube_namespace_status_phase",

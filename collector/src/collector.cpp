@@ -237,7 +237,8 @@ std::shared_ptr<const model::ClusterInventory> Collector::KeepOnlyWhatLaterInter
         kept.emplace(key, value);
       }
     }
-    inventory->pods.push_back({pod.namespace_name, pod.name, pod.uid, std::move(pod.labels)});
+    inventory->pods.push_back({pod.namespace_name, pod.name, pod.uid, std::move(pod.labels),
+                               pod.controller_kind, pod.controller_name, pod.claims});
     pod.labels = std::move(kept);
   }
   return inventory;

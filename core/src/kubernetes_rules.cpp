@@ -92,6 +92,14 @@ ControllerRef ControllerOf(std::string owner_kind, std::string owner_name, const
   return ref;
 }
 
+ControllerRef OwnerReferenceOf(const ControllerRef& controller, const Labels& labels) {
+  if (controller.kind != "Deployment") return controller;
+  const auto hash = labels.find(std::string_view("pod-template-hash"));
+  // Without the label ControllerOf would not have named a Deployment: keep what was given.
+  if (hash == labels.end() || hash->second.empty()) return controller;
+  return {"ReplicaSet", controller.name + "-" + hash->second};
+}
+
 std::optional<ResourceQuantities> EffectiveRequests(std::span<const Container> containers,
                                                     std::span<const Container> init_containers,
                                                     const std::vector<bool>& init_sidecar) {

@@ -51,8 +51,8 @@ void AttributeVolumes(std::chrono::sys_seconds start, std::chrono::seconds lengt
   std::map<std::string, std::vector<const Pod*>, std::less<>> mounts;
   for (const Pod& pod : pods) {
     if (pod.claims.empty() || pod.node_name.empty() || !PodChargedDuring(pod, start)) continue;
-    for (const std::string& claim : pod.claims) {
-      std::vector<const Pod*>& list = mounts[ClaimKey(pod.namespace_name, claim)];
+    for (const PodClaim& mount : pod.claims) {
+      std::vector<const Pod*>& list = mounts[ClaimKey(pod.namespace_name, mount.claim)];
       if (list.empty() || list.back() != &pod) list.push_back(&pod);
     }
   }

@@ -302,6 +302,7 @@ class ListReader {
         Flag(fmt::format("spec.volumes[{}]", index), "expected an object");
         return Ctx::kSkip;
       case Ctx::kVolume:
+        if (key_ == "name") TakeString(type, scalar, volume_.volume, "spec.volumes[].name");
         if (key_ == "persistentVolumeClaim") {
           return Expect(type, Type::kObject, Ctx::kVolumeClaim,
                         "spec.volumes[].persistentVolumeClaim");
@@ -309,11 +310,7 @@ class ListReader {
         return Ctx::kSkip;
       case Ctx::kVolumeClaim:
         if (key_ == "claimName") {
-          std::string claim;
-          TakeString(type, scalar, claim, "spec.volumes[].persistentVolumeClaim.claimName");
-          if constexpr (kPods) {
-            if (!claim.empty()) record_.claims.push_back(std::move(claim));
-          }
+          TakeString(type, scalar, volume_.claim, "spec.volumes[].persistentVolumeClaim.claimName");
         }
         return Ctx::kSkip;
       case Ctx::kSkip:
@@ -324,6 +321,7 @@ class ListReader {
 
   void StartObject(Ctx ctx) {
     if (ctx == Ctx::kLabels) labels_.clear();
+    if (ctx == Ctx::kVolume) volume_ = {};
   }
 
   void EndObject(Ctx closed) {
@@ -337,6 +335,12 @@ class ListReader {
         break;
       case Ctx::kContainer:
         EndContainer();
+        break;
+      case Ctx::kVolume:
+        // The name and the claim may come in either order: the volume is known once it ends.
+        if constexpr (kPods) {
+          if (!volume_.claim.empty()) record_.claims.push_back(std::move(volume_));
+        }
         break;
       default:
         break;
@@ -809,6 +813,7 @@ class ListReader {
   // Pods.
   std::vector<OwnerRef> owners_;
   ContainerDraft container_;
+  model::PodClaim volume_;  // spec.volumes[j] being read
   std::vector<bool> init_sidecar_;
   std::optional<std::string> phase_;
   std::size_t status_index_ = 0;

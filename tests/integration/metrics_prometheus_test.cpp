@@ -672,9 +672,7 @@ TEST_F(MetricsPrometheusTest, HealthFamilies) {
 // Variance" and "Resource Cost Variance" panels (the current day against 7-day and 30-day
 // averages, subqueries at whole hours: no point before the first whole hour of data), its
 // namespace table columns "vs 7d/30d ago" (offset 7d/30d), and the namespace dashboard's pod and
-// container table columns "vs 7d/30d ago". The workload dashboard needs kube-state-metrics'
-// kube_pod_owner through the kubernetes-mixin recording rule namespace_workload_pod:kube_pod_owner:
-// relabel, which costledger does not emit.
+// container table columns "vs 7d/30d ago". The workload dashboard: the next test.
 TEST_F(MetricsPrometheusTest, OpenCostMixinDashboardPanelsReturnData) {
   PrivatePrometheusOptions options;
   options.targets = {"127.0.0.1:" + std::to_string(stack_->api_port)};
@@ -813,6 +811,181 @@ TEST_F(MetricsPrometheusTest, OpenCostMixinDashboardPanelsReturnData) {
   }
   // Storage is priced: the namespace's claims cost something.
   EXPECT_GT(Value(oc.Query(fill(ns_pv)).at(0)), 0.0);
+}
+
+// The OpenCost mixin's third dashboard, "OpenCost / Workload": its panels read the mixin's
+// recording rules workload:opencost_{ram,cpu,gpu,pvc}_cost:sum, which join the costs on the
+// kubernetes-mixin rule namespace_workload_pod:kube_pod_owner:relabel (pods to workloads from
+// kube_pod_owner and kube_replicaset_owner). Both rule sets are written down below as facts, with
+// the selector both mixins make configurable (kubeStateMetricsSelector) set to job="opencost",
+// as where OpenCost's own KSM families stand in for kube-state-metrics; evaluated every second.
+// Not loaded: the kubernetes-mixin's Job rule (it needs kube_job_owner: costledger does not list
+// Jobs, so a Job's CronJob is unknown) and its static-pod rule (owner Node). Every panel averages
+// its rule over the last hour at 5-minute steps ([1h:5m]): it shows data from the first 5-minute
+// boundary after the rules first ran, so the panels are evaluated at the next boundary (the
+// query's time), not waited for up to five minutes.
+TEST_F(MetricsPrometheusTest, OpenCostMixinWorkloadDashboardPanelsReturnData) {
+  const std::string ksm = R"(job="opencost")";
+  const auto owner_rule = [](const std::string& type, const std::string& expr) {
+    return json{{"record", "namespace_workload_pod:kube_pod_owner:relabel"},
+                {"expr", expr},
+                {"labels", {{"workload_type", type}}}};
+  };
+  const auto replicaset_join = [&](const std::string& rs_owner_kind, const std::string& from) {
+    return "max by (cluster, namespace, workload, pod) (label_replace(label_replace("
+           "kube_pod_owner{" +
+           ksm +
+           R"(, owner_kind="ReplicaSet"}, "replicaset", "$1", )"
+           R"q("owner_name", "(.*)") * on (cluster, replicaset, namespace) group_left(owner_name) )q"
+           "topk by(cluster, replicaset, namespace) (1, max by (cluster, replicaset, namespace, "
+           "owner_name) (kube_replicaset_owner{" +
+           ksm + R"(, owner_kind=")" + rs_owner_kind + R"("})), "workload", "$1", ")" + from +
+           R"q(", "(.*)")))q";
+  };
+  const auto direct = [&](const std::string& kind, const std::string& extra,
+                          const std::string& from, const std::string& regex) {
+    return "max by (cluster, namespace, workload, pod) (label_replace(kube_pod_owner{" + ksm +
+           R"(, owner_kind=")" + kind + "\"" + extra + R"(}, "workload", "$1", ")" + from +
+           R"(", ")" + regex + R"q(")))q";
+  };
+  const json pod_owner_rules{
+      owner_rule("replicaset", replicaset_join("", "replicaset")),
+      owner_rule("deployment", replicaset_join("Deployment", "owner_name")),
+      owner_rule("daemonset", direct("DaemonSet", "", "owner_name", "(.*)")),
+      owner_rule("statefulset", direct("StatefulSet", "", "owner_name", "(.*)")),
+      owner_rule("barepod", direct("", R"(, owner_name="")", "pod", "(.+)")),
+  };
+  const std::string workloads =
+      "max by (cluster, namespace, pod, workload_type, workload) "
+      "(namespace_workload_pod:kube_pod_owner:relabel)";
+  const auto cost_rule = [&](const std::string& record, const std::string& allocation,
+                             const std::string& price) {
+    return json{{"record", record},
+                {"expr",
+                 "sum by (cluster, namespace, workload_type, workload) ((sum by (cluster, "
+                 "namespace, pod, instance) (" +
+                     allocation + ") * on(cluster, instance) group_left() " + price +
+                     ") * on(cluster, namespace, pod) group_left(workload_type, "
+                     "workload) " +
+                     workloads + ")"}};
+  };
+  const std::string pvc_rule =
+      "sum by (cluster, namespace, persistentvolumeclaim, workload_type, workload) (max by "
+      "(cluster, namespace, persistentvolumeclaim, workload_type, workload) (max by (cluster, "
+      "namespace, pod, persistentvolumeclaim) (kube_pod_spec_volumes_persistentvolumeclaims_info{" +
+      ksm + "}) * on(cluster, namespace, pod) group_left(workload_type, workload) " + workloads +
+      ") * on(cluster, namespace, persistentvolumeclaim) group_left() sum by (cluster, namespace, "
+      "persistentvolumeclaim) ((sum by (cluster, persistentvolume) "
+      "(kube_persistentvolume_capacity_bytes{" +
+      ksm +
+      "} / 1024 / 1024 / 1024) * sum by (cluster, persistentvolume) (pv_hourly_cost)) * "
+      "on(cluster, persistentvolume) group_left(persistentvolumeclaim, namespace) max by "
+      "(cluster, persistentvolume, persistentvolumeclaim, namespace) "
+      "(label_replace(kube_persistentvolumeclaim_info{" +
+      ksm + R"q(}, "persistentvolume", "$1", "volumename", "(.*)")))))q";
+  const json workload_rules{
+      cost_rule("workload:opencost_ram_cost:sum", "container_memory_allocation_bytes",
+                "(avg by (cluster, instance) (node_ram_hourly_cost) / 1024 / 1024 / 1024)"),
+      cost_rule("workload:opencost_cpu_cost:sum", "container_cpu_allocation",
+                "avg by (cluster, instance) (node_cpu_hourly_cost)"),
+      cost_rule("workload:opencost_gpu_cost:sum", "container_gpu_allocation",
+                "avg by (cluster, instance) (node_gpu_hourly_cost)"),
+      json{{"record", "workload:opencost_pvc_cost:sum"}, {"expr", pvc_rule}},
+  };
+
+  PrivatePrometheusOptions options;
+  options.targets = {"127.0.0.1:" + std::to_string(stack_->api_port)};
+  options.job = "opencost";
+  options.scrape_interval = milliseconds(1000);
+  options.rule_groups = json::array(
+      {json{{"name", "k8s.rules.pod_owner"}, {"interval", "1s"}, {"rules", pod_owner_rules}},
+       json{{"name", "opencost.rules.workload"}, {"interval", "1s"}, {"rules", workload_rules}}});
+  const PrivatePrometheus oc(options);
+
+  // Every owner kind the rules know that the simulated cluster runs becomes a workload type.
+  const json types = oc.WaitForSeries(
+      R"(count by (workload_type) (namespace_workload_pod:kube_pod_owner:relabel{cluster=""}))",
+      kWait);
+  std::set<std::string> type_names;
+  for (const json& t : types) type_names.insert(Label(t, "workload_type"));
+  for (const char* expected : {"deployment", "statefulset", "barepod"}) {
+    EXPECT_TRUE(type_names.contains(expected)) << expected << " not in " << types.dump();
+  }
+  // A Deployment's pods are the Deployment's, not their ReplicaSet's.
+  EXPECT_TRUE(
+      oc.Query(R"(namespace_workload_pod:kube_pod_owner:relabel{workload_type="replicaset"})")
+          .empty());
+
+  // The dashboard's variables: $namespace (one whose workloads have claims), then all of its
+  // workload types and workloads, as Grafana's "All" sends them: (a|b|...).
+  const json with_claims = oc.WaitForSeries(
+      R"(count by (namespace) (workload:opencost_pvc_cost:sum{cluster=""})
+         and on(namespace) count by (namespace) (workload:opencost_cpu_cost:sum{cluster=""}))",
+      kWait);
+  const std::string ns = Label(with_claims.at(0), "namespace");
+  const auto all_of = [&](const std::string& label, const std::string& selector) {
+    std::string values;
+    for (const json& s :
+         oc.Query("count by (" + label + ") (namespace_workload_pod:kube_pod_owner:relabel{" +
+                  selector + "})")) {
+      values += (values.empty() ? "" : "|") + Label(s, label);
+    }
+    return "(" + values + ")";
+  };
+  const std::string in_ns = R"(cluster="", namespace=")" + ns + "\"";
+  const std::string type_all = all_of("workload_type", in_ns);
+  const std::string workload_all =
+      all_of("workload", in_ns + R"(, workload_type=~")" + type_all + "\"");
+  const std::string chosen =
+      in_ns + R"(, workload_type=~")" + type_all + R"(", workload=~")" + workload_all + "\"";
+  const auto avg = [&](const std::string& resource) {
+    return "sum by (cluster, namespace, workload_type, workload) "
+           "(avg_over_time(workload:opencost_" +
+           resource + "_cost:sum{" + chosen + "}[1h:5m]))";
+  };
+  const std::string ram = avg("ram");
+  const std::string cpu = avg("cpu");
+  const std::string pvc = avg("pvc");
+  const std::string gpu = avg("gpu");
+  const std::string total = "((" + ram + " + " + cpu + ") + (" + pvc + " or (" + ram +
+                            " * 0)) + (" + gpu + " or (" + ram + " * 0)))";
+  const auto monthly = [](const std::string& q) { return "sum((" + q + ") * 730) or vector(0)"; };
+  const std::map<std::string, std::string> panels{
+      {"Hourly Cost", "sum(" + total + ") or vector(0)"},
+      {"Monthly Cost", monthly(total)},
+      {"Monthly CPU Cost", monthly(cpu)},
+      {"Monthly Ram Cost", monthly(ram)},
+      {"Monthly GPU Cost", monthly(gpu)},
+      {"Monthly PV Cost", monthly(pvc)},
+      {"Cost by Workload", "topk(10, " + total + " * 730)"},
+      {"Cost by Workload Type", "sum by (workload_type) (" + total + " * 730)"},
+      {"Workload Monthly Cost: RAM", "(" + ram + ") * 730"},
+      {"Workload Monthly Cost: CPU", "(" + cpu + ") * 730"},
+      {"Workload Monthly Cost: PV", "(" + pvc + ") * 730"},
+      {"Workload Monthly Cost: GPU", "(" + gpu + ") * 730"},
+      {"Workload Monthly Cost: total", total + " * 730"},
+      {"Persistent Volume Claims Monthly Cost",
+       "sum by (persistentvolumeclaim, workload_type, workload) (avg_over_time("
+       "workload:opencost_pvc_cost:sum{" +
+           chosen + "}[1h:5m])) * 730"},
+  };
+  const double now_seconds =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const double next_step = std::ceil(now_seconds / 300.0) * 300.0;
+  for (const auto& [panel, promql] : panels) {
+    Eventually(panel, [&]() -> std::string {
+      const json result = oc.QueryAt(promql, next_step);
+      if (result.empty()) return "no data for " + promql;
+      for (const json& sample : result) {
+        if (!std::isfinite(Value(sample))) return "not a number in " + result.dump();
+      }
+      return {};
+    });
+  }
+  // Not the vector(0) fallbacks: the namespace's workloads cost something, storage included.
+  EXPECT_GT(Value(oc.QueryAt("sum(" + total + ")", next_step).at(0)), 0.0);
+  EXPECT_GT(Value(oc.QueryAt("sum(" + pvc + ")", next_step).at(0)), 0.0);
+  EXPECT_GT(Value(oc.QueryAt("sum(" + cpu + ")", next_step).at(0)), 0.0);
 }
 
 TEST_F(MetricsPrometheusTest, ServeExitsZeroOnSigterm) {

@@ -58,7 +58,7 @@ class PostgresVolumeTest : public ::testing::Test {
     pod.node_name = first.node;
     pod.phase = model::PodPhase::kRunning;
     pod.containers.push_back({first.container, {}, {}});
-    pod.claims = {"data"};
+    pod.claims = {{"data", "data"}};
     model::PersistentVolume mounted;
     mounted.name = "pv-data";
     mounted.capacity_bytes = 100 * kGiB;

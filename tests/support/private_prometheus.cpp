@@ -3,10 +3,12 @@
 #include <curl/curl.h>
 #include <fmt/core.h>
 
+#include <cmath>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <stdexcept>
 #include <thread>
 
@@ -130,10 +132,16 @@ void PrivatePrometheus::WriteConfig(const PrivatePrometheusOptions& options) con
          {"scrape_timeout", Duration(options.scrape_interval)},
          {"static_configs", {{{"targets", {fmt::format("127.0.0.1:{}", port_)}}}}}});
   }
-  const nlohmann::json config{{"global",
-                               {{"scrape_interval", Duration(options.scrape_interval)},
-                                {"evaluation_interval", Duration(options.scrape_interval)}}},
-                              {"scrape_configs", scrape_configs}};
+  nlohmann::json config{{"global",
+                         {{"scrape_interval", Duration(options.scrape_interval)},
+                          {"evaluation_interval", Duration(options.scrape_interval)}}},
+                        {"scrape_configs", scrape_configs}};
+  if (!options.rule_groups.empty()) {
+    std::ofstream rules(dir_.Path("rules.yml"), std::ios::trunc);
+    rules << nlohmann::json{{"groups", options.rule_groups}}.dump(2) << '\n';
+    if (!rules) throw std::runtime_error("cannot write " + dir_.Path("rules.yml"));
+    config["rule_files"] = {dir_.Path("rules.yml")};
+  }
   std::ofstream out(dir_.Path("prometheus.yml"), std::ios::trunc);
   out << config.dump(2) << '\n';
   if (!out) throw std::runtime_error("cannot write " + dir_.Path("prometheus.yml"));
@@ -194,7 +202,13 @@ std::string PrivatePrometheus::Log() const {
 }
 
 nlohmann::json PrivatePrometheus::Query(const std::string& promql) const {
-  const HttpAnswer answer = HttpGet(Url() + "/api/v1/query?query=" + Escape(promql));
+  return QueryAt(promql, std::numeric_limits<double>::quiet_NaN());
+}
+
+nlohmann::json PrivatePrometheus::QueryAt(const std::string& promql, double unix_seconds) const {
+  std::string url = Url() + "/api/v1/query?query=" + Escape(promql);
+  if (!std::isnan(unix_seconds)) url += fmt::format("&time={:.3f}", unix_seconds);
+  const HttpAnswer answer = HttpGet(url);
   if (!answer.error.empty()) {
     throw std::runtime_error("query " + promql + ": " + answer.error);
   }

@@ -31,6 +31,9 @@ struct PrivatePrometheusOptions {
   std::string retention{};
   /// More command-line flags, e.g. {"--storage.tsdb.max-block-duration=2h"}.
   std::vector<std::string> extra_flags{};
+  /// Recording rules: the `groups` of a rule file (each {"name", "interval", "rules": [{"record",
+  /// "expr", "labels"}]}), written beside the config and loaded. Empty: none.
+  nlohmann::json rule_groups = nlohmann::json::array();
   /// How long to wait for /-/ready (opening a large TSDB takes a while).
   std::chrono::milliseconds start_timeout{60'000};
 };
@@ -52,6 +55,8 @@ class PrivatePrometheus {
   /// [{"metric": {"__name__": "up", ...}, "value": [1700000000.123, "1"]}, ...].
   /// Throws std::runtime_error when the request fails or the status is not "success".
   nlohmann::json Query(const std::string& promql) const;
+  /// The same, evaluated at `unix_seconds` (the API's `time` parameter) instead of now.
+  nlohmann::json QueryAt(const std::string& promql, double unix_seconds) const;
 
   /// Repeats Query until its result is a non-empty vector (or a scalar) and returns it; throws
   /// std::runtime_error naming the query and the last answer after `timeout`.

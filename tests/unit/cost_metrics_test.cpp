@@ -4,11 +4,13 @@
 
 #include <atomic>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "costledger/model/cluster_inventory.hpp"
 #include "costledger/model/volume_attribution.hpp"
 #include "costledger/sources/prometheus_text.hpp"
 
@@ -496,6 +498,76 @@ TEST_F(CostMetricsTest, VolumeFamiliesCarryOpenCostLabels) {
   later.costs.volume_shares = {share};
   metrics_.Observe(MakeTick(later));
   EXPECT_EQ(Series("kube_persistentvolume_capacity_bytes").size(), 1U);
+}
+
+// kube-state-metrics' owner and claim families from the scrape's pods: what the kubernetes-mixin
+// workload rule (namespace_workload_pod:kube_pod_owner:relabel) and the OpenCost mixin's PVC
+// rule join on.
+TEST_F(CostMetricsTest, PodOwnersAndClaimVolumesAsKubeStateMetricsGivesThem) {
+  auto inventory = std::make_shared<model::ClusterInventory>();
+  inventory->pods = {
+      {"shop", "web-7d9f8-abcde", "u-1", {{"pod-template-hash", "7d9f8"}}, "Deployment", "web", {}},
+      {"shop", "db-0", "u-2", {}, "StatefulSet", "db", {{"data", "data-db-0"}}},
+      {"shop", "handmade-x1", "u-3", {}, "ReplicaSet", "handmade", {}},
+      {"jupyterhub",
+       "jupyter-ana",
+       "u-4",
+       {},
+       "",
+       "",
+       {{"home", "claim-ana"}, {"scratch", "tmp-ana"}}},
+  };
+  TickReport tick = MakeTick(TwoNodeBatch());
+  tick.inventory = inventory;
+  metrics_.Observe(tick);
+
+  const auto owner = [](std::string ns, std::string pod, std::string uid, std::string kind,
+                        std::string name) {
+    const std::string controls = kind.empty() ? "" : "true";
+    return LabelMap{{"namespace", std::move(ns)},    {"pod", std::move(pod)},
+                    {"uid", std::move(uid)},         {"owner_kind", std::move(kind)},
+                    {"owner_name", std::move(name)}, {"owner_is_controller", controls}};
+  };
+  EXPECT_EQ(Series("kube_pod_owner"),
+            (std::map<LabelMap, double>{
+                {owner("shop", "web-7d9f8-abcde", "u-1", "ReplicaSet", "web-7d9f8"), 1.0},
+                {owner("shop", "db-0", "u-2", "StatefulSet", "db"), 1.0},
+                {owner("shop", "handmade-x1", "u-3", "ReplicaSet", "handmade"), 1.0},
+                {owner("jupyterhub", "jupyter-ana", "u-4", "", ""), 1.0}}));
+  EXPECT_EQ(Series("kube_replicaset_owner"),
+            (std::map<LabelMap, double>{{{{"namespace", "shop"},
+                                          {"replicaset", "web-7d9f8"},
+                                          {"owner_kind", "Deployment"},
+                                          {"owner_name", "web"},
+                                          {"owner_is_controller", "true"}},
+                                         1.0},
+                                        {{{"namespace", "shop"},
+                                          {"replicaset", "handmade"},
+                                          {"owner_kind", ""},
+                                          {"owner_name", ""},
+                                          {"owner_is_controller", ""}},
+                                         1.0}}));
+  const auto claim = [](std::string ns, std::string pod, std::string uid, std::string volume,
+                        std::string name) {
+    return LabelMap{{"namespace", std::move(ns)},
+                    {"pod", std::move(pod)},
+                    {"uid", std::move(uid)},
+                    {"volume", std::move(volume)},
+                    {"persistentvolumeclaim", std::move(name)}};
+  };
+  EXPECT_EQ(Series("kube_pod_spec_volumes_persistentvolumeclaims_info"),
+            (std::map<LabelMap, double>{
+                {claim("shop", "db-0", "u-2", "data", "data-db-0"), 1.0},
+                {claim("jupyterhub", "jupyter-ana", "u-4", "home", "claim-ana"), 1.0},
+                {claim("jupyterhub", "jupyter-ana", "u-4", "scratch", "tmp-ana"), 1.0}}));
+
+  // The next scrape without the notebook: its series go.
+  auto later = std::make_shared<model::ClusterInventory>(*inventory);
+  later->pods.pop_back();
+  tick.inventory = later;
+  metrics_.Observe(tick);
+  EXPECT_EQ(Series("kube_pod_owner").size(), 3U);
+  EXPECT_EQ(Series("kube_pod_spec_volumes_persistentvolumeclaims_info").size(), 1U);
 }
 
 }  // namespace

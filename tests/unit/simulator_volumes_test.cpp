@@ -58,8 +58,9 @@ TEST(SimulatorVolumesTest, NotebookHomesShuffleCheckpointsAndReleasedVolumesAreC
   }
   std::size_t mounting = 0;
   for (const model::Pod& p : pods) {
-    for (const std::string& c : p.claims) {
-      EXPECT_TRUE(claim_names.contains(p.namespace_name + "/" + c)) << c;
+    for (const model::PodClaim& c : p.claims) {
+      EXPECT_FALSE(c.volume.empty()) << c.claim;
+      EXPECT_TRUE(claim_names.contains(p.namespace_name + "/" + c.claim)) << c.claim;
       ++mounting;
     }
   }

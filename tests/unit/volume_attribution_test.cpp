@@ -43,7 +43,7 @@ Pod MakePod(std::string ns, std::string name, std::vector<std::string> claims,
   p.name = std::move(name);
   p.node_name = "node-a";
   p.phase = PodPhase::kRunning;
-  p.claims = std::move(claims);
+  for (std::string& claim : claims) p.claims.push_back({"vol-" + claim, std::move(claim)});
   p.labels = {{"team", "alpha"}};
   for (std::string& c : containers) p.containers.push_back({std::move(c), {}, {}});
   return p;

@@ -120,10 +120,12 @@ TEST(VolumeParserTest, PodsListTheClaimsTheyMount) {
       R"({"name":"home","persistentVolumeClaim":{"claimName":"claim-alice"}},)"
       R"({"name":"kube-api-access-x","projected":{"sources":[{"serviceAccountToken":{"path":"token"}}]}},)"
       R"({"name":"scratch","emptyDir":{}},)"
-      R"({"name":"data","persistentVolumeClaim":{"claimName":"shared-data","readOnly":true}}]},)"
+      R"({"persistentVolumeClaim":{"claimName":"shared-data","readOnly":true},"name":"data"}]},)"
       R"("status":{"phase":"Running"}}]})");
   ASSERT_EQ(pods.size(), 1U);
-  EXPECT_THAT(pods[0].claims, ElementsAre("claim-alice", "shared-data"));
+  // The volume's name before or after its claim (JSON objects have no order).
+  EXPECT_THAT(pods[0].claims, ElementsAre(model::PodClaim{"home", "claim-alice"},
+                                          model::PodClaim{"data", "shared-data"}));
 }
 
 }  // namespace

@@ -38,7 +38,12 @@ struct CostMetricsSettings {
 ///     (TickReport::inventory): kube_node_status_capacity and kube_node_status_allocatable
 ///     {node, resource ("cpu"|"memory"|"nvidia_com_gpu"), unit ("core"|"byte"|"integer")},
 ///     kube_node_labels {node, label_*}, kube_pod_labels {namespace, pod, uid, label_*},
-///     kube_namespace_labels {namespace}, kube_namespace_status_phase {namespace, phase};
+///     kube_namespace_labels {namespace}, kube_namespace_status_phase {namespace, phase},
+///     kube_pod_owner {namespace, pod, uid, owner_kind, owner_name, owner_is_controller},
+///     kube_replicaset_owner {namespace, replicaset, owner_kind, owner_name,
+///     owner_is_controller} (the ReplicaSets that own pods; "" when not a Deployment's),
+///     kube_pod_spec_volumes_persistentvolumeclaims_info {namespace, pod, uid, volume,
+///     persistentvolumeclaim};
 ///     node series carry the node's provider_id and uid, container series the pod's uid;
 ///   persistent volumes (rule 9): pv_hourly_cost ($/GiB-hour)
 ///     {volumename, persistentvolume, provider_id}, kube_persistentvolume_capacity_bytes

@@ -23,6 +23,11 @@ struct ClusterInventory {
     std::string name;
     std::string uid;
     Labels labels;
+    /// As Pod's: a Deployment's pods name the Deployment (its ReplicaSet is the Deployment's
+    /// name and the pod-template-hash label); empty for a bare pod.
+    std::string controller_kind;
+    std::string controller_name;
+    std::vector<PodClaim> claims;
   };
   std::vector<NodeInfo> nodes;
   std::vector<PodInfo> pods;

@@ -46,6 +46,14 @@ struct Container {
   ResourceQuantities limits;
 };
 
+/// A pod volume backed by a claim: spec.volumes[].name and its persistentVolumeClaim.claimName
+/// (kube-state-metrics names the pair in kube_pod_spec_volumes_persistentvolumeclaims_info).
+struct PodClaim {
+  std::string volume;
+  std::string claim;  ///< in the pod's namespace; never empty
+  friend bool operator==(const PodClaim&, const PodClaim&) = default;
+};
+
 /// One entry of a PodList.
 struct Pod {
   std::string namespace_name;
@@ -64,9 +72,8 @@ struct Pod {
   /// max(sum of app containers + sidecars, max over init containers of the init container
   /// plus the sidecars started before it), per resource.
   ResourceQuantities effective_requests;
-  /// spec.volumes[].persistentVolumeClaim.claimName: the claims (in the pod's namespace) it
-  /// mounts, in document order.
-  std::vector<std::string> claims;
+  /// The volumes that mount a claim (spec.volumes[].persistentVolumeClaim), in document order.
+  std::vector<PodClaim> claims;
   std::optional<std::chrono::sys_seconds> created;
   std::optional<std::chrono::sys_seconds> started;  ///< status.startTime
   /// For Succeeded/Failed pods: the latest container termination time, after which the pod

@@ -40,6 +40,11 @@ struct ControllerRef {
 };
 ControllerRef ControllerOf(std::string owner_kind, std::string owner_name, const Labels& labels);
 
+/// The inverse of ControllerOf: the controlling owner reference the pod carries. A Deployment's
+/// pod is owned by its ReplicaSet <deployment>-<pod-template-hash>; any other controller (or
+/// none) is the owner itself.
+ControllerRef OwnerReferenceOf(const ControllerRef& controller, const Labels& labels);
+
 /// What the scheduler reserves for a pod (resourcehelper.PodRequests): init containers run one
 /// at a time, each alongside the sidecars (`init_sidecar[i]`: restartPolicy Always) started
 /// before it; sidecars then keep running next to the app containers. The result is

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <future>
 #include <map>
+#include <set>
 #include <string>
+#include <tuple>
 #include <utility>
+#include <vector>
 
 namespace costledger::api {
 namespace {
@@ -65,6 +68,81 @@ void AttachPodLabels(ports::AllocationReader& reader, std::span<const model::Pro
   }
 }
 
+// includeAggregatedMetadata on a grouping coarser than pods: an allocation carries the labels
+// all of its pods share (same key, same value), as OpenCost intersects the properties of what
+// it aggregates; none when its pods span namespaces (OpenCost intersects labels only within
+// one). Which pods make up each allocation comes from a second read grouped by pod as well,
+// built into sets by the same rules; each pod's labels join its rows as more grouped columns,
+// so the "value common to every row" BuildAllocationSets keeps is exactly the shared labels.
+void AttachSharedPodLabels(ports::AllocationReader& reader, const model::AllocationRequest& request,
+                           const model::TeamScope& scope,
+                           std::span<const model::PropertyRef> grouping,
+                           std::vector<model::AllocationSet>& sets) {
+  const model::PropertyRef kNamespace{model::CostProperty::kNamespace, {}};
+  const model::PropertyRef kPod{model::CostProperty::kPod, {}};
+  const model::PropertyRef kCluster{model::CostProperty::kCluster, {}};
+  std::vector<model::PropertyRef> by_pod(grouping.begin(), grouping.end());
+  for (const model::PropertyRef& p : {kNamespace, kPod}) {
+    if (std::find(by_pod.begin(), by_pod.end(), p) == by_pod.end()) by_pod.push_back(p);
+  }
+  const auto index_of = [&](const model::PropertyRef& p) {
+    return static_cast<std::size_t>(std::find(by_pod.begin(), by_pod.end(), p) - by_pod.begin());
+  };
+  const std::size_t ns_at = index_of(kNamespace);
+  const std::size_t pod_at = index_of(kPod);
+  const std::size_t cluster_at = index_of(kCluster);  // GroupingFor always groups by cluster
+  std::vector<model::AllocationRow> rows =
+      reader.ReadAllocations(request.window.start, request.window.end, request.ReadStep(), by_pod);
+  if (rows.empty()) return;
+  std::set<std::pair<std::string, std::string>> pod_set;
+  for (const model::AllocationRow& row : rows) {
+    pod_set.emplace(row.values.at(ns_at), row.values.at(pod_at));
+  }
+  const std::vector<std::pair<std::string, std::string>> pods(pod_set.begin(), pod_set.end());
+  std::map<std::tuple<std::string, std::string, std::string>, model::Labels> labels_of;
+  std::set<std::string> keys;
+  for (ports::StoredPodLabels& p : reader.ReadPodLabels(pods)) {
+    for (const auto& [key, value] : p.pod.labels) keys.insert(key);
+    labels_of[{p.cluster, p.pod.namespace_name, p.pod.pod}] = std::move(p.pod.labels);
+  }
+  if (keys.empty()) return;
+  std::vector<model::PropertyRef> with_labels = by_pod;
+  std::vector<std::string> added;  // label keys not grouped by already, in column order
+  for (const std::string& key : keys) {
+    const model::PropertyRef ref{model::CostProperty::kLabel, key};
+    if (std::find(by_pod.begin(), by_pod.end(), ref) != by_pod.end()) continue;
+    with_labels.push_back(ref);
+    added.push_back(key);
+  }
+  const model::Labels none;
+  for (model::AllocationRow& row : rows) {
+    const auto it =
+        labels_of.find({row.values.at(cluster_at), row.values.at(ns_at), row.values.at(pod_at)});
+    const model::Labels& labels = it == labels_of.end() ? none : it->second;
+    for (const std::string& key : added) {
+      const auto v = labels.find(key);
+      row.values.push_back(v == labels.end() ? std::string() : v->second);
+    }
+  }
+  // Idle changes no allocation's name or members: left out.
+  model::AllocationRequest members = request;
+  members.include_idle = false;
+  members.share_idle = false;
+  const std::vector<model::AllocationSet> by_members =
+      model::BuildAllocationSets(members, scope, with_labels, rows, {});
+  for (std::size_t s = 0; s < sets.size() && s < by_members.size(); ++s) {
+    std::map<std::string_view, const model::Allocation*> shared;
+    for (const model::Allocation& a : by_members[s].allocations) {
+      if (a.properties.contains("namespace")) shared.emplace(a.name, &a);
+    }
+    for (model::Allocation& a : sets[s].allocations) {
+      const auto it = shared.find(a.name);
+      if (it == shared.end()) continue;
+      for (const auto& [key, value] : it->second->labels) a.labels.emplace(key, value);
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<model::AllocationSet> ReadAllocationSets(ports::AllocationReader& reader,
@@ -86,6 +164,14 @@ std::vector<model::AllocationSet> ReadAllocationSets(ports::AllocationReader& re
   std::vector<model::AllocationSet> sets =
       model::BuildAllocationSets(request, scope, grouping, rows, idle);
   AttachPodLabels(reader, grouping, sets);
+  const auto grouped = [&](model::CostProperty p) {
+    return std::any_of(grouping.begin(), grouping.end(),
+                       [p](const model::PropertyRef& r) { return r.property == p; });
+  };
+  if (request.include_aggregated_metadata &&
+      !(grouped(model::CostProperty::kNamespace) && grouped(model::CostProperty::kPod))) {
+    AttachSharedPodLabels(reader, request, scope, grouping, sets);
+  }
   return sets;
 }
 

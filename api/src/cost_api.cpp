@@ -15,6 +15,7 @@
 #include "costledger/model/allocation_filter.hpp"
 #include "costledger/model/allocation_set.hpp"
 #include "costledger/model/errors.hpp"
+#include "costledger/model/prometheus_label_name.hpp"
 #include "costledger/model/timestamp.hpp"
 #include "query_params.hpp"
 
@@ -82,6 +83,35 @@ json NodeAssetJson(const model::NodeAssetRow& n, const model::TimeWindow& w) {
       {"totalCost", n.cost.Dollars()},
       {"totalCostNanos", n.cost.nanos()},
       {"idleCostNanos", idle.nanos()},
+  };
+}
+
+json VolumeAssetJson(const model::VolumeAssetRow& v, const model::TimeWindow& w) {
+  return {
+      {"type", "Disk"},
+      {"properties",
+       {{"cluster", v.cluster},
+        {"name", v.volume},
+        {"providerID", v.provider_id},
+        {"category", "Storage"},
+        {"service", "Kubernetes"}}},
+      {"window",
+       {{"start", model::FormatTimestamp(w.start)}, {"end", model::FormatTimestamp(w.end)}}},
+      {"start", model::FormatTimestamp(v.first_start)},
+      {"end", model::FormatTimestamp(v.last_end)},
+      {"minutes", v.seconds / 60.0},
+      {"storageClass", v.storage_class},
+      {"volumeType", v.price_key},
+      {"volumeName", v.volume},
+      {"claimNamespace", v.claim_namespace},
+      {"claimName", v.claim},
+      {"zone", v.zone},
+      {"bytes", static_cast<double>(v.size_bytes)},
+      {"byteHours", v.byte_seconds / 3600.0},
+      {"pricePerGiBMonth", v.per_gib_month.Dollars()},
+      {"adjustment", 0.0},
+      {"totalCost", v.cost.Dollars()},
+      {"totalCostNanos", v.cost.nanos()},
   };
 }
 
@@ -324,6 +354,16 @@ http::HttpResponse CostApi::Allocation(const http::HttpRequest& request, const P
       model::ParseAllocationRequest(request.query, clock_(), options);
   http::HttpResponse out;
   auto sets = ReadAllocationSets(readers_.allocations, r, who.scope);
+  if (IsOpenCostPath(request.path)) {
+    // OpenCost reads labels and annotations from kube-state-metrics' series: its clients see
+    // (and send back) their Prometheus names.
+    for (model::AllocationSet& set : sets) {
+      for (model::Allocation& a : set.allocations) {
+        a.labels = model::WithPrometheusLabelNames(a.labels);
+        a.annotations = model::WithPrometheusLabelNames(a.annotations);
+      }
+    }
+  }
   std::size_t rows = 0;
   for (const model::AllocationSet& set : sets) rows += set.allocations.size();
   if (rows > settings_.max_rows) {
@@ -360,31 +400,7 @@ http::HttpResponse CostApi::Assets(const http::HttpRequest& request, const Princ
   }
   // Persistent volumes (rule 9), as OpenCost's Disk assets.
   for (const model::VolumeAssetRow& v : readers_.assets.ReadVolumeAssets(w.start, w.end)) {
-    data[v.cluster + "/" + v.volume] = {
-        {"type", "Disk"},
-        {"properties",
-         {{"cluster", v.cluster},
-          {"name", v.volume},
-          {"providerID", v.provider_id},
-          {"category", "Storage"},
-          {"service", "Kubernetes"}}},
-        {"window",
-         {{"start", model::FormatTimestamp(w.start)}, {"end", model::FormatTimestamp(w.end)}}},
-        {"start", model::FormatTimestamp(v.first_start)},
-        {"end", model::FormatTimestamp(v.last_end)},
-        {"minutes", v.seconds / 60.0},
-        {"storageClass", v.storage_class},
-        {"volumeType", v.price_key},
-        {"claimNamespace", v.claim_namespace},
-        {"claimName", v.claim},
-        {"zone", v.zone},
-        {"bytes", static_cast<double>(v.size_bytes)},
-        {"byteHours", v.byte_seconds / 3600.0},
-        {"pricePerGiBMonth", v.per_gib_month.Dollars()},
-        {"adjustment", 0.0},
-        {"totalCost", v.cost.Dollars()},
-        {"totalCostNanos", v.cost.nanos()},
-    };
+    data[v.cluster + "/" + v.volume] = VolumeAssetJson(v, w);
   }
   return Json({{"code", 200}, {"data", std::move(data)}});
 }
@@ -428,21 +444,32 @@ http::HttpResponse CostApi::OpenCostAssets(const http::HttpRequest& request, con
     model::ParseBool("includeIdle", *v);
   }
   if (const auto v = request.Query("step"); v && !v->empty()) model::ParseDuration(*v);
-  // filterTypes (kubectl-cost, Kubecost's API): asset types; this store has nodes only.
+  // filterTypes (kubectl-cost, Kubecost's API): asset types; this store has nodes and disks.
   bool nodes_wanted = true;
+  bool disks_wanted = true;
   const auto types = request.Query("filterTypes");
   if (types && !types->empty()) {
     nodes_wanted = false;
+    disks_wanted = false;
     std::string_view rest = *types;
     while (true) {
       const std::size_t comma = rest.find(',');
-      if (model::CompareValue(model::FilterOp::kEquals, rest.substr(0, comma), "node", true)) {
-        nodes_wanted = true;
-      }
+      const std::string_view type = rest.substr(0, comma);
+      nodes_wanted |= model::CompareValue(model::FilterOp::kEquals, type, "node", true);
+      disks_wanted |= model::CompareValue(model::FilterOp::kEquals, type, "disk", true);
       if (comma == std::string_view::npos) break;
       rest.remove_prefix(comma + 1);
     }
   }
+  // OpenCost's asset properties every asset type has.
+  const auto opencost_properties = [](json& a) {
+    a["properties"]["service"] = "Kubernetes";
+    a["properties"]["provider"] = "";
+    a["properties"]["project"] = "";
+    a["properties"]["account"] = "";
+    a["labels"] = json::object();
+    a["adjustment"] = 0.0;
+  };
   json set = json::object();
   if (nodes_wanted) {
     for (const model::NodeAssetRow& n : readers_.assets.ReadAssets(w.start, w.end)) {
@@ -462,23 +489,39 @@ http::HttpResponse CostApi::OpenCostAssets(const http::HttpRequest& request, con
         return json{
             {"idle", idle_share}, {"other", 0.0}, {"system", 0.0}, {"user", 1.0 - idle_share}};
       };
-      a["properties"]["service"] = "Kubernetes";
-      a["properties"]["provider"] = "";
+      opencost_properties(a);
       a["properties"]["providerID"] = "";
-      a["properties"]["project"] = "";
-      a["properties"]["account"] = "";
-      a["labels"] = json::object();
       a["GPUHours"] = a["gpuHours"];
       a["cpuBreakdown"] = breakdown(n.idle_cpu, n.cpu_cost);
       a["ramBreakdown"] = breakdown(n.idle_ram, n.ram_cost);
       a["discount"] = 0.0;
-      a["adjustment"] = 0.0;
       a["cpuCostAdjustment"] = 0.0;
       a["ramCostAdjustment"] = 0.0;
       a["gpuCostAdjustment"] = 0.0;
       a["overhead"] = nullptr;
       a["carbonEmissions"] = 0.0;
       set[n.cluster + "/" + n.node] = std::move(a);
+    }
+  }
+  if (disks_wanted) {
+    for (const model::VolumeAssetRow& v : readers_.assets.ReadVolumeAssets(w.start, w.end)) {
+      const bool selected = model::Evaluate(
+          filter, [&](const model::PropertyRef& p) -> std::optional<std::string_view> {
+            if (p.label == "assetType") return "Disk";
+            if (p.label == "category") return "Storage";
+            if (p.label == "cluster") return v.cluster;
+            if (p.label == "name") return v.volume;
+            if (p.label == "service") return "Kubernetes";
+            if (p.label == "providerID") return v.provider_id;
+            return std::string_view{};
+          });
+      if (!selected) continue;
+      json a = VolumeAssetJson(v, w);
+      opencost_properties(a);
+      // Mounted or not, a volume's cost is its pods' or __unmounted__'s: none of it is idle.
+      a["breakdown"] = {{"idle", 0.0}, {"other", 0.0}, {"system", 0.0}, {"user", 1.0}};
+      a["local"] = 0.0;
+      set[v.cluster + "/" + v.volume] = std::move(a);
     }
   }
   // OpenCost answers one set as an object; kubectl-cost (which sends filterTypes, as for

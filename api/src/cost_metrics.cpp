@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "costledger/model/kubernetes_rules.hpp"
+#include "costledger/model/prometheus_label_name.hpp"
 #include "costledger/model/volume_attribution.hpp"
 
 namespace costledger::api {
@@ -87,15 +88,7 @@ class MoneyCounter {
 // A Kubernetes label as kube-state-metrics names it: "label_" + the key with every character
 // outside [a-zA-Z0-9_] replaced by '_' ("app.kubernetes.io/name" ->
 // "label_app_kubernetes_io_name").
-std::string LabelName(std::string_view key) {
-  std::string out = "label_";
-  for (const char c : key) {
-    const bool ok =
-        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-    out.push_back(ok ? c : '_');
-  }
-  return out;
-}
+std::string LabelName(std::string_view key) { return "label_" + model::PrometheusLabelName(key); }
 
 // Labels of a *_labels series: `base` plus one label_<key> per Kubernetes label (the first of
 // keys that sanitize alike wins, as kube-state-metrics keeps one).
@@ -142,6 +135,7 @@ struct CostMetrics::Impl {
   void ObserveInventory(const model::ClusterInventory& inventory) {
     node_identity.clear();
     pod_uid.clear();
+    running_pods.clear();
     std::map<Labels, double> capacity;
     std::map<Labels, double> allocatable;
     std::map<Labels, double> node_labels;
@@ -170,6 +164,7 @@ struct CostMetrics::Impl {
     std::map<Labels, double> pod_claims;
     for (const model::ClusterInventory::PodInfo& p : inventory.pods) {
       pod_uid[p.namespace_name + "/" + p.name] = p.uid;
+      if (p.running) running_pods.insert(p.namespace_name + "/" + p.name);
       pod_labels[WithKubernetesLabels(
           {{"namespace", p.namespace_name}, {"pod", p.name}, {"uid", p.uid}}, p.labels)] = 1.0;
       // Owners as kube-state-metrics v2 gives them (a bare pod's labels empty), for the
@@ -238,9 +233,16 @@ struct CostMetrics::Impl {
     std::map<Labels, double> cpu_alloc;
     std::map<Labels, double> memory_alloc;
     std::map<Labels, double> gpu_alloc;
+    std::map<Labels, double> running;
     for (const model::ContainerCostRow& row : batch.costs.containers) {
       const model::CostLabels& l = row.labels;
-      const auto uid = pod_uid.find(l.namespace_name + "/" + l.pod);
+      const std::string pod_key = l.namespace_name + "/" + l.pod;
+      const auto uid = pod_uid.find(pod_key);
+      // kube-state-metrics' per container; from the pod's phase (container states are not read).
+      running[{{"namespace", l.namespace_name},
+               {"pod", l.pod},
+               {"uid", uid != pod_uid.end() ? uid->second : ""},
+               {"container", l.container}}] = running_pods.contains(pod_key) ? 1.0 : 0.0;
       const Labels labels{{"namespace", l.namespace_name},
                           {"pod", l.pod},
                           {"container", l.container},
@@ -259,6 +261,7 @@ struct CostMetrics::Impl {
     container_cpu_allocation.Replace(cpu_alloc);
     container_memory_allocation_bytes.Replace(memory_alloc);
     container_gpu_allocation.Replace(gpu_alloc);
+    kube_pod_container_status_running.Replace(running);
     idle_cost.Add({{"cluster", batch.cluster}}, batch.costs.IdleCost());
     ObserveVolumes(batch);
   }
@@ -345,6 +348,7 @@ struct CostMetrics::Impl {
   // From the latest inventory: node -> (provider id, uid), "namespace/pod" -> uid.
   std::map<std::string, std::pair<std::string, std::string>, std::less<>> node_identity;
   std::map<std::string, std::string, std::less<>> pod_uid;
+  std::set<std::string, std::less<>> running_pods;  // "namespace/pod" of phase Running
   prometheus::Registry registry;
   mutable std::mutex mutex;  // one Observe is seen by Serialize whole or not at all
 
@@ -380,6 +384,9 @@ struct CostMetrics::Impl {
                             "Kubernetes labels of the node as label_<key> (always 1)"};
   GaugeSet kube_pod_labels{registry, "kube_pod_labels",
                            "Kubernetes labels of the pod as label_<key> (always 1)"};
+  GaugeSet kube_pod_container_status_running{
+      registry, "kube_pod_container_status_running",
+      "Whether the container runs (1) or not (0): its pod's phase is Running"};
   GaugeSet kube_pod_owner{registry, "kube_pod_owner",
                           "The pod's controlling owner reference (always 1; empty: none)"};
   GaugeSet kube_replicaset_owner{

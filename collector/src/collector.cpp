@@ -238,7 +238,8 @@ std::shared_ptr<const model::ClusterInventory> Collector::KeepOnlyWhatLaterInter
       }
     }
     inventory->pods.push_back({pod.namespace_name, pod.name, pod.uid, std::move(pod.labels),
-                               pod.controller_kind, pod.controller_name, pod.claims});
+                               pod.controller_kind, pod.controller_name, pod.claims,
+                               pod.phase == model::PodPhase::kRunning});
     pod.labels = std::move(kept);
   }
   return inventory;

@@ -47,9 +47,9 @@ constexpr std::string_view kAllowedAggregates =
     "owner, product, team, capacityType, instanceType, platform, workload";
 
 // Parameters that change nothing here but are OpenCost's: validated as booleans.
-constexpr std::array<std::string_view, 5> kAcceptedBooleans{
-    "includeSharedCostBreakdown", "includeProportionalAssetResourceCosts",
-    "includeAggregatedMetadata", "reconcile", "shareTenancyCosts"};
+constexpr std::array<std::string_view, 4> kAcceptedBooleans{"includeSharedCostBreakdown",
+                                                            "includeProportionalAssetResourceCosts",
+                                                            "reconcile", "shareTenancyCosts"};
 
 // The older filterX parameters: a comma-separated list, any of which matches.
 struct LegacyFilter {
@@ -74,10 +74,11 @@ constexpr std::array<LegacyFilter, 15> kLegacyFilters{{
     {"filterTeams", "team"},
 }};
 
-constexpr std::array<std::string_view, 15> kKnown{
-    "window", "aggregate",       "step",        "resolution", "accumulate",
-    "idle",   "includeIdle",     "idleByNode",  "shareIdle",  "filter",
-    "format", "shareNamespaces", "shareLabels", "shareCost",  "shareSplit"};
+constexpr std::array<std::string_view, 16> kKnown{
+    "window",      "aggregate", "step",        "resolution",
+    "accumulate",  "idle",      "includeIdle", "idleByNode",
+    "shareIdle",   "filter",    "format",      "shareNamespaces",
+    "shareLabels", "shareCost", "shareSplit",  "includeAggregatedMetadata"};
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -316,7 +317,7 @@ AllocationRequest ParseAllocationRequest(const std::multimap<std::string, std::s
         throw InvalidInput(fmt::format(
             "unknown parameter '{}'; allowed: window, aggregate, step, accumulate, idle, "
             "includeIdle, idleByNode, shareIdle, shareNamespaces, shareLabels, shareCost, "
-            "shareSplit, filter, the filterX lists, resolution, format",
+            "shareSplit, filter, the filterX lists, resolution, format, includeAggregatedMetadata",
             key));
       }
       r.warnings.push_back(fmt::format("parameter '{}' is not supported and was ignored", key));
@@ -359,6 +360,7 @@ AllocationRequest ParseAllocationRequest(const std::multimap<std::string, std::s
   if (const auto v = get_bool("includeIdle")) r.include_idle = *v;
   if (const auto v = get_bool("shareIdle")) r.share_idle = *v;
   if (const auto v = get_bool("idleByNode")) r.idle_by_node = *v;
+  if (const auto v = get_bool("includeAggregatedMetadata")) r.include_aggregated_metadata = *v;
   for (const std::string_view key : kAcceptedBooleans) get_bool(key);
   if (const auto f = get("format"); f && !f->empty() && *f != "json") {
     throw InvalidInput(fmt::format("format='{}' is not supported; use json", *f));

@@ -661,6 +661,57 @@ TEST_F(MetricsPrometheusTest, HealthFamilies) {
       Series(R"(costledger_http_request_duration_seconds_count{route="/metrics"})").empty());
 }
 
+// opencost-integration-tests' allocation/pod_labels_test.go and namespace_labels_test.go, as they
+// run: running pods (and namespaces) from Prometheus' kube_pod_container_status_running, their
+// label_* series over the last 24 h, and /allocation?window=24h&aggregate=pod (namespace)
+// &accumulate=true&includeAggregatedMetadata=true; every label Prometheus holds must be in the
+// allocation's properties.labels under the same name with the same value.
+TEST_F(MetricsPrometheusTest, OpenCostIntegrationTestsLabelsMatchPrometheus) {
+  const std::string api = "http://127.0.0.1:" + std::to_string(stack_->api_port);
+  for (const std::string by : {"pod", "namespace"}) {
+    SCOPED_TRACE(by);
+    std::set<std::string> running;
+    for (const json& s : Series("avg(avg_over_time(kube_pod_container_status_running{job="
+                                "\"costledger\"}[24h])) by (" +
+                                by + ")")) {
+      if (Value(s) > 0) running.insert(Label(s, by));
+    }
+    ASSERT_FALSE(running.empty());
+    const std::string family = by == "pod" ? "kube_pod_labels" : "kube_namespace_labels";
+    std::map<std::string, std::map<std::string, std::string>> prom_labels;
+    for (const json& s : Series("avg_over_time(" + family + "{job=\"costledger\"}[24h])")) {
+      const std::string name = Label(s, by);
+      if (!running.contains(name)) continue;
+      auto& labels = prom_labels[name];
+      for (const auto& [key, value] : s.at("metric").items()) {
+        if (key.rfind("label_", 0) == 0) labels[key.substr(6)] = value.get<std::string>();
+      }
+    }
+    ASSERT_FALSE(prom_labels.empty());
+    const json data = GetJson(api + "/allocation?window=24h&aggregate=" + by +
+                              "&accumulate=true&includeAggregatedMetadata=true")
+                          .at("data")
+                          .at(0);
+    std::size_t compared = 0;
+    for (const auto& [name, labels] : prom_labels) {
+      if (!data.contains(name)) continue;  // the test logs these and goes on
+      const json& alloc_labels = data.at(name).at("properties").at("labels");
+      for (const auto& [key, value] : labels) {
+        ASSERT_TRUE(alloc_labels.contains(key))
+            << name << ": " << key << " not in " << alloc_labels.dump();
+        EXPECT_EQ(alloc_labels.at(key), value) << name << " " << key;
+        ++compared;
+      }
+    }
+    // Pods carry labels with dots and slashes (app.kubernetes.io/name, hub.jupyter.org/...):
+    // those are compared by their Prometheus names. Namespaces carry none here (costledger
+    // lists no Namespace objects), so that half compares nothing and only must answer.
+    if (by == "pod") {
+      EXPECT_GT(compared, 50U);
+    }
+  }
+}
+
 // Last: stops serve. Prometheus keeps the data, but the checks above need a live target.
 // The OpenCost mixin's dashboards (adinhodovic/opencost-mixin: "OpenCost / Overview" and
 // "OpenCost / Namespace", defaults: dynamic job discovery, kube-state-metrics families under the

@@ -100,10 +100,43 @@ IntervalBatch Batch(sys_seconds start) {
   }
   for (const PodSpec& p : kPods) {
     model::PodLabelSet labels{p.ns, p.pod, {}};
-    if (*p.app != '\0') labels.labels["app"] = p.app;
+    if (*p.app != '\0') {
+      labels.labels["app"] = p.app;
+      labels.labels["app.kubernetes.io/name"] = p.app;
+    }
     if (*p.team != '\0') labels.labels["team"] = p.team;
+    if (std::string_view(p.kind) == "Deployment") labels.labels["pod-template-hash"] = "7d9f";
     batch.pod_labels.push_back(std::move(labels));
   }
+  return batch;
+}
+
+// A claimed gp3 volume of db-0, on a day of its own (well before the other tests' 7-day
+// windows): OpenCost's Disk assets.
+const sys_seconds kVolumeHour = model::ParseTimestamp("2025-10-01T10:00:00Z");
+constexpr std::int64_t kVolumeNanos = 365'297;  // 20 GiB x $0.08 / 730 h for 10 minutes
+
+IntervalBatch VolumeBatch() {
+  IntervalBatch batch = Batch(kVolumeHour);
+  model::VolumeCostRow v;
+  v.volume = "pvc-4f1c";
+  v.provider_id = "vol-0db0";
+  v.storage_class = "gp3";
+  v.price_key = "gp3";
+  v.claim_namespace = "shop";
+  v.claim = "data-db-0";
+  v.zone = "us-east-1a";
+  v.size_bytes = 20 * kGiB;
+  v.cost = Money::FromNanos(kVolumeNanos);
+  v.mounts = 1;
+  batch.costs.volumes = {v};
+  model::VolumeShareRow share;
+  share.labels = {"demo",     "node-1", "shop",      "StatefulSet", "db",         "db-0",
+                  "postgres", "alpha",  "on-demand", "m5.xlarge",   "kubernetes", "StatefulSet:db"};
+  share.volume = v.volume;
+  share.byte_seconds = static_cast<double>(v.size_bytes) * 600;
+  share.cost = v.cost;
+  batch.costs.volume_shares = {share};
   return batch;
 }
 
@@ -139,6 +172,7 @@ class OpenCostClientsTest : public ::testing::Test {
     postgres::PostgresStore store(url_, "");
     store.Migrate();
     for (int i = 0; i < 6; ++i) store.Write(Batch(kHour + minutes(10 * i)));
+    store.Write(VolumeBatch());
     store.RollUp(kHour + hours(1));
     reader_ = std::make_unique<postgres::PostgresCostReader>(url_, "");
     api_ = std::make_unique<CostApi>(CostReaders{*reader_, *reader_, *reader_, *reader_}, nullptr,
@@ -425,9 +459,12 @@ TEST_F(OpenCostClientsTest, ParquetExporterDailyExport) {
   const json& ten = r.body["data"][10];
   ASSERT_TRUE(ten.contains("shop/web-7d9f-a/nginx")) << ten.dump();
   // A pod's allocations carry its labels (flattened into columns by the exporter), those of
-  // the bare pod too.
+  // the bare pod too, named as OpenCost names them (from kube_pod_labels).
   EXPECT_EQ(ten["shop/web-7d9f-a/nginx"]["properties"]["labels"],
-            json({{"app", "web"}, {"team", "alpha"}}));
+            json({{"app", "web"},
+                  {"app_kubernetes_io_name", "web"},
+                  {"pod_template_hash", "7d9f"},
+                  {"team", "alpha"}}));
   EXPECT_EQ(ten["batch/bare/main"]["properties"]["labels"], json({{"team", "beta"}}));
   EXPECT_FALSE(ten.contains("__idle__"));
   for (const auto& [name, a] : ten.items()) {
@@ -473,6 +510,63 @@ TEST_F(OpenCostClientsTest, ParquetExporterDailyExport) {
     EXPECT_EQ(Split(name).size(), 3u);
   }
   EXPECT_TRUE(r.body["data"][0].empty());
+}
+
+// OpenCost's properties.labels come from kube_pod_labels: its clients see Prometheus label names
+// ("app_kubernetes_io_name") and send them back in aggregates and filters. Its integration tests
+// (allocation/pod_labels_test.go, namespace_labels_test.go) ask with includeAggregatedMetadata,
+// which keeps on an allocation of several pods the labels they all share.
+TEST_F(OpenCostClientsTest, LabelsAsThePrometheusNamesOpenCostClientsSee) {
+  const std::string day = "window=2025-11-16T00:00:00Z,2025-11-17T00:00:00Z&accumulate=true";
+  const json by_name =
+      Get("/allocation?" + day + "&aggregate=label:app_kubernetes_io_name").body["data"][0];
+  for (const char* app : {"web", "db", "etl", "proxy", "__unallocated__"}) {
+    EXPECT_TRUE(by_name.contains(app)) << app << " not in " << by_name.dump();
+  }
+  EXPECT_EQ(by_name["web"]["properties"]["labels"], json({{"app_kubernetes_io_name", "web"}}));
+  // The raw key works as before, shown under its Prometheus name on OpenCost's paths.
+  const json raw =
+      Get("/allocation?" + day + "&aggregate=label:app.kubernetes.io/name").body["data"][0];
+  EXPECT_EQ(raw["db"]["totalCostNanos"], by_name["db"]["totalCostNanos"]);
+  EXPECT_EQ(raw["db"]["properties"]["labels"], json({{"app_kubernetes_io_name", "db"}}));
+  const json filtered = Get("/allocation?" + day +
+                            "&aggregate=pod&filter=label%5Bapp_kubernetes_io_name%5D:%22web%22")
+                            .body["data"][0];
+  EXPECT_EQ(filtered.size(), 2u) << filtered.dump();
+  EXPECT_TRUE(filtered.contains("web-7d9f-a") && filtered.contains("web-7d9f-b"));
+  // costledger's own API keeps the Kubernetes keys.
+  const json own =
+      Get("/v1/allocation?" + day + "&aggregate=namespace,pod", kViewer).body["data"][0];
+  EXPECT_EQ(own["shop/db-0"]["properties"]["labels"],
+            json({{"app", "db"}, {"app.kubernetes.io/name", "db"}, {"team", "alpha"}}));
+
+  // includeAggregatedMetadata: what every pod of the allocation shares.
+  const json ns = Get("/allocation?" + day + "&aggregate=namespace&includeAggregatedMetadata=true")
+                      .body["data"][0];
+  EXPECT_EQ(ns["shop"]["properties"]["labels"], json({{"team", "alpha"}})) << ns.dump();
+  EXPECT_EQ(ns["batch"]["properties"]["labels"], json({{"team", "beta"}}));
+  EXPECT_EQ(ns["kube-system"]["properties"]["labels"],
+            json({{"app", "proxy"}, {"app_kubernetes_io_name", "proxy"}}));
+  const json kinds =
+      Get("/allocation?" + day + "&aggregate=controllerKind&includeAggregatedMetadata=true")
+          .body["data"][0];
+  EXPECT_EQ(kinds["Deployment"]["properties"]["labels"], json({{"app", "web"},
+                                                               {"app_kubernetes_io_name", "web"},
+                                                               {"pod_template_hash", "7d9f"},
+                                                               {"team", "alpha"}}));
+  // Pods of several namespaces share no labels, as in OpenCost (team alpha and beta apart).
+  const json teams = Get("/allocation?" + day + "&aggregate=cluster&includeAggregatedMetadata=true")
+                         .body["data"][0];
+  EXPECT_EQ(teams["demo"]["properties"]["labels"], json::object());
+  // pod_labels_test.go's request: aggregate=pod, each pod's own labels.
+  const json pod_day =
+      Get("/allocation?" + day + "&aggregate=pod&includeAggregatedMetadata=true").body["data"][0];
+  EXPECT_EQ(pod_day["bare"]["properties"]["labels"], json({{"team", "beta"}}));
+  EXPECT_EQ(pod_day["db-0"]["properties"]["labels"],
+            json({{"app", "db"}, {"app_kubernetes_io_name", "db"}, {"team", "alpha"}}));
+  // Without it, an allocation of several pods carries only what it is grouped by.
+  const json plain = Get("/allocation?" + day + "&aggregate=namespace").body["data"][0];
+  EXPECT_EQ(plain["shop"]["properties"]["labels"], json::object());
 }
 
 TEST_F(OpenCostClientsTest, IntegrationTestChecks) {
@@ -540,6 +634,35 @@ TEST_F(OpenCostClientsTest, IntegrationTestChecks) {
   EXPECT_EQ(nodes.body["data"]["demo/node-2"]["preemptible"], 1.0);
   EXPECT_EQ(nodes.body["data"]["demo/node-1"]["preemptible"], 0.0);
   EXPECT_TRUE(Get("/assets?window=today&filter=assetType:\"disk\"").body["data"].empty());
+  // api/asset/pvc_info_test.go: disks' volumeName and claimName against
+  // kube_persistentvolumeclaim_info.
+  const std::string volume_day = "window=2025-10-01T00:00:00Z,2025-10-02T00:00:00Z";
+  const Reply disks = Get("/assets?" + volume_day + "&filter=assetType:\"disk\"");
+  ASSERT_EQ(disks.status, 200) << disks.text;
+  ASSERT_EQ(disks.body["data"].size(), 1u) << disks.text;
+  const json& disk = disks.body["data"].begin().value();
+  EXPECT_EQ(disk["type"], "Disk");
+  EXPECT_EQ(disk["volumeName"], "pvc-4f1c");
+  EXPECT_EQ(disk["claimName"], "data-db-0");
+  EXPECT_EQ(disk["claimNamespace"], "shop");
+  EXPECT_EQ(disk["storageClass"], "gp3");
+  EXPECT_EQ(disk["properties"]["name"], "pvc-4f1c");
+  EXPECT_EQ(disk["properties"]["category"], "Storage");
+  EXPECT_EQ(disk["totalCostNanos"], kVolumeNanos);
+  EXPECT_DOUBLE_EQ(disk["bytes"].get<double>(), 20.0 * kGiB);
+  EXPECT_DOUBLE_EQ(disk["breakdown"]["user"].get<double>(), 1.0);
+  // Nodes are not disks, and the other way round; kubectl-cost's filterTypes as well.
+  const json nodes_only = Get("/assets?" + volume_day + "&filter=assetType:\"node\"").body["data"];
+  EXPECT_EQ(nodes_only.size(), 2u);
+  EXPECT_FALSE(nodes_only.contains("demo/pvc-4f1c"));
+  EXPECT_EQ(Get("/assets?" + volume_day).body["data"].size(), 3u);
+  const json listed = Get("/model/assets?" + volume_day + "&filterTypes=Disk").body["data"];
+  ASSERT_TRUE(listed.is_array());
+  EXPECT_EQ(listed[0].size(), 1u);
+  EXPECT_EQ(listed[0].begin().value()["type"], "Disk");
+  const json nodes_listed = Get("/model/assets?" + volume_day + "&filterTypes=Node").body["data"];
+  EXPECT_EQ(nodes_listed[0].size(), 2u);
+  EXPECT_FALSE(nodes_listed[0].contains("demo/pvc-4f1c"));
 }
 
 TEST_F(OpenCostClientsTest, AnonymousAccessIsForOpenCostPathsOnly) {

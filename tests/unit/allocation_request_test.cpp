@@ -208,11 +208,18 @@ TEST(AllocationRequestTest, OpenCostModeIgnoresUnknownParametersWithAWarning) {
                               {"costUnit", "cumulative"}},
                              kNow, opencost);
   EXPECT_FALSE(r.include_idle);
+  EXPECT_FALSE(r.include_aggregated_metadata);
   EXPECT_EQ(r.StepCount(), 24u);
   ASSERT_EQ(r.warnings.size(), 2u);
   EXPECT_NE(r.warnings[0].find("'costUnit'"), std::string::npos);
   EXPECT_NE(r.warnings[1].find("'metrics'"), std::string::npos);
   EXPECT_FALSE(ParseAllocationRequest({{"window", "1d"}}, kNow, opencost).include_idle);
+  EXPECT_TRUE(
+      ParseAllocationRequest({{"window", "1d"}, {"includeAggregatedMetadata", "true"}}, kNow)
+          .include_aggregated_metadata);
+  EXPECT_THROW(
+      ParseAllocationRequest({{"window", "1d"}, {"includeAggregatedMetadata", "maybe"}}, kNow),
+      InvalidInput);
   EXPECT_TRUE(
       ParseAllocationRequest({{"window", "1d"}, {"idle", "true"}}, kNow, opencost).include_idle);
   // includeIdle wins over idle (kubectl-cost sends both).

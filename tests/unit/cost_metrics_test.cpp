@@ -570,5 +570,27 @@ TEST_F(CostMetricsTest, PodOwnersAndClaimVolumesAsKubeStateMetricsGivesThem) {
   EXPECT_EQ(Series("kube_pod_spec_volumes_persistentvolumeclaims_info").size(), 1U);
 }
 
+// kube-state-metrics' kube_pod_container_status_running, per container with a cost row: 1 when
+// its pod's phase is Running (OpenCost's integration tests select the pods they check by it).
+TEST_F(CostMetricsTest, ContainersOfRunningPodsAreRunning) {
+  auto inventory = std::make_shared<model::ClusterInventory>();
+  model::ClusterInventory::PodInfo web1{"web", "web-1", "u-1", {}, "", "", {}, true};
+  model::ClusterInventory::PodInfo web2{"web", "web-2", "u-2", {}, "", "", {}, false};
+  inventory->pods = {web1, web2};  // train-0 is not in this scrape
+  TickReport tick = MakeTick(TwoNodeBatch());
+  tick.inventory = inventory;
+  metrics_.Observe(tick);
+  const auto container = [](std::string ns, std::string pod, std::string uid, std::string c) {
+    return LabelMap{{"namespace", std::move(ns)},
+                    {"pod", std::move(pod)},
+                    {"uid", std::move(uid)},
+                    {"container", std::move(c)}};
+  };
+  EXPECT_EQ(Series("kube_pod_container_status_running"),
+            (std::map<LabelMap, double>{{container("web", "web-1", "u-1", "app"), 1.0},
+                                        {container("web", "web-2", "u-2", "app"), 0.0},
+                                        {container("ml", "train-0", "", "trainer"), 0.0}}));
+}
+
 }  // namespace
 }  // namespace costledger::api

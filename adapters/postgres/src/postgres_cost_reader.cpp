@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "container_columns.hpp"
+#include "costledger/model/prometheus_label_name.hpp"
 #include "costledger/postgres/read_plan.hpp"
 #include "pg_arrays.hpp"
 #include "pg_session.hpp"
@@ -249,6 +250,21 @@ class Params {
   std::vector<std::string> values_;
 };
 
+// The value of the pod's (`l`, pod_labels) label `key`, "" when it has none. A key spelled as a
+// Prometheus label name (OpenCost's clients send the names its API shows, read from
+// kube_pod_labels: "app_kubernetes_io_name") also finds the label it spells when no label has
+// that very key: the first such key in key order, as model::WithPrometheusLabelNames. COALESCE
+// evaluates the scan only for pods without the exact key.
+std::string PodLabelSql(const std::string& key, Params& params) {
+  const std::string param = params.Add(key);
+  if (!model::IsPrometheusLabelName(key)) return fmt::format("coalesce(l.labels->>{}, '')", param);
+  return fmt::format(
+      "coalesce(l.labels->>{0}, (SELECT e.value FROM jsonb_each_text(l.labels) AS e(key, value) "
+      "WHERE regexp_replace(e.key, '[^a-zA-Z0-9_]', '_', 'g') = {0} ORDER BY e.key COLLATE \"C\" "
+      "LIMIT 1), '')",
+      param);
+}
+
 // "(t >= a AND t < b) OR ..." over the segments of one tier; empty when it has none.
 std::string RangeCondition(const std::vector<ReadSegment>& plan, ReadTier tier,
                            std::string_view column, Params& params) {
@@ -383,7 +399,7 @@ void AddVolumeShares(pqxx::transaction_base& tx, const std::vector<std::string>&
   for (std::size_t i = 0; i < grouping.size(); ++i) {
     std::string expr;
     if (grouping[i].property == CostProperty::kLabel) {
-      expr = fmt::format("coalesce(l.labels->>{}, '')", params.Add(grouping[i].label));
+      expr = PodLabelSql(grouping[i].label, params);
       labels = true;
     } else {
       expr = std::string(ColumnOf(grouping[i].property));
@@ -552,7 +568,7 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadContainerSums(
       std::string expr;
       std::string day_expr;
       if (grouping[i].property == CostProperty::kLabel) {
-        expr = fmt::format("coalesce(l.labels->>{}, '')", params.Add(grouping[i].label));
+        expr = PodLabelSql(grouping[i].label, params);
         day_expr = expr;  // pod labels: keyed by namespace and pod, the same in both
         labels = true;
       } else {

@@ -40,6 +40,8 @@ struct CostMetricsSettings {
 ///     kube_node_labels {node, label_*}, kube_pod_labels {namespace, pod, uid, label_*},
 ///     kube_namespace_labels {namespace}, kube_namespace_status_phase {namespace, phase},
 ///     kube_pod_owner {namespace, pod, uid, owner_kind, owner_name, owner_is_controller},
+///     kube_pod_container_status_running {namespace, pod, uid, container} (per container with
+///     a cost row: 1 when its pod's phase is Running, else 0),
 ///     kube_replicaset_owner {namespace, replicaset, owner_kind, owner_name,
 ///     owner_is_controller} (the ReplicaSets that own pods; "" when not a Deployment's),
 ///     kube_pod_spec_volumes_persistentvolumeclaims_info {namespace, pod, uid, volume,

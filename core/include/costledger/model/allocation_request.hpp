@@ -38,7 +38,10 @@ struct AllocationRequest {
   bool include_idle = true;   ///< `includeIdle` (alias `idle`): an __idle__ allocation per set
   bool share_idle = false;    ///< `shareIdle`: idle shared by cost instead
   bool idle_by_node = false;  ///< `idleByNode`: idle shared per node rather than per cluster
-  FilterNode filter;          ///< `filter` and the older filterX parameters, AND-ed
+  /// `includeAggregatedMetadata`: an allocation of several pods carries the labels they share
+  /// (OpenCost's intersection), not only those it is grouped by.
+  bool include_aggregated_metadata = false;
+  FilterNode filter;  ///< `filter` and the older filterX parameters, AND-ed
   /// `shareNamespaces`: these namespaces' costs are shared to the others.
   std::vector<std::string> share_namespaces;
   /// `shareLabels` ("key:value,..."): pods with any of these labels are shared likewise.
@@ -90,8 +93,8 @@ std::vector<PropertyRef> ParseAggregate(std::string_view text, const LabelAliase
 /// shareNamespaces, shareLabels, shareCost, shareSplit, filter, filterClusters, filterNodes,
 /// filterNamespaces, filterControllerKinds, filterControllers, filterPods, filterContainers,
 /// filterServices, filterLabels, filterAnnotations, filterDepartments, filterEnvironments,
-/// filterOwners, filterProducts, filterTeams; format, includeSharedCostBreakdown,
-/// includeProportionalAssetResourceCosts, includeAggregatedMetadata, reconcile,
+/// filterOwners, filterProducts, filterTeams, includeAggregatedMetadata; format,
+/// includeSharedCostBreakdown, includeProportionalAssetResourceCosts, reconcile,
 /// shareTenancyCosts are accepted (validated) and change nothing. Throws InvalidInput naming
 /// the parameter, TooLarge when the request exceeds `options`' bounds.
 AllocationRequest ParseAllocationRequest(const std::multimap<std::string, std::string>& query,

@@ -28,6 +28,7 @@ struct ClusterInventory {
     std::string controller_kind;
     std::string controller_name;
     std::vector<PodClaim> claims;
+    bool running = false;  ///< phase Running
   };
   std::vector<NodeInfo> nodes;
   std::vector<PodInfo> pods;

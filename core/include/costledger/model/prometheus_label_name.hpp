@@ -1,0 +1,23 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace costledger::model {
+
+/// A Kubernetes label key as Prometheus label names spell it (kube-state-metrics' label_<key>,
+/// and so OpenCost's API, which reads pod labels from kube_pod_labels): every character outside
+/// [a-zA-Z0-9_] becomes '_' ("app.kubernetes.io/name" -> "app_kubernetes_io_name").
+std::string PrometheusLabelName(std::string_view key);
+
+/// Whether `name` is already so spelled (only [a-zA-Z0-9_]): the only names a key spelled that
+/// way can equal.
+bool IsPrometheusLabelName(std::string_view name);
+
+/// `labels` keyed by PrometheusLabelName; of keys that spell alike the first in key order wins,
+/// as in kube-state-metrics' series.
+std::map<std::string, std::string> WithPrometheusLabelNames(
+    const std::map<std::string, std::string>& labels);
+
+}  // namespace costledger::model

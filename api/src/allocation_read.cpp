@@ -78,19 +78,19 @@ void AttachSharedPodLabels(ports::AllocationReader& reader, const model::Allocat
                            const model::TeamScope& scope,
                            std::span<const model::PropertyRef> grouping,
                            std::vector<model::AllocationSet>& sets) {
-  const model::PropertyRef kNamespace{model::CostProperty::kNamespace, {}};
-  const model::PropertyRef kPod{model::CostProperty::kPod, {}};
-  const model::PropertyRef kCluster{model::CostProperty::kCluster, {}};
+  const model::PropertyRef namespace_ref{model::CostProperty::kNamespace, {}};
+  const model::PropertyRef pod_ref{model::CostProperty::kPod, {}};
+  const model::PropertyRef cluster_ref{model::CostProperty::kCluster, {}};
   std::vector<model::PropertyRef> by_pod(grouping.begin(), grouping.end());
-  for (const model::PropertyRef& p : {kNamespace, kPod}) {
+  for (const model::PropertyRef& p : {namespace_ref, pod_ref}) {
     if (std::find(by_pod.begin(), by_pod.end(), p) == by_pod.end()) by_pod.push_back(p);
   }
   const auto index_of = [&](const model::PropertyRef& p) {
     return static_cast<std::size_t>(std::find(by_pod.begin(), by_pod.end(), p) - by_pod.begin());
   };
-  const std::size_t ns_at = index_of(kNamespace);
-  const std::size_t pod_at = index_of(kPod);
-  const std::size_t cluster_at = index_of(kCluster);  // GroupingFor always groups by cluster
+  const std::size_t ns_at = index_of(namespace_ref);
+  const std::size_t pod_at = index_of(pod_ref);
+  const std::size_t cluster_at = index_of(cluster_ref);  // GroupingFor always groups by cluster
   std::vector<model::AllocationRow> rows =
       reader.ReadAllocations(request.window.start, request.window.end, request.ReadStep(), by_pod);
   if (rows.empty()) return;

@@ -86,6 +86,19 @@ json NodeAssetJson(const model::NodeAssetRow& n, const model::TimeWindow& w) {
   };
 }
 
+// The labels last collected of `nodes`, by "<cluster>/<node>" (the asset's key).
+std::map<std::string, model::Labels> NodeLabelsOf(ports::AssetReader& reader,
+                                                  const std::vector<model::NodeAssetRow>& nodes) {
+  std::vector<std::pair<std::string, std::string>> keys;
+  keys.reserve(nodes.size());
+  for (const model::NodeAssetRow& n : nodes) keys.emplace_back(n.cluster, n.node);
+  std::map<std::string, model::Labels> out;
+  for (ports::StoredNodeLabels& l : reader.ReadNodeLabels(keys)) {
+    out[l.cluster + "/" + l.node.node] = std::move(l.node.labels);
+  }
+  return out;
+}
+
 json VolumeAssetJson(const model::VolumeAssetRow& v, const model::TimeWindow& w) {
   return {
       {"type", "Disk"},
@@ -395,8 +408,14 @@ http::HttpResponse CostApi::Assets(const http::HttpRequest& request, const Princ
   }
   const model::TimeWindow w = WindowParam(request, clock_());
   json data = json::object();
-  for (const model::NodeAssetRow& n : readers_.assets.ReadAssets(w.start, w.end)) {
-    data[n.cluster + "/" + n.node] = NodeAssetJson(n, w);
+  const std::vector<model::NodeAssetRow> nodes = readers_.assets.ReadAssets(w.start, w.end);
+  const std::map<std::string, model::Labels> node_labels = NodeLabelsOf(readers_.assets, nodes);
+  for (const model::NodeAssetRow& n : nodes) {
+    const std::string key = n.cluster + "/" + n.node;
+    json a = NodeAssetJson(n, w);
+    const auto labels = node_labels.find(key);
+    a["labels"] = labels == node_labels.end() ? json::object() : json(labels->second);
+    data[key] = std::move(a);
   }
   // Persistent volumes (rule 9), as OpenCost's Disk assets.
   for (const model::VolumeAssetRow& v : readers_.assets.ReadVolumeAssets(w.start, w.end)) {
@@ -472,7 +491,13 @@ http::HttpResponse CostApi::OpenCostAssets(const http::HttpRequest& request, con
   };
   json set = json::object();
   if (nodes_wanted) {
-    for (const model::NodeAssetRow& n : readers_.assets.ReadAssets(w.start, w.end)) {
+    const std::vector<model::NodeAssetRow> nodes = readers_.assets.ReadAssets(w.start, w.end);
+    const std::map<std::string, model::Labels> node_labels = NodeLabelsOf(readers_.assets, nodes);
+    const model::Labels none;
+    for (const model::NodeAssetRow& n : nodes) {
+      const std::string key = n.cluster + "/" + n.node;
+      const auto stored = node_labels.find(key);
+      const model::Labels& labels = stored == node_labels.end() ? none : stored->second;
       const bool selected = model::Evaluate(
           filter, [&](const model::PropertyRef& p) -> std::optional<std::string_view> {
             if (p.label == "assetType") return "Node";
@@ -480,7 +505,13 @@ http::HttpResponse CostApi::OpenCostAssets(const http::HttpRequest& request, con
             if (p.label == "cluster") return n.cluster;
             if (p.label == "name") return n.node;
             if (p.label == "service") return "Kubernetes";
-            return std::string_view{};  // provider, account, project, labels: not collected
+            if (p.label.starts_with("label[") && p.label.ends_with("]")) {
+              const std::string_view filtered = p.label;
+              const std::string* v =
+                  model::FindLabel(labels, filtered.substr(6, filtered.size() - 7));
+              return v == nullptr ? std::string_view{} : std::string_view{*v};
+            }
+            return std::string_view{};  // provider, account, project: not collected
           });
       if (!selected) continue;
       json a = NodeAssetJson(n, w);
@@ -490,6 +521,7 @@ http::HttpResponse CostApi::OpenCostAssets(const http::HttpRequest& request, con
             {"idle", idle_share}, {"other", 0.0}, {"system", 0.0}, {"user", 1.0 - idle_share}};
       };
       opencost_properties(a);
+      a["labels"] = model::WithPrometheusLabelNames(labels);  // as OpenCost, from kube_node_labels
       a["properties"]["providerID"] = "";
       a["GPUHours"] = a["gpuHours"];
       a["cpuBreakdown"] = breakdown(n.idle_cpu, n.cpu_cost);
@@ -500,7 +532,7 @@ http::HttpResponse CostApi::OpenCostAssets(const http::HttpRequest& request, con
       a["gpuCostAdjustment"] = 0.0;
       a["overhead"] = nullptr;
       a["carbonEmissions"] = 0.0;
-      set[n.cluster + "/" + n.node] = std::move(a);
+      set[key] = std::move(a);
     }
   }
   if (disks_wanted) {

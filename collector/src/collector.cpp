@@ -189,31 +189,28 @@ void Collector::MaintainIfDue(sys_seconds now) {
 
 std::vector<model::PodLabelSet> Collector::ChangedPodLabels(const std::vector<model::Pod>& pods) {
   std::vector<model::PodLabelSet> changed;
-  // Updated in place: rebuilding the map every interval would allocate a key per pod.
-  ++labels_generation_;
-  std::string text;
   std::string key;
+  pod_labels_sent_.BeginPass();
   for (const model::Pod& pod : pods) {
-    text.clear();
-    for (const auto& [k, v] : pod.labels) {
-      text.append(k).push_back('\0');
-      text.append(v).push_back('\0');
-    }
-    const std::size_t hash = std::hash<std::string>{}(text);
     key.assign(pod.namespace_name).append("/").append(pod.name);
-    auto sent = labels_sent_.find(key);
-    if (sent == labels_sent_.end()) {
+    if (pod_labels_sent_.Changed(key, pod.labels)) {
       changed.push_back({pod.namespace_name, pod.name, pod.labels});
-      labels_sent_.emplace(key, SentLabels{hash, labels_generation_});
-      continue;
     }
-    if (sent->second.generation == labels_generation_) continue;  // listed twice: first counts
-    if (sent->second.hash != hash) changed.push_back({pod.namespace_name, pod.name, pod.labels});
-    sent->second = {hash, labels_generation_};
   }
-  std::erase_if(labels_sent_, [this](const auto& entry) {
-    return entry.second.generation != labels_generation_;
-  });
+  pod_labels_sent_.EndPass();
+  return changed;
+}
+
+std::vector<model::NodeLabelSet> Collector::ChangedNodeLabels(
+    const std::vector<model::Node>& nodes) {
+  std::vector<model::NodeLabelSet> changed;
+  node_labels_sent_.BeginPass();
+  for (const model::Node& node : nodes) {
+    if (node_labels_sent_.Changed(node.name, node.labels)) {
+      changed.push_back({node.name, node.labels});
+    }
+  }
+  node_labels_sent_.EndPass();
   return changed;
 }
 
@@ -343,6 +340,7 @@ model::TickReport Collector::Tick(sys_seconds boundary) {
     // Stale state has no labels that were not sent when it was fresh.
     if (fresh_state) {
       batch.pod_labels = ChangedPodLabels(*last_pods_);
+      batch.node_labels = ChangedNodeLabels(*last_nodes_);
       report.inventory = KeepOnlyWhatLaterIntervalsNeed();
     }
   } else {

@@ -31,7 +31,8 @@ using Json = nlohmann::json;
 //  2: containers' labels carry platform and workload (format 1 decodes with both "").
 //  3: nodes carry node_group (formats 1 and 2 decode with it "").
 //  4: persistent volumes and their shares (rule 9) (formats 1 to 3 decode with none).
-constexpr std::int64_t kFormatVersion = 4;
+//  5: node labels (formats 1 to 4 decode with none).
+constexpr std::int64_t kFormatVersion = 5;
 constexpr std::int64_t kOldestFormatVersion = 1;
 
 std::int64_t EpochSeconds(std::chrono::sys_seconds t) { return t.time_since_epoch().count(); }
@@ -299,10 +300,22 @@ void WriteQuery(BatchWriter& w, const model::PricedQuery& q) {
       .EndObject();
 }
 
+void WriteLabelMap(BatchWriter& w, const model::Labels& labels) {
+  w.Key("labels").BeginObject();
+  for (const auto& [key, value] : labels) w.DataKey(key).String(value);  // map: key order
+  w.EndObject();
+}
+
 void WritePodLabels(BatchWriter& w, const model::PodLabelSet& p) {
-  w.BeginObject().Key("labels").BeginObject();
-  for (const auto& [key, value] : p.labels) w.DataKey(key).String(value);  // map: key order
-  w.EndObject().Member("namespace", p.namespace_name).Member("pod", p.pod).EndObject();
+  w.BeginObject();
+  WriteLabelMap(w, p.labels);
+  w.Member("namespace", p.namespace_name).Member("pod", p.pod).EndObject();
+}
+
+void WriteNodeLabels(BatchWriter& w, const model::NodeLabelSet& n) {
+  w.BeginObject();
+  WriteLabelMap(w, n.labels);
+  w.Member("node", n.node).EndObject();
 }
 
 // Reads one JSON object; every error names the full path of the field, e.g.
@@ -544,6 +557,20 @@ model::PricedQuery DecodeQuery(const Reader& r) {
   return q;
 }
 
+// The "labels" object of a pod's or node's labels at `path`.
+model::Labels DecodeLabelMap(const Json& object, const std::string& path) {
+  const std::string at = path + ".labels";
+  if (!object.contains("labels") || !object["labels"].is_object()) {
+    throw InvalidInput(fmt::format("{}: expected an object", at));
+  }
+  model::Labels labels;
+  for (const auto& [k, v] : object["labels"].items()) {
+    if (!v.is_string()) throw InvalidInput(fmt::format("{}.{}: expected a string", at, k));
+    labels.emplace(k, v.get<std::string>());
+  }
+  return labels;
+}
+
 }  // namespace
 
 void EncodeBatch(const model::IntervalBatch& batch,
@@ -557,8 +584,13 @@ void EncodeBatch(const model::IntervalBatch& batch,
   w.EndArray()
       .Member("format", kFormatVersion)
       .Member("length_seconds", static_cast<std::int64_t>(batch.costs.length.count()))
-      .Key("nodes")
+      .Key("node_labels")
       .BeginArray();
+  for (const model::NodeLabelSet& n : batch.node_labels) {
+    WriteNodeLabels(w, n);
+    w.MaybeFlush();
+  }
+  w.EndArray().Key("nodes").BeginArray();
   for (const model::NodeCostRow& n : batch.costs.nodes) {
     WriteNode(w, n);
     w.MaybeFlush();
@@ -654,16 +686,16 @@ model::IntervalBatch DecodeBatch(std::string_view json) {
     const Json& pods = r.Array("pod_labels");
     for (std::size_t i = 0; i < pods.size(); ++i) {
       const Reader p(pods[i], r.Path("pod_labels", i));
-      model::PodLabelSet set{p.String("namespace"), p.String("pod"), {}};
-      const std::string path = r.Path("pod_labels", i) + ".labels";
-      if (!pods[i].contains("labels") || !pods[i]["labels"].is_object()) {
-        throw InvalidInput(fmt::format("{}: expected an object", path));
-      }
-      for (const auto& [k, v] : pods[i]["labels"].items()) {
-        if (!v.is_string()) throw InvalidInput(fmt::format("{}.{}: expected a string", path, k));
-        set.labels.emplace(k, v.get<std::string>());
-      }
-      batch.pod_labels.push_back(std::move(set));
+      batch.pod_labels.push_back({p.String("namespace"), p.String("pod"),
+                                  DecodeLabelMap(pods[i], r.Path("pod_labels", i))});
+    }
+  }
+  if (format >= 5) {
+    const Json& labelled = r.Array("node_labels");
+    for (std::size_t i = 0; i < labelled.size(); ++i) {
+      const Reader n(labelled[i], r.Path("node_labels", i));
+      batch.node_labels.push_back(
+          {n.String("node"), DecodeLabelMap(labelled[i], r.Path("node_labels", i))});
     }
   }
   return batch;

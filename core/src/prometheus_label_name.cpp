@@ -23,11 +23,4 @@ bool IsPrometheusLabelName(std::string_view name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), Allowed);
 }
 
-std::map<std::string, std::string> WithPrometheusLabelNames(
-    const std::map<std::string, std::string>& labels) {
-  std::map<std::string, std::string> out;
-  for (const auto& [key, value] : labels) out.emplace(PrometheusLabelName(key), value);
-  return out;
-}
-
 }  // namespace costledger::model

@@ -661,11 +661,12 @@ TEST_F(MetricsPrometheusTest, HealthFamilies) {
       Series(R"(costledger_http_request_duration_seconds_count{route="/metrics"})").empty());
 }
 
-// opencost-integration-tests' allocation/pod_labels_test.go and namespace_labels_test.go, as they
-// run: running pods (and namespaces) from Prometheus' kube_pod_container_status_running, their
-// label_* series over the last 24 h, and /allocation?window=24h&aggregate=pod (namespace)
-// &accumulate=true&includeAggregatedMetadata=true; every label Prometheus holds must be in the
-// allocation's properties.labels under the same name with the same value.
+// opencost-integration-tests' allocation/pod_labels_test.go, namespace_labels_test.go and
+// asset/node_labels_test.go, as they run: running pods (and namespaces) from Prometheus'
+// kube_pod_container_status_running, their label_* series over the last 24 h, and
+// /allocation?window=24h&aggregate=pod (namespace)&accumulate=true&includeAggregatedMetadata=
+// true; every label Prometheus holds must be in the allocation's properties.labels under the
+// same name with the same value. Nodes: kube_node_labels against /assets' node labels.
 TEST_F(MetricsPrometheusTest, OpenCostIntegrationTestsLabelsMatchPrometheus) {
   const std::string api = "http://127.0.0.1:" + std::to_string(stack_->api_port);
   for (const std::string by : {"pod", "namespace"}) {
@@ -710,6 +711,25 @@ TEST_F(MetricsPrometheusTest, OpenCostIntegrationTestsLabelsMatchPrometheus) {
       EXPECT_GT(compared, 50U);
     }
   }
+  // api/asset/node_labels_test.go: kube_node_labels' label_* against /assets' node labels.
+  const json assets = GetJson(api + "/assets?window=24h&filter=assetType:%22node%22").at("data");
+  std::size_t compared = 0;
+  for (const json& s : Series(R"(avg_over_time(kube_node_labels{job="costledger"}[24h]))")) {
+    const std::string node = Label(s, "node");
+    const json* labels = nullptr;
+    for (const auto& [key, a] : assets.items()) {
+      if (a.at("properties").at("name") == node) labels = &a.at("labels");
+    }
+    ASSERT_NE(labels, nullptr) << node << " not in /assets";
+    for (const auto& [key, value] : s.at("metric").items()) {
+      if (key.rfind("label_", 0) != 0) continue;
+      ASSERT_TRUE(labels->contains(key.substr(6)))
+          << node << ": " << key << " not in " << labels->dump();
+      EXPECT_EQ(labels->at(key.substr(6)), value) << node << " " << key;
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 10U);  // nodes carry instance type, zone, capacity type, ...
 }
 
 // Last: stops serve. Prometheus keeps the data, but the checks above need a live target.

@@ -97,6 +97,11 @@ IntervalBatch Batch(sys_seconds start) {
       containers.push_back(row);
     }
     testing::AddCostedNode(batch, std::move(n), std::move(containers));
+    batch.node_labels.push_back(
+        {node,
+         {{"kubernetes.io/arch", "amd64"},
+          {"karpenter.sh/capacity-type", spot ? "spot" : "on-demand"},
+          {"node.kubernetes.io/instance-type", spot ? "m5.large" : "m5.xlarge"}}});
   }
   for (const PodSpec& p : kPods) {
     model::PodLabelSet labels{p.ns, p.pod, {}};
@@ -634,6 +639,26 @@ TEST_F(OpenCostClientsTest, IntegrationTestChecks) {
   EXPECT_EQ(nodes.body["data"]["demo/node-2"]["preemptible"], 1.0);
   EXPECT_EQ(nodes.body["data"]["demo/node-1"]["preemptible"], 0.0);
   EXPECT_TRUE(Get("/assets?window=today&filter=assetType:\"disk\"").body["data"].empty());
+  // api/asset/node_labels_test.go: a node asset's labels are kube_node_labels' (Prometheus
+  // names); asset filters find them by either spelling.
+  EXPECT_EQ(nodes.body["data"]["demo/node-2"]["labels"],
+            json({{"karpenter_sh_capacity_type", "spot"},
+                  {"kubernetes_io_arch", "amd64"},
+                  {"node_kubernetes_io_instance_type", "m5.large"}}));
+  const json spot_nodes =
+      Get("/assets?window=today&filter=label%5Bkarpenter_sh_capacity_type%5D:%22spot%22")
+          .body["data"];
+  ASSERT_EQ(spot_nodes.size(), 1u) << spot_nodes.dump();
+  EXPECT_TRUE(spot_nodes.contains("demo/node-2"));
+  EXPECT_EQ(Get("/assets?window=today&filter=label%5Bkarpenter.sh/capacity-type%5D:%22on-demand%22")
+                .body["data"]
+                .size(),
+            1u);
+  // costledger's own /v1/assets keeps the Kubernetes keys.
+  EXPECT_EQ(Get("/v1/assets?window=today", kViewer).body["data"]["demo/node-1"]["labels"],
+            json({{"karpenter.sh/capacity-type", "on-demand"},
+                  {"kubernetes.io/arch", "amd64"},
+                  {"node.kubernetes.io/instance-type", "m5.xlarge"}}));
   // api/asset/pvc_info_test.go: disks' volumeName and claimName against
   // kube_persistentvolumeclaim_info.
   const std::string volume_day = "window=2025-10-01T00:00:00Z,2025-10-02T00:00:00Z";

@@ -491,6 +491,31 @@ TEST_F(PostgresCostReaderTest, GroupsByPodLabels) {
   EXPECT_EQ(none[0].values.at(0), "");
 }
 
+// Node labels (OpenCost's node asset labels): the last written per cluster and node, replaced
+// when they change, never mixed across clusters.
+TEST_F(PostgresCostReaderTest, ReadsTheLabelsLastWrittenOfEachNode) {
+  const auto batch = [](const std::string& cluster, sys_seconds t,
+                        std::vector<model::NodeLabelSet> labels) {
+    model::IntervalBatch b = testing::MakeBatch(cluster, t, 2, 1, kInterval);
+    b.node_labels = std::move(labels);
+    return b;
+  };
+  const std::string n0 = testing::MakeBatch("c1", kDay, 2, 1, kInterval).costs.nodes.at(0).node;
+  store_->Write(batch("c1", kDay, {{n0, {{"karpenter.sh/nodepool", "gpu"}, {"tier", "a"}}}}));
+  store_->Write(batch("c1", kDay + kInterval, {{n0, {{"karpenter.sh/nodepool", "general"}}}}));
+  store_->Write(batch("c2", kDay, {{n0, {{"tier", "c2's"}}}}));
+  const std::vector<std::pair<std::string, std::string>> asked{
+      {"c1", n0}, {"c2", n0}, {"c1", "never-seen"}, {"c3", n0}};
+  std::map<std::string, model::Labels> got;
+  for (const ports::StoredNodeLabels& l : reader_->ReadNodeLabels(asked)) {
+    EXPECT_EQ(l.node.node, n0);
+    got[l.cluster] = l.node.labels;
+  }
+  EXPECT_EQ(got, (std::map<std::string, model::Labels>{
+                     {"c1", {{"karpenter.sh/nodepool", "general"}}}, {"c2", {{"tier", "c2's"}}}}));
+  EXPECT_TRUE(reader_->ReadNodeLabels({}).empty());
+}
+
 TEST_F(PostgresCostReaderTest, AssetsAndLatestInterval) {
   WriteHistory();
   const auto assets = reader_->ReadAssets(kDay, End());

@@ -466,6 +466,34 @@ TEST_F(CollectorTest, PodLabelsAreSentWhenNewOrChangedOnly) {
   EXPECT_EQ(PodNames(store_.stored[4].pod_labels), (std::vector<std::string>{"data/etl-1"}));
 }
 
+TEST_F(CollectorTest, NodeLabelsAreSentWhenNewOrChangedOnly) {
+  const auto names = [](const std::vector<model::NodeLabelSet>& sets) {
+    std::vector<std::string> out;
+    for (const model::NodeLabelSet& s : sets) out.push_back(s.node);
+    return out;
+  };
+  const model::TickReport first = Tick(0);
+  ASSERT_EQ(names(first.batch->node_labels), (std::vector<std::string>{"n1"}));
+  EXPECT_EQ(first.batch->node_labels[0].labels,
+            (model::Labels{{"node.kubernetes.io/instance-type", "m5.xlarge"}}));
+  EXPECT_TRUE(Tick(1).batch->node_labels.empty());  // unchanged
+
+  cluster_.nodes->push_back(MakeNode("n2"));
+  (*cluster_.nodes)[0].labels["karpenter.sh/nodepool"] = "gpu";
+  const model::TickReport changed = Tick(2);
+  EXPECT_EQ(names(changed.batch->node_labels), (std::vector<std::string>{"n1", "n2"}));
+  EXPECT_EQ(changed.batch->node_labels[0].labels.at("karpenter.sh/nodepool"), "gpu");
+
+  // A failed scrape stands in with the last state: nothing is sent again.
+  const std::optional<std::vector<model::Node>> nodes = cluster_.nodes;
+  cluster_.nodes.reset();
+  EXPECT_TRUE(Tick(3).batch->node_labels.empty());
+  cluster_.nodes = nodes;
+  EXPECT_TRUE(Tick(4).batch->node_labels.empty());
+  ASSERT_EQ(store_.stored.size(), 5U);
+  EXPECT_EQ(names(store_.stored[2].node_labels), (std::vector<std::string>{"n1", "n2"}));
+}
+
 TEST_F(CollectorTest, APodListedTwiceCountsOnce) {
   model::Pod twin = (*cluster_.pods)[0];
   twin.labels["app"] = "twin";

@@ -118,6 +118,9 @@ model::IntervalBatch RichBatch() {
   b.queries.back().team = "";
   b.pod_labels.push_back({"ml", "trainer-head-0", {{"team", "alpha"}, {"k\"\\/\n", "ü ✓\t"}}});
   b.pod_labels.push_back({"ml", "bare", {}});
+  b.node_labels.push_back(
+      {"ip-10-0-1-1", {{"node.kubernetes.io/instance-type", "m5.xlarge"}, {"k\"\\", "ü\n"}}});
+  b.node_labels.push_back({"bare-node", {}});
   return b;
 }
 
@@ -397,6 +400,19 @@ model::IntervalBatch Format4Batch() {
   return b;
 }
 
+// The batch recorded in tests/data/spool/format-5.batch: format 4's with node labels (one with
+// text to escape, one without labels). Never edit it, nor regenerate that file.
+model::IntervalBatch Format5Batch() {
+  model::IntervalBatch b = Format4Batch();
+  b.node_labels.push_back({"ip-10-0-1-17",
+                           {{"eks.amazonaws.com/nodegroup", "general-on-demand"},
+                            {"kubernetes.io/arch", "amd64"},
+                            {"topology.kubernetes.io/zone", "eu-west-1a"}}});
+  b.node_labels.push_back({"edge \"gpü\"\t\\", {{"note", "tab\there"}}});
+  b.node_labels.push_back({"gpu-0", {}});
+  return b;
+}
+
 // Doubles must survive bit for bit (NaN aside, which only equals itself by kind).
 void ExpectSameDouble(double a, double b) {
   if (std::isnan(a)) {
@@ -508,6 +524,7 @@ void ExpectEqual(const model::IntervalBatch& a, const model::IntervalBatch& b) {
     EXPECT_EQ(x.cost, y.cost);
   }
   EXPECT_EQ(a.pod_labels, b.pod_labels);
+  EXPECT_EQ(a.node_labels, b.node_labels);
 }
 
 // Decodes `json` and returns the InvalidInput message; fails the test when it decoded.
@@ -556,7 +573,7 @@ TEST(IntervalBatchCodecTest, DecodesTheRecordedFormat1SpoolFile) {
     EXPECT_EQ(c.labels.workload, "");
   }
   const std::string again = EncodeBatch(decoded);
-  EXPECT_EQ(Json::parse(again).at("format"), 4);
+  EXPECT_EQ(Json::parse(again).at("format"), 5);
   ExpectEqual(DecodeBatch(again), Format1Batch());
 }
 
@@ -569,7 +586,7 @@ TEST(IntervalBatchCodecTest, DecodesTheRecordedFormat2SpoolFile) {
   ExpectEqual(decoded, Format2Batch());
   for (const model::NodeCostRow& n : decoded.costs.nodes) EXPECT_EQ(n.node_group, "");
   const std::string again = EncodeBatch(decoded);
-  EXPECT_EQ(Json::parse(again).at("format"), 4);
+  EXPECT_EQ(Json::parse(again).at("format"), 5);
   ExpectEqual(DecodeBatch(again), Format2Batch());
 }
 
@@ -584,19 +601,54 @@ TEST(IntervalBatchCodecTest, DecodesTheRecordedFormat3SpoolFile) {
   EXPECT_TRUE(decoded.costs.volumes.empty());
   EXPECT_TRUE(decoded.costs.volume_shares.empty());
   const std::string again = EncodeBatch(decoded);
-  EXPECT_EQ(Json::parse(again).at("format"), 4);
+  EXPECT_EQ(Json::parse(again).at("format"), 5);
   ExpectEqual(DecodeBatch(again), Format3Batch());
 }
 
 // tests/data/spool/format-4.batch was written once by EncodeBatch(Format4Batch()) at format 4;
-// while format 4 is the newest, encoding it again gives the same bytes.
+// the same rules hold for it as for format 1. Format 4 has no node labels: it decodes with none.
 TEST(IntervalBatchCodecTest, DecodesTheRecordedFormat4SpoolFile) {
   const std::string recorded = testing::ReadTestData("spool/format-4.batch");
+  ASSERT_EQ(Json::parse(recorded).at("format"), 4);
   const model::IntervalBatch decoded = DecodeBatch(recorded);
   ExpectEqual(decoded, Format4Batch());
   ASSERT_EQ(decoded.costs.volumes.size(), 3U);
   EXPECT_EQ(decoded.costs.volumes[0].price.source, model::PriceSource::kOnDemand);
+  EXPECT_TRUE(decoded.node_labels.empty());
+  const std::string again = EncodeBatch(decoded);
+  EXPECT_EQ(Json::parse(again).at("format"), 5);
+  ExpectEqual(DecodeBatch(again), Format4Batch());
+}
+
+// tests/data/spool/format-5.batch was written once by EncodeBatch(Format5Batch()) at format 5;
+// while format 5 is the newest, encoding it again gives the same bytes.
+TEST(IntervalBatchCodecTest, DecodesTheRecordedFormat5SpoolFile) {
+  const std::string recorded = testing::ReadTestData("spool/format-5.batch");
+  const model::IntervalBatch decoded = DecodeBatch(recorded);
+  ExpectEqual(decoded, Format5Batch());
+  ASSERT_EQ(decoded.node_labels.size(), 3U);
+  EXPECT_EQ(decoded.node_labels[0].labels.at("kubernetes.io/arch"), "amd64");
   EXPECT_EQ(EncodeBatch(decoded), recorded);
+}
+
+// Format 5 requires node labels (possibly none); formats 1 to 4 never hold them.
+TEST(IntervalBatchCodecTest, NodeLabelsAreRequiredFromFormat5) {
+  const std::string v5 = EncodeBatch(Format5Batch());
+  const auto mutated = [&](const std::function<void(Json&)>& change) {
+    Json j = Json::parse(v5);
+    change(j);
+    return j.dump();
+  };
+  EXPECT_EQ(DecodeError(mutated([](Json& j) { j.erase("node_labels"); })),
+            "batch.node_labels: missing");
+  EXPECT_EQ(DecodeError(mutated([](Json& j) { j["node_labels"][0].erase("node"); })),
+            "batch.node_labels[0].node: missing");
+  EXPECT_EQ(DecodeError(mutated([](Json& j) { j["node_labels"][0]["labels"] = 3; })),
+            "batch.node_labels[0].labels: expected an object");
+  EXPECT_EQ(DecodeError(mutated([](Json& j) { j["node_labels"][0]["labels"]["a"] = 1; })),
+            "batch.node_labels[0].labels.a: expected a string");
+  // Format 4 with node labels: ignored, as format 4 never wrote them.
+  EXPECT_TRUE(DecodeBatch(mutated([](Json& j) { j["format"] = 4; })).node_labels.empty());
 }
 
 // Format 4 requires volumes and their shares (possibly none); formats 1 to 3 never hold them.
@@ -711,10 +763,10 @@ TEST(IntervalBatchCodecTest, ErrorsNameTheField) {
   EXPECT_EQ(
       DecodeError(Mutated([](Json& j) { j["nodes"][0]["unit_prices"]["ram_per_gib_hour"] = "x"; })),
       "batch.nodes[0].unit_prices.ram_per_gib_hour: expected a number");
-  EXPECT_EQ(DecodeError(Mutated([](Json& j) { j["format"] = 5; })),
-            "batch.format: unsupported format 5 (expected 1 to 4)");
+  EXPECT_EQ(DecodeError(Mutated([](Json& j) { j["format"] = 6; })),
+            "batch.format: unsupported format 6 (expected 1 to 5)");
   EXPECT_EQ(DecodeError(Mutated([](Json& j) { j["format"] = 0; })),
-            "batch.format: unsupported format 0 (expected 1 to 4)");
+            "batch.format: unsupported format 0 (expected 1 to 5)");
   EXPECT_EQ(DecodeError(Mutated([](Json& j) { j.erase("cluster"); })), "batch.cluster: missing");
 }
 

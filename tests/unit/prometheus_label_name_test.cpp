@@ -38,5 +38,17 @@ TEST(PrometheusLabelNameTest, OfKeysSpelledAlikeTheFirstInKeyOrderWins) {
   EXPECT_EQ(WithPrometheusLabelNames(labels), expected);
 }
 
+TEST(PrometheusLabelNameTest, FindsALabelByItsKeyOrItsPrometheusName) {
+  const std::map<std::string, std::string> labels{
+      {"app.kubernetes.io/name", "web"}, {"app_kubernetes_io/name", "other"}, {"team", "alpha"}};
+  ASSERT_NE(FindLabel(labels, "team"), nullptr);
+  EXPECT_EQ(*FindLabel(labels, "team"), "alpha");
+  EXPECT_EQ(*FindLabel(labels, "app.kubernetes.io/name"), "web");
+  EXPECT_EQ(*FindLabel(labels, "app_kubernetes_io/name"), "other");  // its own key first
+  EXPECT_EQ(*FindLabel(labels, "app_kubernetes_io_name"), "web");    // first in key order
+  EXPECT_EQ(FindLabel(labels, "app-kubernetes-io-name"), nullptr);
+  EXPECT_EQ(FindLabel(labels, "owner"), nullptr);
+}
+
 }  // namespace
 }  // namespace costledger::model

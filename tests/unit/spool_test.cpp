@@ -215,11 +215,19 @@ TEST_F(SpoolTest, ReadsABatchSpooledInFormat3) {
 TEST_F(SpoolTest, ReadsABatchSpooledInFormat4) {
   const std::string recorded = testing::ReadTestData("spool/format-4.batch");
   ExpectReplayed(dir_, recorded);
-  EXPECT_EQ(EncodeBatch(DecodeBatch(recorded)), recorded);
   const auto entry = Spool(dir_).Oldest();
   ASSERT_TRUE(entry.has_value());
   ASSERT_EQ(entry->batch.costs.volumes.size(), 3U);
   EXPECT_EQ(entry->batch.costs.volume_shares.at(2).labels.pod, "__unmounted__");
+}
+
+TEST_F(SpoolTest, ReadsABatchSpooledInFormat5) {
+  const std::string recorded = testing::ReadTestData("spool/format-5.batch");
+  ExpectReplayed(dir_, recorded);
+  EXPECT_EQ(EncodeBatch(DecodeBatch(recorded)), recorded);
+  const auto entry = Spool(dir_).Oldest();
+  ASSERT_TRUE(entry.has_value());
+  ASSERT_FALSE(entry->batch.node_labels.empty());
 }
 
 TEST_F(SpoolTest, DepthCountsPendingBatches) {

@@ -698,6 +698,43 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadContainerSums(
   });
 }
 
+namespace {
+
+// Labels the store wrote from string maps: an object of strings.
+model::Labels ParseStoredLabels(const pqxx::field& text) {
+  model::Labels out;
+  const nlohmann::json labels = nlohmann::json::parse(text.as<std::string>());
+  for (const auto& [key, value] : labels.items()) {
+    if (value.is_string()) out.emplace(key, value.get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<ports::StoredNodeLabels> PostgresCostReader::ReadNodeLabels(
+    std::span<const std::pair<std::string, std::string>> nodes) {
+  if (nodes.empty()) return {};
+  std::vector<std::string> clusters;
+  std::vector<std::string> names;
+  for (const auto& [cluster, node] : nodes) {
+    clusters.push_back(cluster);
+    names.push_back(node);
+  }
+  return impl_->Run("read node labels", [&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c, "node labels");
+    std::vector<ports::StoredNodeLabels> out;
+    for (const pqxx::row& r :
+         tx.exec_params("SELECT l.cluster, l.node, l.labels::text FROM node_labels l "
+                        "JOIN unnest($1::text[], $2::text[]) AS n(cluster, node) "
+                        "ON l.cluster = n.cluster AND l.node = n.node",
+                        TextArray(clusters), TextArray(names))) {
+      out.push_back({r[0].as<std::string>(), {r[1].as<std::string>(), ParseStoredLabels(r[2])}});
+    }
+    return out;
+  });
+}
+
 std::vector<ports::StoredPodLabels> PostgresCostReader::ReadPodLabels(
     std::span<const std::pair<std::string, std::string>> pods) {
   if (pods.empty()) return {};
@@ -721,11 +758,7 @@ std::vector<ports::StoredPodLabels> PostgresCostReader::ReadPodLabels(
       row.cluster = r[0].as<std::string>();
       row.pod.namespace_name = r[1].as<std::string>();
       row.pod.pod = r[2].as<std::string>();
-      // Written by the store from string maps: an object of strings.
-      const nlohmann::json labels = nlohmann::json::parse(r[3].as<std::string>());
-      for (const auto& [key, value] : labels.items()) {
-        if (value.is_string()) row.pod.labels.emplace(key, value.get<std::string>());
-      }
+      row.pod.labels = ParseStoredLabels(r[3]);
       out.push_back(std::move(row));
     }
     return out;

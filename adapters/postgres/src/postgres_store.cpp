@@ -23,6 +23,7 @@
 #include "costledger/model/timestamp.hpp"
 #include "embedded_migrations.hpp"
 #include "hour_rollup.hpp"
+#include "pg_arrays.hpp"
 #include "pg_session.hpp"
 #include "volume_tables.hpp"
 
@@ -282,6 +283,15 @@ SELECT $1, namespace, pod, labels FROM staging_pod_labels
 ORDER BY namespace COLLATE "C", pod COLLATE "C"
 ON CONFLICT (cluster, namespace, pod) DO UPDATE SET labels = EXCLUDED.labels
 WHERE pod_labels.labels IS DISTINCT FROM EXCLUDED.labels)";
+
+// $1 cluster, $2 node names, $3 their labels as JSON text (a few thousand nodes at most: two
+// array parameters). Sorted bytewise so concurrent writers lock in the same order.
+constexpr std::string_view kUpsertNodeLabels = R"(
+INSERT INTO node_labels (cluster, node, labels)
+SELECT $1, n.node, n.labels::jsonb FROM unnest($2::text[], $3::text[]) AS n(node, labels)
+ORDER BY n.node COLLATE "C"
+ON CONFLICT (cluster, node) DO UPDATE SET labels = EXCLUDED.labels
+WHERE node_labels.labels IS DISTINCT FROM EXCLUDED.labels)";
 
 constexpr std::string_view kInsertQueries = R"(
 INSERT INTO query_costs
@@ -697,6 +707,16 @@ bool PostgresStore::Impl::WriteIn(pqxx::connection& c, const model::IntervalBatc
     }
     copy.Complete();
     tx.exec_params(Sql(kUpsertPodLabels), batch.cluster);
+  }
+  if (!batch.node_labels.empty()) {
+    std::vector<std::string> nodes;
+    std::vector<std::string> labels;
+    for (const model::NodeLabelSet& n : batch.node_labels) {
+      nodes.push_back(n.node);
+      labels.push_back(
+          nlohmann::json(n.labels).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+    tx.exec_params(Sql(kUpsertNodeLabels), batch.cluster, TextArray(nodes), TextArray(labels));
   }
   if (!queries.empty()) {
     tx.exec(Sql(kCreateQueryStaging));

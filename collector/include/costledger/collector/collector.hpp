@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "costledger/collector/seen_queries.hpp"
+#include "costledger/collector/sent_labels.hpp"
 #include "costledger/collector/spool.hpp"
 #include "costledger/common/logger.hpp"
 #include "costledger/model/interval_batch.hpp"
@@ -72,6 +73,7 @@ class Collector {
       const std::vector<model::AthenaQueryExecution>& executions);
   void MaintainIfDue(std::chrono::sys_seconds now);
   std::vector<model::PodLabelSet> ChangedPodLabels(const std::vector<model::Pod>& pods);
+  std::vector<model::NodeLabelSet> ChangedNodeLabels(const std::vector<model::Node>& nodes);
   std::shared_ptr<const model::ClusterInventory> KeepOnlyWhatLaterIntervalsNeed();
 
   CollectorSettings settings_;
@@ -104,13 +106,9 @@ class Collector {
   std::vector<model::StorageClass> last_classes_;
   std::chrono::sys_seconds last_volumes_at_{};
   SeenQueries queries_seen_;
-  // Hash of the labels last sent per "namespace/pod": labels go to the store when they change.
-  struct SentLabels {
-    std::size_t hash = 0;
-    std::uint64_t generation = 0;  // the last ChangedPodLabels that saw the pod
-  };
-  std::map<std::string, SentLabels, std::less<>> labels_sent_;
-  std::uint64_t labels_generation_ = 0;
+  // Labels go to the store when they change: per "namespace/pod" and per node.
+  SentLabels pod_labels_sent_;
+  SentLabels node_labels_sent_;
 };
 
 }  // namespace costledger::collector

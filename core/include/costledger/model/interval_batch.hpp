@@ -24,13 +24,22 @@ struct PodLabelSet {
   friend bool operator==(const PodLabelSet&, const PodLabelSet&) = default;
 };
 
+/// The labels of a node, for its asset (OpenCost's /assets labels). Sent when first seen or
+/// changed.
+struct NodeLabelSet {
+  std::string node;
+  Labels labels;
+  friend bool operator==(const NodeLabelSet&, const NodeLabelSet&) = default;
+};
+
 /// Everything one collector interval produces: the unit that is spooled and written to the
 /// database atomically and idempotently.
 struct IntervalBatch {
   std::string cluster;
   IntervalCosts costs;
-  std::vector<PricedQuery> queries;     ///< final executions seen this interval (may repeat)
-  std::vector<PodLabelSet> pod_labels;  ///< pods whose labels are new or changed
+  std::vector<PricedQuery> queries;       ///< final executions seen this interval (may repeat)
+  std::vector<PodLabelSet> pod_labels;    ///< pods whose labels are new or changed
+  std::vector<NodeLabelSet> node_labels;  ///< nodes whose labels are new or changed
 };
 
 }  // namespace costledger::model

@@ -25,6 +25,12 @@ struct StoredPodLabels {
   model::PodLabelSet pod;
 };
 
+/// A node's labels as last collected.
+struct StoredNodeLabels {
+  std::string cluster;
+  model::NodeLabelSet node;
+};
+
 /// Container costs and idle, summed per step.
 class AllocationReader {
  public:
@@ -93,6 +99,12 @@ class AssetReader {
   /// Persistent volumes seen in a window (rule 9). Default: none (stores without volumes).
   virtual std::vector<model::VolumeAssetRow> ReadVolumeAssets(std::chrono::sys_seconds /*start*/,
                                                               std::chrono::sys_seconds /*end*/) {
+    return {};
+  }
+  /// The labels last collected of each of `nodes` ((cluster, node) pairs) that has any stored:
+  /// OpenCost's labels of a node asset. None from a store that keeps no labels.
+  virtual std::vector<StoredNodeLabels> ReadNodeLabels(
+      std::span<const std::pair<std::string, std::string>> /*nodes*/) {
     return {};
   }
 };

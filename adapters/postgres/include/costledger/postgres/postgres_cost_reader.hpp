@@ -84,6 +84,10 @@ class PostgresCostReader final : public ports::AllocationReader,
   std::vector<model::VolumeAssetRow> ReadVolumeAssets(std::chrono::sys_seconds start,
                                                       std::chrono::sys_seconds end) override;
 
+  /// From node_labels, in one statement.
+  std::vector<ports::StoredNodeLabels> ReadNodeLabels(
+      std::span<const std::pair<std::string, std::string>> nodes) override;
+
   /// Queries submitted in [start, end), most expensive first.
   std::vector<model::QueryCostRow> ReadQueries(std::chrono::sys_seconds start,
                                                std::chrono::sys_seconds end) override;

@@ -1,8 +1,9 @@
 // All teams' weekly reports of one ISO week over 10,000 pods, the way `costledger report` makes
 // them: reports::GatherWeek reads the week (per local day) and the week before through the
 // PostgreSQL reader ports (PostgresCostReader; PostgresUsageReader for right-sizing, from the
-// daily usage digest), as many reader calls at a time as GatherSettings says (2), then per
-// team model::BuildWeeklyReport and the four renderings (HTML, CSV, JSON, text). Against a
+// daily usage digest), as many reader calls at a time as GatherSettings says (2), then
+// reports::BuildReports: per team model::BuildWeeklyReport and the four renderings (HTML, CSV,
+// JSON, text), as many teams at a time. Against a
 // baseline measured in the same run: the same content computed by SQL over the raw rows, as a
 // competent engineer would write it without rollups (per team: totals by local day, namespace
 // and platform and their stacks per day, every workload with its costs, efficiencies and spot
@@ -72,11 +73,8 @@
 #include "costledger/postgres/postgres_cost_reader.hpp"
 #include "costledger/postgres/postgres_store.hpp"
 #include "costledger/postgres/postgres_usage_reader.hpp"
-#include "costledger/reports/csv_report.hpp"
-#include "costledger/reports/html_report.hpp"
-#include "costledger/reports/json_report.hpp"
 #include "costledger/reports/report_gatherer.hpp"
-#include "costledger/reports/text_report.hpp"
+#include "costledger/reports/weekly_reports.hpp"
 #include "private_postgres.hpp"
 
 namespace {
@@ -643,7 +641,7 @@ struct WeekCase {
 };
 
 struct OursRun {
-  double total_ms = 0, gather_ms = 0, build_ms = 0, render_ms = 0;
+  double total_ms = 0, gather_ms = 0, build_ms = 0;  // build_ms: BuildReports
   ReadTimes reads;
   std::vector<WeeklyReport> reports;
   std::size_t documents = 0, bytes = 0, html_bytes = 0;
@@ -655,8 +653,8 @@ std::optional<costledger::model::Money> OnDemandPerHour(std::string_view instanc
   return std::nullopt;
 }
 
-// GatherWeek, then per team BuildWeeklyReport and the four renderings; writes them under `out`
-// when given.
+// GatherWeek, then BuildReports (per team BuildWeeklyReport and the four renderings, as many
+// teams at a time as reader calls, as BuildWeek does); writes them under `out` when given.
 OursRun RunOurs(TimedSources& sources, const WeekCase& c,
                 const std::optional<std::filesystem::path>& out, std::size_t concurrent_reads) {
   costledger::reports::ReportSources ports{sources, sources, sources, &sources, OnDemandPerHour};
@@ -670,28 +668,22 @@ OursRun RunOurs(TimedSources& sources, const WeekCase& c,
   const auto t1 = Clock::now();
   run.gather_ms = Ms(t1 - t0);
   run.reads = sources.Take();
-  for (const costledger::model::WeeklyReportInput& input : inputs) {
-    const auto b0 = Clock::now();
-    WeeklyReport report = costledger::model::BuildWeeklyReport(input);
-    const auto b1 = Clock::now();
-    const std::string html = costledger::reports::RenderHtml(report);
-    const std::string csv = costledger::reports::RenderCsv(report);
-    const std::string json = costledger::reports::RenderJson(report);
-    const std::string text = costledger::reports::RenderText(report);
-    const auto b2 = Clock::now();
-    run.build_ms += Ms(b1 - b0);
-    run.render_ms += Ms(b2 - b1);
-    run.documents += 4;
-    run.bytes += html.size() + csv.size() + json.size() + text.size();
-    run.html_bytes += html.size();
-    if (out) {
-      for (const auto& [ext, body] : {std::pair{"html", &html}, std::pair{"csv", &csv},
-                                      std::pair{"json", &json}, std::pair{"txt", &text}}) {
-        std::ofstream(*out / fmt::format("{}-{}.{}", report.team, kWeek, ext), std::ios::binary)
-            << *body;
+  const auto built_at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  std::vector<costledger::reports::BuiltReport> built =
+      costledger::reports::BuildReports(inputs, c.zone_name, built_at, "", concurrent_reads);
+  run.build_ms = Ms(Clock::now() - t1);
+  for (costledger::reports::BuiltReport& b : built) {
+    for (const costledger::model::ReportDocument& d : b.archived.documents) {
+      run.documents += 1;
+      run.bytes += d.body.size();
+      if (d.format == "html") run.html_bytes += d.body.size();
+      if (out) {
+        std::ofstream(*out / fmt::format("{}-{}.{}", b.content.team, kWeek, d.format),
+                      std::ios::binary)
+            << d.body;
       }
     }
-    run.reports.push_back(std::move(report));
+    run.reports.push_back(std::move(b.content));
   }
   run.total_ms = Ms(Clock::now() - t0);
   return run;
@@ -1091,7 +1083,7 @@ CaseResult Measure(const WeekCase& wc, TimedSources& sources, pqxx::connection& 
   Progress("baseline warm-up: {:.0f} ms", first_baseline.total_ms);
   result.agree = Agree(wc, first, first_baseline);
 
-  std::vector<double> total, gather, build, render, allocations, idle, assets, queries, usage;
+  std::vector<double> total, gather, build, allocations, idle, assets, queries, usage;
   OursRun last;
   for (int i = 0; i < options.iterations; ++i) {
     const bool final_run = i + 1 == options.iterations;
@@ -1099,14 +1091,13 @@ CaseResult Measure(const WeekCase& wc, TimedSources& sources, pqxx::connection& 
     total.push_back(last.total_ms);
     gather.push_back(last.gather_ms);
     build.push_back(last.build_ms);
-    render.push_back(last.render_ms);
     allocations.push_back(last.reads.allocations_ms);
     idle.push_back(last.reads.idle_ms);
     assets.push_back(last.reads.assets_ms);
     queries.push_back(last.reads.queries_ms);
     usage.push_back(last.reads.usage_ms);
-    Progress("reports {}/{}: {:.0f} ms (gather {:.0f}, build {:.0f}, render {:.0f})", i + 1,
-             options.iterations, last.total_ms, last.gather_ms, last.build_ms, last.render_ms);
+    Progress("reports {}/{}: {:.0f} ms (gather {:.0f}, build and render {:.0f})", i + 1,
+             options.iterations, last.total_ms, last.gather_ms, last.build_ms);
   }
   std::vector<double> baseline_ms;
   std::map<std::string, std::vector<double>> statements;
@@ -1135,7 +1126,8 @@ CaseResult Measure(const WeekCase& wc, TimedSources& sources, pqxx::connection& 
       "{} rows), ReadIdle {:.0f} ms, ReadAssets {:.0f} ms, ReadQuerySummaries {:.0f} ms (of {} "
       "queries), "
       "ReadUsageSeries {:.0f} ms ({} series, {} samples){}\n"
-      "    BuildWeeklyReport {:.0f} ms, renderings (HTML, CSV, JSON, text) {:.0f} ms\n",
+      "    BuildReports (BuildWeeklyReport and the HTML, CSV, JSON and text renderings, {} teams "
+      "at a time) {:.0f} ms\n",
       options.iterations, result.ours_ms, last.reports.size(), last.documents,
       static_cast<double>(last.bytes) / (1 << 20),
       static_cast<double>(last.html_bytes) / 1024 /
@@ -1149,7 +1141,7 @@ CaseResult Measure(const WeekCase& wc, TimedSources& sources, pqxx::connection& 
           : fmt::format(", the rest {:.0f} ms", Median(gather) - Median(allocations) -
                                                     Median(idle) - Median(assets) -
                                                     Median(queries) - Median(usage)),
-      Median(build), Median(render));
+      options.concurrent_reads, Median(build));
   std::string parts;
   for (const std::string& name : statement_order) {
     parts +=
@@ -1178,7 +1170,8 @@ int Run(const Options& options) {
       "reports: all teams' weekly reports of {} ({} teams) over {} pods on {} nodes ({} "
       "namespaces), {} days of data\n"
       "  ours: reports::GatherWeek through PostgresCostReader and PostgresUsageReader ({} reader "
-      "calls at a time), then per team BuildWeeklyReport and RenderHtml, RenderCsv, RenderJson, "
+      "calls at a time), then BuildReports: per team BuildWeeklyReport and RenderHtml, RenderCsv, "
+      "RenderJson, "
       "RenderText\n"
       "  baseline: {}: the raw rows are generated at ONE row per pod per HOUR; a real collector "
       "at 60 s intervals stores 60x more, so the baseline is generous\n"

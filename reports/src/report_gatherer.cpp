@@ -3,18 +3,16 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <set>
-#include <thread>
+#include <utility>
 #include <vector>
 
 #include "costledger/model/allocation_set.hpp"
 #include "costledger/model/report_week.hpp"
 #include "costledger/model/spot_savings.hpp"
+#include "costledger/reports/run_all.hpp"
 
 namespace costledger::reports {
 namespace {
@@ -100,31 +98,6 @@ TimeWindow WholeHours(TimeWindow window) {
   out.start = std::chrono::floor<hours>(window.start);
   out.end = std::chrono::ceil<hours>(window.end);
   return out;
-}
-
-// Runs every task, at most `concurrency` at a time (this thread is one of them), in their
-// order of start; once all have ended, rethrows the first exception any threw.
-void RunAll(const std::vector<std::function<void()>>& tasks, std::size_t concurrency) {
-  std::atomic<std::size_t> next{0};
-  std::mutex error_mutex;
-  std::exception_ptr error;
-  const auto work = [&] {
-    for (std::size_t i = next++; i < tasks.size(); i = next++) {
-      try {
-        tasks[i]();
-      } catch (...) {
-        const std::lock_guard lock(error_mutex);
-        if (!error) error = std::current_exception();
-        next = tasks.size();  // start nothing more
-      }
-    }
-  };
-  std::vector<std::jthread> helpers;
-  const std::size_t threads = std::min(std::max<std::size_t>(concurrency, 1), tasks.size());
-  for (std::size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
-  work();
-  helpers.clear();  // joins
-  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace
@@ -248,14 +221,14 @@ std::vector<model::WeeklyReportInput> GatherWeek(const ReportSources& sources, m
           {cluster, idle_by_cluster[cluster], own_by_cluster[cluster] + idle_by_cluster[cluster]});
     }
     input.spot_nodes = spot_nodes;
-    for (const model::ContainerUsageSeries& s : usage) {
+    for (model::ContainerUsageSeries& s : usage) {  // each series is one team's: moved
       if (s.team != team) continue;
       model::RightsizingInput r;
       r.namespace_name = s.namespace_name;
       r.workload = s.workload;
       r.container = s.container;
-      r.cpu_millicores = s.cpu_millicores;
-      r.memory_bytes = s.memory_bytes;
+      r.cpu_millicores = std::move(s.cpu_millicores);
+      r.memory_bytes = std::move(s.memory_bytes);
       r.cpu_request_millicores = s.cpu_request_millicores;
       r.memory_request_bytes = s.memory_request_bytes;
       r.container_seconds = static_cast<double>(s.container_seconds);

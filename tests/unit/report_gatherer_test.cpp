@@ -13,6 +13,7 @@
 #include "costledger/model/report_week.hpp"
 #include "costledger/model/weekly_report.hpp"
 #include "costledger/reports/json_report.hpp"
+#include "costledger/reports/weekly_reports.hpp"
 
 namespace costledger::reports {
 namespace {
@@ -310,6 +311,49 @@ TEST(ReportGathererTest, AFailedConcurrentReadIsThrown) {
                             "UTC", settings),
                  Unavailable)
         << fail_call;
+  }
+}
+
+// Teams' reports built several at a time are the ones built one after another, in the inputs'
+// order, every rendering byte for byte.
+TEST(ReportGathererTest, ReportsBuiltConcurrentlyAreTheSame) {
+  FakeStore store;
+  for (int d = -7; d < 7; ++d) {
+    for (const char* team : {"alpha", "beta", "gamma", "delta", "epsilon"}) {
+      store.records.push_back(
+          Row(kStart + days(d) + hours(3 + d + 7), team, "Deployment:web", 100 + 3 * d));
+    }
+  }
+  GatherSettings settings;
+  const std::vector<model::WeeklyReportInput> inputs = Gather(store, settings);
+  ASSERT_EQ(inputs.size(), 5U);
+  const sys_seconds built_at = kStart + days(8);
+  const std::vector<BuiltReport> expected =
+      BuildReports(inputs, "UTC", built_at, "https://cost.example/", 1);
+  ASSERT_EQ(expected.size(), inputs.size());
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    EXPECT_EQ(expected[i].archived.team, inputs[i].team);
+    EXPECT_EQ(expected[i].archived.week, kWeek);
+    EXPECT_EQ(expected[i].archived.built_at, built_at);
+    ASSERT_EQ(expected[i].archived.documents.size(), 4U);
+  }
+  EXPECT_NE(expected[0].archived.documents[0].body.find(
+                "https://cost.example/v1/reports/2026-W48/alpha.html"),
+            std::string::npos);
+  for (const std::size_t concurrency : {2U, 3U, 16U}) {
+    const std::vector<BuiltReport> built =
+        BuildReports(inputs, "UTC", built_at, "https://cost.example/", concurrency);
+    ASSERT_EQ(built.size(), expected.size()) << concurrency;
+    for (std::size_t i = 0; i < built.size(); ++i) {
+      EXPECT_EQ(built[i].archived.team, expected[i].archived.team) << concurrency;
+      EXPECT_EQ(built[i].archived.total_cost, expected[i].archived.total_cost) << concurrency;
+      ASSERT_EQ(built[i].archived.documents.size(), 4U);
+      for (std::size_t d = 0; d < 4; ++d) {
+        EXPECT_EQ(built[i].archived.documents[d].format, expected[i].archived.documents[d].format);
+        EXPECT_EQ(built[i].archived.documents[d].body, expected[i].archived.documents[d].body)
+            << concurrency << " " << built[i].archived.team;
+      }
+    }
   }
 }
 

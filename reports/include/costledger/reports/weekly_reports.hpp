@@ -22,13 +22,20 @@ struct BuiltReport {
   model::ArchivedReport archived;
 };
 
-/// Gathers `week` (GatherWeek), builds each team's report and renders it four ways; the HTML
-/// links to `base_url`/v1/reports/<week>/<team>.html when `base_url` is set. Sorted by team.
-/// Throws what GatherWeek throws.
+/// Gathers `week` (GatherWeek), then BuildReports with `settings.concurrent_reads` teams at a
+/// time. Throws what GatherWeek throws.
 std::vector<BuiltReport> BuildWeek(const ReportSources& sources, model::IsoWeek week,
                                    const model::ZoneRules& zone, const std::string& zone_name,
                                    const GatherSettings& settings,
                                    std::chrono::sys_seconds built_at, const std::string& base_url);
+
+/// Builds each input's report and renders it four ways, `concurrency` teams at a time (the
+/// results do not depend on it), in the inputs' order; the HTML links to
+/// `base_url`/v1/reports/<week>/<team>.html when `base_url` is set.
+std::vector<BuiltReport> BuildReports(const std::vector<model::WeeklyReportInput>& inputs,
+                                      const std::string& zone_name,
+                                      std::chrono::sys_seconds built_at,
+                                      const std::string& base_url, std::size_t concurrency);
 
 /// The address of a report online ("" without a base URL).
 std::string ReportUrl(const std::string& base_url, model::IsoWeek week, const std::string& team,

@@ -710,17 +710,27 @@ model::Labels ParseStoredLabels(const pqxx::field& text) {
   return out;
 }
 
+// The first and the second of each pair, as two text arrays for unnest($1, $2).
+std::pair<std::string, std::string> Unzipped(
+    std::span<const std::pair<std::string, std::string>> pairs) {
+  std::vector<std::string> firsts;
+  std::vector<std::string> seconds;
+  firsts.reserve(pairs.size());
+  seconds.reserve(pairs.size());
+  for (const auto& [first, second] : pairs) {
+    firsts.push_back(first);
+    seconds.push_back(second);
+  }
+  return {TextArray(firsts), TextArray(seconds)};
+}
+
 }  // namespace
 
 std::vector<ports::StoredNodeLabels> PostgresCostReader::ReadNodeLabels(
     std::span<const std::pair<std::string, std::string>> nodes) {
   if (nodes.empty()) return {};
-  std::vector<std::string> clusters;
-  std::vector<std::string> names;
-  for (const auto& [cluster, node] : nodes) {
-    clusters.push_back(cluster);
-    names.push_back(node);
-  }
+  // Named, not bound: clang 14 cannot capture structured bindings in the lambda.
+  const std::pair<std::string, std::string> clusters_and_names = Unzipped(nodes);
   return impl_->Run("read node labels", [&](pqxx::connection& c) {
     pqxx::read_transaction tx(c, "node labels");
     std::vector<ports::StoredNodeLabels> out;
@@ -728,7 +738,7 @@ std::vector<ports::StoredNodeLabels> PostgresCostReader::ReadNodeLabels(
          tx.exec_params("SELECT l.cluster, l.node, l.labels::text FROM node_labels l "
                         "JOIN unnest($1::text[], $2::text[]) AS n(cluster, node) "
                         "ON l.cluster = n.cluster AND l.node = n.node",
-                        TextArray(clusters), TextArray(names))) {
+                        clusters_and_names.first, clusters_and_names.second)) {
       out.push_back({r[0].as<std::string>(), {r[1].as<std::string>(), ParseStoredLabels(r[2])}});
     }
     return out;
@@ -738,14 +748,7 @@ std::vector<ports::StoredNodeLabels> PostgresCostReader::ReadNodeLabels(
 std::vector<ports::StoredPodLabels> PostgresCostReader::ReadPodLabels(
     std::span<const std::pair<std::string, std::string>> pods) {
   if (pods.empty()) return {};
-  std::vector<std::string> namespaces;
-  std::vector<std::string> names;
-  namespaces.reserve(pods.size());
-  names.reserve(pods.size());
-  for (const auto& [namespace_name, pod] : pods) {
-    namespaces.push_back(namespace_name);
-    names.push_back(pod);
-  }
+  const std::pair<std::string, std::string> namespaces_and_names = Unzipped(pods);
   return impl_->Run("read pod labels", [&](pqxx::connection& c) {
     pqxx::read_transaction tx(c, "pod labels");
     std::vector<ports::StoredPodLabels> out;
@@ -753,7 +756,7 @@ std::vector<ports::StoredPodLabels> PostgresCostReader::ReadPodLabels(
          tx.exec_params("SELECT l.cluster, l.namespace, l.pod, l.labels::text FROM pod_labels l "
                         "JOIN unnest($1::text[], $2::text[]) AS p(namespace, pod) "
                         "ON l.namespace = p.namespace AND l.pod = p.pod",
-                        TextArray(namespaces), TextArray(names))) {
+                        namespaces_and_names.first, namespaces_and_names.second)) {
       ports::StoredPodLabels row;
       row.cluster = r[0].as<std::string>();
       row.pod.namespace_name = r[1].as<std::string>();

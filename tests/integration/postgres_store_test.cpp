@@ -26,6 +26,7 @@
 #include "embedded_migrations.hpp"
 #include "private_postgres.hpp"
 #include "sample_batches.hpp"
+#include "test_data.hpp"
 
 namespace costledger::postgres {
 namespace {
@@ -197,6 +198,34 @@ TEST_F(PostgresStoreTest, MigrationsApplyOnceAndAreIdempotent) {
       ('container_costs', 'node_costs', 'container_costs_hourly', 'node_costs_hourly',
        'query_costs', 'schema_migrations'))"),
             6);
+}
+
+// README's "Past one PostgreSQL server" distributes every table keyed by cluster with Citus:
+// each table of the migrated schema with a `cluster` column (partitions aside: they follow
+// their parent) is named there, so that a new table cannot be left out of the plan unnoticed.
+TEST_F(PostgresStoreTest, ReadmesCitusPlanNamesEveryTableKeyedByCluster) {
+  MigratedStore();
+  const std::string readme = testing::ReadTestData("../../README.md");
+  const std::size_t from = readme.find("SELECT create_distributed_table('container_costs'");
+  const std::size_t to = readme.find("create_reference_table('clusters')", from);
+  ASSERT_NE(from, std::string::npos);
+  ASSERT_NE(to, std::string::npos);
+  const std::string plan = readme.substr(from, to - from);
+  pqxx::connection c(url_);
+  pqxx::read_transaction tx(c);
+  int tables = 0;
+  for (const pqxx::row& r : tx.exec(R"(
+      SELECT c.relname FROM pg_class c
+      JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'cluster' AND NOT a.attisdropped
+      WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> 'clusters'
+      ORDER BY 1)")) {
+    const std::string table = r[0].as<std::string>();
+    ++tables;
+    EXPECT_NE(plan.find("'" + table + "'"), std::string::npos)
+        << table << " is keyed by cluster but not in README's Citus plan";
+  }
+  EXPECT_GE(tables, 25);
 }
 
 // A database of schema version 4 with costs in every container table, its raw partition made

@@ -86,15 +86,19 @@ json NodeAssetJson(const model::NodeAssetRow& n, const model::TimeWindow& w) {
   };
 }
 
-// The labels last collected of `nodes`, by "<cluster>/<node>" (the asset's key).
-std::map<std::string, model::Labels> NodeLabelsOf(ports::AssetReader& reader,
-                                                  const std::vector<model::NodeAssetRow>& nodes) {
+// The labels last collected of each of `nodes`, in their order (none when none are stored).
+std::vector<model::Labels> NodeLabelsOf(ports::AssetReader& reader,
+                                        const std::vector<model::NodeAssetRow>& nodes) {
   std::vector<std::pair<std::string, std::string>> keys;
   keys.reserve(nodes.size());
   for (const model::NodeAssetRow& n : nodes) keys.emplace_back(n.cluster, n.node);
-  std::map<std::string, model::Labels> out;
+  std::map<std::pair<std::string, std::string>, model::Labels> stored;
   for (ports::StoredNodeLabels& l : reader.ReadNodeLabels(keys)) {
-    out[l.cluster + "/" + l.node.node] = std::move(l.node.labels);
+    stored[{std::move(l.cluster), std::move(l.node.node)}] = std::move(l.node.labels);
+  }
+  std::vector<model::Labels> out(nodes.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (const auto it = stored.find(keys[i]); it != stored.end()) out[i] = std::move(it->second);
   }
   return out;
 }
@@ -409,13 +413,12 @@ http::HttpResponse CostApi::Assets(const http::HttpRequest& request, const Princ
   const model::TimeWindow w = WindowParam(request, clock_());
   json data = json::object();
   const std::vector<model::NodeAssetRow> nodes = readers_.assets.ReadAssets(w.start, w.end);
-  const std::map<std::string, model::Labels> node_labels = NodeLabelsOf(readers_.assets, nodes);
-  for (const model::NodeAssetRow& n : nodes) {
-    const std::string key = n.cluster + "/" + n.node;
+  const std::vector<model::Labels> node_labels = NodeLabelsOf(readers_.assets, nodes);
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const model::NodeAssetRow& n = nodes[i];
     json a = NodeAssetJson(n, w);
-    const auto labels = node_labels.find(key);
-    a["labels"] = labels == node_labels.end() ? json::object() : json(labels->second);
-    data[key] = std::move(a);
+    a["labels"] = node_labels[i].empty() ? json::object() : json(node_labels[i]);
+    data[n.cluster + "/" + n.node] = std::move(a);
   }
   // Persistent volumes (rule 9), as OpenCost's Disk assets.
   for (const model::VolumeAssetRow& v : readers_.assets.ReadVolumeAssets(w.start, w.end)) {
@@ -492,12 +495,10 @@ http::HttpResponse CostApi::OpenCostAssets(const http::HttpRequest& request, con
   json set = json::object();
   if (nodes_wanted) {
     const std::vector<model::NodeAssetRow> nodes = readers_.assets.ReadAssets(w.start, w.end);
-    const std::map<std::string, model::Labels> node_labels = NodeLabelsOf(readers_.assets, nodes);
-    const model::Labels none;
-    for (const model::NodeAssetRow& n : nodes) {
-      const std::string key = n.cluster + "/" + n.node;
-      const auto stored = node_labels.find(key);
-      const model::Labels& labels = stored == node_labels.end() ? none : stored->second;
+    const std::vector<model::Labels> node_labels = NodeLabelsOf(readers_.assets, nodes);
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      const model::NodeAssetRow& n = nodes[i];
+      const model::Labels& labels = node_labels[i];
       const bool selected = model::Evaluate(
           filter, [&](const model::PropertyRef& p) -> std::optional<std::string_view> {
             if (p.label == "assetType") return "Node";
@@ -532,7 +533,7 @@ http::HttpResponse CostApi::OpenCostAssets(const http::HttpRequest& request, con
       a["gpuCostAdjustment"] = 0.0;
       a["overhead"] = nullptr;
       a["carbonEmissions"] = 0.0;
-      set[key] = std::move(a);
+      set[n.cluster + "/" + n.node] = std::move(a);
     }
   }
   if (disks_wanted) {

@@ -6,7 +6,6 @@
 #include <charconv>
 #include <limits>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 #include <unordered_map>
 #include <utility>
@@ -17,6 +16,7 @@
 #include "pg_arrays.hpp"
 #include "pg_session.hpp"
 #include "pg_session_pool.hpp"
+#include "stored_labels.hpp"
 
 namespace costledger::postgres {
 namespace {
@@ -699,16 +699,6 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadContainerSums(
 }
 
 namespace {
-
-// Labels the store wrote from string maps: an object of strings.
-model::Labels ParseStoredLabels(const pqxx::field& text) {
-  model::Labels out;
-  const nlohmann::json labels = nlohmann::json::parse(text.as<std::string>());
-  for (const auto& [key, value] : labels.items()) {
-    if (value.is_string()) out.emplace(key, value.get<std::string>());
-  }
-  return out;
-}
 
 // The first and the second of each pair, as two text arrays for unnest($1, $2).
 std::pair<std::string, std::string> Unzipped(

@@ -8,7 +8,6 @@
 #include <future>
 #include <limits>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 #include <set>
 #include <string_view>
@@ -25,6 +24,7 @@
 #include "hour_rollup.hpp"
 #include "pg_arrays.hpp"
 #include "pg_session.hpp"
+#include "stored_labels.hpp"
 #include "volume_tables.hpp"
 
 namespace costledger::postgres {
@@ -701,9 +701,7 @@ bool PostgresStore::Impl::WriteIn(pqxx::connection& c, const model::IntervalBatc
     tx.exec(Sql(kCreatePodLabelStaging));
     CopyWriter<CopyText> copy(tx, Sql(kPodLabelStaging), kPodLabelColumns);
     for (const model::PodLabelSet& p : batch.pod_labels) {
-      copy.Row(
-          p.namespace_name, p.pod,
-          nlohmann::json(p.labels).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      copy.Row(p.namespace_name, p.pod, StoredLabelsText(p.labels));
     }
     copy.Complete();
     tx.exec_params(Sql(kUpsertPodLabels), batch.cluster);
@@ -713,8 +711,7 @@ bool PostgresStore::Impl::WriteIn(pqxx::connection& c, const model::IntervalBatc
     std::vector<std::string> labels;
     for (const model::NodeLabelSet& n : batch.node_labels) {
       nodes.push_back(n.node);
-      labels.push_back(
-          nlohmann::json(n.labels).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      labels.push_back(StoredLabelsText(n.labels));
     }
     tx.exec_params(Sql(kUpsertNodeLabels), batch.cluster, TextArray(nodes), TextArray(labels));
   }

@@ -19,7 +19,8 @@
 // applications; 3,600 workloads), and Athena queries (10,000 a day in 15 workgroups, 3 per team).
 // Its hours run from 2025-10-12T22:00Z (W42 in Europe/Berlin) to 2025-10-27T00:00Z. It is
 // generated server-side (INSERT .. SELECT FROM generate_series) straight into the tables the
-// collector maintains: hourly rollups, node rollups, the daily rollups by the store's own
+// collector maintains: hourly rollups, node rollups, the daily rollups (by UTC day and by local
+// day of Europe/Berlin, the zone a collector configured so keeps) by the store's own
 // PostgresStore::RollUp, and raw rows for the baseline at ONE row per pod per hour. A real
 // collector stores one raw row per pod per 60 s interval, 60x more: the baseline is generous.
 // At this resolution the raw rows are as many as the hourly rollups: whatever the reports read
@@ -28,7 +29,8 @@
 //
 // Two weeks are measured, both ISO week 2025-W43 (the week before it is in the data too):
 //  - in Europe/Berlin: the week DST ends (2025-10-26), 169 hours, whose local days are not UTC
-//    days, so the reader answers them from the hourly rollups;
+//    days: the reader answers them from the rollups by local day (costs) and from the hourly
+//    ones (usage series);
 //  - in UTC: 168 hours, whose days are answered from the daily rollups.
 // The server gets shared_buffers = 1GB as in allocation_bench, and jit = off (see Load). Each
 // path is warmed up once (its answer is the one checked), then timed `--iterations` (ours) and
@@ -97,6 +99,7 @@ constexpr int kFirstHour = 22;
 constexpr std::int64_t kFirstDay = 1'760'227'200;  // 2025-10-12T00:00:00Z
 constexpr int kQueriesPerDay = 10'000;
 constexpr std::string_view kWeek = "2025-W43";
+constexpr std::string_view kBerlin = "Europe/Berlin";  // the collector's time_zone
 const sys_seconds kStart{std::chrono::seconds{kFirstDay}};
 constexpr std::string_view kBaselineName = "SQL over raw rows (1 h resolution)";
 // On-demand list prices per node-hour, for spot savings: what the generator's on-demand unit
@@ -488,14 +491,21 @@ void Load(costledger::testing::PrivatePostgres& server, const std::string& url) 
     Exec(c, fmt::format("INSERT INTO rollup_pending_daily (cluster, day) SELECT 'bench', "
                         "to_timestamp({}::bigint + d * 86400) FROM generate_series(1, {}) d",
                         kFirstDay, kDays - 1));
+    // The collector keeps the rollups by local day of the configured time_zone as well: the
+    // hours loaded above are marked by SetLocalDayZone, as at a zone's first start.
     costledger::postgres::PostgresStore store(url, "");
+    store.Migrate();
+    if (!store.SetLocalDayZone(std::string(kBerlin))) {
+      throw std::runtime_error("PostgreSQL does not know Europe/Berlin");
+    }
     store.RollUp(kStart + std::chrono::days(kDays));
-    Progress("daily rollups (PostgresStore::RollUp): {} days", kDays - 1);
+    Progress("daily rollups (PostgresStore::RollUp): {} UTC days and the local days of {}",
+             kDays - 1, kBerlin);
     for (const char* table :
          {"container_costs_hourly", "workload_costs_hourly", "container_costs_daily",
           "workload_costs_daily", "node_kind_costs_hourly", "node_kind_costs_daily", "node_costs",
           "node_costs_hourly", "node_costs_daily", "query_costs", "clusters", "rollup_pending",
-          "rollup_pending_daily"}) {
+          "rollup_pending_daily", "container_costs_local_daily", "local_days"}) {
       Exec(c, fmt::format("VACUUM ANALYZE {}", table));
     }
     Progress("rollups, nodes, queries: VACUUM ANALYZE done");

@@ -416,8 +416,15 @@ class ApiWiring {
 // interval with --once); `metrics` (nullptr when nobody serves them) observes every interval.
 void RunCollector(const Config& c, common::Logger& log, bool once, api::CostMetrics* metrics) {
   postgres::PostgresStore store(c.database_url, c.database_password, ToRetention(c));
+  // Container rollups by the reports' local days too (migration 0018): applied by Migrate,
+  // here or (the database out of reach) before the first write.
+  store.SetLocalDayZone(c.time_zone);
   try {
     for (const std::string& v : store.Migrate()) log.Info("migration applied", {{"version", v}});
+    if (!store.SetLocalDayZone(c.time_zone)) {
+      log.Warn("PostgreSQL does not know time_zone: reports read its local days from UTC rollups",
+               {{"time_zone", c.time_zone}});
+    }
   } catch (const Unavailable& e) {
     log.Error("database unreachable; collecting into the spool until it returns",
               {{"database", common::MaskConnectionSecrets(c.database_url)}, {"error", e.what()}});

@@ -665,6 +665,101 @@ TEST_F(PostgresCostReaderTest, LocalDaysReadAsTheUtcDayLessHoursHaveTheSameSums)
   EXPECT_EQ(Cost(reader_->ReadIdle(from, to, to - from)), idle);
 }
 
+// The store keeps the container rollups by the local days of its zone (Europe/Berlin: in
+// November 23:00 to 23:00 UTC); a local day read as sums comes from that rollup (a nano-dollar
+// planted in it shows), with the sums of reading every hour; an hour written late makes the
+// day pending (read from the UTC tiers meanwhile) until RollUp computes it again; a new zone
+// starts over; retention deletes them with the daily tier.
+TEST_F(PostgresCostReaderTest, LocalDaysOfTheStoresZoneAreReadFromTheirRollup) {
+  const sys_seconds first = kDay - hours(3);
+  const sys_seconds last = kDay + days(1) + hours(3);
+  for (sys_seconds t = first; t < last; t += kInterval) {
+    store_->Write(testing::MakeBatch("c1", t, 2, 4, kInterval));
+  }
+  ASSERT_TRUE(store_->SetLocalDayZone("Europe/Berlin"));
+  store_->RollUp(last);
+  const sys_seconds from = kDay - hours(1);
+  const sys_seconds to = kDay + hours(23);
+  pqxx::connection c(url_);
+  const auto local_days = [&c] {
+    pqxx::nontransaction tx(c);
+    std::vector<std::string> out;
+    for (const pqxx::row& r :
+         tx.exec("SELECT cluster || ' ' || to_char(day AT TIME ZONE 'UTC', 'MM-DD HH24') || ' ' || "
+                 "to_char(day_end AT TIME ZONE 'UTC', 'MM-DD HH24') || (CASE WHEN pending THEN ' "
+                 "pending' ELSE '' END) FROM local_days ORDER BY day")) {
+      out.push_back(r[0].as<std::string>());
+    }
+    return out;
+  };
+  // The data's local days, from 00:00 local on the 15th (the first hours' day, rolled up from
+  // the hours there are) to the 17th (not ended by `last`: pending).
+  EXPECT_EQ(local_days(), (std::vector<std::string>{"c1 11-14 23 11-15 23", "c1 11-15 23 11-16 23",
+                                                    "c1 11-16 23 11-17 23 pending"}));
+  for (const std::vector<PropertyRef>& grouping : kTierGroupings) {
+    ExpectSameSums(reader_->ReadAllocations(from, to, to - from, grouping),
+                   reader_->ReadAllocationSums(from, to, to - from, grouping), from, to);
+  }
+  const std::vector<PropertyRef> by_pod{{CostProperty::kNamespace, {}}, {CostProperty::kPod, {}}};
+  const Money exact = Cost(reader_->ReadAllocations(from, to, to - from, by_pod));
+  const auto plant = [&c] {
+    pqxx::work tx(c);
+    tx.exec0(
+        "UPDATE container_costs_local_daily SET cpu_cost_nanos = cpu_cost_nanos + 1 WHERE ctid = "
+        "(SELECT ctid FROM container_costs_local_daily WHERE day = '2025-11-15 23:00Z' LIMIT 1)");
+    tx.commit();
+  };
+  plant();
+  EXPECT_EQ(Cost(reader_->ReadAllocationSums(from, to, to - from, by_pod)),
+            exact + Money::FromNanos(1));
+  // Not for a window that covers the day only in part.
+  EXPECT_EQ(Cost(reader_->ReadAllocationSums(from + hours(1), to, to - from - hours(1), by_pod)),
+            Cost(reader_->ReadAllocations(from + hours(1), to, to - from - hours(1), by_pod)));
+
+  // Late data in one of its hours (a third node): pending until rolled up again.
+  model::IntervalBatch late = testing::MakeBatch("c1", kDay + hours(5), 3, 4, kInterval);
+  store_->Write(late);
+  const Money with_late = Cost(reader_->ReadAllocations(from, to, to - from, by_pod));
+  EXPECT_GT(with_late, exact);
+  EXPECT_EQ(Cost(reader_->ReadAllocationSums(from, to, to - from, by_pod)), with_late);
+  store_->RollUp(last);
+  EXPECT_EQ(local_days()[1], "c1 11-15 23 11-16 23");
+  EXPECT_EQ(Cost(reader_->ReadAllocationSums(from, to, to - from, by_pod)), with_late);
+  plant();
+  EXPECT_EQ(Cost(reader_->ReadAllocationSums(from, to, to - from, by_pod)),
+            with_late + Money::FromNanos(1));
+
+  // The same zone again changes nothing; another starts over with its own days.
+  ASSERT_TRUE(store_->SetLocalDayZone("Europe/Berlin"));
+  EXPECT_EQ(local_days().size(), 3U);
+  ASSERT_TRUE(store_->SetLocalDayZone("America/New_York"));
+  EXPECT_EQ(local_days(), (std::vector<std::string>{"c1 11-15 05 11-16 05 pending",
+                                                    "c1 11-16 05 11-17 05 pending"}));
+  EXPECT_EQ(Cost(reader_->ReadAllocationSums(from, to, to - from, by_pod)), with_late);
+  store_->RollUp(last);
+  EXPECT_EQ(local_days(),
+            (std::vector<std::string>{"c1 11-15 05 11-16 05", "c1 11-16 05 11-17 05 pending"}));
+  // UTC, or a zone PostgreSQL does not know: none.
+  EXPECT_FALSE(store_->SetLocalDayZone("Mars/Olympus_Mons"));
+  EXPECT_TRUE(local_days().empty());
+  ASSERT_TRUE(store_->SetLocalDayZone("America/New_York"));
+  ASSERT_TRUE(store_->SetLocalDayZone("UTC"));
+  EXPECT_TRUE(local_days().empty());
+
+  // Retention: with the daily tier.
+  ASSERT_TRUE(store_->SetLocalDayZone("Europe/Berlin"));
+  store_->RollUp(last);
+  RetentionPolicy policy;
+  policy.raw_days = 2;
+  policy.hourly_days = 1;
+  store_->ApplyRetention(policy, kDay + days(1));  // the days that ended by 11-16 00:00
+  EXPECT_EQ(local_days(),
+            (std::vector<std::string>{"c1 11-15 23 11-16 23", "c1 11-16 23 11-17 23 pending"}));
+  pqxx::nontransaction tx(c);
+  EXPECT_EQ(tx.exec1("SELECT count(DISTINCT day) FROM container_costs_local_daily")[0].as<int>(),
+            1);
+}
+
 // The summaries the server makes equal model::SummarizeQueries over every query read, for many
 // ties of cost and submission time, several clusters, teams and workgroups, and any top size.
 TEST_F(PostgresCostReaderTest, QuerySummariesEqualSummarizingEveryQuery) {

@@ -172,6 +172,37 @@ TEST_F(PostgresVolumeTest, VolumeCostsReadBackExactlyFromRawHourlyAndDailyTiers)
   EXPECT_EQ(loose_hours, expected);
 }
 
+// A report's local day read as sums (a UTC day less hours, or a local day's rollup) holds the
+// volume costs of its own hours, as reading every hour does: a volume has no rows of the day
+// to take the hours it leaves away from.
+TEST_F(PostgresVolumeTest, LocalDaysReadAsSumsHoldTheVolumeCostsOfTheirHours) {
+  const sys_seconds first = kDay - hours(3);
+  const sys_seconds last = kDay + hours(27);
+  for (sys_seconds t = first; t < last; t += kInterval) store_->Write(Batch(t));
+  store_->RollUp(last);
+  const std::vector<PropertyRef> by_namespace_pod{{CostProperty::kNamespace, {}},
+                                                  {CostProperty::kPod, {}}};
+  const auto pv_costs = [&](const std::vector<model::AllocationRow>& rows) {
+    std::map<std::string, Money> out;
+    for (const model::AllocationRow& r : rows) {
+      if (r.pv_cost != Money()) out[r.values[0] + "/" + r.values[1]] += r.pv_cost;
+    }
+    return out;
+  };
+  // Europe/Berlin's 2025-11-16 is 23:00 to 23:00 UTC: read as the UTC day less hours, then
+  // from its local day rollup.
+  const sys_seconds from = kDay - hours(1);
+  const sys_seconds to = kDay + hours(23);
+  for (const char* zone : {"", "Europe/Berlin"}) {
+    SCOPED_TRACE(zone);
+    ASSERT_TRUE(store_->SetLocalDayZone(zone));
+    store_->RollUp(last);
+    const auto exact = pv_costs(reader_->ReadAllocations(from, to, to - from, by_namespace_pod));
+    ASSERT_EQ(exact.size(), 2U);
+    EXPECT_EQ(pv_costs(reader_->ReadAllocationSums(from, to, to - from, by_namespace_pod)), exact);
+  }
+}
+
 TEST_F(PostgresVolumeTest, RetentionRemovesOldVolumeRows) {
   for (sys_seconds t = kDay; t < kDay + hours(2); t += kInterval) store_->Write(Batch(t));
   store_->RollUp(kDay + hours(2));

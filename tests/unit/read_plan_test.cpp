@@ -239,5 +239,57 @@ TEST(ReadPlanTest, EightThousandYearsPlanAsFewSegmentsAsTenDays) {
           S(ReadTier::kRaw, std::chrono::floor<hours>(last), last)}));
 }
 
+// Local days of the store's zone (Europe/Berlin in November: 23:00 to 23:00 UTC).
+LocalDay Local(sys_seconds start, sys_seconds end, bool pending = false) {
+  return {start, end, pending};
+}
+
+TEST(ReadPlanLocalDayTest, ALocalDayWithACurrentRollupIsOneSegment) {
+  const sys_seconds start = kDay - hours(1);
+  const sys_seconds end = kDay + hours(23);
+  EXPECT_EQ(PlanReadsWithLocalDays(start, end, {}, {}, {Local(start, end)}),
+            (std::vector<ReadSegment>{S(ReadTier::kLocalDaily, start, end)}));
+  // A week of them: one segment; a 25-hour day (DST ends) as any other.
+  std::vector<LocalDay> week;
+  for (int d = 0; d < 7; ++d) {
+    week.push_back(Local(start + days(d), start + days(d + 1) + (d == 6 ? hours(1) : hours(0))));
+  }
+  const sys_seconds week_end = week.back().end;
+  EXPECT_EQ(PlanReadsWithLocalDays(start, week_end, {}, {}, week),
+            (std::vector<ReadSegment>{S(ReadTier::kLocalDaily, start, week_end)}));
+}
+
+TEST(ReadPlanLocalDayTest, DaysNotCurrentOrNotCoveredAreReadFromTheUtcTiers) {
+  const sys_seconds start = kDay - hours(1);
+  const sys_seconds end = kDay + hours(23);
+  const std::vector<ReadSegment> utc = PlanReads(start, end, end - start, {}, {}, true);
+  // Pending, or an hour of it pending, or none stored: as PlanReads with complements.
+  EXPECT_EQ(PlanReadsWithLocalDays(start, end, {}, {}, {Local(start, end, true)}), utc);
+  EXPECT_EQ(PlanReadsWithLocalDays(start, end, {kDay + hours(4)}, {}, {Local(start, end)}),
+            PlanReads(start, end, end - start, {kDay + hours(4)}, {}, true));
+  EXPECT_EQ(PlanReadsWithLocalDays(start, end, {}, {}, {}), utc);
+  // A pending hour just outside it does not matter.
+  EXPECT_EQ(PlanReadsWithLocalDays(start, end, {end}, {}, {Local(start, end)}),
+            (std::vector<ReadSegment>{S(ReadTier::kLocalDaily, start, end)}));
+  // A window that covers a local day only in part reads that part from the UTC tiers; the day
+  // it covers whole from its rollup.
+  const sys_seconds late = start + hours(5);
+  std::vector<ReadSegment> expected = PlanReads(late, end, end - late, {}, {}, true);
+  expected.push_back(S(ReadTier::kLocalDaily, end, end + days(1)));
+  EXPECT_EQ(PlanReadsWithLocalDays(late, end + days(1), {}, {},
+                                   {Local(start, end), Local(end, end + days(1))}),
+            expected);
+  // The day between two current ones pending: current, UTC tiers, current.
+  expected = {S(ReadTier::kLocalDaily, start, end)};
+  for (const ReadSegment& s : PlanReads(end, end + days(1), days(1), {}, {}, true)) {
+    expected.push_back(s);
+  }
+  expected.push_back(S(ReadTier::kLocalDaily, end + days(1), end + days(2)));
+  EXPECT_EQ(PlanReadsWithLocalDays(start, end + days(2), {}, {},
+                                   {Local(start, end), Local(end, end + days(1), true),
+                                    Local(end + days(1), end + days(2))}),
+            expected);
+}
+
 }  // namespace
 }  // namespace costledger::postgres

@@ -43,15 +43,22 @@ std::string FoldOverRollup(const ContainerColumn& c) {
   return fmt::format("{}(x.{})", FoldFunction(c.rollup), c.name);
 }
 
+// Which periods a rollup statement writes (epoch seconds in $2 and $3).
+enum class Periods {
+  kOne,            // one period of the target's length starting at $2
+  kOneUntil,       // one period [$2, $3) (a local day: 23 to 25 hours)
+  kPerSourceTime,  // every period of the source rows in [$2, $3); the source is then of the
+                   // same period: its time is the target's
+};
+
 // INSERT INTO `target` ... SELECT ... FROM `source` x, one row per key and period: `period`
 // is "hour" or "day", `source_time` the column of `source` that falls in it; `keys` the
-// columns grouped by, `carried` the labels kept; every value folded by `fold`. One period
-// ($2 epoch seconds of its start), or with `per_source_time` every period of the source rows
-// in [$2, $3) (the source is then of the same period: its time is the target's).
+// columns grouped by, `carried` the labels kept; every value folded by `fold`.
 template <typename Keys, typename Carried, typename Fold>
 std::string RollUpSql(std::string_view target, std::string_view source,
                       std::string_view source_time, std::string_view period, Keys is_key,
-                      Carried is_carried, Fold fold, bool per_source_time = false) {
+                      Carried is_carried, Fold fold, Periods periods = Periods::kOne) {
+  const bool per_source_time = periods == Periods::kPerSourceTime;
   std::string columns = fmt::format("cluster, {}", period);
   std::string select = per_source_time ? fmt::format("x.cluster, x.{}", source_time)
                                        : std::string("x.cluster, to_timestamp($2::bigint)");
@@ -69,9 +76,9 @@ std::string RollUpSql(std::string_view target, std::string_view source,
     }
     columns += fmt::format(", {}", c.name);
   }
-  const std::string until = per_source_time
-                                ? std::string("to_timestamp($3::bigint)")
-                                : fmt::format("to_timestamp($2::bigint) + interval '1 {}'", period);
+  const std::string until = periods == Periods::kOne
+                                ? fmt::format("to_timestamp($2::bigint) + interval '1 {}'", period)
+                                : std::string("to_timestamp($3::bigint)");
   return fmt::format(
       "INSERT INTO {target} ({columns})\nSELECT {select}\nFROM {source} x\n"
       "WHERE x.cluster = $1 AND x.{time} >= to_timestamp($2::bigint)\n"
@@ -152,13 +159,21 @@ std::string ContainerDayRollUpSql(std::string_view target, std::string_view sour
   return RollUpSql(target, source, source_time, "day", is_key, Never, FoldOverRollup);
 }
 
+const std::string& ContainerLocalDayRollUpSql() {
+  static const std::string kSql =
+      RollUpSql("container_costs_local_daily", "container_costs_hourly", "hour", "day", IsKey,
+                IsCarriedLabel, FoldOverRollup, Periods::kOneUntil);
+  return kSql;
+}
+
 const std::string& GrainHourRollUpSql(RollupGrain grain) {
   static const auto kSql = [] {
     std::map<RollupGrain, std::string> out;
     for (const RollupGrain g : kCoarseGrains) {
       out[g] = RollUpSql(
           TablesOf(g).hourly, "container_costs_hourly", "hour", "hour",
-          [g](const ContainerColumn& c) { return InKeyOf(c, g); }, Never, FoldOverRollup, true);
+          [g](const ContainerColumn& c) { return InKeyOf(c, g); }, Never, FoldOverRollup,
+          Periods::kPerSourceTime);
     }
     return out;
   }();

@@ -568,6 +568,11 @@ bool InKeyOf(const ContainerColumn& c, RollupGrain grain);
 std::string ContainerDayRollUpSql(std::string_view target, std::string_view source,
                                   std::string_view source_time, RollupGrain grain);
 
+/// INSERT INTO container_costs_local_daily the rows of cluster $1's local day [$2, $3) (epoch
+/// seconds; migration 0018), folded from its hours in container_costs_hourly as a UTC day's
+/// rows are (the same keys and carried labels).
+const std::string& ContainerLocalDayRollUpSql();
+
 /// INSERT INTO the hourly table of a coarser `grain` one row per key and hour of cluster $1's
 /// hours in [$2, $3) (epoch seconds), folded from the rows of container_costs_hourly: what the
 /// hourly tier answers for groupings that fine, with fewer rows (migrations 0014, 0015).

@@ -34,6 +34,12 @@ constexpr std::string_view kClusters = "SELECT cluster FROM clusters ORDER BY cl
 constexpr std::string_view kPendingHours = R"(
 SELECT DISTINCT extract(epoch FROM hour)::bigint FROM rollup_pending
 WHERE hour >= to_timestamp($1::bigint) - interval '1 hour' AND hour < to_timestamp($2::bigint))";
+// The local days (migration 0018) in [$1, $2), whole: start, end, whether any cluster's waits.
+constexpr std::string_view kLocalDays = R"(
+SELECT extract(epoch FROM day)::bigint, extract(epoch FROM day_end)::bigint, bool_or(pending)
+FROM local_days
+WHERE day >= to_timestamp($1::bigint) AND day_end <= to_timestamp($2::bigint)
+GROUP BY day, day_end ORDER BY day)";
 constexpr std::string_view kPendingDays = R"(
 SELECT DISTINCT extract(epoch FROM day)::bigint FROM rollup_pending_daily
 WHERE day >= to_timestamp($1::bigint) - interval '1 day' AND day < to_timestamp($2::bigint))";
@@ -115,7 +121,12 @@ const TierSql& SqlOf(ReadTier tier) {
                                RollupContainerFolds(), kRollupNodeSums};
   static const TierSql kRaw{"container_costs", "node_costs", "interval_start", RawContainerFolds(),
                             kRawNodeSums};
+  // Container rows only: idle and assets are read by UTC tiers (node rows are few).
+  static const TierSql kLocalDaily{"container_costs_local_daily", "node_costs_daily", "day",
+                                   RollupContainerFolds(), kRollupNodeSums};
   switch (tier) {
+    case ReadTier::kLocalDaily:
+      return kLocalDaily;
     case ReadTier::kDaily:
       return kDaily;
     case ReadTier::kHourly:
@@ -145,7 +156,9 @@ const TierSql& GrainSql(RollupGrain grain, ReadTier tier) {
 
 // The table of `tier` that answers a grouping of `grain`.
 const TierSql& ContainerSqlOf(ReadTier tier, RollupGrain grain) {
-  if (grain == RollupGrain::kContainer || tier == ReadTier::kRaw) return SqlOf(tier);
+  if (grain == RollupGrain::kContainer || tier == ReadTier::kRaw || tier == ReadTier::kLocalDaily) {
+    return SqlOf(tier);
+  }
   return GrainSql(grain, tier);
 }
 
@@ -361,6 +374,8 @@ const VolumeTierSql& VolumeSqlOf(ReadTier tier) {
       return kHourly;
     case ReadTier::kRaw:
       return kRaw;
+    case ReadTier::kLocalDaily:  // container rows only: never in a plan of volumes
+      break;
   }
   return kRaw;
 }
@@ -500,6 +515,11 @@ struct PostgresCostReader::Impl {
   struct Context {
     std::vector<std::string> clusters;
     std::vector<ReadSegment> plan;
+    // With complements: the plan of container rows, local days (kLocalDaily) where current.
+    std::vector<ReadSegment> container_plan;
+    // With complements: the plan without them (volume shares have no rows to take hours away
+    // from a day read whole).
+    std::vector<ReadSegment> exact_plan;
   };
 
   static Context Prepare(pqxx::transaction_base& tx, sys_seconds start, sys_seconds end,
@@ -522,6 +542,17 @@ struct PostgresCostReader::Impl {
       days.insert(FromEpoch(r[0].as<std::int64_t>()));
     }
     ctx.plan = PlanReads(start, end, step, hours, days, complements);
+    ctx.container_plan = ctx.plan;
+    ctx.exact_plan = ctx.plan;
+    if (complements && step >= end - start) {
+      std::vector<LocalDay> local;
+      for (const pqxx::row& r : tx.exec_params(std::string(kLocalDays), Epoch(start), Epoch(end))) {
+        local.push_back({FromEpoch(r[0].as<std::int64_t>()), FromEpoch(r[1].as<std::int64_t>()),
+                         r[2].as<bool>()});
+      }
+      ctx.container_plan = PlanReadsWithLocalDays(start, end, hours, days, local);
+      ctx.exact_plan = PlanReads(start, end, step, hours, days, false);
+    }
     return ctx;
   }
 };
@@ -582,11 +613,12 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadContainerSums(
     std::string groups;  // ", 2, 3, ..." : the grouped keys by position
     for (std::size_t i = 0; i < grouping.size(); ++i) groups += fmt::format(", {}", i + 2);
     // Hours of a day read whole that the window does not cover, taken away again (below).
-    const std::string taken = SubtractCondition(ctx.plan, params);
+    const std::string taken = SubtractCondition(ctx.container_plan, params);
     std::string branches;
-    for (const ReadTier tier : {ReadTier::kDaily, ReadTier::kHourly, ReadTier::kRaw}) {
+    for (const ReadTier tier :
+         {ReadTier::kLocalDaily, ReadTier::kDaily, ReadTier::kHourly, ReadTier::kRaw}) {
       const TierSql& sql = ContainerSqlOf(tier, grain);
-      const std::string ranges = RangeCondition(ctx.plan, tier, sql.time_column, params);
+      const std::string ranges = RangeCondition(ctx.container_plan, tier, sql.time_column, params);
       if (ranges.empty()) continue;
       if (!branches.empty()) branches += "\nUNION ALL\n";
       // Each branch aggregates on its own first: the raw one can be millions of rows. A
@@ -693,7 +725,7 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadContainerSums(
       }
       out.push_back(std::move(row));
     }
-    AddVolumeShares(tx, ctx.clusters, ctx.plan, start, end, step, grouping, out);
+    AddVolumeShares(tx, ctx.clusters, ctx.exact_plan, start, end, step, grouping, out);
     return out;
   });
 }

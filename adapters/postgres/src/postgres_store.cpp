@@ -8,6 +8,7 @@
 #include <future>
 #include <limits>
 #include <map>
+#include <optional>
 #include <pqxx/pqxx>
 #include <set>
 #include <string_view>
@@ -22,6 +23,7 @@
 #include "costledger/model/timestamp.hpp"
 #include "embedded_migrations.hpp"
 #include "hour_rollup.hpp"
+#include "local_days.hpp"
 #include "pg_arrays.hpp"
 #include "pg_session.hpp"
 #include "stored_labels.hpp"
@@ -192,7 +194,9 @@ ON CONFLICT DO NOTHING)";
 constexpr std::string_view kAnythingToRollUp = R"(
 SELECT EXISTS (SELECT 1 FROM rollup_pending WHERE hour + interval '1 hour' <= to_timestamp($1::bigint))
     OR EXISTS (SELECT 1 FROM rollup_pending_daily
-               WHERE day + interval '1 day' <= to_timestamp($1::bigint)))";
+               WHERE day + interval '1 day' <= to_timestamp($1::bigint))
+    OR EXISTS (SELECT 1 FROM local_days
+               WHERE pending AND day_end <= to_timestamp($1::bigint)))";
 constexpr std::string_view kNextPendingDay = R"(
 SELECT d.cluster, extract(epoch FROM d.day)::bigint FROM rollup_pending_daily d
 WHERE d.day + interval '1 day' <= to_timestamp($1::bigint)
@@ -460,6 +464,8 @@ struct PostgresStore::Impl {
   std::optional<sys_seconds> nothing_pending_before;
   RetentionPolicy retention;  // what Maintain applies
   bool migrated = false;      // Migrate succeeded in this store
+  // SetLocalDayZone's zone, applied by Migrate; unset: the stored one is left as it is.
+  std::optional<std::string> local_day_zone;
 
   template <typename Body>
   auto Run(std::string_view operation, Body&& body) {
@@ -548,7 +554,22 @@ std::vector<std::string> PostgresStore::Migrate() {
     return done;
   });
   impl_->migrated = true;
+  if (impl_->local_day_zone) ApplyLocalDays();
   return applied_now;
+}
+
+bool PostgresStore::SetLocalDayZone(std::string zone) {
+  impl_->local_day_zone = std::move(zone);
+  return !impl_->migrated || ApplyLocalDays();
+}
+
+bool PostgresStore::ApplyLocalDays() {
+  return impl_->Run("set local day zone", [&](pqxx::connection& c) {
+    pqxx::work tx(c, "local day zone");
+    const bool known = ApplyLocalDayZone(tx, *impl_->local_day_zone);
+    tx.commit();
+    return known;
+  });
 }
 
 void PostgresStore::EnsurePartitions(sys_days from, int days_ahead) {
@@ -794,6 +815,7 @@ std::int64_t PostgresStore::RollUp(sys_seconds complete_before) {
       tx.exec_params(Sql(kRollUpNodeHour), cluster, hour);
       RollUpVolumeHour(tx, cluster, hour);
       tx.exec_params(Sql(kMarkDayPending), cluster, hour);
+      MarkLocalDayPending(tx, cluster, hour);
       tx.commit();
       ++hours;
       return true;
@@ -832,6 +854,17 @@ std::int64_t PostgresStore::RollUp(sys_seconds complete_before) {
       RollUpVolumeDay(tx, cluster, day);
       tx.commit();
       return true;
+    });
+    if (!rolled) break;
+  }
+  // Local days (migration 0018), after the hours too.
+  for (;;) {
+    const bool rolled = impl_->Run("local day roll up", [&](pqxx::connection& c) {
+      pqxx::work tx(c, "local day rollup");
+      tx.exec(Sql(kRollUpSettings));
+      const bool found = RollUpNextLocalDay(tx, EpochSeconds(complete_before));
+      tx.commit();
+      return found;
     });
     if (!rolled) break;
   }
@@ -890,6 +923,7 @@ std::int64_t PostgresStore::ApplyRetention(const RetentionPolicy& policy, sys_se
         tx.exec_params(Sql(kDeleteUsageDaily), EpochSeconds(hourly_cutoff)).affected_rows());
     removed += static_cast<std::int64_t>(
         tx.exec_params(Sql(kDeleteActivityDaily), EpochSeconds(hourly_cutoff)).affected_rows());
+    removed += DeleteLocalDays(tx, EpochSeconds(hourly_cutoff));
     removed += static_cast<std::int64_t>(
         tx.exec_params(Sql(kDeleteQueries), EpochSeconds(queries_cutoff)).affected_rows());
     removed += DeleteVolumeRows(tx, EpochSeconds(std::chrono::floor<days>(raw_cutoff)),

@@ -96,4 +96,33 @@ std::vector<ReadSegment> PlanReads(std::chrono::sys_seconds start, std::chrono::
   return out;
 }
 
+std::vector<ReadSegment> PlanReadsWithLocalDays(
+    std::chrono::sys_seconds start, std::chrono::sys_seconds end,
+    const std::set<std::chrono::sys_seconds>& pending_hours,
+    const std::set<std::chrono::sys_seconds>& pending_days,
+    const std::vector<LocalDay>& local_days) {
+  std::vector<ReadSegment> out;
+  std::chrono::sys_seconds t = start;
+  const auto plan_to = [&](std::chrono::sys_seconds until) {
+    if (t >= until) return;
+    const std::vector<ReadSegment> part =
+        PlanReads(t, until, until - t, pending_hours, pending_days, true);
+    out.insert(out.end(), part.begin(), part.end());
+  };
+  for (const LocalDay& day : local_days) {
+    if (day.start < t || day.end > end || day.pending) continue;
+    const auto hour = pending_hours.lower_bound(day.start);
+    if (hour != pending_hours.end() && *hour < day.end) continue;
+    plan_to(day.start);
+    if (!out.empty() && out.back().tier == ReadTier::kLocalDaily && out.back().end == day.start) {
+      out.back().end = day.end;
+    } else {
+      out.push_back({ReadTier::kLocalDaily, day.start, day.end});
+    }
+    t = day.end;
+  }
+  plan_to(end);
+  return out;
+}
+
 }  // namespace costledger::postgres

@@ -49,9 +49,12 @@ class PostgresCostReader final : public ports::AllocationReader,
       std::chrono::sys_seconds start, std::chrono::sys_seconds end, std::chrono::seconds step,
       std::span<const model::PropertyRef> grouping) override;
 
-  /// As ReadAllocations, but a single-step window that covers most of a UTC day from a whole
-  /// hour to a whole hour (a local day of a report) reads the day's rollup less the hours it
-  /// does not cover (PlanReads' complements): the same sums, read from a fraction of the rows.
+  /// As ReadAllocations, but for a single-step window (a local day of a report, or a week of
+  /// them) read from fewer rows: each local day of the store's zone (PostgresStore::
+  /// SetLocalDayZone) the window covers whole from its rollup when current, and a window that
+  /// covers most of a UTC day from a whole hour to a whole hour as the day's rollup less the
+  /// hours it does not cover (PlanReadsWithLocalDays, PlanReads' complements). The same sums;
+  /// a container's labels are those of the day's rollup it is read from.
   std::vector<model::AllocationRow> ReadAllocationSums(
       std::chrono::sys_seconds start, std::chrono::sys_seconds end, std::chrono::seconds step,
       std::span<const model::PropertyRef> grouping) override;

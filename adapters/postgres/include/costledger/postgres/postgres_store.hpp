@@ -50,6 +50,15 @@ class PostgresStore final : public ports::IntervalStore {
   /// concurrently from two processes (advisory lock). Returns the names applied.
   std::vector<std::string> Migrate();
 
+  /// Keeps the container rollups by the local days of `zone` too (an IANA name: the reports'
+  /// time zone; migration 0018), so that a report reads a local day as one rollup, as it reads
+  /// a UTC day. "" or UTC: none. Applied by Migrate, or now when this store has migrated: a
+  /// zone other than the stored one clears the local days and marks every stored day of the
+  /// new zone for its rollup (RollUp computes them). Returns false, keeping none, when
+  /// PostgreSQL does not know `zone` (reads then take the UTC tiers). Every process that rolls
+  /// up should set the same zone: the last one set is the one kept.
+  bool SetLocalDayZone(std::string zone);
+
   /// Creates the daily partitions of the raw tables from `from` through `days_ahead` days later.
   void EnsurePartitions(std::chrono::sys_days from, int days_ahead);
 
@@ -87,6 +96,8 @@ class PostgresStore final : public ports::IntervalStore {
   bool Ping();
 
  private:
+  bool ApplyLocalDays();
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

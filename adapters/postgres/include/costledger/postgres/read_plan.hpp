@@ -6,8 +6,9 @@
 
 namespace costledger::postgres {
 
-/// Where a part of a window is read from: daily or hourly rollups, or raw intervals.
-enum class ReadTier { kDaily, kHourly, kRaw };
+/// Where a part of a window is read from: daily or hourly rollups, or raw intervals; or, for
+/// container costs, the rollups by local day of the store's zone (migration 0018).
+enum class ReadTier { kDaily, kHourly, kRaw, kLocalDaily };
 
 struct ReadSegment {
   ReadTier tier = ReadTier::kRaw;
@@ -36,5 +37,23 @@ std::vector<ReadSegment> PlanReads(std::chrono::sys_seconds start, std::chrono::
                                    const std::set<std::chrono::sys_seconds>& pending_hours,
                                    const std::set<std::chrono::sys_seconds>& pending_days,
                                    bool complements = false);
+
+/// A local day of the store's zone with container rollups: [start, end) and whether it waits
+/// for its rollup.
+struct LocalDay {
+  std::chrono::sys_seconds start;
+  std::chrono::sys_seconds end;
+  bool pending = false;
+};
+
+/// PlanReads of one step with complements, but each local day of `local_days` that the window
+/// covers whole and whose rollup is current (not pending, none of its hours in
+/// `pending_hours`) is one kLocalDaily segment; the parts between them are planned by
+/// PlanReads. `local_days` is ordered by start and its days do not overlap (one zone).
+std::vector<ReadSegment> PlanReadsWithLocalDays(
+    std::chrono::sys_seconds start, std::chrono::sys_seconds end,
+    const std::set<std::chrono::sys_seconds>& pending_hours,
+    const std::set<std::chrono::sys_seconds>& pending_days,
+    const std::vector<LocalDay>& local_days);
 
 }  // namespace costledger::postgres

@@ -118,8 +118,10 @@ TEST_F(MultiClusterTest, EachClusterIsExactInAllocationQuotasAndReports) {
   for (const auto& [cluster, sim] :
        {std::pair<std::string, testing::SimulatedCluster*>{"east", &east_sim},
         {"west", &west_sim}}) {
-    const json config = testing::ServeConfigFor(cluster, url, sim->url(), testing::FreeTcpPort(),
-                                                dir_.Path("spool-" + cluster));
+    json config = testing::ServeConfigFor(cluster, url, sim->url(), testing::FreeTcpPort(),
+                                          dir_.Path("spool-" + cluster));
+    // The collectors keep rollups by local day of their time_zone (checked below).
+    config["time_zone"] = "Europe/Berlin";
     std::ofstream(dir_.Path(cluster + ".json")) << config.dump(1);
     collectors.push_back(std::make_unique<testing::ChildProcess>(
         std::vector<std::string>{COSTLEDGER_BINARY, "serve", "--config",
@@ -233,6 +235,7 @@ TEST_F(MultiClusterTest, EachClusterIsExactInAllocationQuotasAndReports) {
                   dir_.Path("api.json"), week, dir_.Path("reports")));
   ASSERT_EQ(report.exit_code, 0) << report.text;
   pqxx::read_transaction tx(db);
+  EXPECT_EQ(tx.exec1("SELECT zone FROM local_day_zone")[0].as<std::string>(), "Europe/Berlin");
   const auto team_rows = tx.exec(
       "SELECT team, sum(cpu_cost_nanos + ram_cost_nanos + gpu_cost_nanos)::bigint, "
       "array_to_string(array_agg(DISTINCT cluster ORDER BY cluster), ',') FROM container_costs "

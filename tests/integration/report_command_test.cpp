@@ -11,6 +11,7 @@
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
 #include <sstream>
 #include <thread>
 
@@ -62,6 +63,9 @@ class ReportCommandTest : public ::testing::Test {
     url_ = server_->CreateDatabase("reports");
     postgres::PostgresStore store(url_, "");
     store.Migrate();
+    // As a collector with this configuration does: rollups by local day too, which the
+    // reports then read (the totals below hold them to /v1/allocation's hours).
+    EXPECT_TRUE(store.SetLocalDayZone("Europe/Berlin"));
     // An hour a day, every day of 2026-W47 and W48, at 10:00 local (09:00 UTC); then one
     // interval after W48 (its last interval is stored). Each day's cost differs.
     for (int d = -7; d < 7; ++d) {
@@ -212,6 +216,14 @@ TEST_F(ReportCommandTest, AWeekWhenClocksGoBackHas169HoursAndCountsItsFirstAndLa
             allocation["data"][0]["team-0"]["totalCostNanos"].get<std::int64_t>());
   EXPECT_GT(report["days"][0]["cost_nanos"].get<std::int64_t>(), 0);  // Monday 00:00 CEST
   EXPECT_GT(report["days"][6]["cost_nanos"].get<std::int64_t>(), 0);  // Sunday 23:00 CET
+  // Both days were read from their rollups by local day: current, and the 25-hour one whole.
+  pqxx::connection c(url_);
+  pqxx::read_transaction tx(c);
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM local_days WHERE NOT pending AND ("
+                     "(day = '2026-10-18 22:00Z' AND day_end = '2026-10-19 22:00Z') OR "
+                     "(day = '2026-10-24 22:00Z' AND day_end = '2026-10-25 23:00Z'))")[0]
+                .as<int>(),
+            2);
 }
 
 TEST_F(ReportCommandTest, BadArgumentsAreNamed) {

@@ -3,11 +3,13 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <charconv>
 #include <functional>
 #include <future>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "costledger/model/errors.hpp"
@@ -101,6 +103,16 @@ bool IsDynamicRoute(std::string_view path) {
   return false;
 }
 
+// Parses `query` into `request`; the 400 answer when it is not valid.
+std::optional<Response> ParseListQuery(std::string_view query, ListRequest& request) {
+  try {
+    request = ParseListRequest(query);
+  } catch (const InvalidInput& e) {
+    return Make(400, kJson, RenderStatus(400, "BadRequest", e.what()));
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 struct Simulator::Cache {
@@ -135,6 +147,7 @@ Simulator::Simulator(SimulatorOptions options)
       volume_lists_{std::make_shared<const std::string>(RenderPersistentVolumeList(spec_)),
                     std::make_shared<const std::string>(RenderPersistentVolumeClaimList(spec_)),
                     std::make_shared<const std::string>(RenderStorageClassList())},
+      volume_items_{PersistentVolumeItems(spec_), PersistentVolumeClaimItems(spec_)},
       cache_(std::make_unique<Cache>()) {}
 
 Simulator::~Simulator() = default;
@@ -245,10 +258,12 @@ Response Simulator::Handle(std::string_view method, std::string_view target,
   }
   if (path == "/healthz") return Make(200, "text/plain; charset=utf-8", "ok\n");
   if (path == "/pricing/ec2_offer.json") return {200, std::string(kJson), offer_file_};
-  // Volumes outlive pods: the lists are the spec's, whatever the time (and the limit).
-  if (path == "/api/v1/persistentvolumes") return {200, std::string(kJson), volume_lists_[0]};
-  if (path == "/api/v1/persistentvolumeclaims") {
-    return {200, std::string(kJson), volume_lists_[1]};
+  // Volumes outlive pods: the lists are the spec's, whatever the time; paged as the API
+  // server pages them (`limit`, `continue`).
+  if (path == "/api/v1/persistentvolumes" || path == "/api/v1/persistentvolumeclaims") {
+    const std::size_t question = target.find('?');
+    return VolumeList(path == "/api/v1/persistentvolumes" ? 0 : 1,
+                      question == std::string_view::npos ? "" : target.substr(question + 1));
   }
   if (path == "/apis/storage.k8s.io/v1/storageclasses") {
     return {200, std::string(kJson), volume_lists_[2]};
@@ -276,11 +291,7 @@ Response Simulator::Handle(std::string_view method, std::string_view target,
 
 Response Simulator::List(std::string_view path, std::string_view query, std::int64_t t) const {
   ListRequest request;
-  try {
-    request = ParseListRequest(query);
-  } catch (const InvalidInput& e) {
-    return Make(400, kJson, RenderStatus(400, "BadRequest", e.what()));
-  }
+  if (std::optional<Response> bad = ParseListQuery(query, request)) return *bad;
   if (request.limit == 0 && !request.continue_from) {
     return *Cached(t, std::string(path), [&] { return Render(t, path); });
   }
@@ -301,6 +312,35 @@ Response Simulator::List(std::string_view path, std::string_view query, std::int
       fmt::format("{}?limit={}&continue={}", path, request.limit,
                   request.continue_from ? EncodeContinueToken(*request.continue_from) : "");
   return *Cached(at, key, [&] { return RenderChunk(at, path, request); });
+}
+
+Response Simulator::VolumeList(std::size_t list, std::string_view query) const {
+  ListRequest request;
+  if (std::optional<Response> bad = ParseListQuery(query, request)) return *bad;
+  if (request.limit == 0 && !request.continue_from) {
+    return {200, std::string(kJson), volume_lists_[list]};
+  }
+  // The lists never change (resourceVersion 1): a chunk starts at the index its token names.
+  const std::vector<std::string>& items = volume_items_[list];
+  ListChunk chunk;
+  if (request.continue_from) {
+    const std::string& start = request.continue_from->start;
+    const auto [end, ec] = std::from_chars(start.data(), start.data() + start.size(), chunk.begin);
+    if (ec != std::errc() || end != start.data() + start.size() || chunk.begin > items.size()) {
+      return Make(400, kJson,
+                  RenderStatus(400, "BadRequest", "continue key is not valid: unknown start"));
+    }
+  }
+  chunk.end = request.limit > 0
+                  ? std::min(items.size(), chunk.begin + static_cast<std::size_t>(request.limit))
+                  : items.size();
+  if (chunk.end < items.size()) {
+    chunk.continue_token = EncodeContinueToken({1, std::to_string(chunk.end)});
+    chunk.remaining_items = static_cast<std::int64_t>(items.size() - chunk.end);
+  }
+  return Make(200, kJson,
+              RenderVolumeList(list == 0 ? "PersistentVolumeList" : "PersistentVolumeClaimList",
+                               items, chunk));
 }
 
 Response Simulator::RenderChunk(std::int64_t t, std::string_view path,

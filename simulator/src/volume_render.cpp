@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "costledger/simulator/identifiers.hpp"
@@ -93,8 +94,8 @@ std::vector<SimVolume> SimulatedVolumes(const ClusterSpec& spec) {
   return out;
 }
 
-std::string RenderPersistentVolumeList(const ClusterSpec& spec) {
-  Json items = Json::array();
+std::vector<std::string> PersistentVolumeItems(const ClusterSpec& spec) {
+  std::vector<std::string> items;
   for (const SimVolume& v : SimulatedVolumes(spec)) {
     const std::string_view zone = kZones[static_cast<std::size_t>(v.zone)];
     Json pv_spec = {{"capacity", {{"storage", fmt::format("{}Gi", v.gib)}}},
@@ -123,54 +124,73 @@ std::string RenderPersistentVolumeList(const ClusterSpec& spec) {
                              {"apiVersion", "v1"}};
     }
     const char* phase = v.claim.empty() ? "Available" : v.claim_exists ? "Bound" : "Released";
-    items.push_back({{"metadata",
-                      {{"name", v.name},
-                       {"uid", v.uid},
-                       {"creationTimestamp", kCreated},
-                       {"annotations",
-                        {{"pv.kubernetes.io/provisioned-by",
-                          v.in_tree ? "kubernetes.io/aws-ebs" : "ebs.csi.aws.com"}}},
-                       {"finalizers", {"kubernetes.io/pv-protection"}}}},
-                     {"spec", pv_spec},
-                     {"status", {{"phase", phase}}}});
+    items.push_back(Json{{"metadata",
+                          {{"name", v.name},
+                           {"uid", v.uid},
+                           {"creationTimestamp", kCreated},
+                           {"annotations",
+                            {{"pv.kubernetes.io/provisioned-by",
+                              v.in_tree ? "kubernetes.io/aws-ebs" : "ebs.csi.aws.com"}}},
+                           {"finalizers", {"kubernetes.io/pv-protection"}}}},
+                         {"spec", pv_spec},
+                         {"status", {{"phase", phase}}}}
+                        .dump());
   }
-  return Json{{"kind", "PersistentVolumeList"},
-              {"apiVersion", "v1"},
-              {"metadata", {{"resourceVersion", "1"}}},
-              {"items", items}}
-      .dump();
+  return items;
 }
 
-std::string RenderPersistentVolumeClaimList(const ClusterSpec& spec) {
-  Json items = Json::array();
+std::string RenderPersistentVolumeList(const ClusterSpec& spec) {
+  return RenderVolumeList("PersistentVolumeList", PersistentVolumeItems(spec), {});
+}
+
+std::vector<std::string> PersistentVolumeClaimItems(const ClusterSpec& spec) {
+  std::vector<std::string> items;
   for (const SimVolume& v : SimulatedVolumes(spec)) {
     if (v.claim.empty() || !v.claim_exists) continue;
     const std::string size = fmt::format("{}Gi", v.gib);
-    items.push_back({{"metadata",
-                      {{"name", v.claim},
-                       {"namespace", v.claim_namespace},
-                       {"uid", v.uid},
-                       {"creationTimestamp", kCreated},
-                       {"annotations",
-                        {{"pv.kubernetes.io/bind-completed", "yes"},
-                         {"volume.kubernetes.io/storage-provisioner", "ebs.csi.aws.com"}}},
-                       {"finalizers", {"kubernetes.io/pvc-protection"}}}},
-                     {"spec",
-                      {{"accessModes", {"ReadWriteOnce"}},
-                       {"resources", {{"requests", {{"storage", size}}}}},
-                       {"volumeName", v.name},
-                       {"storageClassName", v.storage_class},
-                       {"volumeMode", "Filesystem"}}},
-                     {"status",
-                      {{"phase", "Bound"},
-                       {"accessModes", {"ReadWriteOnce"}},
-                       {"capacity", {{"storage", size}}}}}});
+    items.push_back(Json{{"metadata",
+                          {{"name", v.claim},
+                           {"namespace", v.claim_namespace},
+                           {"uid", v.uid},
+                           {"creationTimestamp", kCreated},
+                           {"annotations",
+                            {{"pv.kubernetes.io/bind-completed", "yes"},
+                             {"volume.kubernetes.io/storage-provisioner", "ebs.csi.aws.com"}}},
+                           {"finalizers", {"kubernetes.io/pvc-protection"}}}},
+                         {"spec",
+                          {{"accessModes", {"ReadWriteOnce"}},
+                           {"resources", {{"requests", {{"storage", size}}}}},
+                           {"volumeName", v.name},
+                           {"storageClassName", v.storage_class},
+                           {"volumeMode", "Filesystem"}}},
+                         {"status",
+                          {{"phase", "Bound"},
+                           {"accessModes", {"ReadWriteOnce"}},
+                           {"capacity", {{"storage", size}}}}}}
+                        .dump());
   }
-  return Json{{"kind", "PersistentVolumeClaimList"},
-              {"apiVersion", "v1"},
-              {"metadata", {{"resourceVersion", "1"}}},
-              {"items", items}}
-      .dump();
+  return items;
+}
+
+std::string RenderPersistentVolumeClaimList(const ClusterSpec& spec) {
+  return RenderVolumeList("PersistentVolumeClaimList", PersistentVolumeClaimItems(spec), {});
+}
+
+std::string RenderVolumeList(std::string_view kind, const std::vector<std::string>& items,
+                             const ListChunk& chunk) {
+  const std::size_t end = std::min(chunk.end, items.size());
+  std::string out = fmt::format(R"({{"apiVersion":"v1","kind":"{}","metadata":{{)", kind);
+  if (!chunk.continue_token.empty()) {
+    out += fmt::format(R"("continue":"{}","remainingItemCount":{},)", chunk.continue_token,
+                       chunk.remaining_items);
+  }
+  out += R"("resourceVersion":"1"},"items":[)";
+  for (std::size_t i = chunk.begin; i < end; ++i) {
+    if (i > chunk.begin) out += ',';
+    out += items[i];
+  }
+  out += "]}";
+  return out;
 }
 
 std::string RenderStorageClassList() {

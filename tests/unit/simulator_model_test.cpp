@@ -613,7 +613,10 @@ std::vector<nlohmann::json> Chunks(const Simulator& sim, const std::string& path
 TEST(SimulatorModelTest, ListChunksConcatenateToTheWholeList) {
   const Simulator& sim = Default();
   for (const auto& [path, limit] :
-       std::vector<std::pair<std::string, int>>{{"/api/v1/pods", 37}, {"/api/v1/nodes", 7}}) {
+       std::vector<std::pair<std::string, int>>{{"/api/v1/pods", 37},
+                                                {"/api/v1/nodes", 7},
+                                                {"/api/v1/persistentvolumes", 11},
+                                                {"/api/v1/persistentvolumeclaims", 9}}) {
     const nlohmann::json whole = nlohmann::json::parse(Get(sim, path, kT));
     ASSERT_FALSE(whole["metadata"].contains("continue"));
     // Time goes on between requests: every chunk still comes from the first one's snapshot.

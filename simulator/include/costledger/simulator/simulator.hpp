@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "costledger/simulator/cluster_spec.hpp"
 #include "costledger/simulator/cluster_state.hpp"
@@ -80,11 +81,13 @@ class Simulator {
   Response Render(std::int64_t t, std::string_view path) const;
   Response List(std::string_view path, std::string_view query, std::int64_t t) const;
   Response RenderChunk(std::int64_t t, std::string_view path, const ListRequest& request) const;
+  Response VolumeList(std::size_t list, std::string_view query) const;
 
   SimulatorOptions options_;
   ClusterSpec spec_;
   std::shared_ptr<const std::string> offer_file_;
   std::shared_ptr<const std::string> volume_lists_[3];  ///< PVs, PVCs, storage classes
+  std::vector<std::string> volume_items_[2];            ///< PVs', PVCs', for chunks of them
   std::unique_ptr<Cache> cache_;
 };
 

@@ -2,9 +2,11 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "costledger/simulator/cluster_spec.hpp"
+#include "costledger/simulator/kubernetes_render.hpp"
 
 namespace costledger::simulator {
 
@@ -32,8 +34,18 @@ std::vector<SimVolume> SimulatedVolumes(const ClusterSpec& spec);
 /// The claims the `ordinal`-th pod of `w` mounts (spec.volumes[].persistentVolumeClaim).
 std::vector<std::string> ClaimsOf(const Workload& w, int ordinal);
 
+/// The items of GET /api/v1/persistentvolumes and /api/v1/persistentvolumeclaims, each as
+/// compact JSON, in list order.
+std::vector<std::string> PersistentVolumeItems(const ClusterSpec& spec);
+std::vector<std::string> PersistentVolumeClaimItems(const ClusterSpec& spec);
+
+/// A v1 `kind` list of `items` (or of `chunk` of them, with its continue token and remaining
+/// item count), as the API server pages it.
+std::string RenderVolumeList(std::string_view kind, const std::vector<std::string>& items,
+                             const ListChunk& chunk);
+
 /// GET /api/v1/persistentvolumes, /api/v1/persistentvolumeclaims and
-/// /apis/storage.k8s.io/v1/storageclasses (whole lists; no continue token).
+/// /apis/storage.k8s.io/v1/storageclasses, whole.
 std::string RenderPersistentVolumeList(const ClusterSpec& spec);
 std::string RenderPersistentVolumeClaimList(const ClusterSpec& spec);
 std::string RenderStorageClassList();

@@ -436,7 +436,9 @@ void RunCollector(const Config& c, common::Logger& log, bool once, api::CostMetr
   }
   fetch::HttpClusterSource cluster(ToSourceSettings(c));
   fetch::ConfiguredPriceSource prices(ToPriceSettings(c));
-  collector::Collector collector(ToCollectorSettings(c), cluster, prices, spool, store, log);
+  collector::CollectorSettings settings = ToCollectorSettings(c);
+  settings.keep_inventory = metrics != nullptr;  // only an exporter reads it
+  collector::Collector collector(std::move(settings), cluster, prices, spool, store, log);
   collector.Run(g_stop, [&](const model::TickReport& tick) {
     if (metrics != nullptr) metrics->Observe(tick);
     if (once) g_stop = true;

@@ -187,31 +187,57 @@ void Collector::MaintainIfDue(sys_seconds now) {
   }
 }
 
-std::vector<model::PodLabelSet> Collector::ChangedPodLabels(const std::vector<model::Pod>& pods) {
-  std::vector<model::PodLabelSet> changed;
+std::vector<model::PodLabelSet> Collector::ChangedPodLabels(std::vector<model::Pod>& pods,
+                                                            bool take) {
+  // Which to send first, then exactly that many: a vector grown by doubling would hold its
+  // old and new buffers at once (every pod's on the first interval).
+  std::vector<bool> send(pods.size());
+  std::size_t sending = 0;
   std::string key;
   pod_labels_sent_.BeginPass();
-  for (const model::Pod& pod : pods) {
-    key.assign(pod.namespace_name).append("/").append(pod.name);
-    if (pod_labels_sent_.Changed(key, pod.labels)) {
-      changed.push_back({pod.namespace_name, pod.name, pod.labels});
-    }
+  for (std::size_t i = 0; i < pods.size(); ++i) {
+    key.assign(pods[i].namespace_name).append("/").append(pods[i].name);
+    send[i] = pod_labels_sent_.Changed(key, pods[i].labels);
+    sending += send[i] ? 1 : 0;
   }
   pod_labels_sent_.EndPass();
+  std::vector<model::PodLabelSet> changed;
+  changed.reserve(sending);
+  for (std::size_t i = 0; i < pods.size(); ++i) {
+    model::Pod& pod = pods[i];
+    if (!take) {
+      if (send[i]) changed.push_back({pod.namespace_name, pod.name, pod.labels});
+      continue;
+    }
+    model::Labels kept = KeptLabels(pod.labels);
+    if (send[i]) changed.push_back({pod.namespace_name, pod.name, std::move(pod.labels)});
+    pod.labels = std::move(kept);
+  }
   return changed;
 }
 
-std::vector<model::NodeLabelSet> Collector::ChangedNodeLabels(
-    const std::vector<model::Node>& nodes) {
+std::vector<model::NodeLabelSet> Collector::ChangedNodeLabels(std::vector<model::Node>& nodes,
+                                                              bool take) {
   std::vector<model::NodeLabelSet> changed;
   node_labels_sent_.BeginPass();
-  for (const model::Node& node : nodes) {
-    if (node_labels_sent_.Changed(node.name, node.labels)) {
-      changed.push_back({node.name, node.labels});
-    }
+  for (model::Node& node : nodes) {
+    const bool send = node_labels_sent_.Changed(node.name, node.labels);
+    if (send) changed.push_back({node.name, take ? std::move(node.labels) : node.labels});
+    // Read when parsed (instance type, zone, capacity type): not needed again.
+    if (take) node.labels = model::Labels();
   }
   node_labels_sent_.EndPass();
   return changed;
+}
+
+model::Labels Collector::KeptLabels(const model::Labels& labels) const {
+  model::Labels kept;
+  for (const auto& [key, value] : labels) {
+    if (key == settings_.interval.team_label || model::IsWorkloadNamingLabel(key)) {
+      kept.emplace(key, value);
+    }
+  }
+  return kept;
 }
 
 std::shared_ptr<const model::ClusterInventory> Collector::KeepOnlyWhatLaterIntervalsNeed() {
@@ -228,12 +254,7 @@ std::shared_ptr<const model::ClusterInventory> Collector::KeepOnlyWhatLaterInter
   }
   inventory->pods.reserve(last_pods_->size());
   for (model::Pod& pod : *last_pods_) {
-    model::Labels kept;
-    for (const auto& [key, value] : pod.labels) {
-      if (key == settings_.interval.team_label || model::IsWorkloadNamingLabel(key)) {
-        kept.emplace(key, value);
-      }
-    }
+    model::Labels kept = KeptLabels(pod.labels);
     inventory->pods.push_back({pod.namespace_name, pod.name, pod.uid, std::move(pod.labels),
                                pod.controller_kind, pod.controller_name, pod.claims,
                                pod.phase == model::PodPhase::kRunning});
@@ -339,9 +360,10 @@ model::TickReport Collector::Tick(sys_seconds boundary) {
     for (const std::string& w : batch.costs.warnings) log_.Warn("attribution", {{"detail", w}});
     // Stale state has no labels that were not sent when it was fresh.
     if (fresh_state) {
-      batch.pod_labels = ChangedPodLabels(*last_pods_);
-      batch.node_labels = ChangedNodeLabels(*last_nodes_);
-      report.inventory = KeepOnlyWhatLaterIntervalsNeed();
+      const bool take = !settings_.keep_inventory;
+      batch.pod_labels = ChangedPodLabels(*last_pods_, take);
+      batch.node_labels = ChangedNodeLabels(*last_nodes_, take);
+      if (settings_.keep_inventory) report.inventory = KeepOnlyWhatLaterIntervalsNeed();
     }
   } else {
     batch.costs.start = report.interval_start;

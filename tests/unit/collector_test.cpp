@@ -494,6 +494,43 @@ TEST_F(CollectorTest, NodeLabelsAreSentWhenNewOrChangedOnly) {
   EXPECT_EQ(names(store_.stored[2].node_labels), (std::vector<std::string>{"n1", "n2"}));
 }
 
+// Without an exporter to read the inventory (serve --role collector), the labels move into the
+// batch instead of being copied: the same labels are sent, the report carries no inventory,
+// and a failed scrape is still priced with the teams and workload names of the last state.
+TEST_F(CollectorTest, WithoutTheInventoryLabelsMoveIntoTheBatchAndTheStateKeepsWhatItNeeds) {
+  settings_.keep_inventory = false;
+  model::Pod& driver = cluster_.pods->at(1);
+  driver.labels["spark-app-name"] = "etl";
+  driver.labels["spark-role"] = "driver";
+  driver.controller_kind = "SparkApplication";
+  driver.controller_name = "etl-1763287200";
+  const model::TickReport first = Tick(0);
+  EXPECT_EQ(first.inventory, nullptr);
+  ASSERT_EQ(PodNames(first.batch->pod_labels),
+            (std::vector<std::string>{"shop/web-1", "data/etl-1"}));
+  EXPECT_EQ(first.batch->pod_labels[0].labels,
+            (model::Labels{{"app", "web-1"}, {"team", "alpha"}}));
+  EXPECT_EQ(first.batch->pod_labels[1].labels, cluster_.pods->at(1).labels);
+  ASSERT_EQ(first.batch->node_labels.size(), 1U);
+  EXPECT_EQ(first.batch->node_labels[0].labels, cluster_.nodes->at(0).labels);
+  EXPECT_EQ(first.batch->costs.containers.at(1).labels.workload, "spark:etl");
+  EXPECT_TRUE(Tick(1).batch->pod_labels.empty());  // unchanged: still compared in full
+  (*cluster_.pods)[1].labels["app"] = "etl-v2";
+  const model::TickReport changed = Tick(2);
+  ASSERT_EQ(PodNames(changed.batch->pod_labels), (std::vector<std::string>{"data/etl-1"}));
+  EXPECT_EQ(changed.batch->pod_labels[0].labels.at("app"), "etl-v2");
+
+  const std::vector<model::Node> nodes = *cluster_.nodes;
+  const std::vector<model::Pod> pods = *cluster_.pods;
+  cluster_.nodes.reset();
+  cluster_.pods.reset();
+  const model::TickReport stale = Tick(3);
+  EXPECT_TRUE(stale.attributed);
+  ExpectSameCosts(stale.batch->costs, Attribute(3, nodes, pods, {}, prices_.next.book));
+  EXPECT_EQ(stale.batch->costs.containers.at(1).labels.workload, "spark:etl");
+  EXPECT_EQ(stale.batch->costs.containers.at(1).labels.team, "beta");
+}
+
 TEST_F(CollectorTest, APodListedTwiceCountsOnce) {
   model::Pod twin = (*cluster_.pods)[0];
   twin.labels["app"] = "twin";

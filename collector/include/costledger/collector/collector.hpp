@@ -36,6 +36,11 @@ struct CollectorSettings {
   /// slower than this does not hold the interval up; the interval is priced with the prices
   /// loaded before and the new ones are taken at the first tick after they arrive.
   std::chrono::milliseconds price_wait{30'000};
+  /// Whether each tick carries the cluster inventory (TickReport::inventory: the exporter's
+  /// kube_* metrics, for `serve --role all`). Without it the pods' and nodes' labels move into
+  /// the batch (changed ones) or are let go once attributed, instead of being copied: at 150k
+  /// pods the first interval holds every pod's labels once, not twice.
+  bool keep_inventory = true;
 };
 
 /// The collector: every interval it scrapes all sources, turns counters into rates, attributes
@@ -72,8 +77,11 @@ class Collector {
   std::vector<model::PricedQuery> PriceNewQueries(
       const std::vector<model::AthenaQueryExecution>& executions);
   void MaintainIfDue(std::chrono::sys_seconds now);
-  std::vector<model::PodLabelSet> ChangedPodLabels(const std::vector<model::Pod>& pods);
-  std::vector<model::NodeLabelSet> ChangedNodeLabels(const std::vector<model::Node>& nodes);
+  // The labels new or changed since sent, copied (`take`: moved out of the pods and nodes,
+  // which keep only KeptLabels).
+  std::vector<model::PodLabelSet> ChangedPodLabels(std::vector<model::Pod>& pods, bool take);
+  std::vector<model::NodeLabelSet> ChangedNodeLabels(std::vector<model::Node>& nodes, bool take);
+  model::Labels KeptLabels(const model::Labels& labels) const;
   std::shared_ptr<const model::ClusterInventory> KeepOnlyWhatLaterIntervalsNeed();
 
   CollectorSettings settings_;

@@ -7,9 +7,63 @@ namespace {
 
 using std::chrono::sys_seconds;
 
-void KeepMin(std::string& kept, const std::string& value) {
-  // Bytewise, as min() over the COLLATE "C" columns.
-  if (value < kept) kept = value;
+// The labels of the columns folded as `kKind` (Rollup::kKey or kLabel), in column order, each
+// followed by a NUL.
+template <Rollup kKind>
+void Pack(const model::CostLabels& labels, std::string& out) {
+  out.clear();
+  ForEachContainerColumn([&](auto i) {
+    constexpr const ContainerColumn& kColumn = kContainerColumns[i];
+    if constexpr (kColumn.rollup == kKind) {
+      out += labels.*kColumn.label;
+      out += '\0';
+    }
+  });
+}
+
+// Whether `packed` (Pack<kKind>) holds exactly `labels`' labels of those columns.
+template <Rollup kKind>
+bool SamePacked(std::string_view packed, const model::CostLabels& labels) {
+  std::size_t at = 0;
+  bool same = true;
+  ForEachContainerColumn([&](auto i) {
+    constexpr const ContainerColumn& kColumn = kContainerColumns[i];
+    if constexpr (kColumn.rollup == kKind) {
+      const std::string& value = labels.*kColumn.label;
+      same = same && packed.size() > at + value.size() &&
+             packed.compare(at, value.size(), value) == 0 && packed[at + value.size()] == '\0';
+      at += value.size() + 1;
+    }
+  });
+  return same && at == packed.size();
+}
+
+// The labels of `packed` (Pack<kKind>) into `labels`.
+template <Rollup kKind>
+void Unpack(std::string_view packed, model::CostLabels& labels) {
+  std::size_t at = 0;
+  ForEachContainerColumn([&](auto i) {
+    constexpr const ContainerColumn& kColumn = kContainerColumns[i];
+    if constexpr (kColumn.rollup == kKind) {
+      const std::size_t end = packed.find('\0', at);
+      labels.*kColumn.label = packed.substr(at, end - at);
+      at = end + 1;
+    }
+  });
+}
+
+// Each carried label the bytewise least of the rows' (min() over COLLATE "C" columns).
+void KeepLeastLabels(std::string& packed, const model::CostLabels& labels) {
+  if (SamePacked<Rollup::kLabel>(packed, labels)) return;  // nearly always
+  model::CostLabels kept;
+  Unpack<Rollup::kLabel>(packed, kept);
+  ForEachContainerColumn([&](auto i) {
+    constexpr const ContainerColumn& kColumn = kContainerColumns[i];
+    if constexpr (kColumn.rollup == Rollup::kLabel) {
+      if (labels.*kColumn.label < kept.*kColumn.label) kept.*kColumn.label = labels.*kColumn.label;
+    }
+  });
+  Pack<Rollup::kLabel>(kept, packed);
 }
 
 }  // namespace
@@ -35,40 +89,19 @@ void HourRollup::Add(const model::IntervalBatch& batch) {
     // Batches of a collector list mostly the same containers in the same order: the row at
     // this position last time, when its key labels are the same, saves building the key and
     // looking it up (half the time here).
-    HourlyContainerRow* row = at < h->row_at.size() ? h->row_at[at] : nullptr;
-    bool same = row != nullptr;
-    ForEachContainerColumn([&](auto i) {
-      constexpr const ContainerColumn& kColumn = kContainerColumns[i];
-      if constexpr (kColumn.rollup == Rollup::kKey)
-        same = same && row->labels.*kColumn.label == r.labels.*kColumn.label;
-    });
-    bool inserted = false;
-    if (!same) {
-      key.clear();
-      ForEachContainerColumn([&](auto i) {
-        constexpr const ContainerColumn& kColumn = kContainerColumns[i];
-        if constexpr (kColumn.rollup == Rollup::kKey) {
-          key += r.labels.*kColumn.label;
-          key += '\0';
-        }
-      });
-      const auto emplaced = h->rows.try_emplace(key);
-      row = &emplaced.first->second;
-      inserted = emplaced.second;
+    Entry* row = at < h->row_at.size() ? h->row_at[at] : nullptr;
+    if (row == nullptr || !SamePacked<Rollup::kKey>(row->first, r.labels)) {
+      Pack<Rollup::kKey>(r.labels, key);
+      const auto [it, inserted] = h->rows.try_emplace(key);
+      row = &*it;
+      if (inserted) Pack<Rollup::kLabel>(r.labels, row->second.labels);
       if (h->row_at.size() <= at) h->row_at.resize(costs.containers.size(), nullptr);
       h->row_at[at] = row;
+      if (!inserted) KeepLeastLabels(row->second.labels, r.labels);
+    } else {
+      KeepLeastLabels(row->second.labels, r.labels);
     }
-    ForEachContainerColumn([&](auto i) {
-      constexpr const ContainerColumn& kColumn = kContainerColumns[i];
-      if constexpr (IsRollupLabel(kColumn)) {
-        if (inserted) {
-          row->labels.*kColumn.label = r.labels.*kColumn.label;
-        } else if constexpr (kColumn.rollup == Rollup::kLabel) {
-          KeepMin(row->labels.*kColumn.label, r.labels.*kColumn.label);
-        }
-      }
-    });
-    if (!FoldContainerInterval(row->values, {r, start, seconds})) h->unusable = true;
+    if (!FoldContainerInterval(row->second.values, {r, start, seconds})) h->unusable = true;
   }
 }
 
@@ -103,14 +136,20 @@ std::optional<std::vector<HourlyContainerRow>> HourRollup::Take(
   // copied in, instead of splitting pages all over (measured: about half the COPY's time).
   // Keys join the key labels with NULs (which no label holds), so they sort as the labels do,
   // bytewise as COLLATE "C".
-  std::vector<std::pair<const std::string, HourlyContainerRow>*> by_key;
+  std::vector<Entry*> by_key;
   by_key.reserve(h.rows.size());
-  for (auto& entry : h.rows) by_key.push_back(&entry);
+  for (Entry& entry : h.rows) by_key.push_back(&entry);
   std::sort(by_key.begin(), by_key.end(),
-            [](const auto* a, const auto* b) { return a->first < b->first; });
+            [](const Entry* a, const Entry* b) { return a->first < b->first; });
   std::vector<HourlyContainerRow> rows;
   rows.reserve(by_key.size());
-  for (auto* entry : by_key) rows.push_back(std::move(entry->second));
+  for (Entry* entry : by_key) {
+    HourlyContainerRow& row = rows.emplace_back();
+    Unpack<Rollup::kKey>(entry->first, row.labels);
+    Unpack<Rollup::kLabel>(entry->second.labels, row.labels);
+    row.values = entry->second.values;
+    std::string().swap(entry->second.labels);  // let go as it goes
+  }
   return rows;
 }
 

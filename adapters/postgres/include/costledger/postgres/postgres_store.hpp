@@ -75,7 +75,9 @@ class PostgresStore final : public ports::IntervalStore {
   /// replayed). The current, incomplete hour stays in the raw tables until it ends. Safe with
   /// concurrent writers and rollups. Asks the database only once per hour while nothing is
   /// pending, unless this store writes into a complete hour: hours another writer marks are
-  /// rolled up by that writer, or here after the next hour begins. Returns the hours rolled up.
+  /// rolled up by that writer, or here after the next hour begins. Then the daily rollups of
+  /// complete UTC days, and local days (SetLocalDayZone) for at most about 5 s per call.
+  /// Returns the hours rolled up.
   std::int64_t RollUp(std::chrono::sys_seconds complete_before) override;
 
   /// Deletes what is older than the policy allows (drops whole raw partitions), after rolling

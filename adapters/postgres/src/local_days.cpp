@@ -59,8 +59,7 @@ WHERE d.cluster = x.cluster AND d.day = x.day AND d.day_end <= to_timestamp($1::
 constexpr std::string_view kDeleteDays =
     "DELETE FROM local_days WHERE day_end <= to_timestamp($1::bigint)";
 
-}  // namespace
-
+// Whether `zone` names UTC (its local days are the UTC days the store keeps anyway).
 bool IsUtcZoneName(const std::string& zone) {
   static constexpr std::array<std::string_view, 14> kUtc{
       "UTC",       "Etc/UTC",       "UCT",       "Etc/UCT",      "GMT",
@@ -68,6 +67,8 @@ bool IsUtcZoneName(const std::string& zone) {
       "Universal", "Etc/Universal", "Greenwich", "Etc/Greenwich"};
   return std::ranges::find(kUtc, zone) != kUtc.end();
 }
+
+}  // namespace
 
 bool ApplyLocalDayZone(pqxx::dbtransaction& tx, const std::string& zone) {
   const auto stored_zone = [&tx] {

@@ -10,9 +10,6 @@
 
 namespace costledger::postgres {
 
-/// Whether `zone` names UTC (its local days are the UTC days the store keeps anyway).
-bool IsUtcZoneName(const std::string& zone);
-
 /// Makes `zone` the zone of the local days ("" or a UTC zone: none). When it differs from the
 /// stored one: clears the local days and marks every stored local day of `zone` pending (with
 /// the hourly rollups locked, so none rolled up meanwhile is missed). Returns false, and keeps

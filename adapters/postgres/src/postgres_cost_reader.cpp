@@ -515,11 +515,9 @@ struct PostgresCostReader::Impl {
   struct Context {
     std::vector<std::string> clusters;
     std::vector<ReadSegment> plan;
-    // With complements: the plan of container rows, local days (kLocalDaily) where current.
-    std::vector<ReadSegment> container_plan;
-    // With complements: the plan without them (volume shares have no rows to take hours away
-    // from a day read whole).
-    std::vector<ReadSegment> exact_plan;
+    // What the plan was made from: the hours and days waiting for their rollups.
+    std::set<sys_seconds> pending_hours;
+    std::set<sys_seconds> pending_days;
   };
 
   static Context Prepare(pqxx::transaction_base& tx, sys_seconds start, sys_seconds end,
@@ -528,32 +526,31 @@ struct PostgresCostReader::Impl {
     for (const pqxx::row& r : tx.exec(std::string(kClusters))) {
       ctx.clusters.push_back(r[0].as<std::string>());
     }
-    std::set<sys_seconds> hours;
-    std::set<sys_seconds> days;
     // Complements read whole days: the hours around the window matter too.
     const sys_seconds hours_start =
         complements ? std::chrono::floor<std::chrono::days>(start) : start;
     const sys_seconds hours_end = complements ? std::chrono::ceil<std::chrono::days>(end) : end;
     for (const pqxx::row& r :
          tx.exec_params(std::string(kPendingHours), Epoch(hours_start), Epoch(hours_end))) {
-      hours.insert(FromEpoch(r[0].as<std::int64_t>()));
+      ctx.pending_hours.insert(FromEpoch(r[0].as<std::int64_t>()));
     }
     for (const pqxx::row& r : tx.exec_params(std::string(kPendingDays), Epoch(start), Epoch(end))) {
-      days.insert(FromEpoch(r[0].as<std::int64_t>()));
+      ctx.pending_days.insert(FromEpoch(r[0].as<std::int64_t>()));
     }
-    ctx.plan = PlanReads(start, end, step, hours, days, complements);
-    ctx.container_plan = ctx.plan;
-    ctx.exact_plan = ctx.plan;
-    if (complements && step >= end - start) {
-      std::vector<LocalDay> local;
-      for (const pqxx::row& r : tx.exec_params(std::string(kLocalDays), Epoch(start), Epoch(end))) {
-        local.push_back({FromEpoch(r[0].as<std::int64_t>()), FromEpoch(r[1].as<std::int64_t>()),
-                         r[2].as<bool>()});
-      }
-      ctx.container_plan = PlanReadsWithLocalDays(start, end, hours, days, local);
-      ctx.exact_plan = PlanReads(start, end, step, hours, days, false);
-    }
+    ctx.plan = PlanReads(start, end, step, ctx.pending_hours, ctx.pending_days, complements);
     return ctx;
+  }
+
+  // The plan of container rows of a single-step window read with complements: its local days
+  // (migration 0018) from their rollups where current, the rest as ctx.plan plans it.
+  static std::vector<ReadSegment> PlanWithLocalDays(pqxx::transaction_base& tx, const Context& ctx,
+                                                    sys_seconds start, sys_seconds end) {
+    std::vector<LocalDay> local;
+    for (const pqxx::row& r : tx.exec_params(std::string(kLocalDays), Epoch(start), Epoch(end))) {
+      local.push_back({FromEpoch(r[0].as<std::int64_t>()), FromEpoch(r[1].as<std::int64_t>()),
+                       r[2].as<bool>()});
+    }
+    return PlanReadsWithLocalDays(start, end, ctx.pending_hours, ctx.pending_days, local);
   }
 };
 
@@ -612,13 +609,16 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadContainerSums(
     const RollupGrain grain = GrainFor(grouping);
     std::string groups;  // ", 2, 3, ..." : the grouped keys by position
     for (std::size_t i = 0; i < grouping.size(); ++i) groups += fmt::format(", {}", i + 2);
+    // Container rows: local days from their rollups where the window covers them whole.
+    const std::vector<ReadSegment> container_plan =
+        complements && single_step ? Impl::PlanWithLocalDays(tx, ctx, start, end) : ctx.plan;
     // Hours of a day read whole that the window does not cover, taken away again (below).
-    const std::string taken = SubtractCondition(ctx.container_plan, params);
+    const std::string taken = SubtractCondition(container_plan, params);
     std::string branches;
     for (const ReadTier tier :
          {ReadTier::kLocalDaily, ReadTier::kDaily, ReadTier::kHourly, ReadTier::kRaw}) {
       const TierSql& sql = ContainerSqlOf(tier, grain);
-      const std::string ranges = RangeCondition(ctx.container_plan, tier, sql.time_column, params);
+      const std::string ranges = RangeCondition(container_plan, tier, sql.time_column, params);
       if (ranges.empty()) continue;
       if (!branches.empty()) branches += "\nUNION ALL\n";
       // Each branch aggregates on its own first: the raw one can be millions of rows. A
@@ -725,7 +725,11 @@ std::vector<model::AllocationRow> PostgresCostReader::ReadContainerSums(
       }
       out.push_back(std::move(row));
     }
-    AddVolumeShares(tx, ctx.clusters, ctx.exact_plan, start, end, step, grouping, out);
+    // Volume shares have no rows of a day read whole to take its other hours away from.
+    AddVolumeShares(
+        tx, ctx.clusters,
+        complements ? PlanReads(start, end, step, ctx.pending_hours, ctx.pending_days) : ctx.plan,
+        start, end, step, grouping, out);
     return out;
   });
 }

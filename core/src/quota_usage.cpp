@@ -103,6 +103,15 @@ std::int64_t QueryAmount(QuotaUnit unit, const QuerySpend& query) {
   return 0;
 }
 
+bool CountsContainerSpend(const Quota& quota) {
+  return quota.scope.CoversContainers() && quota.limit.unit != QuotaUnit::kBytesScanned;
+}
+
+bool CountsQuerySpend(const Quota& quota) {
+  return quota.scope.CoversQueries() &&
+         (quota.limit.unit == QuotaUnit::kDollars || quota.limit.unit == QuotaUnit::kBytesScanned);
+}
+
 std::vector<PropertyRef> GroupingFor(const QuotaScope& scope) {
   std::vector<PropertyRef> grouping;
   if (scope.cluster) grouping.push_back({CostProperty::kCluster, ""});

@@ -17,15 +17,6 @@ using std::chrono::sys_seconds;
 /// How many alert records a process reads at start (the newest; a few per quota and period).
 constexpr std::size_t kAlertRecordsRead = 5000;
 
-bool CountsContainers(const model::Quota& q) {
-  return q.scope.CoversContainers() && q.limit.unit != model::QuotaUnit::kBytesScanned;
-}
-
-bool CountsQueries(const model::Quota& q) {
-  return q.scope.CoversQueries() && (q.limit.unit == model::QuotaUnit::kDollars ||
-                                     q.limit.unit == model::QuotaUnit::kBytesScanned);
-}
-
 }  // namespace
 
 QuotaEvaluator::QuotaEvaluator(EvaluatorPorts ports, EvaluatorSettings settings,
@@ -111,7 +102,7 @@ void QuotaEvaluator::ReadNewIntervals(sys_seconds from, sys_seconds to, Evaluati
       }
     }
     const bool needs_rows = std::ranges::any_of(
-        members, [](const Tracked* t) { return CountsContainers(t->usage.quota()); });
+        members, [](const Tracked* t) { return model::CountsContainerSpend(t->usage.quota()); });
     for (auto a = cuts.begin(), b = std::next(a); b != cuts.end(); ++a, ++b) {
       for (Tracked* t : members) {
         if (*a >= t->usage.period().end) {
@@ -123,7 +114,7 @@ void QuotaEvaluator::ReadNewIntervals(sys_seconds from, sys_seconds to, Evaluati
       const auto rows = ports_.allocations.ReadAllocations(*a, *b, *b - *a, grouping);
       ++out.allocation_reads;
       for (Tracked* t : members) {
-        if (!CountsContainers(t->usage.quota())) continue;
+        if (!model::CountsContainerSpend(t->usage.quota())) continue;
         for (const model::AllocationRow& row : rows) t->usage.AddStored(row, grouping);
       }
     }
@@ -134,7 +125,7 @@ void QuotaEvaluator::ReadNewIntervals(sys_seconds from, sys_seconds to, Evaluati
 void QuotaEvaluator::ReadNewQueries(sys_seconds from, sys_seconds to, Evaluation& out) {
   std::optional<sys_seconds> earliest;
   for (const auto& [name, t] : tracked_) {
-    if (!t.seeded || !CountsQueries(t.usage.quota())) continue;
+    if (!t.seeded || !model::CountsQuerySpend(t.usage.quota())) continue;
     const sys_seconds start = std::max(t.usage.period().start, from - settings_.query_lookback);
     earliest = earliest ? std::min(*earliest, start) : start;
   }
@@ -142,7 +133,7 @@ void QuotaEvaluator::ReadNewQueries(sys_seconds from, sys_seconds to, Evaluation
   const auto rows = ports_.queries.ReadQueries(*earliest, to);
   ++out.query_reads;
   for (auto& [name, t] : tracked_) {
-    if (!t.seeded || !CountsQueries(t.usage.quota())) continue;
+    if (!t.seeded || !model::CountsQuerySpend(t.usage.quota())) continue;
     for (const model::QueryCostRow& row : rows) t.usage.AddQuery(model::ToQuerySpend(row));
   }
 }
@@ -156,14 +147,14 @@ void QuotaEvaluator::Seed(Tracked& t, sys_seconds now, Evaluation& out) {
   const model::TimeWindow period = t.usage.period();
   const sys_seconds end = std::min(*through_, period.end);
   if (end > period.start) {
-    if (CountsContainers(quota)) {
+    if (model::CountsContainerSpend(quota)) {
       const std::vector<model::PropertyRef> grouping = model::GroupingFor(quota.scope);
       const auto rows =
           ports_.allocations.ReadAllocations(period.start, end, end - period.start, grouping);
       ++out.allocation_reads;
       for (const model::AllocationRow& row : rows) t.usage.AddStored(row, grouping);
     }
-    if (CountsQueries(quota)) {
+    if (model::CountsQuerySpend(quota)) {
       ++out.query_reads;
       for (const model::QueryCostRow& row : ports_.queries.ReadQueries(period.start, end)) {
         t.usage.AddQuery(model::ToQuerySpend(row));

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "costledger/model/errors.hpp"
+#include "listed_quotas.hpp"
 #include "quota_test_zones.hpp"
 
 namespace costledger::quotas {
@@ -27,8 +28,7 @@ struct StoredInterval {
   double gpu_device_seconds = 0;
 };
 
-class FakeStore final : public ports::QuotaStore,
-                        public ports::AllocationReader,
+class FakeStore final : public ports::AllocationReader,
                         public ports::QueryReader,
                         public ports::AssetReader,
                         public ports::StoreHealth,
@@ -45,31 +45,6 @@ class FakeStore final : public ports::QuotaStore,
     seconds step;
     std::vector<model::PropertyRef> grouping;
   };
-
-  std::vector<ports::StoredQuota> List() override {
-    std::vector<ports::StoredQuota> out;
-    for (const model::Quota& q : quotas) out.push_back({q, {}, {}, "test", {}});
-    return out;
-  }
-  std::optional<ports::StoredQuota> Get(const std::string& /*name*/) override {
-    return std::nullopt;
-  }
-  ports::QuotaPutOutcome Put(const model::Quota& /*quota*/, const std::string& /*who*/,
-                             ports::QuotaSource /*source*/) override {
-    return ports::QuotaPutOutcome::kUnchanged;
-  }
-  bool Delete(const std::string& /*name*/, const std::string& /*who*/,
-              ports::QuotaSource /*source*/) override {
-    return false;
-  }
-  ports::QuotaReconcileResult Reconcile(const std::vector<model::Quota>& /*quotas*/,
-                                        const std::string& /*who*/) override {
-    return {};
-  }
-  std::vector<ports::QuotaChange> History(const std::string& /*name*/,
-                                          std::size_t /*limit*/) override {
-    return {};
-  }
 
   std::vector<model::AllocationRow> ReadAllocations(
       sys_seconds start, sys_seconds end, seconds step,
@@ -132,7 +107,6 @@ class FakeStore final : public ports::QuotaStore,
     }
   }
 
-  std::vector<model::Quota> quotas;
   std::vector<StoredInterval> intervals;
   std::vector<model::QueryCostRow> queries;
   std::vector<model::NodeAssetRow> nodes;
@@ -162,7 +136,7 @@ class QuotaEvaluatorTest : public ::testing::Test {
  protected:
   QuotaEvaluator Make(std::shared_ptr<const model::ZoneRules> zone =
                           std::make_shared<model::FixedOffsetZone>(model::FixedOffsetZone::Utc())) {
-    return QuotaEvaluator({store_, store_, store_, store_, store_, &store_}, EvaluatorSettings{},
+    return QuotaEvaluator({quotas_, store_, store_, store_, store_, &store_}, EvaluatorSettings{},
                           std::move(zone), board_);
   }
   const model::QuotaStatus& StatusOf(const Evaluation& e, const std::string& name) {
@@ -172,12 +146,13 @@ class QuotaEvaluatorTest : public ::testing::Test {
     throw std::runtime_error("no quota " + name);
   }
 
+  testing::ListedQuotas quotas_;
   FakeStore store_;
   QuotaBoard board_;
 };
 
 TEST_F(QuotaEvaluatorTest, SeedsThePeriodThenReadsOnlyTheNewIntervals) {
-  store_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 100)};
+  quotas_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 100)};
   store_.AddMinutes(Utc(2026, 12, 3, 10, 0), 6, "alpha", kDollar);
   store_.AddMinutes(Utc(2026, 12, 3, 10, 0), 6, "beta", 7 * kDollar);
   QuotaEvaluator evaluator = Make();
@@ -209,8 +184,8 @@ TEST_F(QuotaEvaluatorTest, SeedsThePeriodThenReadsOnlyTheNewIntervals) {
 }
 
 TEST_F(QuotaEvaluatorTest, QuotasOfOneGroupingShareOneRead) {
-  store_.quotas = {TeamQuota("a", "alpha", model::QuotaPeriod::kDay, 100),
-                   TeamQuota("b", "beta", model::QuotaPeriod::kDay, 100)};
+  quotas_.quotas = {TeamQuota("a", "alpha", model::QuotaPeriod::kDay, 100),
+                    TeamQuota("b", "beta", model::QuotaPeriod::kDay, 100)};
   store_.AddMinutes(Utc(2026, 12, 3, 10, 0), 1, "alpha", kDollar);
   QuotaEvaluator evaluator = Make();
   evaluator.Evaluate(Utc(2026, 12, 3, 10, 1));
@@ -223,7 +198,7 @@ TEST_F(QuotaEvaluatorTest, QuotasOfOneGroupingShareOneRead) {
 }
 
 TEST_F(QuotaEvaluatorTest, PeriodRollsWhereTheDataCrossesMidnightAndAlertsTheEndingPeriodFirst) {
-  store_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 10)};
+  quotas_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 10)};
   store_.AddMinutes(Utc(2026, 12, 3, 23, 50), 4, "alpha", kDollar);  // 40%
   QuotaEvaluator evaluator = Make();
   const Evaluation first = evaluator.Evaluate(Utc(2026, 12, 3, 23, 54, 10));
@@ -251,7 +226,7 @@ TEST_F(QuotaEvaluatorTest, PeriodRollsWhereTheDataCrossesMidnightAndAlertsTheEnd
 }
 
 TEST_F(QuotaEvaluatorTest, TheClockRollsThePeriodWhenNoDataCrossesIt) {
-  store_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 10)};
+  quotas_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 10)};
   store_.AddMinutes(Utc(2026, 12, 3, 23, 50), 3, "alpha", kDollar);
   QuotaEvaluator evaluator = Make();
   evaluator.Evaluate(Utc(2026, 12, 3, 23, 54));
@@ -262,7 +237,7 @@ TEST_F(QuotaEvaluatorTest, TheClockRollsThePeriodWhenNoDataCrossesIt) {
 }
 
 TEST_F(QuotaEvaluatorTest, LateIntervalsOfTheEndedPeriodDoNotCountInTheNewOne) {
-  store_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 100)};
+  quotas_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 100)};
   store_.AddMinutes(Utc(2026, 12, 3, 23, 50), 3, "alpha", kDollar);
   QuotaEvaluator evaluator = Make();
   evaluator.Evaluate(Utc(2026, 12, 3, 23, 53));
@@ -277,7 +252,7 @@ TEST_F(QuotaEvaluatorTest, DstWeekIsCountedOver167Hours) {
   // Berlin, ISO week 2026-W13: Mon 2026-03-23 00:00 CET (= 03-22 23:00 UTC) to Mon 03-30 00:00
   // CEST (= 03-29 22:00 UTC): 167 hours.
   model::Quota q = TeamQuota("alpha-weekly", "alpha", model::QuotaPeriod::kWeek, 1000);
-  store_.quotas = {q};
+  quotas_.quotas = {q};
   store_.AddMinutes(Utc(2026, 3, 22, 22, 59), 1, "alpha", 100 * kDollar);  // the week before
   store_.AddMinutes(Utc(2026, 3, 22, 23, 0), 1, "alpha", kDollar);         // first minute
   store_.AddMinutes(Utc(2026, 3, 29, 21, 59), 1, "alpha", 2 * kDollar);    // last minute
@@ -299,15 +274,15 @@ TEST_F(QuotaEvaluatorTest, DstWeekIsCountedOver167Hours) {
 }
 
 TEST_F(QuotaEvaluatorTest, AChangedQuotaIsReadWholeAgainAndAnUnchangedOneIsNot) {
-  store_.quotas = {TeamQuota("a", "alpha", model::QuotaPeriod::kDay, 100),
-                   TeamQuota("b", "beta", model::QuotaPeriod::kDay, 100)};
+  quotas_.quotas = {TeamQuota("a", "alpha", model::QuotaPeriod::kDay, 100),
+                    TeamQuota("b", "beta", model::QuotaPeriod::kDay, 100)};
   store_.AddMinutes(Utc(2026, 12, 3, 10, 0), 5, "alpha", kDollar);
   store_.AddMinutes(Utc(2026, 12, 3, 10, 0), 5, "beta", kDollar);
   QuotaEvaluator evaluator = Make();
   evaluator.Evaluate(Utc(2026, 12, 3, 10, 5, 30));
 
-  store_.quotas[0].scope.team = "beta";  // now counts beta
-  store_.quotas[0].limit.amount = 8 * kDollar;
+  quotas_.quotas[0].scope.team = "beta";  // now counts beta
+  quotas_.quotas[0].limit.amount = 8 * kDollar;
   store_.reads.clear();
   const Evaluation e = evaluator.Evaluate(Utc(2026, 12, 3, 10, 5, 40));
   EXPECT_EQ(e.seeded, 1U);
@@ -317,7 +292,7 @@ TEST_F(QuotaEvaluatorTest, AChangedQuotaIsReadWholeAgainAndAnUnchangedOneIsNot) 
   EXPECT_EQ(StatusOf(e, "a").limit, 8 * kDollar);
   EXPECT_EQ(StatusOf(e, "b").spent, 5 * kDollar);
 
-  store_.quotas.erase(store_.quotas.begin());
+  quotas_.quotas.erase(quotas_.quotas.begin());
   const Evaluation after_delete = evaluator.Evaluate(Utc(2026, 12, 3, 10, 5, 50));
   ASSERT_EQ(after_delete.snapshot->quotas.size(), 1U);
   EXPECT_EQ(after_delete.snapshot->quotas[0].name, "b");
@@ -338,7 +313,7 @@ model::QueryCostRow Query(std::string id, sys_seconds submitted, std::int64_t na
 }
 
 TEST_F(QuotaEvaluatorTest, QueriesAreCountedOnceThoughLookbackReadsSeeThemAgain) {
-  store_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 100)};
+  quotas_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 100)};
   store_.AddMinutes(Utc(2026, 12, 3, 10, 0), 1, "alpha", kDollar);
   store_.queries = {Query("q1", Utc(2026, 12, 3, 9, 30), 3 * kDollar)};
   QuotaEvaluator evaluator = Make();
@@ -359,7 +334,7 @@ TEST_F(QuotaEvaluatorTest, QueriesAreCountedOnceThoughLookbackReadsSeeThemAgain)
 }
 
 TEST_F(QuotaEvaluatorTest, EachThresholdIsDecidedOncePerPeriod) {
-  store_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 10)};
+  quotas_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 10)};
   store_.AddMinutes(Utc(2026, 12, 3, 10, 0), 6, "alpha", kDollar);
   QuotaEvaluator evaluator = Make();
   const Evaluation first = evaluator.Evaluate(Utc(2026, 12, 3, 10, 6));
@@ -373,7 +348,7 @@ TEST_F(QuotaEvaluatorTest, EachThresholdIsDecidedOncePerPeriod) {
 }
 
 TEST_F(QuotaEvaluatorTest, AFailedReadCountsNothingTwice) {
-  store_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 100)};
+  quotas_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 100)};
   store_.AddMinutes(Utc(2026, 12, 3, 10, 0), 2, "alpha", kDollar);
   QuotaEvaluator evaluator = Make();
   evaluator.Evaluate(Utc(2026, 12, 3, 10, 2));
@@ -387,7 +362,7 @@ TEST_F(QuotaEvaluatorTest, AFailedReadCountsNothingTwice) {
 }
 
 TEST_F(QuotaEvaluatorTest, NothingStoredYetPublishesQuotasWithoutCountedThrough) {
-  store_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 100)};
+  quotas_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 100)};
   QuotaEvaluator evaluator = Make();
   const Evaluation e = evaluator.Evaluate(Utc(2026, 12, 3, 10, 0));
   EXPECT_FALSE(e.snapshot->counted_through);
@@ -399,7 +374,7 @@ TEST_F(QuotaEvaluatorTest, NothingStoredYetPublishesQuotasWithoutCountedThrough)
 }
 
 TEST_F(QuotaEvaluatorTest, OfferingsComeFromTheNodesOfTheLatestInterval) {
-  store_.quotas = {};
+  quotas_.quotas = {};
   store_.AddMinutes(Utc(2026, 12, 3, 10, 0), 1, "alpha", kDollar);
   model::NodeAssetRow a;
   a.instance_type = "g5.xlarge";
@@ -434,7 +409,7 @@ model::NotificationRecord Record(std::string key, model::NotificationState state
 }
 
 TEST_F(QuotaEvaluatorTest, AStartedProcessKnowsFromTheLedgerWhatWasSent) {
-  store_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 10)};
+  quotas_.quotas = {TeamQuota("alpha-daily", "alpha", model::QuotaPeriod::kDay, 10)};
   store_.AddMinutes(Utc(2026, 12, 3, 10, 0), 6, "alpha", kDollar);  // 60% today
   // Yesterday went to 100%; today 50% was sent, 80% failed (the alerter resumes that one).
   store_.records = {

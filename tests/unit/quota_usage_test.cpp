@@ -162,6 +162,25 @@ TEST(QuotaScopeTest, GroupingNamesWhatTheScopeNeeds) {
                                                       {CostProperty::kLabel, "gpu"}}));
 }
 
+TEST(QuotaScopeTest, WhatSpendCountsByScopeAndUnit) {
+  QuotaScope team;
+  team.team = "alpha";
+  QuotaScope ns;
+  ns.namespace_name = "ml";
+  QuotaScope wg;
+  wg.workgroup = "analytics";
+  // Containers: any scope without a workgroup, in every unit but bytes scanned.
+  EXPECT_TRUE(CountsContainerSpend(QuotaOf(QuotaUnit::kDollars, team)));
+  EXPECT_TRUE(CountsContainerSpend(QuotaOf(QuotaUnit::kGpuHours, ns)));
+  EXPECT_FALSE(CountsContainerSpend(QuotaOf(QuotaUnit::kBytesScanned, team)));
+  EXPECT_FALSE(CountsContainerSpend(QuotaOf(QuotaUnit::kDollars, wg)));
+  // Queries: scopes without namespace or labels, in dollars or bytes scanned.
+  EXPECT_TRUE(CountsQuerySpend(QuotaOf(QuotaUnit::kDollars, team)));
+  EXPECT_TRUE(CountsQuerySpend(QuotaOf(QuotaUnit::kBytesScanned, wg)));
+  EXPECT_FALSE(CountsQuerySpend(QuotaOf(QuotaUnit::kCpuHours, team)));
+  EXPECT_FALSE(CountsQuerySpend(QuotaOf(QuotaUnit::kDollars, ns)));
+}
+
 TEST(QuotaAmountTest, ContainerIntervalsInEachUnit) {
   const ContainerCostRow busy = Row("ml", "p", "alpha", 500, 700, 2, 123'456'789);
   const ContainerCostRow idle = Row("ml", "p", "alpha", 1000, 200, 0, 7);

@@ -51,6 +51,14 @@ struct QuerySpend {
 QuerySpend ToQuerySpend(std::string_view cluster, const PricedQuery& query);
 QuerySpend ToQuerySpend(const QueryCostRow& row);
 
+/// Whether container spend counts toward `quota`: its scope covers containers (no workgroup) and
+/// its unit is not bytes scanned.
+bool CountsContainerSpend(const Quota& quota);
+
+/// Whether query spend counts toward `quota`: its scope covers queries (no namespace, no labels)
+/// and its unit is dollars or bytes scanned.
+bool CountsQuerySpend(const Quota& quota);
+
 /// What one container interval adds to a quota counted in `unit`, in its base units:
 /// - dollars: the row's cost (CPU + RAM + GPU) in nano-dollars, and volume shares' (AddBatch:
 ///   the batch's volume_shares; AddStored: the row's pv_cost); idle is nobody's spend;

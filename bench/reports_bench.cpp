@@ -598,6 +598,10 @@ class TimedSources final : public costledger::ports::AllocationReader,
                                                           sys_seconds end) override {
     return Timed(&ReadTimes::assets_ms, [&] { return costs_.ReadAssets(start, end); });
   }
+  std::vector<costledger::model::VolumeAssetRow> ReadVolumeAssets(sys_seconds start,
+                                                                  sys_seconds end) override {
+    return Timed(&ReadTimes::assets_ms, [&] { return costs_.ReadVolumeAssets(start, end); });
+  }
   std::vector<costledger::model::QueryCostRow> ReadQueries(sys_seconds start,
                                                            sys_seconds end) override {
     return Timed(

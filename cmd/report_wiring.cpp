@@ -16,6 +16,7 @@
 #include "costledger/model/report_week.hpp"
 #include "costledger/postgres/postgres_cost_reader.hpp"
 #include "costledger/postgres/postgres_notification_ledger.hpp"
+#include "costledger/postgres/postgres_quota_store.hpp"
 #include "costledger/postgres/postgres_report_archive.hpp"
 #include "costledger/postgres/postgres_usage_reader.hpp"
 
@@ -43,6 +44,7 @@ struct ReportWiring::Impl {
   // Costs from the read replica when configured; the archive and the ledger write: primary.
   postgres::PostgresCostReader costs{config.ReadUrl(), config.database_password, 4};
   postgres::PostgresUsageReader usage{config.ReadUrl(), config.database_password};
+  postgres::PostgresQuotaStore quotas{config.ReadUrl(), config.database_password};
   postgres::PostgresReportArchive archive{config.database_url, config.database_password};
   postgres::PostgresNotificationLedger ledger{config.database_url, config.database_password};
   std::unique_ptr<delivery::SmtpMailSender> mail;
@@ -106,15 +108,22 @@ std::vector<reports::BuiltReport> ReportWiring::BuildAndArchive(
   Impl& i = *impl_;
   const auto started = std::chrono::steady_clock::now();
   const model::PriceBook& prices = i.Prices();
-  reports::ReportSources sources{i.costs, i.costs, i.costs, &i.usage,
+  reports::ReportSources sources{i.costs,
+                                 i.costs,
+                                 i.costs,
+                                 &i.usage,
                                  [&prices](std::string_view type) -> std::optional<model::Money> {
                                    const auto p = prices.OnDemand(type);
                                    if (!p) return std::nullopt;
                                    return p->per_hour;
-                                 }};
-  std::vector<reports::BuiltReport> built =
-      reports::BuildWeek(sources, week, *i.zone, i.config.time_zone, i.Settings(team), Now(),
-                         i.config.reports.base_url);
+                                 },
+                                 &i.quotas};
+  reports::GatherSettings settings = i.Settings(team);
+  if (const auto latest = i.costs.LatestInterval()) {
+    settings.stored_through = *latest + std::chrono::seconds(i.config.interval_seconds);
+  }
+  std::vector<reports::BuiltReport> built = reports::BuildWeek(
+      sources, week, *i.zone, i.config.time_zone, settings, Now(), i.config.reports.base_url);
   for (const reports::BuiltReport& b : built) {
     i.archive.Save(b.archived);
     if (out_dir.empty()) continue;

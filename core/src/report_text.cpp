@@ -111,4 +111,14 @@ std::string FormatDate(std::chrono::sys_days date) {
   return fmt::format("{:04}-{:02}-{:02}", ymd.year, ymd.month, ymd.day);
 }
 
+std::string FormatStatusTime(const ReportWeek& week, std::chrono::sys_seconds at) {
+  if (at >= week.window.end) return "the end of the week";
+  for (const ReportDay& day : week.days) {
+    if (at > day.window.start && at <= day.window.end) {
+      return FormatDayLabel(day.date) + ", the newest data";
+    }
+  }
+  return "the start of the week";
+}
+
 }  // namespace costledger::model

@@ -559,10 +559,11 @@ std::string Quotas(const model::WeeklyReport& r) {
   }
   return Section(
       "Quotas",
-      fmt::format("<table style=\"{}\"><caption style=\"{}\">Status at the end of the "
-                  "week, in each quota's own period.</caption><thead><tr>{}{}{}</tr>"
-                  "</thead><tbody>{}</tbody></table>",
-                  kTable, kCaption, Th("Quota"), Th("Spent", true), Th("Used", true), rows));
+      fmt::format(
+          "<table style=\"{}\"><caption style=\"{}\">Status at {}; each quota in "
+          "its own period.</caption><thead><tr>{}{}{}</tr></thead><tbody>{}</tbody></table>",
+          kTable, kCaption, Escape(model::FormatStatusTime(r.week, r.quotas.front().status.at)),
+          Th("Quota"), Th("Spent", true), Th("Used", true), rows));
 }
 
 std::string Storage(const model::WeeklyReport& r) {
@@ -580,9 +581,12 @@ std::string Storage(const model::WeeklyReport& r) {
   for (const model::StorageCostInput& v : r.storage.top_volumes) {
     rows += fmt::format(
         "<tr>{}{}{}{}</tr>",
-        Td(fmt::format("{}<span style=\"{}\">{}{}</span>", EscapeBreakable(v.volume), kSub,
-                       EscapeBreakable(v.namespace_name),
-                       v.claim.empty() ? std::string() : " \u00b7 " + EscapeBreakable(v.claim))),
+        // The claim first: people create claims by name; the volume's name is generated.
+        Td(v.claim.empty()
+               ? fmt::format("{}<span style=\"{}\">{}</span>", EscapeBreakable(v.volume), kSub,
+                             EscapeBreakable(v.namespace_name))
+               : fmt::format("{}<span style=\"{}\">{} \u00b7 {}</span>", EscapeBreakable(v.claim),
+                             kSub, EscapeBreakable(v.namespace_name), EscapeBreakable(v.volume))),
         Td(Escape(v.storage_class)), TdNum(Escape(model::FormatBytes(v.size_bytes))),
         TdNum(Escape(FormatDollars(v.cost))));
   }
@@ -599,7 +603,7 @@ std::string Storage(const model::WeeklyReport& r) {
       "Storage",
       fmt::format("<table style=\"{}\"><caption style=\"{}\">By class: {}</caption><thead><tr>"
                   "{}{}{}{}</tr></thead><tbody>{}</tbody></table>",
-                  kTable, kCaption, classes, Th("Volume"), Th("Class"), Th("Size", true),
+                  kTable, kCaption, classes, Th("Claim"), Th("Class"), Th("Size", true),
                   Th("Cost", true), rows));
 }
 

@@ -6,12 +6,15 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "costledger/model/allocation_set.hpp"
+#include "costledger/model/quota_audience.hpp"
 #include "costledger/model/report_week.hpp"
 #include "costledger/model/spot_savings.hpp"
+#include "costledger/reports/quota_report_status.hpp"
 #include "costledger/reports/run_all.hpp"
 
 namespace costledger::reports {
@@ -45,10 +48,20 @@ struct TeamRow {
   ReportCostRow row;
 };
 
+// A team's share of one volume (rule 9: split among the pods that mounted its claim).
+struct TeamVolumeShare {
+  std::string team;
+  std::string cluster;
+  std::string namespace_name;
+  std::string volume;
+  Money cost;
+};
+
 // The allocations of `window` as one set, idle kept apart or shared by cost; plus the idle of
 // each cluster in the window.
 struct WindowCosts {
   std::vector<TeamRow> rows;
+  std::vector<TeamVolumeShare> volumes;
   std::map<std::string, Money> idle_by_cluster;
   std::map<std::string, Money> own_cost_by_cluster;  // containers of every team, without idle
 };
@@ -84,8 +97,12 @@ WindowCosts ReadWindow(ports::AllocationReader& reader, TimeWindow window, std::
           PropertyOf(a, CostProperty::kPlatform),     PropertyOf(a, CostProperty::kWorkload),
           PropertyOf(a, CostProperty::kCapacityType), PropertyOf(a, CostProperty::kInstanceType)};
       out.own_cost_by_cluster[key.cluster] += own.cpu_cost + own.ram_cost + own.gpu_cost;
-      out.rows.push_back({PropertyOf(a, CostProperty::kTeam),
-                          model::MakeReportCostRow(day, std::move(key), own, shared)});
+      std::string team = PropertyOf(a, CostProperty::kTeam);
+      for (const model::PvShare& pv : a.sums.pvs) {
+        out.volumes.push_back({team, pv.cluster, key.namespace_name, pv.volume, pv.cost});
+      }
+      out.rows.push_back(
+          {std::move(team), model::MakeReportCostRow(day, std::move(key), own, shared)});
     }
   }
   return out;
@@ -122,6 +139,7 @@ std::vector<model::WeeklyReportInput> GatherWeek(const ReportSources& sources, m
       it->second.idle_sharing = settings.idle_sharing;
       it->second.rightsizing_policy = settings.rightsizing;
       it->second.limits = settings.limits;
+      it->second.storage.emplace();  // volumes are costed (rule 9); a team may have none
     }
     return it->second;
   };
@@ -136,6 +154,7 @@ std::vector<model::WeeklyReportInput> GatherWeek(const ReportSources& sources, m
   std::vector<model::QueryGroupSummary> queries;
   std::vector<model::QueryGroupSummary> previous_queries;
   std::vector<model::NodeAssetRow> assets;
+  std::vector<model::VolumeAssetRow> volume_assets;
   std::vector<model::ContainerUsageSeries> usage;
   std::vector<std::function<void()>> reads;
   if (sources.usage != nullptr) {
@@ -166,12 +185,38 @@ std::vector<model::WeeklyReportInput> GatherWeek(const ReportSources& sources, m
   reads.emplace_back([&] {
     assets = sources.assets.ReadAssets(report_week.window.start, report_week.window.end);
   });
+  reads.emplace_back([&] {
+    volume_assets =
+        sources.assets.ReadVolumeAssets(report_week.window.start, report_week.window.end);
+  });
+  // Quotas as of the week's end (or of what is stored, when earlier); none before the week.
+  const std::chrono::sys_seconds status_at =
+      std::min(report_week.window.end, settings.stored_through.value_or(report_week.window.end));
+  std::vector<model::QuotaReportInput> quota_statuses;
+  if (sources.quotas != nullptr && status_at > report_week.window.start) {
+    std::vector<ports::StoredQuota> stored = sources.quotas->List();
+    quota_statuses.resize(stored.size());
+    for (std::size_t q = 0; q < stored.size(); ++q) {
+      reads.emplace_back([&, q, quota = std::move(stored[q].quota)] {
+        quota_statuses[q] =
+            ReadQuotaStatusAt(quota, status_at, zone, sources.allocations, sources.queries);
+      });
+    }
+  }
   RunAll(reads, settings.concurrent_reads);
 
   std::map<std::string, Money> idle_by_cluster;
   std::map<std::string, Money> own_by_cluster;
   std::map<std::string, std::set<std::string>> clusters_of_team;
+  // Per team, (cluster, namespace, volume) -> the team's share of the week.
+  std::map<std::string, std::map<std::tuple<std::string, std::string, std::string>, Money>>
+      volumes_of_team;
   for (WindowCosts& day : days) {
+    for (TeamVolumeShare& v : day.volumes) {
+      if (!wanted(v.team)) continue;
+      volumes_of_team[v.team][{std::move(v.cluster), std::move(v.namespace_name),
+                               std::move(v.volume)}] += v.cost;
+    }
     for (const auto& [cluster, idle] : day.idle_by_cluster) idle_by_cluster[cluster] += idle;
     for (const auto& [cluster, cost] : day.own_cost_by_cluster) own_by_cluster[cluster] += cost;
     for (TeamRow& r : day.rows) {
@@ -210,8 +255,30 @@ std::vector<model::WeeklyReportInput> GatherWeek(const ReportSources& sources, m
   }
   const std::vector<model::SpotNodeCost> spot_nodes = model::SummarizeSpotNodes(assets, on_demand);
 
+  std::map<std::pair<std::string, std::string>, const model::VolumeAssetRow*> volume_of;
+  for (const model::VolumeAssetRow& v : volume_assets) volume_of[{v.cluster, v.volume}] = &v;
+
   std::vector<model::WeeklyReportInput> out;
   for (auto& [team, input] : inputs) {
+    for (const auto& [key, cost] : volumes_of_team[team]) {
+      const auto& [cluster, namespace_name, volume] = key;
+      model::StorageCostInput s{cluster, namespace_name, volume, {}, {}, 0, cost};
+      if (const auto it = volume_of.find({cluster, volume}); it != volume_of.end()) {
+        s.claim = it->second->claim;
+        s.storage_class = it->second->storage_class;
+        s.size_bytes = it->second->size_bytes;
+      }
+      input.storage->push_back(std::move(s));
+    }
+    std::set<std::string, std::less<>> namespaces;
+    std::set<std::string, std::less<>> workgroups;
+    for (const ReportCostRow& r : input.rows) namespaces.insert(r.namespace_name);
+    for (const model::QueryGroupSummary& g : input.query_groups) workgroups.insert(g.work_group);
+    for (const model::QuotaReportInput& q : quota_statuses) {
+      if (model::QuotaConcernsTeam(q.quota.scope, team, namespaces, workgroups)) {
+        input.quotas.push_back(q);
+      }
+    }
     if (previous_known) {
       input.previous_rows = std::move(previous_rows[team]);
       input.previous_query_cost = previous_query_cost[team];

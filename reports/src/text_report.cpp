@@ -177,7 +177,8 @@ std::string RenderText(const model::WeeklyReport& r) {
   }
 
   if (!r.quotas.empty()) {
-    out += Heading("QUOTAS");
+    out += Heading(
+        fmt::format("QUOTAS (at {})", model::FormatStatusTime(r.week, r.quotas.front().status.at)));
     for (const model::QuotaLine& q : r.quotas) {
       out += Item(fmt::format(
           "{} ({}, {} {}): {} of {} ({}){}", q.name, q.scope, model::PeriodAdjective(q.period),

@@ -8,7 +8,6 @@
 #include <map>
 #include <memory>
 
-#include "costledger/model/volume_attribution.hpp"
 #include "costledger/postgres/postgres_cost_reader.hpp"
 #include "costledger/postgres/postgres_store.hpp"
 #include "private_postgres.hpp"
@@ -44,45 +43,10 @@ class PostgresVolumeTest : public ::testing::Test {
     reader_ = std::make_unique<PostgresCostReader>(url_, "");
   }
 
-  // A sample batch plus, attributed by the core, a 100 GiB gp3 volume mounted by the batch's
-  // first pod and a 50 GiB io2 volume nobody mounts.
+  // A sample batch plus its sample volumes: pv-data mounted by the first pod, pv-loose by none.
   static model::IntervalBatch Batch(sys_seconds t) {
     model::IntervalBatch b = testing::MakeBatch("c1", t, 2, 4, kInterval);
-    const model::CostLabels& first = b.costs.containers.at(0).labels;
-    model::Node node;
-    node.name = first.node;
-    node.instance_type = first.instance_type;
-    model::Pod pod;
-    pod.namespace_name = first.namespace_name;
-    pod.name = first.pod;
-    pod.node_name = first.node;
-    pod.phase = model::PodPhase::kRunning;
-    pod.containers.push_back({first.container, {}, {}});
-    pod.claims = {{"data", "data"}};
-    model::PersistentVolume mounted;
-    mounted.name = "pv-data";
-    mounted.capacity_bytes = 100 * kGiB;
-    mounted.csi_driver = "ebs.csi.aws.com";
-    mounted.storage_class = "gp3";
-    mounted.claim_namespace = pod.namespace_name;
-    mounted.claim_name = "data";
-    model::PersistentVolume loose = mounted;
-    loose.name = "pv-loose";
-    loose.capacity_bytes = 50 * kGiB;
-    loose.storage_class = "io2";
-    loose.claim_name.clear();
-    loose.claim_namespace.clear();
-    model::PriceBook prices;
-    prices.SetVolumePrice("gp3", {Money::ParseDollars("0.08"), {}, {}});
-    prices.SetVolumePrice("io2", {Money::ParseDollars("0.125"), {}, {}});
-    model::IntervalSettings settings;
-    settings.cluster = "c1";
-    model::AttributeVolumes(
-        t, kInterval, std::vector<model::Node>{node}, std::vector<model::Pod>{pod},
-        std::vector<model::PersistentVolume>{mounted, loose}, nullptr,
-        std::vector<model::StorageClass>{{"gp3", "ebs.csi.aws.com", {{"type", "gp3"}}},
-                                         {"io2", "ebs.csi.aws.com", {{"type", "io2"}}}},
-        prices, settings, b.costs);
+    testing::AddSampleVolumes(b);
     return b;
   }
 

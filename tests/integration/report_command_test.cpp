@@ -1,7 +1,7 @@
 // `costledger report` end to end: batches stored in a private PostgreSQL, the real binary
 // building a week's reports in Europe/Berlin, mailing them through a private SMTP server
-// (aiosmtpd) exactly once per team across runs, resuming after a failed send, and totals
-// that equal /v1/allocation's for the same window to the nano-dollar.
+// (aiosmtpd) exactly once per team across runs, resuming after a failed send, and totals,
+// storage and quota status that equal /v1/allocation's for the same window to the nano-dollar.
 #include <fmt/core.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -16,7 +16,9 @@
 #include <thread>
 
 #include "costledger/api/cost_api.hpp"
+#include "costledger/model/quota.hpp"
 #include "costledger/postgres/postgres_cost_reader.hpp"
+#include "costledger/postgres/postgres_quota_store.hpp"
 #include "costledger/postgres/postgres_store.hpp"
 #include "private_postgres.hpp"
 #include "private_smtp.hpp"
@@ -66,11 +68,14 @@ class ReportCommandTest : public ::testing::Test {
     // As a collector with this configuration does: rollups by local day too, which the
     // reports then read (the totals below hold them to /v1/allocation's hours).
     EXPECT_TRUE(store.SetLocalDayZone("Europe/Berlin"));
-    // An hour a day, every day of 2026-W47 and W48, at 10:00 local (09:00 UTC); then one
-    // interval after W48 (its last interval is stored). Each day's cost differs.
+    // An hour a day, every day of 2026-W47 and W48, at 10:00 local (09:00 UTC), with a volume
+    // team-0's first pod mounts and one nobody mounts; then one interval after W48 (its last
+    // interval is stored). Each day's cost differs.
     for (int d = -7; d < 7; ++d) {
-      store.Write(
-          testing::MakeBatch("c1", kW48Start + days(d) + hours(10), 3 + (d + 7) % 3, 4, hours(1)));
+      model::IntervalBatch batch =
+          testing::MakeBatch("c1", kW48Start + days(d) + hours(10), 3 + (d + 7) % 3, 4, hours(1));
+      testing::AddSampleVolumes(batch);
+      store.Write(batch);
     }
     store.Write(testing::MakeBatch("c1", kW48End + hours(1), 2, 2, hours(1)));
     // 2026-W43 (19-25 October) ends when clocks go back: 169 hours, from 18 October 22:00 UTC
@@ -78,6 +83,16 @@ class ReportCommandTest : public ::testing::Test {
     store.Write(testing::MakeBatch("c1", At(2026, 10, 18, 22), 2, 2, hours(1)));
     store.Write(testing::MakeBatch("c1", At(2026, 10, 25, 22), 2, 2, hours(1)));
     store.RollUp(kW48End + hours(3));
+    // team-0's weekly budget: in Europe/Berlin its period is the report's ISO week.
+    postgres::PostgresQuotaStore quotas(url_, "");
+    model::QuotaSpec spec;
+    spec.name = "team-0-weekly";
+    spec.scope = model::QuotaScopeSpec{};
+    spec.scope->team = "team-0";
+    spec.period = "week";
+    spec.limit = model::QuotaLimitSpec{};
+    spec.limit->dollars = "1000";
+    quotas.Put(model::ValidateQuota(spec), "test", ports::QuotaSource::kApi);
   }
   static void TearDownTestSuite() { server_.reset(); }
 
@@ -159,7 +174,7 @@ TEST_F(ReportCommandTest, EachTeamGetsOneMailAcrossRunsAndAFailedSendIsResumed) 
   EXPECT_EQ(smtp.Messages().size(), 3U);
 }
 
-TEST_F(ReportCommandTest, TeamTotalsEqualTheAllocationApiToTheNanoDollar) {
+TEST_F(ReportCommandTest, TeamTotalsStorageAndQuotasEqualTheApisToTheNanoDollar) {
   testing::PrivateSmtp smtp;
   const std::string config = WriteConfig(smtp.Url(), "lead1@example.com");
   postgres::PostgresCostReader reader(url_, "");
@@ -180,14 +195,50 @@ TEST_F(ReportCommandTest, TeamTotalsEqualTheAllocationApiToTheNanoDollar) {
     const json report = json::parse(out.text.substr(out.text.find('{')));
     EXPECT_EQ(report["team"], team);
     EXPECT_EQ(report["window"]["hours"], 168.0);
-    const std::int64_t expected = allocation["data"][0][team]["totalCostNanos"].get<std::int64_t>();
+    const json& a = allocation["data"][0][team];
+    const std::int64_t pv = a["pvCostNanos"].get<std::int64_t>();
+    const std::int64_t expected = a["totalCostNanos"].get<std::int64_t>() - pv;
     EXPECT_GT(expected, 0);
     EXPECT_EQ(report["total_cost_nanos"].get<std::int64_t>(), expected) << team;
     // Every day of the week had cost; the days add up to the total exactly.
     std::int64_t days_total = 0;
     for (const json& d : report["days"]) days_total += d["cost_nanos"].get<std::int64_t>();
     EXPECT_EQ(days_total, expected);
+    // Storage: the team's shares of the volumes its pods mounted, pvCost to the nano-dollar; the
+    // total spend is /v1/allocation's totalCost (no queries here).
+    EXPECT_TRUE(report["storage"]["costed"].get<bool>());
+    EXPECT_EQ(report["storage"]["total_cost_nanos"].get<std::int64_t>(), pv) << team;
+    EXPECT_EQ(report["combined_cost_nanos"].get<std::int64_t>(),
+              a["totalCostNanos"].get<std::int64_t>());
+    if (std::string(team) == "team-0") {
+      EXPECT_GT(pv, 0);
+      ASSERT_EQ(report["storage"]["top_volumes"].size(), 1U);
+      const json& v = report["storage"]["top_volumes"][0];
+      EXPECT_EQ(v["volume"], "pv-data");
+      EXPECT_EQ(v["claim"], "data");
+      EXPECT_EQ(v["storage_class"], "gp3");
+      EXPECT_EQ(v["size_bytes"].get<std::int64_t>(), std::int64_t{100} << 30);
+      EXPECT_EQ(v["cost_nanos"].get<std::int64_t>(), pv);
+      // The weekly quota's spend is the week's totalCost, volumes included.
+      ASSERT_EQ(report["quotas"].size(), 1U);
+      const json& q = report["quotas"][0];
+      EXPECT_EQ(q["name"], "team-0-weekly");
+      EXPECT_EQ(q["period_start"], "2026-11-22T23:00:00Z");
+      EXPECT_EQ(q["spent_base_units"].get<std::int64_t>(), a["totalCostNanos"].get<std::int64_t>());
+      EXPECT_EQ(q["limit_base_units"].get<std::int64_t>(), 1'000'000'000'000);
+    } else {
+      EXPECT_EQ(pv, 0) << team;
+      EXPECT_TRUE(report["quotas"].empty()) << team;  // team-0's quota is no one else's
+    }
   }
+  // The mail's HTML says so too (rendered, not "not costed").
+  const std::string html =
+      RunCostledger(
+          fmt::format("report --config {} --week 2026-W48 --team team-0 --format html", config))
+          .text;
+  EXPECT_THAT(html, HasSubstr("team-0-weekly"));
+  EXPECT_THAT(html, HasSubstr("pv-data"));
+  EXPECT_THAT(html, ::testing::Not(HasSubstr("not costed")));
 }
 
 TEST_F(ReportCommandTest, AWeekWhenClocksGoBackHas169HoursAndCountsItsFirstAndLastHour) {
@@ -212,7 +263,7 @@ TEST_F(ReportCommandTest, AWeekWhenClocksGoBackHas169HoursAndCountsItsFirstAndLa
   EXPECT_EQ(report["window"]["start"], "2026-10-18T22:00:00Z");
   EXPECT_EQ(report["days"][0]["hours"], 24.0);
   EXPECT_EQ(report["days"][6]["hours"], 25.0);
-  EXPECT_EQ(report["total_cost_nanos"].get<std::int64_t>(),
+  EXPECT_EQ(report["combined_cost_nanos"].get<std::int64_t>(),
             allocation["data"][0]["team-0"]["totalCostNanos"].get<std::int64_t>());
   EXPECT_GT(report["days"][0]["cost_nanos"].get<std::int64_t>(), 0);  // Monday 00:00 CEST
   EXPECT_GT(report["days"][6]["cost_nanos"].get<std::int64_t>(), 0);  // Sunday 23:00 CET

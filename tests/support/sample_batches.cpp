@@ -8,6 +8,7 @@
 
 #include "costledger/model/attribution.hpp"
 #include "costledger/model/split_weights.hpp"
+#include "costledger/model/volume_attribution.hpp"
 
 namespace costledger::testing {
 namespace {
@@ -90,6 +91,45 @@ model::IntervalBatch MakeBatch(const std::string& cluster, std::chrono::sys_seco
     AddCostedNode(batch, std::move(n), std::move(containers));
   }
   return batch;
+}
+
+void AddSampleVolumes(model::IntervalBatch& batch) {
+  const model::CostLabels& first = batch.costs.containers.at(0).labels;
+  model::Node node;
+  node.name = first.node;
+  node.instance_type = first.instance_type;
+  model::Pod pod;
+  pod.namespace_name = first.namespace_name;
+  pod.name = first.pod;
+  pod.node_name = first.node;
+  pod.phase = model::PodPhase::kRunning;
+  pod.labels = model::Labels{{"team", first.team}};  // its shares are the team's, as its costs
+  pod.containers.push_back({first.container, {}, {}});
+  pod.claims = {{"data", "data"}};
+  model::PersistentVolume mounted;
+  mounted.name = "pv-data";
+  mounted.capacity_bytes = 100 * kGiB;
+  mounted.csi_driver = "ebs.csi.aws.com";
+  mounted.storage_class = "gp3";
+  mounted.claim_namespace = pod.namespace_name;
+  mounted.claim_name = "data";
+  model::PersistentVolume loose = mounted;
+  loose.name = "pv-loose";
+  loose.capacity_bytes = 50 * kGiB;
+  loose.storage_class = "io2";
+  loose.claim_name.clear();
+  loose.claim_namespace.clear();
+  model::PriceBook prices;
+  prices.SetVolumePrice("gp3", {model::Money::ParseDollars("0.08"), {}, {}});
+  prices.SetVolumePrice("io2", {model::Money::ParseDollars("0.125"), {}, {}});
+  model::IntervalSettings settings;
+  settings.cluster = batch.cluster;
+  model::AttributeVolumes(
+      batch.costs.start, batch.costs.length, std::vector<model::Node>{node},
+      std::vector<model::Pod>{pod}, std::vector<model::PersistentVolume>{mounted, loose}, nullptr,
+      std::vector<model::StorageClass>{{"gp3", "ebs.csi.aws.com", {{"type", "gp3"}}},
+                                       {"io2", "ebs.csi.aws.com", {{"type", "io2"}}}},
+      prices, settings, batch.costs);
 }
 
 }  // namespace costledger::testing

@@ -23,4 +23,9 @@ model::IntervalBatch MakeBatch(const std::string& cluster, std::chrono::sys_seco
                                int nodes, int per_node,
                                std::chrono::seconds length = std::chrono::seconds(60));
 
+/// Adds to `batch` (for its interval and cluster), attributed by the core (rule 9), a 100 GiB
+/// gp3 volume "pv-data" bound to claim "data", mounted by the pod of the batch's first container
+/// (its team too), and a 50 GiB io2 volume "pv-loose" that nobody mounts.
+void AddSampleVolumes(model::IntervalBatch& batch);
+
 }  // namespace costledger::testing

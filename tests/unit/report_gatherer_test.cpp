@@ -14,6 +14,7 @@
 #include "costledger/model/weekly_report.hpp"
 #include "costledger/reports/json_report.hpp"
 #include "costledger/reports/weekly_reports.hpp"
+#include "listed_quotas.hpp"
 
 namespace costledger::reports {
 namespace {
@@ -29,11 +30,12 @@ const model::IsoWeek kWeek{2026, 48};
 const model::FixedOffsetZone kUtc = model::FixedOffsetZone::Utc();
 const sys_seconds kStart = model::WeekWindows(kWeek, kUtc).window.start;
 
-// A stored container-hour: its labels and costs.
+// A stored container-hour: its labels and costs, and its shares of volumes.
 struct Record {
   sys_seconds at;
   std::map<CostProperty, std::string> labels;
   std::int64_t cpu_nanos = 0;
+  std::vector<model::PvShare> pvs;
 };
 
 class FakeStore final : public ports::AllocationReader,
@@ -43,6 +45,7 @@ class FakeStore final : public ports::AllocationReader,
   std::vector<Record> records;
   std::vector<model::IdleRow> idle;  // first_start says when
   std::vector<model::QueryCostRow> queries;
+  std::vector<model::VolumeAssetRow> volumes;
 
   std::vector<model::AllocationRow> ReadAllocations(
       sys_seconds start, sys_seconds end, std::chrono::seconds step,
@@ -60,6 +63,8 @@ class FakeStore final : public ports::AllocationReader,
       row.last_end = r.at + hours(1);
       row.container_seconds = 3600;
       row.cpu_cost = Money::FromNanos(r.cpu_nanos);
+      row.pvs = r.pvs;
+      for (const model::PvShare& pv : r.pvs) row.pv_cost += pv.cost;
       out.push_back(row);
     }
     return out;
@@ -75,6 +80,9 @@ class FakeStore final : public ports::AllocationReader,
     return out;
   }
   std::vector<model::NodeAssetRow> ReadAssets(sys_seconds, sys_seconds) override { return {}; }
+  std::vector<model::VolumeAssetRow> ReadVolumeAssets(sys_seconds, sys_seconds) override {
+    return volumes;
+  }
   std::vector<model::QueryCostRow> ReadQueries(sys_seconds start, sys_seconds end) override {
     std::vector<model::QueryCostRow> out;
     for (const model::QueryCostRow& q : queries) {
@@ -95,7 +103,18 @@ Record Row(sys_seconds at, const std::string& team, const std::string& workload,
            {CostProperty::kInstanceType, "m5.xlarge"},
            {CostProperty::kTeam, team},
            {CostProperty::kNode, "n1"}},
-          cpu_nanos};
+          cpu_nanos,
+          {}};
+}
+
+// A query of team alpha in workgroup analytics, Monday 04:00, costing 5 nano-dollars.
+model::QueryCostRow AlphaQuery() {
+  model::QueryCostRow q;
+  q.team = "alpha";
+  q.work_group = "analytics";
+  q.cost = Money::FromNanos(5);
+  q.submitted = kStart + hours(4);
+  return q;
 }
 
 model::IdleRow Idle(sys_seconds at, std::int64_t cpu_nanos) {
@@ -160,11 +179,7 @@ TEST(ReportGathererTest, ThePreviousWeekQueriesAndTeamsWithoutSpend) {
   FakeStore store;
   store.records = {Row(kStart - days(3), "alpha", "Deployment:web", 70),
                    Row(kStart + hours(3), "alpha", "Deployment:web", 90)};
-  model::QueryCostRow q;
-  q.team = "alpha";
-  q.work_group = "analytics";
-  q.cost = Money::FromNanos(5);
-  q.submitted = kStart + hours(4);
+  model::QueryCostRow q = AlphaQuery();
   store.queries = {q};
   q.submitted = kStart - hours(4);
   q.cost = Money::FromNanos(3);
@@ -193,6 +208,134 @@ TEST(ReportGathererTest, ThePreviousWeekQueriesAndTeamsWithoutSpend) {
 
   settings.only_team = "alpha";
   EXPECT_EQ(Gather(store, settings).size(), 1U);
+}
+
+model::PvShare Pv(const std::string& volume, std::int64_t cost_nanos) {
+  return {"c1", volume, 3600.0 * 1e9, Money::FromNanos(cost_nanos)};
+}
+
+model::VolumeAssetRow Volume(const std::string& name, const std::string& claim,
+                             const std::string& storage_class, std::int64_t size_bytes) {
+  model::VolumeAssetRow v;
+  v.cluster = "c1";
+  v.volume = name;
+  v.claim = claim;
+  v.storage_class = storage_class;
+  v.size_bytes = size_bytes;
+  return v;
+}
+
+// A team's storage is its pods' shares of the volumes they mounted, summed over the week, with
+// each volume's claim, class and size; unmounted volumes (no team) are in no report.
+TEST(ReportGathererTest, VolumeSharesAreTheTeamsStorage) {
+  FakeStore store;
+  Record alpha_monday = Row(kStart + hours(2), "alpha", "notebook:al", 100);
+  alpha_monday.pvs = {Pv("pv-home", 40), Pv("pv-shared", 7)};
+  Record alpha_sunday = Row(kStart + days(6) + hours(2), "alpha", "notebook:al", 100);
+  alpha_sunday.pvs = {Pv("pv-home", 41)};
+  Record beta = Row(kStart + days(3), "beta", "dag:etl/load", 50);
+  beta.pvs = {Pv("pv-shared", 8)};
+  Record unmounted = Row(kStart + days(3), "", "__unmounted__", 0);
+  unmounted.pvs = {Pv("pv-loose", 500)};
+  Record last_week = Row(kStart - hours(2), "alpha", "notebook:al", 100);
+  last_week.pvs = {Pv("pv-home", 39)};
+  store.records = {alpha_monday, alpha_sunday, beta, unmounted, last_week};
+  store.volumes = {Volume("pv-home", "home-al", "gp3", 10LL << 30),
+                   Volume("pv-shared", "datasets", "efs", 100LL << 30),
+                   Volume("pv-loose", "", "io2", 50LL << 30)};
+  GatherSettings settings;
+  settings.teams = {"quiet"};
+  const auto inputs = Gather(store, settings);
+  ASSERT_EQ(inputs.size(), 3U);
+  const model::WeeklyReportInput& alpha = inputs[0];
+  ASSERT_TRUE(alpha.storage.has_value());
+  EXPECT_EQ(
+      *alpha.storage,
+      (std::vector<model::StorageCostInput>{
+          {"c1", "ns-alpha", "pv-home", "home-al", "gp3", 10LL << 30, Money::FromNanos(81)},
+          {"c1", "ns-alpha", "pv-shared", "datasets", "efs", 100LL << 30, Money::FromNanos(7)}}));
+  ASSERT_TRUE(inputs[1].storage.has_value());
+  ASSERT_EQ(inputs[1].storage->size(), 1U);
+  EXPECT_EQ(inputs[1].storage->at(0).cost, Money::FromNanos(8));
+  // Costed and empty: the report says the team has no volumes, not that storage is unknown.
+  ASSERT_TRUE(inputs[2].storage.has_value());
+  EXPECT_TRUE(inputs[2].storage->empty());
+  const model::WeeklyReport report = model::BuildWeeklyReport(alpha);
+  EXPECT_TRUE(report.storage.costed);
+  EXPECT_EQ(report.storage.total, Money::FromNanos(88));
+  EXPECT_EQ(report.combined_total, Money::FromNanos(200 + 88));
+}
+
+model::Quota DollarQuota(const std::string& name, model::QuotaScope scope,
+                         model::QuotaPeriod period, std::int64_t limit_nanos) {
+  model::Quota q;
+  q.name = name;
+  q.scope = std::move(scope);
+  q.period = period;
+  q.limit = {model::QuotaUnit::kDollars, limit_nanos};
+  q.thresholds_ppm = {800'000, 1'000'000};
+  return q;
+}
+
+// Each team's report shows the quotas that concern it, with their status at the week's end (or
+// at the end of what is stored, when earlier), the spend read over the quota's own period.
+TEST(ReportGathererTest, QuotasOfTheTeamWithTheirStatusAtTheWeeksEnd) {
+  FakeStore store;
+  Record alpha = Row(kStart + hours(2), "alpha", "notebook:al", 300);
+  alpha.pvs = {Pv("pv-home", 20)};
+  store.records = {alpha, Row(kStart + days(5), "alpha", "notebook:al", 400),
+                   Row(kStart - days(10), "beta", "dag:etl/load", 1000),  // November, W46
+                   Row(kStart + days(1), "beta", "dag:etl/load", 60),
+                   Row(kStart + days(7), "beta", "dag:etl/load", 9)};  // next week
+  model::QueryCostRow q = AlphaQuery();
+  store.queries = {q};
+  testing::ListedQuotas quotas;
+  model::QuotaScope alpha_team;
+  alpha_team.team = "alpha";
+  model::QuotaScope beta_namespace;
+  beta_namespace.namespace_name = "ns-beta";
+  model::QuotaScope cluster;
+  cluster.cluster = "c1";
+  quotas.quotas = {DollarQuota("alpha-weekly", alpha_team, model::QuotaPeriod::kWeek, 1000),
+                   DollarQuota("beta-monthly", beta_namespace, model::QuotaPeriod::kMonth, 5000),
+                   DollarQuota("cluster-daily", cluster, model::QuotaPeriod::kDay, 100)};
+  GatherSettings settings;
+  const auto gather = [&] {
+    return GatherWeek(ReportSources{store, store, store, nullptr, {}, &quotas}, kWeek, kUtc, "UTC",
+                      settings);
+  };
+  auto inputs = gather();
+  ASSERT_EQ(inputs.size(), 2U);
+  const sys_seconds week_end = kStart + days(7);
+  ASSERT_EQ(inputs[0].quotas.size(), 1U);
+  const model::QuotaReportInput& weekly = inputs[0].quotas[0];
+  EXPECT_EQ(weekly.quota.name, "alpha-weekly");
+  EXPECT_EQ(weekly.status.period.start, kStart);
+  EXPECT_EQ(weekly.status.at, week_end);
+  EXPECT_EQ(weekly.status.spent, 300 + 20 + 400 + 5);  // containers, volumes and queries
+  EXPECT_EQ(weekly.status.limit, 1000);
+  ASSERT_EQ(inputs[1].quotas.size(), 1U);
+  const model::QuotaReportInput& monthly = inputs[1].quotas[0];
+  EXPECT_EQ(monthly.quota.name, "beta-monthly");
+  // November to the week's end (Monday 30 November 00:00): the earlier week's spend counts.
+  EXPECT_EQ(monthly.status.period.start,
+            sys_seconds{std::chrono::sys_days{std::chrono::year{2026} / 11 / 1}});
+  EXPECT_EQ(monthly.status.at, week_end);
+  EXPECT_EQ(monthly.status.spent, 1000 + 60);
+  ASSERT_TRUE(monthly.status.forecast.has_value());
+  const std::vector<model::QuotaLine> lines = model::BuildWeeklyReport(inputs[1]).quotas;
+  ASSERT_EQ(lines.size(), 1U);
+  EXPECT_EQ(lines[0].name, "beta-monthly");
+
+  // A report of the current week: as of what is stored.
+  settings.stored_through = kStart + days(3);
+  inputs = gather();
+  EXPECT_EQ(inputs[0].quotas.at(0).status.at, kStart + days(3));
+  EXPECT_EQ(inputs[0].quotas.at(0).status.spent, 300 + 20 + 5);
+  // Nothing stored in the week: no status to show.
+  settings.stored_through = kStart;
+  inputs = gather();
+  EXPECT_TRUE(inputs.at(0).quotas.empty());
 }
 
 // The readers of a FakeStore, counting the calls in flight at once; the call numbered
@@ -270,11 +413,7 @@ TEST(ReportGathererTest, ConcurrentReadsGiveTheSameInputs) {
     store.records.push_back(Row(kStart + days(d) + hours(9), "beta", "notebook:bo", 50 + 2 * d));
     store.idle.push_back(Idle(kStart + days(d) + hours(3), 40 + d));
   }
-  model::QueryCostRow q;
-  q.team = "alpha";
-  q.work_group = "analytics";
-  q.cost = Money::FromNanos(5);
-  q.submitted = kStart + hours(4);
+  model::QueryCostRow q = AlphaQuery();
   store.queries = {q};
   q.submitted = kStart - hours(4);
   store.queries.push_back(q);

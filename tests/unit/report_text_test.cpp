@@ -54,5 +54,19 @@ TEST(ReportTextTest, WeekDatesAndDays) {
   EXPECT_EQ(FormatDate(Day(2026, 3, 9)), "2026-03-09");
 }
 
+TEST(ReportTextTest, WhenQuotaStatusesHold) {
+  // 2026-W48 in UTC+1: Monday 23 November 00:00 local is 22 November 23:00 UTC.
+  const FixedOffsetZone zone(std::chrono::hours(1));
+  const ReportWeek week = WeekWindows({2026, 48}, zone);
+  EXPECT_EQ(FormatStatusTime(week, week.window.end), "the end of the week");
+  EXPECT_EQ(FormatStatusTime(week, week.window.end + std::chrono::hours(5)), "the end of the week");
+  // Thursday 26 November, 10:00 local: data counted through that day.
+  EXPECT_EQ(FormatStatusTime(week, week.days[3].window.start + std::chrono::hours(10)),
+            "Thu 26, the newest data");
+  // Through local midnight exactly: the day that ended.
+  EXPECT_EQ(FormatStatusTime(week, week.days[4].window.start), "Thu 26, the newest data");
+  EXPECT_EQ(FormatStatusTime(week, week.window.start), "the start of the week");
+}
+
 }  // namespace
 }  // namespace costledger::model

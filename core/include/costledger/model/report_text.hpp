@@ -42,4 +42,9 @@ std::string FormatDayLabel(std::chrono::sys_days date);
 /// A local date: "2026-11-23".
 std::string FormatDate(std::chrono::sys_days date);
 
+/// When a report's quota statuses hold: "the end of the week" when `at` is the week's end or
+/// later, else the local day of the last second counted, "Thu 3, the newest data" (a report of
+/// a week not over yet).
+std::string FormatStatusTime(const ReportWeek& week, std::chrono::sys_seconds at);
+
 }  // namespace costledger::model

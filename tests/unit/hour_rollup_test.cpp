@@ -32,9 +32,15 @@ void ExpectSameRows(const std::vector<HourlyContainerRow>& a,
     EXPECT_EQ(KeyOf(a[i]), KeyOf(b[i]));
     EXPECT_EQ(a[i].labels.team, b[i].labels.team);
     EXPECT_EQ(a[i].labels.controller, b[i].labels.controller);
-    for (std::size_t v = 0; v < kRollupValueCount; ++v) {
-      EXPECT_EQ(a[i].values[v].whole, b[i].values[v].whole) << "row " << i << " value " << v;
-      EXPECT_DOUBLE_EQ(a[i].values[v].real, b[i].values[v].real) << "row " << i << " value " << v;
+    for (std::size_t c = 0; c < kContainerColumns.size(); ++c) {
+      if (!IsRollupValue(kContainerColumns[c])) continue;
+      const std::size_t v = RollupValueIndex(c);
+      if (kContainerColumns[c].type == SqlType::kDoublePrecision) {
+        EXPECT_DOUBLE_EQ(a[i].values[v].real(), b[i].values[v].real())
+            << "row " << i << " value " << v;
+      } else {
+        EXPECT_EQ(a[i].values[v].whole, b[i].values[v].whole) << "row " << i << " value " << v;
+      }
     }
   }
 }

@@ -110,7 +110,7 @@ void EncodeHourlyContainerRow(CopyBinary& out, const std::string& cluster,
       } else if constexpr (kColumn.type == SqlType::kBigint) {
         out.Field(v.whole);
       } else if constexpr (kColumn.type == SqlType::kDoublePrecision) {
-        out.Field(v.real);
+        out.Field(v.real());
       } else {
         static_assert(kColumn.type == SqlType::kTimestamptz, "a rollup value of no known type");
         out.Field(std::chrono::sys_seconds{std::chrono::seconds{v.whole}});

@@ -102,7 +102,7 @@ void EncodeHourlyContainerRow(CopyBinary& out, const std::string& cluster,
   ForEachContainerColumn([&](auto i) {
     constexpr const ContainerColumn& kColumn = kContainerColumns[i];
     if constexpr (IsRollupLabel(kColumn)) {
-      out.Field(row.labels.*kColumn.label);
+      out.Field((row.labels.*kColumn.label).str());
     } else if constexpr (IsRollupValue(kColumn)) {
       const RollupValue& v = row.values[RollupValueIndex(i)];
       if constexpr (kColumn.type == SqlType::kInteger) {

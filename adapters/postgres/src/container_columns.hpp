@@ -131,7 +131,7 @@ struct ContainerColumn {
   /// A rollup column: its part.
   Rollup rollup = Rollup::kNone;
   /// kKey and kLabel: the label it holds.
-  std::string model::CostLabels::*label = nullptr;
+  model::SharedText model::CostLabels::*label = nullptr;
   /// kKey and kLabel: also in the key of the per-workload rollups (else not in it).
   bool workload_key = false;
   /// kKey and kLabel: also in the key of the per-node rollups (else not in it).
@@ -158,9 +158,9 @@ inline void RawIntervalStart(CopyBinary& out, const RawContainerRow& r) {
 inline void RawIntervalSeconds(CopyBinary& out, const RawContainerRow& r) {
   out.Field(r.interval_seconds);
 }
-template <std::string model::CostLabels::*Label>
+template <model::SharedText model::CostLabels::*Label>
 void RawLabel(CopyBinary& out, const RawContainerRow& r) {
-  out.Field(r.row.labels.*Label);
+  out.Field((r.row.labels.*Label).str());
 }
 template <std::int64_t model::ContainerDemand::*Quantity>
 void RawDemand(CopyBinary& out, const RawContainerRow& r) {

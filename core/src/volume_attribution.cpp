@@ -58,6 +58,39 @@ void AttributeVolumes(std::chrono::sys_seconds start, std::chrono::seconds lengt
     }
   }
 
+  // Bound: the PV names the claim and the claim (when listed) names the PV.
+  const auto is_bound = [&](const PersistentVolume& pv) {
+    if (pv.claim_name.empty()) return false;
+    if (claims == nullptr) return true;
+    const auto it = claim_volume.find(ClaimKey(pv.claim_namespace, pv.claim_name));
+    return it != claim_volume.end() && it->second == pv.name;
+  };
+  // The pods charged this interval that mount a bound PV's claim; nullptr when none do.
+  const auto users_of = [&](const PersistentVolume& pv, bool bound) {
+    const std::vector<const Pod*>* users = nullptr;
+    if (bound) {
+      const auto it = mounts.find(ClaimKey(pv.claim_namespace, pv.claim_name));
+      if (it != mounts.end()) users = &it->second;
+    }
+    return users;
+  };
+  // The rows sized once: grown by doubling, the shares held up to twice the memory they
+  // needed, at the peak of a first interval.
+  std::size_t priced = 0;
+  std::size_t shares = 0;
+  for (const PersistentVolume& pv : volumes) {
+    if (pv.capacity_bytes <= 0) continue;
+    ++priced;
+    const std::vector<const Pod*>* users = users_of(pv, is_bound(pv));
+    if (users == nullptr) {
+      ++shares;
+      continue;
+    }
+    for (const Pod* p : *users) shares += std::max<std::size_t>(p->containers.size(), 1);
+  }
+  out.volumes.reserve(out.volumes.size() + priced);
+  out.volume_shares.reserve(out.volume_shares.size() + shares);
+
   const auto interval_seconds = static_cast<double>(length.count());
   // The shares' labels, each value held once (as AttributeInterval's rows hold theirs).
   SharedTextPool texts;
@@ -83,21 +116,12 @@ void AttributeVolumes(std::chrono::sys_seconds start, std::chrono::seconds lengt
     }
     row.cost = VolumeIntervalCost(spec, row.price.price, length);
 
-    // Bound: the PV names the claim and the claim (when listed) names the PV.
-    bool bound = !pv.claim_name.empty();
-    if (bound && claims != nullptr) {
-      const auto it = claim_volume.find(ClaimKey(pv.claim_namespace, pv.claim_name));
-      bound = it != claim_volume.end() && it->second == pv.name;
-    }
+    const bool bound = is_bound(pv);
     if (bound) {
       row.claim_namespace = pv.claim_namespace;
       row.claim = pv.claim_name;
     }
-    const std::vector<const Pod*>* users = nullptr;
-    if (bound) {
-      const auto it = mounts.find(ClaimKey(pv.claim_namespace, pv.claim_name));
-      if (it != mounts.end()) users = &it->second;
-    }
+    const std::vector<const Pod*>* users = users_of(pv, bound);
     const double volume_byte_seconds = static_cast<double>(row.size_bytes) * interval_seconds;
     if (users == nullptr) {
       VolumeShareRow share;

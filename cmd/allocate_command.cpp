@@ -58,16 +58,19 @@ std::string Trim(std::string s) {
 }
 
 std::string AggregateKey(const model::CostLabels& l, const std::string& aggregate) {
-  if (aggregate == "namespace") return l.namespace_name;
-  if (aggregate == "team") return l.team.empty() ? "__unallocated__" : l.team;
-  if (aggregate == "node") return l.node;
+  if (aggregate == "namespace") return l.namespace_name.str();
+  if (aggregate == "team") return l.team.empty() ? "__unallocated__" : l.team.str();
+  if (aggregate == "node") return l.node.str();
   if (aggregate == "controller") {
-    return l.controller.empty() ? "__unallocated__" : l.controller_kind + ":" + l.controller;
+    return l.controller.empty() ? "__unallocated__"
+                                : l.controller_kind.str() + ":" + l.controller.str();
   }
-  if (aggregate == "pod") return l.namespace_name + "/" + l.pod;
-  if (aggregate == "container") return l.namespace_name + "/" + l.pod + "/" + l.container;
-  if (aggregate == "platform") return l.platform;
-  if (aggregate == "workload") return l.namespace_name + "/" + l.workload;
+  if (aggregate == "pod") return l.namespace_name.str() + "/" + l.pod.str();
+  if (aggregate == "container") {
+    return l.namespace_name.str() + "/" + l.pod.str() + "/" + l.container.str();
+  }
+  if (aggregate == "platform") return l.platform.str();
+  if (aggregate == "workload") return l.namespace_name.str() + "/" + l.workload.str();
   throw InvalidInput(
       fmt::format("unknown --aggregate '{}' (allowed: namespace, team, node, controller, pod, "
                   "container, platform, workload)",

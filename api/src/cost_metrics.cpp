@@ -236,7 +236,7 @@ struct CostMetrics::Impl {
     std::map<Labels, double> running;
     for (const model::ContainerCostRow& row : batch.costs.containers) {
       const model::CostLabels& l = row.labels;
-      const std::string pod_key = l.namespace_name + "/" + l.pod;
+      const std::string pod_key = l.namespace_name.str() + "/" + l.pod.str();
       const auto uid = pod_uid.find(pod_key);
       // kube-state-metrics' per container; from the pod's phase (container states are not read).
       running[{{"namespace", l.namespace_name},

@@ -344,8 +344,18 @@ model::TickReport Collector::Tick(sys_seconds boundary) {
   model::IntervalBatch batch;
   batch.cluster = settings_.interval.cluster;
   if (last_nodes_ && last_pods_) {
+    // Labels first: the attribution reads only those kept (team, workload naming), so the
+    // rest is let go (or moved into the batch) before the interval's rows are made, rather
+    // than held beside them. Stale state has no labels that were not sent when it was fresh.
+    if (fresh_state) {
+      const bool take = !settings_.keep_inventory;
+      batch.pod_labels = ChangedPodLabels(*last_pods_, take);
+      batch.node_labels = ChangedNodeLabels(*last_nodes_, take);
+      if (settings_.keep_inventory) report.inventory = KeepOnlyWhatLaterIntervalsNeed();
+    }
     batch.costs = model::AttributeInterval(report.interval_start, length, *last_nodes_, *last_pods_,
                                            usage, prices_, settings_.interval);
+    usage = model::UsageIndex();  // read by the attribution only: let go before the write
     report.attributed = true;
     report.nodes = batch.costs.nodes.size();
     report.pods = last_pods_->size();
@@ -358,13 +368,6 @@ model::TickReport Collector::Tick(sys_seconds boundary) {
     report.cost = batch.costs.TotalCost();
     report.idle = batch.costs.IdleCost();
     for (const std::string& w : batch.costs.warnings) log_.Warn("attribution", {{"detail", w}});
-    // Stale state has no labels that were not sent when it was fresh.
-    if (fresh_state) {
-      const bool take = !settings_.keep_inventory;
-      batch.pod_labels = ChangedPodLabels(*last_pods_, take);
-      batch.node_labels = ChangedNodeLabels(*last_nodes_, take);
-      if (settings_.keep_inventory) report.inventory = KeepOnlyWhatLaterIntervalsNeed();
-    }
   } else {
     batch.costs.start = report.interval_start;
     batch.costs.length = length;

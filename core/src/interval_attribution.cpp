@@ -6,6 +6,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "costledger/model/shared_text_pool.hpp"
 #include "costledger/model/workload_naming.hpp"
 
 namespace costledger::model {
@@ -117,6 +118,9 @@ IntervalCosts AttributeInterval(std::chrono::sys_seconds start, std::chrono::sec
   std::vector<PendingRow> rows;
   std::vector<model::ContainerDemand> demands;
   std::vector<model::ResourceCosts> costs;
+  // The rows' labels, each value held once (a pod's name by its own rows only).
+  SharedTextPool texts;
+  const SharedText& cluster = texts.Intern(settings.cluster);
   for (const Node& node : nodes) {
     NodeCostRow n;
     n.node = node.name;
@@ -148,29 +152,34 @@ IntervalCosts AttributeInterval(std::chrono::sys_seconds start, std::chrono::sec
                                          settings.weights, demands, costs);
     n.containers = rows.size();
 
-    // A pod's rows are adjacent: its workload is named once.
-    WorkloadName workload;
+    // A pod's rows are adjacent: its labels (and workload) are made once.
+    const SharedText& node_name = texts.Intern(node.name);
+    const SharedText& capacity_type = texts.Intern(model::ToString(node.capacity_type));
+    const SharedText& instance_type = texts.Intern(node.instance_type);
+    CostLabels pod_labels;
     for (std::size_t i = 0; i < rows.size(); ++i) {
       // AddPodRows names every row's pod; a row without one would lose its cost silently.
       if (rows[i].pod == nullptr) throw std::logic_error("AttributeInterval: a row without a pod");
       const Pod& pod = *rows[i].pod;
-      if (i == 0 || rows[i - 1].pod != rows[i].pod) workload = NameWorkload(pod);
-      ContainerCostRow row;
-      row.labels = {settings.cluster,
-                    node.name,
-                    pod.namespace_name,
-                    pod.controller_kind,
-                    pod.controller_name,
-                    pod.name,
-                    rows[i].container,
-                    {},
-                    std::string(model::ToString(node.capacity_type)),
-                    node.instance_type,
-                    workload.platform,
-                    workload.workload};
-      if (const auto team = pod.labels.find(settings.team_label); team != pod.labels.end()) {
-        row.labels.team = team->second;
+      if (i == 0 || rows[i - 1].pod != rows[i].pod) {
+        const WorkloadName workload = NameWorkload(pod);
+        const auto team = pod.labels.find(settings.team_label);
+        pod_labels = {cluster,
+                      node_name,
+                      texts.Intern(pod.namespace_name),
+                      texts.Intern(pod.controller_kind),
+                      texts.Intern(pod.controller_name),
+                      SharedText(pod.name),
+                      {},
+                      team != pod.labels.end() ? texts.Intern(team->second) : SharedText(),
+                      capacity_type,
+                      instance_type,
+                      texts.Intern(workload.platform),
+                      texts.Intern(workload.workload)};
       }
+      ContainerCostRow row;
+      row.labels = pod_labels;
+      row.labels.container = texts.Intern(rows[i].container);
       row.demand = rows[i].demand;
       row.cost = costs[i];
       row.usage_observed = rows[i].usage != nullptr;

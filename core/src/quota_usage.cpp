@@ -151,7 +151,7 @@ bool QuotaUsage::AddBatch(const IntervalBatch& batch, const PodLabelsLookup& pod
     } else if (pod_labels) {
       labels = pod_labels(l.namespace_name, l.pod);
     }
-    const std::string_view cluster = l.cluster.empty() ? batch.cluster : l.cluster;
+    const std::string_view cluster = l.cluster.empty() ? batch.cluster : l.cluster.str();
     return ScopeMatchesContainer(quota_.scope, cluster, l.namespace_name, l.team,
                                  labels != nullptr ? *labels : none);
   };

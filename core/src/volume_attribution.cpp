@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "costledger/model/idle_sharing.hpp"
+#include "costledger/model/shared_text_pool.hpp"
 #include "costledger/model/volume_pricing.hpp"
 #include "costledger/model/workload_naming.hpp"
 
@@ -57,7 +58,44 @@ void AttributeVolumes(std::chrono::sys_seconds start, std::chrono::seconds lengt
     }
   }
 
+  // Bound: the PV names the claim and the claim (when listed) names the PV.
+  const auto is_bound = [&](const PersistentVolume& pv) {
+    if (pv.claim_name.empty()) return false;
+    if (claims == nullptr) return true;
+    const auto it = claim_volume.find(ClaimKey(pv.claim_namespace, pv.claim_name));
+    return it != claim_volume.end() && it->second == pv.name;
+  };
+  // The pods charged this interval that mount a bound PV's claim; nullptr when none do.
+  const auto users_of = [&](const PersistentVolume& pv, bool bound) {
+    const std::vector<const Pod*>* users = nullptr;
+    if (bound) {
+      const auto it = mounts.find(ClaimKey(pv.claim_namespace, pv.claim_name));
+      if (it != mounts.end()) users = &it->second;
+    }
+    return users;
+  };
+  // The rows sized once: grown by doubling, the shares held up to twice the memory they
+  // needed, at the peak of a first interval.
+  std::size_t priced = 0;
+  std::size_t shares = 0;
+  for (const PersistentVolume& pv : volumes) {
+    if (pv.capacity_bytes <= 0) continue;
+    ++priced;
+    const std::vector<const Pod*>* users = users_of(pv, is_bound(pv));
+    if (users == nullptr) {
+      ++shares;
+      continue;
+    }
+    for (const Pod* p : *users) shares += std::max<std::size_t>(p->containers.size(), 1);
+  }
+  out.volumes.reserve(out.volumes.size() + priced);
+  out.volume_shares.reserve(out.volume_shares.size() + shares);
+
   const auto interval_seconds = static_cast<double>(length.count());
+  // The shares' labels, each value held once (as AttributeInterval's rows hold theirs).
+  SharedTextPool texts;
+  const SharedText& cluster = texts.Intern(settings.cluster);
+  const SharedText& unmounted = texts.Intern(kUnmountedName);
   for (const PersistentVolume& pv : volumes) {
     if (pv.capacity_bytes <= 0) continue;  // not provisioned yet: nothing billed
     const auto sc = class_by_name.find(pv.storage_class);
@@ -78,33 +116,24 @@ void AttributeVolumes(std::chrono::sys_seconds start, std::chrono::seconds lengt
     }
     row.cost = VolumeIntervalCost(spec, row.price.price, length);
 
-    // Bound: the PV names the claim and the claim (when listed) names the PV.
-    bool bound = !pv.claim_name.empty();
-    if (bound && claims != nullptr) {
-      const auto it = claim_volume.find(ClaimKey(pv.claim_namespace, pv.claim_name));
-      bound = it != claim_volume.end() && it->second == pv.name;
-    }
+    const bool bound = is_bound(pv);
     if (bound) {
       row.claim_namespace = pv.claim_namespace;
       row.claim = pv.claim_name;
     }
-    const std::vector<const Pod*>* users = nullptr;
-    if (bound) {
-      const auto it = mounts.find(ClaimKey(pv.claim_namespace, pv.claim_name));
-      if (it != mounts.end()) users = &it->second;
-    }
+    const std::vector<const Pod*>* users = users_of(pv, bound);
     const double volume_byte_seconds = static_cast<double>(row.size_bytes) * interval_seconds;
     if (users == nullptr) {
       VolumeShareRow share;
-      share.labels.cluster = settings.cluster;
-      share.labels.namespace_name = bound ? pv.claim_namespace : std::string(kUnmountedName);
+      share.labels.cluster = cluster;
+      share.labels.namespace_name = bound ? texts.Intern(pv.claim_namespace) : unmounted;
       // Named like OpenCost's unmounted allocation in every aggregation but team, capacity
       // and instance type, which a volume has none of.
-      for (std::string* label :
+      for (SharedText* label :
            {&share.labels.node, &share.labels.controller_kind, &share.labels.controller,
             &share.labels.pod, &share.labels.container, &share.labels.platform,
             &share.labels.workload}) {
-        *label = std::string(kUnmountedName);
+        *label = unmounted;
       }
       share.volume = pv.name;
       share.byte_seconds = volume_byte_seconds;
@@ -126,25 +155,26 @@ void AttributeVolumes(std::chrono::sys_seconds start, std::chrono::seconds lengt
         const std::vector<Money> container_shares = SplitEvenly(pod_shares[i], containers);
         const WorkloadName workload = NameWorkload(pod);
         const auto node = node_by_name.find(pod.node_name);
+        CostLabels pod_labels;
+        pod_labels.cluster = cluster;
+        pod_labels.node = texts.Intern(pod.node_name);
+        pod_labels.namespace_name = texts.Intern(pod.namespace_name);
+        pod_labels.controller_kind = texts.Intern(pod.controller_kind);
+        pod_labels.controller = texts.Intern(pod.controller_name);
+        pod_labels.pod = SharedText(pod.name);
+        if (const auto team = pod.labels.find(settings.team_label); team != pod.labels.end()) {
+          pod_labels.team = texts.Intern(team->second);
+        }
+        if (node != node_by_name.end()) {
+          pod_labels.capacity_type = texts.Intern(ToString(node->second->capacity_type));
+          pod_labels.instance_type = texts.Intern(node->second->instance_type);
+        }
+        pod_labels.platform = texts.Intern(workload.platform);
+        pod_labels.workload = texts.Intern(workload.workload);
         for (std::size_t j = 0; j < containers.size(); ++j) {
           VolumeShareRow share;
-          CostLabels& l = share.labels;
-          l.cluster = settings.cluster;
-          l.node = pod.node_name;
-          l.namespace_name = pod.namespace_name;
-          l.controller_kind = pod.controller_kind;
-          l.controller = pod.controller_name;
-          l.pod = pod.name;
-          l.container = std::string(containers[j]);
-          if (const auto team = pod.labels.find(settings.team_label); team != pod.labels.end()) {
-            l.team = team->second;
-          }
-          if (node != node_by_name.end()) {
-            l.capacity_type = std::string(ToString(node->second->capacity_type));
-            l.instance_type = node->second->instance_type;
-          }
-          l.platform = workload.platform;
-          l.workload = workload.workload;
+          share.labels = pod_labels;
+          share.labels.container = texts.Intern(containers[j]);
           share.volume = pv.name;
           share.byte_seconds = pod_byte_seconds / static_cast<double>(containers.size());
           share.cost = container_shares[j];

@@ -810,7 +810,7 @@ TEST_F(PostgresStoreTest, HourSumsKeptInMemoryEqualTheSqlRollupFieldByField) {
     model::IntervalBatch b = MakeBatch("prod", kHour + minutes(10 * i), 3, 8 + i, minutes(10));
     for (model::ContainerCostRow& r : b.costs.containers) {
       if (i % 2 == 1) r.labels.team = "team-" + std::to_string(5 - i);
-      if (i % 3 == 1) r.labels.workload += "-" + std::to_string(5 - i);
+      if (i % 3 == 1) r.labels.workload = r.labels.workload.str() + "-" + std::to_string(5 - i);
       if (i == 4) r.labels.platform = "";
     }
     writer->Write(b);
@@ -861,7 +861,8 @@ TEST_F(PostgresStoreTest, AFailedWriteLeavesItsHourToTheSqlRollup) {
   auto writer = MigratedStore();
   writer->Write(MakeBatch("prod", kHour, 2, 4, minutes(30)));
   model::IntervalBatch rejected = MakeBatch("prod", kHour + minutes(30), 2, 4, minutes(30));
-  rejected.costs.containers.back().labels.pod += std::string(1, '\0');  // no text holds NUL
+  model::SharedText& pod = rejected.costs.containers.back().labels.pod;
+  pod = pod.str() + std::string(1, '\0');  // no text holds NUL
   EXPECT_ANY_THROW(writer->Write(rejected));
   writer->Write(MakeBatch("prod", kHour + minutes(30), 2, 4, minutes(30)));
   EXPECT_EQ(writer->RollUp(kHour + hours(1)), 1);

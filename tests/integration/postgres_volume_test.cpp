@@ -84,8 +84,8 @@ TEST_F(PostgresVolumeTest, VolumeCostsReadBackExactlyFromRawHourlyAndDailyTiers)
   const std::vector<PropertyRef> by_namespace_pod{{CostProperty::kNamespace, {}},
                                                   {CostProperty::kPod, {}}};
   const model::IntervalBatch sample = Batch(kDay);
-  const std::string pod = sample.costs.containers.at(0).labels.namespace_name + "/" +
-                          sample.costs.containers.at(0).labels.pod;
+  const std::string pod = sample.costs.containers.at(0).labels.namespace_name.str() + "/" +
+                          sample.costs.containers.at(0).labels.pod.str();
   const auto check = [&](const char* tier) {
     SCOPED_TRACE(tier);
     std::map<std::string, Money> by = PvCostByName(kDay, end, by_namespace_pod);

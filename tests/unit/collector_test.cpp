@@ -254,7 +254,7 @@ void ExpectSameCosts(const model::IntervalCosts& actual, const model::IntervalCo
   for (std::size_t i = 0; i < actual.containers.size(); ++i) {
     const model::ContainerCostRow& a = actual.containers[i];
     const model::ContainerCostRow& e = expected.containers[i];
-    SCOPED_TRACE("container " + e.labels.pod + "/" + e.labels.container);
+    SCOPED_TRACE("container " + e.labels.pod.str() + "/" + e.labels.container.str());
     EXPECT_EQ(a.labels.pod, e.labels.pod);
     EXPECT_EQ(a.labels.container, e.labels.container);
     EXPECT_EQ(a.labels.team, e.labels.team);

@@ -107,8 +107,8 @@ TEST_F(IntervalAttributionTest, RowsCarryTheWorkloadTheirPodIsNamedBy) {
       AttributeInterval(kStart, seconds(60), nodes, pods, usage_, prices_, settings_);
   std::vector<std::string> named;
   for (const ContainerCostRow& row : out.containers) {
-    named.push_back(row.labels.pod + " " + row.labels.container + " " + row.labels.platform + " " +
-                    row.labels.workload);
+    named.push_back(row.labels.pod.str() + " " + row.labels.container.str() + " " +
+                    row.labels.platform.str() + " " + row.labels.workload.str());
   }
   EXPECT_EQ(named, (std::vector<std::string>{
                        "jupyter-alice app jupyterhub notebook:alice",

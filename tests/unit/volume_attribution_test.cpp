@@ -95,7 +95,7 @@ TEST(VolumeAttributionTest, MountedVolumeIsSplitEvenlyOverPodsAndTheirContainers
   ASSERT_EQ(out.volume_shares.size(), 3U);
   std::map<std::string, std::int64_t> by_container;
   for (const VolumeShareRow& s : out.volume_shares) {
-    by_container[s.labels.pod + "/" + s.labels.container] = s.cost.nanos();
+    by_container[s.labels.pod.str() + "/" + s.labels.container.str()] = s.cost.nanos();
     EXPECT_EQ(s.labels.cluster, "prod");
     EXPECT_EQ(s.labels.team, "alpha");
     EXPECT_EQ(s.labels.capacity_type, "spot");
@@ -245,8 +245,8 @@ TEST(VolumeAttributionTest, SharesSumToEachVolumeCostExactlyOverRandomClusters) 
     const auto keyed = [](const IntervalCosts& c) {
       std::map<std::string, std::int64_t> m;
       for (const VolumeShareRow& s : c.volume_shares) {
-        m[s.volume + "|" + s.labels.namespace_name + "/" + s.labels.pod + "/" +
-          s.labels.container] += s.cost.nanos();
+        m[s.volume + "|" + s.labels.namespace_name.str() + "/" + s.labels.pod.str() + "/" +
+          s.labels.container.str()] += s.cost.nanos();
       }
       return m;
     };

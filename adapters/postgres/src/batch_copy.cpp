@@ -48,7 +48,7 @@ void CopyContainerRows(pqxx::dbtransaction& tx, std::string_view table,
   CopyWriter<CopyBinary> copy(tx, table, kRawContainerColumnNames);
   for (std::size_t i = 0; i < keys.size(); ++i) {
     const model::ContainerCostRow& r = batch.costs.containers[i];
-    const RawContainerRow row{r, r.labels.cluster.empty() ? batch.cluster : r.labels.cluster,
+    const RawContainerRow row{r, r.labels.cluster.empty() ? batch.cluster : r.labels.cluster.str(),
                               batch.costs.start, interval_seconds, keys[i]};
     copy.EncodedRow([&](CopyBinary& out) { EncodeRawContainerRow(out, row); });
   }

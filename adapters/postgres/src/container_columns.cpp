@@ -102,7 +102,7 @@ void EncodeHourlyContainerRow(CopyBinary& out, const std::string& cluster,
   ForEachContainerColumn([&](auto i) {
     constexpr const ContainerColumn& kColumn = kContainerColumns[i];
     if constexpr (IsRollupLabel(kColumn)) {
-      out.Field(row.labels.*kColumn.label);
+      out.Field((row.labels.*kColumn.label).str());
     } else if constexpr (IsRollupValue(kColumn)) {
       const RollupValue& v = row.values[RollupValueIndex(i)];
       if constexpr (kColumn.type == SqlType::kInteger) {
@@ -110,7 +110,7 @@ void EncodeHourlyContainerRow(CopyBinary& out, const std::string& cluster,
       } else if constexpr (kColumn.type == SqlType::kBigint) {
         out.Field(v.whole);
       } else if constexpr (kColumn.type == SqlType::kDoublePrecision) {
-        out.Field(v.real);
+        out.Field(v.real());
       } else {
         static_assert(kColumn.type == SqlType::kTimestamptz, "a rollup value of no known type");
         out.Field(std::chrono::sys_seconds{std::chrono::seconds{v.whole}});

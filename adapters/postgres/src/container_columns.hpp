@@ -9,6 +9,7 @@
 // migrated schema).
 
 #include <array>
+#include <bit>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -100,11 +101,15 @@ struct ContainerInterval {
 };
 
 /// The folded value of a kSum, kMin or kMax column: integer columns and timestamps (epoch
-/// seconds) in `whole`, exactly; double precision columns in `real`.
+/// seconds) in `whole`, exactly; double precision columns as `real()`, in the same 8 bytes (a
+/// column is one or the other by its type; an hour of 150k containers holds 17 values each).
 struct RollupValue {
-  std::int64_t whole = 0;
-  double real = 0;
+  std::int64_t whole = 0;  // 0 is also the real 0.0
+
+  double real() const { return std::bit_cast<double>(whole); }
+  void set_real(double value) { whole = std::bit_cast<std::int64_t>(value); }
 };
+static_assert(sizeof(double) == sizeof(std::int64_t));
 
 /// What the cost reader fills from a rollup column: at most one member of AllocationRow.
 struct AllocationField {
@@ -126,7 +131,7 @@ struct ContainerColumn {
   /// A rollup column: its part.
   Rollup rollup = Rollup::kNone;
   /// kKey and kLabel: the label it holds.
-  std::string model::CostLabels::*label = nullptr;
+  model::SharedText model::CostLabels::*label = nullptr;
   /// kKey and kLabel: also in the key of the per-workload rollups (else not in it).
   bool workload_key = false;
   /// kKey and kLabel: also in the key of the per-node rollups (else not in it).
@@ -153,9 +158,9 @@ inline void RawIntervalStart(CopyBinary& out, const RawContainerRow& r) {
 inline void RawIntervalSeconds(CopyBinary& out, const RawContainerRow& r) {
   out.Field(r.interval_seconds);
 }
-template <std::string model::CostLabels::*Label>
+template <model::SharedText model::CostLabels::*Label>
 void RawLabel(CopyBinary& out, const RawContainerRow& r) {
-  out.Field(r.row.labels.*Label);
+  out.Field((r.row.labels.*Label).str());
 }
 template <std::int64_t model::ContainerDemand::*Quantity>
 void RawDemand(CopyBinary& out, const RawContainerRow& r) {
@@ -196,7 +201,7 @@ inline bool FoldMemoryAllocatedSeconds(RollupValue& v, const ContainerInterval& 
 }
 inline bool FoldGpuBusyDeviceSeconds(RollupValue& v, const ContainerInterval& i) {
   if (i.row.gpu_busy_devices) {
-    v.real += *i.row.gpu_busy_devices * static_cast<double>(i.interval_seconds);
+    v.set_real(v.real() + *i.row.gpu_busy_devices * static_cast<double>(i.interval_seconds));
   }
   return true;
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "costledger/model/shared_text_pool.hpp"
+
 namespace costledger::postgres {
 namespace {
 
@@ -15,7 +17,7 @@ void Pack(const model::CostLabels& labels, std::string& out) {
   ForEachContainerColumn([&](auto i) {
     constexpr const ContainerColumn& kColumn = kContainerColumns[i];
     if constexpr (kColumn.rollup == kKind) {
-      out += labels.*kColumn.label;
+      out += (labels.*kColumn.label).str();
       out += '\0';
     }
   });
@@ -29,7 +31,7 @@ bool SamePacked(std::string_view packed, const model::CostLabels& labels) {
   ForEachContainerColumn([&](auto i) {
     constexpr const ContainerColumn& kColumn = kContainerColumns[i];
     if constexpr (kColumn.rollup == kKind) {
-      const std::string& value = labels.*kColumn.label;
+      const std::string_view value = labels.*kColumn.label;
       same = same && packed.size() > at + value.size() &&
              packed.compare(at, value.size(), value) == 0 && packed[at + value.size()] == '\0';
       at += value.size() + 1;
@@ -38,15 +40,15 @@ bool SamePacked(std::string_view packed, const model::CostLabels& labels) {
   return same && at == packed.size();
 }
 
-// The labels of `packed` (Pack<kKind>) into `labels`.
+// The labels of `packed` (Pack<kKind>) into `labels`, interned in `texts`.
 template <Rollup kKind>
-void Unpack(std::string_view packed, model::CostLabels& labels) {
+void Unpack(std::string_view packed, model::CostLabels& labels, model::SharedTextPool& texts) {
   std::size_t at = 0;
   ForEachContainerColumn([&](auto i) {
     constexpr const ContainerColumn& kColumn = kContainerColumns[i];
     if constexpr (kColumn.rollup == kKind) {
       const std::size_t end = packed.find('\0', at);
-      labels.*kColumn.label = packed.substr(at, end - at);
+      labels.*kColumn.label = texts.Intern(packed.substr(at, end - at));
       at = end + 1;
     }
   });
@@ -56,7 +58,8 @@ void Unpack(std::string_view packed, model::CostLabels& labels) {
 void KeepLeastLabels(std::string& packed, const model::CostLabels& labels) {
   if (SamePacked<Rollup::kLabel>(packed, labels)) return;  // nearly always
   model::CostLabels kept;
-  Unpack<Rollup::kLabel>(packed, kept);
+  model::SharedTextPool texts;
+  Unpack<Rollup::kLabel>(packed, kept, texts);
   ForEachContainerColumn([&](auto i) {
     constexpr const ContainerColumn& kColumn = kContainerColumns[i];
     if constexpr (kColumn.rollup == Rollup::kLabel) {
@@ -80,7 +83,7 @@ void HourRollup::Add(const model::IntervalBatch& batch) {
   std::string key;
   for (std::size_t at = 0; at < costs.containers.size(); ++at) {
     const model::ContainerCostRow& r = costs.containers[at];
-    const std::string& cluster = r.labels.cluster.empty() ? batch.cluster : r.labels.cluster;
+    const std::string& cluster = r.labels.cluster.empty() ? batch.cluster : r.labels.cluster.str();
     if (cluster != *cluster_of_hour) {
       cluster_of_hour = &cluster;
       h = &HourOf(cluster, hour);
@@ -143,10 +146,11 @@ std::optional<std::vector<HourlyContainerRow>> HourRollup::Take(
             [](const Entry* a, const Entry* b) { return a->first < b->first; });
   std::vector<HourlyContainerRow> rows;
   rows.reserve(by_key.size());
+  model::SharedTextPool texts;
   for (Entry* entry : by_key) {
     HourlyContainerRow& row = rows.emplace_back();
-    Unpack<Rollup::kKey>(entry->first, row.labels);
-    Unpack<Rollup::kLabel>(entry->second.labels, row.labels);
+    Unpack<Rollup::kKey>(entry->first, row.labels, texts);
+    Unpack<Rollup::kLabel>(entry->second.labels, row.labels, texts);
     row.values = entry->second.values;
     std::string().swap(entry->second.labels);  // let go as it goes
   }

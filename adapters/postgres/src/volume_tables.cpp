@@ -120,9 +120,10 @@ void WriteVolumes(pqxx::dbtransaction& tx, const model::IntervalBatch& batch,
     CopyWriter<CopyText> copy(tx, "staging_volume_share_costs", kShareColumns);
     for (const model::VolumeShareRow& s : costs.volume_shares) {
       const model::CostLabels& l = s.labels;
-      copy.Row(l.cluster.empty() ? batch.cluster : l.cluster, costs.start, interval_seconds,
-               s.volume, l.node, l.namespace_name, l.controller_kind, l.controller, l.pod,
-               l.container, l.team, l.capacity_type, l.instance_type, l.platform, l.workload,
+      copy.Row(l.cluster.empty() ? batch.cluster : l.cluster.str(), costs.start, interval_seconds,
+               s.volume, l.node.str(), l.namespace_name.str(), l.controller_kind.str(),
+               l.controller.str(), l.pod.str(), l.container.str(), l.team.str(),
+               l.capacity_type.str(), l.instance_type.str(), l.platform.str(), l.workload.str(),
                s.byte_seconds, s.cost.nanos());
     }
     copy.Complete();

@@ -8,28 +8,31 @@
 #include "costledger/model/attribution.hpp"
 #include "costledger/model/kubernetes_records.hpp"
 #include "costledger/model/price_book.hpp"
+#include "costledger/model/shared_text.hpp"
 #include "costledger/model/split_weights.hpp"
 #include "costledger/model/usage.hpp"
 
 namespace costledger::model {
 
-/// Rule 8: every cost row carries these, so any aggregation is a GROUP BY.
+/// Rule 8: every cost row carries these, so any aggregation is a GROUP BY. Shared texts: the
+/// rows of an interval repeat them (AttributeInterval interns them), and an interval at 150k
+/// pods holds as many rows.
 struct CostLabels {
-  std::string cluster;
-  std::string node;
-  std::string namespace_name;
-  std::string controller_kind;
-  std::string controller;
-  std::string pod;
-  std::string container;
-  std::string team;
-  std::string capacity_type;
-  std::string instance_type;
+  SharedText cluster;
+  SharedText node;
+  SharedText namespace_name;
+  SharedText controller_kind;
+  SharedText controller;
+  SharedText pod;
+  SharedText container;
+  SharedText team;
+  SharedText capacity_type;
+  SharedText instance_type;
   /// The platform that launched the pod and the workload people know it by (NameWorkload:
   /// "jupyterhub" and "notebook:alice", "spark" and "spark:etl", ...); "" in rows stored
   /// before they were collected.
-  std::string platform;
-  std::string workload;
+  SharedText platform;
+  SharedText workload;
 };
 
 /// One container's cost for one interval.

@@ -9,6 +9,7 @@
 #include "costledger/api/cost_api.hpp"
 #include "costledger/api/cost_metrics.hpp"
 #include "costledger/quotas/quota_board.hpp"
+#include "listed_quotas.hpp"
 #include "no_cost_reads.hpp"
 
 namespace costledger::api {
@@ -18,32 +19,6 @@ using std::chrono::sys_seconds;
 using ::testing::HasSubstr;
 
 const sys_seconds kDay{std::chrono::days{20'422}};  // 2025-11-30
-
-class OneQuotaStore final : public ports::QuotaStore {
- public:
-  std::vector<ports::StoredQuota> List() override { return {}; }
-  std::optional<ports::StoredQuota> Get(const std::string& name) override {
-    if (name != quota.name) return std::nullopt;
-    return ports::StoredQuota{quota, kDay, kDay, "test", ports::QuotaSource::kApi};
-  }
-  ports::QuotaPutOutcome Put(const model::Quota& /*quota*/, const std::string& /*who*/,
-                             ports::QuotaSource /*source*/) override {
-    return ports::QuotaPutOutcome::kUnchanged;
-  }
-  bool Delete(const std::string& /*name*/, const std::string& /*who*/,
-              ports::QuotaSource /*source*/) override {
-    return false;
-  }
-  ports::QuotaReconcileResult Reconcile(const std::vector<model::Quota>& /*quotas*/,
-                                        const std::string& /*who*/) override {
-    return {};
-  }
-  std::vector<ports::QuotaChange> History(const std::string& /*name*/,
-                                          std::size_t /*limit*/) override {
-    return {};
-  }
-  model::Quota quota;
-};
 
 // Athena queries of the quota's workgroup, submitted on kDay.
 class Queries final : public ports::QueryReader {
@@ -73,7 +48,7 @@ model::Quota AlphaQuota() {
 
 class QuotaStatusRouteTest : public ::testing::Test {
  protected:
-  QuotaStatusRouteTest() { store_.quota = AlphaQuota(); }
+  QuotaStatusRouteTest() { store_.quotas = {AlphaQuota()}; }
   http::HttpResponse Get(const std::string& target, const quotas::QuotaBoard* b) {
     CostApi api(CostReaders{.allocations = reads_,
                             .assets = reads_,
@@ -103,7 +78,7 @@ class QuotaStatusRouteTest : public ::testing::Test {
 
   testing::NoCostReads reads_;
   Queries queries_;
-  OneQuotaStore store_;
+  costledger::testing::ListedQuotas store_;
   quotas::QuotaBoard board_;
 };
 

@@ -7,6 +7,7 @@
 #include "costledger/model/enum_text.hpp"
 #include "costledger/model/quota_period.hpp"
 #include "costledger/model/quota_status.hpp"
+#include "costledger/ports/period_spend.hpp"
 #include "costledger/quotas/quota_alerter.hpp"
 
 namespace costledger::quotas {
@@ -144,23 +145,10 @@ void QuotaEvaluator::Seed(Tracked& t, sys_seconds now, Evaluation& out) {
   // The period of the clock, or of the data when the store runs ahead of this clock.
   const sys_seconds at = std::max(now, *through_ - std::chrono::seconds{1});
   t.usage = model::QuotaUsage(quota, model::QuotaPeriodWindow(quota.period, at, *zone_));
-  const model::TimeWindow period = t.usage.period();
-  const sys_seconds end = std::min(*through_, period.end);
-  if (end > period.start) {
-    if (model::CountsContainerSpend(quota)) {
-      const std::vector<model::PropertyRef> grouping = model::GroupingFor(quota.scope);
-      const auto rows =
-          ports_.allocations.ReadAllocations(period.start, end, end - period.start, grouping);
-      ++out.allocation_reads;
-      for (const model::AllocationRow& row : rows) t.usage.AddStored(row, grouping);
-    }
-    if (model::CountsQuerySpend(quota)) {
-      ++out.query_reads;
-      for (const model::QueryCostRow& row : ports_.queries.ReadQueries(period.start, end)) {
-        t.usage.AddQuery(model::ToQuerySpend(row));
-      }
-    }
-  }
+  const ports::SpendReads reads = ports::ReadPeriodSpend(
+      t.usage, std::min(*through_, t.usage.period().end), ports_.allocations, ports_.queries);
+  out.allocation_reads += reads.allocation_reads;
+  out.query_reads += reads.query_reads;
   t.usage.MarkCountedThrough(*through_);
   t.seeded = true;
   ++out.seeded;

@@ -47,7 +47,7 @@ struct Evaluation {
   /// deliver them (QuotaAlerter) before the next evaluation decides more.
   std::vector<model::QuotaAlert> alerts;
   std::size_t seeded = 0;            ///< quotas whose period was read whole (new, changed, first)
-  std::size_t allocation_reads = 0;  ///< AllocationReader::ReadAllocations calls
+  std::size_t allocation_reads = 0;  ///< AllocationReader::ReadAllocations(Sums) calls
   std::size_t query_reads = 0;       ///< QueryReader::ReadQueries calls
 };
 

@@ -187,33 +187,33 @@ void Collector::MaintainIfDue(sys_seconds now) {
   }
 }
 
-std::vector<model::PodLabelSet> Collector::ChangedPodLabels(std::vector<model::Pod>& pods,
-                                                            bool take) {
+std::vector<model::PodLabelSet> Collector::ChangedPodLabels(const std::vector<model::Pod>& pods) {
   // Which to send first, then exactly that many: a vector grown by doubling would hold its
   // old and new buffers at once (every pod's on the first interval).
   std::vector<bool> send(pods.size());
   std::size_t sending = 0;
-  std::string key;
   pod_labels_sent_.BeginPass();
   for (std::size_t i = 0; i < pods.size(); ++i) {
-    key.assign(pods[i].namespace_name).append("/").append(pods[i].name);
-    send[i] = pod_labels_sent_.Changed(key, pods[i].labels);
+    label_key_.assign(pods[i].namespace_name).append("/").append(pods[i].name);
+    send[i] = pod_labels_sent_.Changed(label_key_, pods[i].labels);
     sending += send[i] ? 1 : 0;
   }
   pod_labels_sent_.EndPass();
   std::vector<model::PodLabelSet> changed;
   changed.reserve(sending);
   for (std::size_t i = 0; i < pods.size(); ++i) {
-    model::Pod& pod = pods[i];
-    if (!take) {
-      if (send[i]) changed.push_back({pod.namespace_name, pod.name, pod.labels});
-      continue;
-    }
-    model::Labels kept = KeptLabels(pod.labels);
-    if (send[i]) changed.push_back({pod.namespace_name, pod.name, std::move(pod.labels)});
-    pod.labels = std::move(kept);
+    if (send[i]) changed.push_back({pods[i].namespace_name, pods[i].name, pods[i].labels});
   }
   return changed;
+}
+
+void Collector::TakeChangedLabels(model::Pod& pod, std::vector<model::PodLabelSet>& changed) {
+  label_key_.assign(pod.namespace_name).append("/").append(pod.name);
+  model::Labels kept = KeptLabels(pod.labels);
+  if (pod_labels_sent_.Changed(label_key_, pod.labels)) {
+    changed.push_back({pod.namespace_name, pod.name, std::move(pod.labels)});
+  }
+  pod.labels = std::move(kept);
 }
 
 std::vector<model::NodeLabelSet> Collector::ChangedNodeLabels(std::vector<model::Node>& nodes,
@@ -273,13 +273,32 @@ model::TickReport Collector::Tick(sys_seconds boundary) {
 
   // The scrape in its two rounds (ScrapeCluster): the state of the previous interval is let go
   // in between, so that it is never held together with both this one's lists and kubelets.
-  model::ClusterSnapshot snap = cluster_.ScrapeState(boundary);
+  // Without an inventory to keep, each pod's labels are taken as its chunk of the list is read:
+  // those changed since sent go to the batch, the rest but those later intervals read (team,
+  // workload naming) are let go, never held for every pod at once.
+  const bool take_labels = !settings_.keep_inventory;
+  std::vector<model::PodLabelSet> taken_pod_labels;
+  model::ClusterSnapshot snap;
+  if (take_labels) {
+    pod_labels_sent_.BeginPass();
+    snap = cluster_.ScrapeStateVisitingPods(
+        boundary, [&](model::Pod& pod) { TakeChangedLabels(pod, taken_pod_labels); });
+  } else {
+    snap = cluster_.ScrapeState(boundary);
+  }
   const bool fresh_state = snap.nodes && snap.pods;
+  if (take_labels && fresh_state) {
+    pod_labels_sent_.EndPass();
+  } else if (take_labels) {  // not sent after all: found changed again by the next pass
+    pod_labels_sent_.AbandonPass();
+    std::vector<model::PodLabelSet>().swap(taken_pod_labels);
+  }
   std::optional<std::vector<model::Node>> listed_nodes;  // nodes listed without their pods
   // Cluster state: this scrape, or a recent one when the API server failed just now.
   if (fresh_state) {
     last_nodes_ = std::move(snap.nodes);
     last_pods_ = std::move(snap.pods);
+    packed_pods_.reset();
     last_state_at_ = boundary;
   } else {
     listed_nodes = std::move(snap.nodes);
@@ -314,9 +333,10 @@ model::TickReport Collector::Tick(sys_seconds boundary) {
     if (last_nodes_ && boundary - last_state_at_ <= length * settings_.stale_snapshot_intervals) {
       log_.Warn("using nodes and pods of an earlier scrape",
                 {{"age_seconds", static_cast<std::int64_t>((boundary - last_state_at_).count())}});
+      if (packed_pods_) last_pods_ = packed_pods_->Unpack();
     } else {
       last_nodes_.reset();
-      last_pods_.reset();
+      packed_pods_.reset();
     }
   }
 
@@ -348,10 +368,9 @@ model::TickReport Collector::Tick(sys_seconds boundary) {
     // rest is let go (or moved into the batch) before the interval's rows are made, rather
     // than held beside them. Stale state has no labels that were not sent when it was fresh.
     if (fresh_state) {
-      const bool take = !settings_.keep_inventory;
-      batch.pod_labels = ChangedPodLabels(*last_pods_, take);
-      batch.node_labels = ChangedNodeLabels(*last_nodes_, take);
-      if (settings_.keep_inventory) report.inventory = KeepOnlyWhatLaterIntervalsNeed();
+      batch.pod_labels = take_labels ? std::move(taken_pod_labels) : ChangedPodLabels(*last_pods_);
+      batch.node_labels = ChangedNodeLabels(*last_nodes_, take_labels);
+      if (!take_labels) report.inventory = KeepOnlyWhatLaterIntervalsNeed();
     }
     batch.costs = model::AttributeInterval(report.interval_start, length, *last_nodes_, *last_pods_,
                                            usage, prices_, settings_.interval);
@@ -365,6 +384,9 @@ model::TickReport Collector::Tick(sys_seconds boundary) {
                               *last_volumes_, last_claims_ ? &*last_claims_ : nullptr,
                               last_classes_, prices_, settings_.interval, batch.costs);
     }
+    // Until the next scrape, the pods wait packed: they are read again only should it fail.
+    if (fresh_state) packed_pods_.emplace(*last_pods_);
+    last_pods_.reset();
     report.cost = batch.costs.TotalCost();
     report.idle = batch.costs.IdleCost();
     for (const std::string& w : batch.costs.warnings) log_.Warn("attribution", {{"detail", w}});

@@ -2,133 +2,55 @@
 
 #include <fmt/core.h>
 
-#include <nlohmann/json.hpp>
+#include <array>
+#include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "costledger/model/errors.hpp"
 #include "costledger/model/quantity.hpp"
 #include "costledger/model/timestamp.hpp"
-#include "json_fields.hpp"
+#include "flat_list.hpp"
 
 namespace costledger::sources {
 namespace {
 
-using Json = nlohmann::json;
+// Whether `parent` is "spec.nodeAffinity.required.nodeSelectorTerms[i].matchExpressions[j]".
+bool IsZoneExpression(std::string_view parent) {
+  constexpr std::string_view kTerms = "spec.nodeAffinity.required.nodeSelectorTerms[";
+  constexpr std::string_view kExpressions = "].matchExpressions[";
+  if (!parent.starts_with(kTerms) || !parent.ends_with(']')) return false;
+  const std::size_t at = parent.find(kExpressions, kTerms.size());
+  return at != std::string_view::npos &&
+         parent.find_first_not_of("0123456789", kTerms.size()) == at &&
+         parent.find_first_not_of("0123456789", at + kExpressions.size()) == parent.size() - 1;
+}
 
-// One item of a list, with errors "<kind> <name or items[i]>: <field>: <what>".
-class Item {
- public:
-  Item(const Json& item, std::string_view kind, std::size_t index)
-      : item_(item), kind_(kind), index_(index) {
-    if (!item.is_object())
-      throw InvalidInput(fmt::format("{} items[{}]: expected an object", kind, index));
-    const Json* name = Find("metadata.name");
-    if (name != nullptr && name->is_string()) subject_ = name->get<std::string>();
-    if (subject_.empty()) Fail("metadata.name", "missing");
-    const Json* ns = Find("metadata.namespace");
-    if (ns != nullptr && ns->is_string()) subject_ = ns->get<std::string>() + "/" + subject_;
-  }
-
-  [[noreturn]] void Fail(std::string_view path, std::string_view what) const {
-    const std::string subject = subject_.empty() ? fmt::format("items[{}]", index_) : subject_;
-    throw InvalidInput(fmt::format("{} {}: {}: {}", kind_, subject, path, what));
-  }
-
-  // The value at a '.'-separated path; nullptr when absent or null.
-  const Json* Find(std::string_view path) const {
-    const Json* at = &item_;
-    while (!path.empty()) {
-      const std::size_t dot = path.find('.');
-      const std::string_view key = path.substr(0, dot);
-      if (!at->is_object()) return nullptr;
-      const auto it = at->find(key);
-      if (it == at->end() || it->is_null()) return nullptr;
-      at = &*it;
-      path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
-    }
-    return at;
-  }
-
-  std::string String(std::string_view path) const {
-    const Json* v = Find(path);
-    if (v == nullptr) return {};
-    if (!v->is_string()) Fail(path, "expected a string");
-    return v->get<std::string>();
-  }
-
-  std::int64_t Bytes(std::string_view path) const {
-    const Json* v = Find(path);
-    if (v == nullptr) return 0;
-    try {
-      if (v->is_string()) return model::ParseBytes(v->get_ref<const std::string&>());
-      if (v->is_number()) return model::ParseBytes(v->dump());
-    } catch (const InvalidInput& e) {
-      Fail(path, e.what());
-    }
-    Fail(path, "expected a quantity string");
-  }
-
-  model::TextMap Strings(std::string_view path) const {
-    model::TextMap out;
-    const Json* v = Find(path);
-    if (v == nullptr) return out;
-    if (!v->is_object()) Fail(path, "expected an object");
-    for (const auto& [k, value] : v->items()) {
-      if (!value.is_string()) Fail(fmt::format("{}[{:?}]", path, k), "expected a string");
-      out.emplace(k, value.get<std::string>());
-    }
-    return out;
-  }
-
-  std::optional<std::chrono::sys_seconds> Time(std::string_view path) const {
-    const std::string text = String(path);
-    if (text.empty()) return std::nullopt;
-    try {
-      return model::ParseTimestamp(text);
-    } catch (const InvalidInput& e) {
-      Fail(path, e.what());
-    }
-  }
-
-  const Json& json() const { return item_; }
-
- private:
-  const Json& item_;
-  std::string_view kind_;
-  std::size_t index_;
-  std::string subject_;
-};
-
-// The zone a volume is pinned to: its zone label, else its node affinity's zone term.
-std::string ZoneOf(const Item& item) {
+// The zone a volume is pinned to: its zone label, else its node affinity's zone term (the
+// first expression on a zone key with a string value, in document order).
+std::string ZoneOf(const FlatItem& item) {
   const model::TextMap labels = item.Strings("metadata.labels");
   for (const std::string_view key :
        {"topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"}) {
     if (const auto it = labels.find(key); it != labels.end()) return it->second;
   }
-  const Json* terms = item.Find("spec.nodeAffinity.required.nodeSelectorTerms");
-  if (terms == nullptr || !terms->is_array()) return {};
-  for (const Json& term : *terms) {
-    const auto expressions = term.find("matchExpressions");
-    if (expressions == term.end() || !expressions->is_array()) continue;
-    for (const Json& e : *expressions) {
-      const auto key = e.find("key");
-      const auto values = e.find("values");
-      if (key == e.end() || !key->is_string() || values == e.end() || !values->is_array() ||
-          values->empty() || !(*values)[0].is_string()) {
-        continue;
-      }
-      const auto& k = key->get_ref<const std::string&>();
-      if (k == "topology.kubernetes.io/zone" || k == "topology.ebs.csi.aws.com/zone" ||
-          k == "failure-domain.beta.kubernetes.io/zone") {
-        return (*values)[0].get<std::string>();
-      }
+  const std::span<const FlatField> fields = item.fields();
+  for (const FlatField& f : fields) {
+    if (f.key != "key" || f.type != FlatType::kString || !IsZoneExpression(f.parent)) continue;
+    if (f.text != "topology.kubernetes.io/zone" && f.text != "topology.ebs.csi.aws.com/zone" &&
+        f.text != "failure-domain.beta.kubernetes.io/zone") {
+      continue;
+    }
+    const std::string values = f.parent + ".values";
+    for (const FlatField& v : fields) {
+      if (v.parent == values && v.key == "[0]" && v.type == FlatType::kString) return v.text;
     }
   }
   return {};
 }
 
-model::PersistentVolume ReadVolume(const Item& item) {
+model::PersistentVolume ReadVolume(const FlatItem& item) {
   model::PersistentVolume pv;
   pv.name = item.String("metadata.name");
   pv.uid = item.String("metadata.uid");
@@ -153,7 +75,7 @@ model::PersistentVolume ReadVolume(const Item& item) {
   return pv;
 }
 
-model::PersistentVolumeClaim ReadClaim(const Item& item) {
+model::PersistentVolumeClaim ReadClaim(const FlatItem& item) {
   model::PersistentVolumeClaim c;
   c.namespace_name = item.String("metadata.namespace");
   c.name = item.String("metadata.name");
@@ -167,7 +89,7 @@ model::PersistentVolumeClaim ReadClaim(const Item& item) {
   return c;
 }
 
-model::StorageClass ReadClass(const Item& item) {
+model::StorageClass ReadClass(const FlatItem& item) {
   model::StorageClass c;
   c.name = item.String("metadata.name");
   c.provisioner = item.String("provisioner");
@@ -175,45 +97,46 @@ model::StorageClass ReadClass(const Item& item) {
   return c;
 }
 
-template <typename Record, typename Read>
-ListMetadata ParseChunk(std::string_view json, std::string_view kind, std::vector<Record>& out,
-                        Read read) {
-  Json root;
-  try {
-    root = Json::parse(json);
-  } catch (const Json::parse_error& e) {
-    throw InvalidInput(MalformedJson(kind, e.byte, e.what()));
-  } catch (const Json::exception& e) {  // out_of_range: a number beyond a double
-    throw InvalidInput(fmt::format("{}: not valid JSON: {}", kind, e.what()));
-  }
-  if (!root.is_object()) throw InvalidInput(fmt::format("{}: expected a JSON object", kind));
-  if (const auto k = root.find("kind"); k != root.end() && !k->is_null()) {
-    if (!k->is_string() || k->get_ref<const std::string&>() != kind) {
-      throw InvalidInput(fmt::format("expected kind {:?}, got {}", kind, k->dump()));
-    }
-  }
-  ListMetadata meta;
-  if (const auto m = root.find("metadata"); m != root.end() && m->is_object()) {
-    if (const auto c = m->find("continue"); c != m->end() && !c->is_null()) {
-      if (!c->is_string())
-        throw InvalidInput(fmt::format("{}: metadata.continue: expected a string", kind));
-      meta.continue_token = c->get<std::string>();
-    }
-    if (const auto rv = m->find("resourceVersion"); rv != m->end() && rv->is_string()) {
-      meta.resource_version = rv->get<std::string>();
-    }
-    if (const auto r = m->find("remainingItemCount"); r != m->end() && r->is_number_integer()) {
-      meta.remaining_item_count = r->get<std::int64_t>();
-    }
-  }
+constexpr std::array<std::string_view, 16> kVolumeFields{
+    "metadata.name",
+    "metadata.uid",
+    "metadata.creationTimestamp",
+    "metadata.labels",
+    "metadata.annotations",
+    "spec.capacity.storage",
+    "spec.storageClassName",
+    "spec.claimRef.namespace",
+    "spec.claimRef.name",
+    "spec.csi.driver",
+    "spec.csi.volumeHandle",
+    "spec.awsElasticBlockStore",
+    "spec.nodeAffinity.required.nodeSelectorTerms[].matchExpressions[].key",
+    "spec.nodeAffinity.required.nodeSelectorTerms[].matchExpressions[].values[]",
+    "status.phase",
+    "metadata.namespace",  // volumes have none; read to name an item as a tree would
+};
+constexpr std::array<std::string_view, 9> kClaimFields{
+    "metadata.namespace",
+    "metadata.name",
+    "metadata.uid",
+    "metadata.labels",
+    "spec.volumeName",
+    "spec.storageClassName",
+    "spec.resources.requests.storage",
+    "status.capacity.storage",
+    "status.phase",
+};
+constexpr std::array<std::string_view, 4> kClassFields{"metadata.name", "metadata.namespace",
+                                                       "provisioner", "parameters"};
+
+template <typename Record>
+ListMetadata ParseChunk(std::string_view json, std::string_view kind,
+                        std::span<const std::string_view> fields, std::vector<Record>& out,
+                        Record (*read)(const FlatItem&)) {
   std::vector<Record> items;
-  if (const auto it = root.find("items"); it != root.end() && !it->is_null()) {
-    if (!it->is_array()) throw InvalidInput(fmt::format("{}: items: expected an array", kind));
-    items.reserve(it->size());
-    for (std::size_t i = 0; i < it->size(); ++i) {
-      items.push_back(read(Item((*it)[i], kind, out.size() + i)));
-    }
-  }
+  ListMetadata meta =
+      ReadFlatList(json, kind, fields, [&](const FlatItem& item) { items.push_back(read(item)); });
+  // Never a partial chunk: appended once the whole chunk has been read.
   out.insert(out.end(), std::make_move_iterator(items.begin()),
              std::make_move_iterator(items.end()));
   return meta;
@@ -223,17 +146,17 @@ ListMetadata ParseChunk(std::string_view json, std::string_view kind, std::vecto
 
 ListMetadata ParsePersistentVolumeListChunk(std::string_view json,
                                             std::vector<model::PersistentVolume>& out) {
-  return ParseChunk(json, "PersistentVolumeList", out, ReadVolume);
+  return ParseChunk(json, "PersistentVolumeList", kVolumeFields, out, ReadVolume);
 }
 
 ListMetadata ParsePersistentVolumeClaimListChunk(std::string_view json,
                                                  std::vector<model::PersistentVolumeClaim>& out) {
-  return ParseChunk(json, "PersistentVolumeClaimList", out, ReadClaim);
+  return ParseChunk(json, "PersistentVolumeClaimList", kClaimFields, out, ReadClaim);
 }
 
 ListMetadata ParseStorageClassListChunk(std::string_view json,
                                         std::vector<model::StorageClass>& out) {
-  return ParseChunk(json, "StorageClassList", out, ReadClass);
+  return ParseChunk(json, "StorageClassList", kClassFields, out, ReadClass);
 }
 
 }  // namespace costledger::sources

@@ -529,6 +529,19 @@ TEST_F(CollectorTest, WithoutTheInventoryLabelsMoveIntoTheBatchAndTheStateKeepsW
   ExpectSameCosts(stale.batch->costs, Attribute(3, nodes, pods, {}, prices_.next.book));
   EXPECT_EQ(stale.batch->costs.containers.at(1).labels.workload, "spark:etl");
   EXPECT_EQ(stale.batch->costs.containers.at(1).labels.team, "beta");
+
+  // Pods read while the nodes failed: not a fresh state, so the labels changed in it are not
+  // sent then, and not forgotten either: the next fresh scrape sends them.
+  cluster_.pods = pods;
+  (*cluster_.pods)[0].labels["app"] = "web-2";
+  const model::TickReport half = Tick(4);
+  EXPECT_TRUE(half.attributed);  // the stand-in still
+  EXPECT_TRUE(half.batch->pod_labels.empty());
+  cluster_.nodes = nodes;
+  const model::TickReport back = Tick(5);
+  ASSERT_EQ(PodNames(back.batch->pod_labels), (std::vector<std::string>{"shop/web-1"}));
+  EXPECT_EQ(back.batch->pod_labels[0].labels.at("app"), "web-2");
+  EXPECT_TRUE(Tick(6).batch->pod_labels.empty());
 }
 
 TEST_F(CollectorTest, APodListedTwiceCountsOnce) {

@@ -113,6 +113,82 @@ TEST(VolumeParserTest, MalformedItemsNameTheVolumeAndFieldAndLeaveTheListAsItWas
   EXPECT_THROW(ParsePersistentVolumeListChunk("{", pvs), InvalidInput);
 }
 
+// Items are read one at a time, keeping only the fields a record is made of: fields of the same
+// name elsewhere (managedFields, other volume sources) must not be taken for them.
+TEST(VolumeParserTest, ReadsOnlyTheRecordsFieldsWhereverTheyAre) {
+  std::vector<model::PersistentVolume> pvs;
+  const ListMetadata meta = ParsePersistentVolumeListChunk(
+      R"({"apiVersion":"v1","metadata":{"resourceVersion":"42","remainingItemCount":7},"items":[)"
+      R"({"metadata":{"managedFields":[{"manager":"x","fieldsV1":{"f:spec":{"f:capacity":{}}},)"
+      R"("name":"not-this"}],"name":"pv-a","labels":null,"finalizers":["kubernetes.io/pv-protection"]},)"
+      R"("spec":{"accessModes":["ReadWriteOnce"],"capacity":{"storage":5368709120},)"
+      R"("claimRef":{"kind":"PersistentVolumeClaim","name":"c","namespace":"n","uid":"u"},)"
+      R"("storageClassName":null,"nodeAffinity":{"required":{"nodeSelectorTerms":[)"
+      R"({"matchExpressions":[{"key":"kubernetes.io/hostname","values":["ip-1"]},)"
+      R"({"values":["eu-west-1c","eu-west-1a"],"operator":"In","key":"topology.kubernetes.io/zone"}]}]}}},)"
+      R"("kind":"PersistentVolume","status":{"phase":"Bound","message":"x"}},)"
+      R"({"metadata":{"name":"pv-b","labels":{"topology.kubernetes.io/zone":"eu-west-1b"}},)"
+      R"("spec":{"awsElasticBlockStore":{"volumeID":"vol-1"},"capacity":{"storage":"1Gi"}}}],)"
+      R"("kind":"PersistentVolumeList"})",
+      pvs);
+  EXPECT_EQ(meta.resource_version, "42");
+  EXPECT_EQ(meta.remaining_item_count, 7);
+  ASSERT_EQ(pvs.size(), 2U);
+  EXPECT_EQ(pvs[0].name, "pv-a");
+  EXPECT_EQ(pvs[0].capacity_bytes, 5 * kGi);  // a bare number of bytes
+  EXPECT_EQ(pvs[0].claim_namespace, "n");
+  EXPECT_EQ(pvs[0].claim_name, "c");
+  EXPECT_EQ(pvs[0].storage_class, "");   // null: absent
+  EXPECT_EQ(pvs[0].zone, "eu-west-1c");  // the zone term's first value, whatever the key order
+  EXPECT_EQ(pvs[0].phase, "Bound");
+  EXPECT_FALSE(pvs[0].aws_ebs_in_tree);
+  EXPECT_EQ(pvs[1].zone, "eu-west-1b");
+  EXPECT_TRUE(pvs[1].aws_ebs_in_tree);
+  EXPECT_EQ(pvs[1].volume_handle, "vol-1");
+  EXPECT_EQ(pvs[1].capacity_bytes, kGi);
+}
+
+TEST(VolumeParserTest, ErrorsNameTheItemAndFieldAndAWrongKindWins) {
+  const auto error = [](auto parse, std::string_view json) {
+    try {
+      parse(json);
+    } catch (const InvalidInput& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const auto claims = [](std::string_view json) {
+    std::vector<model::PersistentVolumeClaim> out;
+    ParsePersistentVolumeClaimListChunk(json, out);
+  };
+  const auto volumes = [](std::string_view json) {
+    std::vector<model::PersistentVolume> out;
+    ParsePersistentVolumeListChunk(json, out);
+  };
+  EXPECT_EQ(
+      error(claims, R"({"items":[{"metadata":{"name":"c","namespace":"n","labels":{"a":1}}}]})"),
+      R"(PersistentVolumeClaimList n/c: metadata.labels["a"]: expected a string)");
+  EXPECT_EQ(error(claims, R"({"items":[{"metadata":{"name":"c","labels":[]}}]})"),
+            "PersistentVolumeClaimList c: metadata.labels: expected an object");
+  EXPECT_EQ(error(claims, R"({"items":[{"metadata":{"name":"c"},"status":{"phase":3}}]})"),
+            "PersistentVolumeClaimList c: status.phase: expected a string");
+  EXPECT_EQ(error(claims, R"({"items":[{"spec":{"volumeName":"v"}}]})"),
+            "PersistentVolumeClaimList items[0]: metadata.name: missing");
+  EXPECT_EQ(error(volumes, R"({"items":[{"metadata":{"name":"a"}},5]})"),
+            "PersistentVolumeList items[1]: expected an object");
+  EXPECT_EQ(error(volumes, R"({"items":[[{"metadata":{"name":"a"}}]]})"),
+            "PersistentVolumeList items[0]: expected an object");
+  EXPECT_EQ(error(volumes,
+                  R"({"items":[{"metadata":{"name":"a"},"spec":{"capacity":{"storage":true}}}]})"),
+            "PersistentVolumeList a: spec.capacity.storage: expected a quantity string");
+  EXPECT_EQ(error(volumes, R"({"items":[{"metadata":{}}],"kind":"PodList"})"),
+            R"(expected kind "PersistentVolumeList", got "PodList")");
+  EXPECT_EQ(error(volumes, R"({"items":{}})"), "PersistentVolumeList: items: expected an array");
+  EXPECT_EQ(error(volumes, R"([])"), "PersistentVolumeList: expected a JSON object");
+  EXPECT_THAT(error(volumes, R"({"items":[{"metadata":{"name":"a"}})"),
+              HasSubstr("PersistentVolumeList: malformed JSON at byte"));
+}
+
 TEST(VolumeParserTest, PodsListTheClaimsTheyMount) {
   const std::vector<model::Pod> pods = ParsePodList(
       R"({"kind":"PodList","items":[{"metadata":{"name":"jupyter-alice","namespace":"jupyterhub"},)"

@@ -78,9 +78,17 @@ class ListPager {
  public:
   using ParseChunk = sources::ListMetadata (*)(std::string_view, std::vector<Record>&);
 
+  using Visit = std::function<void(Record&)>;
+
+  // `visit`, when set, sees each record once its chunk is read.
   ListPager(FetchQueue& queue, std::string url, ParseChunk parse, model::SourceStatus& status,
-            std::optional<std::vector<Record>>& out)
-      : queue_(queue), url_(std::move(url)), parse_(parse), status_(status), out_(out) {}
+            std::optional<std::vector<Record>>& out, Visit visit = {})
+      : queue_(queue),
+        url_(std::move(url)),
+        parse_(parse),
+        status_(status),
+        out_(out),
+        visit_(std::move(visit)) {}
 
   void Start() { Fetch(fmt::format("{}?limit={}", url_, kListChunkItems)); }
 
@@ -107,11 +115,15 @@ class ListPager {
       return;
     }
     sources::ListMetadata meta;
+    const std::size_t read_before = items_.size();
     try {
       meta = parse_(fetched.body, items_);
     } catch (const std::exception& e) {
       status_.error = fmt::format("{}: {}", fetched.url, e.what());
       return;
+    }
+    if (visit_) {
+      for (std::size_t i = read_before; i < items_.size(); ++i) visit_(items_[i]);
     }
     if (meta.continue_token.empty()) {
       out_ = std::move(items_);
@@ -137,6 +149,7 @@ class ListPager {
   ParseChunk parse_;
   model::SourceStatus& status_;
   std::optional<std::vector<Record>>& out_;
+  Visit visit_;
   std::vector<Record> items_;
   std::string last_token_;
   int chunks_ = 0;
@@ -160,7 +173,8 @@ model::ClusterSnapshot ScrapeCluster(const SourceSettings& settings, std::chrono
 }
 
 model::ClusterSnapshot ScrapeClusterState(const SourceSettings& settings,
-                                          std::chrono::sys_seconds at) {
+                                          std::chrono::sys_seconds at,
+                                          const ports::ClusterSource::PodVisitor& visit_pod) {
   model::ClusterSnapshot snap;
   snap.taken_at = at;
   std::string token_error;
@@ -184,7 +198,7 @@ model::ClusterSnapshot ScrapeClusterState(const SourceSettings& settings,
     ListPager<model::Node> nodes(queue, api + "/api/v1/nodes", sources::ParseNodeListChunk,
                                  snap.statuses[0], snap.nodes);
     ListPager<model::Pod> pods(queue, api + "/api/v1/pods", sources::ParsePodListChunk,
-                               snap.statuses[1], snap.pods);
+                               snap.statuses[1], snap.pods, visit_pod);
     ListPager<model::PersistentVolume> volumes(queue, api + "/api/v1/persistentvolumes",
                                                sources::ParsePersistentVolumeListChunk,
                                                snap.statuses[2], snap.volumes);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "costledger/collector/packed_pods.hpp"
 #include "costledger/collector/seen_queries.hpp"
 #include "costledger/collector/sent_labels.hpp"
 #include "costledger/collector/spool.hpp"
@@ -77,10 +78,13 @@ class Collector {
   std::vector<model::PricedQuery> PriceNewQueries(
       const std::vector<model::AthenaQueryExecution>& executions);
   void MaintainIfDue(std::chrono::sys_seconds now);
-  // The labels new or changed since sent, copied (`take`: moved out of the pods and nodes,
-  // which keep only KeptLabels).
-  std::vector<model::PodLabelSet> ChangedPodLabels(std::vector<model::Pod>& pods, bool take);
+  // The labels new or changed since sent, copied (`take`: moved out of the nodes, which keep
+  // none).
+  std::vector<model::PodLabelSet> ChangedPodLabels(const std::vector<model::Pod>& pods);
   std::vector<model::NodeLabelSet> ChangedNodeLabels(std::vector<model::Node>& nodes, bool take);
+  // In a pass of pod_labels_sent_: moves the pod's labels to `changed` when new or changed
+  // since sent, leaving it only KeptLabels.
+  void TakeChangedLabels(model::Pod& pod, std::vector<model::PodLabelSet>& changed);
   model::Labels KeptLabels(const model::Labels& labels) const;
   std::shared_ptr<const model::ClusterInventory> KeepOnlyWhatLaterIntervalsNeed();
 
@@ -103,9 +107,11 @@ class Collector {
   std::map<std::string, std::pair<std::chrono::sys_seconds, model::CpuCounters>> previous_kubelet_;
   // The latest nodes and pods, with only the labels later intervals read (node labels none,
   // pod labels the team and those the workload is named by): the rest is read when parsed or
-  // sent to the store at once.
+  // sent to the store at once. The pods are records only within a tick; between ticks they
+  // wait packed.
   std::optional<std::vector<model::Node>> last_nodes_;
   std::optional<std::vector<model::Pod>> last_pods_;
+  std::optional<PackedPods> packed_pods_;
   std::chrono::sys_seconds last_state_at_{};
   // The latest persistent volumes, claims and storage classes, and when they were listed: they
   // stand in for a failed list like nodes and pods do.
@@ -117,6 +123,7 @@ class Collector {
   // Labels go to the store when they change: per "namespace/pod" and per node.
   SentLabels pod_labels_sent_;
   SentLabels node_labels_sent_;
+  std::string label_key_;  // scratch: "namespace/pod"
 };
 
 }  // namespace costledger::collector

@@ -21,11 +21,17 @@ class SentLabels {
   bool Changed(std::string_view key, const model::Labels& labels);
   /// Forgets the keys this pass did not see.
   void EndPass();
+  /// Undoes this pass, for labels it found changed that will not be sent after all (the list
+  /// they came from failed part way): each key is as the pass before left it.
+  void AbandonPass();
 
  private:
   struct Sent {
     std::size_t hash = 0;
     std::uint64_t generation = 0;  // the last pass that saw the key
+    // As the pass before this key's last left it (0, 0: the key was new then).
+    std::size_t previous_hash = 0;
+    std::uint64_t previous_generation = 0;
   };
   std::map<std::string, Sent, std::less<>> sent_;
   std::uint64_t generation_ = 0;

@@ -37,9 +37,11 @@ struct SourceSettings {
 /// responses in flight, never a whole scrape's.
 model::ClusterSnapshot ScrapeCluster(const SourceSettings& settings, std::chrono::sys_seconds at);
 
-/// The first round of ScrapeCluster: nodes, pods, DCGM and Athena.
+/// The first round of ScrapeCluster: nodes, pods, DCGM and Athena. `visit_pod`, when set, is
+/// called on each pod once its chunk of the list is read (ClusterSource::PodVisitor).
 model::ClusterSnapshot ScrapeClusterState(const SourceSettings& settings,
-                                          std::chrono::sys_seconds at);
+                                          std::chrono::sys_seconds at,
+                                          const ports::ClusterSource::PodVisitor& visit_pod = {});
 
 /// The second round: the kubelets of `nodes`, added to `snap.kubelet` and `snap.statuses`, at
 /// most `kubelet_concurrency` at a time and all within `kubelet_deadline`.
@@ -53,6 +55,10 @@ class HttpClusterSource final : public ports::ClusterSource {
   explicit HttpClusterSource(SourceSettings settings) : settings_(std::move(settings)) {}
   model::ClusterSnapshot ScrapeState(std::chrono::sys_seconds at) override {
     return ScrapeClusterState(settings_, at);
+  }
+  model::ClusterSnapshot ScrapeStateVisitingPods(std::chrono::sys_seconds at,
+                                                 const PodVisitor& visit) override {
+    return ScrapeClusterState(settings_, at, visit);
   }
   void ScrapeKubelets(std::span<const model::Node> nodes,
                       model::ClusterSnapshot& snapshot) override {

@@ -11,8 +11,9 @@ namespace {
 // in principle); strings as their length then their bytes. Strings many pods share (namespace,
 // node, controller, label keys and values, container names) are written once: later uses are
 // the index of the first (nearly halves the buffer at 150k pods on 5,000 nodes).
-// Without a buffer, it only counts: the buffer is sized once, not grown by doubling (which
-// would hold the old and new buffers at once).
+// Without a buffer, it only counts, every string in full: the buffer is reserved once for at
+// most that, not grown by doubling (which would hold the old and new buffers at once); the
+// pages it does not fill are never touched, so they take no memory.
 class Writer {
  public:
   explicit Writer(std::string* out) : out_(out) {}
@@ -34,6 +35,11 @@ class Writer {
   }
   // 0 then the text the first time, its number (from 1) after. `s` must outlive the writer.
   void Shared(std::string_view s) {
+    if (out_ == nullptr) {  // counting: as if new
+      Unsigned(0);
+      Text(s);
+      return;
+    }
     const auto [it, added] = shared_.try_emplace(s, shared_.size() + 1);
     Unsigned(added ? 0 : it->second);
     if (added) Text(s);

@@ -187,32 +187,16 @@ void Collector::MaintainIfDue(sys_seconds now) {
   }
 }
 
-std::vector<model::PodLabelSet> Collector::ChangedPodLabels(const std::vector<model::Pod>& pods) {
-  // Which to send first, then exactly that many: a vector grown by doubling would hold its
-  // old and new buffers at once (every pod's on the first interval).
-  std::vector<bool> send(pods.size());
-  std::size_t sending = 0;
-  pod_labels_sent_.BeginPass();
-  for (std::size_t i = 0; i < pods.size(); ++i) {
-    label_key_.assign(pods[i].namespace_name).append("/").append(pods[i].name);
-    send[i] = pod_labels_sent_.Changed(label_key_, pods[i].labels);
-    sending += send[i] ? 1 : 0;
-  }
-  pod_labels_sent_.EndPass();
-  std::vector<model::PodLabelSet> changed;
-  changed.reserve(sending);
-  for (std::size_t i = 0; i < pods.size(); ++i) {
-    if (send[i]) changed.push_back({pods[i].namespace_name, pods[i].name, pods[i].labels});
-  }
-  return changed;
-}
-
-void Collector::TakeChangedLabels(model::Pod& pod, std::vector<model::PodLabelSet>& changed) {
+void Collector::CollectChangedLabels(model::Pod& pod, bool take,
+                                     std::vector<model::PodLabelSet>& changed) {
   label_key_.assign(pod.namespace_name).append("/").append(pod.name);
-  model::Labels kept = KeptLabels(pod.labels);
-  if (pod_labels_sent_.Changed(label_key_, pod.labels)) {
-    changed.push_back({pod.namespace_name, pod.name, std::move(pod.labels)});
+  const bool send = pod_labels_sent_.Changed(label_key_, pod.labels);
+  if (!take) {
+    if (send) changed.push_back({pod.namespace_name, pod.name, pod.labels});
+    return;
   }
+  model::Labels kept = KeptLabels(pod.labels);
+  if (send) changed.push_back({pod.namespace_name, pod.name, std::move(pod.labels)});
   pod.labels = std::move(kept);
 }
 
@@ -273,25 +257,21 @@ model::TickReport Collector::Tick(sys_seconds boundary) {
 
   // The scrape in its two rounds (ScrapeCluster): the state of the previous interval is let go
   // in between, so that it is never held together with both this one's lists and kubelets.
-  // Without an inventory to keep, each pod's labels are taken as its chunk of the list is read:
-  // those changed since sent go to the batch, the rest but those later intervals read (team,
-  // workload naming) are let go, never held for every pod at once.
+  // Pod labels changed since sent are collected as each chunk of the pod list is read; without
+  // an inventory to keep, they are taken (moved) and the rest but those later intervals read
+  // (team, workload naming) let go, never held for every pod at once.
   const bool take_labels = !settings_.keep_inventory;
-  std::vector<model::PodLabelSet> taken_pod_labels;
-  model::ClusterSnapshot snap;
-  if (take_labels) {
-    pod_labels_sent_.BeginPass();
-    snap = cluster_.ScrapeStateVisitingPods(
-        boundary, [&](model::Pod& pod) { TakeChangedLabels(pod, taken_pod_labels); });
-  } else {
-    snap = cluster_.ScrapeState(boundary);
-  }
+  std::vector<model::PodLabelSet> changed_pod_labels;
+  pod_labels_sent_.BeginPass();
+  model::ClusterSnapshot snap = cluster_.ScrapeStateVisitingPods(boundary, [&](model::Pod& pod) {
+    CollectChangedLabels(pod, take_labels, changed_pod_labels);
+  });
   const bool fresh_state = snap.nodes && snap.pods;
-  if (take_labels && fresh_state) {
+  if (fresh_state) {
     pod_labels_sent_.EndPass();
-  } else if (take_labels) {  // not sent after all: found changed again by the next pass
+  } else {  // not sent after all: found changed again by the next pass
     pod_labels_sent_.AbandonPass();
-    std::vector<model::PodLabelSet>().swap(taken_pod_labels);
+    std::vector<model::PodLabelSet>().swap(changed_pod_labels);
   }
   std::optional<std::vector<model::Node>> listed_nodes;  // nodes listed without their pods
   // Cluster state: this scrape, or a recent one when the API server failed just now.
@@ -368,7 +348,7 @@ model::TickReport Collector::Tick(sys_seconds boundary) {
     // rest is let go (or moved into the batch) before the interval's rows are made, rather
     // than held beside them. Stale state has no labels that were not sent when it was fresh.
     if (fresh_state) {
-      batch.pod_labels = take_labels ? std::move(taken_pod_labels) : ChangedPodLabels(*last_pods_);
+      batch.pod_labels = std::move(changed_pod_labels);
       batch.node_labels = ChangedNodeLabels(*last_nodes_, take_labels);
       if (!take_labels) report.inventory = KeepOnlyWhatLaterIntervalsNeed();
     }

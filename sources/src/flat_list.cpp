@@ -255,14 +255,19 @@ class FlatListReader {
     shape.append(key_);
   }
 
+  // The key of the value about to start in `parent`: its key, or "[i]" in an array.
+  void AppendKey(const Frame& parent, std::string& out) const {
+    if (parent.array) {
+      fmt::format_to(std::back_inserter(out), "[{}]", parent.next_index);
+    } else {
+      out.append(key_);
+    }
+  }
+
   void AppendMember(const Frame& parent, std::string& path, std::string& shape) const {
     AppendShape(parent, shape);
-    if (parent.array) {
-      fmt::format_to(std::back_inserter(path), "[{}]", parent.next_index);
-      return;
-    }
-    if (!path.empty()) path.push_back('.');
-    path.append(key_);
+    if (!parent.array && !path.empty()) path.push_back('.');
+    AppendKey(parent, path);
   }
 
   // Records a value; the field's strings keep their capacity from item to item.
@@ -270,12 +275,8 @@ class FlatListReader {
     if (used_ == fields_.size()) fields_.emplace_back();
     FlatField& f = fields_[used_++];
     f.parent.assign(path_, 0, parent.path_size);
-    if (parent.array) {
-      f.key.clear();
-      fmt::format_to(std::back_inserter(f.key), "[{}]", parent.next_index);
-    } else {
-      f.key.assign(key_);
-    }
+    f.key.clear();
+    AppendKey(parent, f.key);
     f.type = type;
     f.text.assign(text);
   }

@@ -1,16 +1,11 @@
 #include "costledger/sources/volume_parser.hpp"
 
-#include <fmt/core.h>
-
 #include <array>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "costledger/model/errors.hpp"
-#include "costledger/model/quantity.hpp"
-#include "costledger/model/timestamp.hpp"
 #include "flat_list.hpp"
 
 namespace costledger::sources {

@@ -78,13 +78,12 @@ class Collector {
   std::vector<model::PricedQuery> PriceNewQueries(
       const std::vector<model::AthenaQueryExecution>& executions);
   void MaintainIfDue(std::chrono::sys_seconds now);
-  // The labels new or changed since sent, copied (`take`: moved out of the nodes, which keep
-  // none).
-  std::vector<model::PodLabelSet> ChangedPodLabels(const std::vector<model::Pod>& pods);
+  // The nodes' labels new or changed since sent, copied (`take`: moved out of the nodes, which
+  // keep none).
   std::vector<model::NodeLabelSet> ChangedNodeLabels(std::vector<model::Node>& nodes, bool take);
-  // In a pass of pod_labels_sent_: moves the pod's labels to `changed` when new or changed
-  // since sent, leaving it only KeptLabels.
-  void TakeChangedLabels(model::Pod& pod, std::vector<model::PodLabelSet>& changed);
+  // In a pass of pod_labels_sent_: adds the pod's labels to `changed` when new or changed since
+  // sent, copied (`take`: moved, the pod left only KeptLabels).
+  void CollectChangedLabels(model::Pod& pod, bool take, std::vector<model::PodLabelSet>& changed);
   model::Labels KeptLabels(const model::Labels& labels) const;
   std::shared_ptr<const model::ClusterInventory> KeepOnlyWhatLaterIntervalsNeed();
 

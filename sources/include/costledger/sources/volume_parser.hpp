@@ -12,8 +12,8 @@ namespace costledger::sources {
 /// ?limit=N[&continue=...]) and appends its items to `out`; returns the list's metadata, whose
 /// continue token says whether more chunks follow. Unknown fields are ignored. Throws
 /// InvalidInput naming the item and field on malformed input (bad JSON, wrong kind, an
-/// unparsable quantity); on error `out` is left as it was. Volume lists are small (one item per
-/// volume, not per container), so the document is read as a tree.
+/// unparsable quantity); on error `out` is left as it was. Read item by item, keeping only the
+/// fields a record is made of (no tree of the whole chunk).
 ListMetadata ParsePersistentVolumeListChunk(std::string_view json,
                                             std::vector<model::PersistentVolume>& out);
 

@@ -12,6 +12,8 @@
 #include <mutex>
 #include <sstream>
 
+#include "costledger/sources/kubernetes_parser.hpp"
+
 namespace costledger::fetch {
 namespace {
 
@@ -55,7 +57,10 @@ std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) 
   return n;
 }
 
-void Prepare(Transfer& t, const std::string& url, const FetchOptions& options) {
+constexpr std::string_view kDefaultAccept = "application/json, text/plain;q=0.9, */*;q=0.1";
+
+void Prepare(Transfer& t, const std::string& url, const FetchOptions& options,
+             std::string_view accept = kDefaultAccept) {
   t.result.url = url;
   t.max_bytes = options.max_bytes;
   if (t.easy) {
@@ -76,7 +81,7 @@ void Prepare(Transfer& t, const std::string& url, const FetchOptions& options) {
   curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
   if (!options.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, options.ca_file.c_str());
   curl_slist* headers = nullptr;
-  headers = curl_slist_append(headers, "Accept: application/json, text/plain;q=0.9, */*;q=0.1");
+  headers = curl_slist_append(headers, fmt::format("Accept: {}", accept).c_str());
   if (!options.bearer_token.empty()) {
     headers = curl_slist_append(headers, ("Authorization: Bearer " + options.bearer_token).c_str());
   }
@@ -89,6 +94,9 @@ void Finish(Transfer& t, CURLcode code, const FetchOptions& options) {
   t.result.elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t.started);
   curl_easy_getinfo(t.easy.get(), CURLINFO_RESPONSE_CODE, &t.result.status);
+  const char* content_type = nullptr;
+  curl_easy_getinfo(t.easy.get(), CURLINFO_CONTENT_TYPE, &content_type);
+  t.result.content_type = content_type != nullptr ? content_type : "";
   if (t.too_large) {
     t.result.error =
         fmt::format("GET {}: response larger than {} bytes", t.result.url, options.max_bytes);
@@ -98,7 +106,10 @@ void Finish(Transfer& t, CURLcode code, const FetchOptions& options) {
   } else if (code != CURLE_OK) {
     t.result.error = fmt::format("GET {}: {}", t.result.url, curl_easy_strerror(code));
   } else if (t.result.status < 200 || t.result.status >= 300) {
-    std::string snippet = t.result.body.substr(0, 200);
+    // An API server asked for protobuf writes its Status in it: its message, not its bytes.
+    std::string snippet = t.result.content_type.starts_with(sources::kKubernetesProtobuf)
+                              ? sources::KubernetesStatusMessageProtobuf(t.result.body)
+                              : t.result.body.substr(0, 200);
     t.result.error = fmt::format("GET {}: HTTP {} {}", t.result.url, t.result.status, snippet);
   }
   if (!t.result.error.empty()) t.result.body.clear();
@@ -155,6 +166,7 @@ struct FetchQueue::Impl {
   struct Pending {
     std::string url;
     Done done;
+    std::string accept;  // empty: the default
   };
 
   Impl(FetchOptions o, int p)
@@ -191,7 +203,8 @@ struct FetchQueue::Impl {
         idle_bodies.pop_back();
         transfer->transfer.result.body.clear();
       }
-      Prepare(transfer->transfer, next.url, options);
+      Prepare(transfer->transfer, next.url, options,
+              next.accept.empty() ? kDefaultAccept : std::string_view{next.accept});
       if (options.deadline) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             *options.deadline - std::chrono::steady_clock::now());
@@ -250,8 +263,8 @@ FetchQueue::FetchQueue(FetchOptions options, int parallel)
 
 FetchQueue::~FetchQueue() = default;
 
-void FetchQueue::Add(std::string url_or_path, Done done) {
-  impl_->queued.push_back({std::move(url_or_path), std::move(done)});
+void FetchQueue::Add(std::string url_or_path, Done done, std::string accept) {
+  impl_->queued.push_back({std::move(url_or_path), std::move(done), std::move(accept)});
 }
 
 void FetchQueue::Run() {

@@ -38,4 +38,18 @@ ListMetadata ParseNodeListChunk(std::string_view json, std::vector<model::Node>&
 /// The same for a chunk of a PodList.
 ListMetadata ParsePodListChunk(std::string_view json, std::vector<model::Pod>& pods);
 
+/// The media type of Kubernetes' protobuf encoding (in Accept and Content-Type). The API server
+/// answers core types in it when asked, as client-go asks; CRDs and proxies answer JSON.
+inline constexpr std::string_view kKubernetesProtobuf = "application/vnd.kubernetes.protobuf";
+
+/// ParsePodListChunk for a chunk in Kubernetes' protobuf encoding: the bytes "k8s\0", then a
+/// runtime.Unknown whose raw field holds the v1 PodList. Makes the same records and the same
+/// errors as the JSON of the same list (the fields it does not read are skipped by length, not
+/// parsed); malformed bytes are "PodList: malformed protobuf at byte N: ...".
+ListMetadata ParsePodListChunkProtobuf(std::string_view body, std::vector<model::Pod>& pods);
+
+/// The message of a v1 Status sent in protobuf (an error the API server wrote in that
+/// encoding); empty when `body` is not one.
+std::string KubernetesStatusMessageProtobuf(std::string_view body);
+
 }  // namespace costledger::sources

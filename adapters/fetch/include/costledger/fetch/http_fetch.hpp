@@ -24,7 +24,8 @@ struct FetchResult {
   std::string url;
   long status = 0;  ///< HTTP status; 200 for files
   std::string body;
-  std::string error;  ///< empty on success (2xx)
+  std::string content_type;  ///< the response's Content-Type, as sent ("" for files)
+  std::string error;         ///< empty on success (2xx)
   std::chrono::milliseconds elapsed{0};
   bool ok() const { return error.empty(); }
 };
@@ -54,7 +55,9 @@ class FetchQueue {
   FetchQueue(FetchQueue&&) = delete;
   FetchQueue& operator=(FetchQueue&&) = delete;
 
-  void Add(std::string url_or_path, Done done);
+  /// Queues a fetch. `accept`, when set, replaces the default Accept header (JSON, then text):
+  /// e.g. Kubernetes' protobuf before JSON.
+  void Add(std::string url_or_path, Done done, std::string accept = {});
 
   /// Runs until every fetch added, including those callbacks add, is done. An exception thrown
   /// by a callback propagates (fetches still in flight are abandoned).

@@ -1,5 +1,6 @@
 // Kubernetes lists of every kind the collector reads (nodes, pods, persistent volumes, claims,
-// storage classes), whole and as chunks of a paginated list.
+// storage classes), whole and as chunks of a paginated list; pod lists and Status errors in
+// Kubernetes' protobuf encoding too.
 #include "costledger/sources/kubernetes_parser.hpp"
 #include "costledger/sources/volume_parser.hpp"
 #include "fuzz_input.hpp"
@@ -9,6 +10,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text = fuzz::Text(data, size);
   fuzz::Refusable([&] { sources::ParseNodeList(text); });
   fuzz::Refusable([&] { sources::ParsePodList(text); });
+  fuzz::Refusable([&] {
+    std::vector<model::Pod> pods;
+    sources::ParsePodListChunkProtobuf(text, pods);
+  });
+  fuzz::Refusable([&] { sources::KubernetesStatusMessageProtobuf(text); });
   fuzz::Refusable([&] {
     std::vector<model::PersistentVolume> volumes;
     sources::ParsePersistentVolumeListChunk(text, volumes);

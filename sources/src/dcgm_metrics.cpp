@@ -24,9 +24,9 @@ std::vector<model::DcgmGpuSample> ParseDcgmMetrics(std::string_view text) {
   std::vector<model::DcgmGpuSample> out;
   std::unordered_map<std::string, std::size_t> index_by_device;
   std::string key;
-  for (const PromSample& sample : ParsePrometheusText(text)) {
+  ForEachPrometheusSample(text, [&](const PromSampleView& sample) {
     const bool is_util = sample.name == kUtilFamily;
-    if (!is_util && sample.name != kFramebufferFamily) continue;
+    if (!is_util && sample.name != kFramebufferFamily) return;
     const std::string_view uuid = sample.Label("UUID");
     const std::string_view gpu = sample.Label("gpu");
     const std::string_view hostname = sample.Label("Hostname");
@@ -58,7 +58,7 @@ std::vector<model::DcgmGpuSample> ParseDcgmMetrics(std::string_view text) {
     } else {
       row.framebuffer_used_mib = sample.value;
     }
-  }
+  });
   return out;
 }
 

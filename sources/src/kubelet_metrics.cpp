@@ -15,7 +15,7 @@ constexpr std::string_view kCpuFamily = "container_cpu_usage_seconds_total";
 constexpr std::string_view kMemoryFamily = "container_memory_working_set_bytes";
 
 // An empty label is the same as an absent one in Prometheus, so both are rejected.
-std::string_view RequiredLabel(const PromSample& sample, std::string_view key) {
+std::string_view RequiredLabel(const PromSampleView& sample, std::string_view key) {
   const std::string_view value = sample.Label(key);
   if (value.empty()) {
     throw InvalidInput(
@@ -30,9 +30,9 @@ std::vector<model::KubeletContainerSample> ParseKubeletResourceMetrics(std::stri
   std::vector<model::KubeletContainerSample> out;
   std::unordered_map<std::string, std::size_t> index_by_key;
   std::string key;
-  for (const PromSample& sample : ParsePrometheusText(text)) {
+  ForEachPrometheusSample(text, [&](const PromSampleView& sample) {
     const bool is_cpu = sample.name == kCpuFamily;
-    if (!is_cpu && sample.name != kMemoryFamily) continue;
+    if (!is_cpu && sample.name != kMemoryFamily) return;
     const std::string_view namespace_name = RequiredLabel(sample, "namespace");
     const std::string_view pod = RequiredLabel(sample, "pod");
     const std::string_view container = RequiredLabel(sample, "container");
@@ -52,7 +52,7 @@ std::vector<model::KubeletContainerSample> ParseKubeletResourceMetrics(std::stri
     } else {
       row.memory_working_set_bytes = sample.value;
     }
-  }
+  });
   return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <system_error>
 
@@ -33,21 +34,27 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-// Parses one line; `line` has no line terminator. Works on indices so no copies are made
-// except into the sample itself.
+// Parses lines into views of them: a label value is a view into the line unless it holds
+// escapes, when it is unescaped into `unescaped_`. Nothing is allocated per sample once the
+// buffers have grown to the longest line.
 class LineParser {
  public:
-  LineParser(std::string_view line, std::size_t line_number)
-      : line_(line), line_number_(line_number) {}
-
-  PromSample Parse() {
-    PromSample sample;
-    sample.name = std::string(ParseMetricName());
+  // `line` has no line terminator; the sample is valid until the next call.
+  const PromSampleView& Parse(std::string_view line, std::size_t line_number) {
+    line_ = line;
+    line_number_ = line_number;
+    pos_ = 0;
+    labels_.clear();
+    escaped_.clear();
+    unescaped_.clear();
+    PromSampleView& sample = sample_;
+    sample = PromSampleView{};
+    sample.name = ParseMetricName();
     const std::size_t after_name = pos_;
     SkipBlanks();
     if (Peek() == '{') {
       ++pos_;
-      ParseLabels(sample);
+      ParseLabels();
       if (pos_ < line_.size() && !IsBlank(line_[pos_])) {
         Fail(fmt::format("unexpected character '{}' after labels", line_[pos_]));
       }
@@ -65,6 +72,11 @@ class LineParser {
     if (pos_ != line_.size()) {
       Fail(fmt::format("unexpected text '{}' after sample", line_.substr(pos_)));
     }
+    // Escaped values point into `unescaped_` only now that it has stopped growing.
+    for (const auto& [label, offset, length] : escaped_) {
+      labels_[label].second = std::string_view{unescaped_}.substr(offset, length);
+    }
+    sample.labels = labels_;
     return sample;
   }
 
@@ -94,7 +106,7 @@ class LineParser {
     return line_.substr(start, pos_ - start);
   }
 
-  void ParseLabels(PromSample& sample) {
+  void ParseLabels() {
     while (true) {
       SkipBlanks();
       if (pos_ >= line_.size()) Fail("unterminated label set");
@@ -107,18 +119,18 @@ class LineParser {
       }
       const std::size_t name_start = pos_;
       while (pos_ < line_.size() && IsLabelNameChar(line_[pos_])) ++pos_;
-      std::string name(line_.substr(name_start, pos_ - name_start));
+      const std::string_view name = line_.substr(name_start, pos_ - name_start);
       SkipBlanks();
       if (Peek() != '=') Fail(fmt::format("expected '=' after label name '{}'", name));
       ++pos_;
       SkipBlanks();
       if (Peek() != '"') Fail(fmt::format("expected '\"' to open value of label '{}'", name));
       ++pos_;
-      std::string value = ParseLabelValue(name);
-      for (const auto& [existing, unused] : sample.labels) {
+      const std::string_view value = ParseLabelValue(name);
+      for (const auto& [existing, unused] : labels_) {
         if (existing == name) Fail(fmt::format("duplicate label '{}'", name));
       }
-      sample.labels.emplace_back(std::move(name), std::move(value));
+      labels_.emplace_back(name, value);
       SkipBlanks();
       if (Peek() == ',') {
         ++pos_;  // a trailing comma before '}' is allowed, as in Prometheus.
@@ -129,17 +141,29 @@ class LineParser {
     }
   }
 
-  std::string ParseLabelValue(std::string_view name) {
-    std::string value;
+  // The value after its opening quote: a view into the line, or, with escapes, a placeholder
+  // that Parse points into `unescaped_` once every label is read.
+  std::string_view ParseLabelValue(std::string_view name) {
+    const std::size_t value_start = pos_;
+    while (pos_ < line_.size() && line_[pos_] != '"' && line_[pos_] != '\\') ++pos_;
+    if (pos_ >= line_.size()) Fail("unterminated label value");
+    if (line_[pos_] == '"') {
+      ++pos_;
+      return line_.substr(value_start, pos_ - 1 - value_start);  // most values: no escapes
+    }
+    const std::size_t offset = unescaped_.size();
+    unescaped_.append(line_.substr(value_start, pos_ - value_start));
+    std::string& value = unescaped_;
     while (true) {
-      // Copy runs of plain characters in one go; most values have no escapes.
+      // Copy runs of plain characters in one go.
       const std::size_t run_start = pos_;
       while (pos_ < line_.size() && line_[pos_] != '"' && line_[pos_] != '\\') ++pos_;
       value.append(line_.substr(run_start, pos_ - run_start));
       if (pos_ >= line_.size()) Fail("unterminated label value");
       if (line_[pos_] == '"') {
         ++pos_;
-        return value;
+        escaped_.push_back({labels_.size(), offset, unescaped_.size() - offset});
+        return {};
       }
       ++pos_;  // backslash
       if (pos_ >= line_.size()) Fail("unterminated label value");
@@ -195,9 +219,19 @@ class LineParser {
     return ms;
   }
 
+  struct Escaped {
+    std::size_t label;  // index into labels_
+    std::size_t offset;
+    std::size_t length;
+  };
+
   std::string_view line_;
-  std::size_t line_number_;
+  std::size_t line_number_ = 0;
   std::size_t pos_ = 0;
+  PromSampleView sample_;
+  std::vector<std::pair<std::string_view, std::string_view>> labels_;
+  std::vector<Escaped> escaped_;
+  std::string unescaped_;
 };
 
 }  // namespace
@@ -209,8 +243,16 @@ std::string_view PromSample::Label(std::string_view key) const {
   return {};
 }
 
-std::vector<PromSample> ParsePrometheusText(std::string_view text) {
-  std::vector<PromSample> samples;
+std::string_view PromSampleView::Label(std::string_view key) const {
+  for (const auto& [label_name, label_value] : labels) {
+    if (label_name == key) return label_value;
+  }
+  return {};
+}
+
+void ForEachPrometheusSample(std::string_view text,
+                             const std::function<void(const PromSampleView&)>& visit) {
+  LineParser parser;
   std::size_t line_number = 0;
   std::size_t start = 0;
   while (start < text.size()) {
@@ -224,8 +266,20 @@ std::vector<PromSample> ParsePrometheusText(std::string_view text) {
     while (first < line.size() && IsBlank(line[first])) ++first;
     line.remove_prefix(first);
     if (line.empty() || line.front() == '#') continue;  // blank, HELP, TYPE or comment
-    samples.push_back(LineParser(line, line_number).Parse());
+    visit(parser.Parse(line, line_number));
   }
+}
+
+std::vector<PromSample> ParsePrometheusText(std::string_view text) {
+  std::vector<PromSample> samples;
+  ForEachPrometheusSample(text, [&](const PromSampleView& view) {
+    PromSample& sample = samples.emplace_back();
+    sample.name = view.name;
+    sample.labels.reserve(view.labels.size());
+    for (const auto& [name, value] : view.labels) sample.labels.emplace_back(name, value);
+    sample.value = view.value;
+    sample.timestamp_ms = view.timestamp_ms;
+  });
   return samples;
 }
 

@@ -72,6 +72,25 @@ TEST(PrometheusTextTest, UnescapesLabelValues) {
   EXPECT_DOUBLE_EQ(samples[0].value, 1.458255915e9);
 }
 
+TEST(PrometheusTextTest, VisitsViewsWithEscapedValuesBesidePlainOnes) {
+  // Escaped values are unescaped into the parser's buffer, plain ones are views of the line;
+  // both stay right whatever their order, and the next line reuses the buffers.
+  std::vector<std::vector<std::pair<std::string, std::string>>> seen;
+  ForEachPrometheusSample(R"(m{a="1\\2",b="plain",c="x\"y\"",d="\n"} 3 5)"
+                          "\n"
+                          R"(n{e="\\\\",f="g"} 4)"
+                          "\n",
+                          [&](const PromSampleView& s) {
+                            auto& labels = seen.emplace_back();
+                            for (const auto& [k, v] : s.labels) labels.emplace_back(k, v);
+                            EXPECT_EQ(s.Label("b"), s.name == "m" ? "plain" : "");
+                          });
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_THAT(seen[0], ElementsAre(Pair("a", R"(1\2)"), Pair("b", "plain"), Pair("c", R"(x"y")"),
+                                   Pair("d", "\n")));
+  EXPECT_THAT(seen[1], ElementsAre(Pair("e", R"(\\)"), Pair("f", "g")));
+}
+
 TEST(PrometheusTextTest, LabelValuesMayContainBracesCommasAndSpaces) {
   const auto samples = ParsePrometheusText(R"(m{a="x, y} = z",b=""} 1)");
   ASSERT_EQ(samples.size(), 1u);

@@ -3,8 +3,10 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <map>
 #include <stdexcept>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "costledger/model/shared_text_pool.hpp"
 #include "costledger/model/workload_naming.hpp"
@@ -105,7 +107,8 @@ IntervalCosts AttributeInterval(std::chrono::sys_seconds start, std::chrono::sec
   out.start = start;
   out.length = length;
 
-  std::map<std::string_view, std::vector<const Pod*>> pods_by_node;
+  std::unordered_map<std::string_view, std::vector<const Pod*>> pods_by_node;
+  pods_by_node.reserve(nodes.size());
   std::size_t most_rows = 0;
   for (const Pod& pod : pods) {
     if (pod.node_name.empty() || !PodChargedDuring(pod, start)) continue;
@@ -188,11 +191,18 @@ IntervalCosts AttributeInterval(std::chrono::sys_seconds start, std::chrono::sec
     }
     out.nodes.push_back(std::move(n));
   }
-  for (const auto& [node_name, orphans] : pods_by_node) {
+  // What is left are pods on nodes not listed: warned of in node order, whatever the hashing.
+  std::vector<std::pair<std::string_view, std::size_t>> orphans;
+  orphans.reserve(pods_by_node.size());
+  for (const auto& [node_name, pods_on_node] : pods_by_node) {
+    orphans.emplace_back(node_name, pods_on_node.size());
+  }
+  std::sort(orphans.begin(), orphans.end());
+  for (const auto& [node_name, count] : orphans) {
     out.warnings.push_back(
         fmt::format("{} pod(s) bound to node {} which is not in the node list; "
                     "not costed this interval",
-                    orphans.size(), node_name));
+                    count, node_name));
   }
   return out;
 }

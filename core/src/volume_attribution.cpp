@@ -3,11 +3,12 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <map>
+#include <unordered_map>
 #include <utility>
 
 #include "costledger/model/idle_sharing.hpp"
 #include "costledger/model/shared_text_pool.hpp"
+#include "costledger/model/string_map.hpp"
 #include "costledger/model/volume_pricing.hpp"
 #include "costledger/model/workload_naming.hpp"
 
@@ -37,19 +38,20 @@ void AttributeVolumes(std::chrono::sys_seconds start, std::chrono::seconds lengt
                       std::span<const StorageClass> classes, const PriceBook& prices,
                       const IntervalSettings& settings, IntervalCosts& out) {
   if (volumes.empty()) return;
-  std::map<std::string_view, const StorageClass*> class_by_name;
+  std::unordered_map<std::string_view, const StorageClass*> class_by_name;
   for (const StorageClass& c : classes) class_by_name.emplace(c.name, &c);
-  std::map<std::string_view, const Node*> node_by_name;
+  std::unordered_map<std::string_view, const Node*> node_by_name;
   for (const Node& n : nodes) node_by_name.emplace(n.name, &n);
   // Claim -> the PV it is bound to, when the claims were listed.
-  std::map<std::string, std::string_view, std::less<>> claim_volume;
+  StringMap<std::string_view> claim_volume;
   if (claims != nullptr) {
+    claim_volume.reserve(claims->size());
     for (const PersistentVolumeClaim& c : *claims) {
       claim_volume.emplace(ClaimKey(c.namespace_name, c.name), c.volume_name);
     }
   }
   // Claim -> pods charged this interval that mount it; a pod listing a claim twice counts once.
-  std::map<std::string, std::vector<const Pod*>, std::less<>> mounts;
+  StringMap<std::vector<const Pod*>> mounts;
   for (const Pod& pod : pods) {
     if (pod.claims.empty() || pod.node_name.empty() || !PodChargedDuring(pod, start)) continue;
     for (const PodClaim& mount : pod.claims) {

@@ -156,12 +156,18 @@ TEST_F(IntervalAttributionTest, UnpricedNodesAndOrphanPodsAreReportedNotHidden) 
   Node unknown = MakeNode("n2", model::CapacityType::kOnDemand);
   unknown.instance_type = "x9.mystery";
   const std::vector<Node> nodes{unknown};
-  const std::vector<Pod> pods{MakePod("p", "gone-node", PodPhase::kRunning, 100, kGiB)};
+  // Orphans on several missing nodes: one warning per node, in node order.
+  const std::vector<Pod> pods{MakePod("p", "gone-node", PodPhase::kRunning, 100, kGiB),
+                              MakePod("q", "zz-node", PodPhase::kRunning, 100, kGiB),
+                              MakePod("r", "aa-node", PodPhase::kRunning, 100, kGiB),
+                              MakePod("s", "gone-node", PodPhase::kRunning, 100, kGiB)};
   const IntervalCosts out =
       AttributeInterval(kStart, seconds(60), nodes, pods, usage_, prices_, settings_);
-  ASSERT_EQ(out.warnings.size(), 2U);
+  ASSERT_EQ(out.warnings.size(), 4U);
   EXPECT_NE(out.warnings[0].find("x9.mystery"), std::string::npos);
-  EXPECT_NE(out.warnings[1].find("gone-node"), std::string::npos);
+  EXPECT_EQ(out.warnings[1].rfind("1 pod(s) bound to node aa-node ", 0), 0U) << out.warnings[1];
+  EXPECT_EQ(out.warnings[2].rfind("2 pod(s) bound to node gone-node ", 0), 0U) << out.warnings[2];
+  EXPECT_EQ(out.warnings[3].rfind("1 pod(s) bound to node zz-node ", 0), 0U) << out.warnings[3];
   EXPECT_EQ(out.TotalCost().nanos(), 0);
 }
 

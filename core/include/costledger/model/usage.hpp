@@ -1,7 +1,6 @@
 #pragma once
 
 #include <chrono>
-#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -10,6 +9,7 @@
 #include <vector>
 
 #include "costledger/model/metric_samples.hpp"
+#include "costledger/model/string_map.hpp"
 
 namespace costledger::model {
 
@@ -32,7 +32,7 @@ class UsageIndex {
   std::size_t size() const { return by_key_.size(); }
 
  private:
-  std::map<std::string, ContainerUsage, std::less<>> by_key_;
+  StringMap<ContainerUsage> by_key_;
 };
 
 /// The CPU counters of one kubelet scrape by container (UsageIndex::Key): all that the next

@@ -1,5 +1,5 @@
-// The simulator's Kubernetes protobuf encoding: exact bytes by hand for small documents, and
-// every pod list a simulated cluster renders. Pure.
+// The simulator's Kubernetes protobuf encoding: exact bytes by hand for small documents, every
+// pod list a simulated cluster renders, and /api/v1/pods negotiated by Accept. Pure.
 #include "costledger/simulator/kubernetes_protobuf.hpp"
 
 #include <gtest/gtest.h>
@@ -25,10 +25,13 @@ namespace costledger::simulator {
 namespace {
 
 using std::chrono::hours;
+using std::chrono::minutes;
 using std::chrono::seconds;
 using std::chrono::sys_seconds;
 
 constexpr sys_seconds kT{seconds(1'714'564'800)};  // 2024-05-01T12:00:00Z
+constexpr std::string_view kClientGoAccept =
+    "application/vnd.kubernetes.protobuf, application/json";
 
 // Bytes written as numbers, for the parts of an expected encoding that are not text.
 std::string Bytes(std::initializer_list<int> bytes) {
@@ -389,6 +392,99 @@ TEST(KubernetesProtobufTest, SimulatedPodListsTranscode) {
       }
     }
   }
+}
+
+Response Get(const Simulator& sim, const std::string& target, sys_seconds t,
+             std::string_view accept = kClientGoAccept) {
+  return sim.Handle("GET", target, t, accept);
+}
+
+TEST(KubernetesProtobufTest, PodsAnswerInTheEncodingAccepted) {
+  const Simulator sim(SimulatorOptions{1, {20, 200}});
+  const Response json = sim.Handle("GET", "/api/v1/pods", kT);
+  EXPECT_EQ(json.content_type, "application/json");
+  const Response protobuf = Get(sim, "/api/v1/pods", kT);
+  EXPECT_EQ(protobuf.status, 200);
+  EXPECT_EQ(protobuf.content_type, "application/vnd.kubernetes.protobuf");
+  EXPECT_EQ(*protobuf.body, EncodeKubernetesProtobuf(*json.body));
+  // Cached apart: asking again in either encoding gives that encoding.
+  EXPECT_EQ(sim.Handle("GET", "/api/v1/pods", kT).content_type, "application/json");
+  EXPECT_EQ(Get(sim, "/api/v1/pods", kT).body, protobuf.body);
+  EXPECT_EQ(sim.Handle("HEAD", "/api/v1/pods", kT, kClientGoAccept).content_type,
+            "application/vnd.kubernetes.protobuf");
+
+  for (const std::string_view accept :
+       {"application/vnd.kubernetes.protobuf", "Application/Vnd.Kubernetes.Protobuf;q=0.5",
+        "application/json;q=0.9, application/vnd.kubernetes.protobuf ; q=1"}) {
+    EXPECT_EQ(Get(sim, "/api/v1/pods", kT, accept).content_type, kKubernetesProtobuf) << accept;
+  }
+  for (const std::string_view accept :
+       {"", "application/json", "*/*", "application/vnd.kubernetes.protobuf;q=0, application/json",
+        "application/vnd.kubernetes.protobuf; q=0.000", "application/vnd.kubernetes.protobufx"}) {
+    EXPECT_EQ(Get(sim, "/api/v1/pods", kT, accept).content_type, "application/json") << accept;
+  }
+  // Other routes stay JSON (or text) whatever the client accepts.
+  for (const std::string_view target :
+       {"/api/v1/nodes", "/api/v1/nodes?limit=5", "/api/v1/persistentvolumeclaims", "/nope"}) {
+    const Response other = Get(sim, std::string(target), kT);
+    EXPECT_EQ(other.content_type, "application/json") << target;
+    EXPECT_EQ(other.body->front(), '{') << target;
+  }
+}
+
+TEST(KubernetesProtobufTest, ChunksAndTheirErrorsInProtobuf) {
+  const Simulator sim(SimulatorOptions{1, {20, 200}});
+  const nlohmann::json whole = nlohmann::json::parse(*sim.Handle("GET", "/api/v1/pods", kT).body);
+  std::vector<std::string> names;
+  std::string token;
+  std::size_t chunks = 0;
+  do {
+    std::string target = "/api/v1/pods?limit=50";
+    if (!token.empty()) target += "&continue=" + token;
+    // Time goes on between chunks: each is read from the first one's snapshot.
+    const Response r = Get(sim, target, kT + minutes(1) * static_cast<int>(chunks));
+    ASSERT_EQ(r.status, 200) << target;
+    EXPECT_EQ(r.content_type, kKubernetesProtobuf);
+    const std::string_view list = Unwrap(*r.body, "PodList");
+    const std::string_view meta = One(list, 1).bytes;
+    const std::vector<PbField> items = All(list, 2);
+    for (const PbField& item : items) names.push_back(Text(One(item.bytes, 1).bytes, 1));
+    const std::vector<PbField> next = All(meta, 3);
+    token = next.empty() ? "" : std::string(next.front().bytes);
+    if (!token.empty()) {
+      EXPECT_EQ(items.size(), 50U);
+      EXPECT_EQ(One(meta, 4).varint, whole["items"].size() - names.size());
+    } else {
+      EXPECT_TRUE(All(meta, 4).empty());
+    }
+    ++chunks;
+  } while (!token.empty() && chunks < 100);
+  ASSERT_EQ(names.size(), whole["items"].size());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    EXPECT_EQ(names[i], whole["items"][i]["metadata"]["name"]);
+  }
+
+  // A token older than 300 s: 410 Expired, as a protobuf Status.
+  const std::string first = std::string(
+      One(One(Unwrap(*Get(sim, "/api/v1/pods?limit=5", kT).body, "PodList"), 1).bytes, 3).bytes);
+  const Response expired = Get(sim, "/api/v1/pods?limit=5&continue=" + first, kT + minutes(6));
+  EXPECT_EQ(expired.status, 410);
+  EXPECT_EQ(expired.content_type, kKubernetesProtobuf);
+  const std::string_view status = Unwrap(*expired.body, "Status");
+  EXPECT_EQ(Text(status, 2), "Failure");
+  EXPECT_EQ(Text(status, 3).rfind("The provided continue parameter is too old", 0), 0U);
+  EXPECT_EQ(Text(status, 4), "Expired");
+  EXPECT_EQ(One(status, 6).varint, 410U);
+  // Without the Accept header, the same request is JSON.
+  EXPECT_EQ(
+      sim.Handle("GET", "/api/v1/pods?limit=5&continue=" + first, kT + minutes(6)).content_type,
+      "application/json");
+
+  const Response bad = Get(sim, "/api/v1/pods?limit=many", kT);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.content_type, kKubernetesProtobuf);
+  EXPECT_EQ(Text(Unwrap(*bad.body, "Status"), 4), "BadRequest");
+  EXPECT_EQ(One(Unwrap(*bad.body, "Status"), 6).varint, 400U);
 }
 
 // How long one chunk of 500 pods takes to transcode (printed for the record; not a limit).

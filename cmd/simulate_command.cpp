@@ -177,7 +177,7 @@ int RunSimulate(const std::vector<std::string>& args) {
             std::chrono::floor<std::chrono::seconds>(clock.Now()).time_since_epoch().count();
         const std::chrono::sys_seconds t{
             std::chrono::seconds(now - (now % step_seconds + step_seconds) % step_seconds)};
-        return sim.Handle(request.method, request.target, t);
+        return sim.Handle(request.method, request.target, t, request.accept);
       },
       threads);
   server.Start();

@@ -38,7 +38,10 @@ HttpServer::HttpServer(const std::string& host, std::uint16_t port, HttpHandler 
   server_ = std::make_unique<http::HttpServer>(
       std::move(options), [handler = std::move(handler)](const http::HttpRequest& request) {
         try {
-          return ToHttp(handler(HttpRequest{request.method, request.target}));
+          const auto accept = request.headers.find("accept");
+          return ToHttp(handler(
+              HttpRequest{request.method, request.target,
+                          accept == request.headers.end() ? std::string{} : accept->second}));
         } catch (const std::exception& e) {  // the simulator's own errors keep their message
           return http::JsonError(500, e.what());
         }

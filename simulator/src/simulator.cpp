@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <functional>
 #include <future>
@@ -17,6 +18,7 @@
 #include "costledger/simulator/aws_render.hpp"
 #include "costledger/simulator/dcgm_render.hpp"
 #include "costledger/simulator/kubelet_render.hpp"
+#include "costledger/simulator/kubernetes_protobuf.hpp"
 #include "costledger/simulator/kubernetes_render.hpp"
 #include "costledger/simulator/list_chunks.hpp"
 #include "costledger/simulator/spot_market.hpp"
@@ -99,6 +101,44 @@ bool IsDynamicRoute(std::string_view path) {
   }
   if (path.starts_with("/dcgm/") && path.ends_with("/metrics")) {
     return path.size() > std::string_view("/dcgm//metrics").size();
+  }
+  return false;
+}
+
+// Takes the next `separator`-separated item off `list`, without surrounding blanks.
+std::string_view NextItem(std::string_view& list, char separator) {
+  const std::size_t end = list.find(separator);
+  std::string_view item = list.substr(0, end);
+  list = end == std::string_view::npos ? std::string_view{} : list.substr(end + 1);
+  const std::size_t begin = item.find_first_not_of(" \t");
+  if (begin == std::string_view::npos) return {};
+  return item.substr(begin, item.find_last_not_of(" \t") - begin + 1);
+}
+
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
+// Whether an Accept header names Kubernetes' protobuf encoding with a weight above zero, as
+// client-go's "application/vnd.kubernetes.protobuf, application/json" does. q=0 means "not
+// acceptable"; other parameters are ignored.
+bool AcceptsProtobuf(std::string_view accept) {
+  while (!accept.empty()) {
+    std::string_view range = NextItem(accept, ',');
+    if (!EqualsIgnoringCase(NextItem(range, ';'), kKubernetesProtobuf)) continue;
+    bool refused = false;
+    while (!range.empty()) {
+      const std::string_view parameter = NextItem(range, ';');
+      if (parameter.size() > 2 && (parameter[0] == 'q' || parameter[0] == 'Q') &&
+          parameter[1] == '=') {
+        refused =
+            parameter[2] == '0' && parameter.find_first_not_of("0.", 3) == std::string_view::npos;
+      }
+    }
+    if (!refused) return true;
   }
   return false;
 }
@@ -251,7 +291,7 @@ Response Simulator::Render(std::int64_t t, std::string_view path) const {
 }
 
 Response Simulator::Handle(std::string_view method, std::string_view target,
-                           std::chrono::sys_seconds t) const {
+                           std::chrono::sys_seconds t, std::string_view accept) const {
   const std::string_view path = target.substr(0, target.find('?'));
   if (method != "GET" && method != "HEAD") {
     return JsonError(405, fmt::format("method {} not allowed; the simulator serves GET", method));
@@ -284,16 +324,24 @@ Response Simulator::Handle(std::string_view method, std::string_view target,
   if (path == "/api/v1/nodes" || path == "/api/v1/pods") {
     const std::size_t question = target.find('?');
     return List(path, question == std::string_view::npos ? "" : target.substr(question + 1),
-                seconds);
+                seconds, path == "/api/v1/pods" && AcceptsProtobuf(accept));
   }
   return *Cached(seconds, std::string(path), [&] { return Render(seconds, path); });
 }
 
-Response Simulator::List(std::string_view path, std::string_view query, std::int64_t t) const {
+Response Simulator::List(std::string_view path, std::string_view query, std::int64_t t,
+                         bool protobuf) const {
   ListRequest request;
-  if (std::optional<Response> bad = ParseListQuery(query, request)) return *bad;
+  if (std::optional<Response> bad = ParseListQuery(query, request)) {
+    return protobuf ? Protobuf(*bad) : *bad;
+  }
+  // The encodings are cached apart: the same target is either, by the Accept header.
+  const std::string_view encoding = protobuf ? "#protobuf" : "";
   if (request.limit == 0 && !request.continue_from) {
-    return *Cached(t, std::string(path), [&] { return Render(t, path); });
+    return *Cached(t, fmt::format("{}{}", path, encoding), [&] {
+      const Response json = Render(t, path);
+      return protobuf ? Protobuf(json) : json;
+    });
   }
   // Every chunk is read from the snapshot of the first, like etcd at the token's revision,
   // which etcd keeps until it compacts it away.
@@ -301,17 +349,34 @@ Response Simulator::List(std::string_view path, std::string_view query, std::int
   if (request.continue_from) {
     at = ListTimeOf(request.continue_from->resource_version);
     if (at < t - kContinueWindowSeconds) {
-      return Make(410, kJson,
-                  RenderStatus(410, "Expired",
-                               "The provided continue parameter is too old to display a "
-                               "consistent list result. You can start a new list without the "
-                               "continue parameter."));
+      const Response expired =
+          Make(410, kJson,
+               RenderStatus(410, "Expired",
+                            "The provided continue parameter is too old to display a "
+                            "consistent list result. You can start a new list without the "
+                            "continue parameter."));
+      return protobuf ? Protobuf(expired) : expired;
     }
   }
-  const std::string key =
-      fmt::format("{}?limit={}&continue={}", path, request.limit,
-                  request.continue_from ? EncodeContinueToken(*request.continue_from) : "");
-  return *Cached(at, key, [&] { return RenderChunk(at, path, request); });
+  const std::string key = fmt::format(
+      "{}?limit={}&continue={}{}", path, request.limit,
+      request.continue_from ? EncodeContinueToken(*request.continue_from) : "", encoding);
+  return *Cached(at, key, [&] {
+    const Response json = RenderChunk(at, path, request);
+    return protobuf ? Protobuf(json) : json;
+  });
+}
+
+// A PodList or Status response in Kubernetes' protobuf encoding. A list goes to a recycled
+// buffer like its JSON, whose buffer returns to the pool when the caller drops `json`.
+Response Simulator::Protobuf(const Response& json) const {
+  if (json.status != 200) {
+    return Make(json.status, kKubernetesProtobuf, EncodeKubernetesProtobuf(*json.body));
+  }
+  BufferPool& buffers = *cache_->buffers;
+  const std::string kind = "pods.protobuf";
+  return Response{200, std::string(kKubernetesProtobuf),
+                  buffers.Share(EncodeKubernetesProtobuf(*json.body, buffers.Take(kind)), kind)};
 }
 
 Response Simulator::VolumeList(std::size_t list, std::string_view query) const {

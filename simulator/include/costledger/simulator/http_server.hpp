@@ -17,6 +17,7 @@ namespace costledger::simulator {
 struct HttpRequest {
   std::string method;  ///< "GET", "HEAD", ...
   std::string target;  ///< path and query as sent, e.g. "/api/v1/pods?limit=500"
+  std::string accept;  ///< the Accept header (repeated ones joined by ", "); empty without one
 };
 
 /// Turns a request into a response without touching a socket; called concurrently from the

@@ -37,7 +37,11 @@ struct Response {
 /// Routes (GET or HEAD; query strings are ignored but for the lists' limit and continue):
 ///   /healthz                                      "ok"
 ///   /api/v1/nodes, /api/v1/nodes/{node}           NodeList, Node (404 Status when missing)
-///   /api/v1/pods                                  PodList
+///   /api/v1/pods                                  PodList; in Kubernetes' protobuf encoding
+///                                                 (kubernetes_protobuf.hpp), its Status
+///                                                 errors too, when `accept` names
+///                                                 application/vnd.kubernetes.protobuf with a
+///                                                 q above 0, as client-go's Accept does
 ///   /api/v1/persistentvolumes, /api/v1/persistentvolumeclaims,
 ///   /apis/storage.k8s.io/v1/storageclasses        the platform's volumes (volume_render.hpp),
 ///                                                 whole lists whatever the limit
@@ -53,6 +57,8 @@ struct Response {
 ///   /pricing/spot_price_history.json              spot price changes of the last 24 h
 ///   /athena/query_executions.json                 queries submitted in the last hour
 ///   anything else                                 404 {"code":404,"message":...}
+/// Every route but /api/v1/pods ignores `accept` and answers JSON (or text), as an API server
+/// does for a type it has no protobuf for: a client accepting both reads either.
 class Simulator {
  public:
   /// Builds the cluster spec; throws InvalidInput when a size is out of range.
@@ -63,8 +69,9 @@ class Simulator {
   Simulator(Simulator&&) = delete;
   Simulator& operator=(Simulator&&) = delete;
 
-  Response Handle(std::string_view method, std::string_view target,
-                  std::chrono::sys_seconds t) const;
+  /// `accept` is the request's Accept header (empty without one).
+  Response Handle(std::string_view method, std::string_view target, std::chrono::sys_seconds t,
+                  std::string_view accept = {}) const;
 
   /// The state at `t`, shared with the response cache. Keep the pointer while using the state:
   /// the cache drops it a few seconds later (`for (auto& n : sim.State(t)->nodes)` dangles).
@@ -79,8 +86,9 @@ class Simulator {
   std::shared_ptr<const Response> Cached(std::int64_t t, const std::string& key,
                                          const std::function<Response()>& render) const;
   Response Render(std::int64_t t, std::string_view path) const;
-  Response List(std::string_view path, std::string_view query, std::int64_t t) const;
+  Response List(std::string_view path, std::string_view query, std::int64_t t, bool protobuf) const;
   Response RenderChunk(std::int64_t t, std::string_view path, const ListRequest& request) const;
+  Response Protobuf(const Response& json) const;
   Response VolumeList(std::size_t list, std::string_view query) const;
 
   SimulatorOptions options_;

@@ -29,12 +29,9 @@ class JsonHandler {
   virtual void Null() = 0;
 };
 
-/// Reads one JSON document (RFC 8259, strictly: UTF-8 checked, no trailing text, at most 64
-/// levels deep) and reports it to `handler`. Throws InvalidInput naming the byte offset of the
-/// first thing that is not JSON; the handler's exceptions pass through.
-///
-/// Written for speed (the simulator transcodes every pod list chunk it serves as protobuf):
-/// a string without escapes is a view into `json`, not a copy, and no event allocates.
+/// Reads one JSON document with nlohmann's SAX parser (strictly: UTF-8 checked, no trailing
+/// text) and reports it to `handler`. Throws InvalidInput naming the byte offset of the first
+/// thing that is not JSON; the handler's exceptions pass through.
 void ReadJson(std::string_view json, JsonHandler& handler);
 
 }  // namespace costledger::simulator

@@ -31,22 +31,26 @@ using ::testing::HasSubstr;
 constexpr sys_seconds kT{seconds(1'714'564'800)};  // 2024-05-01T12:00:00Z
 
 // A simulated cluster of more than two chunks of pods (500 a chunk), served at a simulated time
-// the test sets, with every request target recorded. `rewrite` may change a target first.
+// the test sets, with every request target and the Content-Type answered recorded. `rewrite`
+// may change a target first. With `json_only`, Accept is ignored (as by a proxy that speaks
+// JSON only).
 class ScrapedCluster {
  public:
-  explicit ScrapedCluster(std::function<std::string(const std::string&)> rewrite = {})
+  explicit ScrapedCluster(std::function<std::string(const std::string&)> rewrite = {},
+                          bool json_only = false)
       : sim_(simulator::SimulatorOptions{5, {30, 1200}}),
         rewrite_(std::move(rewrite)),
         server_(
             "127.0.0.1", 0,
-            [this](const simulator::HttpRequest& r) {
+            [this, json_only](const simulator::HttpRequest& r) {
               std::string target = r.target;
               if (rewrite_) target = rewrite_(target);
-              {
-                const std::lock_guard lock(mutex_);
-                targets_.push_back(target);
-              }
-              return sim_.Handle(r.method, target, kT + seconds(offset_.load()));
+              simulator::Response response = sim_.Handle(
+                  r.method, target, kT + seconds(offset_.load()), json_only ? "" : r.accept);
+              const std::lock_guard lock(mutex_);
+              targets_.push_back(target);
+              content_types_.push_back(response.content_type);
+              return response;
             },
             2) {
     server_.Start();
@@ -73,6 +77,16 @@ class ScrapedCluster {
     return out;
   }
 
+  // The Content-Type of each answer to a target starting with `prefix`.
+  std::vector<std::string> ContentTypes(std::string_view prefix) {
+    const std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < targets_.size(); ++i) {
+      if (targets_[i].rfind(prefix, 0) == 0) out.push_back(content_types_[i]);
+    }
+    return out;
+  }
+
   void SetOffset(int s) { offset_ = s; }
 
  private:
@@ -81,6 +95,7 @@ class ScrapedCluster {
   std::atomic<int> offset_{0};
   std::mutex mutex_;
   std::vector<std::string> targets_;
+  std::vector<std::string> content_types_;
   simulator::HttpServer server_;
 };
 
@@ -117,6 +132,23 @@ TEST(ClusterScraperTest, FollowsContinueTokensToTheWholeList) {
   EXPECT_EQ(cluster.Targets("/api/v1/nodes?").size(), 1U);
   EXPECT_EQ(snap.kubelet.size(), snap.nodes->size());
   for (const model::SourceStatus& s : snap.statuses) EXPECT_EQ(s.error, "") << s.source;
+  // Pods were asked for, and read, in Kubernetes' protobuf encoding; the rest in JSON.
+  for (const std::string& type : cluster.ContentTypes("/api/v1/pods")) {
+    EXPECT_EQ(type, sources::kKubernetesProtobuf);
+  }
+  for (const std::string& type : cluster.ContentTypes("/api/v1/nodes?")) {
+    EXPECT_EQ(type, "application/json");
+  }
+}
+
+TEST(ClusterScraperTest, AServerThatAnswersJsonOnlyIsReadAsJson) {
+  ScrapedCluster cluster({}, /*json_only=*/true);
+  const model::ClusterSnapshot snap = ScrapeCluster(cluster.Settings(), kT);
+  ASSERT_TRUE(snap.pods.has_value()) << StatusOf(snap, "pods").error;
+  EXPECT_EQ(Names(*snap.pods), Names(sources::ParsePodList(cluster.Whole("/api/v1/pods"))));
+  const std::vector<std::string> types = cluster.ContentTypes("/api/v1/pods");
+  ASSERT_GT(types.size(), 1U);
+  for (const std::string& type : types) EXPECT_EQ(type, "application/json");
 }
 
 TEST(ClusterScraperTest, ABadContinueTokenIsAnErrorNotAShortList) {
@@ -127,8 +159,14 @@ TEST(ClusterScraperTest, ABadContinueTokenIsAnErrorNotAShortList) {
   });
   const model::ClusterSnapshot snap = ScrapeCluster(cluster.Settings(), kT);
   EXPECT_FALSE(snap.pods.has_value());
+  // The Status came in protobuf: its message is read out of it.
+  EXPECT_EQ(cluster.ContentTypes("/api/v1/pods").back(), sources::kKubernetesProtobuf);
   EXPECT_THAT(StatusOf(snap, "pods").error, HasSubstr("HTTP 400"));
   EXPECT_THAT(StatusOf(snap, "pods").error, HasSubstr("invalid continue token"));
+  const std::string& error = StatusOf(snap, "pods").error;
+  EXPECT_TRUE(std::none_of(error.begin(), error.end(),
+                           [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+      << "the Status's bytes, not its message: " << error;
   EXPECT_TRUE(snap.nodes.has_value());  // one chunk: never needed a token
 }
 

@@ -341,7 +341,7 @@ TEST(KubernetesProtobufTest, WhatIsNotJsonIsAnError) {
        }) {
     EXPECT_THROW(static_cast<void>(EncodeKubernetesProtobuf(bad)), InvalidInput) << bad;
   }
-  ExpectInvalid(R"({"kind":"PodList",)", {"not JSON at byte 18"});
+  ExpectInvalid(R"({"kind":"PodList",)", {"not JSON at byte 19"});
   // Numbers JSON allows but the field does not: named by the field.
   ExpectInvalid(R"({"kind":"PodList","metadata":{"remainingItemCount":1e3}})",
                 {"ListMeta.remainingItemCount", "1e3"});

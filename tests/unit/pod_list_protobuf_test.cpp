@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "costledger/model/errors.hpp"
+#include "costledger/simulator/simulator.hpp"
 #include "costledger/sources/kubernetes_parser.hpp"
 
 namespace costledger::sources {
@@ -294,6 +295,51 @@ TEST(PodListProtobuf, MalformedBytesAreRefusedWithTheirOffset) {
     EXPECT_EQ(out.size(), n == whole.size() - 2 ? 2U : 0U) << "a cut at byte " << n;
   }
   EXPECT_EQ(ParseProtobuf(whole).size(), 2U);
+}
+
+// Whole simulated clusters, chunk by chunk as the collector lists them, read the same in both
+// encodings: every field the collector takes, of every pod (Running, Pending, finished, with
+// init containers, sidecars, GPUs and claims).
+TEST(PodListProtobuf, SimulatedClustersReadTheSameInBothEncodings) {
+  using std::chrono::hours;
+  const std::chrono::sys_seconds t0{std::chrono::seconds{1'714'564'800}};
+  std::size_t finished = 0;
+  std::size_t claims = 0;
+  std::size_t init = 0;
+  for (const std::uint64_t seed : {1U, 5U}) {
+    const simulator::Simulator sim(simulator::SimulatorOptions{seed, {40, 1'200}});
+    for (const std::chrono::sys_seconds t : {t0, t0 + hours(9)}) {
+      std::vector<model::Pod> json;
+      std::vector<model::Pod> protobuf;
+      std::string target = "/api/v1/pods?limit=100";
+      for (int chunks = 0; chunks < 100; ++chunks) {
+        const simulator::Response j = sim.Handle("GET", target, t);
+        const simulator::Response p =
+            sim.Handle("GET", target, t, "application/vnd.kubernetes.protobuf,application/json");
+        ASSERT_EQ(p.content_type, kKubernetesProtobuf);
+        const ListMetadata jm = ParsePodListChunk(*j.body, json);
+        const ListMetadata pm = ParsePodListChunkProtobuf(*p.body, protobuf);
+        EXPECT_EQ(pm.continue_token, jm.continue_token);
+        EXPECT_EQ(pm.remaining_item_count, jm.remaining_item_count);
+        EXPECT_EQ(pm.resource_version, jm.resource_version);
+        if (jm.continue_token.empty()) break;
+        target = "/api/v1/pods?limit=100&continue=" + jm.continue_token;
+      }
+      ASSERT_EQ(protobuf.size(), json.size());
+      ASSERT_GT(json.size(), 1'000U);
+      for (std::size_t i = 0; i < json.size(); ++i) {
+        SCOPED_TRACE(json[i].name);
+        ExpectSamePod(protobuf[i], json[i]);
+        finished += json[i].finished.has_value() ? 1 : 0;
+        claims += json[i].claims.size();
+        init += json[i].init_containers.size();
+      }
+    }
+  }
+  // The clusters had what makes the comparison worth something.
+  EXPECT_GT(finished, 0U);
+  EXPECT_GT(claims, 0U);
+  EXPECT_GT(init, 0U);
 }
 
 TEST(PodListProtobuf, StatusMessageOfAnErrorSentInProtobuf) {

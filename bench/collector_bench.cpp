@@ -2,8 +2,9 @@
 // scrapes a local `costledger simulate` over HTTP (nodes, pods, 500 kubelets, DCGM, Athena),
 // parses, attributes and writes to a private PostgreSQL. Figures: CPU seconds of the serve
 // process per interval, and its peak RSS. Baselines measured in the same run: the CPU of only
-// fetching the same endpoints (no parsing, attribution or writing), and the bytes of one
-// interval's responses (the memory floor for holding one scrape).
+// fetching the same endpoints in the same encodings (pods in protobuf; no parsing, attribution
+// or writing), and the bytes of one interval's responses (the memory floor for holding one
+// scrape).
 #include <fmt/core.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -90,15 +91,15 @@ double SelfCpuSeconds() {
 // `fetch_baseline`: also time fetching the same endpoints in this process (whole lists: at
 // 150k pods that alone would take the bench's memory and minutes, so only at the small size).
 Figures Measure(const std::string& dir, const Size& size, bool fetch_baseline) {
-  const int kNodes = size.nodes;
-  const int kPods = size.pods;
-  const int kIntervalSeconds = size.interval_seconds;
-  const int kMeasuredIntervals = size.measured_intervals;
+  const int node_count = size.nodes;
+  const int pod_count = size.pods;
+  const int interval_seconds = size.interval_seconds;
+  const int measured_intervals = size.measured_intervals;
   std::filesystem::create_directories(dir);
   costledger::testing::PrivatePostgres pg;
   const std::string db = pg.CreateDatabase("collector_bench");
   ChildProcess sim({COSTLEDGER_BINARY, "simulate", "--listen", "127.0.0.1:0", "--nodes",
-                    std::to_string(kNodes), "--pods", std::to_string(kPods), "--seed", "7"},
+                    std::to_string(node_count), "--pods", std::to_string(pod_count), "--seed", "7"},
                    dir + "/simulator.log");
   std::smatch m;
   const std::string sim_log = sim.WaitForLog("http://", std::chrono::minutes(2));
@@ -122,7 +123,18 @@ Figures Measure(const std::string& dir, const Size& size, bool fetch_baseline) {
     std::this_thread::sleep_for(seconds(1));  // a fresh simulated second, as serve sees it
     const double before = SelfCpuSeconds();
     std::size_t bytes = 0;
-    for (const auto& r : costledger::fetch::FetchAll(urls, {})) bytes += r.body.size();
+    {
+      // Pods in the encoding serve asks for them in (protobuf), the rest as JSON and text.
+      costledger::fetch::FetchQueue queue({});
+      const auto count = [&bytes](costledger::fetch::FetchResult&& r) { bytes += r.body.size(); };
+      for (const std::string& u : urls) {
+        queue.Add(u, count,
+                  u.ends_with("/api/v1/pods")
+                      ? "application/vnd.kubernetes.protobuf, application/json"
+                      : "");
+      }
+      queue.Run();
+    }
     for (const auto& r : costledger::fetch::FetchAll(kubelets, {})) bytes += r.body.size();
     fetch_cpu += SelfCpuSeconds() - before;
     scrape_bytes = static_cast<double>(bytes);
@@ -136,7 +148,7 @@ Figures Measure(const std::string& dir, const Size& size, bool fetch_baseline) {
     "pricing": {{"on_demand": "{3}/pricing/ec2_offer.json",
                  "spot_history": "{3}/pricing/spot_price_history.json"}},
     "athena": {{"executions": "{3}/athena/query_executions.json"}}}}}})",
-      db, kIntervalSeconds, dir, url);
+      db, interval_seconds, dir, url);
   ChildProcess serve({COSTLEDGER_BINARY, "serve", "--config", dir + "/config.json", "--role",
                       "collector", "--log-format", "json"},
                      dir + "/serve.log");
@@ -144,11 +156,11 @@ Figures Measure(const std::string& dir, const Size& size, bool fetch_baseline) {
   while (CountIntervals(serve.Log()) < 1)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   const double cpu0 = ProcessCpuSeconds(serve.pid());
-  while (CountIntervals(serve.Log()) < 1 + kMeasuredIntervals) {
+  while (CountIntervals(serve.Log()) < 1 + measured_intervals) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   const double cpu_per_interval =
-      (ProcessCpuSeconds(serve.pid()) - cpu0) / static_cast<double>(kMeasuredIntervals);
+      (ProcessCpuSeconds(serve.pid()) - cpu0) / static_cast<double>(measured_intervals);
   const double rss = PeakRssMiB(serve.pid());
   const std::string log = serve.Log();
   serve.Signal(SIGTERM);
@@ -170,13 +182,13 @@ Figures Measure(const std::string& dir, const Size& size, bool fetch_baseline) {
     f.longest_interval_ms = std::max(f.longest_interval_ms, std::stod((*it)[1].str()));
   }
   fmt::print("collector: {} nodes, {} pods, {} containers per interval, {} intervals measured\n",
-             kNodes, kPods, f.containers, kMeasuredIntervals);
+             node_count, pod_count, f.containers, measured_intervals);
   fmt::print("  serve CPU per interval  {:.3f} s   (fetch only: {:.3f} s)\n", f.cpu_per_interval,
              f.fetch_cpu);
   fmt::print("  serve peak RSS          {:.1f} MiB (one scrape's responses: {:.1f} MiB)\n",
              f.rss_mib, f.scrape_mib);
   fmt::print("  longest interval        {:.0f} ms (scrape, attribute, store; interval {} s)\n",
-             f.longest_interval_ms, kIntervalSeconds);
+             f.longest_interval_ms, interval_seconds);
   return f;
 }
 

@@ -6,6 +6,8 @@
 
 #include <limits>
 
+#include "same_pod.hpp"
+
 namespace costledger::collector {
 namespace {
 
@@ -33,34 +35,6 @@ model::Pod EveryField() {
   return p;
 }
 
-void ExpectSame(const model::Pod& a, const model::Pod& b) {
-  EXPECT_EQ(a.namespace_name, b.namespace_name);
-  EXPECT_EQ(a.name, b.name);
-  EXPECT_EQ(a.uid, b.uid);
-  EXPECT_EQ(a.node_name, b.node_name);
-  EXPECT_EQ(a.phase, b.phase);
-  EXPECT_EQ(a.labels, b.labels);
-  EXPECT_EQ(a.controller_kind, b.controller_kind);
-  EXPECT_EQ(a.controller_name, b.controller_name);
-  ASSERT_EQ(a.containers.size(), b.containers.size());
-  for (std::size_t i = 0; i < a.containers.size(); ++i) {
-    EXPECT_EQ(a.containers[i].name, b.containers[i].name);
-    EXPECT_EQ(a.containers[i].requests, b.containers[i].requests);
-    EXPECT_EQ(a.containers[i].limits, b.containers[i].limits);
-  }
-  ASSERT_EQ(a.init_containers.size(), b.init_containers.size());
-  for (std::size_t i = 0; i < a.init_containers.size(); ++i) {
-    EXPECT_EQ(a.init_containers[i].name, b.init_containers[i].name);
-    EXPECT_EQ(a.init_containers[i].requests, b.init_containers[i].requests);
-    EXPECT_EQ(a.init_containers[i].limits, b.init_containers[i].limits);
-  }
-  EXPECT_EQ(a.effective_requests, b.effective_requests);
-  EXPECT_EQ(a.claims, b.claims);
-  EXPECT_EQ(a.created, b.created);
-  EXPECT_EQ(a.started, b.started);
-  EXPECT_EQ(a.finished, b.finished);
-}
-
 TEST(PackedPodsTest, UnpackedPodsAreThePodsPackedEveryField) {
   model::Pod bare;  // every field empty or default
   model::Pod running = EveryField();
@@ -71,7 +45,7 @@ TEST(PackedPodsTest, UnpackedPodsAreThePodsPackedEveryField) {
   EXPECT_EQ(packed.size(), 3U);
   const std::vector<model::Pod> unpacked = packed.Unpack();
   ASSERT_EQ(unpacked.size(), 3U);
-  for (std::size_t i = 0; i < pods.size(); ++i) ExpectSame(unpacked[i], pods[i]);
+  for (std::size_t i = 0; i < pods.size(); ++i) testing::ExpectSamePod(unpacked[i], pods[i]);
 }
 
 TEST(PackedPodsTest, PackedPodsTakeAFractionOfTheirRecords) {

@@ -375,11 +375,13 @@ class ListReader {
     if (key_ == "kind") {
       if (type == Type::kNull) return Ctx::kSkip;
       if (type != Type::kString || *scalar->string != kKind) {
-        const std::string got = type == Type::kString   ? Json(*scalar->string).dump()
-                                : type == Type::kNumber ? scalar->number.dump()
-                                : type == Type::kBool   ? Json(scalar->boolean).dump()
-                                : type == Type::kObject ? std::string("an object")
-                                                        : std::string("an array");
+        const std::string got =
+            type == Type::kString
+                ? Json(*scalar->string).dump(-1, ' ', false, Json::error_handler_t::replace)
+            : type == Type::kNumber ? scalar->number.dump()
+            : type == Type::kBool   ? Json(scalar->boolean).dump()
+            : type == Type::kObject ? std::string("an object")
+                                    : std::string("an array");
         throw InvalidInput(fmt::format("expected kind {:?}, got {}", kKind, got));
       }
       kind_checked_ = true;

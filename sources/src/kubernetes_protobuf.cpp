@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "costledger/model/errors.hpp"
+#include "costledger/model/utf8.hpp"
 #include "costledger/sources/kubernetes_parser.hpp"
 #include "kubernetes_list_reader.hpp"
 #include "protobuf_wire.hpp"
@@ -50,6 +51,16 @@ std::string_view Bytes(const Field& f, std::string_view name) {
   return f.value.bytes;
 }
 
+// A string the records keep: UTF-8, as JSON's always is (protobuf's `string` promises nothing),
+// so nothing downstream meets bytes it cannot write out.
+std::string_view Text(const Field& f, std::string_view name) {
+  const std::string_view text = Bytes(f, name);
+  if (!model::IsValidUtf8(text)) {
+    WireReader::Fail(f.offset, fmt::format("{}: not valid UTF-8", name));
+  }
+  return text;
+}
+
 Span Message(const Field& f, std::string_view name) {
   Bytes(f, name);
   return f.value;
@@ -63,7 +74,7 @@ Envelope ReadEnvelope(std::string_view body) {
   ForEachField({body.substr(kMagic.size()), kMagic.size()}, [&](const Field& f) {
     if (f.number == 1) {
       ForEachField(Message(f, "typeMeta"), [&](const Field& t) {
-        if (t.number == 2) envelope.kind = Bytes(t, "typeMeta.kind");
+        if (t.number == 2) envelope.kind = Text(t, "typeMeta.kind");
       });
     } else if (f.number == 2) {
       envelope.raw = Message(f, "raw");
@@ -117,7 +128,7 @@ class PodListDecoder {
 
   void KeyString(std::string_view name, const Field& f) {
     Key(name);
-    String(Bytes(f, name));
+    String(Text(f, name));
   }
 
   void Object(std::string_view name, Span message, Part part) {
@@ -161,15 +172,15 @@ class PodListDecoder {
       std::string_view value;
       ForEachField(Message(f, name), [&](const Field& e) {
         if (e.number == 1) {
-          key = Bytes(e, name);
+          key = Text(e, name);
         } else if (e.number == 2) {
-          value = Bytes(e, name);
           if (quantities) {  // a resource.Quantity: string = 1
-            std::string_view text;
-            ForEachField(e.value, [&](const Field& q) {
-              if (q.number == 1) text = Bytes(q, "quantity");
+            value = {};
+            ForEachField(Message(e, name), [&](const Field& q) {
+              if (q.number == 1) value = Text(q, "quantity");
             });
-            value = text;
+          } else {
+            value = Text(e, name);
           }
         }
       });

@@ -250,6 +250,13 @@ TEST(PodListProtobuf, MalformedBytesAreRefusedWithTheirOffset) {
   refused(std::string("k8s\0", 4) + Pb().Str(3, "gzip").bytes(),
           "content encoding \"gzip\" is not supported");
   refused(std::string("k8s\0\x0b", 5), "groups are not part of Kubernetes' encoding");
+  // Strings the records keep are UTF-8, as JSON's always are (found by the fuzzer: a kind of
+  // invalid UTF-8 made the kind error throw a JSON library exception).
+  refused(Body("St\x9dtus", Pb()), "typeMeta.kind: not valid UTF-8");
+  refused(Body("PodList",
+               Pb().Msg(2, Pb().Msg(1, Pb().Str(1, "p").Msg(11, Entry("team", "\xc0\xaf"))))),
+          "labels: not valid UTF-8");
+  refused(Body("PodList", Pb().Msg(2, Pb().Msg(1, Pb().Str(1, "p\xff")))), "name: not valid UTF-8");
   refused(std::string("k8s\0\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 15),
           "varint longer than ten bytes");
 

@@ -24,6 +24,7 @@
 #include "bench_figures.hpp"
 #include "child_process.hpp"
 #include "costledger/fetch/http_fetch.hpp"
+#include "costledger/sources/kubernetes_parser.hpp"
 #include "private_postgres.hpp"
 #include "temp_dir.hpp"
 
@@ -128,10 +129,9 @@ Figures Measure(const std::string& dir, const Size& size, bool fetch_baseline) {
       costledger::fetch::FetchQueue queue({});
       const auto count = [&bytes](costledger::fetch::FetchResult&& r) { bytes += r.body.size(); };
       for (const std::string& u : urls) {
-        queue.Add(u, count,
-                  u.ends_with("/api/v1/pods")
-                      ? "application/vnd.kubernetes.protobuf, application/json"
-                      : "");
+        queue.Add(
+            u, count,
+            std::string(u.ends_with("/api/v1/pods") ? costledger::sources::kProtobufThenJson : ""));
       }
       queue.Run();
     }

@@ -129,8 +129,9 @@ inline std::string_view ContainersField(bool init) {
   return init ? "spec.initContainers" : "spec.containers";
 }
 
-// nlohmann's SAX interface, bound statically by sax_parse. Reads a NodeList or PodList (or one
-// chunk of it) straight into records: memory is bounded by the records, not by the document.
+// nlohmann's SAX interface, bound statically by sax_parse (the protobuf decoder calls the same
+// members). Reads a NodeList or PodList (or one chunk of it) straight into records: memory is
+// bounded by the records, not by the document.
 template <typename Record>
 class ListReader {
  public:
@@ -846,5 +847,20 @@ class ListReader {
   std::optional<std::chrono::sys_seconds> latest_termination_;
   std::optional<Problem> status_problem_;  // counts only for finished pods
 };
+
+// Reads one chunk into `out` through a ListReader that `feed` drives (a parser's events), and
+// returns its list metadata; on any error `out` is left as it was: never a partial chunk.
+template <typename Record, typename Feed>
+ListMetadata ReadChunk(std::vector<Record>& out, Feed&& feed) {
+  const std::size_t before = out.size();
+  try {
+    ListReader<Record> reader(out);
+    feed(reader);
+    return reader.Finish();
+  } catch (...) {
+    out.resize(before);
+    throw;
+  }
+}
 
 }  // namespace costledger::sources::list_reader

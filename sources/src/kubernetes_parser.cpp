@@ -14,16 +14,10 @@ using list_reader::ListReader;
 
 template <typename Record>
 ListMetadata ParseChunk(std::string_view json, std::vector<Record>& out) {
-  const std::size_t before = out.size();
-  try {
-    ListReader<Record> reader(out);
+  return list_reader::ReadChunk(out, [json](ListReader<Record>& reader) {
     Json::sax_parse(json.begin(), json.end(), &reader, Json::input_format_t::json,
                     /*strict=*/true);
-    return reader.Finish();
-  } catch (...) {
-    out.resize(before);  // never a partial chunk
-    throw;
-  }
+  });
 }
 
 }  // namespace

@@ -142,14 +142,20 @@ class PodListDecoder {
     reader_.end_object();
   }
 
-  // A repeated message field as a JSON array, with every element wherever it is in `message`
-  // (Go writes them together; the wire does not promise it). Emitted on the field's first
-  // occurrence; `emitted` keeps the numbers done.
+  // Whether `field` is the first of its number in its message: a repeated field is emitted
+  // whole there, with every element wherever it is (Go writes them together; the wire does not
+  // promise it). `emitted` keeps the numbers done (all below 64).
+  static bool FirstOfItsNumber(const Field& field, std::uint64_t& emitted) {
+    const std::uint64_t bit = std::uint64_t{1} << (field.number & 63U);
+    if ((emitted & bit) != 0) return false;
+    emitted |= bit;
+    return true;
+  }
+
+  // A repeated message field as a JSON array.
   void Array(std::string_view name, Span message, const Field& first, std::uint64_t& emitted,
              Part part) {
-    const std::uint64_t bit = std::uint64_t{1} << (first.number & 63U);
-    if ((emitted & bit) != 0) return;
-    emitted |= bit;
+    if (!FirstOfItsNumber(first, emitted)) return;
     Key(name);
     reader_.start_array(0);
     ForEachField(message, [&](const Field& f) {
@@ -158,12 +164,10 @@ class PodListDecoder {
     reader_.end_array();
   }
 
-  // A map field (repeated entries of key = 1, value = 2) as a JSON object, the same way.
+  // A map field (repeated entries of key = 1, value = 2) as a JSON object.
   void Map(std::string_view name, Span message, const Field& first, std::uint64_t& emitted,
            bool quantities) {
-    const std::uint64_t bit = std::uint64_t{1} << (first.number & 63U);
-    if ((emitted & bit) != 0) return;
-    emitted |= bit;
+    if (!FirstOfItsNumber(first, emitted)) return;
     Key(name);
     reader_.start_object(0);
     ForEachField(message, [&](const Field& f) {
@@ -390,17 +394,12 @@ class PodListDecoder {
 }  // namespace
 
 ListMetadata ParsePodListChunkProtobuf(std::string_view body, std::vector<model::Pod>& pods) {
-  const std::size_t before = pods.size();
   try {
-    ListReader<model::Pod> reader(pods);
-    PodListDecoder(reader).Decode(ReadEnvelope(body));
-    return reader.Finish();
+    return list_reader::ReadChunk(pods, [body](ListReader<model::Pod>& reader) {
+      PodListDecoder(reader).Decode(ReadEnvelope(body));
+    });
   } catch (const protobuf::WireError& e) {
-    pods.resize(before);  // never a partial chunk
     throw InvalidInput(fmt::format("PodList: malformed protobuf at byte {}: {}", e.offset, e.what));
-  } catch (...) {
-    pods.resize(before);
-    throw;
   }
 }
 

@@ -145,7 +145,7 @@ class LineParser {
   // that Parse points into `unescaped_` once every label is read.
   std::string_view ParseLabelValue(std::string_view name) {
     const std::size_t value_start = pos_;
-    while (pos_ < line_.size() && line_[pos_] != '"' && line_[pos_] != '\\') ++pos_;
+    SkipPlain();
     if (pos_ >= line_.size()) Fail("unterminated label value");
     if (line_[pos_] == '"') {
       ++pos_;
@@ -153,36 +153,39 @@ class LineParser {
     }
     const std::size_t offset = unescaped_.size();
     unescaped_.append(line_.substr(value_start, pos_ - value_start));
-    std::string& value = unescaped_;
     while (true) {
-      // Copy runs of plain characters in one go.
-      const std::size_t run_start = pos_;
-      while (pos_ < line_.size() && line_[pos_] != '"' && line_[pos_] != '\\') ++pos_;
-      value.append(line_.substr(run_start, pos_ - run_start));
-      if (pos_ >= line_.size()) Fail("unterminated label value");
-      if (line_[pos_] == '"') {
-        ++pos_;
-        escaped_.push_back({labels_.size(), offset, unescaped_.size() - offset});
-        return {};
-      }
       ++pos_;  // backslash
       if (pos_ >= line_.size()) Fail("unterminated label value");
       switch (line_[pos_]) {
         case '\\':
-          value.push_back('\\');
+          unescaped_.push_back('\\');
           break;
         case '"':
-          value.push_back('"');
+          unescaped_.push_back('"');
           break;
         case 'n':
-          value.push_back('\n');
+          unescaped_.push_back('\n');
           break;
         default:
           Fail(fmt::format("invalid escape sequence '\\{}' in value of label '{}'", line_[pos_],
                            name));
       }
       ++pos_;
+      const std::size_t run_start = pos_;  // plain characters are copied a run at a time
+      SkipPlain();
+      unescaped_.append(line_.substr(run_start, pos_ - run_start));
+      if (pos_ >= line_.size()) Fail("unterminated label value");
+      if (line_[pos_] == '"') {
+        ++pos_;
+        escaped_.push_back({labels_.size(), offset, unescaped_.size() - offset});
+        return {};
+      }
     }
+  }
+
+  // Past the characters of a label value that need no unescaping.
+  void SkipPlain() {
+    while (pos_ < line_.size() && line_[pos_] != '"' && line_[pos_] != '\\') ++pos_;
   }
 
   double ParseValue(std::string_view token) const {
@@ -236,19 +239,18 @@ class LineParser {
 
 }  // namespace
 
-std::string_view PromSample::Label(std::string_view key) const {
+// The value of label `key` among `labels` (pairs of strings or of views), or empty.
+template <typename Labels>
+std::string_view LabelIn(const Labels& labels, std::string_view key) {
   for (const auto& [label_name, label_value] : labels) {
     if (label_name == key) return label_value;
   }
   return {};
 }
 
-std::string_view PromSampleView::Label(std::string_view key) const {
-  for (const auto& [label_name, label_value] : labels) {
-    if (label_name == key) return label_value;
-  }
-  return {};
-}
+std::string_view PromSample::Label(std::string_view key) const { return LabelIn(labels, key); }
+
+std::string_view PromSampleView::Label(std::string_view key) const { return LabelIn(labels, key); }
 
 void ForEachPrometheusSample(std::string_view text,
                              const std::function<void(const PromSampleView&)>& visit) {

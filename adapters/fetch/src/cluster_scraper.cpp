@@ -106,9 +106,7 @@ class ListPager {
   void Fetch(const std::string& url) {
     queue_.Add(
         url, [this](FetchResult&& r) { OnChunk(std::move(r)); },
-        parse_protobuf_ != nullptr
-            ? fmt::format("{}, application/json", sources::kKubernetesProtobuf)
-            : std::string());
+        std::string(parse_protobuf_ != nullptr ? sources::kProtobufThenJson : ""));
   }
 
   void OnChunk(FetchResult&& fetched) {

@@ -42,6 +42,10 @@ ListMetadata ParsePodListChunk(std::string_view json, std::vector<model::Pod>& p
 /// answers core types in it when asked, as client-go asks; CRDs and proxies answer JSON.
 inline constexpr std::string_view kKubernetesProtobuf = "application/vnd.kubernetes.protobuf";
 
+/// The Accept header of a list read in protobuf when the server speaks it, else JSON.
+inline constexpr std::string_view kProtobufThenJson =
+    "application/vnd.kubernetes.protobuf, application/json";
+
 /// ParsePodListChunk for a chunk in Kubernetes' protobuf encoding: the bytes "k8s\0", then a
 /// runtime.Unknown whose raw field holds the v1 PodList. Makes the same records and the same
 /// errors as the JSON of the same list (the fields it does not read are skipped by length, not

@@ -48,7 +48,6 @@ constexpr int kRate = 500;  // requests/s
 constexpr int kSeconds = 20;
 constexpr int kSenders = 4;  // paced client threads, each on a keep-alive connection
 constexpr int kAllocationClients = 8;
-constexpr int kWorkerNice = 5;  // as serve runs its worker pool
 
 sys_seconds Now() { return kStart + hours(24 * kDays); }
 
@@ -216,7 +215,7 @@ int Run() {
   settings.enforcement.board = &board;
   settings.enforcement.cluster = "bench";
   api::CostApi cost_api({reader, reader, reader, reader}, nullptr, settings, [] { return Now(); });
-  api::WorkerPool workers(costledger::common::DefaultWorkerThreads(), 64, kWorkerNice);
+  api::WorkerPool workers(costledger::common::DefaultWorkerThreads(), 64, api::kReadWorkerNice);
   api::PooledHandler handler(cost_api, workers);
   http::ServerOptions options;
   options.listen = "127.0.0.1:0";

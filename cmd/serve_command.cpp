@@ -95,8 +95,7 @@ settings with secrets masked.
 namespace {
 
 constexpr int kMmapThresholdBytes = 2 << 20;
-// How much nicer the API's database-read workers run than its I/O threads.
-constexpr int kWorkerNice = 5;
+using api::kReadWorkerNice;
 
 // Set by the SIGTERM/SIGINT handler, which can reach nothing but a global.
 std::atomic<bool> g_stop{false};  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
@@ -226,7 +225,7 @@ class ApiWiring {
             }),
         // The server's I/O threads only route; database reads run on the worker pool.
         // ... at a lower CPU priority, so /healthz and /v1/admission answer first on a busy node.
-        workers_(c.api.workers, static_cast<std::size_t>(c.api.queue), kWorkerNice),
+        workers_(c.api.workers, static_cast<std::size_t>(c.api.queue), kReadWorkerNice),
         limiter_(static_cast<std::size_t>(c.api.max_concurrent_per_token)),
         handler_(cost_api_, workers_, std::chrono::seconds(1), &limiter_, &metrics_pool_),
         console_handler_(console_, workers_, &limiter_),
@@ -405,7 +404,7 @@ class ApiWiring {
   api::PrincipalLimiter limiter_;  // the API's and the console's reads per principal
   // /metrics is rendered here: one thread, a few scrapes queued (more get 503; Prometheus
   // scrapes again).
-  api::WorkerPool metrics_pool_{1, 4, kWorkerNice};
+  api::WorkerPool metrics_pool_{1, 4, kReadWorkerNice};
   api::PooledHandler handler_;
   console::ConsoleHandler console_handler_;
   http::HttpServer server_;
@@ -606,7 +605,7 @@ int ServeAll(const Config& c, common::Logger& log, bool once) {
   // The intervals are throughput work, like the reads: at the workers' priority, so that the
   // API's I/O threads (started above, not affected) answer /healthz and admission first. The
   // collector's own threads (the price load, the sums beside a write) inherit it.
-  common::LowerThisThreadPriority(kWorkerNice);
+  common::LowerThisThreadPriority(kReadWorkerNice);
   RunCollector(c, log, once, &metrics);
   g_stop = true;  // --once: the scheduler stops too
   api.Stop();

@@ -10,6 +10,11 @@
 
 namespace costledger::api {
 
+/// How much nicer than the HTTP server's I/O threads `costledger serve` runs its database-read
+/// workers, its /metrics renderer and its collector: throughput work yields the cores to
+/// /healthz and admission answers.
+inline constexpr int kReadWorkerNice = 5;
+
 /// A fixed number of threads running jobs in submission order, with a bounded queue: TrySubmit
 /// never waits, it refuses a job when the queue is full. For work that may block for long
 /// (database reads), kept off the HTTP server's I/O threads. Thread-safe.

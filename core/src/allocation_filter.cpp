@@ -6,19 +6,13 @@
 #include <array>
 #include <cctype>
 
+#include "costledger/model/ascii_case.hpp"
 #include "costledger/model/errors.hpp"
 
 namespace costledger::model {
 namespace {
 
 constexpr std::string_view kUnallocatedValue = "__unallocated__";
-
-bool EqualsFolded(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 bool IdentifierChar(char c) {
   // Letters, digits, '-', '_' as OpenCost's lexer; bytes >= 0x80 (UTF-8) count as letters.
@@ -348,7 +342,7 @@ bool CompareValue(FilterOp op, std::string_view actual, std::string_view wanted,
   switch (op) {
     case FilterOp::kEquals:
       if (wanted == kUnallocatedValue && actual.empty()) return true;
-      return fold_case ? EqualsFolded(actual, wanted) : actual == wanted;
+      return fold_case ? EqualsIgnoringAsciiCase(actual, wanted) : actual == wanted;
     case FilterOp::kContains:
       return actual.find(wanted) != std::string_view::npos;
     case FilterOp::kPrefix:

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <unordered_map>
 
+#include "costledger/model/ascii_case.hpp"
 #include "costledger/model/idle_sharing.hpp"
 
 namespace costledger::model {
@@ -86,13 +87,6 @@ std::string_view PropertyKey(CostProperty p) {
     default:
       return "";
   }
-}
-
-bool EqualsLower(std::string_view mixed, std::string_view lower) {
-  return mixed.size() == lower.size() &&
-         std::equal(mixed.begin(), mixed.end(), lower.begin(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) == b;
-         });
 }
 
 void Add(AllocationRow& into, const AllocationRow& row) {
@@ -269,7 +263,7 @@ std::vector<AllocationSet> BuildAllocationSets(const AllocationRequest& request,
       part += controller;
       return part;
     }
-    return EqualsLower(kind, KindOf(p)) ? controller : std::string_view{};
+    return EqualsIgnoringAsciiCase(kind, KindOf(p)) ? controller : std::string_view{};
   };
 
   const std::size_t steps = request.StepCount();

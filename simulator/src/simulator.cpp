@@ -3,7 +3,6 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <functional>
 #include <future>
@@ -13,6 +12,7 @@
 #include <optional>
 #include <vector>
 
+#include "costledger/model/ascii_case.hpp"
 #include "costledger/model/errors.hpp"
 #include "costledger/simulator/athena_workload.hpp"
 #include "costledger/simulator/aws_render.hpp"
@@ -115,20 +115,13 @@ std::string_view NextItem(std::string_view& list, char separator) {
   return item.substr(begin, item.find_last_not_of(" \t") - begin + 1);
 }
 
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) ==
-           std::tolower(static_cast<unsigned char>(y));
-  });
-}
-
 // Whether an Accept header names Kubernetes' protobuf encoding with a weight above zero, as
 // client-go's "application/vnd.kubernetes.protobuf, application/json" does. q=0 means "not
 // acceptable"; other parameters are ignored.
 bool AcceptsProtobuf(std::string_view accept) {
   while (!accept.empty()) {
     std::string_view range = NextItem(accept, ',');
-    if (!EqualsIgnoringCase(NextItem(range, ';'), kKubernetesProtobuf)) continue;
+    if (!model::EqualsIgnoringAsciiCase(NextItem(range, ';'), kKubernetesProtobuf)) continue;
     bool refused = false;
     while (!range.empty()) {
       const std::string_view parameter = NextItem(range, ';');

@@ -8,10 +8,13 @@
 #include <limits>
 #include <system_error>
 
+#include "costledger/model/ascii_case.hpp"
 #include "costledger/model/errors.hpp"
 
 namespace costledger::sources {
 namespace {
+
+using model::EqualsIgnoringAsciiCase;
 
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 
@@ -24,15 +27,6 @@ bool IsNameChar(char c) { return IsNameStart(c) || (c >= '0' && c <= '9'); }
 bool IsLabelNameStart(char c) { return IsNameStart(c) && c != ':'; }
 
 bool IsLabelNameChar(char c) { return IsNameChar(c) && c != ':'; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 // Parses lines into views of them: a label value is a view into the line unless it holds
 // escapes, when it is unescaped into `unescaped_`. Nothing is allocated per sample once the
@@ -189,11 +183,11 @@ class LineParser {
   }
 
   double ParseValue(std::string_view token) const {
-    if (EqualsIgnoreCase(token, "NaN")) return std::numeric_limits<double>::quiet_NaN();
-    if (EqualsIgnoreCase(token, "+Inf") || EqualsIgnoreCase(token, "Inf")) {
+    if (EqualsIgnoringAsciiCase(token, "NaN")) return std::numeric_limits<double>::quiet_NaN();
+    if (EqualsIgnoringAsciiCase(token, "+Inf") || EqualsIgnoringAsciiCase(token, "Inf")) {
       return std::numeric_limits<double>::infinity();
     }
-    if (EqualsIgnoreCase(token, "-Inf")) return -std::numeric_limits<double>::infinity();
+    if (EqualsIgnoringAsciiCase(token, "-Inf")) return -std::numeric_limits<double>::infinity();
     std::string_view digits = token;
     // from_chars rejects a leading '+', which Go's ParseFloat (and so Prometheus) accepts.
     if (digits.front() == '+') {

@@ -324,17 +324,15 @@ Response Simulator::Handle(std::string_view method, std::string_view target,
 
 Response Simulator::List(std::string_view path, std::string_view query, std::int64_t t,
                          bool protobuf) const {
+  // Every answer, the errors too, in the encoding asked for.
+  const auto encoded = [&](const Response& json) { return protobuf ? Protobuf(json) : json; };
   ListRequest request;
-  if (std::optional<Response> bad = ParseListQuery(query, request)) {
-    return protobuf ? Protobuf(*bad) : *bad;
-  }
+  if (std::optional<Response> bad = ParseListQuery(query, request)) return encoded(*bad);
   // The encodings are cached apart: the same target is either, by the Accept header.
   const std::string_view encoding = protobuf ? "#protobuf" : "";
   if (request.limit == 0 && !request.continue_from) {
-    return *Cached(t, fmt::format("{}{}", path, encoding), [&] {
-      const Response json = Render(t, path);
-      return protobuf ? Protobuf(json) : json;
-    });
+    return *Cached(t, fmt::format("{}{}", path, encoding),
+                   [&] { return encoded(Render(t, path)); });
   }
   // Every chunk is read from the snapshot of the first, like etcd at the token's revision,
   // which etcd keeps until it compacts it away.
@@ -342,22 +340,17 @@ Response Simulator::List(std::string_view path, std::string_view query, std::int
   if (request.continue_from) {
     at = ListTimeOf(request.continue_from->resource_version);
     if (at < t - kContinueWindowSeconds) {
-      const Response expired =
-          Make(410, kJson,
-               RenderStatus(410, "Expired",
-                            "The provided continue parameter is too old to display a "
-                            "consistent list result. You can start a new list without the "
-                            "continue parameter."));
-      return protobuf ? Protobuf(expired) : expired;
+      return encoded(Make(410, kJson,
+                          RenderStatus(410, "Expired",
+                                       "The provided continue parameter is too old to display a "
+                                       "consistent list result. You can start a new list without "
+                                       "the continue parameter.")));
     }
   }
   const std::string key = fmt::format(
       "{}?limit={}&continue={}{}", path, request.limit,
       request.continue_from ? EncodeContinueToken(*request.continue_from) : "", encoding);
-  return *Cached(at, key, [&] {
-    const Response json = RenderChunk(at, path, request);
-    return protobuf ? Protobuf(json) : json;
-  });
+  return *Cached(at, key, [&] { return encoded(RenderChunk(at, path, request)); });
 }
 
 // A PodList or Status response in Kubernetes' protobuf encoding. A list goes to a recycled

@@ -231,8 +231,6 @@ class LineParser {
   std::string unescaped_;
 };
 
-}  // namespace
-
 // The value of label `key` among `labels` (pairs of strings or of views), or empty.
 template <typename Labels>
 std::string_view LabelIn(const Labels& labels, std::string_view key) {
@@ -241,6 +239,8 @@ std::string_view LabelIn(const Labels& labels, std::string_view key) {
   }
   return {};
 }
+
+}  // namespace
 
 std::string_view PromSample::Label(std::string_view key) const { return LabelIn(labels, key); }
 

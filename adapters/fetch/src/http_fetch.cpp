@@ -59,8 +59,9 @@ std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) 
 
 constexpr std::string_view kDefaultAccept = "application/json, text/plain;q=0.9, */*;q=0.1";
 
+// `accept`: the Accept header's value; empty for the default.
 void Prepare(Transfer& t, const std::string& url, const FetchOptions& options,
-             std::string_view accept = kDefaultAccept) {
+             std::string_view accept = {}) {
   t.result.url = url;
   t.max_bytes = options.max_bytes;
   if (t.easy) {
@@ -81,7 +82,8 @@ void Prepare(Transfer& t, const std::string& url, const FetchOptions& options,
   curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
   if (!options.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, options.ca_file.c_str());
   curl_slist* headers = nullptr;
-  headers = curl_slist_append(headers, fmt::format("Accept: {}", accept).c_str());
+  headers = curl_slist_append(
+      headers, fmt::format("Accept: {}", accept.empty() ? kDefaultAccept : accept).c_str());
   if (!options.bearer_token.empty()) {
     headers = curl_slist_append(headers, ("Authorization: Bearer " + options.bearer_token).c_str());
   }
@@ -203,8 +205,7 @@ struct FetchQueue::Impl {
         idle_bodies.pop_back();
         transfer->transfer.result.body.clear();
       }
-      Prepare(transfer->transfer, next.url, options,
-              next.accept.empty() ? kDefaultAccept : std::string_view{next.accept});
+      Prepare(transfer->transfer, next.url, options, next.accept);
       if (options.deadline) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             *options.deadline - std::chrono::steady_clock::now());

@@ -454,20 +454,30 @@ class ListReader {
     }
   }
 
-  std::optional<std::chrono::sys_seconds> Time(Type type, const Scalar* scalar,
-                                               std::string_view field) {
+  // A time member: absent when null; a protobuf Time, or an RFC 3339 string in JSON. What is
+  // wrong with any other value goes to `problem`.
+  static std::optional<std::chrono::sys_seconds> TimeOf(Type type, const Scalar* scalar,
+                                                        std::string& problem) {
     if (type == Type::kNull) return std::nullopt;
     if (type == Type::kTime) return scalar->time;
     if (type != Type::kString) {
-      Flag(std::string(field), "expected a string");
+      problem = "expected a string";
       return std::nullopt;
     }
     try {
       return model::ParseTimestamp(*scalar->string);
     } catch (const InvalidInput& e) {
-      Flag(std::string(field), e.what());
+      problem = e.what();
       return std::nullopt;
     }
+  }
+
+  std::optional<std::chrono::sys_seconds> Time(Type type, const Scalar* scalar,
+                                               std::string_view field) {
+    std::string problem;
+    const std::optional<std::chrono::sys_seconds> at = TimeOf(type, scalar, problem);
+    if (!problem.empty()) Flag(std::string(field), std::move(problem));
+    return at;
   }
 
   Ctx ItemMetaMember(Type type, const Scalar* scalar) {
@@ -689,22 +699,12 @@ class ListReader {
   }
 
   void FinishedAt(Type type, const Scalar* scalar) {
-    if (type == Type::kNull) return;
-    if (type == Type::kTime) {
-      if (!latest_termination_ || scalar->time > *latest_termination_) {
-        latest_termination_ = scalar->time;
-      }
-      return;
-    }
-    if (type != Type::kString) {
-      FlagStatus("state.terminated.finishedAt", "expected a string");
-      return;
-    }
-    try {
-      const std::chrono::sys_seconds t = model::ParseTimestamp(*scalar->string);
-      if (!latest_termination_ || t > *latest_termination_) latest_termination_ = t;
-    } catch (const InvalidInput& e) {
-      FlagStatus("state.terminated.finishedAt", e.what());
+    std::string problem;
+    const std::optional<std::chrono::sys_seconds> at = TimeOf(type, scalar, problem);
+    if (!problem.empty()) {
+      FlagStatus("state.terminated.finishedAt", std::move(problem));
+    } else if (at && (!latest_termination_ || *at > *latest_termination_)) {
+      latest_termination_ = at;
     }
   }
 
